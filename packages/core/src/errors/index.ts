@@ -1,0 +1,2 @@
+export { type ErrorCode, type ErrorDefinition, errorRegistry, isErrorCode } from './registry.js';
+export { isTwofoldError, TwofoldError } from './twofold-error.js';
