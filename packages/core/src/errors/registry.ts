@@ -17,7 +17,8 @@ export const errorRegistry = {
   bad_request: {
     status: 400,
     title: 'Bad request',
-    description: 'The request could not be read (malformed JSON, wrong content type). Fix the request and retry.',
+    description:
+      'The request could not be read (malformed JSON, wrong content type). Fix the request and retry.',
   },
   validation_failed: {
     status: 400,
@@ -32,7 +33,8 @@ export const errorRegistry = {
   unsupported_media_type: {
     status: 415,
     title: 'Unsupported media type',
-    description: 'The Content-Type of the body is not accepted by this route (JSON unless the route says otherwise).',
+    description:
+      'The Content-Type of the body is not accepted by this route (JSON unless the route says otherwise).',
   },
   not_found: {
     status: 404,
@@ -52,7 +54,8 @@ export const errorRegistry = {
   internal_error: {
     status: 500,
     title: 'Internal error',
-    description: 'A bug or an outage on the server; the log has the details under the request id. Never caused by input.',
+    description:
+      'A bug or an outage on the server; the log has the details under the request id. Never caused by input.',
   },
   service_unavailable: {
     status: 503,
@@ -128,14 +131,16 @@ export const errorRegistry = {
   setup_token_invalid: {
     status: 400,
     title: 'Setup link invalid',
-    description: 'The one-time setup link is unknown, expired or already used. The operator can issue a pass instead.',
+    description:
+      'The one-time setup link is unknown, expired or already used. The operator can issue a pass instead.',
   },
 
   // Secrets at rest
   secret_key_missing: {
     status: 500,
     title: 'Secret key missing',
-    description: 'A sealed value names a key id that this instance does not have; set TWOFOLD_SECRET_KEY to include it.',
+    description:
+      'A sealed value names a key id that this instance does not have; set TWOFOLD_SECRET_KEY to include it.',
   },
   sealed_value_invalid: {
     status: 500,
@@ -152,7 +157,8 @@ export const errorRegistry = {
   otpauth_uri_invalid: {
     status: 400,
     title: 'Invalid otpauth URI',
-    description: 'The otpauth:// URI cannot be used; the message says which part (type, label, secret, parameter).',
+    description:
+      'The otpauth:// URI cannot be used; the message says which part (type, label, secret, parameter).',
   },
   otp_parameters_invalid: {
     status: 400,

@@ -1,0 +1,12 @@
+import { runCli } from './cli.js';
+
+/** Process entry: real stdio and environment, exit code from the command. */
+export async function main(): Promise<void> {
+  const code = await runCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+  });
+  if (code !== 0) process.exitCode = code;
+}

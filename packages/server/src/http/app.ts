@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Runtime } from '../runtime.js';
+import { registerMetrics } from './metrics.js';
+import { registerAssets } from './pages.js';
+import { registerProblemHandlers } from './problem.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerSetupRoutes } from './routes/setup.js';
+import { registerSecurityHeaders } from './security-headers.js';
+
+export interface BuildAppOptions {
+  readonly runtime: Runtime;
+  readonly logger?: FastifyBaseLogger;
+}
+
+/** The one place that wires services to routes. Nothing listens here: main.ts does that, tests use inject(). */
+export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = runtime;
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Twofold API',
+        version: runtime.version,
+        description:
+          'Multi-factor authentication: tenants, users, second factors. Errors are RFC 9457 problem+json.',
+      },
+      servers: [{ url: config.publicUrl }],
+    },
+  });
+
+  registerProblemHandlers(app);
+  registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
+  registerMetrics(app, { passwordHashing: () => runtime.passwords.stats() });
+  const pages = registerAssets(app);
+  registerHealthRoutes(app, { database: runtime.database, version: runtime.version });
+  registerSetupRoutes(app, {
+    tenants: runtime.services.tenants,
+    setup: runtime.services.setup,
+    publicUrl: config.publicUrl,
+    pages,
+  });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}

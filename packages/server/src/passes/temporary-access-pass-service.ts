@@ -1,0 +1,142 @@
+import { randomInt } from 'node:crypto';
+import { TwofoldError } from '@twofold/core';
+import type { Kysely } from 'kysely';
+import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
+import type { Clock } from '../platform/clock.js';
+import { hashToken } from '../platform/crypto/tokens.js';
+import type { Database } from '../platform/db/schema.js';
+import { generateId } from '../platform/ids.js';
+
+/** Unambiguous alphabet (no 0/O, 1/I/L): 32 symbols, so 16 of them carry 80 bits. */
+const passAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const passLength = 16;
+
+export const passLifetimeBounds = { minMinutes: 10, maxMinutes: 30 * 24 * 60 } as const;
+
+export interface IssuedPass {
+  readonly id: string;
+  readonly userId: string;
+  /** Shown once; only its hash is stored. */
+  readonly pass: string;
+  readonly reusable: boolean;
+  readonly expiresAt: number;
+}
+
+export interface TemporaryAccessPassService {
+  /** Issues a pass for a user, replacing any older one (one pass per user). */
+  issue(
+    input: {
+      tenantId: string;
+      userId: string;
+      lifetimeMinutes: number;
+      reusable: boolean;
+      reason?: string | undefined;
+    },
+    actor: Actor,
+    executor?: Executor,
+  ): Promise<IssuedPass>;
+  /**
+   * Redeems a pass with one conditional UPDATE: a one-time pass succeeds exactly once even under
+   * concurrent requests on several instances; an expired pass never does.
+   */
+  redeem(tenantId: string, pass: string): Promise<{ userId: string; reusable: boolean } | undefined>;
+}
+
+/** Formats 16 symbols as XXXX-XXXX-XXXX-XXXX for reading aloud. */
+export function generatePass(): string {
+  let out = '';
+  for (let i = 0; i < passLength; i++) {
+    if (i > 0 && i % 4 === 0) out += '-';
+    out += passAlphabet[randomInt(passAlphabet.length)];
+  }
+  return out;
+}
+
+/** Accepts what people type: any case, spaces and dashes. */
+export function normalizePass(pass: string): string {
+  return pass.toUpperCase().replace(/[\s-]/g, '');
+}
+
+export function createTemporaryAccessPassService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  audit: AuditLog;
+}): TemporaryAccessPassService {
+  const { db, clock, audit } = deps;
+  return {
+    async issue(input, actor, executor) {
+      const { minMinutes, maxMinutes } = passLifetimeBounds;
+      if (
+        !Number.isInteger(input.lifetimeMinutes) ||
+        input.lifetimeMinutes < minMinutes ||
+        input.lifetimeMinutes > maxMinutes
+      ) {
+        throw new TwofoldError(
+          'validation_failed',
+          `lifetimeMinutes: must be a whole number from ${minMinutes} to ${maxMinutes}, got ${input.lifetimeMinutes}`,
+        );
+      }
+      const pass = generatePass();
+      const now = clock.now();
+      const row = {
+        id: generateId(now),
+        tenant_id: input.tenantId,
+        user_id: input.userId,
+        pass_hash: hashToken(normalizePass(pass)),
+        reusable: input.reusable ? 1 : 0,
+        expires_at: now + input.lifetimeMinutes * 60_000,
+        used_at: null,
+        created_by: actor.id ?? actor.type,
+        created_at: now,
+      };
+      const write = async (trx: Executor) => {
+        // One pass per user: the newer replaces the older in the same statement.
+        await trx
+          .insertInto('temporary_access_passes')
+          .values(row)
+          .onConflict((oc) =>
+            oc.column('user_id').doUpdateSet({
+              id: row.id,
+              pass_hash: row.pass_hash,
+              reusable: row.reusable,
+              expires_at: row.expires_at,
+              used_at: null,
+              created_by: row.created_by,
+              created_at: row.created_at,
+            }),
+          )
+          .execute();
+        await audit.record(
+          {
+            tenantId: input.tenantId,
+            actor,
+            action: 'temporary_access_pass.issue',
+            target: { type: 'user', id: input.userId },
+            ...(input.reason ? { reason: input.reason } : {}),
+            details: { lifetimeMinutes: input.lifetimeMinutes, reusable: input.reusable },
+          },
+          trx,
+        );
+      };
+      if (executor) await write(executor);
+      else await db.transaction().execute(write);
+      return { id: row.id, userId: input.userId, pass, reusable: input.reusable, expiresAt: row.expires_at };
+    },
+
+    async redeem(tenantId, pass) {
+      const normalized = normalizePass(pass);
+      if (normalized.length !== passLength) return undefined;
+      const now = clock.now();
+      const row = await db
+        .updateTable('temporary_access_passes')
+        .set({ used_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('pass_hash', '=', hashToken(normalized))
+        .where('expires_at', '>', now)
+        .where((eb) => eb.or([eb('reusable', '=', 1), eb('used_at', 'is', null)]))
+        .returning(['user_id', 'reusable'])
+        .executeTakeFirst();
+      return row ? { userId: row.user_id, reusable: row.reusable === 1 } : undefined;
+    },
+  };
+}

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-initial.js';
+
+/** Ordered migrations; names sort in the order they apply. Never edit one that has shipped: add a new file. */
+export const migrations: Record<string, Migration> = {
+  '0001-initial': m0001,
+};

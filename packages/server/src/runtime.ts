@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { createApiKeyService } from './api-keys/api-key-service.js';
+import { createAuditLog } from './audit/audit-log.js';
+import { createTemporaryAccessPassService } from './passes/temporary-access-pass-service.js';
+import type { Clock } from './platform/clock.js';
+import { systemClock } from './platform/clock.js';
+import type { Config } from './platform/config.js';
+import {
+  createKeyring,
+  type Keyring,
+  loadOrCreateKeyFile,
+  parseSecretKeys,
+} from './platform/crypto/keyring.js';
+import {
+  checkPassword,
+  createPasswordHasher,
+  type PasswordHasher,
+} from './platform/crypto/password-hasher.js';
+import { createSealer, type Sealer } from './platform/crypto/sealer.js';
+import { type DatabaseHandle, migrateToLatest, openDatabase, sqlitePathFor } from './platform/db/database.js';
+import { checkSecretKeys } from './secrets/key-check.js';
+import { createSetupService } from './setup/setup-service.js';
+import { createTenantService } from './tenants/tenant-service.js';
+import { createUserService, type PasswordHashing } from './users/user-service.js';
+
+export interface RuntimeLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** Everything a command or the server needs, built once from the configuration. */
+export interface Runtime {
+  readonly config: Config;
+  readonly version: string;
+  readonly clock: Clock;
+  readonly database: DatabaseHandle;
+  readonly keyring: Keyring;
+  readonly sealer: Sealer;
+  readonly passwords: PasswordHasher;
+  readonly services: ReturnType<typeof createServices>;
+  close(): Promise<void>;
+}
+
+export interface CreateRuntimeOptions {
+  readonly log?: RuntimeLog;
+  readonly clock?: Clock;
+  /** Apply pending migrations before anything else (default true). */
+  readonly migrate?: boolean;
+  /** Use this database instead of opening one from the configuration (tests). */
+  readonly database?: DatabaseHandle;
+}
+
+export function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Keys from TWOFOLD_SECRET_KEY, or the generated key file in the data directory. */
+export async function loadKeyring(config: Config, log?: RuntimeLog): Promise<Keyring> {
+  if (config.secretKey) return createKeyring(parseSecretKeys(config.secretKey));
+  const file = await loadOrCreateKeyFile(config.dataDir);
+  if (file.warning) {
+    log?.warn(`TWOFOLD_SECRET_KEY is unset: ${file.warning}`);
+    if (config.databaseUrl) {
+      log?.warn(
+        'with PostgreSQL and several instances, set TWOFOLD_SECRET_KEY to the same value on every instance',
+      );
+    }
+  }
+  return createKeyring(file.keys);
+}
+
+function createServices(deps: { database: DatabaseHandle; clock: Clock; passwords: PasswordHashing }) {
+  const { db } = deps.database;
+  const { clock, passwords } = deps;
+  const audit = createAuditLog({ db, clock });
+  const tenants = createTenantService({ db, clock, audit });
+  const users = createUserService({ db, clock, audit, passwords });
+  const apiKeys = createApiKeyService({ db, clock, audit });
+  const passes = createTemporaryAccessPassService({ db, clock, audit });
+  const setup = createSetupService({ db, clock, audit, tenants, users, passwords });
+  return { audit, tenants, users, apiKeys, passes, setup };
+}
+
+export async function createRuntime(config: Config, options: CreateRuntimeOptions = {}): Promise<Runtime> {
+  const clock = options.clock ?? systemClock;
+  const keyring = await loadKeyring(config, options.log);
+  const sealer = createSealer(keyring);
+  const database =
+    options.database ??
+    openDatabase({
+      databaseUrl: config.databaseUrl,
+      sqlitePath: sqlitePathFor(config.dataDir),
+      poolSize: config.databasePoolSize,
+    });
+  try {
+    if (options.migrate !== false) {
+      const report = await migrateToLatest(database);
+      if (report.applied.length > 0) options.log?.info(`applied migrations: ${report.applied.join(', ')}`);
+    }
+    await checkSecretKeys({ db: database.db, keyring, sealer, clock });
+  } catch (error) {
+    if (!options.database) await database.close();
+    throw error;
+  }
+  const passwords = createPasswordHasher(
+    config.passwordHashConcurrency ? { maxConcurrency: config.passwordHashConcurrency } : {},
+  );
+  const passwordHashing: PasswordHashing = {
+    checkPassword,
+    hash: (password) => passwords.hash(password),
+    verifyOrDummy: (hash, password) => passwords.verifyOrDummy(hash, password),
+  };
+  const services = createServices({ database, clock, passwords: passwordHashing });
+  return {
+    config,
+    version: readVersion(),
+    clock,
+    database,
+    keyring,
+    sealer,
+    passwords,
+    services,
+    close: () => database.close(),
+  };
+}

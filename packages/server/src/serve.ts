@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './http/app.js';
+import type { Config } from './platform/config.js';
+import { createLogger } from './platform/log.js';
+import { createRuntime, type Runtime } from './runtime.js';
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly runtime: Runtime;
+  /** The address actually bound (PORT=0 picks one). */
+  readonly url: string;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  /** Where human-facing lines (the listening address, the setup link) go; stdout by default. */
+  readonly print?: (line: string) => void;
+  /** Install SIGTERM/SIGINT handlers that stop gracefully and exit (the `serve` command does). */
+  readonly handleSignals?: boolean;
+}
+
+/** `twofold serve`: open the database, migrate, bootstrap the first tenant, listen. */
+export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const logger = createLogger(config.logLevel);
+  const runtime = await createRuntime(config, {
+    log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
+  });
+  let app: FastifyInstance;
+  try {
+    const bootstrapped = await runtime.services.setup.bootstrap(config.publicUrl);
+    app = await buildApp({ runtime, logger });
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    logger.info({ url, database: runtime.database.description }, 'listening');
+    print(`Twofold ${runtime.version} is listening on ${url} (${runtime.database.description})`);
+    if (bootstrapped) {
+      print('');
+      print(
+        `Created tenant '${bootstrapped.tenant.slug}'. Open this one-time link to create its first global admin`,
+      );
+      print(`(valid until ${new Date(bootstrapped.expiresAt).toISOString()}; it is shown only now):`);
+      print(`  ${bootstrapped.setupUrl}`);
+      print('');
+    }
+    const running: RunningServer = {
+      app,
+      runtime,
+      url,
+      async stop() {
+        await app.close();
+        await runtime.close();
+        logger.flush();
+      },
+    };
+    if (options.handleSignals)
+      installSignalHandlers(running, config.shutdownTimeoutMs, (m) => logger.info(m));
+    return running;
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+}
+
+function installSignalHandlers(
+  server: RunningServer,
+  timeoutMs: number,
+  log: (message: string) => void,
+): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: finishing in-flight requests, then stopping`);
+    const timer = setTimeout(() => {
+      log(`still busy after ${timeoutMs} ms; exiting anyway`);
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}

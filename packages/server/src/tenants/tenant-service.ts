@@ -1,0 +1,102 @@
+import { TwofoldError } from '@twofold/core';
+import type { Kysely } from 'kysely';
+import type { Actor, AuditLog } from '../audit/audit-log.js';
+import type { Clock } from '../platform/clock.js';
+import { isUniqueViolation } from '../platform/db/errors.js';
+import type { Database } from '../platform/db/schema.js';
+import { generateId } from '../platform/ids.js';
+import { defaultTenantPolicy, parsePolicy, type TenantPolicy } from './tenant-policy.js';
+import { checkTenantSlug } from './tenant-slug.js';
+
+export interface Tenant {
+  readonly id: string;
+  readonly slug: string;
+  readonly name: string;
+  readonly policy: TenantPolicy;
+  readonly createdAt: number;
+}
+
+export interface TenantService {
+  create(input: { slug: string; name?: string | undefined }, actor: Actor): Promise<Tenant>;
+  list(): Promise<Tenant[]>;
+  findBySlug(slug: string): Promise<Tenant | undefined>;
+  /** Throws tenant_not_found. */
+  getBySlug(slug: string): Promise<Tenant>;
+  count(): Promise<number>;
+}
+
+type TenantRow = Database['tenants'];
+
+function toTenant(row: TenantRow): Tenant {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    policy: parsePolicy(row.policy),
+    createdAt: row.created_at,
+  };
+}
+
+export function createTenantService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  audit: AuditLog;
+}): TenantService {
+  const { db, clock, audit } = deps;
+  return {
+    async create(input, actor) {
+      const slug = checkTenantSlug(input.slug);
+      const name = input.name?.trim() || slug;
+      if (name.length > 200)
+        throw new TwofoldError('validation_failed', 'tenant name: at most 200 characters');
+      const now = clock.now();
+      const row: TenantRow = {
+        id: generateId(now),
+        slug,
+        name,
+        policy: JSON.stringify(defaultTenantPolicy),
+        created_at: now,
+      };
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx.insertInto('tenants').values(row).execute();
+          await audit.record(
+            {
+              tenantId: row.id,
+              actor,
+              action: 'tenant.create',
+              target: { type: 'tenant', id: row.id },
+              details: { slug },
+            },
+            trx,
+          );
+        });
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new TwofoldError('tenant_exists', `tenant '${slug}' already exists`);
+        throw error;
+      }
+      return toTenant(row);
+    },
+    async list() {
+      const rows = await db.selectFrom('tenants').selectAll().orderBy('slug').execute();
+      return rows.map(toTenant);
+    },
+    async findBySlug(slug) {
+      const row = await db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
+      return row ? toTenant(row) : undefined;
+    },
+    async getBySlug(slug) {
+      const tenant = await this.findBySlug(slug);
+      if (!tenant) throw new TwofoldError('tenant_not_found', `no tenant '${slug}'`);
+      return tenant;
+    },
+    async count() {
+      const row = await db
+        .selectFrom('tenants')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}
