@@ -8,6 +8,7 @@ import { registerProblemHandlers } from './problem.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerSetupRoutes } from './routes/setup.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { registerValidation } from './validation.js';
 
 export interface BuildAppOptions {
   readonly runtime: Runtime;
@@ -47,6 +48,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Fa
     },
   });
 
+  registerValidation(app);
   registerProblemHandlers(app);
   registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
   registerMetrics(app, { passwordHashing: () => runtime.passwords.stats() });

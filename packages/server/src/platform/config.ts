@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { TwofoldError } from '@twofold/core';
+import { parseSecretKeys } from './crypto/keyring.js';
 
 /**
  * The one configuration schema. Each entry names its environment variable, its default and a line
@@ -134,7 +135,12 @@ const settings = {
     default: undefined,
     doc: 'Base64 32-byte key(s) sealing secrets at rest, comma-separated, newest first. Unset: generated once into the data directory (mode 0600) with a warning. Every instance of one database needs the same keys.',
     secret: true,
-    parse: (raw) => optionalText(raw),
+    parse: (raw) => {
+      const text = optionalText(raw);
+      // Validate now so a bad key stops start-up with the variable's name; the keyring parses it again.
+      if (text !== undefined) parseSecretKeys(text);
+      return text;
+    },
   },
   logLevel: {
     env: 'TWOFOLD_LOG_LEVEL',
