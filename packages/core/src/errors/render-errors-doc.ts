@@ -3,7 +3,8 @@ import { errorRegistry } from './registry.js';
 /** docs/errors.md, generated from the registry (a test keeps the file equal). */
 export function renderErrorsDoc(): string {
   const rows = Object.entries(errorRegistry).map(
-    ([code, def]) => `| \`${code}\` | ${def.status} | ${def.title} | ${def.description.replaceAll('|', '\\|')} |`,
+    ([code, def]) =>
+      `| \`${code}\` | ${def.status} | ${def.title} | ${def.description.replaceAll('|', '\\|')} |`,
   );
   return [
     '# Error codes',
