@@ -13,7 +13,14 @@ const port = 18000 + Math.floor(Math.random() * 1000);
 
 const server = spawn(process.execPath, ['packages/server/bin/twofold.js', 'serve'], {
   cwd: root,
-  env: { ...process.env, TWOFOLD_DATA_DIR: dataDir, PORT: String(port), TWOFOLD_PUBLIC_URL: `http://127.0.0.1:${port}`, TWOFOLD_LOG_LEVEL: 'warn', DATABASE_URL: '' },
+  env: {
+    ...process.env,
+    TWOFOLD_DATA_DIR: dataDir,
+    PORT: String(port),
+    TWOFOLD_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    TWOFOLD_LOG_LEVEL: 'warn',
+    DATABASE_URL: '',
+  },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 let printed = '';
@@ -28,7 +35,15 @@ const setupUrl = await new Promise((resolve, reject) => {
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1000, height: 760 } });

@@ -1,11 +1,10 @@
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from './http/app.js';
+import { buildApp, type TwofoldApp } from './http/app.js';
 import type { Config } from './platform/config.js';
 import { createLogger } from './platform/log.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
 export interface RunningServer {
-  readonly app: FastifyInstance;
+  readonly app: TwofoldApp;
   readonly runtime: Runtime;
   /** The address actually bound (PORT=0 picks one). */
   readonly url: string;
@@ -24,10 +23,15 @@ export interface StartServerOptions {
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const logger = createLogger(config.logLevel);
+  // Signals are taken from the very start: one that arrives while starting stops the server as
+  // soon as it is up, instead of killing the process half-way through.
+  const shutdown = options.handleSignals
+    ? installSignalHandlers(config.shutdownTimeoutMs, (m) => logger.info(m))
+    : undefined;
   const runtime = await createRuntime(config, {
     log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
   });
-  let app: FastifyInstance;
+  let app: TwofoldApp;
   try {
     const bootstrapped = await runtime.services.setup.bootstrap(config.publicUrl);
     app = await buildApp({ runtime, logger });
@@ -36,7 +40,6 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, database: runtime.database.description }, 'listening');
-    print(`Twofold ${runtime.version} is listening on ${url} (${runtime.database.description})`);
     if (bootstrapped) {
       print('');
       print(
@@ -46,18 +49,20 @@ export async function startServer(config: Config, options: StartServerOptions = 
       print(`  ${bootstrapped.setupUrl}`);
       print('');
     }
+    // Last, so that whoever waits for this line has everything above it.
+    print(`Twofold ${runtime.version} is listening on ${url} (${runtime.database.description})`);
     const running: RunningServer = {
       app,
       runtime,
       url,
       async stop() {
         await app.close();
+        await app.inFlight.idle();
         await runtime.close();
         logger.flush();
       },
     };
-    if (options.handleSignals)
-      installSignalHandlers(running, config.shutdownTimeoutMs, (m) => logger.info(m));
+    shutdown?.ready(running);
     return running;
   } catch (error) {
     await runtime.close();
@@ -66,15 +71,14 @@ export async function startServer(config: Config, options: StartServerOptions = 
 }
 
 function installSignalHandlers(
-  server: RunningServer,
   timeoutMs: number,
   log: (message: string) => void,
-): void {
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: finishing in-flight requests, then stopping`);
+): { ready(server: RunningServer): void } {
+  let server: RunningServer | undefined;
+  let requested: string | undefined;
+  const stop = () => {
+    if (!server || !requested) return;
+    log(`${requested}: finishing in-flight requests, then stopping`);
     const timer = setTimeout(() => {
       log(`still busy after ${timeoutMs} ms; exiting anyway`);
       process.exit(1);
@@ -85,6 +89,17 @@ function installSignalHandlers(
       () => process.exit(1),
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  const onSignal = (signal: string) => {
+    if (requested) return;
+    requested = signal;
+    stop();
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  return {
+    ready(running) {
+      server = running;
+      stop();
+    },
+  };
 }

@@ -43,7 +43,12 @@ for (const backend of testBackends) {
       const err: string[] = [];
       stdout.on('data', (c) => out.push(String(c)));
       stderr.on('data', (c) => err.push(String(c)));
-      const code = await runCli(args, { stdout, stderr, stdin: Readable.from([stdin]), env: { ...env, ...extraEnv } });
+      const code = await runCli(args, {
+        stdout,
+        stderr,
+        stdin: Readable.from([stdin]),
+        env: { ...env, ...extraEnv },
+      });
       return { code, stdout: out.join(''), stderr: err.join('') };
     }
 
@@ -59,24 +64,42 @@ for (const backend of testBackends) {
       expect(first.code).toBe(0);
       expect(first.stderr).toMatch(/migrating \[#+\] 1\/1 0001-initial/);
       expect(first.stdout).toMatch(/^applied +0001-initial/m);
-      const status = (await json(['migrate', '--status'])) as { migrations: { name: string; appliedAt: string }[] };
+      const status = (await json(['migrate', '--status'])) as {
+        migrations: { name: string; appliedAt: string }[];
+      };
       expect(status.migrations[0]).toMatchObject({ name: '0001-initial', appliedAt: expect.any(String) });
     });
 
     it('tenant create --admin creates a global admin and a one-time pass that works once', async () => {
-      const created = (await json(['tenant', 'create', 'acme', '--name', 'Acme Corp', '--admin', 'boss@acme.test'])) as {
+      const created = (await json([
+        'tenant',
+        'create',
+        'acme',
+        '--name',
+        'Acme Corp',
+        '--admin',
+        'boss@acme.test',
+      ])) as {
         slug: string;
         admin: { email: string; temporaryAccessPass: string; expiresAt: string };
       };
-      expect(created).toMatchObject({ slug: 'acme', name: 'Acme Corp', signInUrl: 'https://mfa.example.com/t/acme/sign-in' });
+      expect(created).toMatchObject({
+        slug: 'acme',
+        name: 'Acme Corp',
+        signInUrl: 'https://mfa.example.com/t/acme/sign-in',
+      });
       expect(created.admin.temporaryAccessPass).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
       const runtime = await createRuntime(loadConfig(env));
       try {
         const tenant = await runtime.services.tenants.getBySlug('acme');
         const admin = await runtime.services.users.findByEmail(tenant.id, 'boss@acme.test');
         expect(admin?.roles).toEqual(['global-admin']);
-        expect(await runtime.services.passes.redeem(tenant.id, created.admin.temporaryAccessPass)).toMatchObject({ userId: admin?.id });
-        expect(await runtime.services.passes.redeem(tenant.id, created.admin.temporaryAccessPass)).toBeUndefined();
+        expect(
+          await runtime.services.passes.redeem(tenant.id, created.admin.temporaryAccessPass),
+        ).toMatchObject({ userId: admin?.id });
+        expect(
+          await runtime.services.passes.redeem(tenant.id, created.admin.temporaryAccessPass),
+        ).toBeUndefined();
       } finally {
         await runtime.close();
       }
@@ -88,25 +111,60 @@ for (const backend of testBackends) {
 
     it('user create reads the password from stdin, and user tap prints { pass, expiresAt }', async () => {
       await json(['tenant', 'create', 'acme']);
-      const user = await json(['user', 'create', 'Ann@Acme.test', '--tenant', 'acme', '--name', 'Ann', '--password-stdin'], 'a long passphrase\n');
-      expect(user).toMatchObject({ email: 'Ann@Acme.test', displayName: 'Ann', roles: [], hasPassword: true });
+      const user = await json(
+        ['user', 'create', 'Ann@Acme.test', '--tenant', 'acme', '--name', 'Ann', '--password-stdin'],
+        'a long passphrase\n',
+      );
+      expect(user).toMatchObject({
+        email: 'Ann@Acme.test',
+        displayName: 'Ann',
+        roles: [],
+        hasPassword: true,
+      });
       const runtime = await createRuntime(loadConfig(env));
       try {
         const tenant = await runtime.services.tenants.getBySlug('acme');
-        expect(await runtime.services.users.verifyPassword(tenant.id, 'ann@acme.test', 'a long passphrase')).toBeDefined();
-        expect(await runtime.services.users.verifyPassword(tenant.id, 'ann@acme.test', 'a long passphrase\n')).toBeUndefined();
+        expect(
+          await runtime.services.users.verifyPassword(tenant.id, 'ann@acme.test', 'a long passphrase'),
+        ).toBeDefined();
+        expect(
+          await runtime.services.users.verifyPassword(tenant.id, 'ann@acme.test', 'a long passphrase\n'),
+        ).toBeUndefined();
       } finally {
         await runtime.close();
       }
-      const tap = (await json(['user', 'tap', 'ann@acme.test', '--tenant', 'acme', '--minutes', '30', '--reusable'])) as Record<string, unknown>;
+      const tap = (await json([
+        'user',
+        'tap',
+        'ann@acme.test',
+        '--tenant',
+        'acme',
+        '--minutes',
+        '30',
+        '--reusable',
+      ])) as Record<string, unknown>;
       expect(Object.keys(tap).sort()).toEqual(['expiresAt', 'pass', 'reusable']);
       expect(tap['reusable']).toBe(true);
     });
 
     it('api-key create prints a tfk_ key once; only its hash is stored', async () => {
       await json(['tenant', 'create', 'acme']);
-      const created = (await json(['api-key', 'create', '--tenant', 'acme', '--role', 'helpdesk', '--name', 'ticket bot'])) as { key: string };
-      expect(created).toMatchObject({ tenant: 'acme', name: 'ticket bot', role: 'helpdesk', key: expect.stringMatching(/^tfk_[A-Za-z0-9_-]{43}$/) });
+      const created = (await json([
+        'api-key',
+        'create',
+        '--tenant',
+        'acme',
+        '--role',
+        'helpdesk',
+        '--name',
+        'ticket bot',
+      ])) as { key: string };
+      expect(created).toMatchObject({
+        tenant: 'acme',
+        name: 'ticket bot',
+        role: 'helpdesk',
+        key: expect.stringMatching(/^tfk_[A-Za-z0-9_-]{43}$/),
+      });
       const runtime = await createRuntime(loadConfig(env));
       try {
         expect(await runtime.services.apiKeys.authenticate(created.key)).toMatchObject({ role: 'helpdesk' });
@@ -125,24 +183,36 @@ for (const backend of testBackends) {
       expect(human.stderr).toBe("twofold: tenant slug 'Bad_Slug': must be lowercase (tenant_slug_invalid)\n");
       const machine = await run(['tenant', 'create', 'Bad_Slug', '--json']);
       expect(machine.code).toBe(1);
-      expect(JSON.parse(machine.stderr)).toEqual({ error: { code: 'tenant_slug_invalid', message: "tenant slug 'Bad_Slug': must be lowercase" } });
+      expect(JSON.parse(machine.stderr)).toEqual({
+        error: { code: 'tenant_slug_invalid', message: "tenant slug 'Bad_Slug': must be lowercase" },
+      });
       const missing = await run(['user', 'create', 'x@example.com', '--tenant', 'nope']);
       expect(missing.stderr).toBe("twofold: no tenant 'nope' (tenant_not_found)\n");
       const config = await run(['tenant', 'list'], '', { PORT: 'http' });
       expect(config.code).toBe(1);
-      expect(config.stderr).toBe("twofold: PORT: must be a whole number from 0 to 65535, got 'http' (config_invalid)\n");
+      expect(config.stderr).toBe(
+        "twofold: PORT: must be a whole number from 0 to 65535, got 'http' (config_invalid)\n",
+      );
       const usage = await run(['tenant', 'frobnicate']);
       expect(usage.code).toBe(2);
       const role = await run(['api-key', 'create', '--tenant', 'acme', '--role', 'root']);
       expect(role.code).toBe(2);
-      expect(role.stderr).toContain("Allowed choices are global-admin, authentication-admin, helpdesk");
+      expect(role.stderr).toContain('Allowed choices are global-admin, authentication-admin, helpdesk');
     });
 
     it('rotate-key adds a key to the key file and re-seals every secret under it', async () => {
       await json(['tenant', 'list']);
-      const before = readFileSync(join(dataDir, 'secret-keys'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
-      const report = (await json(['rotate-key'])) as { currentKeyId: string; resealed: number; retiredKeyIds: string[] };
-      const after = readFileSync(join(dataDir, 'secret-keys'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+      const before = readFileSync(join(dataDir, 'secret-keys'), 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'));
+      const report = (await json(['rotate-key'])) as {
+        currentKeyId: string;
+        resealed: number;
+        retiredKeyIds: string[];
+      };
+      const after = readFileSync(join(dataDir, 'secret-keys'), 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'));
       expect(after).toHaveLength(before.length + 1);
       expect(after.slice(1)).toEqual(before);
       expect(report.resealed).toBeGreaterThanOrEqual(1);
@@ -170,7 +240,8 @@ describe('the twofold bin from the repository root', () => {
       });
       expect(JSON.parse(stdout)).toMatchObject({ slug: 'acme' });
       const help = await promisify(execFile)('npx', ['twofold', '--help'], { cwd: root });
-      for (const verb of ['serve', 'migrate', 'tenant', 'user', 'api-key', 'rotate-key']) expect(help.stdout).toContain(verb);
+      for (const verb of ['serve', 'migrate', 'tenant', 'user', 'api-key', 'rotate-key'])
+        expect(help.stdout).toContain(verb);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -8,7 +8,6 @@ import { listMigrations, migrateToLatest, openDatabase, sqlitePathFor } from '..
 import { createRuntime, loadKeyring, type Runtime } from '../runtime.js';
 import { checkSecretKeys } from '../secrets/key-check.js';
 import { resealAll } from '../secrets/reseal.js';
-import { startServer } from '../serve.js';
 import { roles } from '../users/roles.js';
 import { type CommandIo, createOutput, type Output, progressLine, readAll, reportError } from './output.js';
 
@@ -70,6 +69,8 @@ export function buildCli(ctx: Context, setExit: (code: number) => void): Command
   }
 
   leaf(program.command('serve').description('Run the HTTP server (what `npm start` runs).'), async () => {
+    // Loaded only here: the other verbs need no HTTP stack, and start faster without it.
+    const { startServer } = await import('../serve.js');
     await startServer(ctx.config(), { handleSignals: true });
     // Keep running: the signal handlers exit the process.
     await new Promise(() => {});

@@ -36,7 +36,9 @@ for (const backend of testBackends) {
       expect(res.statusCode).toBe(200);
       const doc = res.json();
       expect(doc.openapi).toBe('3.1.0');
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/t/{tenant}/api/v1/setup']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/healthz', '/t/{tenant}/api/v1/setup']),
+      );
       const setup = doc.paths['/t/{tenant}/api/v1/setup'].post;
       expect(setup.requestBody.content['application/json'].schema.required).toEqual(
         expect.arrayContaining(['token', 'email', 'password']),
@@ -47,7 +49,11 @@ for (const backend of testBackends) {
       const res = await t.app.inject({ method: 'GET', url: '/no/such/route' });
       expect(res.statusCode).toBe(404);
       expect(res.headers['content-type']).toContain('application/problem+json');
-      expect(res.json()).toMatchObject({ status: 404, code: 'not_found', type: 'urn:twofold:problem:not_found' });
+      expect(res.json()).toMatchObject({
+        status: 404,
+        code: 'not_found',
+        type: 'urn:twofold:problem:not_found',
+      });
     });
 
     it('an unknown tenant is tenant_not_found', async () => {
@@ -66,7 +72,13 @@ for (const backend of testBackends) {
         ['malformed JSON', { 'content-type': 'application/json' }, '{"email": ', 400, 'bad_request'],
         ['empty JSON body', { 'content-type': 'application/json' }, '', 400, 'bad_request'],
         ['wrong content type', { 'content-type': 'text/csv' }, 'a,b', 415, 'unsupported_media_type'],
-        ['wrong types', { 'content-type': 'application/json' }, '{"token":1,"email":"a@example.com","password":"long enough"}', 400, 'validation_failed'],
+        [
+          'wrong types',
+          { 'content-type': 'application/json' },
+          '{"token":1,"email":"a@example.com","password":"long enough"}',
+          400,
+          'validation_failed',
+        ],
         ['missing fields', { 'content-type': 'application/json' }, '{}', 400, 'validation_failed'],
         [
           'extra fields',
@@ -75,7 +87,13 @@ for (const backend of testBackends) {
           400,
           'validation_failed',
         ],
-        ['a body over the limit', { 'content-type': 'application/json' }, `{"token":"${'x'.repeat(10_000)}"}`, 413, 'payload_too_large'],
+        [
+          'a body over the limit',
+          { 'content-type': 'application/json' },
+          `{"token":"${'x'.repeat(10_000)}"}`,
+          413,
+          'payload_too_large',
+        ],
         ['a JSON array', { 'content-type': 'application/json' }, '[1,2,3]', 400, 'validation_failed'],
       ])('%s', async (_name, headers, payload, status, code) => {
         await t.runtime.services.setup.bootstrap('http://localhost:8080');
@@ -88,9 +106,15 @@ for (const backend of testBackends) {
       });
 
       it('validation problems list each field', async () => {
-        const res = await t.app.inject({ method: 'POST', url, payload: { token: 'x', email: 'a@example.com' } });
+        const res = await t.app.inject({
+          method: 'POST',
+          url,
+          payload: { token: 'x', email: 'a@example.com' },
+        });
         expect(res.statusCode).toBe(400);
-        expect(res.json().errors).toEqual([expect.objectContaining({ path: 'body', message: expect.stringContaining('password') })]);
+        expect(res.json().errors).toEqual([
+          expect.objectContaining({ path: 'body', message: expect.stringContaining('password') }),
+        ]);
       });
     });
   });

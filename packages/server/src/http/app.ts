@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
+import { type InFlight, trackInFlight } from './in-flight.js';
 import { registerMetrics } from './metrics.js';
 import { registerAssets } from './pages.js';
 import { registerProblemHandlers } from './problem.js';
@@ -15,8 +16,17 @@ export interface BuildAppOptions {
   readonly logger?: FastifyBaseLogger;
 }
 
-/** The one place that wires services to routes. Nothing listens here: main.ts does that, tests use inject(). */
-export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<FastifyInstance> {
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Requests being handled now; a graceful stop waits for them. */
+    readonly inFlight: InFlight;
+  }
+}
+
+export type TwofoldApp = FastifyInstance;
+
+/** The one place that wires services to routes. Nothing listens here: serve.ts does that, tests use inject(). */
+export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<TwofoldApp> {
   const { config } = runtime;
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
@@ -34,6 +44,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Fa
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.decorate('inFlight', trackInFlight(app));
 
   await app.register(swagger, {
     openapi: {

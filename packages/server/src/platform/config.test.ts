@@ -53,10 +53,16 @@ describe('loadConfig', () => {
     [{ TWOFOLD_SECRET_KEY: 'c2hvcnQ=' }, /^TWOFOLD_SECRET_KEY: /],
     [{ TWOFOLD_LOG_LEVEL: 'loud' }, /^TWOFOLD_LOG_LEVEL: must be one of/],
     [{ TWOFOLD_SMS_PROVIDER: 'pigeon' }, /^TWOFOLD_SMS_PROVIDER: must be one of outbox, twilio, webhook/],
-    [{ TWOFOLD_SMS_PROVIDER: 'twilio' }, /^TWILIO_ACCOUNT_SID: is required when TWOFOLD_SMS_PROVIDER=twilio$/],
+    [
+      { TWOFOLD_SMS_PROVIDER: 'twilio' },
+      /^TWILIO_ACCOUNT_SID: is required when TWOFOLD_SMS_PROVIDER=twilio$/,
+    ],
     [{ TWOFOLD_SMS_PROVIDER: 'webhook' }, /^TWOFOLD_SMS_WEBHOOK_URL: is required/],
     [{ SMTP_URL: 'mail.example.com' }, /^SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL$/],
-    [{ TWOFOLD_TRUST_PROXY: 'proxy.internal' }, /^TWOFOLD_TRUST_PROXY: 'proxy.internal' is not an IP address/],
+    [
+      { TWOFOLD_TRUST_PROXY: 'proxy.internal' },
+      /^TWOFOLD_TRUST_PROXY: 'proxy.internal' is not an IP address/,
+    ],
     [{ TWOFOLD_BODY_LIMIT: '10' }, /^TWOFOLD_BODY_LIMIT: must be from 1024/],
   ])('stops with one line naming the variable: %o', (env, message) => {
     const text = configError(env);
@@ -77,7 +83,17 @@ describe('loadConfig', () => {
       expect(row.doc.length).toBeGreaterThan(10);
     }
     const names = rows.map((r) => r.env);
-    for (const name of ['PORT', 'HOST', 'TWOFOLD_PUBLIC_URL', 'TWOFOLD_DATA_DIR', 'DATABASE_URL', 'TWOFOLD_SECRET_KEY', 'SMTP_URL', 'TWOFOLD_MAIL_FROM', 'TWOFOLD_SMS_PROVIDER']) {
+    for (const name of [
+      'PORT',
+      'HOST',
+      'TWOFOLD_PUBLIC_URL',
+      'TWOFOLD_DATA_DIR',
+      'DATABASE_URL',
+      'TWOFOLD_SECRET_KEY',
+      'SMTP_URL',
+      'TWOFOLD_MAIL_FROM',
+      'TWOFOLD_SMS_PROVIDER',
+    ]) {
       expect(names).toContain(name);
     }
   });

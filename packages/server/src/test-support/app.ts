@@ -15,7 +15,10 @@ export interface TestApp {
 }
 
 /** A full app on a fresh test database, called in-process with `app.inject()`. */
-export async function createTestApp(backend: TestBackend, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  backend: TestBackend,
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'twofold-app-'));
   const database = await backend.create();
   const config = loadConfig({

@@ -9,7 +9,9 @@ for (const backend of testBackends) {
     beforeAll(async () => {
       t = await createTestApp(backend);
       const first = await t.runtime.services.setup.bootstrap('https://mfa.example.com');
-      expect(first?.setupUrl).toMatch(/^https:\/\/mfa\.example\.com\/t\/default\/setup#token=tfs_[A-Za-z0-9_-]{43}$/);
+      expect(first?.setupUrl).toMatch(
+        /^https:\/\/mfa\.example\.com\/t\/default\/setup#token=tfs_[A-Za-z0-9_-]{43}$/,
+      );
       token = first?.setupUrl.split('#token=')[1] ?? '';
       // Printed once: a second start finds the tenant and prints nothing.
       expect(await t.runtime.services.setup.bootstrap('https://mfa.example.com')).toBeUndefined();
@@ -30,7 +32,9 @@ for (const backend of testBackends) {
     it('serves the page assets and nothing outside them', async () => {
       expect((await t.app.inject({ method: 'GET', url: '/assets/setup.js' })).statusCode).toBe(200);
       expect((await t.app.inject({ method: 'GET', url: '/assets/setup.html' })).statusCode).toBe(404);
-      expect((await t.app.inject({ method: 'GET', url: '/assets/..%2f..%2fpackage.json' })).statusCode).toBe(404);
+      expect((await t.app.inject({ method: 'GET', url: '/assets/..%2f..%2fpackage.json' })).statusCode).toBe(
+        404,
+      );
     });
 
     it('rejects a wrong token without creating anyone', async () => {
@@ -74,7 +78,11 @@ for (const backend of testBackends) {
       expect(again.statusCode).toBe(400);
       expect(again.json().code).toBe('setup_token_invalid');
       const tenant = await t.runtime.services.tenants.getBySlug('default');
-      const admin = await t.runtime.services.users.verifyPassword(tenant.id, 'root@example.com', 'correct horse battery');
+      const admin = await t.runtime.services.users.verifyPassword(
+        tenant.id,
+        'root@example.com',
+        'correct horse battery',
+      );
       expect(admin?.roles).toEqual(['global-admin']);
     });
   });

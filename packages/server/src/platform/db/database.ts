@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import {
   Kysely,
   type Migration,
@@ -8,12 +9,17 @@ import {
   Migrator,
   PostgresDialect,
   SqliteDialect,
+  sql,
 } from 'kysely';
-import pg from 'pg';
+import type PgModule from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+// Each deployment uses one of the two drivers: load only that one (both are CommonJS, so a
+// synchronous require keeps openDatabase synchronous).
+const require = createRequire(import.meta.url);
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
@@ -45,6 +51,7 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
 }
 
 function openSqlite(path: string): DatabaseHandle {
+  const SqliteDatabase = require('better-sqlite3') as typeof BetterSqlite3;
   const sqlite = new SqliteDatabase(path);
   // WAL lets readers run beside the writer; NORMAL sync is durable against process crashes (a
   // power loss may drop the last commits, never corrupt); busy_timeout makes concurrent
@@ -63,6 +70,7 @@ function openSqlite(path: string): DatabaseHandle {
 }
 
 function openPostgres(url: string, poolSize: number): DatabaseHandle {
+  const pg = require('pg') as typeof PgModule;
   // bigint columns hold millisecond times, which fit in a double exactly; parse them as numbers
   // for this pool only instead of changing pg's global parsers.
   const types = {
@@ -84,11 +92,21 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
   };
 }
 
-function createMigrator(db: Kysely<Database>): Migrator {
+async function createMigrator(handle: DatabaseHandle): Promise<Migrator> {
+  // Kysely's PostgreSQL introspection lists every schema of the database, so unless the migration
+  // tables are pinned to ours, a kysely_migration table in another schema (another application, or
+  // another Twofold reached through search_path) is taken for ours and ours is never created.
+  const migrationTableSchema = handle.dialect === 'postgres' ? await currentSchema(handle.db) : undefined;
   return new Migrator({
-    db,
+    db: handle.db,
     provider: { getMigrations: async (): Promise<Record<string, Migration>> => migrations },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
+}
+
+async function currentSchema(db: Kysely<Database>): Promise<string | undefined> {
+  const result = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return result.rows[0]?.schema ?? undefined;
 }
 
 export interface MigrationReport {
@@ -101,7 +119,7 @@ export async function migrateToLatest(
   handle: DatabaseHandle,
   onProgress?: (name: string, index: number, total: number) => void,
 ): Promise<MigrationReport> {
-  const migrator = createMigrator(handle.db);
+  const migrator = await createMigrator(handle);
   const before = await migrator.getMigrations();
   const pending = before.filter((m) => !m.executedAt).length;
   const result: MigrationResultSet = await migrator.migrateToLatest();
@@ -115,6 +133,6 @@ export async function migrateToLatest(
 
 /** Lists migrations and whether each has run. */
 export async function listMigrations(handle: DatabaseHandle): Promise<{ name: string; appliedAt?: Date }[]> {
-  const all = await createMigrator(handle.db).getMigrations();
+  const all = await (await createMigrator(handle)).getMigrations();
   return all.map((m) => (m.executedAt ? { name: m.name, appliedAt: m.executedAt } : { name: m.name }));
 }
