@@ -1,6 +1,6 @@
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { describe, expect, it } from 'vitest';
-import { isTwofoldError } from '../errors/index.js';
+import { describeError } from '../test-support/describe-error.js';
 import { decodeBase32 } from './base32.js';
 import {
   combineMigrationBatches,
@@ -27,16 +27,6 @@ const uriOf = (bytes: Uint8Array): string =>
 const dataOf = (uri: string): Uint8Array =>
   new Uint8Array(Buffer.from(decodeURIComponent(uri.slice(uri.indexOf('data=') + 5)), 'base64'));
 const bytesOf = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'hex'));
-
-function errorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isTwofoldError(error)) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'no error';
-}
 
 const SECRET = Uint8Array.from({ length: 20 }, (_, i) => i + 1);
 const entry = (fields: Partial<RawOtpParameters>): RawOtpParameters => ({
@@ -294,7 +284,7 @@ describe('decodeMigrationUri: errors', () => {
       'data is not a valid MigrationPayload protobuf (illegal tag: field no 0 wire type 0)',
     ],
   ])('%s', (_name, uri, message) => {
-    expect(errorOf(() => decodeMigrationUri(uri))).toBe(
+    expect(describeError(() => decodeMigrationUri(uri))).toBe(
       `migration_payload_invalid: otpauth-migration: ${message}`,
     );
   });
@@ -309,10 +299,10 @@ describe('decodeMigrationUri: errors', () => {
   });
 
   it('rejects an entry that is cut short or has a field of the wrong wire type', () => {
-    expect(errorOf(() => decodeMigrationUri(uriOf(Uint8Array.from([0x0a, 0x02, 0x0a, 0x05]))))).toBe(
+    expect(describeError(() => decodeMigrationUri(uriOf(Uint8Array.from([0x0a, 0x02, 0x0a, 0x05]))))).toBe(
       'migration_payload_invalid: otpauth-migration: data is not a valid MigrationPayload protobuf (premature EOF)',
     );
-    expect(errorOf(() => decodeMigrationUri(uriOf(Uint8Array.from([0x0a, 0x02, 0x08, 0x01]))))).toBe(
+    expect(describeError(() => decodeMigrationUri(uriOf(Uint8Array.from([0x0a, 0x02, 0x08, 0x01]))))).toBe(
       'migration_payload_invalid: otpauth-migration: field otp_parameters[0].1 is varint, expected length-delimited',
     );
   });
@@ -436,10 +426,10 @@ describe('encodeMigrationUris', () => {
   });
 
   it('rejects bad options', () => {
-    expect(errorOf(() => encodeMigrationUris([], { batchSize: 0 }))).toBe(
+    expect(describeError(() => encodeMigrationUris([], { batchSize: 0 }))).toBe(
       'otp_parameters_invalid: batchSize must be an integer from 1 to 1000, got 0',
     );
-    expect(errorOf(() => encodeMigrationUris([], { batchId: 2 ** 31 }))).toBe(
+    expect(describeError(() => encodeMigrationUris([], { batchId: 2 ** 31 }))).toBe(
       'otp_parameters_invalid: batchId must be an integer from -2147483648 to 2147483647, got 2147483648',
     );
   });
@@ -502,7 +492,7 @@ describe('combineMigrationBatches', () => {
     ],
     ['index out of range', [batch(0), batch(3)], 'QR code 2 has batch_index 3, outside 0..2'],
   ])('rejects %s', (_name, batches, message) => {
-    expect(errorOf(() => combineMigrationBatches(batches))).toBe(
+    expect(describeError(() => combineMigrationBatches(batches))).toBe(
       `migration_payload_invalid: otpauth-migration: ${message}`,
     );
   });

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isTwofoldError } from '../errors/index.js';
+import { describeError } from '../test-support/describe-error.js';
 import { computeHotpValue, generateHotp } from './hotp.js';
 import { computeHmac, type OtpAlgorithm } from './otp-algorithm.js';
 
@@ -14,16 +14,6 @@ function referenceHotp(secret: Uint8Array, counter: bigint, algorithm: string, d
   const offset = mac[mac.length - 1]! & 0xf;
   const value = mac.readUInt32BE(offset) & 0x7fffffff;
   return String(value % 10 ** digits).padStart(digits, '0');
-}
-
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isTwofoldError(error)) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'no error';
 }
 
 describe('RFC 4226 Appendix D (HMAC-SHA-1, secret "12345678901234567890")', () => {
@@ -157,6 +147,6 @@ describe('HOTP parameter errors', () => {
       "secret must be a Uint8Array, got 'JBSWY3DPEHPK3PXP'",
     ],
   ])('%s', (_name, options, message) => {
-    expect(codeOf(() => generateHotp(options as never))).toBe(`otp_parameters_invalid: ${message}`);
+    expect(describeError(() => generateHotp(options as never))).toBe(`otp_parameters_invalid: ${message}`);
   });
 });

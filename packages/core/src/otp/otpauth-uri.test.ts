@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTwofoldError } from '../errors/index.js';
+import { describeError } from '../test-support/describe-error.js';
 import { decodeBase32, encodeBase32 } from './base32.js';
 import type { OtpAccount } from './otp-account.js';
 import { formatOtpauthUri, parseOtpauthUri } from './otpauth-uri.js';
@@ -7,16 +7,6 @@ import { formatOtpauthUri, parseOtpauthUri } from './otpauth-uri.js';
 const HELLO = decodeBase32('JBSWY3DPEHPK3PXP'); // 48656c6c6f21deadbeef, 80 bits
 const STEAM = decodeBase32('JRZCL47CMXVOQMNPZR2F7J4RGI');
 const S = 'secret=JBSWY3DPEHPK3PXP';
-
-function errorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isTwofoldError(error)) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'no error';
-}
 
 const totp = (fields: Partial<OtpAccount> = {}): OtpAccount => ({
   type: 'totp',
@@ -105,7 +95,7 @@ describe('parseOtpauthUri: edge cases from real bugs (reference §5)', () => {
   });
 
   it('rejects a secret shorter than 80 bits, e.g. KeePassXC test secret HXDMVJECJJWSRBY= (72 bits)', () => {
-    expect(errorOf(() => parseOtpauthUri('otpauth://totp/alice?secret=HXDMVJECJJWSRBY='))).toBe(
+    expect(describeError(() => parseOtpauthUri('otpauth://totp/alice?secret=HXDMVJECJJWSRBY='))).toBe(
       'otpauth_uri_invalid: otpauth URI: secret is 72 bits (9 bytes); at least 80 bits (10 bytes, 16 base32 characters) are required',
     );
   });
@@ -190,10 +180,10 @@ describe('parseOtpauthUri: edge cases from real bugs (reference §5)', () => {
   });
 
   it('rejects hotp without a counter (as Aegis)', () => {
-    expect(errorOf(() => parseOtpauthUri(`otpauth://hotp/alice?${S}`))).toBe(
+    expect(describeError(() => parseOtpauthUri(`otpauth://hotp/alice?${S}`))).toBe(
       "otpauth_uri_invalid: otpauth URI: missing required parameter 'counter' for hotp",
     );
-    expect(errorOf(() => parseOtpauthUri(`otpauth://hotp/alice?${S}&counter=`))).toBe(
+    expect(describeError(() => parseOtpauthUri(`otpauth://hotp/alice?${S}&counter=`))).toBe(
       "otpauth_uri_invalid: otpauth URI: missing required parameter 'counter' for hotp",
     );
   });
@@ -217,7 +207,7 @@ describe('parseOtpauthUri: edge cases from real bugs (reference §5)', () => {
   });
 
   it.each(['MD5', 'SHA3-256', 'sha'])('rejects algorithm %s', (text) => {
-    expect(errorOf(() => parseOtpauthUri(`otpauth://totp/alice?${S}&algorithm=${text}`))).toBe(
+    expect(describeError(() => parseOtpauthUri(`otpauth://totp/alice?${S}&algorithm=${text}`))).toBe(
       `otpauth_uri_invalid: otpauth URI: algorithm must be SHA1, SHA224, SHA256, SHA384, SHA512, got '${text}'`,
     );
   });
@@ -227,7 +217,7 @@ describe('parseOtpauthUri: edge cases from real bugs (reference §5)', () => {
   });
 
   it.each(['5', '11', '0', 'abc', '6.0', '-6'])('rejects digits=%s', (digits) => {
-    expect(errorOf(() => parseOtpauthUri(`otpauth://totp/alice?${S}&digits=${digits}`))).toBe(
+    expect(describeError(() => parseOtpauthUri(`otpauth://totp/alice?${S}&digits=${digits}`))).toBe(
       `otpauth_uri_invalid: otpauth URI: digits must be an integer from 6 to 10, got '${digits}'`,
     );
   });
@@ -237,7 +227,7 @@ describe('parseOtpauthUri: edge cases from real bugs (reference §5)', () => {
   });
 
   it.each(['0', '-30', '30s', '1.5', '99999999999999999999'])('rejects period=%s', (period) => {
-    expect(errorOf(() => parseOtpauthUri(`otpauth://totp/alice?${S}&period=${period}`))).toBe(
+    expect(describeError(() => parseOtpauthUri(`otpauth://totp/alice?${S}&period=${period}`))).toBe(
       `otpauth_uri_invalid: otpauth URI: period must be a positive integer number of seconds, got '${period}'`,
     );
   });
@@ -295,7 +285,7 @@ describe('parseOtpauthUri: edge cases from real bugs (reference §5)', () => {
   });
 
   it('rejects encoder=steam on hotp', () => {
-    expect(errorOf(() => parseOtpauthUri(`otpauth://hotp/alice?${S}&counter=1&encoder=steam`))).toBe(
+    expect(describeError(() => parseOtpauthUri(`otpauth://hotp/alice?${S}&counter=1&encoder=steam`))).toBe(
       'otpauth_uri_invalid: otpauth URI: encoder=steam needs type totp, got hotp',
     );
   });
@@ -348,7 +338,7 @@ describe('parseOtpauthUri: other inputs', () => {
   });
 
   it.each(['18446744073709551616', '-1', '1e3', 'x'])('rejects counter=%s', (counter) => {
-    expect(errorOf(() => parseOtpauthUri(`otpauth://hotp/a?${S}&counter=${counter}`))).toBe(
+    expect(describeError(() => parseOtpauthUri(`otpauth://hotp/a?${S}&counter=${counter}`))).toBe(
       `otpauth_uri_invalid: otpauth URI: counter must be an integer from 0 to 18446744073709551615, got '${counter}'`,
     );
   });
@@ -416,17 +406,17 @@ describe('parseOtpauthUri: other inputs', () => {
     ],
     ['only dashes', 'otpauth://totp/alice?secret=----', 'secret is empty'],
   ])('rejects %s', (_name, uri, message) => {
-    expect(errorOf(() => parseOtpauthUri(uri))).toBe(`otpauth_uri_invalid: otpauth URI: ${message}`);
+    expect(describeError(() => parseOtpauthUri(uri))).toBe(`otpauth_uri_invalid: otpauth URI: ${message}`);
   });
 
   it('reports bad base32 in the secret as base32_invalid, naming the character', () => {
-    expect(errorOf(() => parseOtpauthUri('otpauth://totp/alice?secret=JBSW1Y3DPEHPK3PXP'))).toBe(
+    expect(describeError(() => parseOtpauthUri('otpauth://totp/alice?secret=JBSW1Y3DPEHPK3PXP'))).toBe(
       "base32_invalid: secret: character '1' at position 5 is not base32 (A-Z, 2-7)",
     );
   });
 
   it('never echoes the secret in errors', () => {
-    const message = errorOf(() => parseOtpauthUri('otpauth://xotp/alice?secret=JBSWY3DPEHPK3PXP'));
+    const message = describeError(() => parseOtpauthUri('otpauth://xotp/alice?secret=JBSWY3DPEHPK3PXP'));
     expect(message).not.toContain('JBSWY3DPEHPK3PXP');
   });
 });
@@ -498,7 +488,7 @@ describe('formatOtpauthUri', () => {
     [totp({ extra: { image: 1 as never } }), "extra parameter 'image' must be a string, got 1"],
     [totp({ accountName: '\ud800' }), 'issuer, account name or an extra parameter is not valid text'],
   ])('rejects an invalid account (%#)', (account, message) => {
-    expect(errorOf(() => formatOtpauthUri(account))).toBe(`otp_parameters_invalid: ${message}`);
+    expect(describeError(() => formatOtpauthUri(account))).toBe(`otp_parameters_invalid: ${message}`);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTwofoldError } from '../errors/index.js';
+import { describeError } from '../test-support/describe-error.js';
 import { decodeBase32 } from './base32.js';
 import { generateHotp } from './hotp.js';
 import type { OtpAlgorithm } from './otp-algorithm.js';
@@ -11,16 +11,6 @@ const SEEDS: Record<string, Uint8Array> = {
   SHA256: new TextEncoder().encode('12345678901234567890123456789012'),
   SHA512: new TextEncoder().encode('1234567890123456789012345678901234567890123456789012345678901234'),
 };
-
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isTwofoldError(error)) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('RFC 6238 Appendix B (T0 = 0, X = 30, 8 digits)', () => {
   it.each([
@@ -132,7 +122,7 @@ describe('computeTotpStep', () => {
     [[10, 30, Number.NaN], 't0 must be a finite number of seconds, got NaN'],
     [[1e300, 1, 0], 'time 1e+300 is too far in the future'],
   ] as [[number, number, number], string][])('%j -> %s', ([time, period, t0], message) => {
-    expect(codeOf(() => computeTotpStep(time, period, t0))).toBe(`otp_parameters_invalid: ${message}`);
+    expect(describeError(() => computeTotpStep(time, period, t0))).toBe(`otp_parameters_invalid: ${message}`);
   });
 });
 
@@ -154,6 +144,6 @@ describe('generateTotp parameters', () => {
     [{ secret: new Uint8Array(0), time: 59 }, 'secret is empty'],
     [{ secret, time: 59, period: 0 }, 'period must be a positive integer number of seconds, got 0'],
   ])('%j', (options, message) => {
-    expect(codeOf(() => generateTotp(options as never))).toBe(`otp_parameters_invalid: ${message}`);
+    expect(describeError(() => generateTotp(options as never))).toBe(`otp_parameters_invalid: ${message}`);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTwofoldError } from '../errors/index.js';
+import { describeError } from '../test-support/describe-error.js';
 import { generateHotp } from './hotp.js';
 import { MAX_COUNTER } from './otp-parameters.js';
 import { computeTotpStep, generateTotp } from './totp.js';
@@ -10,16 +10,6 @@ const NOW = 1_700_000_015; // step 56666667, 15 s into it
 const CURRENT = computeTotpStep(NOW);
 const codeAt = (offset: number, options: { period?: number; digits?: number } = {}): string =>
   generateTotp({ secret, time: NOW + offset * (options.period ?? 30), ...options });
-
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (isTwofoldError(error)) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('verifyTotp', () => {
   it.each([
@@ -115,7 +105,7 @@ describe('verifyTotp', () => {
     [{ secret: new Uint8Array(0) }, 'secret is empty'],
   ])('throws for invalid parameters %j', (override, message) => {
     const options = { secret, code: codeAt(0), time: NOW, ...override };
-    expect(codeOf(() => verifyTotp(options as never))).toBe(`otp_parameters_invalid: ${message}`);
+    expect(describeError(() => verifyTotp(options as never))).toBe(`otp_parameters_invalid: ${message}`);
   });
 });
 
@@ -145,7 +135,9 @@ describe('findTotpOffset (clock-skew search)', () => {
   });
 
   it('rejects maxOffsetSteps beyond the limit', () => {
-    expect(codeOf(() => findTotpOffset({ secret, code: codeAt(0), time: NOW, maxOffsetSteps: 1001 }))).toBe(
+    expect(
+      describeError(() => findTotpOffset({ secret, code: codeAt(0), time: NOW, maxOffsetSteps: 1001 })),
+    ).toBe(
       `otp_parameters_invalid: maxOffsetSteps must be an integer from 0 to ${MAX_SEARCH_STEPS}, got 1001`,
     );
   });
@@ -213,10 +205,10 @@ describe('verifyHotp', () => {
 
   it('returns null for malformed codes and throws for bad parameters', () => {
     expect(verifyHotp({ secret, code: '75522', counter: 0 })).toBeNull();
-    expect(codeOf(() => verifyHotp({ secret, code: '755224', counter: -1 }))).toBe(
+    expect(describeError(() => verifyHotp({ secret, code: '755224', counter: -1 }))).toBe(
       'otp_parameters_invalid: counter must be a non-negative safe integer (use a bigint above 2^53), got -1',
     );
-    expect(codeOf(() => verifyHotp({ secret, code: '755224', counter: 0, lookAhead: -1 }))).toBe(
+    expect(describeError(() => verifyHotp({ secret, code: '755224', counter: 0, lookAhead: -1 }))).toBe(
       `otp_parameters_invalid: lookAhead must be an integer from 0 to ${MAX_SEARCH_STEPS}, got -1`,
     );
   });
