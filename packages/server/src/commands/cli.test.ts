@@ -230,6 +230,27 @@ for (const backend of testBackends) {
 }
 
 describe('the twofold bin from the repository root', () => {
+  it('two `twofold migrate` processes at once on a new SQLite database both succeed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'twofold-migrate-'));
+    const bin = new URL('../../bin/twofold.js', import.meta.url).pathname;
+    try {
+      const runs = await Promise.all(
+        [1, 2].map(() =>
+          promisify(execFile)(process.execPath, [bin, 'migrate', '--json'], {
+            env: { ...process.env, TWOFOLD_DATA_DIR: dataDir, DATABASE_URL: '' },
+          }),
+        ),
+      );
+      for (const run of runs) {
+        expect(
+          JSON.parse(run.stdout).migrations.every((m: { appliedAt: string | null }) => m.appliedAt),
+        ).toBe(true);
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('runs `npx twofold` as a user would', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'twofold-bin-'));
     const root = new URL('../../../../', import.meta.url);

@@ -1,5 +1,5 @@
 import { TwofoldError } from '@twofold/core';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import type { Keyring } from '../platform/crypto/keyring.js';
 import type { Sealer } from '../platform/crypto/sealer.js';
@@ -15,6 +15,36 @@ const checkPlaintext = 'twofold secret key check';
  */
 export async function checkSecretKeys(deps: {
   db: Kysely<Database>;
+  keyring: Keyring;
+  sealer: Sealer;
+  clock: Clock;
+}): Promise<void> {
+  // Read and insert in one serializable transaction: two instances with different keys starting
+  // at once on an empty database would otherwise both find no check row, both add their own and
+  // both start. Serialized, the second one sees the first one's row (after a retry) and is refused.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.db
+        .transaction()
+        .setIsolationLevel('serializable')
+        .execute((trx) => checkOnce({ ...deps, db: trx }));
+      return;
+    } catch (error) {
+      if (attempt >= maxAttempts || !isSerializationConflict(error)) throw error;
+    }
+  }
+}
+
+const maxAttempts = 5;
+
+/** PostgreSQL serialization_failure; SQLite's busy answers (a concurrent writer, a stale snapshot). */
+function isSerializationConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40001' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY'));
+}
+
+async function checkOnce(deps: {
+  db: Transaction<Database>;
   keyring: Keyring;
   sealer: Sealer;
   clock: Clock;

@@ -126,6 +126,13 @@ export function createSetupService(deps: {
             'setup_token_invalid',
             'this setup link is unknown, expired or already used',
           );
+        // A link is for the first global admin only: once the tenant has one made another way
+        // (`twofold user create --role global-admin`), a link still valid in a log must not make more.
+        if ((await users.countWithRole(input.tenant.id, 'global-admin', trx)) > 0)
+          throw new TwofoldError(
+            'setup_token_invalid',
+            `tenant '${input.tenant.slug}' already has a global admin; this setup link no longer applies`,
+          );
         const user = await users.create(
           {
             tenantId: input.tenant.id,

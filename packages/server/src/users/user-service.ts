@@ -43,7 +43,8 @@ export interface UserService {
   findByEmail(tenantId: string, email: string): Promise<User | undefined>;
   /** Throws user_not_found. */
   getById(tenantId: string, id: string): Promise<User>;
-  countWithRole(tenantId: string, role: Role): Promise<number>;
+  /** Active (not disabled) users with the role; with `executor`, inside the caller's transaction. */
+  countWithRole(tenantId: string, role: Role, executor?: Executor): Promise<number>;
   /**
    * Checks a password in time independent of whether the user exists (an unknown or disabled user
    * still costs one full hash). Returns the user only on success.
@@ -163,8 +164,8 @@ export function createUserService(deps: {
       return toUser(row, await rolesOf(row.id));
     },
 
-    async countWithRole(tenantId, role) {
-      const row = await db
+    async countWithRole(tenantId, role, executor = db) {
+      const row = await executor
         .selectFrom('user_roles')
         .innerJoin('users', 'users.id', 'user_roles.user_id')
         .where('user_roles.tenant_id', '=', tenantId)

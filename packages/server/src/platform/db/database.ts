@@ -109,6 +109,27 @@ async function currentSchema(db: Kysely<Database>): Promise<string | undefined> 
   return result.rows[0]?.schema ?? undefined;
 }
 
+/**
+ * Kysely neither locks nor wraps SQLite migrations in a transaction. SQLite's DDL is
+ * transactional, and the dialect has one connection, so an outer BEGIN IMMEDIATE makes the whole
+ * run atomic (a crash leaves the old schema, not half a new one) and makes a second process
+ * (`twofold migrate` beside a starting server) wait for the write lock instead of colliding.
+ */
+async function inSqliteWriteTransaction(
+  db: Kysely<Database>,
+  run: () => Promise<MigrationResultSet>,
+): Promise<MigrationResultSet> {
+  await sql`begin immediate`.execute(db);
+  try {
+    const result = await run();
+    await sql.raw(result.error ? 'rollback' : 'commit').execute(db);
+    return result;
+  } catch (error) {
+    await sql`rollback`.execute(db);
+    throw error;
+  }
+}
+
 export interface MigrationReport {
   readonly applied: string[];
   readonly pending: number;
@@ -122,7 +143,10 @@ export async function migrateToLatest(
   const migrator = await createMigrator(handle);
   const before = await migrator.getMigrations();
   const pending = before.filter((m) => !m.executedAt).length;
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  const result: MigrationResultSet =
+    handle.dialect === 'sqlite' && pending > 0
+      ? await inSqliteWriteTransaction(handle.db, () => migrator.migrateToLatest())
+      : await migrator.migrateToLatest();
   if (result.error) throw result.error;
   const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   applied.forEach((name, index) => {
