@@ -5,6 +5,13 @@ import type { TestBackend, TestDatabaseHandle } from './databases.js';
 
 /** Every table, children before the tables they reference, so deleting in this order never breaks a foreign key. */
 const deleteOrder = [
+  'known_devices',
+  'throttles',
+  'sign_in_events',
+  'sessions',
+  'sign_in_flows',
+  'recovery_codes',
+  'methods',
   'audit_events',
   'secret_key_checks',
   'temporary_access_passes',

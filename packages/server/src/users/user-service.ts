@@ -1,5 +1,5 @@
 import { TwofoldError } from '@twofold/core';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
@@ -52,9 +52,14 @@ export interface UserService {
   verifyPassword(tenantId: string, email: string, password: string): Promise<User | undefined>;
 }
 
-type UserRow = Database['users'];
+type UserRow = Selectable<Database['users']>;
 
-function toUser(row: UserRow, userRoles: Role[]): User {
+type UserFields = Pick<
+  UserRow,
+  'id' | 'tenant_id' | 'email' | 'display_name' | 'disabled' | 'password_hash' | 'created_at' | 'updated_at'
+>;
+
+function toUser(row: UserFields, userRoles: Role[]): User {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -107,7 +112,7 @@ export function createUserService(deps: {
         passwordHash = await passwords.hash(input.password);
       }
       const now = clock.now();
-      const row: UserRow = {
+      const row: Insertable<Database['users']> & UserFields = {
         id: generateId(now),
         tenant_id: input.tenantId,
         email,

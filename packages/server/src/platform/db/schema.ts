@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Table types for the query layer. Portable column types only: text ids (UUIDv7), bigint
  * milliseconds since the epoch for times, integer 0/1 for booleans, text for JSON.
@@ -18,6 +20,11 @@ export interface UsersTable {
   display_name: string;
   password_hash: string | null;
   disabled: number;
+  mfa_failures: Generated<number>;
+  mfa_locked_until: number | null;
+  registration_required: Generated<number>;
+  password_failures: Generated<number>;
+  password_locked_until: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -81,6 +88,108 @@ export interface SecretKeyChecksTable {
   created_at: number;
 }
 
+export interface MethodsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  /** authenticator | totp | sms | email | hardware_oath */
+  type: string;
+  label: string;
+  /** pending | active | disabled */
+  status: string;
+  is_default: Generated<number>;
+  secret_sealed: string | null;
+  algorithm: string | null;
+  digits: number | null;
+  period: number | null;
+  destination: string | null;
+  last_step: number | null;
+  drift_steps: Generated<number>;
+  skew_step: number | null;
+  skew_offset: number | null;
+  failures: Generated<number>;
+  created_at: number;
+  confirmed_at: number | null;
+  last_used_at: number | null;
+  updated_at: number;
+}
+
+export interface RecoveryCodesTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  code_hash: string;
+  used_at: number | null;
+  created_at: number;
+}
+
+export interface SignInFlowsTable {
+  id_hash: string;
+  tenant_id: string;
+  user_id: string;
+  client_hash: string;
+  /** pwd | tap */
+  first_factor: string;
+  /** mfa_required | registration_required | signed_in | failed */
+  status: string;
+  challenge_method_id: string | null;
+  challenge_failures: Generated<number>;
+  registration_method_id: string | null;
+  /** JSON array of RFC 8176 values gathered so far */
+  amr: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  token_hash: string;
+  amr: string;
+  mfa_at: number | null;
+  created_at: number;
+  last_seen_at: number;
+  idle_expires_at: number;
+  absolute_expires_at: number;
+  revoked_at: number | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface SignInEventsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string | null;
+  username: string;
+  at: number;
+  /** success | failure | interrupted */
+  result: string;
+  reason: string | null;
+  method_type: string | null;
+  method_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  details: string | null;
+}
+
+export interface ThrottlesTable {
+  key: string;
+  failures: number;
+  window_started_at: number;
+  locked_until: number | null;
+}
+
+export interface KnownDevicesTable {
+  tenant_id: string;
+  user_id: string;
+  device_hash: string;
+  last_success_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -90,4 +199,11 @@ export interface Database {
   temporary_access_passes: TemporaryAccessPassesTable;
   audit_events: AuditEventsTable;
   secret_key_checks: SecretKeyChecksTable;
+  methods: MethodsTable;
+  recovery_codes: RecoveryCodesTable;
+  sign_in_flows: SignInFlowsTable;
+  sessions: SessionsTable;
+  sign_in_events: SignInEventsTable;
+  throttles: ThrottlesTable;
+  known_devices: KnownDevicesTable;
 }
