@@ -19,4 +19,11 @@ export const sealedColumns: readonly SealedColumn[] = [
     column: 'check_value',
     aad: (kid) => `secret-key-check:${kid}`,
   },
+  // TOTP secrets of authentication methods (methods/totp: methodSecretAad).
+  {
+    table: 'methods',
+    idColumn: 'id',
+    column: 'secret_sealed',
+    aad: (id) => `method:${id}:secret`,
+  },
 ];

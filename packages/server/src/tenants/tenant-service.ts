@@ -21,6 +21,8 @@ export interface TenantService {
   list(): Promise<Tenant[]>;
   findBySlug(slug: string): Promise<Tenant | undefined>;
   /** Throws tenant_not_found. */
+  getById(id: string): Promise<Tenant>;
+  /** Throws tenant_not_found. */
   getBySlug(slug: string): Promise<Tenant>;
   count(): Promise<number>;
 }
@@ -85,6 +87,11 @@ export function createTenantService(deps: {
     async findBySlug(slug) {
       const row = await db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
       return row ? toTenant(row) : undefined;
+    },
+    async getById(id) {
+      const row = await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw new TwofoldError('tenant_not_found', 'no such tenant');
+      return toTenant(row);
     },
     async getBySlug(slug) {
       const tenant = await this.findBySlug(slug);

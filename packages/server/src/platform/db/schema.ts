@@ -105,9 +105,13 @@ export interface MethodsTable {
   destination: string | null;
   last_step: number | null;
   drift_steps: Generated<number>;
+  /** The step of the last code that matched outside the window (a clock-skew hint), for resync. */
   skew_step: number | null;
+  /** That code's offset from the server's step, in steps (seconds = steps x period). */
   skew_offset: number | null;
   failures: Generated<number>;
+  /** authenticator only: SHA-256 of the `twofold_push` activation token (see methods/totp). */
+  push_activation_hash: string | null;
   created_at: number;
   confirmed_at: number | null;
   last_used_at: number | null;

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Why: sign-in with a second factor (spec sections 2 and 3): authentication methods with replay
 // and drift state, recovery codes, sign-in flows, sessions, the sign-in log, and the failure
@@ -43,12 +43,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('skew_step', 'bigint')
     .addColumn('skew_offset', 'integer')
     .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+    // authenticator only: SHA-256 of the `twofold_push` token in its otpauth URI, redeemed once
+    // by the Twofold Authenticator to activate push approvals.
+    .addColumn('push_activation_hash', 'text', (c) => c.unique())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('confirmed_at', 'bigint')
     .addColumn('last_used_at', 'bigint')
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('methods_user').on('methods').columns(['tenant_id', 'user_id']).execute();
+  // At most one default method per user, even when two methods are activated at once on two instances.
+  await db.schema
+    .createIndex('methods_one_default')
+    .unique()
+    .on('methods')
+    .column('user_id')
+    .where(sql.ref('is_default'), '=', 1)
+    .execute();
 
   await db.schema
     .createTable('recovery_codes')

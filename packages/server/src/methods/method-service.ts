@@ -1,0 +1,254 @@
+import { TwofoldError } from '@twofold/core';
+import type { Kysely, Selectable } from 'kysely';
+import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
+import type { Clock } from '../platform/clock.js';
+import { isUniqueViolation } from '../platform/db/errors.js';
+import type { Database } from '../platform/db/schema.js';
+
+/** The kinds of rows in `methods` (spec section 2); recovery codes and passes live in their own tables. */
+export type MethodType = 'authenticator' | 'totp' | 'sms' | 'email' | 'hardware_oath';
+/** pending: registered, not yet proven with a code; active: usable; disabled: kept but unusable. */
+export type MethodStatus = 'pending' | 'active' | 'disabled';
+
+export interface Method {
+  readonly id: string;
+  readonly type: MethodType;
+  readonly label: string;
+  readonly status: MethodStatus;
+  readonly isDefault: boolean;
+  readonly createdAt: number;
+  readonly confirmedAt: number | null;
+  readonly lastUsedAt: number | null;
+  /** Recorded clock drift of the device in steps (RFC 6238 section 6), applied to every check. */
+  readonly driftSteps: number;
+  /** Consecutive failed checks of this method (the lockout counts per user; this is for admins). */
+  readonly failures: number;
+}
+
+export interface ListMethodsOptions {
+  /** Also list disabled methods (for admins); pending ones are never listed. */
+  readonly includeDisabled?: boolean;
+}
+
+export interface MethodService {
+  /** The user's active methods, the default first, then the oldest first. */
+  listForUser(tenantId: string, userId: string, options?: ListMethodsOptions): Promise<Method[]>;
+  /** Any method of the user, pending ones included. Throws method_not_found, also for another user's or tenant's method. */
+  get(tenantId: string, userId: string, methodId: string): Promise<Method>;
+  /** Makes an active method the user's default. Throws method_not_found. Audited. */
+  setDefault(tenantId: string, userId: string, methodId: string, actor: Actor): Promise<Method>;
+  /**
+   * Deletes a method (any status) and, if it was the default, makes the oldest remaining active
+   * method the default. Audited. Whether the last method may go is the caller's decision.
+   */
+  delete(
+    tenantId: string,
+    userId: string,
+    methodId: string,
+    actor: Actor,
+    options?: { reason?: string | undefined },
+  ): Promise<Method>;
+  /** True when the user has at least one active method (recovery codes alone do not count). */
+  hasUsableMethod(tenantId: string, userId: string): Promise<boolean>;
+}
+
+type MethodRow = Selectable<Database['methods']>;
+
+export function toMethod(row: MethodRow): Method {
+  return {
+    id: row.id,
+    type: row.type as MethodType,
+    label: row.label,
+    status: row.status as MethodStatus,
+    isDefault: row.is_default === 1,
+    createdAt: row.created_at,
+    confirmedAt: row.confirmed_at,
+    lastUsedAt: row.last_used_at,
+    driftSteps: row.drift_steps,
+    failures: row.failures,
+  };
+}
+
+export function methodNotFound(): TwofoldError {
+  return new TwofoldError('method_not_found', 'no such sign-in method for this user');
+}
+
+/**
+ * Makes `methodId` the user's default if it is active and the user has no default yet (the first
+ * active method becomes the default). One statement; when two methods race for it on two
+ * instances, the partial unique index `methods_one_default` lets one win and the other is left
+ * as it was. Returns whether this method became the default. Not for use inside a transaction:
+ * on PostgreSQL the losing statement's unique violation would abort it.
+ */
+export async function makeDefaultIfNone(
+  db: Kysely<Database>,
+  tenantId: string,
+  userId: string,
+  methodId: string,
+): Promise<boolean> {
+  try {
+    const row = await db
+      .updateTable('methods')
+      .set({ is_default: 1 })
+      .where('id', '=', methodId)
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('status', '=', 'active')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('methods as other')
+              .select('other.id')
+              .where('other.tenant_id', '=', tenantId)
+              .where('other.user_id', '=', userId)
+              .where('other.is_default', '=', 1),
+          ),
+        ),
+      )
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+/** Makes the user's oldest active method the default when none is (after the default was deleted). */
+async function promoteOldestIfNoDefault(db: Kysely<Database>, tenantId: string, userId: string) {
+  const oldest = await db
+    .selectFrom('methods')
+    .select('id')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'active')
+    .orderBy('created_at')
+    .orderBy('id')
+    .executeTakeFirst();
+  if (oldest) await makeDefaultIfNone(db, tenantId, userId, oldest.id);
+}
+
+export function createMethodService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  audit: AuditLog;
+}): MethodService {
+  const { db, clock, audit } = deps;
+
+  function findRow(executor: Executor, tenantId: string, userId: string, methodId: string) {
+    return executor
+      .selectFrom('methods')
+      .selectAll()
+      .where('id', '=', methodId)
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+  }
+
+  return {
+    async listForUser(tenantId, userId, options = {}) {
+      const statuses: MethodStatus[] = options.includeDisabled ? ['active', 'disabled'] : ['active'];
+      const rows = await db
+        .selectFrom('methods')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .where('status', 'in', statuses)
+        .orderBy('is_default', 'desc')
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toMethod);
+    },
+
+    async get(tenantId, userId, methodId) {
+      const row = await findRow(db, tenantId, userId, methodId);
+      if (!row) throw methodNotFound();
+      return toMethod(row);
+    },
+
+    async setDefault(tenantId, userId, methodId, actor) {
+      // Two statements (clear the old default, set the new) in one transaction. Two concurrent
+      // calls on PostgreSQL can still meet at the unique index; the loser simply runs again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const row = await db.transaction().execute(async (trx) => {
+            const target = await findRow(trx, tenantId, userId, methodId);
+            if (target?.status !== 'active') throw methodNotFound();
+            const now = clock.now();
+            await trx
+              .updateTable('methods')
+              .set({ is_default: 0, updated_at: now })
+              .where('tenant_id', '=', tenantId)
+              .where('user_id', '=', userId)
+              .where('is_default', '=', 1)
+              .where('id', '!=', methodId)
+              .execute();
+            const updated = await trx
+              .updateTable('methods')
+              .set({ is_default: 1, updated_at: now })
+              .where('id', '=', methodId)
+              .where('status', '=', 'active')
+              .returningAll()
+              .executeTakeFirst();
+            if (!updated) throw methodNotFound();
+            await audit.record(
+              {
+                tenantId,
+                actor,
+                action: 'method.set_default',
+                target: { type: 'method', id: methodId },
+                details: { userId, type: updated.type },
+              },
+              trx,
+            );
+            return updated;
+          });
+          return toMethod(row);
+        } catch (error) {
+          if (attempt < 3 && isUniqueViolation(error)) continue;
+          throw error;
+        }
+      }
+    },
+
+    async delete(tenantId, userId, methodId, actor, options = {}) {
+      const deleted = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .deleteFrom('methods')
+          .where('id', '=', methodId)
+          .where('tenant_id', '=', tenantId)
+          .where('user_id', '=', userId)
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) throw methodNotFound();
+        await audit.record(
+          {
+            tenantId,
+            actor,
+            action: 'method.delete',
+            target: { type: 'method', id: methodId },
+            ...(options.reason ? { reason: options.reason } : {}),
+            details: { userId, type: row.type, label: row.label, status: row.status },
+          },
+          trx,
+        );
+        return row;
+      });
+      // After the commit, outside the transaction: see makeDefaultIfNone.
+      if (deleted.is_default === 1) await promoteOldestIfNoDefault(db, tenantId, userId);
+      return toMethod(deleted);
+    },
+
+    async hasUsableMethod(tenantId, userId) {
+      const row = await db
+        .selectFrom('methods')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .where('status', '=', 'active')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}

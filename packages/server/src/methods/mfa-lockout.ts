@@ -1,0 +1,236 @@
+/**
+ * Second-factor lockout (spec section 2, NIST SP 800-63B section 5.2.2): consecutive failed
+ * second-factor checks are counted per user in `users.mfa_failures` (and per method in
+ * `methods.failures`). Every 10th consecutive failure locks second-factor sign-in, for 15 minutes
+ * and then twice as long each time (30, 60, ... minutes); the 100th locks it until an admin acts.
+ * A success resets the count; nothing else does (not a new challenge, not time).
+ *
+ * Counters move only by single conditional UPDATEs in the database, so every instance sees the
+ * same count and concurrent failures are never lost.
+ */
+import { TwofoldError } from '@twofold/core';
+import { type Kysely, sql } from 'kysely';
+import { type Actor, type AuditLog, systemActor } from '../audit/audit-log.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+
+export const mfaLockoutPolicy = {
+  /** Consecutive failures that lock second-factor sign-in. */
+  failuresPerLock: 10,
+  /** The first lock; each further one doubles. */
+  firstLockMinutes: 15,
+  /** Consecutive failures after which only an admin can unlock (NIST SP 800-63B: at most 100). */
+  adminRequiredAt: 100,
+} as const;
+
+/** How long the lock set by the `failures`-th consecutive failure lasts, or undefined if it sets none. */
+export function lockMinutesAt(failures: number): number | undefined {
+  const { failuresPerLock, firstLockMinutes, adminRequiredAt } = mfaLockoutPolicy;
+  if (failures <= 0 || failures >= adminRequiredAt || failures % failuresPerLock !== 0) return undefined;
+  return firstLockMinutes * 2 ** (failures / failuresPerLock - 1);
+}
+
+export type MfaLockState =
+  | { readonly locked: false; readonly failures: number }
+  | {
+      readonly locked: true;
+      readonly failures: number;
+      /** Seconds until the lock ends; undefined when an admin must act. */
+      readonly retryAfter: number | undefined;
+      readonly adminRequired: boolean;
+    };
+
+export type MfaAdmission =
+  | { readonly admitted: true; readonly state: MfaLockState }
+  | { readonly admitted: false; readonly state: Extract<MfaLockState, { locked: true }> };
+
+export interface MfaLockout {
+  /** The user's state now. Throws user_not_found. */
+  check(tenantId: string, userId: string): Promise<MfaLockState>;
+  /**
+   * Admits one second-factor attempt and counts it as a failure up front, in one conditional
+   * UPDATE that refuses while the user is locked; call recordSuccess when the code was right.
+   * Unlike check-then-recordFailure, a burst of concurrent guesses cannot slip through between the
+   * check and the count: at most 10 are admitted per lock, however many arrive at once.
+   */
+  admit(tenantId: string, userId: string, methodId?: string): Promise<MfaAdmission>;
+  /**
+   * Counts one failure after the fact (atomic increment, which sets the lock on every 10th) and
+   * returns the new state. Failures are facts: they count even when the user is already locked.
+   */
+  recordFailure(tenantId: string, userId: string, methodId?: string): Promise<MfaLockState>;
+  /** A correct second factor: the user's (and the method's) consecutive count starts again at 0. */
+  recordSuccess(tenantId: string, userId: string, methodId?: string): Promise<void>;
+  /** Clears the count and any lock (admins). Audited. Throws user_not_found. */
+  unlock(tenantId: string, userId: string, actor: Actor, reason?: string): Promise<void>;
+}
+
+type LockRow = { mfa_failures: number; mfa_locked_until: number | null };
+
+function stateOf(row: LockRow, now: number): MfaLockState {
+  const failures = row.mfa_failures;
+  if (failures >= mfaLockoutPolicy.adminRequiredAt)
+    return { locked: true, failures, retryAfter: undefined, adminRequired: true };
+  if (row.mfa_locked_until !== null && row.mfa_locked_until > now) {
+    const retryAfter = Math.ceil((row.mfa_locked_until - now) / 1000);
+    return { locked: true, failures, retryAfter, adminRequired: false };
+  }
+  return { locked: false, failures };
+}
+
+function userNotFound(): TwofoldError {
+  return new TwofoldError('user_not_found', 'no such user in this tenant');
+}
+
+export function createMfaLockout(deps: { db: Kysely<Database>; clock: Clock; audit: AuditLog }): MfaLockout {
+  const { db, clock, audit } = deps;
+
+  /** The value of mfa_locked_until after this increment: a new lock on every 10th failure. */
+  function lockAfterIncrement(now: number) {
+    const whens = [];
+    for (
+      let failures = mfaLockoutPolicy.failuresPerLock;
+      failures < mfaLockoutPolicy.adminRequiredAt;
+      failures += mfaLockoutPolicy.failuresPerLock
+    ) {
+      const until = now + (lockMinutesAt(failures) ?? 0) * 60_000;
+      whens.push(sql`when ${failures} then cast(${until} as bigint)`);
+    }
+    return sql<number | null>`case mfa_failures + 1 ${sql.join(whens, sql` `)} else mfa_locked_until end`;
+  }
+
+  async function readRow(tenantId: string, userId: string): Promise<LockRow> {
+    const row = await db
+      .selectFrom('users')
+      .select(['mfa_failures', 'mfa_locked_until'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (!row) throw userNotFound();
+    return row;
+  }
+
+  async function countMethodFailure(tenantId: string, userId: string, methodId: string | undefined) {
+    if (methodId === undefined) return;
+    await db
+      .updateTable('methods')
+      .set((eb) => ({ failures: eb('failures', '+', 1) }))
+      .where('id', '=', methodId)
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .execute();
+  }
+
+  /** Audits the moment a lock starts (at most ten times per user between successes). */
+  async function auditIfLocked(tenantId: string, userId: string, row: LockRow, now: number) {
+    const failures = row.mfa_failures;
+    if (failures % mfaLockoutPolicy.failuresPerLock !== 0 || failures > mfaLockoutPolicy.adminRequiredAt)
+      return;
+    const state = stateOf(row, now);
+    if (!state.locked) return;
+    await audit.record({
+      tenantId,
+      actor: systemActor,
+      action: 'mfa.lock',
+      target: { type: 'user', id: userId },
+      details: {
+        failures,
+        adminRequired: state.adminRequired,
+        ...(state.retryAfter !== undefined ? { lockedUntil: row.mfa_locked_until } : {}),
+      },
+    });
+  }
+
+  async function increment(tenantId: string, userId: string, gated: boolean) {
+    const now = clock.now();
+    let query = db
+      .updateTable('users')
+      .set((eb) => ({ mfa_failures: eb('mfa_failures', '+', 1), mfa_locked_until: lockAfterIncrement(now) }))
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', userId);
+    if (gated) {
+      query = query
+        .where('mfa_failures', '<', mfaLockoutPolicy.adminRequiredAt)
+        .where((eb) => eb.or([eb('mfa_locked_until', 'is', null), eb('mfa_locked_until', '<=', now)]));
+    }
+    const row = await query.returning(['mfa_failures', 'mfa_locked_until']).executeTakeFirst();
+    if (row) await auditIfLocked(tenantId, userId, row, now);
+    return { row, now };
+  }
+
+  return {
+    async check(tenantId, userId) {
+      return stateOf(await readRow(tenantId, userId), clock.now());
+    },
+
+    async admit(tenantId, userId, methodId) {
+      // The second round only matters when the user was unlocked (a success, an admin) between
+      // the refused UPDATE and the read; a third refusal in a row is a lock however it is read.
+      for (let round = 0; ; round++) {
+        const { row, now } = await increment(tenantId, userId, true);
+        if (row) {
+          await countMethodFailure(tenantId, userId, methodId);
+          return { admitted: true, state: stateOf(row, now) };
+        }
+        const state = stateOf(await readRow(tenantId, userId), clock.now());
+        if (state.locked) return { admitted: false, state };
+        if (round === 2) {
+          return {
+            admitted: false,
+            state: { locked: true, failures: state.failures, retryAfter: 1, adminRequired: false },
+          };
+        }
+      }
+    },
+
+    async recordFailure(tenantId, userId, methodId) {
+      const { row, now } = await increment(tenantId, userId, false);
+      if (!row) throw userNotFound();
+      await countMethodFailure(tenantId, userId, methodId);
+      return stateOf(row, now);
+    },
+
+    async recordSuccess(tenantId, userId, methodId) {
+      await db
+        .updateTable('users')
+        .set({ mfa_failures: 0, mfa_locked_until: null })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', userId)
+        .where((eb) => eb.or([eb('mfa_failures', '>', 0), eb('mfa_locked_until', 'is not', null)]))
+        .execute();
+      if (methodId !== undefined) {
+        await db
+          .updateTable('methods')
+          .set({ failures: 0 })
+          .where('id', '=', methodId)
+          .where('tenant_id', '=', tenantId)
+          .where('user_id', '=', userId)
+          .where('failures', '>', 0)
+          .execute();
+      }
+    },
+
+    async unlock(tenantId, userId, actor, reason) {
+      await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('users')
+          .set({ mfa_failures: 0, mfa_locked_until: null })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', userId)
+          .returning('id')
+          .executeTakeFirst();
+        if (!row) throw userNotFound();
+        await audit.record(
+          {
+            tenantId,
+            actor,
+            action: 'mfa.unlock',
+            target: { type: 'user', id: userId },
+            ...(reason ? { reason } : {}),
+          },
+          trx,
+        );
+      });
+    },
+  };
+}
