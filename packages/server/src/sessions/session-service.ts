@@ -1,0 +1,320 @@
+import { TwofoldError } from '@twofold/core';
+import type { Kysely, Selectable } from 'kysely';
+import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
+import type { Clock } from '../platform/clock.js';
+import { generateToken, hashToken } from '../platform/crypto/tokens.js';
+import type { Database } from '../platform/db/schema.js';
+import { generateId } from '../platform/ids.js';
+
+/**
+ * Session tokens: this prefix and 256 random bits in base64url. The prefix is not `tfs_`, which
+ * setup links use, so a leaked token says what it is and secret scanners can tell them apart.
+ */
+export const sessionTokenPrefix = 'tfsess_';
+const sessionTokenPattern = /^tfsess_[A-Za-z0-9_-]{43}$/;
+
+export const defaultSessionLifetimes = {
+  /** A session unused for this long ends. */
+  idleMs: 8 * 60 * 60_000,
+  /** A session ends this long after sign-in however much it is used. */
+  absoluteMs: 7 * 24 * 60 * 60_000,
+} as const;
+
+/** `authenticate` moves the idle expiry at most this often, so busy sessions do not write on every request. */
+export const lastSeenWriteIntervalMs = 60_000;
+
+/** Name of the session cookie. */
+export const sessionCookieName = 'twofold_session';
+
+/**
+ * Attributes of the session cookie (in the shape @fastify/cookie takes): HttpOnly (no script
+ * reads it), SameSite=Lax (not sent on cross-site POSTs, still sent when a link from another
+ * site is followed), Path=/, and Secure when the public URL is https (a Secure cookie is never
+ * sent over plain http, so it would break a deployment on http://localhost). `maxAge` in seconds;
+ * without it the cookie ends with the browser session.
+ */
+export function sessionCookieOptions(options: { secure: boolean; maxAge?: number }) {
+  return {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    secure: options.secure,
+    ...(options.maxAge === undefined ? {} : { maxAge: Math.max(0, Math.floor(options.maxAge)) }),
+  } as const;
+}
+
+export interface Session {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  /** RFC 8176 authentication method references gathered so far (`pwd`, `otp`, `mfa`, ...). */
+  readonly amr: string[];
+  /** When the last second factor was verified in this session, or null. */
+  readonly mfaAt: number | null;
+  readonly createdAt: number;
+  readonly lastSeenAt: number;
+  readonly idleExpiresAt: number;
+  readonly absoluteExpiresAt: number;
+}
+
+/** A session as listed for its user ("where am I signed in"). */
+export interface SessionSummary extends Session {
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}
+
+export interface CreateSessionInput {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly amr: string[];
+  readonly mfaAt: number | null;
+  readonly ip?: string | undefined;
+  readonly userAgent?: string | undefined;
+}
+
+export interface SessionService {
+  /** Starts a session; the token is returned once and only its SHA-256 is stored. */
+  create(input: CreateSessionInput): Promise<{ token: string; session: Session }>;
+  /**
+   * The live session for a token, or undefined when the token is unknown, revoked, idle- or
+   * absolute-expired, its user is disabled, or (with `tenantId`) it belongs to another tenant.
+   * Slides the idle expiry, writing at most once a minute.
+   */
+  authenticate(token: string, options?: { tenantId?: string }): Promise<Session | undefined>;
+  /** Step-up: records a second factor verified now, adding `amr` values. Undefined when the session is no longer live. */
+  recordSecondFactor(sessionId: string, amr: readonly string[]): Promise<Session | undefined>;
+  /** Revokes one session of the tenant; false when there was no live one. Audited. */
+  revoke(tenantId: string, sessionId: string, actor: Actor, options?: { reason?: string }): Promise<boolean>;
+  /**
+   * Revokes every live session of a user (sign out everywhere, admin revoke, re-registration),
+   * optionally sparing the caller's own; returns how many. Audited; with `executor`, inside the
+   * caller's transaction so it commits or rolls back with the rest of the action.
+   */
+  revokeAllForUser(
+    tenantId: string,
+    userId: string,
+    actor: Actor,
+    options?: { exceptSessionId?: string; reason?: string; executor?: Executor },
+  ): Promise<number>;
+  /** The user's live sessions, newest first. */
+  listForUser(tenantId: string, userId: string): Promise<SessionSummary[]>;
+  /** Deletes sessions that ended (expired or revoked) more than `retainMs` ago; returns how many. */
+  purgeEnded(retainMs?: number): Promise<number>;
+}
+
+type SessionRow = Selectable<Database['sessions']>;
+
+function toSession(row: SessionRow): Session {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    userId: row.user_id,
+    amr: parseAmr(row.amr),
+    mfaAt: row.mfa_at,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    idleExpiresAt: row.idle_expires_at,
+    absoluteExpiresAt: row.absolute_expires_at,
+  };
+}
+
+function parseAmr(text: string): string[] {
+  const value: unknown = JSON.parse(text);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function checkAmr(amr: readonly string[]): string[] {
+  const values = [...new Set(amr)];
+  for (const value of values) {
+    if (!/^[a-z0-9_]{1,32}$/.test(value))
+      throw new TwofoldError('validation_failed', `amr: '${value.slice(0, 40)}' is not an RFC 8176 value`);
+  }
+  return values;
+}
+
+export function createSessionService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  audit: AuditLog;
+  lifetimes?: { idleMs?: number; absoluteMs?: number };
+}): SessionService {
+  const { db, clock, audit } = deps;
+  const idleMs = deps.lifetimes?.idleMs ?? defaultSessionLifetimes.idleMs;
+  const absoluteMs = deps.lifetimes?.absoluteMs ?? defaultSessionLifetimes.absoluteMs;
+  if (!(idleMs > 0 && absoluteMs > 0)) throw new RangeError('session lifetimes must be positive');
+
+  /** Sessions of live users: a disabled user's sessions stop at once, not at their expiry. */
+  function liveSessions(executor: Executor, now: number) {
+    return executor
+      .selectFrom('sessions')
+      .innerJoin('users', (join) =>
+        join.onRef('users.id', '=', 'sessions.user_id').onRef('users.tenant_id', '=', 'sessions.tenant_id'),
+      )
+      .selectAll('sessions')
+      .where('users.disabled', '=', 0)
+      .where('sessions.revoked_at', 'is', null)
+      .where('sessions.idle_expires_at', '>', now)
+      .where('sessions.absolute_expires_at', '>', now);
+  }
+
+  return {
+    async create(input) {
+      const amr = checkAmr(input.amr);
+      const now = clock.now();
+      const token = generateToken(sessionTokenPrefix);
+      const row: SessionRow = {
+        id: generateId(now),
+        tenant_id: input.tenantId,
+        user_id: input.userId,
+        token_hash: hashToken(token),
+        amr: JSON.stringify(amr),
+        mfa_at: input.mfaAt,
+        created_at: now,
+        last_seen_at: now,
+        idle_expires_at: Math.min(now + idleMs, now + absoluteMs),
+        absolute_expires_at: now + absoluteMs,
+        revoked_at: null,
+        ip: input.ip?.slice(0, 64) ?? null,
+        user_agent: input.userAgent?.slice(0, 512) ?? null,
+      };
+      await db.insertInto('sessions').values(row).execute();
+      return { token, session: toSession(row) };
+    },
+
+    async authenticate(token, options = {}) {
+      if (typeof token !== 'string' || !sessionTokenPattern.test(token)) return undefined;
+      const now = clock.now();
+      let query = liveSessions(db, now).where('sessions.token_hash', '=', hashToken(token));
+      if (options.tenantId !== undefined) query = query.where('sessions.tenant_id', '=', options.tenantId);
+      const row = await query.executeTakeFirst();
+      if (!row) return undefined;
+      if (now - row.last_seen_at < lastSeenWriteIntervalMs) return toSession(row);
+      // Slide the idle expiry (never past the absolute one). The condition on last_seen_at makes
+      // concurrent requests of one session write once, and a revocation that landed since the
+      // read is not undone.
+      const idleExpiresAt = Math.min(now + idleMs, row.absolute_expires_at);
+      const slid = await db
+        .updateTable('sessions')
+        .set({ last_seen_at: now, idle_expires_at: idleExpiresAt })
+        .where('id', '=', row.id)
+        .where('last_seen_at', '=', row.last_seen_at)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(slid.numUpdatedRows) === 1)
+        return toSession({ ...row, last_seen_at: now, idle_expires_at: idleExpiresAt });
+      // Another request slid it first, or it was revoked meanwhile: the row tells which.
+      const current = await liveSessions(db, now).where('sessions.id', '=', row.id).executeTakeFirst();
+      return current ? toSession(current) : undefined;
+    },
+
+    async recordSecondFactor(sessionId, amr) {
+      const added = checkAmr(amr);
+      // amr is a JSON list merged in code, so the write is a compare-and-set on the value read:
+      // two step-ups at once both land instead of one overwriting the other's method.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const now = clock.now();
+        const row = await liveSessions(db, now).where('sessions.id', '=', sessionId).executeTakeFirst();
+        if (!row) return undefined;
+        const merged = JSON.stringify([...new Set([...parseAmr(row.amr), ...added])]);
+        const idleExpiresAt = Math.min(now + idleMs, row.absolute_expires_at);
+        const updated = await db
+          .updateTable('sessions')
+          .set({ amr: merged, mfa_at: now, last_seen_at: now, idle_expires_at: idleExpiresAt })
+          .where('id', '=', sessionId)
+          .where('amr', '=', row.amr)
+          .where('revoked_at', 'is', null)
+          .returningAll()
+          .executeTakeFirst();
+        if (updated) return toSession(updated);
+      }
+      throw new TwofoldError('service_unavailable', 'the session kept changing; retry');
+    },
+
+    async revoke(tenantId, sessionId, actor, options = {}) {
+      return db.transaction().execute(async (trx) => {
+        const now = clock.now();
+        const revoked = await trx
+          .updateTable('sessions')
+          .set({ revoked_at: now })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', sessionId)
+          .where('revoked_at', 'is', null)
+          .where('absolute_expires_at', '>', now)
+          .where('idle_expires_at', '>', now)
+          .returning('user_id')
+          .executeTakeFirst();
+        if (!revoked) return false;
+        await audit.record(
+          {
+            tenantId,
+            actor,
+            action: 'session.revoke',
+            target: { type: 'user', id: revoked.user_id },
+            ...(options.reason ? { reason: options.reason } : {}),
+            details: { sessionId },
+          },
+          trx,
+        );
+        return true;
+      });
+    },
+
+    async revokeAllForUser(tenantId, userId, actor, options = {}) {
+      const write = async (trx: Executor) => {
+        const now = clock.now();
+        let update = trx
+          .updateTable('sessions')
+          .set({ revoked_at: now })
+          .where('tenant_id', '=', tenantId)
+          .where('user_id', '=', userId)
+          .where('revoked_at', 'is', null)
+          .where('absolute_expires_at', '>', now)
+          .where('idle_expires_at', '>', now);
+        if (options.exceptSessionId !== undefined) update = update.where('id', '!=', options.exceptSessionId);
+        const result = await update.executeTakeFirst();
+        const count = Number(result.numUpdatedRows);
+        await audit.record(
+          {
+            tenantId,
+            actor,
+            action: 'session.revoke_all',
+            target: { type: 'user', id: userId },
+            ...(options.reason ? { reason: options.reason } : {}),
+            details: {
+              count,
+              ...(options.exceptSessionId ? { exceptSessionId: options.exceptSessionId } : {}),
+            },
+          },
+          trx,
+        );
+        return count;
+      };
+      return options.executor ? write(options.executor) : db.transaction().execute(write);
+    },
+
+    async listForUser(tenantId, userId) {
+      const rows = await liveSessions(db, clock.now())
+        .where('sessions.tenant_id', '=', tenantId)
+        .where('sessions.user_id', '=', userId)
+        .orderBy('sessions.created_at', 'desc')
+        .orderBy('sessions.id', 'desc')
+        .execute();
+      return rows.map((row) => ({ ...toSession(row), ip: row.ip, userAgent: row.user_agent }));
+    },
+
+    async purgeEnded(retainMs = 30 * 24 * 60 * 60_000) {
+      const before = clock.now() - retainMs;
+      const result = await db
+        .deleteFrom('sessions')
+        .where((eb) =>
+          eb.or([
+            eb('revoked_at', '<', before),
+            eb('idle_expires_at', '<', before),
+            eb('absolute_expires_at', '<', before),
+          ]),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
