@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createApiKeyService } from './api-keys/api-key-service.js';
 import { createAuditLog } from './audit/audit-log.js';
+import { createSignInFlowService } from './flows/sign-in-flow-service.js';
+import { createMethodService } from './methods/method-service.js';
+import { createMfaLockout } from './methods/mfa-lockout.js';
+import { createRecoveryCodeService } from './methods/recovery-codes/recovery-code-service.js';
+import { createTotpMethodService } from './methods/totp/totp-method-service.js';
 import { createTemporaryAccessPassService } from './passes/temporary-access-pass-service.js';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
@@ -19,8 +24,11 @@ import {
 import { createSealer, type Sealer } from './platform/crypto/sealer.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase, sqlitePathFor } from './platform/db/database.js';
 import { checkSecretKeys } from './secrets/key-check.js';
+import { createSessionService } from './sessions/session-service.js';
 import { createSetupService } from './setup/setup-service.js';
+import { createSignInLog } from './sign-in-log/sign-in-log.js';
 import { createTenantService } from './tenants/tenant-service.js';
+import { createPasswordThrottle } from './throttle/password-throttle.js';
 import { createUserService, type PasswordHashing } from './users/user-service.js';
 
 export interface RuntimeLog {
@@ -72,16 +80,56 @@ export async function loadKeyring(config: Config, log?: RuntimeLog): Promise<Key
   return createKeyring(file.keys);
 }
 
-function createServices(deps: { database: DatabaseHandle; clock: Clock; passwords: PasswordHashing }) {
+function createServices(deps: {
+  database: DatabaseHandle;
+  clock: Clock;
+  passwords: PasswordHashing;
+  sealer: Sealer;
+}) {
   const { db } = deps.database;
-  const { clock, passwords } = deps;
+  const { clock, passwords, sealer } = deps;
   const audit = createAuditLog({ db, clock });
   const tenants = createTenantService({ db, clock, audit });
   const users = createUserService({ db, clock, audit, passwords });
   const apiKeys = createApiKeyService({ db, clock, audit });
   const passes = createTemporaryAccessPassService({ db, clock, audit });
   const setup = createSetupService({ db, clock, audit, tenants, users, passwords });
-  return { audit, tenants, users, apiKeys, passes, setup };
+  const methods = createMethodService({ db, clock, audit });
+  const totp = createTotpMethodService({ db, clock, audit, sealer, tenants, users });
+  const recoveryCodes = createRecoveryCodeService({ db, clock, audit, users });
+  const mfaLockout = createMfaLockout({ db, clock, audit });
+  const sessions = createSessionService({ db, clock, audit });
+  const signInLog = createSignInLog({ db, clock });
+  const passwordThrottle = createPasswordThrottle({ db, clock });
+  const flows = createSignInFlowService({
+    db,
+    clock,
+    users,
+    passes,
+    methods,
+    totp,
+    recoveryCodes,
+    mfaLockout,
+    sessions,
+    signInLog,
+    passwordThrottle,
+  });
+  return {
+    audit,
+    tenants,
+    users,
+    apiKeys,
+    passes,
+    setup,
+    methods,
+    totp,
+    recoveryCodes,
+    mfaLockout,
+    sessions,
+    signInLog,
+    passwordThrottle,
+    flows,
+  };
 }
 
 export async function createRuntime(config: Config, options: CreateRuntimeOptions = {}): Promise<Runtime> {
@@ -113,7 +161,7 @@ export async function createRuntime(config: Config, options: CreateRuntimeOption
     hash: (password) => passwords.hash(password),
     verifyOrDummy: (hash, password) => passwords.verifyOrDummy(hash, password),
   };
-  const services = createServices({ database, clock, passwords: passwordHashing });
+  const services = createServices({ database, clock, passwords: passwordHashing, sealer });
   return {
     config,
     version: readVersion(),

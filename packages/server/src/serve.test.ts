@@ -97,9 +97,11 @@ for (const backend of testBackends) {
       socket.write(
         `POST /t/default/api/v1/setup HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 20)}`,
       );
-      await new Promise((r) => setTimeout(r, 150));
+      // Generous waits: the headers must have reached the server before the signal, even on a
+      // loaded machine, and the stop must be under way before the rest of the body arrives.
+      await new Promise((r) => setTimeout(r, 1000));
       server.child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 500));
       // write, not end: a half-closed client socket would make Node drop the connection itself.
       socket.write(body.slice(20));
       await closed;

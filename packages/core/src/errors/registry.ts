@@ -75,6 +75,93 @@ export const errorRegistry = {
     description: 'The caller is authenticated but its role does not allow this action on this target.',
   },
 
+  // Sign-in refusals: each is also a `reason` of the sign-in log (spec section 4), so the log and
+  // the problem answer carry the same code. Wrong codes are 400, not 401: a client must not take
+  // them for an expired session.
+  invalid_credentials: {
+    status: 401,
+    title: 'Invalid credentials',
+    description:
+      'The username, password or pass is wrong. The answer is the same whether or not the user exists.',
+  },
+  otp_invalid: {
+    status: 400,
+    title: 'Invalid code',
+    description: 'The one-time code is wrong or too old. Check it and try again, or use another method.',
+  },
+  otp_replayed: {
+    status: 400,
+    title: 'Code already used',
+    description: 'This code was already accepted once and is never accepted again; wait for the next code.',
+  },
+  otp_clock_skew: {
+    status: 400,
+    title: 'Device clock looks wrong',
+    description:
+      "The code belongs to a time minutes away from the server's: set the device to automatic time. Two consecutive such codes resynchronise the method.",
+  },
+  locked_out: {
+    status: 429,
+    title: 'Locked out',
+    description:
+      'Too many failed attempts for this account or address; wait `retryAfter` seconds. A device that signed in before is not held back by failures from elsewhere.',
+  },
+  too_many_attempts: {
+    status: 429,
+    title: 'Too many attempts',
+    description:
+      'Too many wrong codes on this challenge, which is now closed; start again or use another method.',
+  },
+  mfa_admin_required: {
+    status: 403,
+    title: 'Admin action required',
+    description:
+      'Second-factor sign-in failed too often in total; an admin must clear it or issue a Temporary Access Pass.',
+  },
+  push_denied: {
+    status: 403,
+    title: 'Sign-in denied',
+    description: 'The sign-in was denied in the authenticator app.',
+  },
+  push_reported: {
+    status: 403,
+    title: 'Sign-in reported',
+    description:
+      'The user reported this sign-in as not theirs; push approvals are blocked for them until an admin clears it.',
+  },
+  push_timeout: {
+    status: 410,
+    title: 'Push approval timed out',
+    description:
+      'The push challenge was not answered within 2 minutes; send a new one or use another method.',
+  },
+  registration_required: {
+    status: 403,
+    title: 'Registration required',
+    description:
+      'The user has no usable second factor and must register one ("More information required") before signing in.',
+  },
+  recovery_code_invalid: {
+    status: 400,
+    title: 'Invalid recovery code',
+    description: 'The recovery code is wrong or already used; each code works once.',
+  },
+  tap_expired: {
+    status: 401,
+    title: 'Temporary Access Pass expired',
+    description: 'The Temporary Access Pass has expired or was used up; ask an admin for a new one.',
+  },
+  flow_expired: {
+    status: 410,
+    title: 'Sign-in expired',
+    description: 'The sign-in took too long or was finished already; start again from the username.',
+  },
+  user_disabled: {
+    status: 403,
+    title: 'Account disabled',
+    description: 'The account is disabled; an admin can enable it again.',
+  },
+
   // Configuration (start-up and CLI)
   config_invalid: {
     status: 500,
@@ -135,6 +222,20 @@ export const errorRegistry = {
       'The one-time setup link is unknown, expired or already used. The operator can issue a pass instead.',
   },
 
+  // Authentication methods
+  method_not_found: {
+    status: 404,
+    title: 'Method not found',
+    description:
+      'The user has no such sign-in method (or it belongs to another user or tenant, or was deleted).',
+  },
+  method_type_not_allowed: {
+    status: 403,
+    title: 'Method type not allowed',
+    description:
+      'The tenant policy does not allow this kind of sign-in method; an admin can change the policy.',
+  },
+
   // Secrets at rest
   secret_key_missing: {
     status: 500,
@@ -169,6 +270,25 @@ export const errorRegistry = {
     status: 400,
     title: 'Invalid migration payload',
     description: 'The otpauth-migration:// export cannot be decoded; the message says why.',
+  },
+  // Sign-in flows and self-service
+  step_up_required: {
+    status: 403,
+    title: 'Second factor needed',
+    description:
+      'Changing sign-in methods needs a second factor within the last 10 minutes: call POST /me/step-up with a code, then retry.',
+  },
+  last_method: {
+    status: 409,
+    title: 'Last method',
+    description:
+      'The only sign-in method of a user cannot be deleted while the tenant requires MFA; add another first.',
+  },
+  flow_state_invalid: {
+    status: 409,
+    title: 'Not at this step',
+    description:
+      'The sign-in is not at the step this request is for (for example verify before register, or register when a code is due).',
   },
 } as const satisfies Record<string, ErrorDefinition>;
 

@@ -39,7 +39,16 @@ export interface TemporaryAccessPassService {
    * Redeems a pass with one conditional UPDATE: a one-time pass succeeds exactly once even under
    * concurrent requests on several instances; an expired pass never does.
    */
-  redeem(tenantId: string, pass: string): Promise<{ userId: string; reusable: boolean } | undefined>;
+  redeem(
+    tenantId: string,
+    pass: string,
+    userId?: string,
+  ): Promise<{ userId: string; reusable: boolean } | undefined>;
+  /**
+   * Why a pass did not redeem, for the sign-in log and a clearer message: `expired` (past its
+   * lifetime, or a one-time pass already used) or `unknown`. Only called after a failed redeem.
+   */
+  explainFailure(tenantId: string, pass: string, userId?: string): Promise<'expired' | 'unknown'>;
 }
 
 /** Formats 16 symbols as XXXX-XXXX-XXXX-XXXX for reading aloud. */
@@ -123,20 +132,35 @@ export function createTemporaryAccessPassService(deps: {
       return { id: row.id, userId: input.userId, pass, reusable: input.reusable, expiresAt: row.expires_at };
     },
 
-    async redeem(tenantId, pass) {
+    async redeem(tenantId, pass, userId) {
       const normalized = normalizePass(pass);
       if (normalized.length !== passLength) return undefined;
       const now = clock.now();
-      const row = await db
+      let update = db
         .updateTable('temporary_access_passes')
         .set({ used_at: now })
-        .where('tenant_id', '=', tenantId)
+        .where('tenant_id', '=', tenantId);
+      // A pass typed with someone else's username must not be spent.
+      if (userId !== undefined) update = update.where('user_id', '=', userId);
+      const row = await update
         .where('pass_hash', '=', hashToken(normalized))
         .where('expires_at', '>', now)
         .where((eb) => eb.or([eb('reusable', '=', 1), eb('used_at', 'is', null)]))
         .returning(['user_id', 'reusable'])
         .executeTakeFirst();
       return row ? { userId: row.user_id, reusable: row.reusable === 1 } : undefined;
+    },
+
+    async explainFailure(tenantId, pass, userId) {
+      const normalized = normalizePass(pass);
+      if (normalized.length !== passLength) return 'unknown';
+      let query = db
+        .selectFrom('temporary_access_passes')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('pass_hash', '=', hashToken(normalized));
+      if (userId !== undefined) query = query.where('user_id', '=', userId);
+      return (await query.executeTakeFirst()) ? 'expired' : 'unknown';
     },
   };
 }

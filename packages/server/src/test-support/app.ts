@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../http/app.js';
+import type { Clock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import type { TestBackend } from './databases.js';
@@ -18,6 +19,7 @@ export interface TestApp {
 export async function createTestApp(
   backend: TestBackend,
   env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'twofold-app-'));
   const database = await backend.create();
@@ -27,7 +29,10 @@ export async function createTestApp(
     TWOFOLD_LOG_LEVEL: 'silent',
     ...env,
   });
-  const runtime = await createRuntime(config, { database });
+  const runtime = await createRuntime(config, {
+    database,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const app = await buildApp({ runtime });
   return {
     app,

@@ -1,10 +1,19 @@
 import { createApiKeyService } from '../api-keys/api-key-service.js';
 import { type AuditLog, createAuditLog } from '../audit/audit-log.js';
+import { createMethodService } from '../methods/method-service.js';
+import { createMfaLockout } from '../methods/mfa-lockout.js';
+import { createRecoveryCodeService } from '../methods/recovery-codes/recovery-code-service.js';
+import { createTotpMethodService } from '../methods/totp/totp-method-service.js';
 import { createTemporaryAccessPassService } from '../passes/temporary-access-pass-service.js';
 import { createManualClock } from '../platform/clock.js';
+import { createKeyring } from '../platform/crypto/keyring.js';
+import { createSealer, type Sealer } from '../platform/crypto/sealer.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
+import { createSessionService } from '../sessions/session-service.js';
 import { createSetupService } from '../setup/setup-service.js';
+import { createSignInLog } from '../sign-in-log/sign-in-log.js';
 import { createTenantService } from '../tenants/tenant-service.js';
+import { createPasswordThrottle } from '../throttle/password-throttle.js';
 import { createUserService, type PasswordHashing } from '../users/user-service.js';
 import { testPasswordHashing } from './passwords.js';
 
@@ -16,7 +25,12 @@ export interface TestServicesOptions {
   readonly passwords?: PasswordHashing;
   /** Replaces the audit log (to make it fail, for instance); the default writes to `handle.db`. */
   readonly audit?: AuditLog;
+  /** Seals method secrets; the default uses one fixed test key, so every "instance" can open them. */
+  readonly sealer?: Sealer;
 }
+
+/** The key of the default test sealer (32 bytes of 7). */
+export const testSecretKey = new Uint8Array(32).fill(7);
 
 /**
  * The domain services over one database handle, wired as runtime.ts wires them, with a manual
@@ -32,7 +46,33 @@ export function createTestServices(handle: Pick<DatabaseHandle, 'db'>, options: 
   const apiKeys = createApiKeyService({ db, clock, audit });
   const passes = createTemporaryAccessPassService({ db, clock, audit });
   const setup = createSetupService({ db, clock, audit, tenants, users, passwords });
-  return { db, clock, passwords, audit, tenants, users, apiKeys, passes, setup };
+  const sessions = createSessionService({ db, clock, audit });
+  const signInLog = createSignInLog({ db, clock });
+  const passwordThrottle = createPasswordThrottle({ db, clock });
+  const sealer = options.sealer ?? createSealer(createKeyring([testSecretKey]));
+  const methods = createMethodService({ db, clock, audit });
+  const totpMethods = createTotpMethodService({ db, clock, audit, sealer, tenants, users });
+  const recoveryCodes = createRecoveryCodeService({ db, clock, audit, users });
+  const mfaLockout = createMfaLockout({ db, clock, audit });
+  return {
+    db,
+    clock,
+    passwords,
+    audit,
+    tenants,
+    users,
+    apiKeys,
+    passes,
+    setup,
+    sessions,
+    signInLog,
+    passwordThrottle,
+    sealer,
+    methods,
+    totpMethods,
+    recoveryCodes,
+    mfaLockout,
+  };
 }
 
 export type TestServices = ReturnType<typeof createTestServices>;

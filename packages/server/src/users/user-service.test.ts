@@ -58,6 +58,7 @@ for (const backend of testBackends) {
         roles: ['global-admin', 'helpdesk'],
         disabled: false,
         hasPassword: false,
+        registrationRequired: false,
         createdAt: clock.now(),
         updatedAt: clock.now(),
       });

@@ -16,6 +16,8 @@ export interface User {
   readonly roles: Role[];
   readonly disabled: boolean;
   readonly hasPassword: boolean;
+  /** Set by "require re-registration": the next sign-in registers a new method. */
+  readonly registrationRequired: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -45,6 +47,8 @@ export interface UserService {
   getById(tenantId: string, id: string): Promise<User>;
   /** Active (not disabled) users with the role; with `executor`, inside the caller's transaction. */
   countWithRole(tenantId: string, role: Role, executor?: Executor): Promise<number>;
+  /** The user has registered a method after "require re-registration". */
+  clearRegistrationRequired(tenantId: string, userId: string): Promise<void>;
   /**
    * Checks a password in time independent of whether the user exists (an unknown or disabled user
    * still costs one full hash). Returns the user only on success.
@@ -57,7 +61,7 @@ type UserRow = Selectable<Database['users']>;
 type UserFields = Pick<
   UserRow,
   'id' | 'tenant_id' | 'email' | 'display_name' | 'disabled' | 'password_hash' | 'created_at' | 'updated_at'
->;
+> & { registration_required?: number };
 
 function toUser(row: UserFields, userRoles: Role[]): User {
   return {
@@ -68,6 +72,7 @@ function toUser(row: UserFields, userRoles: Role[]): User {
     roles: userRoles,
     disabled: row.disabled === 1,
     hasPassword: row.password_hash !== null,
+    registrationRequired: row.registration_required === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -167,6 +172,16 @@ export function createUserService(deps: {
         .executeTakeFirst();
       if (!row) throw new TwofoldError('user_not_found', 'no such user in this tenant');
       return toUser(row, await rolesOf(row.id));
+    },
+
+    async clearRegistrationRequired(tenantId, userId) {
+      await db
+        .updateTable('users')
+        .set({ registration_required: 0, updated_at: clock.now() })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', userId)
+        .where('registration_required', '=', 1)
+        .execute();
     },
 
     async countWithRole(tenantId, role, executor = db) {

@@ -1,0 +1,89 @@
+import { TwofoldError } from '@twofold/core';
+import type { FlowMethods, FlowMfaLockout, FlowRecoveryCodes, FlowTotp } from './sign-in-flow-deps.js';
+import type { FlowMethodView } from './sign-in-flow-service.js';
+
+/** The recovery codes appear in method lists under this id. */
+export const recoveryCodesMethodId = 'recovery-codes';
+const codeMethodTypes = new Set(['totp', 'authenticator', 'hardware_oath']);
+
+export type SecondFactorResult =
+  | { ok: true; methodType: string; recoveryCodesRemaining?: number }
+  | { ok: false; methodType: string; reason: string; offsetSeconds?: number };
+
+export interface SecondFactorDeps {
+  readonly methods: FlowMethods;
+  readonly totp: FlowTotp;
+  readonly recoveryCodes: FlowRecoveryCodes;
+}
+
+/** The methods a user can answer a challenge with now: active code methods, then recovery codes. */
+export async function listUsableMethods(
+  deps: SecondFactorDeps,
+  tenantId: string,
+  userId: string,
+): Promise<FlowMethodView[]> {
+  const active = (await deps.methods.listForUser(tenantId, userId)).filter(
+    (m) => m.status === 'active' && codeMethodTypes.has(m.type),
+  );
+  const views = active.map((m) => ({ id: m.id, type: m.type, label: m.label, isDefault: m.isDefault }));
+  if (views.length > 0 && (await deps.recoveryCodes.remaining(tenantId, userId)) > 0) {
+    views.push({
+      id: recoveryCodesMethodId,
+      type: 'recovery_codes',
+      label: 'Recovery code',
+      isDefault: false,
+    });
+  }
+  return views;
+}
+
+/**
+ * Checks one code against one of the user's usable methods (sign-in and step-up share this).
+ * Returns undefined when the method is not one of them; lockouts are the caller's to check and count.
+ */
+export async function checkSecondFactor(
+  deps: SecondFactorDeps,
+  input: { tenantId: string; userId: string; methodId: string; code: string },
+): Promise<SecondFactorResult | undefined> {
+  const { tenantId, userId, methodId, code } = input;
+  if (methodId === recoveryCodesMethodId) {
+    const redeemed = await deps.recoveryCodes.redeem(tenantId, userId, code);
+    return redeemed.ok
+      ? { ok: true, methodType: 'recovery_codes', recoveryCodesRemaining: redeemed.remaining }
+      : { ok: false, methodType: 'recovery_codes', reason: 'recovery_code_invalid' };
+  }
+  const method = (await listUsableMethods(deps, tenantId, userId)).find((m) => m.id === methodId);
+  if (!method) return undefined;
+  const result = await deps.totp.verify({ tenantId, userId, methodId, code });
+  if (result.ok) return { ok: true, methodType: method.type };
+  return {
+    ok: false,
+    methodType: method.type,
+    reason: result.reason,
+    ...(result.offsetSeconds !== undefined ? { offsetSeconds: result.offsetSeconds } : {}),
+  };
+}
+
+/**
+ * Admits one second-factor attempt against the user's lockout, counting it as a failure up front
+ * (a right code then calls recordSuccess). Returns the refusal to raise when the user is locked.
+ */
+export async function admitSecondFactor(
+  lockout: FlowMfaLockout,
+  input: { tenantId: string; userId: string; methodId: string },
+): Promise<TwofoldError | undefined> {
+  const lockMethodId = input.methodId === recoveryCodesMethodId ? undefined : input.methodId;
+  const admission = await lockout.admit(input.tenantId, input.userId, lockMethodId);
+  if (admission.admitted) return undefined;
+  if (admission.state.adminRequired) {
+    return new TwofoldError(
+      'mfa_admin_required',
+      'too many wrong codes: ask your administrator to unlock your sign-in',
+    );
+  }
+  return new TwofoldError(
+    'locked_out',
+    'too many wrong codes: second-factor sign-in is paused for a while',
+    admission.state.retryAfter !== undefined ? { retryAfter: admission.state.retryAfter } : undefined,
+  );
+}

@@ -1,0 +1,270 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { TwofoldError } from '@twofold/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FlowClient,
+  FlowSignedIn,
+  FlowView,
+  SignInFlowService,
+} from '../../flows/sign-in-flow-service.js';
+import { flowLifetimeMs } from '../../flows/sign-in-flow-service.js';
+import type { TenantService } from '../../tenants/tenant-service.js';
+import { sessionCookie } from '../auth.js';
+
+export const flowCookie = 'twofold_flow';
+export const deviceCookie = 'twofold_device';
+const deviceCookieMaxAgeSeconds = 365 * 24 * 60 * 60;
+
+const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
+const FlowParams = Type.Object({
+  tenant: Type.String({ minLength: 1, maxLength: 63 }),
+  flowId: Type.String({ minLength: 1, maxLength: 100 }),
+});
+
+const StartBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 254, description: 'Email address (the username).' }),
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+    temporaryAccessPass: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+const ChallengeBody = Type.Object(
+  { methodId: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
+const VerifyBody = Type.Object(
+  {
+    methodId: Type.String({ minLength: 1, maxLength: 100 }),
+    code: Type.String({ minLength: 1, maxLength: 64 }),
+  },
+  { additionalProperties: false },
+);
+const RegisterBody = Type.Object(
+  {
+    type: Type.String({
+      minLength: 1,
+      maxLength: 40,
+      description: 'authenticator or totp (sms and email come later).',
+    }),
+    phoneNumber: Type.Optional(Type.String({ maxLength: 40 })),
+    email: Type.Optional(Type.String({ maxLength: 254 })),
+    label: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+const MethodView = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  label: Type.String(),
+  isDefault: Type.Boolean(),
+});
+const Session = Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
+const FlowResponse = Type.Object({
+  flowId: Type.String(),
+  status: Type.Union([
+    Type.Literal('mfa_required'),
+    Type.Literal('registration_required'),
+    Type.Literal('signed_in'),
+  ]),
+  methods: Type.Array(MethodView),
+  expiresAt: Type.String({ format: 'date-time' }),
+  session: Type.Optional(Session),
+});
+const SignedInResponse = Type.Object({
+  status: Type.Literal('signed_in'),
+  session: Session,
+  recoveryCodes: Type.Optional(Type.Array(Type.String())),
+  recoveryCodesRemaining: Type.Optional(Type.Integer()),
+});
+const RegisterResponse = Type.Object({
+  methodId: Type.String(),
+  otpauthUri: Type.String(),
+  secret: Type.String(),
+  qrCodeSvg: Type.String(),
+});
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function flowJson(flow: FlowView): Static<typeof FlowResponse> {
+  return { flowId: flow.flowId, status: flow.status, methods: flow.methods, expiresAt: iso(flow.expiresAt) };
+}
+
+export interface SignInRouteDeps {
+  readonly tenants: TenantService;
+  readonly flows: SignInFlowService;
+  readonly secureCookies: boolean;
+}
+
+/** Spec section 4 sign-in routes: start, read, challenge, verify, register. */
+export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void {
+  const { tenants, flows, secureCookies } = deps;
+
+  const client = (request: FastifyRequest): FlowClient => ({
+    clientSecret: request.cookies[flowCookie],
+    ip: request.ip,
+    userAgent: request.headers['user-agent']?.slice(0, 512),
+  });
+
+  function setSignedIn(reply: FastifyReply, slug: string, signedIn: FlowSignedIn): void {
+    reply.setCookie(sessionCookie, signedIn.session.token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: secureCookies,
+      expires: new Date(signedIn.session.expiresAt),
+    });
+    reply.clearCookie(flowCookie, { path: `/t/${slug}/api/v1/sign-in` });
+  }
+
+  function signedInJson(signedIn: FlowSignedIn): Static<typeof SignedInResponse> {
+    return {
+      status: 'signed_in',
+      session: { token: signedIn.session.token, expiresAt: iso(signedIn.session.expiresAt) },
+      ...(signedIn.recoveryCodes ? { recoveryCodes: signedIn.recoveryCodes } : {}),
+      ...(signedIn.recoveryCodesRemaining !== undefined
+        ? { recoveryCodesRemaining: signedIn.recoveryCodesRemaining }
+        : {}),
+    };
+  }
+
+  app.post(
+    '/t/:tenant/api/v1/sign-in',
+    {
+      schema: {
+        summary: 'Start a sign-in with a password or a Temporary Access Pass',
+        tags: ['sign-in'],
+        params: TenantParams,
+        body: StartBody,
+        response: { 200: FlowResponse },
+      },
+    },
+    async (request, reply) => {
+      const { tenant: slug } = request.params as Static<typeof TenantParams>;
+      const body = request.body as Static<typeof StartBody>;
+      if ((body.password === undefined) === (body.temporaryAccessPass === undefined)) {
+        throw new TwofoldError('validation_failed', 'body: give either password or temporaryAccessPass', {
+          errors: [{ path: 'body', message: 'give either password or temporaryAccessPass' }],
+        });
+      }
+      const tenant = await tenants.getBySlug(slug);
+      const result = await flows.start({
+        tenant,
+        username: body.username,
+        password: body.password,
+        temporaryAccessPass: body.temporaryAccessPass,
+        ip: request.ip,
+        userAgent: request.headers['user-agent']?.slice(0, 512),
+        deviceToken: request.cookies[deviceCookie],
+      });
+      reply.setCookie(flowCookie, result.clientSecret, {
+        path: `/t/${tenant.slug}/api/v1/sign-in`,
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookies,
+        maxAge: flowLifetimeMs / 1000,
+      });
+      if (result.deviceToken) {
+        reply.setCookie(deviceCookie, result.deviceToken, {
+          path: `/t/${tenant.slug}/`,
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: secureCookies,
+          maxAge: deviceCookieMaxAgeSeconds,
+        });
+      }
+      if (result.signedIn) {
+        setSignedIn(reply, tenant.slug, result.signedIn);
+        return {
+          ...flowJson(result.flow),
+          session: {
+            token: result.signedIn.session.token,
+            expiresAt: iso(result.signedIn.session.expiresAt),
+          },
+        };
+      }
+      return flowJson(result.flow);
+    },
+  );
+
+  app.get(
+    '/t/:tenant/api/v1/sign-in/:flowId',
+    {
+      schema: {
+        summary: 'Where a sign-in stands',
+        tags: ['sign-in'],
+        params: FlowParams,
+        response: { 200: FlowResponse },
+      },
+    },
+    async (request) => {
+      const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
+      const tenant = await tenants.getBySlug(slug);
+      return flowJson(await flows.get(tenant, flowId, client(request)));
+    },
+  );
+
+  app.post(
+    '/t/:tenant/api/v1/sign-in/:flowId/challenge',
+    {
+      schema: {
+        summary: 'Pick the method to answer with (sends the SMS or email code, or starts a push)',
+        tags: ['sign-in'],
+        params: FlowParams,
+        body: ChallengeBody,
+        response: {
+          200: Type.Object({ sentTo: Type.Optional(Type.String()), number: Type.Optional(Type.Integer()) }),
+        },
+      },
+    },
+    async (request) => {
+      const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
+      const { methodId } = request.body as Static<typeof ChallengeBody>;
+      const tenant = await tenants.getBySlug(slug);
+      return flows.challenge(tenant, flowId, client(request), methodId);
+    },
+  );
+
+  app.post(
+    '/t/:tenant/api/v1/sign-in/:flowId/verify',
+    {
+      schema: {
+        summary: 'Answer with a code (also confirms a method registered during sign-in)',
+        tags: ['sign-in'],
+        params: FlowParams,
+        body: VerifyBody,
+        response: { 200: SignedInResponse },
+      },
+    },
+    async (request, reply) => {
+      const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
+      const { methodId, code } = request.body as Static<typeof VerifyBody>;
+      const tenant = await tenants.getBySlug(slug);
+      const signedIn = await flows.verify(tenant, flowId, client(request), methodId, code);
+      setSignedIn(reply, tenant.slug, signedIn);
+      return signedInJson(signedIn);
+    },
+  );
+
+  app.post(
+    '/t/:tenant/api/v1/sign-in/:flowId/register',
+    {
+      schema: {
+        summary: 'Register a new method during sign-in ("More information required")',
+        tags: ['sign-in'],
+        params: FlowParams,
+        body: RegisterBody,
+        response: { 200: RegisterResponse },
+      },
+    },
+    async (request) => {
+      const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
+      const body = request.body as Static<typeof RegisterBody>;
+      const tenant = await tenants.getBySlug(slug);
+      return flows.register(tenant, flowId, client(request), { type: body.type, label: body.label });
+    },
+  );
+}
