@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
@@ -7,9 +8,12 @@ import { registerMetrics } from './metrics.js';
 import { registerAssets } from './pages.js';
 import { registerProblemHandlers } from './problem.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerMeRoutes } from './routes/me.js';
 import { registerSetupRoutes } from './routes/setup.js';
+import { registerSignInRoutes } from './routes/sign-in.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerValidation } from './validation.js';
+import { registerWebPages } from './web-pages.js';
 
 export interface BuildAppOptions {
   readonly runtime: Runtime;
@@ -60,6 +64,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
   });
 
   registerValidation(app);
+  await app.register(cookie);
   registerProblemHandlers(app);
   registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
   registerMetrics(app, { passwordHashing: () => runtime.passwords.stats() });
@@ -70,6 +75,25 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     setup: runtime.services.setup,
     publicUrl: config.publicUrl,
     pages,
+  });
+  registerWebPages(app, { tenants: runtime.services.tenants });
+
+  const { services } = runtime;
+  registerSignInRoutes(app, {
+    tenants: services.tenants,
+    flows: services.flows,
+    secureCookies: config.publicUrl.startsWith('https:'),
+  });
+  registerMeRoutes(app, {
+    tenants: services.tenants,
+    users: services.users,
+    methods: services.methods,
+    totp: services.totp,
+    recoveryCodes: services.recoveryCodes,
+    mfaLockout: services.mfaLockout,
+    sessions: services.sessions,
+    clock: runtime.clock,
+    publicUrl: config.publicUrl,
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,0 +1,137 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operatorActor } from '../audit/audit-log.js';
+import { createTestApp, type TestApp } from '../test-support/app.js';
+import { testBackends } from '../test-support/databases.js';
+import { loadWebBuild, registerWebPages, resolveWebDist } from './web-pages.js';
+
+/** Every `<script>` and `<link>` address of a page, to fetch them as the browser would. */
+function referencedAssets(html: string): string[] {
+  return [...html.matchAll(/\s(?:src|href)="(\/web\/[^"]+)"/g)].map((m) => m[1] ?? '');
+}
+
+for (const backend of testBackends) {
+  describe(`web pages on ${backend.name}`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp(backend);
+      await t.runtime.services.tenants.create({ slug: 'acme', name: 'Acme' }, operatorActor);
+    });
+    afterAll(async () => {
+      await t?.close();
+    });
+
+    for (const page of ['sign-in', 'security-info']) {
+      it(`serves ${page} with the strict CSP, no inline script or style, and every asset it names`, async () => {
+        const res = await t.app.inject({ method: 'GET', url: `/t/acme/${page}` });
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+        expect(res.headers['cache-control']).toBe('no-store');
+        const csp = String(res.headers['content-security-policy']);
+        expect(csp).toContain("script-src 'self'");
+        expect(csp).toContain("style-src 'self'");
+        expect(csp).not.toContain('unsafe-inline');
+        expect(csp).not.toContain('unsafe-eval');
+
+        const html = res.body;
+        expect(html).toContain('<div id="app"></div>');
+        const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+        expect(scripts.length).toBeGreaterThan(0);
+        for (const [, attributes, body] of scripts) {
+          expect(attributes).toMatch(/\ssrc="\/web\/assets\/[\w-]+\.js"/);
+          expect(body?.trim()).toBe('');
+        }
+        expect(html).not.toMatch(/<style\b/i);
+        expect(html).not.toMatch(/\sstyle=/i);
+        expect(html).not.toMatch(/\son[a-z]+=/i);
+        // Nothing from another origin: no CDN, no web fonts.
+        expect(html).not.toMatch(/(?:src|href)="(?:https?:)?\/\//);
+
+        const assets = referencedAssets(html);
+        expect(assets.some((a) => a.endsWith('.js'))).toBe(true);
+        expect(assets.some((a) => a.endsWith('.css'))).toBe(true);
+        for (const asset of assets) {
+          const got = await t.app.inject({ method: 'GET', url: asset });
+          expect(got.statusCode, asset).toBe(200);
+          expect(got.headers['content-type']).toMatch(
+            asset.endsWith('.js') ? /^text\/javascript/ : /^text\/css/,
+          );
+          expect(got.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+          expect(got.headers['x-content-type-options']).toBe('nosniff');
+          expect(got.body.length).toBeGreaterThan(0);
+        }
+      });
+    }
+
+    it('answers an unknown tenant with a 404 problem, not the page', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/t/nobody/sign-in' });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().code).toBe('tenant_not_found');
+      expect(res.body).not.toContain('<div id="app">');
+    });
+
+    it('serves nothing outside the built assets, however the path is spelled', async () => {
+      const attempts = [
+        '/web/assets/..%2f..%2fpackage.json',
+        '/web/assets/%2e%2e/%2e%2e/package.json',
+        '/web/assets/..%5c..%5cpackage.json',
+        '/web/assets/../sign-in.html',
+        '/web/assets/..%2fsign-in.html',
+        '/web/assets/%2e%2e%2f%2e%2e%2f%2e%2e%2fsrc%2fhttp%2fweb-pages.ts',
+        '/web/assets/....//....//package.json',
+        '/web/assets/%252e%252e%252fpackage.json',
+        '/web/assets/',
+        '/web/assets/nope.js',
+        '/web/sign-in.html',
+        '/web/vite.config.ts',
+        '/t/acme/..%2f..%2fpackage.json',
+        '/t/..%2f..%2fetc/sign-in',
+      ];
+      for (const url of attempts) {
+        const res = await t.app.inject({ method: 'GET', url });
+        expect(res.statusCode, url).toBe(404);
+        expect(res.body, url).not.toContain('"name": "@twofold');
+        expect(res.body, url).not.toContain('<div id="app">');
+      }
+    });
+  });
+}
+
+describe('the web build', () => {
+  it('is found from the server package and holds both pages', () => {
+    const build = loadWebBuild(resolveWebDist());
+    expect([...build.pages.keys()].sort()).toEqual(['security-info', 'sign-in']);
+    expect(build.assets.size).toBeGreaterThan(0);
+    for (const name of build.assets.keys()) expect(name).toMatch(/^[\w.-]+-[\w-]{8,}\.(?:js|css)$/);
+  });
+
+  it('missing: start-up stops with one line that says to run npm run build', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'twofold-web-'));
+    try {
+      const app = Fastify();
+      let message = '';
+      try {
+        registerWebPages(app, { tenants: undefined as never, distDir: join(empty, 'dist') });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(
+        /^the web pages are not built \(.*sign-in\.html is missing\): run `npm run build`$/,
+      );
+      expect(message).not.toContain('\n');
+
+      // Half a build (one page only) is refused the same way.
+      mkdirSync(join(empty, 'half'));
+      writeFileSync(join(empty, 'half', 'sign-in.html'), '<!doctype html>');
+      expect(() => loadWebBuild(join(empty, 'half'))).toThrow(
+        /security-info\.html is missing\): run `npm run build`/,
+      );
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,106 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { TenantService } from '../tenants/tenant-service.js';
+
+/** The pages of packages/web served under /t/{tenant}/, by the name of their built HTML file. */
+const pages = { 'sign-in': 'sign-in.html', 'security-info': 'security-info.html' } as const;
+
+const contentTypes: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Vite names every built asset `<name>-<hash>.<ext>`: such a name never changes content. */
+const hashedName = /-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
+
+interface Asset {
+  readonly body: Buffer;
+  readonly type: string;
+  readonly immutable: boolean;
+}
+
+export interface WebBuild {
+  readonly pages: ReadonlyMap<string, Buffer>;
+  readonly assets: ReadonlyMap<string, Asset>;
+}
+
+/** packages/web/dist, found through the workspace package so that it works from src/ and dist/ alike. */
+export function resolveWebDist(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('@twofold/web/package.json')), 'dist');
+}
+
+/**
+ * Reads the built pages and assets once. A missing build stops start-up with one line that says what to
+ * run, instead of a server that answers every page with 404.
+ */
+export function loadWebBuild(distDir: string): WebBuild {
+  const missing = Object.values(pages).find((file) => !existsSync(join(distDir, file)));
+  if (missing)
+    throw new Error(
+      `the web pages are not built (${join(distDir, missing)} is missing): run \`npm run build\``,
+    );
+  const pageBodies = new Map<string, Buffer>();
+  for (const [name, file] of Object.entries(pages)) pageBodies.set(name, readFileSync(join(distDir, file)));
+  const assets = new Map<string, Asset>();
+  const assetsDir = join(distDir, 'assets');
+  if (existsSync(assetsDir)) {
+    for (const entry of readdirSync(assetsDir, { withFileTypes: true })) {
+      const type = contentTypes[extname(entry.name)];
+      if (!entry.isFile() || !type) continue;
+      assets.set(entry.name, {
+        body: readFileSync(join(assetsDir, entry.name)),
+        type,
+        immutable: hashedName.test(entry.name),
+      });
+    }
+  }
+  return { pages: pageBodies, assets };
+}
+
+const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
+
+/**
+ * Serves the sign-in and security-info pages of a tenant and their assets under /web/assets/. Every file is
+ * read at start-up; a request only ever looks a name up in that map, so no path is joined from input.
+ */
+export function registerWebPages(
+  app: FastifyInstance,
+  deps: { tenants: TenantService; distDir?: string },
+): void {
+  const build = loadWebBuild(deps.distDir ?? resolveWebDist());
+  const { tenants } = deps;
+
+  for (const [name, body] of build.pages) {
+    app.get(
+      `/t/:tenant/${name}`,
+      { schema: { hide: true, params: TenantParams } },
+      async (request, reply) => {
+        const { tenant } = request.params as { tenant: string };
+        // Throws tenant_not_found, a 404 problem, before any page is sent.
+        await tenants.getBySlug(tenant);
+        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+      },
+    );
+  }
+
+  app.get('/web/assets/*', { schema: { hide: true } }, async (request, reply) => {
+    const { '*': file } = request.params as { '*': string };
+    const asset = build.assets.get(file);
+    if (!asset) return reply.callNotFound();
+    return reply
+      .header(
+        'cache-control',
+        asset.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
+      )
+      .type(asset.type)
+      .send(asset.body);
+  });
+}

@@ -1,0 +1,64 @@
+import type { Ref } from 'preact';
+
+export interface TextFieldProps {
+  readonly id: string;
+  readonly label: string;
+  readonly value: string;
+  readonly onValue: (value: string) => void;
+  /** Plain words next to the field; announced when it appears. */
+  readonly error?: string | undefined;
+  readonly hint?: string | undefined;
+  readonly type?: 'text' | 'password' | 'email';
+  readonly autoComplete?: string;
+  readonly inputMode?: 'text' | 'numeric' | 'email';
+  readonly maxLength?: number;
+  readonly className?: string;
+  readonly inputRef?: Ref<HTMLInputElement>;
+  readonly spellcheck?: boolean;
+  readonly autoCapitalize?: 'off' | 'none' | 'characters';
+}
+
+/** A labelled input with its hint and error, tied together for assistive technology. */
+export function TextField(props: TextFieldProps) {
+  const errorId = `${props.id}-error`;
+  const hintId = `${props.id}-hint`;
+  const describedBy = props.hint ? `${hintId} ${errorId}` : errorId;
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        name={props.id}
+        ref={props.inputRef}
+        class={props.className}
+        type={props.type ?? 'text'}
+        value={props.value}
+        onInput={(event) => props.onValue(event.currentTarget.value)}
+        autoComplete={props.autoComplete}
+        inputMode={props.inputMode}
+        maxLength={props.maxLength}
+        spellcheck={props.spellcheck}
+        autoCapitalize={props.autoCapitalize}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={describedBy}
+      />
+      {props.hint ? (
+        <p class="hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
+      <p class="error" id={errorId} role="alert">
+        {props.error ?? ''}
+      </p>
+    </div>
+  );
+}
+
+/** The one error line of a form that belongs to no field (network down, server error). */
+export function FormError(props: { id: string; message: string | undefined }) {
+  return (
+    <p class="form-error" id={props.id} role="alert">
+      {props.message ?? ''}
+    </p>
+  );
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { Problem } from './api.js';
+import { describeClockSkew, describeProblem, flowEndingCodes, formatDuration } from './messages.js';
+
+const at = {
+  now: Date.UTC(2026, 0, 5, 9, 0, 0),
+  formatTime: (ms: number) => new Date(ms).toISOString().slice(11, 16),
+};
+const problem = (code: string, extra: Record<string, unknown> = {}, status = 400): Problem => ({
+  status,
+  code,
+  ...extra,
+});
+
+describe('problems in plain words', () => {
+  it('gives every sign-in refusal its own message', () => {
+    const codes = [
+      'invalid_credentials',
+      'otp_invalid',
+      'otp_replayed',
+      'otp_clock_skew',
+      'locked_out',
+      'too_many_attempts',
+      'flow_expired',
+      'mfa_admin_required',
+      'tap_expired',
+      'validation_failed',
+      'rate_limited',
+      'recovery_code_invalid',
+      'step_up_required',
+      'last_method',
+      'network_error',
+    ];
+    const messages = codes.map((code) => describeProblem(problem(code), 'code', at));
+    expect(new Set(messages).size).toBe(codes.length);
+    for (const message of messages) expect(message).toMatch(/^[A-Z].*[.]$/);
+  });
+
+  it('says the password or the pass is wrong without saying which account exists', () => {
+    expect(describeProblem(problem('invalid_credentials', {}, 401), 'password', at)).toBe(
+      'That email or password is not right.',
+    );
+    expect(describeProblem(problem('invalid_credentials', {}, 401), 'pass', at)).toMatch(
+      /Temporary Access Pass is not right/,
+    );
+  });
+
+  it('tells a replayed code to wait for the next one', () => {
+    expect(describeProblem(problem('otp_replayed'), 'code', at)).toMatch(/already used.*next code/);
+  });
+
+  it('measures the clock skew in minutes, ahead or behind', () => {
+    expect(describeProblem(problem('otp_clock_skew', { offsetSeconds: -300 }), 'code', at)).toBe(
+      "Your device's clock looks about 5 minutes behind. Set it to automatic date and time, then try a new code.",
+    );
+    expect(describeClockSkew(90)).toMatch(/about 2 minutes ahead/);
+    expect(describeClockSkew(-40)).toMatch(/about 1 minute behind/);
+  });
+
+  it('says when a locked-out user can try again', () => {
+    expect(describeProblem(problem('locked_out', { retryAfter: 900 }, 429), 'code', at)).toBe(
+      'Too many wrong codes, so signing in with a code is locked for now. You can try again at 09:15 (in about 15 minutes).',
+    );
+    expect(describeProblem(problem('locked_out', {}, 429), 'code', at)).toMatch(/admin/);
+    expect(describeProblem(problem('locked_out', { retryAfter: 45 }, 429), 'password', at)).toBe(
+      'Too many failed sign-ins, so signing in to this account is paused for now. You can try again at 09:00 (in 45 seconds).',
+    );
+  });
+
+  it('tells the user to start again once the sign-in has ended', () => {
+    expect(describeProblem(problem('too_many_attempts', {}, 429), 'code', at)).toMatch(
+      /sign-in has ended\. Start again\.$/,
+    );
+    expect(describeProblem(problem('flow_expired', {}, 410), 'code', at)).toMatch(/expired\. Start again\.$/);
+    expect(flowEndingCodes.has('too_many_attempts')).toBe(true);
+    expect(flowEndingCodes.has('otp_invalid')).toBe(false);
+  });
+
+  it('warns when few attempts are left on this sign-in', () => {
+    expect(describeProblem(problem('otp_invalid', { attemptsLeft: 4 }), 'code', at)).toBe(
+      'That code is not right. Check the code in your app and try again.',
+    );
+    expect(describeProblem(problem('otp_invalid', { attemptsLeft: 2 }), 'code', at)).toMatch(
+      /try again\. 2 more wrong codes end this sign-in\.$/,
+    );
+    expect(describeProblem(problem('otp_invalid', { attemptsLeft: 1 }), 'code', at)).toMatch(
+      /One more wrong code ends this sign-in\.$/,
+    );
+  });
+
+  it('speaks of recovery codes on the recovery code field', () => {
+    expect(describeProblem(problem('recovery_code_invalid'), 'recovery-code', at)).toMatch(/recovery code/);
+  });
+
+  it('falls back to the server detail as a sentence, and hides server errors', () => {
+    expect(describeProblem(problem('something_new', { detail: 'the moon is full' }), 'general', at)).toBe(
+      'The moon is full.',
+    );
+    expect(
+      describeProblem(problem('internal_error', { detail: 'stack trace here' }, 500), 'general', at),
+    ).toBe('Something went wrong on our side. Try again in a moment.');
+  });
+
+  it('formats durations for people', () => {
+    expect(formatDuration(1)).toBe('1 second');
+    expect(formatDuration(45)).toBe('45 seconds');
+    expect(formatDuration(60)).toBe('1 minute');
+    expect(formatDuration(900)).toBe('about 15 minutes');
+    expect(formatDuration(7200)).toBe('about 2 hours');
+  });
+});

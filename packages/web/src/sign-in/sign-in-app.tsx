@@ -1,0 +1,617 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ApiClient, Problem } from '../shared/api.js';
+import { FormError, TextField } from '../shared/components/field.js';
+import { Brand, Heading, Page, useFocusOnMount } from '../shared/components/layout.js';
+import { RecoveryCodesPanel } from '../shared/components/recovery-codes.js';
+import { RegisterWizard, type Registration } from '../shared/components/register-wizard.js';
+import { describeProblem, flowEndingCodes } from '../shared/messages.js';
+import {
+  checkCode,
+  describeAlternative,
+  isAppCode,
+  methodDisplayName,
+  methodTypeName,
+  pickDefaultMethod,
+  type SignInMethod,
+} from '../shared/methods.js';
+
+/** `POST /sign-in` answers this; `signed_in` comes with the session cookie already set. */
+export interface FlowStart {
+  readonly flowId: string;
+  readonly status: 'mfa_required' | 'registration_required' | 'signed_in';
+  readonly methods: readonly SignInMethod[];
+  readonly expiresAt: string;
+}
+
+export interface SignedIn {
+  readonly status: 'signed_in';
+  readonly recoveryCodes?: readonly string[];
+  readonly recoveryCodesRemaining?: number;
+}
+
+interface Flow {
+  readonly id: string;
+  readonly username: string;
+  readonly methods: readonly SignInMethod[];
+}
+
+type Screen =
+  | { readonly kind: 'username' }
+  | { readonly kind: 'password'; readonly mode: 'password' | 'pass' }
+  | {
+      readonly kind: 'challenge';
+      readonly flow: Flow;
+      readonly method: SignInMethod;
+      readonly sentTo?: string;
+    }
+  | { readonly kind: 'other-ways'; readonly flow: Flow; readonly current: SignInMethod }
+  | { readonly kind: 'cannot-use'; readonly flow: Flow; readonly current: SignInMethod }
+  | { readonly kind: 'more-info'; readonly flow: Flow }
+  | { readonly kind: 'register'; readonly flow: Flow }
+  | { readonly kind: 'recovery-codes'; readonly codes: readonly string[]; readonly username: string }
+  | { readonly kind: 'recovery-used'; readonly remaining: number };
+
+export interface SignInAppProps {
+  readonly api: ApiClient;
+  /** Where a finished sign-in goes: the security info page. */
+  readonly onSignedIn: () => void;
+}
+
+/** The sign-in card: username, password (or a pass), then the second factor or "More information required". */
+export function SignInApp({ api, onSignedIn }: SignInAppProps) {
+  const [screen, setScreen] = useState<Screen>({ kind: 'username' });
+  const [username, setUsername] = useState('');
+
+  const restart = () => setScreen({ kind: 'username' });
+
+  /** After a verified code: recovery codes to save, a note about a spent recovery code, or done. */
+  function finish(result: SignedIn, user: string) {
+    if (result.recoveryCodes && result.recoveryCodes.length > 0) {
+      setScreen({ kind: 'recovery-codes', codes: result.recoveryCodes, username: user });
+    } else if (result.recoveryCodesRemaining !== undefined) {
+      setScreen({ kind: 'recovery-used', remaining: result.recoveryCodesRemaining });
+    } else {
+      onSignedIn();
+    }
+  }
+
+  /** After the first factor: done, registration, or the default method's challenge (which may send a code). */
+  async function started(start: FlowStart): Promise<Problem | undefined> {
+    const flow: Flow = { id: start.flowId, username, methods: start.methods };
+    if (start.status === 'signed_in') {
+      onSignedIn();
+      return undefined;
+    }
+    const method = pickDefaultMethod(start.methods);
+    if (start.status === 'registration_required' || !method) {
+      setScreen({ kind: 'more-info', flow });
+      return undefined;
+    }
+    const challenge = await api.post<{ sentTo?: string }>(
+      `/sign-in/${encodeURIComponent(flow.id)}/challenge`,
+      {
+        methodId: method.id,
+      },
+    );
+    if (!challenge.ok) return challenge.problem;
+    const { sentTo } = challenge.data;
+    setScreen({ kind: 'challenge', flow, method, ...(sentTo ? { sentTo } : {}) });
+    return undefined;
+  }
+
+  switch (screen.kind) {
+    case 'username':
+      return (
+        <UsernameScreen
+          username={username}
+          onNext={(value) => {
+            setUsername(value);
+            setScreen({ kind: 'password', mode: 'password' });
+          }}
+        />
+      );
+    case 'password':
+      return (
+        <PasswordScreen
+          api={api}
+          username={username}
+          mode={screen.mode}
+          onMode={(mode) => setScreen({ kind: 'password', mode })}
+          onBack={restart}
+          onStarted={started}
+        />
+      );
+    case 'challenge':
+      return (
+        <ChallengeScreen
+          key={screen.method.id}
+          api={api}
+          flow={screen.flow}
+          method={screen.method}
+          onOtherWays={() => setScreen({ kind: 'other-ways', flow: screen.flow, current: screen.method })}
+          onRestart={restart}
+          onSignedIn={(result) => finish(result, screen.flow.username)}
+          {...(screen.sentTo ? { sentTo: screen.sentTo } : {})}
+        />
+      );
+    case 'other-ways':
+      return (
+        <OtherWaysScreen
+          api={api}
+          flow={screen.flow}
+          current={screen.current}
+          onChoose={(method, sentTo) =>
+            setScreen({ kind: 'challenge', flow: screen.flow, method, ...(sentTo ? { sentTo } : {}) })
+          }
+          onCannotUse={() => setScreen({ kind: 'cannot-use', flow: screen.flow, current: screen.current })}
+          onBack={() => setScreen({ kind: 'challenge', flow: screen.flow, method: screen.current })}
+          onRestart={restart}
+        />
+      );
+    case 'cannot-use':
+      return (
+        <CannotUseScreen
+          username={screen.flow.username}
+          onBack={() => setScreen({ kind: 'other-ways', flow: screen.flow, current: screen.current })}
+          onRestart={restart}
+        />
+      );
+    case 'more-info':
+      return (
+        <MoreInfoScreen
+          username={screen.flow.username}
+          onNext={() => setScreen({ kind: 'register', flow: screen.flow })}
+          onCancel={restart}
+        />
+      );
+    case 'register': {
+      const flowPath = `/sign-in/${encodeURIComponent(screen.flow.id)}`;
+      return (
+        <Page>
+          <Brand />
+          <Identity username={screen.flow.username} onBack={restart} />
+          <RegisterWizard<SignedIn>
+            showAppStep
+            start={() => api.post<Registration>(`${flowPath}/register`, { type: 'authenticator' })}
+            confirm={(methodId, code) => api.post<SignedIn>(`${flowPath}/verify`, { methodId, code })}
+            onConfirmed={(result) => finish(result, screen.flow.username)}
+            onCancel={restart}
+            onRestart={restart}
+          />
+        </Page>
+      );
+    }
+    case 'recovery-codes':
+      return (
+        <Page>
+          <Brand />
+          <RecoveryCodesPanel codes={screen.codes} account={screen.username} onContinue={onSignedIn} />
+        </Page>
+      );
+    case 'recovery-used':
+      return <RecoveryUsedScreen remaining={screen.remaining} onContinue={onSignedIn} />;
+  }
+}
+
+/** The account being signed in to, as a button back to the start (Entra shows the same "← name"). */
+function Identity(props: { username: string; onBack: () => void }) {
+  return (
+    <button
+      type="button"
+      class="identity"
+      onClick={props.onBack}
+      aria-label={`${props.username}: use another account`}
+    >
+      <span aria-hidden="true">←</span>
+      <span>{props.username}</span>
+    </button>
+  );
+}
+
+function UsernameScreen(props: { username: string; onNext: (username: string) => void }) {
+  const [value, setValue] = useState(props.username);
+  const [error, setError] = useState<string>();
+  const inputRef = useFocusOnMount<HTMLInputElement>();
+  function submit(event: Event) {
+    event.preventDefault();
+    const trimmed = value.trim();
+    if (!trimmed) {
+      setError('Enter your email or username.');
+      inputRef.current?.focus();
+      return;
+    }
+    props.onNext(trimmed);
+  }
+  return (
+    <Page>
+      <Brand />
+      <Heading>Sign in</Heading>
+      <p class="lead">Use your work or school account.</p>
+      <form onSubmit={submit} noValidate>
+        <TextField
+          id="username"
+          label="Email or username"
+          value={value}
+          onValue={(v) => {
+            setValue(v);
+            setError(undefined);
+          }}
+          error={error}
+          type="email"
+          inputMode="email"
+          autoComplete="username"
+          maxLength={254}
+          spellcheck={false}
+          autoCapitalize="none"
+          inputRef={inputRef}
+        />
+        <div class="actions">
+          <button type="submit">Next</button>
+        </div>
+      </form>
+    </Page>
+  );
+}
+
+function PasswordScreen(props: {
+  api: ApiClient;
+  username: string;
+  mode: 'password' | 'pass';
+  onMode: (mode: 'password' | 'pass') => void;
+  onBack: () => void;
+  onStarted: (start: FlowStart) => Promise<Problem | undefined>;
+}) {
+  const { mode } = props;
+  const [secret, setSecret] = useState('');
+  const [error, setError] = useState<string>();
+  const [formError, setFormError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const isPass = mode === 'pass';
+  // Focus the field on arrival and again when it changes between password and pass.
+  useEffect(() => inputRef.current?.focus(), [mode]);
+
+  function switchMode(next: 'password' | 'pass') {
+    setSecret('');
+    setError(undefined);
+    setFormError(undefined);
+    props.onMode(next);
+  }
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (busy) return;
+    if (!secret) {
+      setError(isPass ? 'Enter the Temporary Access Pass your admin gave you.' : 'Enter your password.');
+      inputRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    setFormError(undefined);
+    const body = isPass
+      ? { username: props.username, temporaryAccessPass: secret.replace(/\s/g, '') }
+      : { username: props.username, password: secret };
+    const result = await props.api.post<FlowStart>('/sign-in', body);
+    const problem = result.ok ? await props.onStarted(result.data) : result.problem;
+    setBusy(false);
+    if (problem) showProblem(problem);
+  }
+
+  function showProblem(problem: Problem) {
+    const message = describeProblem(problem, isPass ? 'pass' : 'password', { now: Date.now() });
+    // Problems about what was typed go next to the field; the rest above the form.
+    if (
+      ['invalid_credentials', 'tap_expired', 'validation_failed', 'locked_out', 'rate_limited'].includes(
+        problem.code,
+      )
+    ) {
+      setError(message);
+      setSecret('');
+      inputRef.current?.focus();
+    } else {
+      setFormError(message);
+    }
+  }
+
+  return (
+    <Page>
+      <Brand />
+      <Identity username={props.username} onBack={props.onBack} />
+      <Heading focus={false}>{isPass ? 'Enter Temporary Access Pass' : 'Enter password'}</Heading>
+      {isPass ? <p class="lead">Your admin gave you this pass to sign in and set up your methods.</p> : null}
+      <form onSubmit={submit} noValidate>
+        <FormError id="password-form-error" message={formError} />
+        {/* The username goes along for password managers, which look for it in the same form. */}
+        <input type="email" name="username" autoComplete="username" value={props.username} hidden readOnly />
+        <TextField
+          id={isPass ? 'pass' : 'password'}
+          label={isPass ? 'Temporary Access Pass' : 'Password'}
+          value={secret}
+          onValue={(v) => {
+            setSecret(v);
+            setError(undefined);
+          }}
+          error={error}
+          type={isPass ? 'text' : 'password'}
+          autoComplete={isPass ? 'off' : 'current-password'}
+          maxLength={isPass ? 64 : 1024}
+          spellcheck={false}
+          autoCapitalize="none"
+          inputRef={inputRef}
+        />
+        <div class="links">
+          <button type="button" class="link" onClick={() => switchMode(isPass ? 'password' : 'pass')}>
+            {isPass ? 'Use your password instead' : 'Use a Temporary Access Pass instead'}
+          </button>
+        </div>
+        <div class="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        </div>
+      </form>
+    </Page>
+  );
+}
+
+function challengeText(method: SignInMethod, sentTo: string | undefined): { title: string; lead: string } {
+  if (method.type === 'recovery_codes')
+    return {
+      title: 'Enter a recovery code',
+      lead: 'Enter one of the recovery codes you saved. Each code works once.',
+    };
+  if (method.type === 'sms' || method.type === 'email')
+    return { title: 'Enter code', lead: `We sent a code to ${sentTo ?? method.label}. Enter it here.` };
+  const name = methodDisplayName(method);
+  const app =
+    name === methodTypeName(method.type)
+      ? 'your authenticator app'
+      : `your authenticator app (${method.label})`;
+  return { title: 'Enter code', lead: `Enter the code shown in ${app} for this account.` };
+}
+
+function ChallengeScreen(props: {
+  api: ApiClient;
+  flow: Flow;
+  method: SignInMethod;
+  sentTo?: string;
+  onOtherWays: () => void;
+  onRestart: () => void;
+  onSignedIn: (result: SignedIn) => void;
+}) {
+  const { method, flow } = props;
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string>();
+  const [ended, setEnded] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const inputRef = useFocusOnMount<HTMLInputElement>();
+  const isRecovery = method.type === 'recovery_codes';
+  const text = challengeText(method, props.sentTo);
+  const flowPath = `/sign-in/${encodeURIComponent(flow.id)}`;
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (busy || ended) return;
+    const checked = checkCode(code, method.type);
+    if (!checked.ok) {
+      setError(checked.message);
+      inputRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    const result = await props.api.post<SignedIn>(`${flowPath}/verify`, {
+      methodId: method.id,
+      code: checked.code,
+    });
+    setBusy(false);
+    if (result.ok) {
+      props.onSignedIn(result.data);
+      return;
+    }
+    setError(describeProblem(result.problem, isRecovery ? 'recovery-code' : 'code', { now: Date.now() }));
+    setEnded(flowEndingCodes.has(result.problem.code));
+    setCode('');
+    inputRef.current?.focus();
+  }
+
+  return (
+    <Page>
+      <Brand />
+      <Identity username={flow.username} onBack={props.onRestart} />
+      <Heading>{text.title}</Heading>
+      <p class="lead">{text.lead}</p>
+      <form onSubmit={submit} noValidate>
+        <TextField
+          id="code"
+          label={isRecovery ? 'Recovery code' : 'Code'}
+          value={code}
+          onValue={(v) => {
+            setCode(v);
+            if (!ended) setError(undefined);
+          }}
+          error={error}
+          inputMode={isRecovery ? 'text' : 'numeric'}
+          autoComplete="one-time-code"
+          maxLength={isRecovery ? 64 : 16}
+          className="code-input"
+          spellcheck={false}
+          autoCapitalize="none"
+          inputRef={inputRef}
+        />
+        <div class="actions">
+          {ended ? (
+            <button type="button" onClick={props.onRestart}>
+              Start again
+            </button>
+          ) : (
+            <button type="submit" disabled={busy}>
+              {busy ? 'Checking…' : 'Verify'}
+            </button>
+          )}
+        </div>
+      </form>
+      <div class="links">
+        <button type="button" class="link" onClick={props.onOtherWays}>
+          Sign in another way
+        </button>
+      </div>
+      {isAppCode(method.type) ? (
+        <p class="hint">Codes change every 30 seconds. If a code does not work, wait for the next one.</p>
+      ) : null}
+    </Page>
+  );
+}
+
+function OtherWaysScreen(props: {
+  api: ApiClient;
+  flow: Flow;
+  current: SignInMethod;
+  onChoose: (method: SignInMethod, sentTo?: string) => void;
+  onCannotUse: () => void;
+  onBack: () => void;
+  onRestart: () => void;
+}) {
+  const [formError, setFormError] = useState<string>();
+  const [ended, setEnded] = useState(false);
+  const [busy, setBusy] = useState<string>();
+  const others = props.flow.methods.filter((m) => m.id !== props.current.id);
+
+  async function choose(method: SignInMethod) {
+    if (busy) return;
+    setBusy(method.id);
+    setFormError(undefined);
+    const result = await props.api.post<{ sentTo?: string }>(
+      `/sign-in/${encodeURIComponent(props.flow.id)}/challenge`,
+      { methodId: method.id },
+    );
+    setBusy(undefined);
+    if (result.ok) {
+      props.onChoose(method, result.data.sentTo);
+      return;
+    }
+    setFormError(describeProblem(result.problem, 'general', { now: Date.now() }));
+    setEnded(flowEndingCodes.has(result.problem.code));
+  }
+
+  return (
+    <Page>
+      <Brand />
+      <Identity username={props.flow.username} onBack={props.onRestart} />
+      <Heading focus>Sign in another way</Heading>
+      <p class="lead">Choose how to confirm it is you.</p>
+      <FormError id="other-ways-error" message={formError} />
+      {ended ? (
+        <div class="actions actions-start">
+          <button type="button" onClick={props.onRestart}>
+            Start again
+          </button>
+        </div>
+      ) : null}
+      {others.length > 0 ? (
+        <ul class="choices">
+          {others.map((method) => (
+            <li key={method.id}>
+              <button
+                type="button"
+                class="choice"
+                onClick={() => choose(method)}
+                disabled={busy !== undefined}
+              >
+                {describeAlternative(method)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>You have no other method registered.</p>
+      )}
+      <div class="links">
+        <button type="button" class="link" onClick={props.onCannotUse}>
+          I can't use any of these
+        </button>
+      </div>
+      <div class="actions">
+        <button type="button" class="secondary" onClick={props.onBack}>
+          Back
+        </button>
+      </div>
+    </Page>
+  );
+}
+
+function CannotUseScreen(props: { username: string; onBack: () => void; onRestart: () => void }) {
+  return (
+    <Page>
+      <Brand />
+      <Identity username={props.username} onBack={props.onRestart} />
+      <Heading focus>Contact your admin</Heading>
+      <p class="lead">If you can't use any of your sign-in methods, your admin can help you get back in:</p>
+      <ul>
+        <li>
+          they can give you a <strong>Temporary Access Pass</strong>: sign in with it (choose “Use a Temporary
+          Access Pass instead” after your email), then set up a new method;
+        </li>
+        <li>
+          or they can <strong>require you to register again</strong>: the next time you sign in with your
+          password, you set up a new authenticator app.
+        </li>
+      </ul>
+      <p>Your admin is whoever manages accounts in your organisation, often the IT help desk.</p>
+      <div class="actions">
+        <button type="button" class="secondary" onClick={props.onBack}>
+          Back
+        </button>
+        <button type="button" onClick={props.onRestart}>
+          Start again
+        </button>
+      </div>
+    </Page>
+  );
+}
+
+function MoreInfoScreen(props: { username: string; onNext: () => void; onCancel: () => void }) {
+  return (
+    <Page>
+      <Brand />
+      <Identity username={props.username} onBack={props.onCancel} />
+      <Heading focus>More information required</Heading>
+      <p class="lead">
+        Your organisation needs more information to keep your account secure: set up an authenticator app, so
+        that signing in takes your password and a code from your phone.
+      </p>
+      <p>It takes about a minute.</p>
+      <div class="actions">
+        <button type="button" class="secondary" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="button" onClick={props.onNext}>
+          Next
+        </button>
+      </div>
+    </Page>
+  );
+}
+
+function RecoveryUsedScreen(props: { remaining: number; onContinue: () => void }) {
+  const { remaining } = props;
+  return (
+    <Page>
+      <Brand />
+      <Heading focus>You signed in with a recovery code</Heading>
+      <p class={remaining <= 3 ? 'notice' : 'lead'} role="status">
+        That code is now used up. You have {remaining} recovery code{remaining === 1 ? '' : 's'} left.
+      </p>
+      <p>
+        If you lost your phone, set up your authenticator app again in Security info, and get new recovery
+        codes there.
+      </p>
+      <div class="actions">
+        <button type="button" onClick={props.onContinue}>
+          Continue
+        </button>
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const page = (name: string) => fileURLToPath(new URL(`./${name}.html`, import.meta.url));
+
+/**
+ * One multi-page build for every Twofold page: each page is an HTML entry, shared components and styles
+ * land in shared hashed chunks. The server sends a CSP without 'unsafe-inline', so nothing may be inlined.
+ */
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: '/web/',
+  publicDir: false,
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    // Never inline assets as data: URLs or styles into HTML: everything is a file under /web/assets/.
+    assetsInlineLimit: 0,
+    cssCodeSplit: true,
+    sourcemap: false,
+    target: 'es2022',
+    // Every browser that runs ES2022 modules knows <link rel="modulepreload">.
+    modulePreload: { polyfill: false },
+    rolldownOptions: {
+      input: { 'sign-in': page('sign-in'), 'security-info': page('security-info') },
+      // Preact and the shared components in chunks of their own, cached across pages and named for what they hold.
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'preact', test: /node_modules[\\/]preact/ },
+            { name: 'shared', test: /src[\\/]shared/ },
+          ],
+        },
+      },
+    },
+  },
+});
