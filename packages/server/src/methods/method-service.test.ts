@@ -1,9 +1,10 @@
 import { decodeBase32, generateTotp } from '@twofold/core';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Actor, operatorActor } from '../audit/audit-log.js';
+import type { Actor } from '../audit/audit-log.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import { type TestDatabaseHandle, testBackends } from '../test-support/databases.js';
+import { seedDirectory } from '../test-support/fixtures.js';
 import { createTestServices, type TestServices } from '../test-support/services.js';
 import { useTestDatabase } from '../test-support/shared-database.js';
 import type { User } from '../users/user-service.js';
@@ -23,10 +24,7 @@ for (const backend of testBackends) {
     beforeEach(async () => {
       handle = database();
       services = createTestServices(handle);
-      acme = await services.tenants.create({ slug: 'acme' }, operatorActor);
-      other = await services.tenants.create({ slug: 'other' }, operatorActor);
-      alice = await services.users.create({ tenantId: acme.id, email: 'alice@example.com' }, operatorActor);
-      bob = await services.users.create({ tenantId: acme.id, email: 'bob@example.com' }, operatorActor);
+      ({ acme, other, alice, bob } = await seedDirectory(services));
     });
 
     /** Registers a method and confirms it with a code, a minute after the previous one. */

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
 import type { Tenant } from '../tenants/tenant-service.js';
-import { type MoreHandles, openMoreHandles } from '../test-support/connections.js';
 import { type TestDatabaseHandle, testBackends } from '../test-support/databases.js';
+import { useInstanceFleet } from '../test-support/fixtures.js';
 import { createTestServices, type TestServices } from '../test-support/services.js';
 import { useTestDatabase } from '../test-support/shared-database.js';
 import type { User } from '../users/user-service.js';
@@ -273,23 +273,13 @@ for (const backend of testBackends) {
     describe('concurrent guesses from several instances', () => {
       const instances = 4;
       const burst = 60;
-      let more: MoreHandles;
-      let fleet: TestServices[];
-
-      beforeAll(async () => {
-        more = await openMoreHandles(database(), instances);
-      });
-      afterAll(async () => {
-        await more.close();
-      });
-      beforeEach(async () => {
-        fleet = more.handles.map((h) => createTestServices(h, { clock: services.clock }));
-        await more.warm();
-      });
+      const fleet = useInstanceFleet(database, () => services, instances);
 
       it(`admit lets exactly 10 of ${burst} simultaneous guesses through`, async () => {
         const results = await Promise.all(
-          Array.from({ length: burst }, (_, i) => fleet[i % instances]!.mfaLockout.admit(acme.id, alice.id)),
+          Array.from({ length: burst }, (_, i) =>
+            fleet()[i % instances]!.mfaLockout.admit(acme.id, alice.id),
+          ),
         );
         expect(results.filter((r) => r.admitted)).toHaveLength(10);
         expect(await userRow(alice)).toMatchObject({ mfa_failures: 10 });
@@ -299,7 +289,7 @@ for (const backend of testBackends) {
       it('recordFailure loses no increment under the same burst', async () => {
         await Promise.all(
           Array.from({ length: burst }, (_, i) =>
-            fleet[i % instances]!.mfaLockout.recordFailure(acme.id, alice.id),
+            fleet()[i % instances]!.mfaLockout.recordFailure(acme.id, alice.id),
           ),
         );
         expect(await userRow(alice)).toMatchObject({ mfa_failures: burst });
@@ -311,7 +301,7 @@ for (const backend of testBackends) {
         let guesses = 0;
         await Promise.all(
           Array.from({ length: burst }, async (_, i) => {
-            const instance = fleet[i % instances]!.mfaLockout;
+            const instance = fleet()[i % instances]!.mfaLockout;
             if ((await instance.check(acme.id, alice.id)).locked) return;
             guesses++;
             await instance.recordFailure(acme.id, alice.id);

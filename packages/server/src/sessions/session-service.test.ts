@@ -5,6 +5,7 @@ import { createManualClock } from '../platform/clock.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import { type MoreHandles, openMoreHandles } from '../test-support/connections.js';
 import { type TestDatabaseHandle, testBackends } from '../test-support/databases.js';
+import { seedDirectory } from '../test-support/fixtures.js';
 import { tally } from '../test-support/outcomes.js';
 import { createTestServices, type ManualClock, type TestServices } from '../test-support/services.js';
 import { useTestDatabase } from '../test-support/shared-database.js';
@@ -61,10 +62,7 @@ for (const backend of testBackends) {
       services = createTestServices(handle);
       clock = services.clock;
       sessions = services.sessions;
-      acme = await services.tenants.create({ slug: 'acme' }, operatorActor);
-      other = await services.tenants.create({ slug: 'other' }, operatorActor);
-      alice = await services.users.create({ tenantId: acme.id, email: 'alice@example.com' }, operatorActor);
-      bob = await services.users.create({ tenantId: acme.id, email: 'bob@example.com' }, operatorActor);
+      ({ acme, other, alice, bob } = await seedDirectory(services));
     });
 
     function start(user: User = alice, extra: { amr?: string[]; mfaAt?: number | null } = {}) {

@@ -1,8 +1,8 @@
 import { errorRegistry, isErrorCode } from '@twofold/core';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { operatorActor } from '../audit/audit-log.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import { type TestDatabaseHandle, testBackends } from '../test-support/databases.js';
+import { seedDirectory } from '../test-support/fixtures.js';
 import { createTestServices, type ManualClock, type TestServices } from '../test-support/services.js';
 import { useTestDatabase } from '../test-support/shared-database.js';
 import type { User } from '../users/user-service.js';
@@ -73,10 +73,7 @@ for (const backend of testBackends) {
       services = createTestServices(handle);
       clock = services.clock;
       log = services.signInLog;
-      acme = await services.tenants.create({ slug: 'acme' }, operatorActor);
-      other = await services.tenants.create({ slug: 'other' }, operatorActor);
-      alice = await services.users.create({ tenantId: acme.id, email: 'alice@example.com' }, operatorActor);
-      bob = await services.users.create({ tenantId: acme.id, email: 'bob@example.com' }, operatorActor);
+      ({ acme, other, alice, bob } = await seedDirectory(services));
     });
 
     function failure(reason: SignInReason, extra: Partial<SignInEventInput> = {}) {

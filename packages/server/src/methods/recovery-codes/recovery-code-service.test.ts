@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Actor, operatorActor } from '../../audit/audit-log.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Actor } from '../../audit/audit-log.js';
 import type { Tenant } from '../../tenants/tenant-service.js';
-import { type MoreHandles, openMoreHandles } from '../../test-support/connections.js';
 import { type TestDatabaseHandle, testBackends } from '../../test-support/databases.js';
+import { seedDirectory, useInstanceFleet } from '../../test-support/fixtures.js';
 import { createTestServices, type TestServices } from '../../test-support/services.js';
 import { useTestDatabase } from '../../test-support/shared-database.js';
 import type { User } from '../../users/user-service.js';
@@ -57,10 +57,7 @@ for (const backend of testBackends) {
     beforeEach(async () => {
       handle = database();
       services = createTestServices(handle);
-      acme = await services.tenants.create({ slug: 'acme' }, operatorActor);
-      other = await services.tenants.create({ slug: 'other' }, operatorActor);
-      alice = await services.users.create({ tenantId: acme.id, email: 'alice@example.com' }, operatorActor);
-      bob = await services.users.create({ tenantId: acme.id, email: 'bob@example.com' }, operatorActor);
+      ({ acme, other, alice, bob } = await seedDirectory(services));
     });
 
     function issue(user = alice) {
@@ -166,25 +163,13 @@ for (const backend of testBackends) {
     describe('concurrent redemptions on several instances', () => {
       const instances = 4;
       const attempts = 20;
-      let more: MoreHandles;
-      let fleet: TestServices[];
-
-      beforeAll(async () => {
-        more = await openMoreHandles(database(), instances);
-      });
-      afterAll(async () => {
-        await more.close();
-      });
-      beforeEach(async () => {
-        fleet = more.handles.map((h) => createTestServices(h, { clock: services.clock }));
-        await more.warm();
-      });
+      const fleet = useInstanceFleet(database, () => services, instances);
 
       it(`one code redeemed ${attempts} times at once succeeds exactly once`, async () => {
         const codes = await issue();
         const results = await Promise.all(
           Array.from({ length: attempts }, (_, i) =>
-            fleet[i % instances]!.recoveryCodes.redeem(acme.id, alice.id, codes[0]!),
+            fleet()[i % instances]!.recoveryCodes.redeem(acme.id, alice.id, codes[0]!),
           ),
         );
         expect(results.filter((r) => r.ok)).toEqual([{ ok: true, remaining: 9 }]);
@@ -194,7 +179,7 @@ for (const backend of testBackends) {
       it('ten different codes redeemed at once all succeed, leaving none', async () => {
         const codes = await issue();
         const results = await Promise.all(
-          codes.map((code, i) => fleet[i % instances]!.recoveryCodes.redeem(acme.id, alice.id, code)),
+          codes.map((code, i) => fleet()[i % instances]!.recoveryCodes.redeem(acme.id, alice.id, code)),
         );
         expect(results.every((r) => r.ok)).toBe(true);
         expect(await services.recoveryCodes.remaining(acme.id, alice.id)).toBe(0);

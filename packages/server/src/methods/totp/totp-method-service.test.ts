@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { decodeBase32, generateTotp, type OtpAlgorithm, parseOtpauthUri } from '@twofold/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { type Actor, operatorActor } from '../../audit/audit-log.js';
 import { createKeyring } from '../../platform/crypto/keyring.js';
 import { createSealer, keyIdOf } from '../../platform/crypto/sealer.js';
@@ -8,8 +8,8 @@ import { hashToken } from '../../platform/crypto/tokens.js';
 import { resealAll } from '../../secrets/reseal.js';
 import { defaultTenantPolicy } from '../../tenants/tenant-policy.js';
 import type { Tenant } from '../../tenants/tenant-service.js';
-import { type MoreHandles, openMoreHandles } from '../../test-support/connections.js';
 import { type TestDatabaseHandle, testBackends } from '../../test-support/databases.js';
+import { useInstanceFleet } from '../../test-support/fixtures.js';
 import { createTestServices, type TestServices, testSecretKey } from '../../test-support/services.js';
 import { useTestDatabase } from '../../test-support/shared-database.js';
 import type { User } from '../../users/user-service.js';
@@ -588,24 +588,12 @@ for (const backend of testBackends) {
     describe('concurrent requests on several instances', () => {
       const instances = 4;
       const attempts = 20;
-      let more: MoreHandles;
-      let fleet: TestServices[];
-
-      beforeAll(async () => {
-        more = await openMoreHandles(database(), instances);
-      });
-      afterAll(async () => {
-        await more.close();
-      });
-      beforeEach(async () => {
-        fleet = more.handles.map((h) => createTestServices(h, { clock: services.clock }));
-        await more.warm();
-      });
+      const fleet = useInstanceFleet(database, () => services, instances);
 
       function race(method: RegisteredTotp, code: string) {
         return Promise.all(
           Array.from({ length: attempts }, (_, i) =>
-            fleet[i % instances]!.totpMethods.verify({
+            fleet()[i % instances]!.totpMethods.verify({
               tenantId: acme.id,
               userId: alice.id,
               methodId: method.methodId,
@@ -649,7 +637,7 @@ for (const backend of testBackends) {
         const results = await Promise.all(
           [first, second].flatMap((method, m) =>
             [0, 1].map((i) =>
-              fleet[(m * 2 + i) % instances]!.totpMethods.verify({
+              fleet()[(m * 2 + i) % instances]!.totpMethods.verify({
                 tenantId: acme.id,
                 userId: alice.id,
                 methodId: method.methodId,
