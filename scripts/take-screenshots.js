@@ -60,8 +60,8 @@ try {
   await page.screenshot({ path: out('setup-done.png') });
   const mobile = await browser.newPage({ viewport: { width: 375, height: 700 } });
   await mobile.goto(setupUrl);
-  await mobile.screenshot({ path: out('setup-used-link-375.png') });
-  process.stdout.write('saved docs/screenshots/setup-error.png, setup-done.png, setup-used-link-375.png\n');
+  await mobile.screenshot({ path: out('setup-375.png') });
+  process.stdout.write('saved docs/screenshots/setup-error.png, setup-done.png, setup-375.png\n');
 } finally {
   await browser.close();
   server.kill('SIGTERM');

@@ -5,7 +5,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { type InFlight, trackInFlight } from './in-flight.js';
 import { registerMetrics } from './metrics.js';
-import { registerAssets } from './pages.js';
 import { registerProblemHandlers } from './problem.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMeRoutes } from './routes/me.js';
@@ -68,13 +67,11 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
   registerProblemHandlers(app);
   registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
   registerMetrics(app, { passwordHashing: () => runtime.passwords.stats() });
-  const pages = registerAssets(app);
   registerHealthRoutes(app, { database: runtime.database, version: runtime.version });
   registerSetupRoutes(app, {
     tenants: runtime.services.tenants,
     setup: runtime.services.setup,
     publicUrl: config.publicUrl,
-    pages,
   });
   registerWebPages(app, { tenants: runtime.services.tenants });
 

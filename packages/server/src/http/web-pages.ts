@@ -6,7 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import type { TenantService } from '../tenants/tenant-service.js';
 
 /** The pages of packages/web served under /t/{tenant}/, by the name of their built HTML file. */
-const pages = { 'sign-in': 'sign-in.html', 'security-info': 'security-info.html' } as const;
+const pages = {
+  'sign-in': 'sign-in.html',
+  'security-info': 'security-info.html',
+  setup: 'setup.html',
+} as const;
 
 const contentTypes: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -68,7 +72,7 @@ export function loadWebBuild(distDir: string): WebBuild {
 const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
 
 /**
- * Serves the sign-in and security-info pages of a tenant and their assets under /web/assets/. Every file is
+ * Serves the sign-in, security-info and setup pages of a tenant and their assets under /web/assets/. Every file is
  * read at start-up; a request only ever looks a name up in that map, so no path is joined from input.
  */
 export function registerWebPages(

@@ -1,5 +1,5 @@
 /** Tenant pages live at /t/{tenant}/{page}; the slug is read from the address, never from the page's HTML. */
-export type PageName = 'sign-in' | 'security-info';
+export type PageName = 'sign-in' | 'security-info' | 'setup';
 
 export function tenantFromPath(pathname: string): string | undefined {
   const match = /^\/t\/([^/]+)\//.exec(pathname);

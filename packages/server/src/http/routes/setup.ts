@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { SetupService } from '../../setup/setup-service.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
-import type { PageRenderer } from '../pages.js';
 
 const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
 
@@ -32,17 +31,9 @@ const SetupResult = Type.Object({
 
 export function registerSetupRoutes(
   app: FastifyInstance,
-  deps: { tenants: TenantService; setup: SetupService; publicUrl: string; pages: PageRenderer },
+  deps: { tenants: TenantService; setup: SetupService; publicUrl: string },
 ): void {
-  const { tenants, setup, publicUrl, pages } = deps;
-
-  app.get('/t/:tenant/setup', { schema: { hide: true, params: TenantParams } }, async (request, reply) => {
-    const { tenant: slug } = request.params as { tenant: string };
-    const tenant = await tenants.getBySlug(slug);
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(pages.render('setup', { tenantName: tenant.name, tenantSlug: tenant.slug }));
-  });
+  const { tenants, setup, publicUrl } = deps;
 
   app.post(
     '/t/:tenant/api/v1/setup',

@@ -1,0 +1,22 @@
+import '../shared/styles/twofold.css';
+import { render } from 'preact';
+import { createApiClient } from '../shared/api.js';
+import { TenantMissing } from '../shared/components/tenant-missing.js';
+import { pagePath, tenantFromPath } from '../shared/tenant.js';
+import { SetupApp } from './setup-app.js';
+
+const root = document.getElementById('app');
+const tenant = tenantFromPath(location.pathname);
+// The token lives in the fragment, so it never reaches server logs or referrers; drop it once read.
+const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? undefined;
+if (token) history.replaceState(null, '', location.pathname);
+if (root) {
+  render(
+    tenant ? (
+      <SetupApp api={createApiClient(tenant)} token={token} signInPath={pagePath(tenant, 'sign-in')} />
+    ) : (
+      <TenantMissing />
+    ),
+    root,
+  );
+}
