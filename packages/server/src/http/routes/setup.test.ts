@@ -25,7 +25,9 @@ for (const backend of testBackends) {
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toContain('text/html');
       expect(res.body).toContain('<title>Set up · Twofold</title>');
-      expect(res.body).toMatch(/<script type="module" crossorigin src="\/web\/assets\/setup-[\w-]+\.js"><\/script>/);
+      expect(res.body).toMatch(
+        /<script type="module" crossorigin src="\/web\/assets\/setup-[\w-]+\.js"><\/script>/,
+      );
       expect(res.body).not.toMatch(/<script>(?!<)/);
       expect((await t.app.inject({ method: 'GET', url: '/t/nosuch/setup' })).statusCode).toBe(404);
     });
