@@ -507,17 +507,18 @@ describe.skipIf(!hasChromium)(
                 375,
               );
 
-            expect((await focused()).id).toBe('username');
+            await expect.poll(async () => (await focused()).id).toBe('username');
             await noSideways();
             await shot(mobile, 'sign-in-375.png');
             await mobile.keyboard.type('ada@example.com');
             await mobile.keyboard.press('Enter');
             await mobile.getByRole('heading', { name: 'Enter password' }).waitFor();
-            expect((await focused()).id).toBe('password');
+            // Focus moves in an effect after the screen renders: wait for it rather than race it.
+            await expect.poll(async () => (await focused()).id).toBe('password');
             await mobile.keyboard.type(password);
             await mobile.keyboard.press('Enter');
             await mobile.getByRole('heading', { name: 'Enter code' }).waitFor();
-            expect((await focused()).id).toBe('code');
+            await expect.poll(async () => (await focused()).id).toBe('code');
             await noSideways();
             await shot(mobile, 'challenge-375.png');
 
@@ -529,15 +530,17 @@ describe.skipIf(!hasChromium)(
             expect(link.outline).not.toBe('none');
             await mobile.keyboard.press('Enter');
             await mobile.getByRole('heading', { name: 'Sign in another way' }).waitFor();
+            await expect.poll(async () => (await focused()).text).toBe('Sign in another way');
             await mobile.keyboard.press('Tab');
             expect((await focused()).text).toBe('Use a recovery code');
             await noSideways();
             await mobile.keyboard.press('Enter');
             await mobile.getByRole('heading', { name: 'Enter a recovery code' }).waitFor();
-            expect((await focused()).id).toBe('code');
+            await expect.poll(async () => (await focused()).id).toBe('code');
             await mobile.keyboard.type(fresh[0] ?? '');
             await mobile.keyboard.press('Enter');
             await mobile.getByRole('heading', { name: 'You signed in with a recovery code' }).waitFor();
+            await expect.poll(async () => (await focused()).text).toBe('You signed in with a recovery code');
             await mobile.keyboard.press('Tab');
             expect((await focused()).text).toBe('Continue');
             await mobile.keyboard.press('Enter');
