@@ -8,12 +8,12 @@ import type {
   SignInFlowService,
 } from '../../flows/sign-in-flow-service.js';
 import { flowLifetimeMs } from '../../flows/sign-in-flow-service.js';
+import { sessionCookieOptions } from '../../sessions/session-service.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
+import { knownDeviceCookieName, knownDeviceCookieOptions } from '../../throttle/password-throttle.js';
 import { sessionCookie } from '../auth.js';
 
 export const flowCookie = 'twofold_flow';
-export const deviceCookie = 'twofold_device';
-const deviceCookieMaxAgeSeconds = 365 * 24 * 60 * 60;
 
 const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
 const FlowParams = Type.Object({
@@ -111,10 +111,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
 
   function setSignedIn(reply: FastifyReply, slug: string, signedIn: FlowSignedIn): void {
     reply.setCookie(sessionCookie, signedIn.session.token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: secureCookies,
+      ...sessionCookieOptions({ secure: secureCookies }),
       expires: new Date(signedIn.session.expiresAt),
     });
     reply.clearCookie(flowCookie, { path: `/t/${slug}/api/v1/sign-in` });
@@ -158,7 +155,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
         temporaryAccessPass: body.temporaryAccessPass,
         ip: request.ip,
         userAgent: request.headers['user-agent']?.slice(0, 512),
-        deviceToken: request.cookies[deviceCookie],
+        deviceToken: request.cookies[knownDeviceCookieName],
       });
       reply.setCookie(flowCookie, result.clientSecret, {
         path: `/t/${tenant.slug}/api/v1/sign-in`,
@@ -168,12 +165,10 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
         maxAge: flowLifetimeMs / 1000,
       });
       if (result.deviceToken) {
-        reply.setCookie(deviceCookie, result.deviceToken, {
+        // Per tenant: one browser may be a known device of a user in each tenant it signs in to.
+        reply.setCookie(knownDeviceCookieName, result.deviceToken, {
+          ...knownDeviceCookieOptions({ secure: secureCookies }),
           path: `/t/${tenant.slug}/`,
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: secureCookies,
-          maxAge: deviceCookieMaxAgeSeconds,
         });
       }
       if (result.signedIn) {
