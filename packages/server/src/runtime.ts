@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { createAdminActions } from './admin/admin-actions.js';
+import { createBreakGlass } from './admin/break-glass.js';
 import { createApiKeyService } from './api-keys/api-key-service.js';
 import { createAuditLog } from './audit/audit-log.js';
+import { createAuditQuery } from './audit/audit-query.js';
 import { createSignInFlowService } from './flows/sign-in-flow-service.js';
+import { createHardwareTokenService } from './methods/hardware/hardware-token-service.js';
 import { createMethodService } from './methods/method-service.js';
 import { createMfaLockout } from './methods/mfa-lockout.js';
 import { createRecoveryCodeService } from './methods/recovery-codes/recovery-code-service.js';
 import { createTotpMethodService } from './methods/totp/totp-method-service.js';
+import { createOutbox } from './outbox/outbox.js';
 import { createTemporaryAccessPassService } from './passes/temporary-access-pass-service.js';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
@@ -97,7 +102,12 @@ function createServices(deps: {
   const methods = createMethodService({ db, clock, audit });
   const totp = createTotpMethodService({ db, clock, audit, sealer, tenants, users });
   const recoveryCodes = createRecoveryCodeService({ db, clock, audit, users });
-  const mfaLockout = createMfaLockout({ db, clock, audit });
+  const mfaLockout = createMfaLockout({
+    db,
+    clock,
+    audit,
+    thresholdsFor: async (tenantId) => (await tenants.getById(tenantId)).policy.lockout,
+  });
   const sessions = createSessionService({ db, clock, audit });
   const signInLog = createSignInLog({ db, clock });
   const passwordThrottle = createPasswordThrottle({ db, clock });
@@ -114,8 +124,18 @@ function createServices(deps: {
     signInLog,
     passwordThrottle,
   });
+  const hardwareTokens = createHardwareTokenService({ db, clock, audit, sealer, tenants, users, totp });
+  const auditQuery = createAuditQuery({ db });
+  const adminActions = createAdminActions({ db, clock, audit });
+  const outbox = createOutbox({ db, clock });
+  const breakGlass = createBreakGlass({ db, clock, audit, tenants, users, passes, outbox });
   return {
     audit,
+    adminActions,
+    auditQuery,
+    hardwareTokens,
+    outbox,
+    breakGlass,
     tenants,
     users,
     apiKeys,

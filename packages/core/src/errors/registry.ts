@@ -235,6 +235,12 @@ export const errorRegistry = {
     description:
       'The tenant policy does not allow this kind of sign-in method; an admin can change the policy.',
   },
+  method_already_active: {
+    status: 409,
+    title: 'Method already active',
+    description:
+      'The method is active already; only a pending hardware token (or one deactivated by re-registration) is activated with a code.',
+  },
 
   // Secrets at rest
   secret_key_missing: {
@@ -289,6 +295,14 @@ export const errorRegistry = {
     title: 'Not at this step',
     description:
       'The sign-in is not at the step this request is for (for example verify before register, or register when a code is due).',
+  },
+
+  // Audit log
+  audit_chain_broken: {
+    status: 409,
+    title: 'Audit log tampered with',
+    description:
+      '`twofold audit verify` found rows of the audit log that were changed, deleted, inserted or moved after they were written; the message names the chain and the first row (seq and id). Compare with a backup and find out who has write access to the database.',
   },
 } as const satisfies Record<string, ErrorDefinition>;
 

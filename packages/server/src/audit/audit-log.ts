@@ -1,7 +1,9 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import type { Clock } from '../platform/clock.js';
+import type { Dialect } from '../platform/db/database.js';
 import type { Database } from '../platform/db/schema.js';
 import { generateId } from '../platform/ids.js';
+import { auditChainFor, auditRowHash, type ChainedAuditFields, genesisHash } from './audit-chain.js';
 
 export type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -31,26 +33,113 @@ export interface AuditLog {
   record(event: AuditEvent, executor?: Executor): Promise<void>;
 }
 
-export function createAuditLog({ db, clock }: { db: Kysely<Database>; clock: Clock }): AuditLog {
+/**
+ * First key of the two-key PostgreSQL advisory locks that serialise appends to one chain (the
+ * second is hashtext(chain)); 'tfAu' in ASCII, to stay clear of locks other code may take.
+ */
+export const auditChainLockSpace = 0x74664175;
+
+/** Other connections appending to the same chain at once, each taking our place again: give up after this. */
+const maxSqliteAttempts = 20;
+
+/** better-sqlite3's error for a UNIQUE conflict (here: another connection took the seq first). */
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+function isPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * The audit log: every row is appended to its tenant's hash chain (see audit-chain.ts).
+ *
+ * Two writers must never take the same place in a chain, even on different instances. On
+ * PostgreSQL each append takes a transaction-scoped advisory lock on its chain before reading the
+ * chain's tail, so the second writer waits until the first commits (or rolls back) and then sees
+ * its row. On SQLite a caller's transaction that already wrote holds the database's write lock,
+ * and one that read a tail another connection has since extended cannot write at all
+ * (SQLITE_BUSY_SNAPSHOT): an error, never a fork. An append without a caller's transaction is a
+ * compare-and-set on the UNIQUE (chain, seq) index: read the tail, insert at seq + 1, and on a
+ * conflict read the tail again. Appends through one instance take turns first, so conflicts only
+ * come from other connections; and no write lock is held across an await, so writers on other
+ * connections are never kept waiting by the audit log. The UNIQUE index is also the last line of
+ * defence on PostgreSQL.
+ */
+export function createAuditLog({
+  db,
+  clock,
+  dialect,
+}: {
+  db: Kysely<Database>;
+  clock: Clock;
+  /** Read from the Kysely instance when not given. */
+  dialect?: Dialect;
+}): AuditLog {
+  const postgres = dialect === undefined ? isPostgres(db) : dialect === 'postgres';
+  /** The end of the queue of this instance's SQLite appends outside a transaction. */
+  let queue: Promise<unknown> = Promise.resolve();
+  function inTurn<T>(run: () => Promise<T>): Promise<T> {
+    const result = queue.then(run);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Appends inside a transaction (or SQLite's write lock) that the caller holds. */
+  async function append(event: AuditEvent, trx: Kysely<Database>): Promise<void> {
+    const chain = auditChainFor(event.tenantId);
+    if (postgres) {
+      await sql`select pg_advisory_xact_lock(${sql.lit(auditChainLockSpace)}, hashtext(${chain}))`.execute(
+        trx,
+      );
+    }
+    const tail = await trx
+      .selectFrom('audit_events')
+      .select(['seq', 'hash'])
+      .where('chain', '=', chain)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const at = clock.now();
+    const fields: ChainedAuditFields = {
+      id: generateId(at),
+      tenant_id: event.tenantId,
+      at,
+      actor_type: event.actor.type,
+      actor_id: event.actor.id ?? null,
+      action: event.action,
+      target_type: event.target?.type ?? null,
+      target_id: event.target?.id ?? null,
+      reason: event.reason ?? null,
+      ip: event.actor.ip ?? null,
+      details: event.details ? JSON.stringify(event.details) : null,
+      chain,
+      seq: (tail?.seq ?? 0) + 1,
+    };
+    const prevHash = tail ? (tail.hash ?? genesisHash) : genesisHash;
+    await trx
+      .insertInto('audit_events')
+      .values({ ...fields, prev_hash: prevHash, hash: auditRowHash(prevHash, fields) })
+      .execute();
+  }
+
   return {
     async record(event, executor = db) {
-      const at = clock.now();
-      await executor
-        .insertInto('audit_events')
-        .values({
-          id: generateId(at),
-          tenant_id: event.tenantId,
-          at,
-          actor_type: event.actor.type,
-          actor_id: event.actor.id ?? null,
-          action: event.action,
-          target_type: event.target?.type ?? null,
-          target_id: event.target?.id ?? null,
-          reason: event.reason ?? null,
-          ip: event.actor.ip ?? null,
-          details: event.details ? JSON.stringify(event.details) : null,
-        })
-        .execute();
+      if (executor.isTransaction) {
+        await append(event, executor);
+      } else if (postgres) {
+        await executor.transaction().execute((trx) => append(event, trx));
+      } else {
+        await inTurn(async () => {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await append(event, executor);
+            } catch (error) {
+              if (!isUniqueViolation(error) || attempt >= maxSqliteAttempts) throw error;
+            }
+          }
+        });
+      }
     },
   };
 }

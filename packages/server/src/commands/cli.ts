@@ -9,12 +9,14 @@ import { createRuntime, loadKeyring, type Runtime } from '../runtime.js';
 import { checkSecretKeys } from '../secrets/key-check.js';
 import { resealAll } from '../secrets/reseal.js';
 import { roles } from '../users/roles.js';
+import { adminCommands } from './admin-commands.js';
+import { auditCommands } from './audit-commands.js';
+import { hardwareTokenCommands } from './hardware-token-commands.js';
+import { type CliKit, type CommandGroup, type Context, iso } from './kit.js';
 import { type CommandIo, createOutput, type Output, progressLine, readAll, reportError } from './output.js';
 
-interface Context {
-  readonly io: CommandIo;
-  readonly config: () => Config;
-}
+/** Groups of verbs that live in their own files; each adds itself to the program. */
+const commandGroups: readonly CommandGroup[] = [adminCommands, auditCommands, hardwareTokenCommands];
 
 /** Runs one command with a runtime (database open, migrated, keys checked) and closes it after. */
 async function withRuntime<T>(ctx: Context, out: Output, fn: (runtime: Runtime) => Promise<T>): Promise<T> {
@@ -34,10 +36,6 @@ function positiveInt(name: string) {
       throw new TwofoldError('validation_failed', `${name}: must be a whole number, got '${value}'`);
     return Number(value);
   };
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }
 
 export function buildCli(ctx: Context, setExit: (code: number) => void): Command {
@@ -345,6 +343,8 @@ export function buildCli(ctx: Context, setExit: (code: number) => void): Command
       }
     },
   );
+  const kit: CliKit = { ctx, leaf, withRuntime: (out, fn) => withRuntime(ctx, out, fn) };
+  for (const group of commandGroups) group(program, kit);
   return program;
 }
 

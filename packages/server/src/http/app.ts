@@ -6,6 +6,9 @@ import type { Runtime } from '../runtime.js';
 import { type InFlight, trackInFlight } from './in-flight.js';
 import { registerMetrics } from './metrics.js';
 import { registerProblemHandlers } from './problem.js';
+import { registerAdminRoutes } from './routes/admin.js';
+import { registerAdminHardwareTokenRoutes } from './routes/admin-hardware-tokens.js';
+import { registerAdminLogRoutes } from './routes/admin-logs.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerSetupRoutes } from './routes/setup.js';
@@ -89,6 +92,42 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     recoveryCodes: services.recoveryCodes,
     mfaLockout: services.mfaLockout,
     sessions: services.sessions,
+    clock: runtime.clock,
+    publicUrl: config.publicUrl,
+  });
+
+  registerAdminRoutes(app, {
+    tenants: services.tenants,
+    users: services.users,
+    apiKeys: services.apiKeys,
+    sessions: services.sessions,
+    methods: services.methods,
+    totp: services.totp,
+    passes: services.passes,
+    mfaLockout: services.mfaLockout,
+    recoveryCodes: services.recoveryCodes,
+    adminActions: services.adminActions,
+    outbox: services.outbox,
+    clock: runtime.clock,
+    publicUrl: config.publicUrl,
+  });
+
+  registerAdminHardwareTokenRoutes(app, {
+    tenants: services.tenants,
+    users: services.users,
+    apiKeys: services.apiKeys,
+    sessions: services.sessions,
+    hardwareTokens: services.hardwareTokens,
+    publicUrl: config.publicUrl,
+  });
+
+  registerAdminLogRoutes(app, {
+    tenants: services.tenants,
+    apiKeys: services.apiKeys,
+    sessions: services.sessions,
+    users: services.users,
+    signInLog: services.signInLog,
+    auditQuery: services.auditQuery,
     clock: runtime.clock,
     publicUrl: config.publicUrl,
   });

@@ -79,10 +79,14 @@ for (const backend of testBackends) {
         lastUsedAt: secondAt,
         driftSteps: 0,
         failures: 0,
+        period: 30,
+        serial: null,
+        manufacturer: null,
+        model: null,
       });
       expect(listed[1]).toMatchObject({ id: first, type: 'authenticator', createdAt: firstAt });
       expect(listed[2]?.id).toBe(third);
-      // Pending methods are never listed; disabled ones only on request.
+      // Pending and disabled methods only on request (admins see them).
       await handle.db.updateTable('methods').set({ status: 'disabled' }).where('id', '=', third).execute();
       expect((await methods.listForUser(acme.id, alice.id)).map((m) => m.id)).toEqual([second, first]);
       expect(

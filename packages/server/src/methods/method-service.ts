@@ -23,11 +23,19 @@ export interface Method {
   readonly driftSteps: number;
   /** Consecutive failed checks of this method (the lockout counts per user; this is for admins). */
   readonly failures: number;
+  /** TOTP-like methods: the time step in seconds (drift in seconds = driftSteps x period). */
+  readonly period: number | null;
+  /** hardware_oath only. */
+  readonly serial: string | null;
+  readonly manufacturer: string | null;
+  readonly model: string | null;
 }
 
 export interface ListMethodsOptions {
-  /** Also list disabled methods (for admins); pending ones are never listed. */
+  /** Also list disabled methods (for admins). */
   readonly includeDisabled?: boolean;
+  /** Also list pending ones (for admins: imported hardware tokens wait for their first code). */
+  readonly includePending?: boolean;
 }
 
 export interface MethodService {
@@ -66,6 +74,10 @@ export function toMethod(row: MethodRow): Method {
     lastUsedAt: row.last_used_at,
     driftSteps: row.drift_steps,
     failures: row.failures,
+    period: row.period,
+    serial: row.serial,
+    manufacturer: row.manufacturer,
+    model: row.model,
   };
 }
 
@@ -147,7 +159,11 @@ export function createMethodService(deps: {
 
   return {
     async listForUser(tenantId, userId, options = {}) {
-      const statuses: MethodStatus[] = options.includeDisabled ? ['active', 'disabled'] : ['active'];
+      const statuses: MethodStatus[] = [
+        'active',
+        ...(options.includeDisabled ? (['disabled'] as const) : []),
+        ...(options.includePending ? (['pending'] as const) : []),
+      ];
       const rows = await db
         .selectFrom('methods')
         .selectAll()

@@ -1,7 +1,8 @@
 /**
  * Second-factor lockout (spec section 2, NIST SP 800-63B section 5.2.2): consecutive failed
  * second-factor checks are counted per user in `users.mfa_failures` (and per method in
- * `methods.failures`). Every 10th consecutive failure locks second-factor sign-in, for 15 minutes
+ * `methods.failures`). Every 10th consecutive failure (or fewer: tenant policy may be stricter) locks
+ * second-factor sign-in, for 15 minutes (or longer, by policy)
  * and then twice as long each time (30, 60, ... minutes); the 100th locks it until an admin acts.
  * A success resets the count; nothing else does (not a new challenge, not time).
  *
@@ -23,9 +24,27 @@ export const mfaLockoutPolicy = {
   adminRequiredAt: 100,
 } as const;
 
+/**
+ * A tenant may make the lockout stricter than the defaults (fewer failures per lock, longer first
+ * lock), never looser: the bounds are checked where the policy is written (tenant-policy.ts).
+ */
+export interface LockoutThresholds {
+  readonly failuresPerLock: number;
+  readonly firstLockMinutes: number;
+}
+
+export const defaultLockoutThresholds: LockoutThresholds = {
+  failuresPerLock: mfaLockoutPolicy.failuresPerLock,
+  firstLockMinutes: mfaLockoutPolicy.firstLockMinutes,
+};
+
 /** How long the lock set by the `failures`-th consecutive failure lasts, or undefined if it sets none. */
-export function lockMinutesAt(failures: number): number | undefined {
-  const { failuresPerLock, firstLockMinutes, adminRequiredAt } = mfaLockoutPolicy;
+export function lockMinutesAt(
+  failures: number,
+  thresholds: LockoutThresholds = defaultLockoutThresholds,
+): number | undefined {
+  const { adminRequiredAt } = mfaLockoutPolicy;
+  const { failuresPerLock, firstLockMinutes } = thresholds;
   if (failures <= 0 || failures >= adminRequiredAt || failures % failuresPerLock !== 0) return undefined;
   return firstLockMinutes * 2 ** (failures / failuresPerLock - 1);
 }
@@ -67,6 +86,11 @@ export interface MfaLockout {
 
 type LockRow = { mfa_failures: number; mfa_locked_until: number | null };
 
+/** The lock state of a user row (`users.mfa_failures`, `users.mfa_locked_until`) at `now`. */
+export function lockStateOf(failures: number, lockedUntil: number | null, now: number): MfaLockState {
+  return stateOf({ mfa_failures: failures, mfa_locked_until: lockedUntil }, now);
+}
+
 function stateOf(row: LockRow, now: number): MfaLockState {
   const failures = row.mfa_failures;
   if (failures >= mfaLockoutPolicy.adminRequiredAt)
@@ -82,18 +106,25 @@ function userNotFound(): TwofoldError {
   return new TwofoldError('user_not_found', 'no such user in this tenant');
 }
 
-export function createMfaLockout(deps: { db: Kysely<Database>; clock: Clock; audit: AuditLog }): MfaLockout {
+export function createMfaLockout(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  audit: AuditLog;
+  /** The tenant's thresholds (its policy); the defaults when absent. */
+  thresholdsFor?: (tenantId: string) => Promise<LockoutThresholds>;
+}): MfaLockout {
   const { db, clock, audit } = deps;
+  const thresholdsFor = deps.thresholdsFor ?? (async () => defaultLockoutThresholds);
 
   /** The value of mfa_locked_until after this increment: a new lock on every 10th failure. */
-  function lockAfterIncrement(now: number) {
+  function lockAfterIncrement(now: number, thresholds: LockoutThresholds) {
     const whens = [];
     for (
-      let failures = mfaLockoutPolicy.failuresPerLock;
+      let failures = thresholds.failuresPerLock;
       failures < mfaLockoutPolicy.adminRequiredAt;
-      failures += mfaLockoutPolicy.failuresPerLock
+      failures += thresholds.failuresPerLock
     ) {
-      const until = now + (lockMinutesAt(failures) ?? 0) * 60_000;
+      const until = now + (lockMinutesAt(failures, thresholds) ?? 0) * 60_000;
       whens.push(sql`when ${failures} then cast(${until} as bigint)`);
     }
     return sql<number | null>`case mfa_failures + 1 ${sql.join(whens, sql` `)} else mfa_locked_until end`;
@@ -122,10 +153,17 @@ export function createMfaLockout(deps: { db: Kysely<Database>; clock: Clock; aud
   }
 
   /** Audits the moment a lock starts (at most ten times per user between successes). */
-  async function auditIfLocked(tenantId: string, userId: string, row: LockRow, now: number) {
+  async function auditIfLocked(
+    tenantId: string,
+    userId: string,
+    row: LockRow,
+    now: number,
+    thresholds: LockoutThresholds,
+  ) {
     const failures = row.mfa_failures;
-    if (failures % mfaLockoutPolicy.failuresPerLock !== 0 || failures > mfaLockoutPolicy.adminRequiredAt)
-      return;
+    const startsLock =
+      failures % thresholds.failuresPerLock === 0 || failures === mfaLockoutPolicy.adminRequiredAt;
+    if (!startsLock || failures > mfaLockoutPolicy.adminRequiredAt) return;
     const state = stateOf(row, now);
     if (!state.locked) return;
     await audit.record({
@@ -142,10 +180,14 @@ export function createMfaLockout(deps: { db: Kysely<Database>; clock: Clock; aud
   }
 
   async function increment(tenantId: string, userId: string, gated: boolean) {
+    const thresholds = await thresholdsFor(tenantId);
     const now = clock.now();
     let query = db
       .updateTable('users')
-      .set((eb) => ({ mfa_failures: eb('mfa_failures', '+', 1), mfa_locked_until: lockAfterIncrement(now) }))
+      .set((eb) => ({
+        mfa_failures: eb('mfa_failures', '+', 1),
+        mfa_locked_until: lockAfterIncrement(now, thresholds),
+      }))
       .where('tenant_id', '=', tenantId)
       .where('id', '=', userId);
     if (gated) {
@@ -154,7 +196,7 @@ export function createMfaLockout(deps: { db: Kysely<Database>; clock: Clock; aud
         .where((eb) => eb.or([eb('mfa_locked_until', 'is', null), eb('mfa_locked_until', '<=', now)]));
     }
     const row = await query.returning(['mfa_failures', 'mfa_locked_until']).executeTakeFirst();
-    if (row) await auditIfLocked(tenantId, userId, row, now);
+    if (row) await auditIfLocked(tenantId, userId, row, now, thresholds);
     return { row, now };
   }
 

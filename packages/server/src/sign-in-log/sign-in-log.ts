@@ -1,5 +1,5 @@
 import { type ErrorCode, TwofoldError } from '@twofold/core';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Executor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
@@ -87,6 +87,69 @@ export interface SignInLogQuery {
   readonly cursor?: string | undefined;
 }
 
+/** The filters of a listing, without its paging. */
+export type SignInLogFilters = Omit<SignInLogQuery, 'limit' | 'cursor'>;
+
+export type StatsBucket = 'hour' | 'day';
+
+/** Bucket sizes in milliseconds: buckets start on UTC hour and day boundaries. */
+export const statsBucketSizes: Record<StatsBucket, number> = { hour: 3_600_000, day: 86_400_000 };
+
+/** At most 62 days of hours, or 366 days: a chart has no use for more points than that. */
+export const statsMaxBuckets: Record<StatsBucket, number> = { hour: 24 * 62, day: 366 };
+
+/**
+ * The range a chart of `bucket`s covers: `from` rounded down and `to` rounded up to bucket
+ * boundaries (UTC), and how many buckets that is.
+ */
+export function alignStatsRange(
+  from: number,
+  to: number,
+  bucket: StatsBucket,
+): { from: number; to: number; buckets: number } {
+  const size = statsBucketSizes[bucket];
+  const start = from - (((from % size) + size) % size);
+  const end = Math.ceil(to / size) * size;
+  return { from: start, to: end, buckets: Math.max(0, (end - start) / size) };
+}
+
+/** Why a range has too many buckets for one chart, or undefined when it fits. */
+export function statsRangeProblem(from: number, to: number, bucket: StatsBucket): string | undefined {
+  const { buckets } = alignStatsRange(from, to, bucket);
+  const max = statsMaxBuckets[bucket];
+  if (buckets <= max) return undefined;
+  return bucket === 'hour'
+    ? `the range covers ${buckets} hours; a chart by hour shows at most ${max} (${max / 24} days): narrow the range or use bucket=day`
+    : `the range covers ${buckets} days; a chart by day shows at most ${max}: narrow the range`;
+}
+
+export interface SignInStatsQuery {
+  readonly tenantId: string;
+  /** Milliseconds; rounded down to the start of its bucket. */
+  readonly from: number;
+  /** Milliseconds, exclusive; rounded up to the end of its bucket. */
+  readonly to: number;
+  readonly bucket: StatsBucket;
+}
+
+export interface SignInStatsBucket {
+  /** Start of the bucket, milliseconds. */
+  readonly start: number;
+  readonly success: number;
+  readonly interrupted: number;
+  /** Failed attempts by reason; reasons with none are left out. */
+  readonly failures: Partial<Record<SignInReason, number>>;
+}
+
+export interface SignInStats {
+  readonly bucket: StatsBucket;
+  /** The range counted: `from` and `to` of the query, widened to whole buckets. */
+  readonly from: number;
+  readonly to: number;
+  /** Every bucket of the range, oldest first, empty ones included. */
+  readonly series: SignInStatsBucket[];
+}
+
 export interface SignInLogPage {
   /** Newest first. */
   readonly items: SignInEvent[];
@@ -99,6 +162,10 @@ export interface SignInLog {
   record(input: SignInEventInput, executor?: Executor): Promise<SignInEvent>;
   /** Attempts matching the filters, newest first, a page at a time (keyset pagination). */
   list(query: SignInLogQuery): Promise<SignInLogPage>;
+  /** How many attempts match, counting no further than `upTo` (to tell whether an export is cut short). */
+  count(filters: SignInLogFilters, options: { upTo: number }): Promise<number>;
+  /** Attempts per hour or day of a range, by result and failure reason (for the admin console's chart). */
+  stats(query: SignInStatsQuery): Promise<SignInStats>;
 }
 
 type EventRow = Selectable<Database['sign_in_events']>;
@@ -120,12 +187,15 @@ function toEvent(row: EventRow): SignInEvent {
   };
 }
 
-/** The cursor names the last event of a page by (at, id), the order of the listing: opaque base64url. */
-function encodeCursor(event: { at: number; id: string }): string {
+/**
+ * The cursor names the last event of a page by (at, id), the order of the listing: opaque base64url.
+ * The audit log's listing pages the same way and uses these too.
+ */
+export function encodePageCursor(event: { at: number; id: string }): string {
   return Buffer.from(JSON.stringify([event.at, event.id]), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): { at: number; id: string } {
+export function decodePageCursor(cursor: string): { at: number; id: string } {
   const invalid = () => new TwofoldError('validation_failed', 'cursor: not a cursor from a previous page');
   if (cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   let value: unknown;
@@ -149,13 +219,27 @@ function clip(value: string | undefined, max: number): string | null {
   return value === undefined ? null : value.slice(0, max);
 }
 
-function checkTime(name: string, value: number | undefined): void {
+export function checkTime(name: string, value: number | undefined): void {
   if (value !== undefined && !Number.isSafeInteger(value))
     throw new TwofoldError('validation_failed', `${name}: must be milliseconds since the epoch`);
 }
 
 export function createSignInLog(deps: { db: Kysely<Database>; clock: Clock }): SignInLog {
   const { db, clock } = deps;
+
+  /** The tenant's events that match the filters (every query here starts from this). */
+  function filtered(filters: SignInLogFilters) {
+    checkTime('from', filters.from);
+    checkTime('to', filters.to);
+    let select = db.selectFrom('sign_in_events').where('tenant_id', '=', filters.tenantId);
+    if (filters.userId !== undefined) select = select.where('user_id', '=', filters.userId);
+    if (filters.result !== undefined) select = select.where('result', '=', filters.result);
+    if (filters.reason !== undefined) select = select.where('reason', '=', filters.reason);
+    if (filters.from !== undefined) select = select.where('at', '>=', filters.from);
+    if (filters.to !== undefined) select = select.where('at', '<', filters.to);
+    return select;
+  }
+
   return {
     async record(input, executor = db) {
       // A reason outside the list, or a failure without one, is a bug in the caller: the log's
@@ -192,16 +276,9 @@ export function createSignInLog(deps: { db: Kysely<Database>; clock: Clock }): S
           'validation_failed',
           `limit: must be a whole number from 1 to ${signInLogPageLimits.max}, got ${limit}`,
         );
-      checkTime('from', query.from);
-      checkTime('to', query.to);
-      let select = db.selectFrom('sign_in_events').selectAll().where('tenant_id', '=', query.tenantId);
-      if (query.userId !== undefined) select = select.where('user_id', '=', query.userId);
-      if (query.result !== undefined) select = select.where('result', '=', query.result);
-      if (query.reason !== undefined) select = select.where('reason', '=', query.reason);
-      if (query.from !== undefined) select = select.where('at', '>=', query.from);
-      if (query.to !== undefined) select = select.where('at', '<', query.to);
+      let select = filtered(query).selectAll();
       if (query.cursor !== undefined) {
-        const after = decodeCursor(query.cursor);
+        const after = decodePageCursor(query.cursor);
         select = select.where((eb) =>
           eb.or([eb('at', '<', after.at), eb.and([eb('at', '=', after.at), eb('id', '<', after.id)])]),
         );
@@ -214,7 +291,57 @@ export function createSignInLog(deps: { db: Kysely<Database>; clock: Clock }): S
         .execute();
       const items = rows.slice(0, limit).map(toEvent);
       const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+      return { items, nextCursor: rows.length > limit && last ? encodePageCursor(last) : null };
+    },
+
+    async count(filters, { upTo }) {
+      const matching = filtered(filters).select('id').limit(upTo).as('matching');
+      const row = await db
+        .selectFrom(matching)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async stats(query) {
+      const size = statsBucketSizes[query.bucket];
+      if (size === undefined)
+        throw new TwofoldError('validation_failed', `bucket: must be hour or day, got '${query.bucket}'`);
+      checkTime('from', query.from);
+      checkTime('to', query.to);
+      if (query.from < 0 || query.to <= query.from)
+        throw new TwofoldError('validation_failed', 'from: must be before to');
+      const tooMany = statsRangeProblem(query.from, query.to, query.bucket);
+      if (tooMany) throw new TwofoldError('validation_failed', `from: ${tooMany}`);
+      const { from, to, buckets } = alignStatsRange(query.from, query.to, query.bucket);
+      // Integer arithmetic on the millisecond column buckets the same on SQLite and PostgreSQL.
+      const start = sql<number>`at - (at % ${sql.lit(size)})`;
+      const rows = await db
+        .selectFrom('sign_in_events')
+        .select((eb) => [start.as('start'), 'result', 'reason', eb.fn.countAll<number>().as('n')])
+        .where('tenant_id', '=', query.tenantId)
+        .where('at', '>=', from)
+        .where('at', '<', to)
+        .groupBy([start, 'result', 'reason'])
+        .execute();
+      const series = Array.from({ length: buckets }, (_, i) => ({
+        start: from + i * size,
+        success: 0,
+        interrupted: 0,
+        failures: {} as Partial<Record<SignInReason, number>>,
+      }));
+      for (const row of rows) {
+        const bucket = series[(Number(row.start) - from) / size];
+        if (!bucket) continue;
+        const n = Number(row.n);
+        if (row.result === 'success') bucket.success += n;
+        else if (row.result === 'interrupted') bucket.interrupted += n;
+        else if (row.result === 'failure' && row.reason !== null) {
+          const reason = row.reason as SignInReason;
+          bucket.failures[reason] = (bucket.failures[reason] ?? 0) + n;
+        }
+      }
+      return { bucket: query.bucket, from, to, series };
     },
   };
 }

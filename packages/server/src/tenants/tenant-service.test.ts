@@ -155,6 +155,10 @@ for (const backend of testBackends) {
           reason: null,
           ip: '192.0.2.7',
           details: JSON.stringify({ slug: 'acme' }),
+          chain: created.id,
+          seq: 1,
+          prev_hash: '0'.repeat(64),
+          hash: expect.stringMatching(/^[0-9a-f]{64}$/),
         },
       ]);
     });

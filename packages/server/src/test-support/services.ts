@@ -1,9 +1,13 @@
+import { createAdminActions } from '../admin/admin-actions.js';
+import { createBreakGlass } from '../admin/break-glass.js';
 import { createApiKeyService } from '../api-keys/api-key-service.js';
 import { type AuditLog, createAuditLog } from '../audit/audit-log.js';
+import { createAuditQuery } from '../audit/audit-query.js';
 import { createMethodService } from '../methods/method-service.js';
 import { createMfaLockout } from '../methods/mfa-lockout.js';
 import { createRecoveryCodeService } from '../methods/recovery-codes/recovery-code-service.js';
 import { createTotpMethodService } from '../methods/totp/totp-method-service.js';
+import { createOutbox } from '../outbox/outbox.js';
 import { createTemporaryAccessPassService } from '../passes/temporary-access-pass-service.js';
 import { createManualClock } from '../platform/clock.js';
 import { createKeyring } from '../platform/crypto/keyring.js';
@@ -48,15 +52,27 @@ export function createTestServices(handle: Pick<DatabaseHandle, 'db'>, options: 
   const setup = createSetupService({ db, clock, audit, tenants, users, passwords });
   const sessions = createSessionService({ db, clock, audit });
   const signInLog = createSignInLog({ db, clock });
+  const auditQuery = createAuditQuery({ db });
   const passwordThrottle = createPasswordThrottle({ db, clock });
   const sealer = options.sealer ?? createSealer(createKeyring([testSecretKey]));
   const methods = createMethodService({ db, clock, audit });
   const totpMethods = createTotpMethodService({ db, clock, audit, sealer, tenants, users });
   const recoveryCodes = createRecoveryCodeService({ db, clock, audit, users });
-  const mfaLockout = createMfaLockout({ db, clock, audit });
+  const mfaLockout = createMfaLockout({
+    db,
+    clock,
+    audit,
+    thresholdsFor: async (tenantId) => (await tenants.getById(tenantId)).policy.lockout,
+  });
+  const adminActions = createAdminActions({ db, clock, audit });
+  const outbox = createOutbox({ db, clock });
+  const breakGlass = createBreakGlass({ db, clock, audit, tenants, users, passes, outbox });
   return {
     db,
     clock,
+    adminActions,
+    outbox,
+    breakGlass,
     passwords,
     audit,
     tenants,
@@ -66,6 +82,7 @@ export function createTestServices(handle: Pick<DatabaseHandle, 'db'>, options: 
     setup,
     sessions,
     signInLog,
+    auditQuery,
     passwordThrottle,
     sealer,
     methods,

@@ -5,6 +5,7 @@ import type { TestBackend, TestDatabaseHandle } from './databases.js';
 
 /** Every table, children before the tables they reference, so deleting in this order never breaks a foreign key. */
 const deleteOrder = [
+  'outbox_messages',
   'known_devices',
   'throttles',
   'sign_in_events',

@@ -59,6 +59,9 @@ for (const backend of testBackends) {
         disabled: false,
         hasPassword: false,
         registrationRequired: false,
+        pushBlocked: false,
+        mfaFailures: 0,
+        mfaLockedUntil: null,
         createdAt: clock.now(),
         updatedAt: clock.now(),
       });

@@ -25,6 +25,8 @@ export interface UsersTable {
   registration_required: Generated<number>;
   password_failures: Generated<number>;
   password_locked_until: number | null;
+  /** Set when the user reported a push they did not start; push stays off until an admin clears it. */
+  push_blocked_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -80,6 +82,12 @@ export interface AuditEventsTable {
   reason: string | null;
   ip: string | null;
   details: string | null;
+  /** The hash chain the row belongs to: its tenant id, or 'global'. Null only for rows from before the chain existed. */
+  chain: string | null;
+  /** Position in the chain, from 1. */
+  seq: number | null;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 export interface SecretKeyChecksTable {
@@ -112,6 +120,10 @@ export interface MethodsTable {
   failures: Generated<number>;
   /** authenticator only: SHA-256 of the `twofold_push` activation token (see methods/totp). */
   push_activation_hash: string | null;
+  /** hardware_oath only: the serial printed on the token, its manufacturer and model. */
+  serial: string | null;
+  manufacturer: string | null;
+  model: string | null;
   created_at: number;
   confirmed_at: number | null;
   last_used_at: number | null;
@@ -194,6 +206,23 @@ export interface KnownDevicesTable {
   last_success_at: number;
 }
 
+export interface OutboxMessagesTable {
+  id: string;
+  tenant_id: string | null;
+  /** email | sms */
+  channel: string;
+  recipient: string;
+  subject: string | null;
+  body: string;
+  /** pending | sending | sent | failed */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -210,4 +239,5 @@ export interface Database {
   sign_in_events: SignInEventsTable;
   throttles: ThrottlesTable;
   known_devices: KnownDevicesTable;
+  outbox_messages: OutboxMessagesTable;
 }

@@ -1,0 +1,208 @@
+/**
+ * Who may do what through the admin API (spec section 1). Every admin route names one action;
+ * `authorizeAdmin` resolves the caller (an API key, or an admin's session that passed a second
+ * factor) and `checkTarget` applies the rules about whom the action is done to:
+ *
+ * - each action has a least role (helpdesk < authentication-admin < global-admin);
+ * - helpdesk and authentication admins act only on ordinary users: only a global admin acts on
+ *   another admin (their methods, passes, sessions, account);
+ * - nobody acts on themselves through the admin API (self-service is for that), so an admin can
+ *   never lift their own lock, issue themselves a pass or delete the method that locks them out.
+ */
+import { TwofoldError } from '@twofold/core';
+import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../audit/audit-log.js';
+import type { AuthSession, SessionAuthenticator } from '../http/auth.js';
+import { requireSession } from '../http/auth.js';
+import type { Tenant } from '../tenants/tenant-service.js';
+import type { Role } from '../users/roles.js';
+
+export const roleRank: Record<Role, number> = {
+  helpdesk: 1,
+  'authentication-admin': 2,
+  'global-admin': 3,
+};
+
+/** Every admin action and the least role that may do it. */
+export const adminActions = {
+  'users.read': 'helpdesk',
+  'users.create': 'global-admin',
+  'users.update': 'global-admin',
+  'users.delete': 'global-admin',
+  'methods.read': 'helpdesk',
+  'methods.delete': 'authentication-admin',
+  'methods.resync': 'authentication-admin',
+  'methods.reset_drift': 'authentication-admin',
+  'methods.activate': 'authentication-admin',
+  'users.require_reregistration': 'helpdesk',
+  'users.temporary_access_pass': 'helpdesk',
+  'users.revoke_sessions': 'helpdesk',
+  'users.unlock': 'authentication-admin',
+  'users.clear_push_block': 'authentication-admin',
+  'sign_ins.read': 'helpdesk',
+  'audit.read': 'authentication-admin',
+  'policy.read': 'helpdesk',
+  'policy.update': 'global-admin',
+  'hardware_tokens.import': 'authentication-admin',
+  'outbox.read': 'global-admin',
+} as const satisfies Record<string, Role>;
+
+export type AdminAction = keyof typeof adminActions;
+
+/** The caller of an admin route. */
+export interface AdminPrincipal {
+  readonly kind: 'api_key' | 'session';
+  /** The strongest role the caller holds. */
+  readonly role: Role;
+  /** The admin's user id (sessions only; an API key is nobody). */
+  readonly userId?: string;
+  /** For the audit log: who, and from which address. */
+  readonly actor: Actor;
+}
+
+/** What a target user looks like to the rules: their id and their admin roles. */
+export interface AdminTarget {
+  readonly id: string;
+  readonly roles: readonly Role[];
+}
+
+export interface AdminAccessDeps {
+  readonly apiKeys: {
+    authenticate(key: string): Promise<{ id: string; tenantId: string; role: Role } | undefined>;
+  };
+  readonly sessions: SessionAuthenticator;
+  readonly users: { getById(tenantId: string, id: string): Promise<{ roles: Role[]; disabled: boolean }> };
+  readonly publicUrl: string;
+}
+
+export function strongestRole(held: readonly Role[]): Role | undefined {
+  let best: Role | undefined;
+  for (const role of held) if (!best || roleRank[role] > roleRank[best]) best = role;
+  return best;
+}
+
+export function roleAllows(role: Role, action: AdminAction): boolean {
+  return roleRank[role] >= roleRank[adminActions[action]];
+}
+
+function forbidden(message: string): TwofoldError {
+  return new TwofoldError('forbidden', message);
+}
+
+/**
+ * Resolves the caller of an admin route and checks that their role allows `action`. An API key
+ * of another tenant is no key here (401, like an unknown one); a session must have passed a second
+ * factor and belong to a user who still holds an admin role.
+ */
+export async function authorizeAdmin(
+  request: FastifyRequest,
+  tenant: Tenant,
+  action: AdminAction,
+  deps: AdminAccessDeps,
+): Promise<AdminPrincipal> {
+  const principal = await resolvePrincipal(request, tenant, deps);
+  if (!roleAllows(principal.role, action)) {
+    throw forbidden(`a ${principal.role} may not do this (${action} needs ${adminActions[action]})`);
+  }
+  return principal;
+}
+
+async function resolvePrincipal(
+  request: FastifyRequest,
+  tenant: Tenant,
+  deps: AdminAccessDeps,
+): Promise<AdminPrincipal> {
+  const header = request.headers.authorization;
+  const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  if (bearer?.startsWith('tfk_')) {
+    const key = await deps.apiKeys.authenticate(bearer);
+    if (!key || key.tenantId !== tenant.id) throw new TwofoldError('unauthenticated', 'unknown API key');
+    return { kind: 'api_key', role: key.role, actor: { type: 'api_key', id: key.id, ip: request.ip } };
+  }
+  const session: AuthSession = await requireSession(request, {
+    sessions: deps.sessions,
+    tenant,
+    publicUrl: deps.publicUrl,
+  });
+  if (session.mfaAt === null) {
+    throw new TwofoldError('step_up_required', 'the admin console needs a sign-in with a second factor');
+  }
+  // Roles are read now, not from the session: a demoted admin loses the console at once.
+  const user = await deps.users.getById(tenant.id, session.userId);
+  const role = user.disabled ? undefined : strongestRole(user.roles);
+  if (!role) throw forbidden('this account has no admin role in this tenant');
+  return {
+    kind: 'session',
+    role,
+    userId: session.userId,
+    actor: { type: 'user', id: session.userId, ip: request.ip },
+  };
+}
+
+/** Applies the rules about the target of an action (see the module comment). */
+export function checkTarget(principal: AdminPrincipal, target: AdminTarget): void {
+  if (principal.userId !== undefined && principal.userId === target.id) {
+    throw forbidden('admins change their own account and methods through self-service, not the admin API');
+  }
+  if (target.roles.length > 0 && principal.role !== 'global-admin') {
+    throw forbidden('only a global admin may act on another admin');
+  }
+}
+
+/** What each action is, in the words of the console (for docs/roles.md). */
+const actionDescriptions: Record<AdminAction, string> = {
+  'users.read': 'Find users and read their details',
+  'users.create': 'Create users',
+  'users.update': 'Rename, disable or enable users, change roles',
+  'users.delete': 'Delete users',
+  'methods.read': "List a user's authentication methods",
+  'methods.delete': 'Delete one authentication method',
+  'methods.resync': "Resynchronise a method's clock drift from two codes",
+  'methods.reset_drift': "Reset a method's recorded drift",
+  'methods.activate': 'Activate an imported hardware token with one code',
+  'users.require_reregistration': 'Require re-registration of multifactor authentication',
+  'users.temporary_access_pass': 'Issue a Temporary Access Pass',
+  'users.revoke_sessions': 'Revoke sessions (sign out everywhere)',
+  'users.unlock': 'Unlock a second-factor lockout',
+  'users.clear_push_block': 'Clear a push block after a reported push',
+  'sign_ins.read': 'Read and export the sign-in log',
+  'audit.read': 'Read and export the audit log',
+  'policy.read': 'Read the tenant policy',
+  'policy.update': 'Change the tenant policy',
+  'hardware_tokens.import': 'Import hardware tokens from CSV',
+  'outbox.read': 'Read the message outbox (development SMS/email)',
+};
+
+/** docs/roles.md, generated from `adminActions` so that the document is the code's truth. */
+export function renderRolesDoc(): string {
+  const order: Role[] = ['helpdesk', 'authentication-admin', 'global-admin'];
+  const lines = [
+    '# Admin roles',
+    '',
+    '<!-- Generated from packages/server/src/admin/admin-access.ts by `npm run docs`; a test keeps it equal. -->',
+    '',
+    'Every admin API route (`/t/{tenant}/api/v1/admin/...`) names one action. A caller is an API key',
+    "(`Authorization: Bearer tfk_...`, acting with the key's role) or an admin's session that passed a second",
+    'factor (acting with the strongest role the user holds now). Rules about the target of an action (spec section 1):',
+    '',
+    '- helpdesk and authentication admins act only on ordinary users; only a global admin acts on another admin;',
+    '- nobody acts on their own account or methods through the admin API (self-service is for that);',
+    '- the last active global admin of a tenant cannot be disabled, deleted or demoted (`last_global_admin`);',
+    "- another tenant's key is no key (401); another tenant's user or method is not found (404).",
+    '',
+    `| Action | ${order.join(' | ')} |`,
+    `| --- | ${order.map(() => ':---:').join(' | ')} |`,
+  ];
+  for (const action of Object.keys(adminActions) as AdminAction[]) {
+    const cells = order.map((role) => (roleAllows(role, action) ? 'yes' : ''));
+    lines.push(`| ${actionDescriptions[action]} (\`${action}\`) | ${cells.join(' | ')} |`);
+  }
+  lines.push(
+    '',
+    "The operator (the host's shell, no web login) creates tenants and users, issues passes, and recovers a tenant",
+    'whose every admin is locked out with `twofold recover-admin` (a one-time pass of at most 60 minutes, audited,',
+    'and emailed to every other admin of the tenant).',
+    '',
+  );
+  return lines.join('\n');
+}

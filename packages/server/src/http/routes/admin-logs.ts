@@ -1,0 +1,462 @@
+/**
+ * The admin API's logs: the sign-in log (list, export, chart stats) and the audit log (list,
+ * export). Every query is scoped to the tenant of the URL; the caller must hold a role that
+ * allows `sign_ins.read` (helpdesk and up) or `audit.read` (authentication admins and up).
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { TwofoldError } from '@twofold/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type AdminAccessDeps, type AdminAction, authorizeAdmin } from '../../admin/admin-access.js';
+import {
+  type AuditEntry,
+  type AuditFilters,
+  type AuditQuery,
+  parseActionFilter,
+} from '../../audit/audit-query.js';
+import type { Clock } from '../../platform/clock.js';
+import {
+  decodePageCursor,
+  isSignInReason,
+  type SignInEvent,
+  type SignInLog,
+  type SignInLogFilters,
+  type SignInResult,
+  type StatsBucket,
+  signInReasons,
+  signInResults,
+  statsRangeProblem,
+} from '../../sign-in-log/sign-in-log.js';
+import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
+import {
+  allPages,
+  csvChunks,
+  type ExportColumn,
+  type ExportFormat,
+  exportFilename,
+  exportMaxRows,
+  jsonArrayChunks,
+  sendExport,
+} from '../export.js';
+
+export interface AdminLogRouteDeps extends AdminAccessDeps {
+  readonly tenants: Pick<TenantService, 'getBySlug'>;
+  readonly signInLog: Pick<SignInLog, 'list' | 'count' | 'stats'>;
+  readonly auditQuery: AuditQuery;
+  readonly clock: Clock;
+  /** Rows an export holds at most (default 100,000); tests lower it. */
+  readonly exportMaxRows?: number;
+}
+
+const strict = { additionalProperties: false } as const;
+const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
+const Id = Type.String({ minLength: 1, maxLength: 100 });
+const Time = (what: string) =>
+  Type.String({
+    maxLength: 40,
+    description: `${what}: an ISO-8601 date-time with a zone (2026-06-09T13:00:00Z) or a date (2026-06-09, UTC)`,
+  });
+const Cursor = Type.String({ maxLength: 200, description: 'nextCursor of the previous page' });
+const Limit = Type.Integer({ minimum: 1, maximum: 500, description: 'rows per page (default 50)' });
+const Format = Type.String({
+  maxLength: 10,
+  description:
+    'json or csv: download every matching row (newest first, at most 100,000; cursor and limit do not apply)',
+});
+
+const SignInsQuery = Type.Object(
+  {
+    userId: Type.Optional(Id),
+    result: Type.Optional(Type.String({ maxLength: 40, description: signInResults.join(' | ') })),
+    reason: Type.Optional(Type.String({ maxLength: 64, description: signInReasons.join(' | ') })),
+    from: Type.Optional(Time('from (inclusive)')),
+    to: Type.Optional(Time('to (exclusive; a date means the end of that day)')),
+    cursor: Type.Optional(Cursor),
+    limit: Type.Optional(Limit),
+    format: Type.Optional(Format),
+  },
+  strict,
+);
+const StatsQuery = Type.Object(
+  {
+    from: Type.Optional(Time('from (default: 24 hours, or 30 days for bucket=day, before to)')),
+    to: Type.Optional(Time('to (exclusive; default now)')),
+    bucket: Type.Optional(Type.String({ maxLength: 10, description: 'hour (default) or day; UTC' })),
+  },
+  strict,
+);
+const AuditQueryString = Type.Object(
+  {
+    actorId: Type.Optional(Id),
+    action: Type.Optional(
+      Type.String({ maxLength: 100, description: "an action, or a prefix ending in '*' (method.*)" }),
+    ),
+    targetId: Type.Optional(Id),
+    from: Type.Optional(Time('from (inclusive)')),
+    to: Type.Optional(Time('to (exclusive; a date means the end of that day)')),
+    cursor: Type.Optional(Cursor),
+    limit: Type.Optional(Limit),
+    format: Type.Optional(Format),
+  },
+  strict,
+);
+
+const DateTime = Type.String({ format: 'date-time' });
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const Details = Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]);
+const SignInEventJson = Type.Object({
+  id: Type.String(),
+  at: DateTime,
+  userId: NullableString,
+  username: Type.String(),
+  result: Type.String(),
+  reason: NullableString,
+  methodType: NullableString,
+  ip: NullableString,
+  userAgent: NullableString,
+  details: Details,
+});
+const SignInsPage = Type.Object({
+  events: Type.Array(SignInEventJson),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+const StatsJson = Type.Object({
+  bucket: Type.String(),
+  from: DateTime,
+  to: DateTime,
+  series: Type.Array(
+    Type.Object({
+      start: DateTime,
+      success: Type.Integer(),
+      interrupted: Type.Integer(),
+      failures: Type.Record(Type.String(), Type.Integer()),
+    }),
+  ),
+});
+const AuditEventJson = Type.Object({
+  id: Type.String(),
+  seq: Type.Union([Type.Integer(), Type.Null()]),
+  at: DateTime,
+  actorType: Type.String(),
+  actorId: NullableString,
+  action: Type.String(),
+  targetType: NullableString,
+  targetId: NullableString,
+  reason: NullableString,
+  ip: NullableString,
+  details: Details,
+});
+const AuditPage = Type.Object({
+  events: Type.Array(AuditEventJson),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function signInJson(e: SignInEvent): Static<typeof SignInEventJson> {
+  return {
+    id: e.id,
+    at: iso(e.at),
+    userId: e.userId,
+    username: e.username,
+    result: e.result,
+    reason: e.reason,
+    methodType: e.methodType,
+    ip: e.ip,
+    userAgent: e.userAgent,
+    details: e.details,
+  };
+}
+
+function auditJson(e: AuditEntry): Static<typeof AuditEventJson> {
+  return {
+    id: e.id,
+    seq: e.seq,
+    at: iso(e.at),
+    actorType: e.actorType,
+    actorId: e.actorId,
+    action: e.action,
+    targetType: e.targetType,
+    targetId: e.targetId,
+    reason: e.reason,
+    ip: e.ip,
+    details: e.details,
+  };
+}
+
+/** Export columns: the JSON fields, in the same order, details as JSON text. */
+function columnsOf<T>(
+  toJson: (row: T) => Record<string, unknown>,
+  headers: readonly string[],
+): ExportColumn<T>[] {
+  return headers.map((header) => ({ header, value: (row: T) => toJson(row)[header] }));
+}
+const signInColumns = columnsOf(signInJson, Object.keys(SignInEventJson.properties));
+const auditColumns = columnsOf(auditJson, Object.keys(AuditEventJson.properties));
+
+/** A validation error shaped like the schema's own (path `querystring/<name>`). */
+function invalid(name: string, message: string): TwofoldError {
+  const path = `querystring/${name}`;
+  return new TwofoldError('validation_failed', `${path}: ${message}`, { errors: [{ path, message }] });
+}
+
+const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
+const dateTime =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/i;
+
+function validDay(year: number, month: number, day: number): boolean {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * An ISO-8601 time of a query: a date-time with a zone, or a date (UTC midnight; for `to`, the end
+ * of that day, so `from=2026-06-01&to=2026-06-30` is all of June).
+ */
+export function parseQueryTime(name: string, value: string, endOfDay = false): number {
+  const wrong = () =>
+    invalid(
+      name,
+      `'${value}' is not an ISO-8601 date (2026-06-09) or date-time with a zone (2026-06-09T13:00:00Z)`,
+    );
+  const day = dateOnly.exec(value);
+  if (day) {
+    const [year, month, date] = [Number(day[1]), Number(day[2]), Number(day[3])];
+    if (!validDay(year, month, date)) throw wrong();
+    return Date.UTC(year, month - 1, date) + (endOfDay ? 86_400_000 : 0);
+  }
+  const time = dateTime.exec(value);
+  if (!time) throw wrong();
+  const [year, month, date, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(time[i] ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const zoneHours = Number(time[8] ?? 0);
+  const zoneMinutes = Number(time[9] ?? 0);
+  if (
+    !validDay(year, month, date) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59 ||
+    zoneHours > 23 ||
+    zoneMinutes > 59
+  )
+    throw wrong();
+  const ms = Date.parse(value.toUpperCase());
+  if (!Number.isSafeInteger(ms)) throw wrong();
+  return ms;
+}
+
+function parseRange(query: { from?: string | undefined; to?: string | undefined }): {
+  from?: number;
+  to?: number;
+} {
+  const from = query.from === undefined ? undefined : parseQueryTime('from', query.from);
+  const to = query.to === undefined ? undefined : parseQueryTime('to', query.to, true);
+  if (from !== undefined && to !== undefined && from >= to) throw invalid('from', 'must be before to');
+  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}
+
+function parseFormat(format: string | undefined): ExportFormat | undefined {
+  if (format === undefined) return undefined;
+  if (format === 'json' || format === 'csv') return format;
+  throw invalid('format', `must be json or csv, got '${format}'`);
+}
+
+function checkCursor(cursor: string | undefined): void {
+  if (cursor === undefined) return;
+  try {
+    decodePageCursor(cursor);
+  } catch {
+    throw invalid('cursor', 'not a nextCursor from a previous page of this listing');
+  }
+}
+
+export function registerAdminLogRoutes(app: FastifyInstance, deps: AdminLogRouteDeps): void {
+  const { tenants, signInLog, auditQuery, clock } = deps;
+  const maxRows = deps.exportMaxRows ?? exportMaxRows;
+
+  async function authorize(request: FastifyRequest, action: AdminAction): Promise<Tenant> {
+    const { tenant: slug } = request.params as { tenant: string };
+    const tenant = await tenants.getBySlug(slug);
+    await authorizeAdmin(request, tenant, action, deps);
+    return tenant;
+  }
+
+  /** Streams every matching row (up to the limit) as a download. */
+  async function exportRows<T>(
+    reply: FastifyReply,
+    options: {
+      format: ExportFormat;
+      what: string;
+      tenant: Tenant;
+      count: () => Promise<number>;
+      fetchPage: (
+        cursor: string | undefined,
+        limit: number,
+      ) => Promise<{ items: T[]; nextCursor: string | null }>;
+      toJson: (row: T) => unknown;
+      columns: ExportColumn<T>[];
+    },
+  ): Promise<FastifyReply> {
+    // Counted first: the header that says an export was cut must go out before the rows.
+    const truncated = (await options.count()) > maxRows;
+    const pages = allPages(options.fetchPage, { maxRows });
+    return sendExport(
+      reply,
+      {
+        format: options.format,
+        filename: exportFilename(options.what, options.tenant.slug, clock.now(), options.format),
+        truncatedAt: truncated ? maxRows : undefined,
+      },
+      options.format === 'csv' ? csvChunks(options.columns, pages) : jsonArrayChunks(options.toJson, pages),
+    );
+  }
+
+  app.get<{ Params: Static<typeof TenantParams>; Querystring: Static<typeof SignInsQuery> }>(
+    '/t/:tenant/api/v1/admin/sign-ins',
+    {
+      schema: {
+        summary: "The tenant's sign-in attempts, newest first; format=csv|json downloads them all",
+        tags: ['admin'],
+        params: TenantParams,
+        querystring: SignInsQuery,
+        response: { 200: SignInsPage },
+      },
+    },
+    async (request, reply) => {
+      const tenant = await authorize(request, 'sign_ins.read');
+      const q = request.query;
+      if (q.result !== undefined && !(signInResults as readonly string[]).includes(q.result))
+        throw invalid('result', `must be one of ${signInResults.join(', ')}, got '${q.result}'`);
+      if (q.reason !== undefined && !isSignInReason(q.reason))
+        throw invalid('reason', `must be one of ${signInReasons.join(', ')}, got '${q.reason}'`);
+      const format = parseFormat(q.format);
+      if (format === undefined) checkCursor(q.cursor);
+      const filters: SignInLogFilters = {
+        tenantId: tenant.id,
+        ...parseRange(q),
+        ...(q.userId !== undefined ? { userId: q.userId } : {}),
+        ...(q.result !== undefined ? { result: q.result as SignInResult } : {}),
+        ...(q.reason !== undefined && isSignInReason(q.reason) ? { reason: q.reason } : {}),
+      };
+      if (format !== undefined) {
+        return exportRows(reply, {
+          format,
+          what: 'sign-ins',
+          tenant,
+          count: () => signInLog.count(filters, { upTo: maxRows + 1 }),
+          fetchPage: async (cursor, limit) => {
+            const page = await signInLog.list({ ...filters, limit, ...(cursor ? { cursor } : {}) });
+            return { items: page.items, nextCursor: page.nextCursor };
+          },
+          toJson: signInJson,
+          columns: signInColumns,
+        });
+      }
+      const page = await signInLog.list({
+        ...filters,
+        ...(q.limit !== undefined ? { limit: q.limit } : {}),
+        ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+      });
+      return { events: page.items.map(signInJson), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: Static<typeof TenantParams>; Querystring: Static<typeof StatsQuery> }>(
+    '/t/:tenant/api/v1/admin/sign-ins/stats',
+    {
+      schema: {
+        summary: 'Sign-in attempts per hour or day (UTC): successes, interruptions and failures by reason',
+        tags: ['admin'],
+        params: TenantParams,
+        querystring: StatsQuery,
+        response: { 200: StatsJson },
+      },
+    },
+    async (request) => {
+      const tenant = await authorize(request, 'sign_ins.read');
+      const q = request.query;
+      const bucket = (q.bucket ?? 'hour') as StatsBucket;
+      if (bucket !== 'hour' && bucket !== 'day')
+        throw invalid('bucket', `must be hour or day, got '${q.bucket}'`);
+      const range = parseRange(q);
+      const to = range.to ?? clock.now();
+      const from = range.from ?? to - (bucket === 'hour' ? 24 * 3_600_000 : 30 * 86_400_000);
+      if (from >= to) throw invalid('from', 'must be before to');
+      const tooMany = statsRangeProblem(from, to, bucket);
+      if (tooMany) throw invalid('from', tooMany);
+      const stats = await signInLog.stats({ tenantId: tenant.id, from, to, bucket });
+      return {
+        bucket: stats.bucket,
+        from: iso(stats.from),
+        to: iso(stats.to),
+        series: stats.series.map((b) => ({
+          start: iso(b.start),
+          success: b.success,
+          interrupted: b.interrupted,
+          failures: b.failures,
+        })),
+      };
+    },
+  );
+
+  app.get<{ Params: Static<typeof TenantParams>; Querystring: Static<typeof AuditQueryString> }>(
+    '/t/:tenant/api/v1/admin/audit',
+    {
+      schema: {
+        summary: "The tenant's audit log, newest first; format=csv|json downloads it all",
+        tags: ['admin'],
+        params: TenantParams,
+        querystring: AuditQueryString,
+        response: { 200: AuditPage },
+      },
+    },
+    async (request, reply) => {
+      const tenant = await authorize(request, 'audit.read');
+      const q = request.query;
+      if (q.action !== undefined) {
+        try {
+          parseActionFilter(q.action);
+        } catch (error) {
+          throw invalid(
+            'action',
+            error instanceof Error ? error.message.replace(/^action: /, '') : 'invalid',
+          );
+        }
+      }
+      const format = parseFormat(q.format);
+      if (format === undefined) checkCursor(q.cursor);
+      const filters: AuditFilters = {
+        tenantId: tenant.id,
+        ...parseRange(q),
+        ...(q.actorId !== undefined ? { actorId: q.actorId } : {}),
+        ...(q.action !== undefined ? { action: q.action } : {}),
+        ...(q.targetId !== undefined ? { targetId: q.targetId } : {}),
+      };
+      if (format !== undefined) {
+        return exportRows(reply, {
+          format,
+          what: 'audit',
+          tenant,
+          count: () => auditQuery.count(filters, { upTo: maxRows + 1 }),
+          fetchPage: async (cursor, limit) => {
+            const page = await auditQuery.list({ ...filters, limit, ...(cursor ? { cursor } : {}) });
+            return { items: page.items, nextCursor: page.nextCursor };
+          },
+          toJson: auditJson,
+          columns: auditColumns,
+        });
+      }
+      const page = await auditQuery.list({
+        ...filters,
+        ...(q.limit !== undefined ? { limit: q.limit } : {}),
+        ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+      });
+      return { events: page.items.map(auditJson), nextCursor: page.nextCursor };
+    },
+  );
+}
