@@ -24,7 +24,12 @@ export default defineConfig({
     // Every browser that runs ES2022 modules knows <link rel="modulepreload">.
     modulePreload: { polyfill: false },
     rolldownOptions: {
-      input: { 'sign-in': page('sign-in'), 'security-info': page('security-info'), setup: page('setup') },
+      input: {
+        'sign-in': page('sign-in'),
+        'security-info': page('security-info'),
+        setup: page('setup'),
+        admin: page('admin'),
+      },
       // Preact and the shared components in chunks of their own, cached across pages and named for what they hold.
       output: {
         codeSplitting: {

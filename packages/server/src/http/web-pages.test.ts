@@ -104,7 +104,7 @@ for (const backend of testBackends) {
 describe('the web build', () => {
   it('is found from the server package and holds every page', () => {
     const build = loadWebBuild(resolveWebDist());
-    expect([...build.pages.keys()].sort()).toEqual(['security-info', 'setup', 'sign-in']);
+    expect([...build.pages.keys()].sort()).toEqual(['admin', 'security-info', 'setup', 'sign-in']);
     expect(build.assets.size).toBeGreaterThan(0);
     for (const name of build.assets.keys()) expect(name).toMatch(/^[\w.-]+-[\w-]{8,}\.(?:js|css)$/);
   });

@@ -10,6 +10,7 @@ const pages = {
   'sign-in': 'sign-in.html',
   'security-info': 'security-info.html',
   setup: 'setup.html',
+  admin: 'admin.html',
 } as const;
 
 const contentTypes: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApiClient, type Fetch, toProblem } from './api.js';
-import { pagePath, tenantFromPath } from './tenant.js';
+import { afterSignIn, pagePath, tenantFromPath } from './tenant.js';
 
 function recordingFetch(status: number, body: string, type = 'application/json') {
   const calls: { url: string; init: RequestInit }[] = [];
@@ -63,5 +63,21 @@ describe('the API client', () => {
     expect(tenantFromPath('/sign-in')).toBeUndefined();
     expect(tenantFromPath('/t/%E0%A4%A/sign-in')).toBeUndefined();
     expect(pagePath('acme', 'security-info')).toBe('/t/acme/security-info');
+  });
+
+  it('after sign-in, returns only to a page of the same tenant', () => {
+    expect(afterSignIn('acme', '?returnTo=%2Ft%2Facme%2Fadmin')).toBe('/t/acme/admin');
+    expect(afterSignIn('acme', '?returnTo=/t/acme/admin%23/users/42')).toBe('/t/acme/admin#/users/42');
+    expect(afterSignIn('acme', '')).toBe('/t/acme/security-info');
+    for (const hostile of [
+      'https://evil.example/t/acme/admin',
+      '//evil.example/t/acme/admin',
+      '/t/other/admin',
+      '/t/acme/admin/../../other/admin',
+      '/t/acme/adminx',
+      'javascript:alert(1)',
+    ]) {
+      expect(afterSignIn('acme', `?returnTo=${encodeURIComponent(hostile)}`)).toBe('/t/acme/security-info');
+    }
   });
 });

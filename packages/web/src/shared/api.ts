@@ -19,17 +19,24 @@ export interface ApiClient {
   get<T>(path: string): Promise<ApiResult<T>>;
   post<T>(path: string, body?: unknown): Promise<ApiResult<T>>;
   put<T>(path: string, body?: unknown): Promise<ApiResult<T>>;
-  delete<T>(path: string): Promise<ApiResult<T>>;
+  patch<T>(path: string, body?: unknown): Promise<ApiResult<T>>;
+  /** A body is sent only when given (the admin API takes `{reason}` on some deletes). */
+  delete<T>(path: string, body?: unknown): Promise<ApiResult<T>>;
 }
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Where the API of a tenant lives: `/t/{tenant}/api/v1` (for links, such as file downloads). */
+export function apiBase(tenant: string): string {
+  return `/t/${encodeURIComponent(tenant)}/api/v1`;
+}
 
 /** The API of one tenant: paths are relative to `/t/{tenant}/api/v1`. */
 export function createApiClient(
   tenant: string,
   fetchImpl: Fetch = (input, init) => fetch(input, init),
 ): ApiClient {
-  const base = `/t/${encodeURIComponent(tenant)}/api/v1`;
+  const base = apiBase(tenant);
 
   async function send<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -56,7 +63,8 @@ export function createApiClient(
     get: (path) => send('GET', path),
     post: (path, body) => send('POST', path, body ?? {}),
     put: (path, body) => send('PUT', path, body ?? {}),
-    delete: (path) => send('DELETE', path),
+    patch: (path, body) => send('PATCH', path, body ?? {}),
+    delete: (path, body) => send('DELETE', path, body),
   };
 }
 

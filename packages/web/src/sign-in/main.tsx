@@ -2,7 +2,7 @@ import '../shared/styles/twofold.css';
 import { render } from 'preact';
 import { createApiClient } from '../shared/api.js';
 import { TenantMissing } from '../shared/components/tenant-missing.js';
-import { pagePath, tenantFromPath } from '../shared/tenant.js';
+import { afterSignIn, tenantFromPath } from '../shared/tenant.js';
 import { SignInApp } from './sign-in-app.js';
 
 const root = document.getElementById('app');
@@ -12,7 +12,7 @@ if (root) {
     tenant ? (
       <SignInApp
         api={createApiClient(tenant)}
-        onSignedIn={() => location.assign(pagePath(tenant, 'security-info'))}
+        onSignedIn={() => location.assign(afterSignIn(tenant, location.search))}
       />
     ) : (
       <TenantMissing />

@@ -1,0 +1,151 @@
+/** The admin API as functions, one per route of the contract; every path is built here and nowhere else. */
+import { type ApiClient, type ApiResult, apiBase } from '../shared/api.js';
+import { queryString } from './routes.js';
+import type {
+  AdminMethod,
+  AdminUser,
+  AdminUserDetails,
+  AuditEvent,
+  Bucket,
+  EventPage,
+  IssuedPass,
+  Me,
+  Policy,
+  ReregistrationResult,
+  SignInEvent,
+  SignInStats,
+  UserPage,
+} from './types.js';
+
+export interface SignInFilter {
+  readonly userId?: string | undefined;
+  readonly result?: string | undefined;
+  readonly reason?: string | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+}
+
+export interface AuditFilter {
+  readonly actorId?: string | undefined;
+  readonly action?: string | undefined;
+  readonly targetId?: string | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+}
+
+export interface NewUser {
+  readonly email: string;
+  readonly displayName?: string;
+  readonly roles?: readonly string[];
+  readonly password?: string;
+}
+
+export interface UserChange {
+  readonly displayName?: string;
+  readonly disabled?: boolean;
+  readonly roles?: readonly string[];
+  /** For the audit log (the server takes it on PATCH too). */
+  readonly reason?: string;
+}
+
+export const pageSize = 50;
+
+const id = encodeURIComponent;
+
+/** `?a=1&b=2`, or nothing when every value is empty. */
+function withQuery(path: string, params: Readonly<Record<string, string | number | undefined | null>>) {
+  const query = queryString(params);
+  return query ? `${path}?${query}` : path;
+}
+
+/** A reason is sent only when one was typed. */
+function reasonBody(reason: string | undefined): { reason?: string } {
+  const trimmed = reason?.trim();
+  return trimmed ? { reason: trimmed } : {};
+}
+
+export function createAdminApi(api: ApiClient, tenant: string) {
+  const userPath = (userId: string) => `/admin/users/${id(userId)}`;
+  const methodPath = (userId: string, methodId: string) => `${userPath(userId)}/methods/${id(methodId)}`;
+  return {
+    me: () => api.get<Me>('/me'),
+    signOut: () => api.post<void>('/sign-out'),
+
+    listUsers: (options: { query?: string; cursor?: string | null; limit?: number }) =>
+      api.get<UserPage>(
+        withQuery('/admin/users', {
+          query: options.query?.trim(),
+          cursor: options.cursor,
+          limit: options.limit ?? pageSize,
+        }),
+      ),
+    createUser: (user: NewUser) => api.post<AdminUser>('/admin/users', user),
+    getUser: (userId: string) => api.get<AdminUserDetails>(userPath(userId)),
+    updateUser: (userId: string, { reason, ...change }: UserChange) =>
+      api.patch<AdminUser>(userPath(userId), { ...change, ...reasonBody(reason) }),
+    deleteUser: (userId: string, reason?: string) => api.delete<void>(userPath(userId), reasonBody(reason)),
+
+    listMethods: (userId: string) => api.get<{ methods: AdminMethod[] }>(`${userPath(userId)}/methods`),
+    deleteMethod: (userId: string, methodId: string, reason: string) =>
+      api.delete<void>(methodPath(userId, methodId), { reason: reason.trim() }),
+    resyncMethod: (userId: string, methodId: string, code1: string, code2: string) =>
+      api.post<AdminMethod>(`${methodPath(userId, methodId)}/resync`, { code1, code2 }),
+    resetDrift: (userId: string, methodId: string, reason?: string) =>
+      api.post<AdminMethod>(`${methodPath(userId, methodId)}/reset-drift`, reasonBody(reason)),
+    activateMethod: (userId: string, methodId: string, code: string) =>
+      api.post<AdminMethod>(`${methodPath(userId, methodId)}/activate`, { code }),
+
+    requireReregistration: (userId: string, reason: string) =>
+      api.post<ReregistrationResult>(`${userPath(userId)}/require-reregistration`, {
+        reason: reason.trim(),
+      }),
+    issuePass: (userId: string, pass: { lifetimeMinutes: number; reusable: boolean; reason?: string }) =>
+      api.post<IssuedPass>(`${userPath(userId)}/temporary-access-pass`, {
+        lifetimeMinutes: pass.lifetimeMinutes,
+        reusable: pass.reusable,
+        ...reasonBody(pass.reason),
+      }),
+    revokeSessions: (userId: string, reason?: string) =>
+      api.post<{ revokedSessions: number }>(`${userPath(userId)}/revoke-sessions`, reasonBody(reason)),
+    unlock: (userId: string, reason?: string) =>
+      api.post<AdminUser>(`${userPath(userId)}/unlock`, reasonBody(reason)),
+    clearPushBlock: (userId: string, reason?: string) =>
+      api.post<AdminUser>(`${userPath(userId)}/clear-push-block`, reasonBody(reason)),
+
+    signIns: (filter: SignInFilter, cursor?: string | null) =>
+      api.get<EventPage<SignInEvent>>(withQuery('/admin/sign-ins', { ...filter, cursor, limit: pageSize })),
+    signInStats: (range: { from: string; to: string; bucket: Bucket }) =>
+      api.get<SignInStats>(withQuery('/admin/sign-ins/stats', range)),
+    audit: (filter: AuditFilter, cursor?: string | null) =>
+      api.get<EventPage<AuditEvent>>(withQuery('/admin/audit', { ...filter, cursor, limit: pageSize })),
+
+    getPolicy: () => api.get<Partial<Policy>>('/admin/policy'),
+    putPolicy: (policy: Policy, reason?: string) =>
+      api.put<Partial<Policy>>('/admin/policy', { ...policy, ...reasonBody(reason) }),
+
+    /** Addresses for a plain download link (the session cookie goes with it). */
+    exportUrl: (log: 'sign-ins' | 'audit', filter: SignInFilter | AuditFilter, format: 'csv' | 'json') =>
+      withQuery(`${apiBase(tenant)}/admin/${log}`, { ...filter, format }),
+  };
+}
+
+export type AdminApi = ReturnType<typeof createAdminApi>;
+
+/**
+ * The same client, but every answer that says the session has ended (401) is also reported to `onEnded`, so
+ * the console can say so once instead of every view handling it.
+ */
+export function guardSession(api: ApiClient, onEnded: () => void): ApiClient {
+  const watch = async <T>(answer: Promise<ApiResult<T>>): Promise<ApiResult<T>> => {
+    const result = await answer;
+    if (!result.ok && result.problem.code === 'unauthenticated') onEnded();
+    return result;
+  };
+  return {
+    get: (path) => watch(api.get(path)),
+    post: (path, body) => watch(api.post(path, body)),
+    put: (path, body) => watch(api.put(path, body)),
+    patch: (path, body) => watch(api.patch(path, body)),
+    delete: (path, body) => watch(api.delete(path, body)),
+  };
+}

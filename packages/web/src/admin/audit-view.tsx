@@ -1,0 +1,251 @@
+import { Fragment } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { FormError, TextField } from '../shared/components/field.js';
+import { Heading } from '../shared/components/layout.js';
+import type { AuditFilter } from './admin-api.js';
+import { adminMessage } from './admin-messages.js';
+import { CellLabel, DateField, ExportLinks, Loading, LoadMore } from './components.js';
+import type { Console } from './console.js';
+import { dayBoundary, formatDateTime } from './format.js';
+import { actionBlock } from './roles.js';
+import { formatRoute, userHash } from './routes.js';
+import type { AuditEvent } from './types.js';
+import { usePaged } from './use-paged.js';
+import { useUserNames } from './use-user-names.js';
+
+interface Filters {
+  readonly action: string;
+  readonly actorId: string;
+  readonly targetId: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+const emptyFilters: Filters = { action: '', actorId: '', targetId: '', from: '', to: '' };
+
+function filtersFrom(params: Readonly<Record<string, string>>): Filters {
+  return {
+    action: params['action'] ?? '',
+    actorId: params['actorId'] ?? '',
+    targetId: params['targetId'] ?? '',
+    from: params['from'] ?? '',
+    to: params['to'] ?? '',
+  };
+}
+
+const actorTypeNames: Readonly<Record<string, string>> = {
+  user: 'User',
+  api_key: 'API key',
+  operator: 'Operator (command line)',
+  system: 'Twofold',
+};
+
+/** The audit log: who did what to whom, why and from where, filtered, page by page, exportable. */
+export function AuditView(props: {
+  console: Console;
+  params: Readonly<Record<string, string>>;
+  focus: boolean;
+}) {
+  const { admin, me, navigate } = props.console;
+  const blocked = actionBlock(me.roles, 'audit.read');
+  const applied = filtersFrom(props.params);
+  const appliedKey = JSON.stringify(applied);
+  const [draft, setDraft] = useState<Filters>(applied);
+  useEffect(() => setDraft(applied), [appliedKey]);
+
+  const filter: AuditFilter = {
+    action: applied.action.trim() || undefined,
+    actorId: applied.actorId.trim() || undefined,
+    targetId: applied.targetId.trim() || undefined,
+    from: dayBoundary(applied.from, 'start'),
+    to: dayBoundary(applied.to, 'end'),
+  };
+  const page = usePaged<AuditEvent>(
+    (cursor) =>
+      blocked
+        ? Promise.resolve({ ok: true, data: { events: [], nextCursor: null } })
+        : admin.audit(filter, cursor),
+    JSON.stringify(filter),
+  );
+  const userIds = (page.items ?? []).flatMap((event) => [
+    ...(event.actorType === 'user' && event.actorId && event.actorId !== me.id ? [event.actorId] : []),
+    ...(event.targetType === 'user' && event.targetId && event.targetId !== me.id ? [event.targetId] : []),
+  ]);
+  const names = useUserNames(admin, userIds);
+  const nameOf = (id: string) => (id === me.id ? `${me.email} (you)` : (names.get(id) ?? id));
+
+  if (blocked) {
+    return (
+      <section aria-labelledby="audit-title">
+        <Heading id="audit-title" focus={props.focus}>
+          Audit log
+        </Heading>
+        <p class="notice">
+          You cannot read the audit log: {blocked.charAt(0).toLowerCase() + blocked.slice(1)}
+        </p>
+      </section>
+    );
+  }
+
+  function apply(next: Filters) {
+    navigate(formatRoute({ view: 'audit', params: { ...next } }));
+  }
+  const set = (field: keyof Filters) => (value: string) => setDraft({ ...draft, [field]: value });
+  const filtered = Object.values(applied).some((v) => v !== '');
+  const knownActions = [...new Set((page.items ?? []).map((event) => event.action))].sort();
+
+  return (
+    <section aria-labelledby="audit-title">
+      <Heading id="audit-title" focus={props.focus}>
+        Audit log
+      </Heading>
+      <p class="lead">Every change to users, methods, passes and policy: who did it, to whom, and why.</p>
+      <form
+        class="filters"
+        aria-label="Filter audit events"
+        onSubmit={(event) => {
+          event.preventDefault();
+          apply(draft);
+        }}
+      >
+        <div class="field">
+          <label for="filter-action">Action</label>
+          <input
+            id="filter-action"
+            name="action"
+            type="text"
+            list="known-actions"
+            value={draft.action}
+            autoComplete="off"
+            spellcheck={false}
+            aria-describedby="filter-action-hint"
+            onInput={(event) => setDraft({ ...draft, action: event.currentTarget.value })}
+          />
+          <p class="hint" id="filter-action-hint">
+            An action such as user.unlock, or all of a kind with a star: method.*
+          </p>
+          <datalist id="known-actions">
+            {knownActions.map((action) => (
+              <option key={action} value={action} />
+            ))}
+          </datalist>
+        </div>
+        <TextField
+          id="filter-actor"
+          label="Actor id"
+          value={draft.actorId}
+          onValue={set('actorId')}
+          spellcheck={false}
+          autoComplete="off"
+        />
+        <TextField
+          id="filter-target"
+          label="Target id"
+          value={draft.targetId}
+          onValue={set('targetId')}
+          spellcheck={false}
+          autoComplete="off"
+        />
+        <DateField id="audit-from" label="From" value={draft.from} onValue={set('from')} />
+        <DateField id="audit-to" label="To" value={draft.to} onValue={set('to')} />
+        <div class="filter-actions">
+          <button type="submit">Apply</button>
+          {filtered ? (
+            <button type="button" class="secondary" onClick={() => apply(emptyFilters)}>
+              Clear
+            </button>
+          ) : null}
+        </div>
+      </form>
+      <ExportLinks
+        name="audit"
+        csv={admin.exportUrl('audit', filter, 'csv')}
+        json={admin.exportUrl('audit', filter, 'json')}
+      />
+      <FormError id="audit-error" message={page.problem ? adminMessage(page.problem) : undefined} />
+      {page.items === undefined ? (
+        page.problem ? null : (
+          <Loading>Loading the audit log…</Loading>
+        )
+      ) : page.items.length === 0 ? (
+        <p class="empty">{filtered ? 'No audit events match these filters.' : 'No audit events yet.'}</p>
+      ) : (
+        <>
+          <table class="methods data-table" aria-label="Audit events">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Who</th>
+                <th scope="col">Action</th>
+                <th scope="col">Target</th>
+                <th scope="col">Reason</th>
+                <th scope="col">IP address</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((event) => (
+                <tr key={event.id}>
+                  <td>
+                    <CellLabel>Time</CellLabel>
+                    {formatDateTime(event.at)}
+                  </td>
+                  <td class="wrap">
+                    <CellLabel>Who</CellLabel>
+                    {event.actorType === 'user' && event.actorId ? (
+                      <a href={userHash(event.actorId)}>{nameOf(event.actorId)}</a>
+                    ) : (
+                      <span>
+                        {actorTypeNames[event.actorType] ?? event.actorType}
+                        {event.actorId ? <span class="hint block mono">{event.actorId}</span> : null}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <CellLabel>Action</CellLabel>
+                    <span>
+                      <code>{event.action}</code>
+                      {event.details && Object.keys(event.details).length > 0 ? (
+                        <details class="event-details">
+                          <summary>Details</summary>
+                          <dl class="facts facts-compact">
+                            {Object.entries(event.details).map(([key, value]) => (
+                              <Fragment key={key}>
+                                <dt>{key}</dt>
+                                <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+                              </Fragment>
+                            ))}
+                          </dl>
+                        </details>
+                      ) : null}
+                    </span>
+                  </td>
+                  <td class="wrap">
+                    <CellLabel>Target</CellLabel>
+                    {event.targetType === 'user' && event.targetId ? (
+                      <a href={userHash(event.targetId)}>{nameOf(event.targetId)}</a>
+                    ) : event.targetId ? (
+                      <span>
+                        {event.targetType ?? ''} <span class="mono">{event.targetId}</span>
+                      </span>
+                    ) : (
+                      <span class="muted">—</span>
+                    )}
+                  </td>
+                  <td class="wrap">
+                    <CellLabel>Reason</CellLabel>
+                    {event.reason ?? <span class="muted">—</span>}
+                  </td>
+                  <td>
+                    <CellLabel>IP address</CellLabel>
+                    {event.ip ?? <span class="muted">—</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <LoadMore nextCursor={page.nextCursor} busy={page.busy} onMore={page.loadMore} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,137 @@
+/** Small pieces the console's views share. */
+import type { ComponentChildren } from 'preact';
+import type { BadgeTone, StatusBadge } from './format.js';
+
+/** The column's name beside the value when a table is stacked on a narrow screen. */
+export function CellLabel(props: { children: string }) {
+  return (
+    <span class="cell-label" aria-hidden="true">
+      {props.children}
+    </span>
+  );
+}
+
+export function Badge(props: { tone?: BadgeTone; children: ComponentChildren }) {
+  return <span class={`badge badge-${props.tone ?? 'neutral'}`}>{props.children}</span>;
+}
+
+export function Badges(props: { badges: readonly StatusBadge[]; empty?: string }) {
+  if (props.badges.length === 0) return <span class="muted">{props.empty ?? '—'}</span>;
+  return (
+    <span class="badges">
+      {props.badges.map((badge) => (
+        <Badge key={badge.key} tone={badge.tone}>
+          {badge.label}
+        </Badge>
+      ))}
+    </span>
+  );
+}
+
+/** The success line after an action; announced by screen readers, empty (and hidden) otherwise. */
+export function SuccessNotice(props: { message: string }) {
+  return (
+    <p class="status notice notice-success" role="status">
+      {props.message}
+    </p>
+  );
+}
+
+/** "Load more" under a list read page by page; gone once the server has no next page. */
+export function LoadMore(props: { nextCursor: string | null; busy: boolean; onMore: () => void }) {
+  if (props.nextCursor === null) return null;
+  return (
+    <div class="actions actions-start">
+      <button type="button" class="secondary" disabled={props.busy} onClick={props.onMore}>
+        {props.busy ? 'Loading…' : 'Load more'}
+      </button>
+    </div>
+  );
+}
+
+export function Loading(props: { children: ComponentChildren }) {
+  return (
+    <p class="muted" role="status">
+      {props.children}
+    </p>
+  );
+}
+
+/** A plain <input type="date"> with its label (filters). */
+export function DateField(props: { id: string; label: string; value: string; onValue: (v: string) => void }) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        name={props.id}
+        type="date"
+        value={props.value}
+        onInput={(event) => props.onValue(event.currentTarget.value)}
+      />
+    </div>
+  );
+}
+
+export function SelectField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onValue: (v: string) => void;
+  options: readonly { value: string; label: string }[];
+  hint?: string;
+  error?: string | undefined;
+  disabled?: boolean;
+}) {
+  const describedBy = [
+    props.hint ? `${props.id}-hint` : '',
+    props.error !== undefined ? `${props.id}-error` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select
+        id={props.id}
+        name={props.id}
+        value={props.value}
+        disabled={props.disabled}
+        aria-describedby={describedBy || undefined}
+        aria-invalid={props.error ? 'true' : undefined}
+        onChange={(event) => props.onValue(event.currentTarget.value)}
+      >
+        {props.options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {props.hint ? (
+        <p class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      {props.error !== undefined ? (
+        <p class="error" id={`${props.id}-error`} role="alert">
+          {props.error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Download links for a log, with the filters shown above them. */
+export function ExportLinks(props: { csv: string; json: string; name: string }) {
+  return (
+    <p class="export-links">
+      <span class="muted">Export what matches the filters:</span>{' '}
+      <a href={props.csv} download={`${props.name}.csv`}>
+        Export CSV
+      </a>{' '}
+      <a href={props.json} download={`${props.name}.json`}>
+        Export JSON
+      </a>
+    </p>
+  );
+}

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkTokenCode,
+  count,
+  dayBoundary,
+  describeLockout,
+  describePass,
+  formatDateTime,
+  formatDrift,
+  formatMinutes,
+  hardwareDetails,
+  isLocked,
+  methodName,
+  reasonName,
+  signInMethodName,
+  userBadges,
+} from './format.js';
+import type { AdminUser } from './types.js';
+
+const now = Date.parse('2026-03-05T12:00:00Z');
+
+function user(change: Partial<AdminUser> = {}): AdminUser {
+  return {
+    id: 'u1',
+    email: 'ada@example.com',
+    displayName: 'Ada',
+    roles: [],
+    disabled: false,
+    registrationRequired: false,
+    lockout: { locked: false, failures: 0, lockedUntil: null, adminRequired: false },
+    pushBlocked: false,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    ...change,
+  };
+}
+
+describe('console formatting', () => {
+  it('formats times in a given zone, with a fallback for none', () => {
+    expect(formatDateTime('2026-03-05T14:03:00Z', '—', { locale: 'en-GB', timeZone: 'UTC' })).toBe(
+      '5 Mar 2026, 14:03',
+    );
+    expect(formatDateTime(null, 'Never')).toBe('Never');
+    expect(formatDateTime('not a time', 'Never')).toBe('Never');
+  });
+
+  it('signs clock drift', () => {
+    expect(formatDrift(30)).toBe('+30\u00a0s');
+    expect(formatDrift(-60)).toBe('−60\u00a0s');
+    expect(formatDrift(0)).toBe('0\u00a0s');
+  });
+
+  it('spells lifetimes out', () => {
+    expect(formatMinutes(1)).toBe('1 minute');
+    expect(formatMinutes(45)).toBe('45 minutes');
+    expect(formatMinutes(60)).toBe('1 hour');
+    expect(formatMinutes(90)).toBe('1 hour 30 minutes');
+    expect(formatMinutes(43_200)).toBe('30 days');
+    expect(formatMinutes(1500)).toBe('1 day 1 hour');
+  });
+
+  it('names methods by type and label', () => {
+    expect(methodName({ type: 'hardware_oath', label: 'Token2 C202' })).toBe('Hardware token “Token2 C202”');
+    expect(methodName({ type: 'authenticator', label: '' })).toBe('Authenticator app');
+  });
+
+  it('names what a sign-in was checked with', () => {
+    expect(signInMethodName('password')).toBe('Password');
+    expect(signInMethodName('temporary_access_pass')).toBe('Temporary Access Pass');
+    expect(signInMethodName('passkey')).toBe('Passkey');
+  });
+
+  it('describes hardware tokens by serial and model', () => {
+    expect(hardwareDetails({ serial: '1234', manufacturer: 'Token2', model: 'C202' })).toBe(
+      'Serial 1234 · Token2 C202',
+    );
+    expect(hardwareDetails({ model: 'C202' })).toBe('C202');
+    expect(hardwareDetails({})).toBe('');
+  });
+
+  it('badges what needs an admin, most serious first', () => {
+    expect(userBadges(user(), now)).toEqual([]);
+    const troubled = user({
+      disabled: true,
+      registrationRequired: true,
+      pushBlocked: true,
+      lockout: { locked: true, failures: 10, lockedUntil: '2026-03-05T12:15:00Z', adminRequired: false },
+    });
+    expect(userBadges(troubled, now).map((b) => b.label)).toEqual([
+      'Disabled',
+      'Locked',
+      'Push blocked',
+      'Registration required',
+    ]);
+  });
+
+  it('treats a lock that has run out as no lock, and an admin-required one as always locked', () => {
+    const lock = (lockedUntil: string | null, adminRequired = false) =>
+      user({ lockout: { locked: true, failures: 10, lockedUntil, adminRequired } });
+    expect(isLocked(lock('2026-03-05T12:15:00Z'), now)).toBe(true);
+    expect(isLocked(lock('2026-03-05T11:59:00Z'), now)).toBe(false);
+    expect(isLocked(lock(null), now)).toBe(true);
+    expect(
+      isLocked(
+        user({ lockout: { locked: false, failures: 100, lockedUntil: null, adminRequired: true } }),
+        now,
+      ),
+    ).toBe(true);
+    expect(userBadges(lock(null, true), now)[0]?.label).toBe('Locked (admin must unlock)');
+  });
+
+  it('names sign-in reasons, and unknown ones readably', () => {
+    expect(reasonName('otp_clock_skew')).toBe('Device clock wrong');
+    expect(reasonName('brand_new_reason')).toBe('Brand new reason');
+  });
+
+  it('turns picked dates into the start and end of that local day', () => {
+    const start = dayBoundary('2026-03-05', 'start');
+    const end = dayBoundary('2026-03-05', 'end');
+    expect(start).toBeDefined();
+    const s = new Date(start!);
+    const e = new Date(end!);
+    expect([s.getFullYear(), s.getMonth(), s.getDate(), s.getHours(), s.getMinutes()]).toEqual([
+      2026, 2, 5, 0, 0,
+    ]);
+    expect([e.getDate(), e.getHours(), e.getMinutes(), e.getSeconds()]).toEqual([5, 23, 59, 59]);
+    expect(dayBoundary('', 'start')).toBeUndefined();
+    expect(dayBoundary('5/3/2026', 'start')).toBeUndefined();
+  });
+
+  it('checks codes typed from a token', () => {
+    expect(checkTokenCode(' 123 456 ')).toEqual({ ok: true, code: '123456' });
+    expect(checkTokenCode('')).toMatchObject({ ok: false });
+    expect(checkTokenCode('12a456')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/digits only/),
+    });
+    expect(checkTokenCode('12345')).toMatchObject({ ok: false, message: expect.stringMatching(/has 5/) });
+  });
+
+  it('counts with the right noun', () => {
+    expect(count(1, 'session')).toBe('1 session');
+    expect(count(0, 'session')).toBe('0 sessions');
+  });
+
+  it('describes a pass and a lockout in the user details', () => {
+    const opts = '2026-03-05T13:00:00Z';
+    expect(describePass(null, now)).toBe('None');
+    expect(describePass({ expiresAt: '2026-03-05T11:00:00Z', reusable: false, used: false }, now)).toMatch(
+      /^Expired /,
+    );
+    expect(describePass({ expiresAt: opts, reusable: false, used: true }, now)).toBe(
+      'Used (it worked for one sign-in)',
+    );
+    expect(describePass({ expiresAt: opts, reusable: true, used: true }, now)).toMatch(
+      /^Reusable, used; expires /,
+    );
+    expect(describePass({ expiresAt: opts, reusable: false, used: false }, now)).toMatch(
+      /^One-time, not used yet; expires /,
+    );
+    const lockout = (
+      locked: boolean,
+      failures: number,
+      lockedUntil: string | null,
+      adminRequired = false,
+    ) => ({
+      lockout: { locked, failures, lockedUntil, adminRequired },
+    });
+    expect(describeLockout(lockout(false, 0, null), now)).toBe('Not locked');
+    expect(describeLockout(lockout(false, 3, null), now)).toBe(
+      'Not locked; 3 failed attempts since the last success',
+    );
+    expect(describeLockout(lockout(true, 10, '2026-03-05T12:15:00Z'), now)).toMatch(
+      /^Locked until .* \(10 failed attempts\)$/,
+    );
+    expect(describeLockout(lockout(true, 100, null, true), now)).toBe(
+      'Locked until an admin unlocks it (100 failed attempts)',
+    );
+  });
+});

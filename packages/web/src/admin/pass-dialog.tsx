@@ -1,0 +1,207 @@
+import { useEffect, useState } from 'preact/hooks';
+import { copyText } from '../shared/components/copy-text.js';
+import { FormError } from '../shared/components/field.js';
+import { Heading, useFocusOnMount } from '../shared/components/layout.js';
+import type { AdminApi } from './admin-api.js';
+import { adminMessage } from './admin-messages.js';
+import { formatDateTime, formatMinutes } from './format.js';
+import { checkLifetime, normalisePolicy } from './policy-form.js';
+import type { AdminUserDetails, IssuedPass, Policy } from './types.js';
+
+/**
+ * Issue a Temporary Access Pass: lifetime within the tenant policy, one-time or reusable, an optional reason;
+ * then the pass, shown once, with Copy and its expiry.
+ */
+export function PassDialogBody(props: {
+  admin: AdminApi;
+  user: AdminUserDetails;
+  onCancel: () => void;
+  onIssued: (pass: IssuedPass) => void;
+  onDone: () => void;
+}) {
+  const [limits, setLimits] = useState<Policy['temporaryAccessPass']>();
+  const [loadError, setLoadError] = useState<string>();
+  const [lifetime, setLifetime] = useState('');
+  const [reusable, setReusable] = useState(false);
+  const [reason, setReason] = useState('');
+  const [fieldError, setFieldError] = useState<string>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [issued, setIssued] = useState<IssuedPass>();
+  const lifetimeRef = useFocusOnMount<HTMLInputElement>(limits !== undefined && !issued);
+
+  useEffect(() => {
+    let live = true;
+    void props.admin.getPolicy().then((result) => {
+      if (!live) return;
+      if (result.ok) {
+        const policy = normalisePolicy(result.data).temporaryAccessPass;
+        setLimits(policy);
+        setLifetime(String(policy.defaultMinutes));
+      } else {
+        setLoadError(adminMessage(result.problem));
+      }
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (!limits || busy) return;
+    const checked = checkLifetime(lifetime, limits);
+    if (!checked.ok) {
+      setFieldError(checked.message);
+      lifetimeRef.current?.focus();
+      return;
+    }
+    setFieldError(undefined);
+    setError(undefined);
+    setBusy(true);
+    const result = await props.admin.issuePass(props.user.id, {
+      lifetimeMinutes: checked.minutes,
+      reusable,
+      reason,
+    });
+    setBusy(false);
+    if (!result.ok) {
+      setError(adminMessage(result.problem));
+      return;
+    }
+    setIssued(result.data);
+    props.onIssued(result.data);
+  }
+
+  if (issued) return <IssuedPassPanel pass={issued} email={props.user.email} onDone={props.onDone} />;
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Heading level={2} id="pass-title">
+        Issue a Temporary Access Pass
+      </Heading>
+      <p>
+        A time-limited pass that <strong>{props.user.email}</strong> types instead of their password. It
+        counts as a strong sign-in and leads straight to registering a new method.
+      </p>
+      {props.user.temporaryAccessPass ? (
+        <p class="notice">
+          This user already has a pass: the new one replaces it, and the old one stops working.
+        </p>
+      ) : null}
+      <FormError id="pass-load-error" message={loadError} />
+      {limits ? (
+        <>
+          <div class="field">
+            <label for="pass-lifetime">Lifetime in minutes</label>
+            <input
+              id="pass-lifetime"
+              name="lifetime"
+              type="number"
+              inputMode="numeric"
+              min={limits.minMinutes}
+              max={limits.maxMinutes}
+              step={1}
+              ref={lifetimeRef}
+              value={lifetime}
+              aria-invalid={fieldError ? 'true' : undefined}
+              aria-describedby="pass-lifetime-hint pass-lifetime-error"
+              onInput={(event) => setLifetime(event.currentTarget.value)}
+            />
+            <p class="hint" id="pass-lifetime-hint">
+              From {limits.minMinutes} to {limits.maxMinutes} minutes ({formatMinutes(limits.maxMinutes)});
+              your organisation's default is {formatMinutes(limits.defaultMinutes)}.
+            </p>
+            <p class="error" id="pass-lifetime-error" role="alert">
+              {fieldError ?? ''}
+            </p>
+          </div>
+          <fieldset class="radio-group">
+            <legend>Use</legend>
+            <label class="checkbox">
+              <input type="radio" name="pass-use" checked={!reusable} onChange={() => setReusable(false)} />
+              <span>One-time: it works for one sign-in</span>
+            </label>
+            <label class="checkbox">
+              <input type="radio" name="pass-use" checked={reusable} onChange={() => setReusable(true)} />
+              <span>Reusable: it works until it expires</span>
+            </label>
+          </fieldset>
+          <div class="field">
+            <label for="pass-reason">Reason (optional)</label>
+            <textarea
+              id="pass-reason"
+              name="reason"
+              rows={2}
+              maxLength={500}
+              value={reason}
+              aria-describedby="pass-reason-hint"
+              onInput={(event) => setReason(event.currentTarget.value)}
+            />
+            <p class="hint" id="pass-reason-hint">
+              Saved in the audit log with your name.
+            </p>
+          </div>
+        </>
+      ) : loadError ? null : (
+        <p class="muted" role="status">
+          Reading your organisation's pass policy…
+        </p>
+      )}
+      <FormError id="pass-error" message={error} />
+      <div class="actions">
+        <button type="button" class="secondary" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button type="submit" disabled={!limits || busy}>
+          {busy ? 'Issuing…' : 'Issue pass'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function IssuedPassPanel(props: { pass: IssuedPass; email: string; onDone: () => void }) {
+  const [status, setStatus] = useState('');
+  const doneRef = useFocusOnMount<HTMLButtonElement>();
+  async function copy() {
+    const copied = await copyText(props.pass.pass);
+    setStatus(copied ? 'Copied the pass.' : "Couldn't copy: select the pass and copy it yourself.");
+  }
+  return (
+    <section aria-labelledby="pass-title">
+      <Heading level={2} id="pass-title">
+        Temporary Access Pass issued
+      </Heading>
+      <p>
+        Give this pass to <strong>{props.email}</strong> over a channel you trust. This is the only time it is
+        shown.
+      </p>
+      <div class="pass-box">
+        <p class="pass-value" data-testid="issued-pass">
+          {props.pass.pass}
+        </p>
+        <button type="button" class="secondary small" onClick={() => void copy()}>
+          Copy pass
+        </button>
+      </div>
+      <p class="status" role="status">
+        {status}
+      </p>
+      <dl class="facts facts-compact">
+        <dt>Expires</dt>
+        <dd>{formatDateTime(props.pass.expiresAt)}</dd>
+        <dt>Lifetime</dt>
+        <dd>{formatMinutes(props.pass.lifetimeMinutes)}</dd>
+        <dt>Use</dt>
+        <dd>{props.pass.reusable ? 'Reusable until it expires' : 'One sign-in'}</dd>
+      </dl>
+      <p class="muted">It replaces any older pass of this user.</p>
+      <div class="actions">
+        <button type="button" ref={doneRef} onClick={props.onDone}>
+          Done
+        </button>
+      </div>
+    </section>
+  );
+}

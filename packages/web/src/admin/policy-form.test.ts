@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkLifetime,
+  fieldForPath,
+  fromDraft,
+  normalisePolicy,
+  serverErrors,
+  toDraft,
+} from './policy-form.js';
+import type { Policy } from './types.js';
+
+const policy: Policy = {
+  mfaRequired: true,
+  allowedMethods: ['authenticator', 'totp', 'recovery_codes'],
+  totp: { algorithm: 'SHA1', digits: 6, period: 30 },
+  lockout: { failuresPerLock: 10, firstLockMinutes: 15 },
+  temporaryAccessPass: { minMinutes: 10, maxMinutes: 43_200, defaultMinutes: 60 },
+};
+
+describe('the policy form', () => {
+  it('round-trips a policy through the form', () => {
+    expect(fromDraft(toDraft(policy))).toEqual({ ok: true, policy });
+  });
+
+  it('fills what an older policy lacks', () => {
+    const { lockout, ...old } = policy;
+    expect(normalisePolicy(old).lockout).toEqual({ failuresPerLock: 10, firstLockMinutes: 15 });
+    expect(lockout).toBeDefined();
+  });
+
+  it('checks bounds and order field by field', () => {
+    const draft = {
+      ...toDraft(policy),
+      failuresPerLock: '2',
+      firstLockMinutes: 'ten',
+      minMinutes: '120',
+      defaultMinutes: '60',
+      maxMinutes: '600',
+      allowedMethods: [],
+    };
+    const result = fromDraft(draft);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toEqual({
+      failuresPerLock: 'Enter a number from 3 to 10.',
+      firstLockMinutes: 'Enter minutes as a whole number.',
+      defaultMinutes: 'The default lifetime must lie between the shortest and the longest.',
+      allowedMethods: 'Allow at least one method.',
+    });
+    const reversed = fromDraft({
+      ...toDraft(policy),
+      minMinutes: '600',
+      maxMinutes: '60',
+      defaultMinutes: '60',
+    });
+    expect(reversed).toMatchObject({
+      ok: false,
+      errors: { maxMinutes: expect.stringMatching(/at least the shortest/) },
+    });
+    expect(fromDraft({ ...toDraft(policy), maxMinutes: '50000' })).toMatchObject({
+      ok: false,
+      errors: { maxMinutes: 'Enter minutes from 10 to 43200.' },
+    });
+  });
+
+  it('maps server error paths onto fields', () => {
+    expect(fieldForPath('body/lockout/failuresPerLock')).toBe('failuresPerLock');
+    expect(fieldForPath('/totp/digits')).toBe('digits');
+    expect(fieldForPath('allowedMethods/3')).toBe('allowedMethods');
+    expect(fieldForPath('temporaryAccessPass.maxMinutes')).toBe('maxMinutes');
+    expect(fieldForPath('body')).toBeUndefined();
+    expect(fieldForPath('body/extra')).toBeUndefined();
+  });
+
+  it('spreads a refusal over the form, keeping what names no field', () => {
+    const errors = serverErrors({
+      status: 400,
+      code: 'validation_failed',
+      errors: [
+        { path: 'body/temporaryAccessPass/defaultMinutes', message: 'must be >= 10' },
+        { path: 'body', message: "must NOT have additional property 'x'" },
+        'junk',
+      ],
+    });
+    expect(errors.fields).toEqual({ defaultMinutes: 'Must be >= 10' });
+    expect(errors.general).toEqual(["body: must NOT have additional property 'x'"]);
+    expect(serverErrors({ status: 400, code: 'validation_failed' })).toEqual({ fields: {}, general: [] });
+  });
+
+  it('checks a pass lifetime against the policy', () => {
+    const limits = { minMinutes: 10, maxMinutes: 480, defaultMinutes: 60 };
+    expect(checkLifetime(' 90 ', limits)).toEqual({ ok: true, minutes: 90 });
+    expect(checkLifetime('5', limits)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/from 10 to 480/),
+    });
+    expect(checkLifetime('1.5', limits)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/whole minutes/),
+    });
+    expect(checkLifetime('', limits)).toMatchObject({ ok: false });
+  });
+});

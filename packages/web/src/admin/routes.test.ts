@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { formatRoute, parseRoute, queryString, sectionOf, userHash } from './routes.js';
+
+describe('console routes in the hash', () => {
+  it('reads every view, with its parameters', () => {
+    expect(parseRoute('')).toEqual({ view: 'users', params: {} });
+    expect(parseRoute('#/users')).toEqual({ view: 'users', params: {} });
+    expect(parseRoute('#/users?query=ada%20l')).toEqual({ view: 'users', params: { query: 'ada l' } });
+    expect(parseRoute('#/users/u_01%2Fx')).toEqual({ view: 'user', userId: 'u_01/x', params: {} });
+    expect(parseRoute('#/sign-ins?result=failure&reason=otp_invalid&user=')).toEqual({
+      view: 'sign-ins',
+      params: { result: 'failure', reason: 'otp_invalid' },
+    });
+    expect(parseRoute('#/audit?targetId=u1')).toEqual({ view: 'audit', params: { targetId: 'u1' } });
+    expect(parseRoute('#/policy')).toEqual({ view: 'policy', params: {} });
+  });
+
+  it('falls back to the users list for anything it does not know', () => {
+    expect(parseRoute('#/nope/1?x=1')).toEqual({ view: 'users', params: {} });
+    expect(parseRoute('#/users/%E0%A4%A')).toEqual({ view: 'users', params: {} });
+    expect(parseRoute('#main')).toEqual({ view: 'users', params: {} });
+  });
+
+  it('writes what it reads', () => {
+    const routes = [
+      '#/users',
+      '#/users?query=a+b',
+      '#/users/u%2F1',
+      '#/sign-ins?user=ada%40example.com&result=failure',
+      '#/audit',
+      '#/policy',
+    ];
+    for (const hash of routes) expect(formatRoute(parseRoute(hash))).toBe(hash);
+    expect(formatRoute({ view: 'sign-ins', params: { user: '', result: 'success' } })).toBe(
+      '#/sign-ins?result=success',
+    );
+    expect(userHash('u 1')).toBe('#/users/u%201');
+  });
+
+  it('puts a user page under Users in the navigation', () => {
+    expect(sectionOf(parseRoute('#/users/u1'))).toBe('users');
+    expect(sectionOf(parseRoute('#/audit'))).toBe('audit');
+  });
+
+  it('leaves empty values out of query strings', () => {
+    expect(queryString({ a: '1', b: '', c: undefined, d: null, e: 0 })).toBe('a=1&e=0');
+  });
+});

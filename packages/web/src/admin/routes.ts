@@ -1,0 +1,92 @@
+/**
+ * The console's views live in the address's hash (`#/users/ID`, `#/sign-ins?result=failure`), so a reload or
+ * a shared link opens the same view, and the server serves one page for all of them.
+ */
+export type View = 'users' | 'user' | 'sign-ins' | 'audit' | 'policy';
+
+export interface Route {
+  readonly view: View;
+  /** The user of the `user` view. */
+  readonly userId?: string;
+  /** Filters and search terms of the view, as text. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export const defaultRoute: Route = { view: 'users', params: {} };
+
+/** The top-level sections, in the navigation's order. */
+export const sections = [
+  { view: 'users', label: 'Users', hash: '#/users' },
+  { view: 'sign-ins', label: 'Sign-in log', hash: '#/sign-ins' },
+  { view: 'audit', label: 'Audit log', hash: '#/audit' },
+  { view: 'policy', label: 'Policy', hash: '#/policy' },
+] as const satisfies readonly { view: View; label: string; hash: string }[];
+
+function decode(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a hash such as `#/users/u_1?tab=x`; anything unknown is the users list. */
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#/, '');
+  const queryAt = raw.indexOf('?');
+  const path = queryAt >= 0 ? raw.slice(0, queryAt) : raw;
+  const params: Record<string, string> = {};
+  if (queryAt >= 0) {
+    for (const [key, value] of new URLSearchParams(raw.slice(queryAt + 1))) {
+      if (value !== '') params[key] = value;
+    }
+  }
+  const parts = path.split('/').filter((part) => part !== '');
+  const [first, second] = parts;
+  switch (first) {
+    case 'users': {
+      if (second === undefined) return { view: 'users', params };
+      const userId = decode(second);
+      return userId ? { view: 'user', userId, params } : defaultRoute;
+    }
+    case 'sign-ins':
+      return { view: 'sign-ins', params };
+    case 'audit':
+      return { view: 'audit', params };
+    case 'policy':
+      return { view: 'policy', params };
+    default:
+      return { ...defaultRoute, params: first === undefined ? params : {} };
+  }
+}
+
+/** The hash of a route; empty parameters are left out. */
+export function formatRoute(route: Route): string {
+  const path =
+    route.view === 'user' && route.userId !== undefined
+      ? `#/users/${encodeURIComponent(route.userId)}`
+      : route.view === 'user'
+        ? '#/users'
+        : `#/${route.view}`;
+  const query = queryString(route.params);
+  return query ? `${path}?${query}` : path;
+}
+
+/** `a=1&b=x%20y` from the non-empty values, in the order given. */
+export function queryString(params: Readonly<Record<string, string | number | undefined | null>>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    search.set(key, String(value));
+  }
+  return search.toString();
+}
+
+/** The navigation section a route belongs to (a user page is part of Users). */
+export function sectionOf(route: Route): View {
+  return route.view === 'user' ? 'users' : route.view;
+}
+
+export function userHash(userId: string): string {
+  return formatRoute({ view: 'user', userId, params: {} });
+}

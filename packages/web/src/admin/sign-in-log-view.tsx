@@ -1,0 +1,339 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { Problem } from '../shared/api.js';
+import { FormError, TextField } from '../shared/components/field.js';
+import { Heading } from '../shared/components/layout.js';
+import type { SignInFilter } from './admin-api.js';
+import { adminMessage } from './admin-messages.js';
+import { SignInChart } from './chart.js';
+import { buildChart, chartRange, chartRanges } from './chart-data.js';
+import { Badge, CellLabel, DateField, ExportLinks, Loading, LoadMore, SelectField } from './components.js';
+import type { Console } from './console.js';
+import {
+  dayBoundary,
+  formatDateTime,
+  reasonName,
+  reasonNames,
+  resultName,
+  signInMethodName,
+  signInResults,
+} from './format.js';
+import { formatRoute, userHash } from './routes.js';
+import type { SignInEvent, SignInStats } from './types.js';
+import { usePaged } from './use-paged.js';
+
+/** The filters as they stand in the address: `user` is an email or a user id. */
+interface Filters {
+  readonly user: string;
+  readonly result: string;
+  readonly reason: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+function filtersFrom(params: Readonly<Record<string, string>>): Filters {
+  return {
+    user: params['user'] ?? '',
+    result: params['result'] ?? '',
+    reason: params['reason'] ?? '',
+    from: params['from'] ?? '',
+    to: params['to'] ?? '',
+  };
+}
+
+/** The sign-in log: a chart of results over time, then the events, filtered, page by page, exportable. */
+export function SignInLogView(props: {
+  console: Console;
+  params: Readonly<Record<string, string>>;
+  focus: boolean;
+}) {
+  const { admin, navigate } = props.console;
+  const applied = filtersFrom(props.params);
+  const [draft, setDraft] = useState<Filters>(applied);
+  const appliedKey = JSON.stringify(applied);
+  // Back and forward change the address: the form follows it.
+  useEffect(() => setDraft(applied), [appliedKey]);
+
+  // The API filters on a user id: an email is looked up once.
+  const [resolved, setResolved] = useState<{ user: string; id?: string; problem?: string }>();
+  useEffect(() => {
+    const user = applied.user.trim();
+    if (!user.includes('@')) {
+      setResolved({ user: applied.user, ...(user ? { id: user } : {}) });
+      return;
+    }
+    let live = true;
+    void admin.listUsers({ query: user, limit: 20 }).then((result) => {
+      if (!live) return;
+      if (!result.ok) return setResolved({ user: applied.user, problem: adminMessage(result.problem) });
+      const match = result.data.users.find((u) => u.email.toLowerCase() === user.toLowerCase());
+      setResolved(
+        match
+          ? { user: applied.user, id: match.id }
+          : { user: applied.user, problem: `No user has the email ${user}.` },
+      );
+    });
+    return () => {
+      live = false;
+    };
+  }, [applied.user]);
+
+  const filter: SignInFilter = {
+    userId: resolved?.id,
+    result: applied.result || undefined,
+    reason: applied.reason || undefined,
+    from: dayBoundary(applied.from, 'start'),
+    to: dayBoundary(applied.to, 'end'),
+  };
+  const ready =
+    resolved !== undefined &&
+    resolved.user === applied.user &&
+    (applied.user.trim() === '' || resolved.id !== undefined);
+  const userProblem = resolved?.user === applied.user ? resolved.problem : undefined;
+  const waiting = !ready && userProblem === undefined;
+  const key = JSON.stringify({ ...filter, ready });
+  const page = usePaged<SignInEvent>(
+    (cursor) =>
+      ready
+        ? admin.signIns(filter, cursor)
+        : Promise.resolve({ ok: true, data: { events: [], nextCursor: null } }),
+    key,
+  );
+
+  function apply(next: Filters) {
+    navigate(formatRoute({ view: 'sign-ins', params: { ...props.params, ...next } }));
+  }
+
+  const set = (field: keyof Filters) => (value: string) => setDraft({ ...draft, [field]: value });
+  const filtered = Object.values(applied).some((v) => v !== '');
+
+  return (
+    <section aria-labelledby="sign-ins-title">
+      <Heading id="sign-ins-title" focus={props.focus}>
+        Sign-in log
+      </Heading>
+      <p class="lead">Every sign-in to this tenant: who, when, from where, and why it failed.</p>
+
+      <StatsPanel console={props.console} rangeId={props.params['range'] ?? '24h'} params={props.params} />
+
+      <h2 id="events-title">Sign-ins</h2>
+      <form
+        class="filters"
+        aria-label="Filter sign-ins"
+        onSubmit={(event) => {
+          event.preventDefault();
+          apply(draft);
+        }}
+      >
+        <TextField
+          id="filter-user"
+          label="User (email or id)"
+          value={draft.user}
+          onValue={set('user')}
+          autoComplete="off"
+          spellcheck={false}
+          error={userProblem}
+        />
+        <SelectField
+          id="filter-result"
+          label="Result"
+          value={draft.result}
+          onValue={set('result')}
+          options={[
+            { value: '', label: 'Any' },
+            ...signInResults.map((r) => ({ value: r, label: resultName(r) })),
+          ]}
+        />
+        <SelectField
+          id="filter-reason"
+          label="Failure reason"
+          value={draft.reason}
+          onValue={set('reason')}
+          options={[
+            { value: '', label: 'Any' },
+            ...Object.entries(reasonNames).map(([value, label]) => ({ value, label })),
+          ]}
+        />
+        <DateField id="filter-from" label="From" value={draft.from} onValue={set('from')} />
+        <DateField id="filter-to" label="To" value={draft.to} onValue={set('to')} />
+        <div class="filter-actions">
+          <button type="submit">Apply</button>
+          {filtered ? (
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => apply({ user: '', result: '', reason: '', from: '', to: '' })}
+            >
+              Clear
+            </button>
+          ) : null}
+        </div>
+      </form>
+      <ExportLinks
+        name="sign-ins"
+        csv={admin.exportUrl('sign-ins', filter, 'csv')}
+        json={admin.exportUrl('sign-ins', filter, 'json')}
+      />
+      <FormError id="events-error" message={page.problem ? adminMessage(page.problem) : undefined} />
+      {page.items === undefined || waiting ? (
+        page.problem ? null : (
+          <Loading>Loading sign-ins…</Loading>
+        )
+      ) : page.items.length === 0 ? (
+        <p class="empty">{filtered ? 'No sign-ins match these filters.' : 'No sign-ins yet.'}</p>
+      ) : (
+        <>
+          <table class="methods data-table" aria-labelledby="events-title">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">User</th>
+                <th scope="col">Result</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Method</th>
+                <th scope="col">IP address</th>
+                <th scope="col">Browser</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((event) => (
+                <tr key={event.id}>
+                  <td>
+                    <CellLabel>Time</CellLabel>
+                    {formatDateTime(event.at)}
+                  </td>
+                  <td class="wrap">
+                    <CellLabel>User</CellLabel>
+                    {event.userId ? (
+                      <a href={userHash(event.userId)}>{event.username || event.userId}</a>
+                    ) : (
+                      <span>
+                        {event.username || '—'} <span class="hint block">no such user</span>
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <CellLabel>Result</CellLabel>
+                    <Badge
+                      tone={
+                        event.result === 'success'
+                          ? 'success'
+                          : event.result === 'failure'
+                            ? 'danger'
+                            : 'warning'
+                      }
+                    >
+                      {resultName(event.result)}
+                    </Badge>
+                  </td>
+                  <td>
+                    <CellLabel>Reason</CellLabel>
+                    {event.reason ? (
+                      <span title={event.reason}>{reasonName(event.reason)}</span>
+                    ) : (
+                      <span class="muted">—</span>
+                    )}
+                  </td>
+                  <td>
+                    <CellLabel>Method</CellLabel>
+                    {event.methodType ? signInMethodName(event.methodType) : <span class="muted">—</span>}
+                  </td>
+                  <td>
+                    <CellLabel>IP address</CellLabel>
+                    {event.ip ?? <span class="muted">—</span>}
+                  </td>
+                  <td class="user-agent">
+                    <CellLabel>Browser</CellLabel>
+                    <span class="ua" title={event.userAgent ?? undefined}>
+                      {event.userAgent ?? '—'}
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <LoadMore nextCursor={page.nextCursor} busy={page.busy} onMore={page.loadMore} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The chart with its range and "failures only" switch; the range is kept in the address. */
+function StatsPanel(props: { console: Console; rangeId: string; params: Readonly<Record<string, string>> }) {
+  const { admin, navigate } = props.console;
+  const [stats, setStats] = useState<SignInStats>();
+  const [problem, setProblem] = useState<Problem>();
+  const [failuresOnly, setFailuresOnly] = useState(false);
+  const range = useMemo(() => chartRange(props.rangeId, Date.now()), [props.rangeId]);
+
+  useEffect(() => {
+    let live = true;
+    setStats(undefined);
+    void admin.signInStats({ from: range.from, to: range.to, bucket: range.bucket }).then((result) => {
+      if (!live) return;
+      if (result.ok) {
+        setStats(result.data);
+        setProblem(undefined);
+      } else setProblem(result.problem);
+    });
+    return () => {
+      live = false;
+    };
+  }, [range]);
+
+  const model = useMemo(
+    () => (stats ? buildChart(stats, { show: failuresOnly ? 'failures' : 'all' }) : undefined),
+    [stats, failuresOnly],
+  );
+
+  return (
+    <div class="stats-panel">
+      <div class="section-head">
+        <h2 id="chart-title">Sign-ins over time</h2>
+        <div class="chart-controls">
+          <div class="field inline-field">
+            <label for="chart-range">Period</label>
+            <select
+              id="chart-range"
+              value={props.rangeId}
+              onChange={(event) =>
+                navigate(
+                  formatRoute({
+                    view: 'sign-ins',
+                    params: { ...props.params, range: event.currentTarget.value },
+                  }),
+                )
+              }
+            >
+              {chartRanges.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.option}
+                </option>
+              ))}
+            </select>
+          </div>
+          <label class="checkbox inline-check">
+            <input
+              type="checkbox"
+              checked={failuresOnly}
+              onChange={(event) => setFailuresOnly(event.currentTarget.checked)}
+            />
+            <span>Failures only</span>
+          </label>
+        </div>
+      </div>
+      <FormError id="chart-error" message={problem ? adminMessage(problem) : undefined} />
+      {model ? (
+        model.bars.every((bar) => bar.total === 0) ? (
+          <p class="empty">
+            {failuresOnly ? 'No failed sign-ins' : 'No sign-ins'} in {range.label}.
+          </p>
+        ) : (
+          <SignInChart model={model} range={range.label} id="sign-in-chart" failuresOnly={failuresOnly} />
+        )
+      ) : problem ? null : (
+        <Loading>Loading the chart…</Loading>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Dialog } from '../shared/components/dialog.js';
+import { FormError } from '../shared/components/field.js';
+import { Heading } from '../shared/components/layout.js';
+import { adminMessage } from './admin-messages.js';
+import { Badges, CellLabel, Loading, LoadMore, SuccessNotice } from './components.js';
+import type { Console } from './console.js';
+import { userBadges } from './format.js';
+import { can, roleName } from './roles.js';
+import { formatRoute, userHash } from './routes.js';
+import type { AdminUser } from './types.js';
+import { CreateUserForm } from './user-form.js';
+
+/** How long typing pauses before the search goes to the server. */
+export const searchDelayMs = 300;
+
+/** Users: a server-side search, the table read page by page, and "Create user" for global admins. */
+export function UsersView(props: {
+  console: Console;
+  query: string;
+  notice?: string | undefined;
+  focus: boolean;
+}) {
+  const { admin, me, navigate } = props.console;
+  const [text, setText] = useState(props.query);
+  const [query, setQuery] = useState(props.query);
+  const [users, setUsers] = useState<readonly AdminUser[]>();
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [creating, setCreating] = useState(false);
+  const request = useRef(0);
+
+  // Back and forward change the address: the search follows it.
+  useEffect(() => {
+    setText(props.query);
+    setQuery(props.query);
+  }, [props.query]);
+
+  // The search waits for a pause in typing, and keeps the term in the address (replacing, not adding, history).
+  useEffect(() => {
+    if (text.trim() === query) return;
+    const timer = setTimeout(() => {
+      const term = text.trim();
+      setQuery(term);
+      history.replaceState(null, '', formatRoute({ view: 'users', params: { query: term } }));
+    }, searchDelayMs);
+    return () => clearTimeout(timer);
+  }, [text]);
+
+  async function load(cursor: string | null) {
+    const ticket = ++request.current;
+    setBusy(true);
+    const result = await admin.listUsers({ query, cursor });
+    // An older answer that arrives after a newer search is dropped.
+    if (ticket !== request.current) return;
+    setBusy(false);
+    if (!result.ok) {
+      setError(adminMessage(result.problem));
+      return;
+    }
+    setError(undefined);
+    setUsers((current) => (cursor && current ? [...current, ...result.data.users] : result.data.users));
+    setNextCursor(result.data.nextCursor);
+  }
+
+  useEffect(() => {
+    void load(null);
+  }, [query]);
+
+  const now = Date.now();
+  return (
+    <section aria-labelledby="users-title">
+      <div class="section-head section-head-top">
+        <Heading id="users-title" focus={props.focus}>
+          Users
+        </Heading>
+        {can(me.roles, 'users.create') ? (
+          <button type="button" onClick={() => setCreating(true)}>
+            + Create user
+          </button>
+        ) : null}
+      </div>
+      <SuccessNotice message={props.notice ?? ''} />
+      <form
+        class="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setQuery(text.trim());
+        }}
+      >
+        <label for="user-search">Search users</label>
+        <input
+          id="user-search"
+          name="query"
+          type="search"
+          value={text}
+          autoComplete="off"
+          spellcheck={false}
+          placeholder="Email or name"
+          aria-describedby="user-search-hint"
+          onInput={(event) => setText(event.currentTarget.value)}
+        />
+        <p class="hint" id="user-search-hint">
+          Matches any part of the email or name; results update as you type.
+        </p>
+      </form>
+      <FormError id="users-error" message={error} />
+      {users === undefined ? (
+        error ? null : (
+          <Loading>Loading users…</Loading>
+        )
+      ) : users.length === 0 ? (
+        <p class="empty">
+          {query ? `No user's email or name contains “${query}”.` : 'There are no users in this tenant yet.'}
+        </p>
+      ) : (
+        <>
+          <p class="muted result-count" aria-live="polite">
+            {users.length} user{users.length === 1 ? '' : 's'}
+            {nextCursor ? ' shown, more to load' : ''}
+            {query ? ` matching “${query}”` : ''}
+          </p>
+          <table class="methods data-table" aria-labelledby="users-title">
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Name</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((user) => (
+                <tr key={user.id}>
+                  <td>
+                    <CellLabel>Email</CellLabel>
+                    <a href={userHash(user.id)}>{user.email}</a>
+                  </td>
+                  <td>
+                    <CellLabel>Name</CellLabel>
+                    {user.displayName || <span class="muted">—</span>}
+                  </td>
+                  <td>
+                    <CellLabel>Roles</CellLabel>
+                    {user.roles.length ? (
+                      user.roles.map(roleName).join(', ')
+                    ) : (
+                      <span class="muted">User</span>
+                    )}
+                  </td>
+                  <td>
+                    <CellLabel>Status</CellLabel>
+                    <Badges badges={userBadges(user, now)} empty="OK" />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <LoadMore nextCursor={nextCursor} busy={busy} onMore={() => void load(nextCursor)} />
+        </>
+      )}
+      <Dialog open={creating} labelledBy="create-title" onClose={() => setCreating(false)}>
+        <CreateUserForm
+          create={(user) => admin.createUser(user)}
+          onCancel={() => setCreating(false)}
+          onCreated={(user) => {
+            setCreating(false);
+            navigate(userHash(user.id), `Created ${user.email}.`);
+          }}
+        />
+      </Dialog>
+    </section>
+  );
+}
