@@ -275,6 +275,9 @@ for (const backend of testBackends) {
         .where('target_id', '=', methodId)
         .execute();
       expect(audit).toContainEqual({ action: 'hardware_token.activate', actor_type: 'api_key' });
+      // The activation is the admin's act, not the user's.
+      expect(audit).toContainEqual({ action: 'method.activate', actor_type: 'api_key' });
+      expect(audit.filter((e) => e.actor_type === 'user')).toEqual([]);
 
       // Sign-in: the same step is not accepted twice; the next one is.
       const flows = createSignInFlowService({ ...services, totp: services.totpMethods });

@@ -410,7 +410,7 @@ export function createHardwareTokenService(deps: {
             throw new TwofoldError('method_already_active', 'this hardware token is already active');
         }
       }
-      const result = await totp.verify({ tenantId, userId, methodId, code: input.code });
+      const result = await totp.verify({ tenantId, userId, methodId, code: input.code, actor });
       if (!result.ok) {
         if (reopened) {
           await db

@@ -75,6 +75,8 @@ export interface VerifyTotpInput {
   readonly userId: string;
   readonly methodId: string;
   readonly code: string;
+  /** Who confirms a pending method, for the audit log (default: the user; an admin for hardware tokens). */
+  readonly actor?: Actor;
 }
 
 export type TotpFailureReason = 'otp_invalid' | 'otp_replayed' | 'otp_clock_skew' | 'method_not_found';
@@ -237,7 +239,7 @@ export function createTotpMethodService(deps: {
   }
 
   /** Confirms a pending method (one compare-and-set) and makes it the default if the user has none. */
-  async function activate(row: MethodRow, now: number): Promise<boolean> {
+  async function activate(row: MethodRow, now: number, actor?: Actor): Promise<boolean> {
     const activated = await db
       .updateTable('methods')
       .set({ status: 'active', confirmed_at: now, updated_at: now })
@@ -248,7 +250,7 @@ export function createTotpMethodService(deps: {
     if (!activated) return false;
     await audit.record({
       tenantId: row.tenant_id,
-      actor: { type: 'user', id: row.user_id },
+      actor: actor ?? { type: 'user', id: row.user_id },
       action: 'method.activate',
       target: { type: 'method', id: row.id },
       details: { userId: row.user_id, type: row.type },
@@ -352,7 +354,7 @@ export function createTotpMethodService(deps: {
       if (match) {
         const status = await advance(row, match.step, now);
         if (status === undefined) return { ok: false, reason: await lostRace(row.id) };
-        const activated = status === 'pending' && (await activate(row, now));
+        const activated = status === 'pending' && (await activate(row, now, input.actor));
         return { ok: true, step: match.step, offsetSteps: match.offset, resynced: false, activated };
       }
 
@@ -384,7 +386,7 @@ export function createTotpMethodService(deps: {
             offsetSeconds: skew.offset * parameters.period,
           },
         });
-        const activated = status === 'pending' && (await activate(row, now));
+        const activated = status === 'pending' && (await activate(row, now, input.actor));
         return { ok: true, step: skew.step, offsetSteps: skew.offset, resynced: true, activated };
       }
 
