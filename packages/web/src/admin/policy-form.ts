@@ -8,7 +8,7 @@ import type { Policy } from './types.js';
 
 export const policyBounds = {
   failuresPerLock: { min: 3, max: 10 },
-  firstLockMinutes: { min: 1, max: 60 },
+  firstLockMinutes: { min: 15, max: 1440 },
   passMinutes: { min: 10, max: 43_200 },
 } as const;
 
