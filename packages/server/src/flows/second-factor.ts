@@ -16,17 +16,27 @@ export interface SecondFactorDeps {
   readonly recoveryCodes: FlowRecoveryCodes;
 }
 
-/** The methods a user can answer a challenge with now: active code methods, then recovery codes. */
+/**
+ * The methods a user can answer a challenge with now: active code methods, then recovery codes, of
+ * the types the tenant's policy allows (`allowed`; every type when absent). A type the policy
+ * turned off stops working at once, even for methods registered before.
+ */
 export async function listUsableMethods(
   deps: SecondFactorDeps,
   tenantId: string,
   userId: string,
+  allowed?: readonly string[],
 ): Promise<FlowMethodView[]> {
+  const permitted = (type: string) => allowed === undefined || allowed.includes(type);
   const active = (await deps.methods.listForUser(tenantId, userId)).filter(
-    (m) => m.status === 'active' && codeMethodTypes.has(m.type),
+    (m) => m.status === 'active' && codeMethodTypes.has(m.type) && permitted(m.type),
   );
   const views = active.map((m) => ({ id: m.id, type: m.type, label: m.label, isDefault: m.isDefault }));
-  if (views.length > 0 && (await deps.recoveryCodes.remaining(tenantId, userId)) > 0) {
+  if (
+    views.length > 0 &&
+    permitted('recovery_codes') &&
+    (await deps.recoveryCodes.remaining(tenantId, userId)) > 0
+  ) {
     views.push({
       id: recoveryCodesMethodId,
       type: 'recovery_codes',
@@ -43,16 +53,24 @@ export async function listUsableMethods(
  */
 export async function checkSecondFactor(
   deps: SecondFactorDeps,
-  input: { tenantId: string; userId: string; methodId: string; code: string },
+  input: {
+    tenantId: string;
+    userId: string;
+    methodId: string;
+    code: string;
+    /** The method types the tenant's policy allows (every type when absent). */
+    allowed?: readonly string[];
+  },
 ): Promise<SecondFactorResult | undefined> {
-  const { tenantId, userId, methodId, code } = input;
+  const { tenantId, userId, methodId, code, allowed } = input;
   if (methodId === recoveryCodesMethodId) {
+    if (allowed !== undefined && !allowed.includes('recovery_codes')) return undefined;
     const redeemed = await deps.recoveryCodes.redeem(tenantId, userId, code);
     return redeemed.ok
       ? { ok: true, methodType: 'recovery_codes', recoveryCodesRemaining: redeemed.remaining }
       : { ok: false, methodType: 'recovery_codes', reason: 'recovery_code_invalid' };
   }
-  const method = (await listUsableMethods(deps, tenantId, userId)).find((m) => m.id === methodId);
+  const method = (await listUsableMethods(deps, tenantId, userId, allowed)).find((m) => m.id === methodId);
   if (!method) return undefined;
   const result = await deps.totp.verify({ tenantId, userId, methodId, code });
   if (result.ok) return { ok: true, methodType: method.type };

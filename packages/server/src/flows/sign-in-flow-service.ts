@@ -140,8 +140,9 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
     passwordThrottle,
   } = deps;
 
-  const usableMethods = (tenantId: string, userId: string) =>
-    listUsableMethods({ methods, totp, recoveryCodes }, tenantId, userId);
+  /** The user's methods that the tenant's policy allows now. */
+  const usableMethods = (tenant: Tenant, userId: string) =>
+    listUsableMethods({ methods, totp, recoveryCodes }, tenant.id, userId, tenant.policy.allowedMethods);
 
   function refuse(reason: ErrorCode, message: string, extra?: Record<string, unknown>): never {
     throw new TwofoldError(reason, message, extra);
@@ -171,11 +172,11 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
     return row;
   }
 
-  async function view(row: FlowRow, flowId: string): Promise<FlowView> {
+  async function view(tenant: Tenant, row: FlowRow, flowId: string): Promise<FlowView> {
     return {
       flowId,
       status: row.status as FlowStatus,
-      methods: row.status === 'mfa_required' ? await usableMethods(row.tenant_id, row.user_id) : [],
+      methods: row.status === 'mfa_required' ? await usableMethods(tenant, row.user_id) : [],
       expiresAt: row.expires_at,
     };
   }
@@ -352,6 +353,13 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
       let deviceToken: string | undefined;
       if (input.temporaryAccessPass !== undefined) {
         firstFactor = 'tap';
+        // The same answer for every user: the policy is the tenant's, so nothing about the user leaks.
+        if (!tenant.policy.allowedMethods.includes('temporary_access_pass')) {
+          refuse(
+            'method_type_not_allowed',
+            'this organisation does not accept Temporary Access Passes; sign in with your password',
+          );
+        }
         const redeemed =
           known && !known.disabled
             ? await passes.redeem(tenant.id, input.temporaryAccessPass, known.id)
@@ -405,7 +413,7 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
         }));
       }
 
-      const methodsNow = await usableMethods(tenant.id, user.id);
+      const methodsNow = await usableMethods(tenant, user.id);
       const needsRegistration = user.registrationRequired || methodsNow.length === 0;
       const status: FlowStatus = needsRegistration ? 'registration_required' : 'mfa_required';
       const flowId = generateToken('tff_', 24);
@@ -466,7 +474,7 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
 
     async get(tenant, flowId, client) {
       const row = await loadFlow(tenant, flowId, client);
-      return view(row, flowId);
+      return view(tenant, row, flowId);
     },
 
     async challenge(tenant, flowId, client, methodId) {
@@ -476,7 +484,7 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
           'flow_state_invalid',
           'this sign-in is waiting for a new method to be registered, not for a code',
         );
-      const usable = await usableMethods(row.tenant_id, row.user_id);
+      const usable = await usableMethods(tenant, row.user_id);
       if (!usable.some((m) => m.id === methodId))
         refuse('method_not_found', 'no such sign-in method for this account');
       await db
@@ -539,6 +547,7 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
           userId: row.user_id,
           methodId,
           code,
+          allowed: tenant.policy.allowedMethods,
         },
       );
       if (!checked) refuse('method_not_found', 'no such sign-in method for this account');

@@ -286,6 +286,40 @@ for (const backend of testBackends) {
         });
       });
 
+      it('a method type turned off stops working at sign-in at once; new registrations use the TOTP policy', async () => {
+        const { user } = await enrolledUser();
+        const policy = (await admin('GET', '/policy')).json();
+        const pass = (await admin('POST', `/users/${user.id}/temporary-access-pass`, {})).json().pass;
+        const changed = await admin('PUT', '/policy', {
+          ...policy,
+          allowedMethods: ['totp', 'recovery_codes'],
+          totp: { algorithm: 'SHA256', digits: 8, period: 60 },
+        });
+        expect(changed.statusCode, changed.body).toBe(200);
+        // Her authenticator is no longer accepted: the next sign-in registers an allowed method.
+        const browser = createBrowserClient(t.app);
+        clock.advance(60_000);
+        const flow = await signIn(browser, 'ann@example.com');
+        expect(flow.status).toBe('registration_required');
+        const refused = await browser.post(`${base}/sign-in/${flow.flowId}/register`, {
+          type: 'authenticator',
+        });
+        expect(refused.statusCode).toBe(403);
+        const reg = (await browser.post(`${base}/sign-in/${flow.flowId}/register`, { type: 'totp' })).json();
+        expect(reg.otpauthUri).toContain('algorithm=SHA256');
+        expect(reg.otpauthUri).toContain('digits=8');
+        expect(reg.otpauthUri).toContain('period=60');
+        // Passes are off too, with the same answer whoever asks.
+        for (const username of ['ann@example.com', 'nobody@example.com']) {
+          const r = await createBrowserClient(t.app).post(`${base}/sign-in`, {
+            username,
+            temporaryAccessPass: pass,
+          });
+          expect(r.statusCode).toBe(403);
+          expect(r.json().code).toBe('method_type_not_allowed');
+        }
+      });
+
       it('a stricter lockout threshold applies to sign-ins at once, and an admin unlocks', async () => {
         const { user, secret } = await enrolledUser();
         const policy = (await admin('GET', '/policy')).json();

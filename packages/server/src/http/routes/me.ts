@@ -197,7 +197,13 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
       if (refusal) throw refusal;
       const checked = await checkSecondFactor(
         { methods, totp, recoveryCodes },
-        { tenantId: tenant.id, userId: session.userId, methodId, code },
+        {
+          tenantId: tenant.id,
+          userId: session.userId,
+          methodId,
+          code,
+          allowed: tenant.policy.allowedMethods,
+        },
       );
       if (!checked) throw new TwofoldError('method_not_found', 'no such sign-in method for this account');
       const lockoutMethod = methodId === recoveryCodesMethodId ? undefined : methodId;
