@@ -1,2 +1,3 @@
+export * from './admin/index.js';
 export * from './errors/index.js';
 export * from './otp/index.js';

@@ -4,8 +4,12 @@ import { createBreakGlass } from './admin/break-glass.js';
 import { createApiKeyService } from './api-keys/api-key-service.js';
 import { createAuditLog } from './audit/audit-log.js';
 import { createAuditQuery } from './audit/audit-query.js';
+import { createCourier } from './courier/dispatcher.js';
+import { providersFromConfig } from './courier/providers/index.js';
 import { createSignInFlowService } from './flows/sign-in-flow-service.js';
 import { createHardwareTokenService } from './methods/hardware/hardware-token-service.js';
+import { createMessageCodeService } from './methods/message-codes/message-code-service.js';
+import { createSendLimits } from './methods/message-codes/send-limits.js';
 import { createMethodService } from './methods/method-service.js';
 import { createMfaLockout } from './methods/mfa-lockout.js';
 import { createRecoveryCodeService } from './methods/recovery-codes/recovery-code-service.js';
@@ -15,6 +19,7 @@ import { createTemporaryAccessPassService } from './passes/temporary-access-pass
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
+import { createCodeHasher } from './platform/crypto/code-hasher.js';
 import {
   createKeyring,
   type Keyring,
@@ -86,10 +91,13 @@ export async function loadKeyring(config: Config, log?: RuntimeLog): Promise<Key
 }
 
 function createServices(deps: {
+  config: Config;
+  log?: RuntimeLog | undefined;
   database: DatabaseHandle;
   clock: Clock;
   passwords: PasswordHashing;
   sealer: Sealer;
+  keyring: Keyring;
 }) {
   const { db } = deps.database;
   const { clock, passwords, sealer } = deps;
@@ -110,6 +118,25 @@ function createServices(deps: {
   });
   const sessions = createSessionService({ db, clock, audit });
   const signInLog = createSignInLog({ db, clock });
+  const outbox = createOutbox({ db, clock, sealer });
+  const courier = createCourier({
+    outbox,
+    clock,
+    tenants,
+    providers: providersFromConfig(deps.config, clock),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
+  const sendLimits = createSendLimits({ db, clock });
+  const messageCodes = createMessageCodeService({
+    db,
+    clock,
+    audit,
+    tenants,
+    courier,
+    codeHasher: createCodeHasher(deps.keyring),
+    sendLimits,
+    publicUrl: deps.config.publicUrl,
+  });
   const passwordThrottle = createPasswordThrottle({ db, clock });
   const flows = createSignInFlowService({
     db,
@@ -118,6 +145,7 @@ function createServices(deps: {
     passes,
     methods,
     totp,
+    messageCodes,
     recoveryCodes,
     mfaLockout,
     sessions,
@@ -127,14 +155,16 @@ function createServices(deps: {
   const hardwareTokens = createHardwareTokenService({ db, clock, audit, sealer, tenants, users, totp });
   const auditQuery = createAuditQuery({ db });
   const adminActions = createAdminActions({ db, clock, audit });
-  const outbox = createOutbox({ db, clock });
-  const breakGlass = createBreakGlass({ db, clock, audit, tenants, users, passes, outbox });
+  const breakGlass = createBreakGlass({ db, clock, audit, tenants, users, passes, courier });
   return {
     audit,
     adminActions,
     auditQuery,
     hardwareTokens,
     outbox,
+    courier,
+    sendLimits,
+    messageCodes,
     breakGlass,
     tenants,
     users,
@@ -181,7 +211,15 @@ export async function createRuntime(config: Config, options: CreateRuntimeOption
     hash: (password) => passwords.hash(password),
     verifyOrDummy: (hash, password) => passwords.verifyOrDummy(hash, password),
   };
-  const services = createServices({ database, clock, passwords: passwordHashing, sealer });
+  const services = createServices({
+    config,
+    log: options.log,
+    database,
+    clock,
+    passwords: passwordHashing,
+    sealer,
+    keyring,
+  });
   return {
     config,
     version: readVersion(),
@@ -191,6 +229,10 @@ export async function createRuntime(config: Config, options: CreateRuntimeOption
     sealer,
     passwords,
     services,
-    close: () => database.close(),
+    async close() {
+      // A send in flight (a command's, or the server's dispatcher) is recorded before the database closes.
+      await services.courier.stop();
+      await database.close();
+    },
   };
 }

@@ -1,3 +1,4 @@
+import { describeProviders } from './courier/providers/index.js';
 import { buildApp, type TwofoldApp } from './http/app.js';
 import type { Config } from './platform/config.js';
 import { createLogger } from './platform/log.js';
@@ -8,7 +9,10 @@ export interface RunningServer {
   readonly runtime: Runtime;
   /** The address actually bound (PORT=0 picks one). */
   readonly url: string;
-  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  /**
+   * Stops accepting connections, lets in-flight requests finish, stops the courier (no new claims;
+   * the sends in flight are recorded), then closes the database.
+   */
   stop(): Promise<void>;
 }
 
@@ -31,10 +35,14 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const runtime = await createRuntime(config, {
     log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) },
   });
+  const { courier } = runtime.services;
   let app: TwofoldApp;
   try {
     const bootstrapped = await runtime.services.setup.bootstrap(config.publicUrl);
     app = await buildApp({ runtime, logger });
+    // Messages queued while no server ran (by `twofold recover-admin`, or before a restart) go out now.
+    courier.start();
+    logger.info(`messages: ${describeProviders(config)}`);
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -58,6 +66,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
       async stop() {
         await app.close();
         await app.inFlight.idle();
+        await courier.stop();
         await runtime.close();
         logger.flush();
       },
@@ -65,6 +74,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
     shutdown?.ready(running);
     return running;
   } catch (error) {
+    await courier.stop();
     await runtime.close();
     throw error;
   }

@@ -94,6 +94,12 @@ export const errorRegistry = {
     title: 'Code already used',
     description: 'This code was already accepted once and is never accepted again; wait for the next code.',
   },
+  otp_expired: {
+    status: 400,
+    title: 'Code expired',
+    description:
+      'The code sent by SMS or email is older than 10 minutes, or a newer one was sent since; ask for a new code.',
+  },
   otp_clock_skew: {
     status: 400,
     title: 'Device clock looks wrong',
@@ -240,6 +246,25 @@ export const errorRegistry = {
     title: 'Method already active',
     description:
       'The method is active already; only a pending hardware token (or one deactivated by re-registration) is activated with a code.',
+  },
+
+  phone_number_invalid: {
+    status: 400,
+    title: 'Phone number not valid',
+    description:
+      'The phone number is not a valid number in international form (E.164), such as +44 7911 123456; the message says why.',
+  },
+  send_limited: {
+    status: 429,
+    title: 'Too many codes sent',
+    description:
+      'Too many codes were sent recently (to this user, this number or address, from this address, or in this organisation); wait `retryAfter` seconds or use another method.',
+  },
+  delivery_failed: {
+    status: 422,
+    title: 'Message not delivered',
+    description:
+      'The SMS or email provider refused the message for good (for example a number that cannot receive texts); use another method. A provider that is only slow or down is retried instead.',
   },
 
   // Secrets at rest

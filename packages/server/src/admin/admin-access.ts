@@ -9,45 +9,22 @@
  * - nobody acts on themselves through the admin API (self-service is for that), so an admin can
  *   never lift their own lock, issue themselves a pass or delete the method that locks them out.
  */
-import { TwofoldError } from '@twofold/core';
+import {
+  type AdminAction,
+  adminActions,
+  type Role,
+  roleAllows,
+  strongestRole,
+  TwofoldError,
+} from '@twofold/core';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../audit/audit-log.js';
 import type { AuthSession, SessionAuthenticator } from '../http/auth.js';
 import { requireSession } from '../http/auth.js';
 import type { Tenant } from '../tenants/tenant-service.js';
-import type { Role } from '../users/roles.js';
 
-export const roleRank: Record<Role, number> = {
-  helpdesk: 1,
-  'authentication-admin': 2,
-  'global-admin': 3,
-};
-
-/** Every admin action and the least role that may do it. */
-export const adminActions = {
-  'users.read': 'helpdesk',
-  'users.create': 'global-admin',
-  'users.update': 'global-admin',
-  'users.delete': 'global-admin',
-  'methods.read': 'helpdesk',
-  'methods.delete': 'authentication-admin',
-  'methods.resync': 'authentication-admin',
-  'methods.reset_drift': 'authentication-admin',
-  'methods.activate': 'authentication-admin',
-  'users.require_reregistration': 'helpdesk',
-  'users.temporary_access_pass': 'helpdesk',
-  'users.revoke_sessions': 'helpdesk',
-  'users.unlock': 'authentication-admin',
-  'users.clear_push_block': 'authentication-admin',
-  'sign_ins.read': 'helpdesk',
-  'audit.read': 'authentication-admin',
-  'policy.read': 'helpdesk',
-  'policy.update': 'global-admin',
-  'hardware_tokens.import': 'authentication-admin',
-  'outbox.read': 'global-admin',
-} as const satisfies Record<string, Role>;
-
-export type AdminAction = keyof typeof adminActions;
+// The table of actions and roles is @twofold/core's (the admin console reads the same one).
+export { type AdminAction, adminActions, roleRank } from '@twofold/core';
 
 /** The caller of an admin route. */
 export interface AdminPrincipal {
@@ -73,16 +50,6 @@ export interface AdminAccessDeps {
   readonly sessions: SessionAuthenticator;
   readonly users: { getById(tenantId: string, id: string): Promise<{ roles: Role[]; disabled: boolean }> };
   readonly publicUrl: string;
-}
-
-export function strongestRole(held: readonly Role[]): Role | undefined {
-  let best: Role | undefined;
-  for (const role of held) if (!best || roleRank[role] > roleRank[best]) best = role;
-  return best;
-}
-
-export function roleAllows(role: Role, action: AdminAction): boolean {
-  return roleRank[role] >= roleRank[adminActions[action]];
 }
 
 function forbidden(message: string): TwofoldError {
@@ -179,7 +146,7 @@ export function renderRolesDoc(): string {
   const lines = [
     '# Admin roles',
     '',
-    '<!-- Generated from packages/server/src/admin/admin-access.ts by `npm run docs`; a test keeps it equal. -->',
+    '<!-- Generated from packages/core/src/admin/admin-actions.ts (rendered by packages/server/src/admin/admin-access.ts) by `npm run docs`; a test keeps it equal. -->',
     '',
     'Every admin API route (`/t/{tenant}/api/v1/admin/...`) names one action. A caller is an API key',
     "(`Authorization: Bearer tfk_...`, acting with the key's role) or an admin's session that passed a second",

@@ -8,7 +8,7 @@ import { hostname, userInfo } from 'node:os';
 import { TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
 import { type AuditLog, operatorActor } from '../audit/audit-log.js';
-import type { Outbox } from '../outbox/outbox.js';
+import type { Courier } from '../courier/courier.js';
 import type { TemporaryAccessPassService } from '../passes/temporary-access-pass-service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
@@ -55,9 +55,9 @@ export function createBreakGlass(deps: {
   tenants: TenantService;
   users: UserService;
   passes: TemporaryAccessPassService;
-  outbox: Outbox;
+  courier: Pick<Courier, 'enqueue'>;
 }) {
-  const { db, clock, audit, tenants, users, passes, outbox } = deps;
+  const { db, clock, audit, tenants, users, passes, courier } = deps;
   return {
     async recoverAdmin(input: RecoverAdminInput): Promise<RecoveredAdmin> {
       const reason = checkReason(input.reason);
@@ -92,13 +92,14 @@ export function createBreakGlass(deps: {
         );
         const when = new Date(clock.now()).toISOString();
         for (const admin of otherAdmins) {
-          await outbox.enqueue(
+          await courier.enqueue(
             {
               tenantId: tenant.id,
               channel: 'email',
-              recipient: admin.email,
+              to: admin.email,
+              purpose: 'admin_notice',
               subject: `[${tenant.name}] Break-glass recovery of admin ${user.email}`,
-              body: [
+              text: [
                 `Hello ${admin.displayName},`,
                 '',
                 `At ${when} the operator of this Twofold deployment (${operator.osUser} on ${operator.host}) issued`,

@@ -1,9 +1,17 @@
 import { TwofoldError } from '@twofold/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
+import {
+  countUpTo,
+  inTimeRange,
+  type LogFilters,
+  listNewestFirst,
+  type NewestFirstPage,
+  type PageLimits,
+  type PageRequest,
+} from '../platform/db/newest-first.js';
 import type { Database } from '../platform/db/schema.js';
-import { checkTime, decodePageCursor, encodePageCursor } from '../sign-in-log/sign-in-log.js';
 
-export const auditPageLimits = { default: 50, max: 500 } as const;
+export const auditPageLimits = { default: 50, max: 500 } as const satisfies PageLimits;
 
 /** One row of the audit log as the admin API shows it. */
 export interface AuditEntry {
@@ -22,30 +30,17 @@ export interface AuditEntry {
   readonly details: Record<string, unknown> | null;
 }
 
-export interface AuditFilters {
-  readonly tenantId: string;
+export interface AuditFilters extends LogFilters {
   readonly actorId?: string | undefined;
   /** An action (`user.create`), or a prefix ending in `*` (`method.*`, `user.*`). */
   readonly action?: string | undefined;
   readonly targetId?: string | undefined;
-  /** Milliseconds, inclusive. */
-  readonly from?: number | undefined;
-  /** Milliseconds, exclusive. */
-  readonly to?: number | undefined;
 }
 
-export interface AuditListQuery extends AuditFilters {
-  /** 1 to 500 (default 50). */
-  readonly limit?: number | undefined;
-  /** `nextCursor` of the previous page. */
-  readonly cursor?: string | undefined;
-}
+/** `limit` is 1 to 500 (default 50). */
+export interface AuditListQuery extends AuditFilters, PageRequest {}
 
-export interface AuditPage {
-  /** Newest first (at, then id, descending). */
-  readonly items: AuditEntry[];
-  readonly nextCursor: string | null;
-}
+export type AuditPage = NewestFirstPage<AuditEntry>;
 
 /** Reading the audit log of a tenant (writing is audit-log.ts; checking the chain is audit-verify.ts). */
 export interface AuditQuery {
@@ -89,9 +84,10 @@ export function createAuditQuery(deps: { db: Kysely<Database> }): AuditQuery {
 
   /** The tenant's rows that match the filters; deployment-wide rows (tenant null) never. */
   function filtered(filters: AuditFilters) {
-    checkTime('from', filters.from);
-    checkTime('to', filters.to);
-    let select = db.selectFrom('audit_events').where('tenant_id', '=', filters.tenantId);
+    let select = inTimeRange(
+      db.selectFrom('audit_events').where('tenant_id', '=', filters.tenantId),
+      filters,
+    );
     if (filters.actorId !== undefined) select = select.where('actor_id', '=', filters.actorId);
     if (filters.targetId !== undefined) select = select.where('target_id', '=', filters.targetId);
     if (filters.action !== undefined) {
@@ -107,43 +103,16 @@ export function createAuditQuery(deps: { db: Kysely<Database> }): AuditQuery {
         );
       }
     }
-    if (filters.from !== undefined) select = select.where('at', '>=', filters.from);
-    if (filters.to !== undefined) select = select.where('at', '<', filters.to);
     return select;
   }
 
   return {
     async list(query) {
-      const limit = query.limit ?? auditPageLimits.default;
-      if (!Number.isInteger(limit) || limit < 1 || limit > auditPageLimits.max)
-        throw new TwofoldError(
-          'validation_failed',
-          `limit: must be a whole number from 1 to ${auditPageLimits.max}, got ${limit}`,
-        );
-      let select = filtered(query).selectAll();
-      if (query.cursor !== undefined) {
-        const after = decodePageCursor(query.cursor);
-        select = select.where((eb) =>
-          eb.or([eb('at', '<', after.at), eb.and([eb('at', '=', after.at), eb('id', '<', after.id)])]),
-        );
-      }
-      const rows = await select
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .execute();
-      const items = rows.slice(0, limit).map(toEntry);
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodePageCursor(last) : null };
+      return listNewestFirst(filtered(query).selectAll(), query, auditPageLimits, toEntry);
     },
 
     async count(filters, { upTo }) {
-      const matching = filtered(filters).select('id').limit(upTo).as('matching');
-      const row = await db
-        .selectFrom(matching)
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+      return countUpTo(db, filtered(filters), upTo);
     },
   };
 }

@@ -1,59 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
 import { buildApp } from '../http/app.js';
-import { loadConfig } from '../platform/config.js';
-import { createRuntime, type Runtime } from '../runtime.js';
 import { createBrowserClient } from '../test-support/browser-client.js';
-import { type TestDatabaseHandle, testBackends } from '../test-support/databases.js';
-import { runCli } from './cli.js';
+import { useCliEnvironment } from '../test-support/cli.js';
+import { testBackends } from '../test-support/databases.js';
 
 for (const backend of testBackends) {
   describe(`operator admin commands on ${backend.name}`, () => {
-    let dataDir: string;
-    let database: TestDatabaseHandle | undefined;
-    let env: Record<string, string>;
-
-    beforeEach(async () => {
-      dataDir = mkdtempSync(join(tmpdir(), 'twofold-admin-cli-'));
-      env = {
-        TWOFOLD_DATA_DIR: dataDir,
-        TWOFOLD_PUBLIC_URL: 'https://mfa.example.com',
-        TWOFOLD_LOG_LEVEL: 'silent',
-      };
-      if (backend.name === 'postgres') {
-        database = await backend.create({ migrate: false });
-        env['DATABASE_URL'] = database.location.databaseUrl ?? '';
-      }
+    const { run, withRuntime } = useCliEnvironment(backend, {
+      prefix: 'twofold-admin-cli-',
+      env: { TWOFOLD_PUBLIC_URL: 'https://mfa.example.com', TWOFOLD_LOG_LEVEL: 'silent' },
     });
-    afterEach(async () => {
-      await database?.cleanup();
-      database = undefined;
-      rmSync(dataDir, { recursive: true, force: true });
-    });
-
-    async function run(args: string[]) {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      const out: string[] = [];
-      const err: string[] = [];
-      stdout.on('data', (c) => out.push(String(c)));
-      stderr.on('data', (c) => err.push(String(c)));
-      const code = await runCli(args, { stdout, stderr, stdin: Readable.from(['']), env });
-      return { code, stdout: out.join(''), stderr: err.join('') };
-    }
-
-    async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>): Promise<T> {
-      const runtime = await createRuntime(loadConfig(env));
-      try {
-        return await fn(runtime);
-      } finally {
-        await runtime.close();
-      }
-    }
 
     it('recover-admin gets a locked-out sole global admin back in, audited, and tells the other admins', async () => {
       expect(

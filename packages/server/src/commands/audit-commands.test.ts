@@ -1,49 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../platform/db/database.js';
-import { type TestDatabaseHandle, testBackends } from '../test-support/databases.js';
-import { runCli } from './cli.js';
+import { useCliEnvironment } from '../test-support/cli.js';
+import { testBackends } from '../test-support/databases.js';
 
 for (const backend of testBackends) {
   describe(`twofold audit verify on ${backend.name}`, () => {
-    let dataDir: string;
-    let database: TestDatabaseHandle | undefined;
+    const { dataDir, database, run } = useCliEnvironment(backend, { prefix: 'twofold-audit-cli-' });
     let direct: DatabaseHandle | undefined;
-    let env: Record<string, string>;
 
-    beforeEach(async () => {
-      dataDir = mkdtempSync(join(tmpdir(), 'twofold-audit-cli-'));
-      env = { TWOFOLD_DATA_DIR: dataDir };
-      if (backend.name === 'postgres') {
-        database = await backend.create({ migrate: false });
-        env['DATABASE_URL'] = database.location.databaseUrl ?? '';
-      }
-    });
     afterEach(async () => {
       await direct?.close();
       direct = undefined;
-      await database?.cleanup();
-      database = undefined;
-      rmSync(dataDir, { recursive: true, force: true });
     });
-
-    async function run(args: string[]) {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      const out: string[] = [];
-      const err: string[] = [];
-      stdout.on('data', (c) => out.push(String(c)));
-      stderr.on('data', (c) => err.push(String(c)));
-      const code = await runCli(args, { stdout, stderr, stdin: Readable.from(['']), env });
-      return { code, stdout: out.join(''), stderr: err.join('') };
-    }
 
     /** The database the command uses, opened beside it, as someone with write access would. */
     function db() {
-      direct ??= database ?? openDatabase({ sqlitePath: join(dataDir, 'twofold.db') });
+      direct ??= database() ?? openDatabase({ sqlitePath: join(dataDir(), 'twofold.db') });
       return direct.db;
     }
 

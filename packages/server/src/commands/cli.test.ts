@@ -2,62 +2,17 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../platform/config.js';
-import { createRuntime } from '../runtime.js';
-import { type TestDatabaseHandle, testBackends } from '../test-support/databases.js';
-import { runCli } from './cli.js';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { describe, expect, it } from 'vitest';
+import { useCliEnvironment } from '../test-support/cli.js';
+import { testBackends } from '../test-support/databases.js';
 
 for (const backend of testBackends) {
   describe(`the twofold command on ${backend.name}`, () => {
-    let dataDir: string;
-    let database: TestDatabaseHandle | undefined;
-    let env: Record<string, string>;
-
-    beforeEach(async () => {
-      dataDir = mkdtempSync(join(tmpdir(), 'twofold-cli-'));
-      env = { TWOFOLD_DATA_DIR: dataDir, TWOFOLD_PUBLIC_URL: 'https://mfa.example.com' };
-      if (backend.name === 'postgres') {
-        database = await backend.create({ migrate: false });
-        env['DATABASE_URL'] = database.location.databaseUrl ?? '';
-      }
+    const { dataDir, run, json, withRuntime } = useCliEnvironment(backend, {
+      prefix: 'twofold-cli-',
+      env: { TWOFOLD_PUBLIC_URL: 'https://mfa.example.com' },
     });
-    afterEach(async () => {
-      await database?.cleanup();
-      database = undefined;
-      rmSync(dataDir, { recursive: true, force: true });
-    });
-
-    async function run(args: string[], stdin = '', extraEnv: Record<string, string> = {}): Promise<Result> {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      const out: string[] = [];
-      const err: string[] = [];
-      stdout.on('data', (c) => out.push(String(c)));
-      stderr.on('data', (c) => err.push(String(c)));
-      const code = await runCli(args, {
-        stdout,
-        stderr,
-        stdin: Readable.from([stdin]),
-        env: { ...env, ...extraEnv },
-      });
-      return { code, stdout: out.join(''), stderr: err.join('') };
-    }
-
-    async function json(args: string[], stdin = ''): Promise<unknown> {
-      const result = await run([...args, '--json'], stdin);
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
-      return JSON.parse(result.stdout);
-    }
 
     it('migrate applies migrations with progress and reports them', async () => {
       const first = await run(['migrate']);
@@ -89,8 +44,7 @@ for (const backend of testBackends) {
         signInUrl: 'https://mfa.example.com/t/acme/sign-in',
       });
       expect(created.admin.temporaryAccessPass).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
-      const runtime = await createRuntime(loadConfig(env));
-      try {
+      await withRuntime(async (runtime) => {
         const tenant = await runtime.services.tenants.getBySlug('acme');
         const admin = await runtime.services.users.findByEmail(tenant.id, 'boss@acme.test');
         expect(admin?.roles).toEqual(['global-admin']);
@@ -100,9 +54,7 @@ for (const backend of testBackends) {
         expect(
           await runtime.services.passes.redeem(tenant.id, created.admin.temporaryAccessPass),
         ).toBeUndefined();
-      } finally {
-        await runtime.close();
-      }
+      });
       const list = (await json(['tenant', 'list'])) as { slug: string }[];
       expect(list.map((t) => t.slug)).toEqual(['acme']);
       const human = await run(['tenant', 'list']);
@@ -121,8 +73,7 @@ for (const backend of testBackends) {
         roles: [],
         hasPassword: true,
       });
-      const runtime = await createRuntime(loadConfig(env));
-      try {
+      await withRuntime(async (runtime) => {
         const tenant = await runtime.services.tenants.getBySlug('acme');
         expect(
           await runtime.services.users.verifyPassword(tenant.id, 'ann@acme.test', 'a long passphrase'),
@@ -130,9 +81,7 @@ for (const backend of testBackends) {
         expect(
           await runtime.services.users.verifyPassword(tenant.id, 'ann@acme.test', 'a long passphrase\n'),
         ).toBeUndefined();
-      } finally {
-        await runtime.close();
-      }
+      });
       const tap = (await json([
         'user',
         'tap',
@@ -165,14 +114,11 @@ for (const backend of testBackends) {
         role: 'helpdesk',
         key: expect.stringMatching(/^tfk_[A-Za-z0-9_-]{43}$/),
       });
-      const runtime = await createRuntime(loadConfig(env));
-      try {
+      await withRuntime(async (runtime) => {
         expect(await runtime.services.apiKeys.authenticate(created.key)).toMatchObject({ role: 'helpdesk' });
         const rows = await runtime.database.db.selectFrom('api_keys').selectAll().execute();
         expect(JSON.stringify(rows)).not.toContain(created.key.slice(4));
-      } finally {
-        await runtime.close();
-      }
+      });
     });
 
     it('errors are one line on stderr (JSON with --json) with a non-zero exit', async () => {
@@ -202,7 +148,7 @@ for (const backend of testBackends) {
 
     it('rotate-key adds a key to the key file and re-seals every secret under it', async () => {
       await json(['tenant', 'list']);
-      const before = readFileSync(join(dataDir, 'secret-keys'), 'utf8')
+      const before = readFileSync(join(dataDir(), 'secret-keys'), 'utf8')
         .split('\n')
         .filter((l) => l && !l.startsWith('#'));
       const report = (await json(['rotate-key'])) as {
@@ -210,21 +156,18 @@ for (const backend of testBackends) {
         resealed: number;
         retiredKeyIds: string[];
       };
-      const after = readFileSync(join(dataDir, 'secret-keys'), 'utf8')
+      const after = readFileSync(join(dataDir(), 'secret-keys'), 'utf8')
         .split('\n')
         .filter((l) => l && !l.startsWith('#'));
       expect(after).toHaveLength(before.length + 1);
       expect(after.slice(1)).toEqual(before);
       expect(report.resealed).toBeGreaterThanOrEqual(1);
       expect(report.retiredKeyIds).toHaveLength(1);
-      const runtime = await createRuntime(loadConfig(env));
-      try {
+      await withRuntime(async (runtime) => {
         const checks = await runtime.database.db.selectFrom('secret_key_checks').selectAll().execute();
         expect(checks.map((c) => c.kid)).toEqual([report.currentKeyId]);
         expect(checks[0]?.check_value.startsWith(`tf1.${report.currentKeyId}.`)).toBe(true);
-      } finally {
-        await runtime.close();
-      }
+      });
     });
   });
 }

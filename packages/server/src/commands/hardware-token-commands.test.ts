@@ -1,12 +1,8 @@
-import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../platform/config.js';
-import { createRuntime, type Runtime } from '../runtime.js';
-import { type TestDatabaseHandle, testBackends } from '../test-support/databases.js';
-import { runCli } from './cli.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useCliEnvironment } from '../test-support/cli.js';
+import { testBackends } from '../test-support/databases.js';
 
 const header = 'upn,serial number,secret key,time interval,manufacturer,model';
 const secret = '2234567abcdef2234567abcdef';
@@ -14,54 +10,24 @@ const fixture = new URL('../methods/hardware/fixtures/microsoft-sample.csv', imp
 
 for (const backend of testBackends) {
   describe(`twofold hardware-tokens import on ${backend.name}`, () => {
-    let dataDir: string;
-    let database: TestDatabaseHandle | undefined;
-    let env: Record<string, string>;
+    const { dataDir, run, withRuntime } = useCliEnvironment(backend, {
+      prefix: 'twofold-hw-cli-',
+      env: { TWOFOLD_LOG_LEVEL: 'silent' },
+    });
 
     beforeEach(async () => {
-      dataDir = mkdtempSync(join(tmpdir(), 'twofold-hw-cli-'));
-      env = { TWOFOLD_DATA_DIR: dataDir, TWOFOLD_LOG_LEVEL: 'silent' };
-      if (backend.name === 'postgres') {
-        database = await backend.create({ migrate: false });
-        env['DATABASE_URL'] = database.location.databaseUrl ?? '';
-      }
       expect((await run(['tenant', 'create', 'acme', '--json'])).code).toBe(0);
       expect((await run(['user', 'create', 'alice@example.com', '--tenant', 'acme', '--json'])).code).toBe(0);
     });
-    afterEach(async () => {
-      await database?.cleanup();
-      database = undefined;
-      rmSync(dataDir, { recursive: true, force: true });
-    });
-
-    async function run(args: string[]) {
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      const out: string[] = [];
-      const err: string[] = [];
-      stdout.on('data', (c) => out.push(String(c)));
-      stderr.on('data', (c) => err.push(String(c)));
-      const code = await runCli(args, { stdout, stderr, stdin: Readable.from(['']), env });
-      return { code, stdout: out.join(''), stderr: err.join('') };
-    }
-
-    async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>): Promise<T> {
-      const runtime = await createRuntime(loadConfig(env));
-      try {
-        return await fn(runtime);
-      } finally {
-        await runtime.close();
-      }
-    }
 
     function file(name: string, text: string): string {
-      const path = join(dataDir, name);
+      const path = join(dataDir(), name);
       writeFileSync(path, text);
       return path;
     }
 
     it('imports a file with a progress bar by bytes on stderr, and lists each bad row', async () => {
-      const path = join(dataDir, 'tokens.csv');
+      const path = join(dataDir(), 'tokens.csv');
       copyFileSync(fixture, path);
       writeFileSync(
         path,
@@ -120,10 +86,16 @@ for (const backend of testBackends) {
     });
 
     it('exits non-zero when the file cannot be read, or when nothing was imported and there were errors', async () => {
-      const missing = await run(['hardware-tokens', 'import', join(dataDir, 'nope.csv'), '--tenant', 'acme']);
+      const missing = await run([
+        'hardware-tokens',
+        'import',
+        join(dataDir(), 'nope.csv'),
+        '--tenant',
+        'acme',
+      ]);
       expect(missing.code).toBe(1);
-      expect(missing.stderr).toContain(`cannot read '${join(dataDir, 'nope.csv')}': ENOENT`);
-      const directory = await run(['hardware-tokens', 'import', dataDir, '--tenant', 'acme', '--json']);
+      expect(missing.stderr).toContain(`cannot read '${join(dataDir(), 'nope.csv')}': ENOENT`);
+      const directory = await run(['hardware-tokens', 'import', dataDir(), '--tenant', 'acme', '--json']);
       expect(directory.code).toBe(1);
       expect(JSON.parse(directory.stderr).error.code).toBe('bad_request');
 

@@ -8,34 +8,20 @@
  * README's pictures), from the SQLite run.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
-import { createManualClock } from '../platform/clock.js';
-import type { Tenant } from '../tenants/tenant-service.js';
-import { createTestApp, type TestApp } from '../test-support/app.js';
-import { testBackends } from '../test-support/databases.js';
+import {
+  describeInChromium,
+  oathDate,
+  oathtool,
+  scanQrCode,
+  secretOf,
+  stepMs,
+} from '../test-support/browser.js';
 
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-const docsShots = new URL('../../../../docs/screenshots/', import.meta.url).pathname;
 const password = 'correct horse battery staple';
-const stepMs = 30_000;
-
-/** `oathtool --now` takes a date in this form. */
-function oathDate(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
-/** The TOTP code of `secret` at `ms`, computed by oathtool (RFC 6238 defaults: SHA-1, 6 digits, 30 s). */
-function oathtool(secret: string, ms: number): string {
-  return execFileSync('oathtool', ['--totp', '-b', secret, '--now', oathDate(ms)], {
-    encoding: 'utf8',
-  }).trim();
-}
 
 /** A 6-digit code that matches no step within 10.5 minutes either side of `ms`: wrong, never merely skewed. */
 function wrongCode(secret: string, ms: number): string {
@@ -52,19 +38,6 @@ function wrongCode(secret: string, ms: number): string {
   }
 }
 
-/** Reads the QR code image on the page with zbarimg, as a phone camera would. */
-async function scanQrCode(page: Page, dir: string): Promise<string> {
-  const file = join(dir, `qr-${Date.now()}.png`);
-  await page.locator('.qr img').screenshot({ path: file });
-  return execFileSync('zbarimg', ['--raw', '-q', file], { encoding: 'utf8' }).trim();
-}
-
-function secretOf(otpauthUri: string): string {
-  const secret = new URL(otpauthUri).searchParams.get('secret');
-  if (!secret) throw new Error(`no secret in ${otpauthUri}`);
-  return secret;
-}
-
 /** The message next to a field: visible, announced (role=alert) and tied to the input by aria-describedby. */
 async function fieldError(page: Page, inputId: string): Promise<string> {
   const error = page.locator(`#${inputId}-error`);
@@ -76,487 +49,437 @@ async function fieldError(page: Page, inputId: string): Promise<string> {
   return (await error.textContent()) ?? '';
 }
 
-describe.skipIf(!hasChromium)(
-  `sign-in pages in Chromium${hasChromium ? '' : ` (skipped: ${chromiumPath} is absent)`}`,
-  () => {
-    let browser: Browser;
-    beforeAll(async () => {
-      browser = await chromium.launch({
-        executablePath: chromiumPath,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' }, (suite) => {
+  const { clock, scratch, shot, url } = suite;
+  let context: BrowserContext;
+  let page: Page;
+  /** Ada's authenticator key, as read from the QR code; her recovery codes, as shown once. */
+  let secret = '';
+  let recoveryCodes: string[] = [];
+  /** Her second set, from Security info. */
+  let fresh: string[] = [];
+
+  async function createUser(email: string, displayName: string) {
+    return suite.app.runtime.services.users.create(
+      { tenantId: suite.tenant.id, email, displayName, password },
+      operatorActor,
+    );
+  }
+
+  async function enterUsername(email: string) {
+    await page.goto(url('sign-in'));
+    await page.getByLabel('Email or username').fill(email);
+    await page.getByRole('button', { name: 'Next' }).click();
+  }
+
+  async function signInWithPassword(email: string) {
+    await enterUsername(email);
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  async function enterCode(code: string, label = 'Code') {
+    await page.getByLabel(label, { exact: true }).fill(code);
+    await page.getByRole('button', { name: 'Verify' }).click();
+  }
+
+  async function signOut() {
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL(url('sign-in'));
+  }
+
+  /** Each test starts signed out on the sign-in page, whatever the one before left behind. */
+  async function startOver() {
+    await context.clearCookies();
+    await page.goto(url('sign-in'));
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  }
+
+  async function atSecurityInfo() {
+    await page.waitForURL(url('security-info'));
+    await page.getByRole('heading', { name: 'Security info' }).waitFor();
+  }
+
+  /** Registers an authenticator through the wizard by scanning its QR code; returns the key. */
+  async function registerByScanning(): Promise<string> {
+    await page.getByRole('heading', { name: 'More information required' }).waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Start by getting the app' }).waitFor();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Scan the QR code' }).waitFor();
+    await page.locator('.qr img').waitFor();
+    const key = secretOf(await scanQrCode(page, scratch));
+    await page.getByRole('button', { name: 'Next' }).click();
+    await enterCode(oathtool(key, clock.now()));
+    return key;
+  }
+
+  beforeAll(async () => {
+    context = await suite.browser.newContext({
+      viewport: { width: 900, height: 720 },
+      acceptDownloads: true,
     });
-    afterAll(async () => {
-      await browser?.close();
-    });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.origin });
+    page = await context.newPage();
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
 
-    for (const backend of testBackends) {
-      describe(`on ${backend.name}`, { timeout: 90_000 }, () => {
-        // Start on a step boundary plus 10 s, so "the current code" is never at the edge of a step.
-        const clock = createManualClock(Math.floor(Date.now() / stepMs) * stepMs + 10_000);
-        const scratch = mkdtempSync(join(tmpdir(), 'twofold-e2e-'));
-        const shotsDir =
-          process.env['TWOFOLD_SCREENSHOTS'] && backend.name === 'sqlite' ? docsShots : scratch;
-        /** Whole pages; a page under a modal dialog only as far as the window shows (the backdrop ends there). */
-        const shot = (page: Page, name: string, fullPage = true) =>
-          page.screenshot({ path: join(shotsDir, name), fullPage });
-        let t: TestApp;
-        let origin: string;
-        let tenant: Tenant;
-        let context: BrowserContext;
-        let page: Page;
-        /** Ada's authenticator key, as read from the QR code; her recovery codes, as shown once. */
-        let secret = '';
-        let recoveryCodes: string[] = [];
-        /** Her second set, from Security info. */
-        let fresh: string[] = [];
+  it('a new user registers an authenticator by scanning the QR code, and saves recovery codes once', async () => {
+    await createUser('ada@example.com', 'Ada Lovelace');
+    await page.goto(url('sign-in'));
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await shot(page, 'sign-in.png');
 
-        const url = (path: string) => `${origin}/t/acme/${path}`;
+    // Errors in plain words next to the field.
+    await page.getByRole('button', { name: 'Next' }).click();
+    expect(await fieldError(page, 'username')).toBe('Enter your email or username.');
+    await page.getByLabel('Email or username').fill('ada@example.com');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Enter password' }).waitFor();
+    await shot(page, 'password.png');
+    await page.getByLabel('Password', { exact: true }).fill('not her password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await fieldError(page, 'password')).toBe('That email or password is not right.');
+    await shot(page, 'error-password.png');
 
-        async function createUser(email: string, displayName: string) {
-          return t.runtime.services.users.create(
-            { tenantId: tenant.id, email, displayName, password },
-            operatorActor,
-          );
-        }
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'More information required' }).waitFor();
+    await shot(page, 'more-information-required.png');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.locator('.qr img').waitFor();
+    await shot(page, 'registration-qr.png');
 
-        async function enterUsername(email: string) {
-          await page.goto(url('sign-in'));
-          await page.getByLabel('Email or username').fill(email);
-          await page.getByRole('button', { name: 'Next' }).click();
-        }
+    // The QR code, read by another program from the pixels on screen, holds the key the page shows.
+    const uri = await scanQrCode(page, scratch);
+    expect(uri).toMatch(/^otpauth:\/\/totp\/[^?]+\?/);
+    secret = secretOf(uri);
+    expect(secret).toMatch(/^[A-Z2-7]{32,}$/);
+    await page.getByRole('button', { name: "Can't scan the QR code?" }).click();
+    const shownKey = (await page.getByTestId('secret-key').textContent()) ?? '';
+    expect(shownKey).toMatch(/^([A-Z2-7]{4} )*[A-Z2-7]{1,4}$/);
+    expect(shownKey.replace(/ /g, '')).toBe(secret);
+    await expect_text(page, '.manual-key', 'ada@example.com');
+    await shot(page, 'manual-key.png');
 
-        async function signInWithPassword(email: string) {
-          await enterUsername(email);
-          await page.getByLabel('Password', { exact: true }).fill(password);
-          await page.getByRole('button', { name: 'Sign in' }).click();
-        }
+    await page.getByRole('button', { name: 'Next' }).click();
+    // A wrong code does not confirm the method.
+    await enterCode(wrongCode(secret, clock.now()));
+    expect(await fieldError(page, 'code')).toMatch(/^That code is not right\./);
+    await enterCode(oathtool(secret, clock.now()));
 
-        async function enterCode(code: string, label = 'Code') {
-          await page.getByLabel(label, { exact: true }).fill(code);
-          await page.getByRole('button', { name: 'Verify' }).click();
-        }
+    await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
+    recoveryCodes = (await page.locator('ul.codes li').allTextContents()).map((c) => c.trim());
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+    await shot(page, 'recovery-codes.png');
 
-        async function signOut() {
-          await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-          await page.waitForURL(url('sign-in'));
-        }
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByRole('status').filter({ hasText: 'Copied the codes.' }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied.trim().split('\n')).toEqual(recoveryCodes);
 
-        /** Each test starts signed out on the sign-in page, whatever the one before left behind. */
-        async function startOver() {
-          await context.clearCookies();
-          await page.goto(url('sign-in'));
-          await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-        }
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('twofold-recovery-codes.txt');
+    const file = readFileSync(await download.path(), 'utf8');
+    for (const code of recoveryCodes) expect(file).toContain(`\n${code}\n`);
+    expect(file).toContain('ada@example.com');
 
-        async function atSecurityInfo() {
-          await page.waitForURL(url('security-info'));
-          await page.getByRole('heading', { name: 'Security info' }).waitFor();
-        }
+    // Continue only once the user says they saved them.
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('#saved-error').filter({ hasText: 'Save your codes first' }).waitFor();
+    await page.getByLabel('I have saved these codes').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await atSecurityInfo();
+    await page.getByRole('cell', { name: 'Authenticator app', exact: true }).first().waitFor();
+    await expect_text(page, 'main', 'You have 10 unused recovery codes.');
+    await shot(page, 'security-info.png');
+  });
 
-        /** Registers an authenticator through the wizard by scanning its QR code; returns the key. */
-        async function registerByScanning(): Promise<string> {
-          await page.getByRole('heading', { name: 'More information required' }).waitFor();
-          await page.getByRole('button', { name: 'Next' }).click();
-          await page.getByRole('heading', { name: 'Start by getting the app' }).waitFor();
-          await page.getByRole('button', { name: 'Next' }).click();
-          await page.getByRole('heading', { name: 'Scan the QR code' }).waitFor();
-          await page.locator('.qr img').waitFor();
-          const key = secretOf(await scanQrCode(page, scratch));
-          await page.getByRole('button', { name: 'Next' }).click();
-          await enterCode(oathtool(key, clock.now()));
-          return key;
-        }
+  it('signs in again with a fresh code; wrong, skewed and replayed codes each get their own message', async () => {
+    await signOut();
+    clock.advance(stepMs);
+    await signInWithPassword('ada@example.com');
+    await page.getByRole('heading', { name: 'Enter code' }).waitFor();
+    expect(await page.getByLabel('Code', { exact: true }).getAttribute('inputmode')).toBe('numeric');
+    expect(await page.getByLabel('Code', { exact: true }).getAttribute('autocomplete')).toBe('one-time-code');
+    await shot(page, 'challenge.png');
 
-        beforeAll(async () => {
-          t = await createTestApp(backend, {}, { clock });
-          await t.app.listen({ port: 0, host: '127.0.0.1' });
-          const address = t.app.server.address();
-          origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-          tenant = await t.runtime.services.tenants.create({ slug: 'acme', name: 'Acme' }, operatorActor);
-          mkdirSync(shotsDir, { recursive: true });
-          context = await browser.newContext({
-            viewport: { width: 900, height: 720 },
-            acceptDownloads: true,
-          });
-          await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
-          page = await context.newPage();
-        });
-        afterAll(async () => {
-          await context?.close();
-          await t?.close();
-          rmSync(scratch, { recursive: true, force: true });
-        });
+    await enterCode(wrongCode(secret, clock.now()));
+    expect(await fieldError(page, 'code')).toBe(
+      'That code is not right. Check the code in your app and try again.',
+    );
+    await shot(page, 'error-wrong-code.png');
 
-        it('a new user registers an authenticator by scanning the QR code, and saves recovery codes once', async () => {
-          await createUser('ada@example.com', 'Ada Lovelace');
-          await page.goto(url('sign-in'));
-          await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-          await shot(page, 'sign-in.png');
+    // A phone whose clock runs 5 minutes fast.
+    await enterCode(oathtool(secret, clock.now() + 5 * 60_000));
+    expect(await fieldError(page, 'code')).toBe(
+      "Your device's clock looks about 5 minutes ahead. Set it to automatic date and time, then try a new code.",
+    );
+    await shot(page, 'error-clock-skew.png');
 
-          // Errors in plain words next to the field.
-          await page.getByRole('button', { name: 'Next' }).click();
-          expect(await fieldError(page, 'username')).toBe('Enter your email or username.');
-          await page.getByLabel('Email or username').fill('ada@example.com');
-          await page.getByRole('button', { name: 'Next' }).click();
-          await page.getByRole('heading', { name: 'Enter password' }).waitFor();
-          await shot(page, 'password.png');
-          await page.getByLabel('Password', { exact: true }).fill('not her password');
-          await page.getByRole('button', { name: 'Sign in' }).click();
-          expect(await fieldError(page, 'password')).toBe('That email or password is not right.');
-          await shot(page, 'error-password.png');
+    const code = oathtool(secret, clock.now());
+    await enterCode(code);
+    await atSecurityInfo();
 
-          await page.getByLabel('Password', { exact: true }).fill(password);
-          await page.getByRole('button', { name: 'Sign in' }).click();
-          await page.getByRole('heading', { name: 'More information required' }).waitFor();
-          await shot(page, 'more-information-required.png');
-          await page.getByRole('button', { name: 'Next' }).click();
-          await page.getByRole('button', { name: 'Next' }).click();
-          await page.locator('.qr img').waitFor();
-          await shot(page, 'registration-qr.png');
+    // The same code again, in the same 30 seconds, on a new sign-in: refused as a replay.
+    await signOut();
+    await signInWithPassword('ada@example.com');
+    await enterCode(code);
+    expect(await fieldError(page, 'code')).toBe(
+      'This code was already used. Wait for the next code in your app, then enter it.',
+    );
+    await shot(page, 'error-replayed-code.png');
 
-          // The QR code, read by another program from the pixels on screen, holds the key the page shows.
-          const uri = await scanQrCode(page, scratch);
-          expect(uri).toMatch(/^otpauth:\/\/totp\/[^?]+\?/);
-          secret = secretOf(uri);
-          expect(secret).toMatch(/^[A-Z2-7]{32,}$/);
-          await page.getByRole('button', { name: "Can't scan the QR code?" }).click();
-          const shownKey = (await page.getByTestId('secret-key').textContent()) ?? '';
-          expect(shownKey).toMatch(/^([A-Z2-7]{4} )*[A-Z2-7]{1,4}$/);
-          expect(shownKey.replace(/ /g, '')).toBe(secret);
-          await expect_text(page, '.manual-key', 'ada@example.com');
-          await shot(page, 'manual-key.png');
+    // The next code works.
+    clock.advance(stepMs);
+    await enterCode(oathtool(secret, clock.now()));
+    await atSecurityInfo();
+  });
 
-          await page.getByRole('button', { name: 'Next' }).click();
-          // A wrong code does not confirm the method.
-          await enterCode(wrongCode(secret, clock.now()));
-          expect(await fieldError(page, 'code')).toMatch(/^That code is not right\./);
-          await enterCode(oathtool(secret, clock.now()));
+  it('"Sign in another way": a recovery code works once; "I can\'t use any of these" says who can help', async () => {
+    await startOver();
+    clock.advance(stepMs);
+    await signInWithPassword('ada@example.com');
+    await page.getByRole('button', { name: 'Sign in another way' }).click();
+    await page.getByRole('heading', { name: 'Sign in another way' }).waitFor();
+    await shot(page, 'other-ways.png');
+    await page.getByRole('button', { name: "I can't use any of these" }).click();
+    await page.getByRole('heading', { name: 'Contact your admin' }).waitFor();
+    await expect_text(page, 'main', 'Temporary Access Pass');
+    await shot(page, 'cannot-use.png');
+    await page.getByRole('button', { name: 'Back', exact: true }).click();
 
-          await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
-          recoveryCodes = (await page.locator('ul.codes li').allTextContents()).map((c) => c.trim());
-          expect(recoveryCodes).toHaveLength(10);
-          expect(new Set(recoveryCodes).size).toBe(10);
-          await shot(page, 'recovery-codes.png');
+    await page.getByRole('button', { name: 'Use a recovery code' }).click();
+    await page.getByRole('heading', { name: 'Enter a recovery code' }).waitFor();
+    const [first] = recoveryCodes;
+    await enterCode(first ?? '', 'Recovery code');
+    await page.getByRole('heading', { name: 'You signed in with a recovery code' }).waitFor();
+    await expect_text(page, 'main', 'You have 9 recovery codes left.');
+    await shot(page, 'recovery-code-used.png');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await atSecurityInfo();
+    await expect_text(page, 'main', 'You have 9 unused recovery codes.');
 
-          await page.getByRole('button', { name: 'Copy' }).click();
-          await page.getByRole('status').filter({ hasText: 'Copied the codes.' }).waitFor();
-          const copied = await page.evaluate(() => navigator.clipboard.readText());
-          expect(copied.trim().split('\n')).toEqual(recoveryCodes);
+    await signOut();
+    await signInWithPassword('ada@example.com');
+    await page.getByRole('button', { name: 'Sign in another way' }).click();
+    await page.getByRole('button', { name: 'Use a recovery code' }).click();
+    await enterCode(first ?? '', 'Recovery code');
+    expect(await fieldError(page, 'code')).toBe(
+      'That recovery code is not right, or it was already used. Each code works once.',
+    );
+    await shot(page, 'error-recovery-code-used.png');
+    await enterCode(recoveryCodes[1] ?? '', 'Recovery code');
+    await page.getByRole('heading', { name: 'You signed in with a recovery code' }).waitFor();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await atSecurityInfo();
+  });
 
-          const [download] = await Promise.all([
-            page.waitForEvent('download'),
-            page.getByRole('link', { name: 'Download' }).click(),
-          ]);
-          expect(download.suggestedFilename()).toBe('twofold-recovery-codes.txt');
-          const file = readFileSync(await download.path(), 'utf8');
-          for (const code of recoveryCodes) expect(file).toContain(`\n${code}\n`);
-          expect(file).toContain('ada@example.com');
+  it('a Temporary Access Pass signs in once', async () => {
+    const user = await suite.app.runtime.services.users.create(
+      { tenantId: suite.tenant.id, email: 'tap@example.com', password },
+      operatorActor,
+    );
+    await startOver();
+    // A user with no method signs in with a pass and goes straight to registration.
+    const issued = await suite.app.runtime.services.passes.issue(
+      { tenantId: suite.tenant.id, userId: user.id, lifetimeMinutes: 60, reusable: false },
+      operatorActor,
+    );
+    await enterUsername('tap@example.com');
+    await page.getByRole('button', { name: 'Use a Temporary Access Pass instead' }).click();
+    await page.getByLabel('Temporary Access Pass').fill(issued.pass);
+    await shot(page, 'temporary-access-pass.png');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await registerByScanning();
+    await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
+    await page.getByLabel('I have saved these codes').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await atSecurityInfo();
+    await signOut();
 
-          // Continue only once the user says they saved them.
-          await page.getByRole('button', { name: 'Continue' }).click();
-          await page.locator('#saved-error').filter({ hasText: 'Save your codes first' }).waitFor();
-          await page.getByLabel('I have saved these codes').check();
-          await page.getByRole('button', { name: 'Continue' }).click();
-          await atSecurityInfo();
-          await page.getByRole('cell', { name: 'Authenticator app', exact: true }).first().waitFor();
-          await expect_text(page, 'main', 'You have 10 unused recovery codes.');
-          await shot(page, 'security-info.png');
-        });
+    await enterUsername('tap@example.com');
+    await page.getByRole('button', { name: 'Use a Temporary Access Pass instead' }).click();
+    await page.getByLabel('Temporary Access Pass').fill(issued.pass);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect(await fieldError(page, 'pass')).toBe(
+      'This Temporary Access Pass has expired or was already used. Ask your admin for a new one.',
+    );
+    await shot(page, 'error-pass-used.png');
+  });
 
-        it('signs in again with a fresh code; wrong, skewed and replayed codes each get their own message', async () => {
-          await signOut();
-          clock.advance(stepMs);
-          await signInWithPassword('ada@example.com');
-          await page.getByRole('heading', { name: 'Enter code' }).waitFor();
-          expect(await page.getByLabel('Code', { exact: true }).getAttribute('inputmode')).toBe('numeric');
-          expect(await page.getByLabel('Code', { exact: true }).getAttribute('autocomplete')).toBe(
-            'one-time-code',
-          );
-          await shot(page, 'challenge.png');
+  it('too many wrong codes end the sign-in, then lock code sign-in with a time to try again', async () => {
+    await startOver();
+    await createUser('bob@example.com', 'Bob');
+    await signInWithPassword('bob@example.com');
+    const bobSecret = await registerByScanning();
+    await page.getByLabel('I have saved these codes').check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await atSecurityInfo();
+    await signOut();
 
-          await enterCode(wrongCode(secret, clock.now()));
-          expect(await fieldError(page, 'code')).toBe(
-            'That code is not right. Check the code in your app and try again.',
-          );
-          await shot(page, 'error-wrong-code.png');
-
-          // A phone whose clock runs 5 minutes fast.
-          await enterCode(oathtool(secret, clock.now() + 5 * 60_000));
-          expect(await fieldError(page, 'code')).toBe(
-            "Your device's clock looks about 5 minutes ahead. Set it to automatic date and time, then try a new code.",
-          );
-          await shot(page, 'error-clock-skew.png');
-
-          const code = oathtool(secret, clock.now());
-          await enterCode(code);
-          await atSecurityInfo();
-
-          // The same code again, in the same 30 seconds, on a new sign-in: refused as a replay.
-          await signOut();
-          await signInWithPassword('ada@example.com');
-          await enterCode(code);
-          expect(await fieldError(page, 'code')).toBe(
-            'This code was already used. Wait for the next code in your app, then enter it.',
-          );
-          await shot(page, 'error-replayed-code.png');
-
-          // The next code works.
-          clock.advance(stepMs);
-          await enterCode(oathtool(secret, clock.now()));
-          await atSecurityInfo();
-        });
-
-        it('"Sign in another way": a recovery code works once; "I can\'t use any of these" says who can help', async () => {
-          await startOver();
-          clock.advance(stepMs);
-          await signInWithPassword('ada@example.com');
-          await page.getByRole('button', { name: 'Sign in another way' }).click();
-          await page.getByRole('heading', { name: 'Sign in another way' }).waitFor();
-          await shot(page, 'other-ways.png');
-          await page.getByRole('button', { name: "I can't use any of these" }).click();
-          await page.getByRole('heading', { name: 'Contact your admin' }).waitFor();
-          await expect_text(page, 'main', 'Temporary Access Pass');
-          await shot(page, 'cannot-use.png');
-          await page.getByRole('button', { name: 'Back', exact: true }).click();
-
-          await page.getByRole('button', { name: 'Use a recovery code' }).click();
-          await page.getByRole('heading', { name: 'Enter a recovery code' }).waitFor();
-          const [first] = recoveryCodes;
-          await enterCode(first ?? '', 'Recovery code');
-          await page.getByRole('heading', { name: 'You signed in with a recovery code' }).waitFor();
-          await expect_text(page, 'main', 'You have 9 recovery codes left.');
-          await shot(page, 'recovery-code-used.png');
-          await page.getByRole('button', { name: 'Continue' }).click();
-          await atSecurityInfo();
-          await expect_text(page, 'main', 'You have 9 unused recovery codes.');
-
-          await signOut();
-          await signInWithPassword('ada@example.com');
-          await page.getByRole('button', { name: 'Sign in another way' }).click();
-          await page.getByRole('button', { name: 'Use a recovery code' }).click();
-          await enterCode(first ?? '', 'Recovery code');
-          expect(await fieldError(page, 'code')).toBe(
-            'That recovery code is not right, or it was already used. Each code works once.',
-          );
-          await shot(page, 'error-recovery-code-used.png');
-          await enterCode(recoveryCodes[1] ?? '', 'Recovery code');
-          await page.getByRole('heading', { name: 'You signed in with a recovery code' }).waitFor();
-          await page.getByRole('button', { name: 'Continue' }).click();
-          await atSecurityInfo();
-        });
-
-        it('a Temporary Access Pass signs in once', async () => {
-          const user = await t.runtime.services.users.create(
-            { tenantId: tenant.id, email: 'tap@example.com', password },
-            operatorActor,
-          );
-          await startOver();
-          // A user with no method signs in with a pass and goes straight to registration.
-          const issued = await t.runtime.services.passes.issue(
-            { tenantId: tenant.id, userId: user.id, lifetimeMinutes: 60, reusable: false },
-            operatorActor,
-          );
-          await enterUsername('tap@example.com');
-          await page.getByRole('button', { name: 'Use a Temporary Access Pass instead' }).click();
-          await page.getByLabel('Temporary Access Pass').fill(issued.pass);
-          await shot(page, 'temporary-access-pass.png');
-          await page.getByRole('button', { name: 'Sign in' }).click();
-          await registerByScanning();
-          await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
-          await page.getByLabel('I have saved these codes').check();
-          await page.getByRole('button', { name: 'Continue' }).click();
-          await atSecurityInfo();
-          await signOut();
-
-          await enterUsername('tap@example.com');
-          await page.getByRole('button', { name: 'Use a Temporary Access Pass instead' }).click();
-          await page.getByLabel('Temporary Access Pass').fill(issued.pass);
-          await page.getByRole('button', { name: 'Sign in' }).click();
-          expect(await fieldError(page, 'pass')).toBe(
-            'This Temporary Access Pass has expired or was already used. Ask your admin for a new one.',
-          );
-          await shot(page, 'error-pass-used.png');
-        });
-
-        it('too many wrong codes end the sign-in, then lock code sign-in with a time to try again', async () => {
-          await startOver();
-          await createUser('bob@example.com', 'Bob');
-          await signInWithPassword('bob@example.com');
-          const bobSecret = await registerByScanning();
-          await page.getByLabel('I have saved these codes').check();
-          await page.getByRole('button', { name: 'Continue' }).click();
-          await atSecurityInfo();
-          await signOut();
-
-          clock.advance(stepMs);
-          const wrong = wrongCode(bobSecret, clock.now());
-          for (let round = 0; round < 2; round++) {
-            await signInWithPassword('bob@example.com');
-            await page.getByRole('heading', { name: 'Enter code' }).waitFor();
-            for (let attempt = 1; attempt <= 4; attempt++) {
-              await enterCode(wrong);
-              expect(await fieldError(page, 'code')).toMatch(/^That code is not right\./);
-            }
-            await enterCode(wrong);
-            await page
-              .locator('#code-error')
-              .filter({ hasText: 'That was too many wrong codes, so this sign-in has ended. Start again.' })
-              .waitFor();
-            if (round === 0) await shot(page, 'error-too-many-codes.png');
-            await page.getByRole('button', { name: 'Start again' }).click();
-            await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-          }
-
-          // Ten wrong codes in a row: even the right code is refused for 15 minutes, and the page says until when.
-          await signInWithPassword('bob@example.com');
-          await enterCode(oathtool(bobSecret, clock.now()));
-          const locked = await fieldError(page, 'code');
-          expect(locked).toMatch(
-            /^Too many wrong codes, so signing in with a code is locked for now\. You can try again at .+ \(in about 15 minutes\)\.$/,
-          );
-          await shot(page, 'error-locked-out.png');
-
-          clock.advance(15 * 60_000 + stepMs);
-          await signInWithPassword('bob@example.com');
-          await enterCode(oathtool(bobSecret, clock.now()));
-          await atSecurityInfo();
-        });
-
-        it('Security info: add a method (asks for a code after 10 minutes), set it as default, delete one, new recovery codes, sign out everywhere', async () => {
-          await startOver();
-          clock.advance(stepMs);
-          await signInWithPassword('ada@example.com');
-          await enterCode(oathtool(secret, clock.now()));
-          await atSecurityInfo();
-
-          await page.getByRole('button', { name: '+ Add sign-in method' }).click();
-          await page.getByLabel('Which method would you like to add?').selectOption('totp');
-          await page.getByLabel('Name (optional)').fill('Tablet');
-          await page.getByRole('button', { name: 'Next' }).click();
-          await page.locator('dialog .qr img').waitFor();
-          await shot(page, 'add-method.png', false);
-          const tabletSecret = secretOf(await scanQrCode(page, scratch));
-          expect(tabletSecret).not.toBe(secret);
-          await page.getByRole('button', { name: 'Next' }).click();
-          await enterCode(oathtool(tabletSecret, clock.now()));
-          await page.getByRole('status').filter({ hasText: 'Other authenticator app added.' }).waitFor();
-          await page.getByRole('cell', { name: 'Tablet', exact: true }).waitFor();
-
-          await page.getByRole('button', { name: 'Set Tablet as default' }).click();
-          await page.getByRole('status').filter({ hasText: 'is now your default sign-in method' }).waitFor();
-
-          // More than 10 minutes after the last second factor, changes ask for a code first.
-          clock.advance(11 * 60_000);
-          await page.getByRole('button', { name: 'Delete Tablet' }).click();
-          await page.getByRole('heading', { name: 'Delete this method?' }).waitFor();
-          await page.getByRole('button', { name: 'Delete', exact: true }).click();
-          await page.getByRole('heading', { name: "Confirm it's you" }).waitFor();
-          await shot(page, 'step-up.png', false);
-          await page.getByLabel('Method', { exact: true }).selectOption({ label: 'Authenticator app' });
-          await page.locator('#step-up-code').fill(oathtool(secret, clock.now()));
-          await page.getByRole('button', { name: 'Verify' }).click();
-          await page.getByRole('status').filter({ hasText: 'deleted' }).waitFor();
-          // The notice comes after the table is reloaded: the row is gone by then.
-          expect(await page.getByRole('cell', { name: 'Tablet', exact: true }).count()).toBe(0);
-
-          await page.getByRole('button', { name: 'Get new recovery codes' }).click();
-          await page.getByRole('button', { name: 'Get new codes' }).click();
-          await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
-          fresh = (await page.locator('dialog ul.codes li').allTextContents()).map((c) => c.trim());
-          expect(fresh).toHaveLength(10);
-          expect(fresh.some((c) => recoveryCodes.includes(c))).toBe(false);
-          await page.getByLabel('I have saved these codes').check();
-          await page.getByRole('button', { name: 'Done' }).click();
-          await expect_text(page, 'main', 'You have 10 unused recovery codes.');
-
-          await page.getByRole('button', { name: 'Sign out everywhere' }).click();
-          await page.getByRole('heading', { name: 'Sign out everywhere?' }).waitFor();
-          await page.locator('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
-          await page.waitForURL(url('sign-in'));
-          await page.goto(url('security-info'));
-          await page.waitForURL(url('sign-in'));
-        });
-
-        it('works at 375 px wide with the keyboard alone', async () => {
-          await context.clearCookies();
-          const mobile = await context.newPage();
-          try {
-            await mobile.setViewportSize({ width: 375, height: 740 });
-            clock.advance(stepMs);
-            await mobile.goto(url('sign-in'));
-            const focused = () =>
-              mobile.evaluate(() => {
-                const el = document.activeElement as HTMLElement | null;
-                return {
-                  id: el?.id ?? '',
-                  text: el?.textContent?.trim() ?? '',
-                  outline: el ? getComputedStyle(el).outlineStyle : 'none',
-                };
-              });
-            const noSideways = async () =>
-              expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
-                375,
-              );
-
-            await expect.poll(async () => (await focused()).id).toBe('username');
-            await noSideways();
-            await shot(mobile, 'sign-in-375.png');
-            await mobile.keyboard.type('ada@example.com');
-            await mobile.keyboard.press('Enter');
-            await mobile.getByRole('heading', { name: 'Enter password' }).waitFor();
-            // Focus moves in an effect after the screen renders: wait for it rather than race it.
-            await expect.poll(async () => (await focused()).id).toBe('password');
-            await mobile.keyboard.type(password);
-            await mobile.keyboard.press('Enter');
-            await mobile.getByRole('heading', { name: 'Enter code' }).waitFor();
-            await expect.poll(async () => (await focused()).id).toBe('code');
-            await noSideways();
-            await shot(mobile, 'challenge-375.png');
-
-            // Tab past Verify to "Sign in another way"; its focus ring shows.
-            await mobile.keyboard.press('Tab');
-            await mobile.keyboard.press('Tab');
-            const link = await focused();
-            expect(link.text).toBe('Sign in another way');
-            expect(link.outline).not.toBe('none');
-            await mobile.keyboard.press('Enter');
-            await mobile.getByRole('heading', { name: 'Sign in another way' }).waitFor();
-            await expect.poll(async () => (await focused()).text).toBe('Sign in another way');
-            await mobile.keyboard.press('Tab');
-            expect((await focused()).text).toBe('Use a recovery code');
-            await noSideways();
-            await mobile.keyboard.press('Enter');
-            await mobile.getByRole('heading', { name: 'Enter a recovery code' }).waitFor();
-            await expect.poll(async () => (await focused()).id).toBe('code');
-            await mobile.keyboard.type(fresh[0] ?? '');
-            await mobile.keyboard.press('Enter');
-            await mobile.getByRole('heading', { name: 'You signed in with a recovery code' }).waitFor();
-            await expect.poll(async () => (await focused()).text).toBe('You signed in with a recovery code');
-            await mobile.keyboard.press('Tab');
-            expect((await focused()).text).toBe('Continue');
-            await mobile.keyboard.press('Enter');
-            await mobile.waitForURL(url('security-info'));
-            await mobile.getByRole('heading', { name: 'Security info' }).waitFor();
-            await mobile.getByRole('cell', { name: 'Authenticator app', exact: true }).first().waitFor();
-            await noSideways();
-            await shot(mobile, 'security-info-375.png');
-          } finally {
-            await mobile.close();
-          }
-        });
-      });
+    clock.advance(stepMs);
+    const wrong = wrongCode(bobSecret, clock.now());
+    for (let round = 0; round < 2; round++) {
+      await signInWithPassword('bob@example.com');
+      await page.getByRole('heading', { name: 'Enter code' }).waitFor();
+      for (let attempt = 1; attempt <= 4; attempt++) {
+        await enterCode(wrong);
+        expect(await fieldError(page, 'code')).toMatch(/^That code is not right\./);
+      }
+      await enterCode(wrong);
+      await page
+        .locator('#code-error')
+        .filter({ hasText: 'That was too many wrong codes, so this sign-in has ended. Start again.' })
+        .waitFor();
+      if (round === 0) await shot(page, 'error-too-many-codes.png');
+      await page.getByRole('button', { name: 'Start again' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     }
-  },
-);
+
+    // Ten wrong codes in a row: even the right code is refused for 15 minutes, and the page says until when.
+    await signInWithPassword('bob@example.com');
+    await enterCode(oathtool(bobSecret, clock.now()));
+    const locked = await fieldError(page, 'code');
+    expect(locked).toMatch(
+      /^Too many wrong codes, so signing in with a code is locked for now\. You can try again at .+ \(in about 15 minutes\)\.$/,
+    );
+    await shot(page, 'error-locked-out.png');
+
+    clock.advance(15 * 60_000 + stepMs);
+    await signInWithPassword('bob@example.com');
+    await enterCode(oathtool(bobSecret, clock.now()));
+    await atSecurityInfo();
+  });
+
+  it('Security info: add a method (asks for a code after 10 minutes), set it as default, delete one, new recovery codes, sign out everywhere', async () => {
+    await startOver();
+    clock.advance(stepMs);
+    await signInWithPassword('ada@example.com');
+    await enterCode(oathtool(secret, clock.now()));
+    await atSecurityInfo();
+
+    await page.getByRole('button', { name: '+ Add sign-in method' }).click();
+    await page.getByLabel('Which method would you like to add?').selectOption('totp');
+    await page.getByLabel('Name (optional)').fill('Tablet');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.locator('dialog .qr img').waitFor();
+    await shot(page, 'add-method.png', false);
+    const tabletSecret = secretOf(await scanQrCode(page, scratch));
+    expect(tabletSecret).not.toBe(secret);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await enterCode(oathtool(tabletSecret, clock.now()));
+    await page.getByRole('status').filter({ hasText: 'Other authenticator app added.' }).waitFor();
+    await page.getByRole('cell', { name: 'Tablet', exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Set Tablet as default' }).click();
+    await page.getByRole('status').filter({ hasText: 'is now your default sign-in method' }).waitFor();
+
+    // More than 10 minutes after the last second factor, changes ask for a code first.
+    clock.advance(11 * 60_000);
+    await page.getByRole('button', { name: 'Delete Tablet' }).click();
+    await page.getByRole('heading', { name: 'Delete this method?' }).waitFor();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('heading', { name: "Confirm it's you" }).waitFor();
+    await shot(page, 'step-up.png', false);
+    await page.getByLabel('Method', { exact: true }).selectOption({ label: 'Authenticator app' });
+    await page.locator('#step-up-code').fill(oathtool(secret, clock.now()));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('status').filter({ hasText: 'deleted' }).waitFor();
+    // The notice comes after the table is reloaded: the row is gone by then.
+    expect(await page.getByRole('cell', { name: 'Tablet', exact: true }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Get new recovery codes' }).click();
+    await page.getByRole('button', { name: 'Get new codes' }).click();
+    await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
+    fresh = (await page.locator('dialog ul.codes li').allTextContents()).map((c) => c.trim());
+    expect(fresh).toHaveLength(10);
+    expect(fresh.some((c) => recoveryCodes.includes(c))).toBe(false);
+    await page.getByLabel('I have saved these codes').check();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await expect_text(page, 'main', 'You have 10 unused recovery codes.');
+
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.getByRole('heading', { name: 'Sign out everywhere?' }).waitFor();
+    await page.locator('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.waitForURL(url('sign-in'));
+    await page.goto(url('security-info'));
+    await page.waitForURL(url('sign-in'));
+  });
+
+  it('works at 375 px wide with the keyboard alone', async () => {
+    await context.clearCookies();
+    const mobile = await context.newPage();
+    try {
+      await mobile.setViewportSize({ width: 375, height: 740 });
+      clock.advance(stepMs);
+      await mobile.goto(url('sign-in'));
+      const focused = () =>
+        mobile.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          return {
+            id: el?.id ?? '',
+            text: el?.textContent?.trim() ?? '',
+            outline: el ? getComputedStyle(el).outlineStyle : 'none',
+          };
+        });
+      const noSideways = async () =>
+        expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+      await expect.poll(async () => (await focused()).id).toBe('username');
+      await noSideways();
+      await shot(mobile, 'sign-in-375.png');
+      await mobile.keyboard.type('ada@example.com');
+      await mobile.keyboard.press('Enter');
+      await mobile.getByRole('heading', { name: 'Enter password' }).waitFor();
+      // Focus moves in an effect after the screen renders: wait for it rather than race it.
+      await expect.poll(async () => (await focused()).id).toBe('password');
+      await mobile.keyboard.type(password);
+      await mobile.keyboard.press('Enter');
+      await mobile.getByRole('heading', { name: 'Enter code' }).waitFor();
+      await expect.poll(async () => (await focused()).id).toBe('code');
+      await noSideways();
+      await shot(mobile, 'challenge-375.png');
+
+      // Tab past Verify to "Sign in another way"; its focus ring shows.
+      await mobile.keyboard.press('Tab');
+      await mobile.keyboard.press('Tab');
+      const link = await focused();
+      expect(link.text).toBe('Sign in another way');
+      expect(link.outline).not.toBe('none');
+      await mobile.keyboard.press('Enter');
+      await mobile.getByRole('heading', { name: 'Sign in another way' }).waitFor();
+      await expect.poll(async () => (await focused()).text).toBe('Sign in another way');
+      await mobile.keyboard.press('Tab');
+      expect((await focused()).text).toBe('Use a recovery code');
+      await noSideways();
+      await mobile.keyboard.press('Enter');
+      await mobile.getByRole('heading', { name: 'Enter a recovery code' }).waitFor();
+      await expect.poll(async () => (await focused()).id).toBe('code');
+      await mobile.keyboard.type(fresh[0] ?? '');
+      await mobile.keyboard.press('Enter');
+      await mobile.getByRole('heading', { name: 'You signed in with a recovery code' }).waitFor();
+      await expect.poll(async () => (await focused()).text).toBe('You signed in with a recovery code');
+      await mobile.keyboard.press('Tab');
+      expect((await focused()).text).toBe('Continue');
+      await mobile.keyboard.press('Enter');
+      await mobile.waitForURL(url('security-info'));
+      await mobile.getByRole('heading', { name: 'Security info' }).waitFor();
+      await mobile.getByRole('cell', { name: 'Authenticator app', exact: true }).first().waitFor();
+      await noSideways();
+      await shot(mobile, 'security-info-375.png');
+    } finally {
+      await mobile.close();
+    }
+  });
+});
 
 /** Waits until the element holds the text (Playwright's own expect is not part of playwright-core). */
 async function expect_text(page: Page, selector: string, text: string): Promise<void> {

@@ -1,10 +1,23 @@
 import { TwofoldError } from '@twofold/core';
-import type { FlowMethods, FlowMfaLockout, FlowRecoveryCodes, FlowTotp } from './sign-in-flow-deps.js';
+import type {
+  FlowMessageCodes,
+  FlowMethods,
+  FlowMfaLockout,
+  FlowRecoveryCodes,
+  FlowTotp,
+} from './sign-in-flow-deps.js';
 import type { FlowMethodView } from './sign-in-flow-service.js';
 
 /** The recovery codes appear in method lists under this id. */
 export const recoveryCodesMethodId = 'recovery-codes';
-const codeMethodTypes = new Set(['totp', 'authenticator', 'hardware_oath']);
+const codeMethodTypes = new Set(['totp', 'authenticator', 'hardware_oath', 'sms', 'email']);
+/** Methods whose code is sent to the user (the others show it on a device). */
+export const sentCodeTypes = new Set(['sms', 'email']);
+
+/** RFC 8176 method reference for a second factor: `sms` for a texted code, `otp` for the others. */
+export function amrFor(methodType: string): string {
+  return methodType === 'sms' ? 'sms' : 'otp';
+}
 
 export type SecondFactorResult =
   | { ok: true; methodType: string; recoveryCodesRemaining?: number }
@@ -14,6 +27,16 @@ export interface SecondFactorDeps {
   readonly methods: FlowMethods;
   readonly totp: FlowTotp;
   readonly recoveryCodes: FlowRecoveryCodes;
+  readonly messageCodes: Pick<FlowMessageCodes, 'verify'>;
+}
+
+/** Checks a code against a pending or active method of any code type. */
+export function verifyMethodCode(
+  deps: Pick<SecondFactorDeps, 'totp' | 'messageCodes'>,
+  methodType: string,
+  input: { tenantId: string; userId: string; methodId: string; code: string },
+): Promise<{ ok: true } | { ok: false; reason: string; offsetSeconds?: number }> {
+  return sentCodeTypes.has(methodType) ? deps.messageCodes.verify(input) : deps.totp.verify(input);
 }
 
 /**
@@ -72,7 +95,7 @@ export async function checkSecondFactor(
   }
   const method = (await listUsableMethods(deps, tenantId, userId, allowed)).find((m) => m.id === methodId);
   if (!method) return undefined;
-  const result = await deps.totp.verify({ tenantId, userId, methodId, code });
+  const result = await verifyMethodCode(deps, method.type, { tenantId, userId, methodId, code });
   if (result.ok) return { ok: true, methodType: method.type };
   return {
     ok: false,

@@ -14,6 +14,8 @@ export interface FlowMethod {
 
 export interface FlowMethods {
   listForUser(tenantId: string, userId: string): Promise<readonly FlowMethod[]>;
+  /** Any method of the user, pending ones included; throws method_not_found. */
+  get(tenantId: string, userId: string, methodId: string): Promise<FlowMethod>;
 }
 
 export type TotpVerifyResult =
@@ -31,6 +33,33 @@ export interface FlowTotp {
     methodId: string;
     code: string;
   }): Promise<TotpVerifyResult>;
+}
+
+/** SMS and email methods: a code is sent on request, then checked (methods/message-codes). */
+export interface FlowMessageCodes {
+  register(
+    input: {
+      tenantId: string;
+      userId: string;
+      type: 'sms' | 'email';
+      destination: string | undefined;
+      ip?: string | undefined;
+    },
+    actor: Actor,
+  ): Promise<{ methodId: string; sentTo: string; expiresAt: number; resendAfter: number }>;
+  sendCode(input: {
+    tenantId: string;
+    userId: string;
+    methodId: string;
+    purpose: 'sign_in_code' | 'step_up_code' | 'registration_code';
+    ip?: string | undefined;
+  }): Promise<{ sentTo: string; expiresAt: number; resendAfter: number }>;
+  verify(input: {
+    tenantId: string;
+    userId: string;
+    methodId: string;
+    code: string;
+  }): Promise<{ ok: true; activated: boolean } | { ok: false; reason: string }>;
 }
 
 export interface FlowRecoveryCodes {

@@ -9,11 +9,15 @@ import type { Tenant } from '../tenants/tenant-service.js';
 import type { User, UserService } from '../users/user-service.js';
 import {
   admitSecondFactor,
+  amrFor,
   checkSecondFactor,
   listUsableMethods,
   recoveryCodesMethodId,
+  sentCodeTypes,
+  verifyMethodCode,
 } from './second-factor.js';
 import type {
+  FlowMessageCodes,
   FlowMethods,
   FlowMfaLockout,
   FlowPasswordThrottle,
@@ -42,7 +46,20 @@ export interface FlowView {
   readonly status: FlowStatus;
   readonly methods: FlowMethodView[];
   readonly expiresAt: number;
+  /** registration_required: the method types the tenant lets the user register. */
+  readonly registrationTypes?: string[];
 }
+
+/** What a challenge answers: nothing for codes shown on a device; where the code went for SMS and email. */
+export interface FlowChallenge {
+  readonly sentTo?: string;
+  readonly expiresAt?: number;
+  readonly resendAfter?: number;
+}
+
+export type FlowRegistration =
+  | { methodId: string; otpauthUri: string; secret: string; qrCodeSvg: string }
+  | { methodId: string; sentTo: string; expiresAt: number; resendAfter: number };
 
 export interface FlowSignedIn {
   readonly status: 'signed_in';
@@ -83,12 +100,7 @@ type FlowRow = Selectable<Database['sign_in_flows']>;
 export interface SignInFlowService {
   start(input: StartInput): Promise<StartResult>;
   get(tenant: Tenant, flowId: string, client: FlowClient): Promise<FlowView>;
-  challenge(
-    tenant: Tenant,
-    flowId: string,
-    client: FlowClient,
-    methodId: string,
-  ): Promise<Record<string, never>>;
+  challenge(tenant: Tenant, flowId: string, client: FlowClient, methodId: string): Promise<FlowChallenge>;
   verify(
     tenant: Tenant,
     flowId: string,
@@ -100,8 +112,13 @@ export interface SignInFlowService {
     tenant: Tenant,
     flowId: string,
     client: FlowClient,
-    input: { type: string; label?: string | undefined },
-  ): Promise<{ methodId: string; otpauthUri: string; secret: string; qrCodeSvg: string }>;
+    input: {
+      type: string;
+      label?: string | undefined;
+      phoneNumber?: string | undefined;
+      email?: string | undefined;
+    },
+  ): Promise<FlowRegistration>;
 }
 
 export interface SignInFlowDeps {
@@ -111,6 +128,7 @@ export interface SignInFlowDeps {
   readonly passes: TemporaryAccessPassService;
   readonly methods: FlowMethods;
   readonly totp: FlowTotp;
+  readonly messageCodes: FlowMessageCodes;
   readonly recoveryCodes: FlowRecoveryCodes;
   readonly mfaLockout: FlowMfaLockout;
   readonly sessions: FlowSessions;
@@ -118,7 +136,8 @@ export interface SignInFlowDeps {
   readonly passwordThrottle: FlowPasswordThrottle;
 }
 
-const registrableTypes = new Set(['totp', 'authenticator']);
+/** What a user can register at sign-in, in the order offered; the tenant's policy narrows it. */
+const registrableTypes = ['authenticator', 'totp', 'sms', 'email'] as const;
 
 function parseAmr(json: string): string[] {
   return JSON.parse(json) as string[];
@@ -133,6 +152,7 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
     passes,
     methods,
     totp,
+    messageCodes,
     recoveryCodes,
     mfaLockout,
     sessions,
@@ -142,7 +162,14 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
 
   /** The user's methods that the tenant's policy allows now. */
   const usableMethods = (tenant: Tenant, userId: string) =>
-    listUsableMethods({ methods, totp, recoveryCodes }, tenant.id, userId, tenant.policy.allowedMethods);
+    listUsableMethods(
+      { methods, totp, recoveryCodes, messageCodes },
+      tenant.id,
+      userId,
+      tenant.policy.allowedMethods,
+    );
+  const registrationTypesOf = (tenant: Tenant) =>
+    registrableTypes.filter((type) => tenant.policy.allowedMethods.includes(type));
 
   function refuse(reason: ErrorCode, message: string, extra?: Record<string, unknown>): never {
     throw new TwofoldError(reason, message, extra);
@@ -178,6 +205,7 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
       status: row.status as FlowStatus,
       methods: row.status === 'mfa_required' ? await usableMethods(tenant, row.user_id) : [],
       expiresAt: row.expires_at,
+      ...(row.status === 'registration_required' ? { registrationTypes: registrationTypesOf(tenant) } : {}),
     };
   }
 
@@ -274,9 +302,13 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
     const attemptsLeft = maxCodeFailuresPerFlow - failures;
     switch (reason) {
       case 'otp_replayed':
-        return refuse('otp_replayed', 'this code was already used; wait for the next code in your app', {
-          attemptsLeft,
-        });
+        return refuse(
+          'otp_replayed',
+          sentCodeTypes.has(methodType)
+            ? 'this code was already used; ask for a new code'
+            : 'this code was already used; wait for the next code in your app',
+          { attemptsLeft },
+        );
       case 'otp_clock_skew': {
         const offsetSeconds = Number(details?.['offsetSeconds'] ?? 0);
         const minutes = Math.max(1, Math.round(Math.abs(offsetSeconds) / 60));
@@ -288,6 +320,10 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
       }
       case 'recovery_code_invalid':
         return refuse('recovery_code_invalid', 'that recovery code is not valid or was already used', {
+          attemptsLeft,
+        });
+      case 'otp_expired':
+        return refuse('otp_expired', 'this code has expired or a newer one was sent; ask for a new code', {
           attemptsLeft,
         });
       default:
@@ -466,6 +502,7 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
           status,
           methods: status === 'mfa_required' ? methodsNow : [],
           expiresAt: row.expires_at,
+          ...(status === 'registration_required' ? { registrationTypes: registrationTypesOf(tenant) } : {}),
         },
         clientSecret,
         ...(deviceToken ? { deviceToken } : {}),
@@ -485,15 +522,44 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
           'this sign-in is waiting for a new method to be registered, not for a code',
         );
       const usable = await usableMethods(tenant, row.user_id);
-      if (!usable.some((m) => m.id === methodId))
-        refuse('method_not_found', 'no such sign-in method for this account');
+      const method = usable.find((m) => m.id === methodId);
+      if (!method) refuse('method_not_found', 'no such sign-in method for this account');
       await db
         .updateTable('sign_in_flows')
         .set({ challenge_method_id: methodId })
         .where('id_hash', '=', row.id_hash)
         .execute();
-      // Authenticator codes and recovery codes need nothing sent; SMS and email will send here.
-      return {};
+      // Authenticator codes and recovery codes need nothing sent; SMS and email send one now.
+      if (!sentCodeTypes.has(method.type)) return {};
+      try {
+        const sent = await messageCodes.sendCode({
+          tenantId: row.tenant_id,
+          userId: row.user_id,
+          methodId,
+          purpose: 'sign_in_code',
+          ip: client.ip,
+        });
+        return { sentTo: sent.sentTo, expiresAt: sent.expiresAt, resendAfter: sent.resendAfter };
+      } catch (error) {
+        if (
+          error instanceof TwofoldError &&
+          (error.code === 'send_limited' || error.code === 'delivery_failed')
+        ) {
+          const user = await users.getById(row.tenant_id, row.user_id);
+          await signInLog.record({
+            tenantId: row.tenant_id,
+            userId: row.user_id,
+            username: user.email,
+            result: 'failure',
+            reason: error.code,
+            methodType: method.type,
+            methodId,
+            ip: client.ip,
+            userAgent: client.userAgent,
+          });
+        }
+        throw error;
+      }
     },
 
     async verify(tenant, flowId, client, methodId, code) {
@@ -506,13 +572,19 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
         if (!row.registration_method_id || row.registration_method_id !== methodId) {
           refuse('flow_state_invalid', 'register a method first, then confirm it with a code from it');
         }
-        const result = await totp.verify({ tenantId: row.tenant_id, userId: row.user_id, methodId, code });
+        const registeredType = (await methods.get(row.tenant_id, row.user_id, methodId)).type;
+        const result = await verifyMethodCode({ totp, messageCodes }, registeredType, {
+          tenantId: row.tenant_id,
+          userId: row.user_id,
+          methodId,
+          code,
+        });
         if (!result.ok)
           return countCodeFailure(
             row,
             user,
             client,
-            'totp',
+            registeredType,
             methodId,
             result.reason,
             result.offsetSeconds !== undefined ? { offsetSeconds: result.offsetSeconds } : undefined,
@@ -530,18 +602,18 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
         return complete(
           row,
           user,
-          [...new Set([...amrBase.filter((a) => a !== 'mfa'), 'otp', 'mfa'])],
+          [...new Set([...amrBase.filter((a) => a !== 'mfa'), amrFor(registeredType), 'mfa'])],
           client,
           {
             ...(issued ? { recoveryCodes: issued } : {}),
-            methodType: 'totp',
+            methodType: registeredType,
             methodId,
           },
         );
       }
 
       const checked = await checkSecondFactor(
-        { methods, totp, recoveryCodes },
+        { methods, totp, recoveryCodes, messageCodes },
         {
           tenantId: row.tenant_id,
           userId: row.user_id,
@@ -567,7 +639,7 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
         row.user_id,
         methodId === recoveryCodesMethodId ? undefined : methodId,
       );
-      return complete(row, user, [...new Set([...amrBase, 'otp', 'mfa'])], client, {
+      return complete(row, user, [...new Set([...amrBase, amrFor(checked.methodType), 'mfa'])], client, {
         ...(checked.recoveryCodesRemaining !== undefined
           ? { recoveryCodesRemaining: checked.recoveryCodesRemaining }
           : {}),
@@ -580,24 +652,33 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
       const row = await loadFlow(tenant, flowId, client);
       if (row.status !== 'registration_required')
         refuse('flow_state_invalid', 'this account already has a method: enter a code from it');
-      if (!registrableTypes.has(input.type)) {
+      const type = registrableTypes.find((t) => t === input.type);
+      if (!type) {
         refuse(
           'validation_failed',
-          `type: '${input.type}' cannot be registered here; use authenticator or totp`,
+          `type: '${input.type}' cannot be registered here; use ${registrableTypes.join(', ')}`,
         );
       }
-      if (!tenant.policy.allowedMethods.includes(input.type)) {
-        refuse('forbidden', `your organisation does not allow ${input.type} methods`);
+      if (!tenant.policy.allowedMethods.includes(type)) {
+        refuse('method_type_not_allowed', `your organisation does not allow ${type} methods`);
       }
-      const registered = await totp.register(
-        {
-          tenantId: row.tenant_id,
-          userId: row.user_id,
-          type: input.type as 'totp' | 'authenticator',
-          label: input.label,
-        },
-        { type: 'user', id: row.user_id, ip: client.ip },
-      );
+      const actor: Actor = { type: 'user', id: row.user_id, ip: client.ip };
+      const registered: FlowRegistration =
+        type === 'sms' || type === 'email'
+          ? await messageCodes.register(
+              {
+                tenantId: row.tenant_id,
+                userId: row.user_id,
+                type,
+                destination: type === 'sms' ? input.phoneNumber : input.email,
+                ip: client.ip,
+              },
+              actor,
+            )
+          : await totp.register(
+              { tenantId: row.tenant_id, userId: row.user_id, type, label: input.label },
+              actor,
+            );
       await db
         .updateTable('sign_in_flows')
         .set({ registration_method_id: registered.methodId })

@@ -89,6 +89,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     users: services.users,
     methods: services.methods,
     totp: services.totp,
+    messageCodes: services.messageCodes,
     recoveryCodes: services.recoveryCodes,
     mfaLockout: services.mfaLockout,
     sessions: services.sessions,

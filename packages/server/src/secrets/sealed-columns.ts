@@ -26,4 +26,18 @@ export const sealedColumns: readonly SealedColumn[] = [
     column: 'secret_sealed',
     aad: (id) => `method:${id}:secret`,
   },
+  // Bodies and subjects of messages to people (outbox/outbox.ts: outboxBodyAad, outboxSubjectAad);
+  // those of a code message become a placeholder once it is sent.
+  {
+    table: 'outbox_messages',
+    idColumn: 'id',
+    column: 'body',
+    aad: (id) => `outbox:${id}:body`,
+  },
+  {
+    table: 'outbox_messages',
+    idColumn: 'id',
+    column: 'subject',
+    aad: (id) => `outbox:${id}:subject`,
+  },
 ];

@@ -34,6 +34,9 @@ describe('sign-in reasons', () => {
         'too_many_attempts',
         'user_disabled',
         'mfa_admin_required',
+        'otp_expired',
+        'send_limited',
+        'delivery_failed',
       ].sort(),
     );
   });

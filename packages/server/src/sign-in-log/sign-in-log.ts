@@ -2,6 +2,16 @@ import { type ErrorCode, TwofoldError } from '@twofold/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Executor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
+import {
+  checkTime,
+  countUpTo,
+  inTimeRange,
+  type LogFilters,
+  listNewestFirst,
+  type NewestFirstPage,
+  type PageLimits,
+  type PageRequest,
+} from '../platform/db/newest-first.js';
 import type { Database } from '../platform/db/schema.js';
 import { generateId } from '../platform/ids.js';
 
@@ -14,7 +24,10 @@ export const signInReasons = [
   'otp_invalid',
   'otp_replayed',
   'otp_clock_skew',
+  'otp_expired',
   'locked_out',
+  'send_limited',
+  'delivery_failed',
   'push_denied',
   'push_reported',
   'push_timeout',
@@ -36,7 +49,7 @@ export function isSignInReason(value: string): value is SignInReason {
   return (signInReasons as readonly string[]).includes(value);
 }
 
-export const signInLogPageLimits = { default: 50, max: 500 } as const;
+export const signInLogPageLimits = { default: 50, max: 500 } as const satisfies PageLimits;
 
 /** Lengths kept of caller-supplied text: the log stores what hostile clients send, within bounds. */
 const maxLengths = { username: 320, ip: 64, userAgent: 512, methodType: 32, methodId: 64 } as const;
@@ -72,23 +85,15 @@ export interface SignInEvent {
   readonly details: Record<string, unknown> | null;
 }
 
-export interface SignInLogQuery {
-  readonly tenantId: string;
+/** The filters of a listing, without its paging. */
+export interface SignInLogFilters extends LogFilters {
   readonly userId?: string | undefined;
   readonly result?: SignInResult | undefined;
   readonly reason?: SignInReason | undefined;
-  /** Milliseconds, inclusive. */
-  readonly from?: number | undefined;
-  /** Milliseconds, exclusive. */
-  readonly to?: number | undefined;
-  /** 1 to 500 (default 50). */
-  readonly limit?: number | undefined;
-  /** `nextCursor` of the previous page. */
-  readonly cursor?: string | undefined;
 }
 
-/** The filters of a listing, without its paging. */
-export type SignInLogFilters = Omit<SignInLogQuery, 'limit' | 'cursor'>;
+/** `limit` is 1 to 500 (default 50). */
+export interface SignInLogQuery extends SignInLogFilters, PageRequest {}
 
 export type StatsBucket = 'hour' | 'day';
 
@@ -150,12 +155,7 @@ export interface SignInStats {
   readonly series: SignInStatsBucket[];
 }
 
-export interface SignInLogPage {
-  /** Newest first. */
-  readonly items: SignInEvent[];
-  /** Pass as `cursor` for the next (older) page; null on the last page. */
-  readonly nextCursor: string | null;
-}
+export type SignInLogPage = NewestFirstPage<SignInEvent>;
 
 export interface SignInLog {
   /** Appends one attempt; with `executor`, inside the caller's transaction. */
@@ -187,41 +187,8 @@ function toEvent(row: EventRow): SignInEvent {
   };
 }
 
-/**
- * The cursor names the last event of a page by (at, id), the order of the listing: opaque base64url.
- * The audit log's listing pages the same way and uses these too.
- */
-export function encodePageCursor(event: { at: number; id: string }): string {
-  return Buffer.from(JSON.stringify([event.at, event.id]), 'utf8').toString('base64url');
-}
-
-export function decodePageCursor(cursor: string): { at: number; id: string } {
-  const invalid = () => new TwofoldError('validation_failed', 'cursor: not a cursor from a previous page');
-  if (cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  if (
-    !Array.isArray(value) ||
-    value.length !== 2 ||
-    !Number.isSafeInteger(value[0]) ||
-    typeof value[1] !== 'string' ||
-    value[1].length > 64
-  )
-    throw invalid();
-  return { at: value[0] as number, id: value[1] };
-}
-
 function clip(value: string | undefined, max: number): string | null {
   return value === undefined ? null : value.slice(0, max);
-}
-
-export function checkTime(name: string, value: number | undefined): void {
-  if (value !== undefined && !Number.isSafeInteger(value))
-    throw new TwofoldError('validation_failed', `${name}: must be milliseconds since the epoch`);
 }
 
 export function createSignInLog(deps: { db: Kysely<Database>; clock: Clock }): SignInLog {
@@ -229,14 +196,13 @@ export function createSignInLog(deps: { db: Kysely<Database>; clock: Clock }): S
 
   /** The tenant's events that match the filters (every query here starts from this). */
   function filtered(filters: SignInLogFilters) {
-    checkTime('from', filters.from);
-    checkTime('to', filters.to);
-    let select = db.selectFrom('sign_in_events').where('tenant_id', '=', filters.tenantId);
+    let select = inTimeRange(
+      db.selectFrom('sign_in_events').where('tenant_id', '=', filters.tenantId),
+      filters,
+    );
     if (filters.userId !== undefined) select = select.where('user_id', '=', filters.userId);
     if (filters.result !== undefined) select = select.where('result', '=', filters.result);
     if (filters.reason !== undefined) select = select.where('reason', '=', filters.reason);
-    if (filters.from !== undefined) select = select.where('at', '>=', filters.from);
-    if (filters.to !== undefined) select = select.where('at', '<', filters.to);
     return select;
   }
 
@@ -270,37 +236,11 @@ export function createSignInLog(deps: { db: Kysely<Database>; clock: Clock }): S
     },
 
     async list(query) {
-      const limit = query.limit ?? signInLogPageLimits.default;
-      if (!Number.isInteger(limit) || limit < 1 || limit > signInLogPageLimits.max)
-        throw new TwofoldError(
-          'validation_failed',
-          `limit: must be a whole number from 1 to ${signInLogPageLimits.max}, got ${limit}`,
-        );
-      let select = filtered(query).selectAll();
-      if (query.cursor !== undefined) {
-        const after = decodePageCursor(query.cursor);
-        select = select.where((eb) =>
-          eb.or([eb('at', '<', after.at), eb.and([eb('at', '=', after.at), eb('id', '<', after.id)])]),
-        );
-      }
-      // One row more than asked says whether there is a next page without counting.
-      const rows = await select
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .execute();
-      const items = rows.slice(0, limit).map(toEvent);
-      const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodePageCursor(last) : null };
+      return listNewestFirst(filtered(query).selectAll(), query, signInLogPageLimits, toEvent);
     },
 
     async count(filters, { upTo }) {
-      const matching = filtered(filters).select('id').limit(upTo).as('matching');
-      const row = await db
-        .selectFrom(matching)
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+      return countUpTo(db, filtered(filters), upTo);
     },
 
     async stats(query) {

@@ -23,6 +23,16 @@ export interface TenantPolicy {
     readonly maxMinutes: number;
     readonly defaultMinutes: number;
   };
+  /**
+   * Codes sent by SMS and email, counted per hour (spec section 2; SMS pumping): per user, per
+   * phone number or address, per client IP, and for the whole tenant.
+   */
+  readonly sendLimits: {
+    readonly perUser: number;
+    readonly perDestination: number;
+    readonly perIp: number;
+    readonly perTenant: number;
+  };
 }
 
 export const methodTypesInPolicy = [
@@ -38,6 +48,7 @@ export const methodTypesInPolicy = [
 /** The limits an admin can set the policy within (spec section 2, NIST SP 800-63B). */
 export const policyBounds = {
   lockout: { failuresPerLock: { min: 3, max: 10 }, firstLockMinutes: { min: 15, max: 24 * 60 } },
+  sendLimits: { min: 1, max: 100_000 },
   temporaryAccessPass: { min: 10, max: 30 * 24 * 60 },
 } as const;
 
@@ -47,6 +58,7 @@ export const defaultTenantPolicy: TenantPolicy = {
   totp: { algorithm: 'SHA1', digits: 6, period: 30 },
   lockout: { failuresPerLock: 10, firstLockMinutes: 15 },
   temporaryAccessPass: { minMinutes: 10, maxMinutes: 30 * 24 * 60, defaultMinutes: 60 },
+  sendLimits: { perUser: 10, perDestination: 10, perIp: 30, perTenant: 1000 },
 };
 
 export function parsePolicy(json: string): TenantPolicy {
@@ -57,6 +69,7 @@ export function parsePolicy(json: string): TenantPolicy {
     totp: { ...defaultTenantPolicy.totp, ...stored.totp },
     lockout: { ...defaultTenantPolicy.lockout, ...stored.lockout },
     temporaryAccessPass: { ...defaultTenantPolicy.temporaryAccessPass, ...stored.temporaryAccessPass },
+    sendLimits: { ...defaultTenantPolicy.sendLimits, ...stored.sendLimits },
   };
 }
 
@@ -119,6 +132,13 @@ export function checkPolicy(policy: TenantPolicy): TenantPolicy {
       path: 'temporaryAccessPass.defaultMinutes',
       message: 'must be between minMinutes and maxMinutes',
     });
+  for (const [name, value] of Object.entries(policy.sendLimits)) {
+    if (!inRange(value, policyBounds.sendLimits))
+      errors.push({
+        path: `sendLimits.${name}`,
+        message: `a whole number of codes per hour from ${policyBounds.sendLimits.min} to ${policyBounds.sendLimits.max}`,
+      });
+  }
   const first = errors[0];
   if (first) {
     throw new TwofoldError('validation_failed', `${first.path}: ${first.message}`, {

@@ -3,6 +3,11 @@ import { createBreakGlass } from '../admin/break-glass.js';
 import { createApiKeyService } from '../api-keys/api-key-service.js';
 import { type AuditLog, createAuditLog } from '../audit/audit-log.js';
 import { createAuditQuery } from '../audit/audit-query.js';
+import { type CourierOptions, createCourier } from '../courier/dispatcher.js';
+import { createOutboxProvider } from '../courier/providers/outbox.js';
+import type { Providers } from '../courier/providers/provider.js';
+import { createMessageCodeService } from '../methods/message-codes/message-code-service.js';
+import { createSendLimits } from '../methods/message-codes/send-limits.js';
 import { createMethodService } from '../methods/method-service.js';
 import { createMfaLockout } from '../methods/mfa-lockout.js';
 import { createRecoveryCodeService } from '../methods/recovery-codes/recovery-code-service.js';
@@ -10,6 +15,7 @@ import { createTotpMethodService } from '../methods/totp/totp-method-service.js'
 import { createOutbox } from '../outbox/outbox.js';
 import { createTemporaryAccessPassService } from '../passes/temporary-access-pass-service.js';
 import { createManualClock } from '../platform/clock.js';
+import { createCodeHasher } from '../platform/crypto/code-hasher.js';
 import { createKeyring } from '../platform/crypto/keyring.js';
 import { createSealer, type Sealer } from '../platform/crypto/sealer.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
@@ -31,6 +37,9 @@ export interface TestServicesOptions {
   readonly audit?: AuditLog;
   /** Seals method secrets; the default uses one fixed test key, so every "instance" can open them. */
   readonly sealer?: Sealer;
+  /** Where the courier sends; the default keeps every message in the outbox (state sent, `outbox:kept`). */
+  readonly providers?: Providers;
+  readonly courierOptions?: CourierOptions;
 }
 
 /** The key of the default test sealer (32 bytes of 7). */
@@ -65,13 +74,34 @@ export function createTestServices(handle: Pick<DatabaseHandle, 'db'>, options: 
     thresholdsFor: async (tenantId) => (await tenants.getById(tenantId)).policy.lockout,
   });
   const adminActions = createAdminActions({ db, clock, audit });
-  const outbox = createOutbox({ db, clock });
-  const breakGlass = createBreakGlass({ db, clock, audit, tenants, users, passes, outbox });
+  const outbox = createOutbox({ db, clock, sealer });
+  const courier = createCourier({
+    outbox,
+    clock,
+    tenants,
+    providers: options.providers ?? { email: createOutboxProvider(), sms: createOutboxProvider() },
+    ...(options.courierOptions ? { options: options.courierOptions } : {}),
+  });
+  const breakGlass = createBreakGlass({ db, clock, audit, tenants, users, passes, courier });
+  const sendLimits = createSendLimits({ db, clock });
+  const messageCodes = createMessageCodeService({
+    db,
+    clock,
+    audit,
+    tenants,
+    courier,
+    codeHasher: createCodeHasher(createKeyring([testSecretKey])),
+    sendLimits,
+    publicUrl: 'https://mfa.example.com',
+  });
   return {
     db,
     clock,
     adminActions,
     outbox,
+    courier,
+    sendLimits,
+    messageCodes,
     breakGlass,
     passwords,
     audit,

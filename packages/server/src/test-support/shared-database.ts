@@ -5,6 +5,8 @@ import type { TestBackend, TestDatabaseHandle } from './databases.js';
 
 /** Every table, children before the tables they reference, so deleting in this order never breaks a foreign key. */
 const deleteOrder = [
+  'send_limits',
+  'otp_challenges',
   'outbox_messages',
   'known_devices',
   'throttles',

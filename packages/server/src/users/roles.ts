@@ -1,12 +1,7 @@
-import { TwofoldError } from '@twofold/core';
+import { isRole, type Role, roles, TwofoldError } from '@twofold/core';
 
-/** Admin roles of spec section 1; a user with none is an ordinary user. */
-export const roles = ['global-admin', 'authentication-admin', 'helpdesk'] as const;
-export type Role = (typeof roles)[number];
-
-export function isRole(value: string): value is Role {
-  return (roles as readonly string[]).includes(value);
-}
+/** Admin roles of spec section 1 (the table is @twofold/core's); a user with none is an ordinary user. */
+export { isRole, type Role, roles } from '@twofold/core';
 
 export function checkRole(value: string): Role {
   if (!isRole(value))

@@ -1,38 +1,18 @@
 /**
- * What the console lets an admin try, mirroring the server's table (the server stays the authority: a
- * refusal there is shown as it comes). Least role per action: helpdesk < authentication-admin < global-admin.
+ * What the console lets an admin try, from the table the server enforces (@twofold/core's adminActions;
+ * the server stays the authority: a refusal there is shown as it comes).
  */
-import type { Role } from './types.js';
+import {
+  type AdminAction,
+  adminActions,
+  isRole,
+  type Role,
+  roleAllows,
+  roles,
+  strongestRole,
+} from '@twofold/core';
 
-export const roleRank: Readonly<Record<Role, number>> = {
-  helpdesk: 1,
-  'authentication-admin': 2,
-  'global-admin': 3,
-};
-
-export const adminActions = {
-  'users.read': 'helpdesk',
-  'users.create': 'global-admin',
-  'users.update': 'global-admin',
-  'users.delete': 'global-admin',
-  'methods.read': 'helpdesk',
-  'methods.delete': 'authentication-admin',
-  'methods.resync': 'authentication-admin',
-  'methods.reset_drift': 'authentication-admin',
-  'methods.activate': 'authentication-admin',
-  'users.require_reregistration': 'helpdesk',
-  'users.temporary_access_pass': 'helpdesk',
-  'users.revoke_sessions': 'helpdesk',
-  'users.unlock': 'authentication-admin',
-  'users.clear_push_block': 'authentication-admin',
-  'sign_ins.read': 'helpdesk',
-  'audit.read': 'authentication-admin',
-  'policy.read': 'helpdesk',
-  'policy.update': 'global-admin',
-  'hardware_tokens.import': 'authentication-admin',
-} as const satisfies Record<string, Role>;
-
-export type AdminAction = keyof typeof adminActions;
+export { type AdminAction, strongestRole } from '@twofold/core';
 
 export const roleNames: Readonly<Record<Role, string>> = {
   'global-admin': 'Global admin',
@@ -41,28 +21,15 @@ export const roleNames: Readonly<Record<Role, string>> = {
 };
 
 /** Every role, strongest first (the order the create-user dialog lists them in). */
-export const allRoles: readonly Role[] = ['global-admin', 'authentication-admin', 'helpdesk'];
-
-export function isRole(value: string): value is Role {
-  return Object.hasOwn(roleRank, value);
-}
+export const allRoles: readonly Role[] = roles;
 
 export function roleName(role: string): string {
   return isRole(role) ? roleNames[role] : role;
 }
 
-/** The strongest admin role among those held, or undefined for an ordinary user. */
-export function strongestRole(held: readonly string[]): Role | undefined {
-  let best: Role | undefined;
-  for (const role of held) {
-    if (isRole(role) && (!best || roleRank[role] > roleRank[best])) best = role;
-  }
-  return best;
-}
-
 export function can(held: readonly string[], action: AdminAction): boolean {
   const role = strongestRole(held);
-  return role !== undefined && roleRank[role] >= roleRank[adminActions[action]];
+  return role !== undefined && roleAllows(role, action);
 }
 
 /** Why this admin may not act on this user at all, in words, or undefined when they may. */

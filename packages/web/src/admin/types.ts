@@ -1,6 +1,6 @@
 /** The shapes the admin API answers (docs: the admin API contract). Times are ISO-8601 strings. */
 
-export type Role = 'helpdesk' | 'authentication-admin' | 'global-admin';
+export type { Role } from '@twofold/core';
 
 export interface Lockout {
   readonly locked: boolean;

@@ -14,8 +14,8 @@ import {
   parseActionFilter,
 } from '../../audit/audit-query.js';
 import type { Clock } from '../../platform/clock.js';
+import { decodePageCursor, type NewestFirstLog } from '../../platform/db/newest-first.js';
 import {
-  decodePageCursor,
   isSignInReason,
   type SignInEvent,
   type SignInLog,
@@ -266,13 +266,20 @@ function parseFormat(format: string | undefined): ExportFormat | undefined {
   throw invalid('format', `must be json or csv, got '${format}'`);
 }
 
-function checkCursor(cursor: string | undefined): void {
-  if (cursor === undefined) return;
-  try {
-    decodePageCursor(cursor);
-  } catch {
-    throw invalid('cursor', 'not a nextCursor from a previous page of this listing');
+/** The download format of a listing's query, if any; without one, its cursor must be one of ours. */
+function parsePaging(query: {
+  format?: string | undefined;
+  cursor?: string | undefined;
+}): ExportFormat | undefined {
+  const format = parseFormat(query.format);
+  if (format === undefined && query.cursor !== undefined) {
+    try {
+      decodePageCursor(query.cursor);
+    } catch {
+      throw invalid('cursor', 'not a nextCursor from a previous page of this listing');
+    }
   }
+  return format;
 }
 
 export function registerAdminLogRoutes(app: FastifyInstance, deps: AdminLogRouteDeps): void {
@@ -286,33 +293,47 @@ export function registerAdminLogRoutes(app: FastifyInstance, deps: AdminLogRoute
     return tenant;
   }
 
-  /** Streams every matching row (up to the limit) as a download. */
-  async function exportRows<T>(
+  /**
+   * A page of a newest-first log as JSON (`events`, `nextCursor`), or with `format` every matching
+   * row (up to the limit) streamed as a download.
+   */
+  async function pageOrExport<F, T, J>(
     reply: FastifyReply,
     options: {
-      format: ExportFormat;
+      log: NewestFirstLog<F, T>;
+      filters: F;
+      /** parsePaging's answer (called before the filters are parsed, so that its errors come first). */
+      format: ExportFormat | undefined;
+      query: { limit?: number | undefined; cursor?: string | undefined };
       what: string;
       tenant: Tenant;
-      count: () => Promise<number>;
-      fetchPage: (
-        cursor: string | undefined,
-        limit: number,
-      ) => Promise<{ items: T[]; nextCursor: string | null }>;
-      toJson: (row: T) => unknown;
+      toJson: (row: T) => J;
       columns: ExportColumn<T>[];
     },
-  ): Promise<FastifyReply> {
+  ): Promise<FastifyReply | { events: J[]; nextCursor: string | null }> {
+    const { log, filters, format, query, toJson } = options;
+    if (format === undefined) {
+      const page = await log.list({
+        ...filters,
+        ...(query.limit !== undefined ? { limit: query.limit } : {}),
+        ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+      });
+      return { events: page.items.map(toJson), nextCursor: page.nextCursor };
+    }
     // Counted first: the header that says an export was cut must go out before the rows.
-    const truncated = (await options.count()) > maxRows;
-    const pages = allPages(options.fetchPage, { maxRows });
+    const truncated = (await log.count(filters, { upTo: maxRows + 1 })) > maxRows;
+    const pages = allPages(
+      (cursor, limit) => log.list({ ...filters, limit, ...(cursor ? { cursor } : {}) }),
+      { maxRows },
+    );
     return sendExport(
       reply,
       {
-        format: options.format,
-        filename: exportFilename(options.what, options.tenant.slug, clock.now(), options.format),
+        format,
+        filename: exportFilename(options.what, options.tenant.slug, clock.now(), format),
         truncatedAt: truncated ? maxRows : undefined,
       },
-      options.format === 'csv' ? csvChunks(options.columns, pages) : jsonArrayChunks(options.toJson, pages),
+      format === 'csv' ? csvChunks(options.columns, pages) : jsonArrayChunks(toJson, pages),
     );
   }
 
@@ -334,8 +355,7 @@ export function registerAdminLogRoutes(app: FastifyInstance, deps: AdminLogRoute
         throw invalid('result', `must be one of ${signInResults.join(', ')}, got '${q.result}'`);
       if (q.reason !== undefined && !isSignInReason(q.reason))
         throw invalid('reason', `must be one of ${signInReasons.join(', ')}, got '${q.reason}'`);
-      const format = parseFormat(q.format);
-      if (format === undefined) checkCursor(q.cursor);
+      const format = parsePaging(q);
       const filters: SignInLogFilters = {
         tenantId: tenant.id,
         ...parseRange(q),
@@ -343,26 +363,16 @@ export function registerAdminLogRoutes(app: FastifyInstance, deps: AdminLogRoute
         ...(q.result !== undefined ? { result: q.result as SignInResult } : {}),
         ...(q.reason !== undefined && isSignInReason(q.reason) ? { reason: q.reason } : {}),
       };
-      if (format !== undefined) {
-        return exportRows(reply, {
-          format,
-          what: 'sign-ins',
-          tenant,
-          count: () => signInLog.count(filters, { upTo: maxRows + 1 }),
-          fetchPage: async (cursor, limit) => {
-            const page = await signInLog.list({ ...filters, limit, ...(cursor ? { cursor } : {}) });
-            return { items: page.items, nextCursor: page.nextCursor };
-          },
-          toJson: signInJson,
-          columns: signInColumns,
-        });
-      }
-      const page = await signInLog.list({
-        ...filters,
-        ...(q.limit !== undefined ? { limit: q.limit } : {}),
-        ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+      return pageOrExport(reply, {
+        log: signInLog,
+        filters,
+        format,
+        query: q,
+        what: 'sign-ins',
+        tenant,
+        toJson: signInJson,
+        columns: signInColumns,
       });
-      return { events: page.items.map(signInJson), nextCursor: page.nextCursor };
     },
   );
 
@@ -428,8 +438,7 @@ export function registerAdminLogRoutes(app: FastifyInstance, deps: AdminLogRoute
           );
         }
       }
-      const format = parseFormat(q.format);
-      if (format === undefined) checkCursor(q.cursor);
+      const format = parsePaging(q);
       const filters: AuditFilters = {
         tenantId: tenant.id,
         ...parseRange(q),
@@ -437,26 +446,16 @@ export function registerAdminLogRoutes(app: FastifyInstance, deps: AdminLogRoute
         ...(q.action !== undefined ? { action: q.action } : {}),
         ...(q.targetId !== undefined ? { targetId: q.targetId } : {}),
       };
-      if (format !== undefined) {
-        return exportRows(reply, {
-          format,
-          what: 'audit',
-          tenant,
-          count: () => auditQuery.count(filters, { upTo: maxRows + 1 }),
-          fetchPage: async (cursor, limit) => {
-            const page = await auditQuery.list({ ...filters, limit, ...(cursor ? { cursor } : {}) });
-            return { items: page.items, nextCursor: page.nextCursor };
-          },
-          toJson: auditJson,
-          columns: auditColumns,
-        });
-      }
-      const page = await auditQuery.list({
-        ...filters,
-        ...(q.limit !== undefined ? { limit: q.limit } : {}),
-        ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
+      return pageOrExport(reply, {
+        log: auditQuery,
+        filters,
+        format,
+        query: q,
+        what: 'audit',
+        tenant,
+        toJson: auditJson,
+        columns: auditColumns,
       });
-      return { events: page.items.map(auditJson), nextCursor: page.nextCursor };
     },
   );
 }

@@ -109,7 +109,21 @@ const PolicyJson = Type.Object(
   },
   strict,
 );
-const PolicyBody = Type.Object({ ...PolicyJson.properties, reason: Type.Optional(Reason) }, strict);
+const SendLimitsJson = Type.Object(
+  {
+    perUser: Type.Integer(),
+    perDestination: Type.Integer(),
+    perIp: Type.Integer(),
+    perTenant: Type.Integer(),
+  },
+  strict,
+);
+const PolicyResponse = Type.Object({ ...PolicyJson.properties, sendLimits: SendLimitsJson });
+/** The whole document; sendLimits may be left out (kept as they are), for clients older than them. */
+const PolicyBody = Type.Object(
+  { ...PolicyJson.properties, sendLimits: Type.Optional(SendLimitsJson), reason: Type.Optional(Reason) },
+  strict,
+);
 
 const DateTime = Type.String({ format: 'date-time' });
 const NullableDateTime = Type.Union([DateTime, Type.Null()]);
@@ -563,7 +577,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
 
   app.get(
     '/t/:tenant/api/v1/admin/policy',
-    schema('The tenant policy', { params: TenantParams, response: { 200: PolicyJson } }),
+    schema('The tenant policy', { params: TenantParams, response: { 200: PolicyResponse } }),
     async (request) => {
       const { tenant } = await context(request, 'policy.read');
       return tenant.policy;
@@ -575,12 +589,13 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     schema('Replace the tenant policy (the whole document)', {
       params: TenantParams,
       body: PolicyBody,
-      response: { 200: PolicyJson },
+      response: { 200: PolicyResponse },
     }),
     async (request) => {
       const { tenant, principal } = await context(request, 'policy.update');
-      const { reason, ...policy } = request.body as Static<typeof PolicyBody>;
-      const updated = await tenants.updatePolicy(tenant.id, policy as TenantPolicy, principal.actor, reason);
+      const { reason, sendLimits, ...rest } = request.body as Static<typeof PolicyBody>;
+      const policy: TenantPolicy = { ...rest, sendLimits: sendLimits ?? tenant.policy.sendLimits };
+      const updated = await tenants.updatePolicy(tenant.id, policy, principal.actor, reason);
       return updated.policy;
     },
   );

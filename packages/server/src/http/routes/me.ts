@@ -2,8 +2,21 @@ import { type Static, Type } from '@sinclair/typebox';
 import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../../audit/audit-log.js';
-import { admitSecondFactor, checkSecondFactor, recoveryCodesMethodId } from '../../flows/second-factor.js';
-import type { FlowMfaLockout, FlowRecoveryCodes, FlowTotp } from '../../flows/sign-in-flow-deps.js';
+import {
+  admitSecondFactor,
+  amrFor,
+  checkSecondFactor,
+  listUsableMethods,
+  recoveryCodesMethodId,
+  sentCodeTypes,
+  verifyMethodCode,
+} from '../../flows/second-factor.js';
+import type {
+  FlowMessageCodes,
+  FlowMfaLockout,
+  FlowRecoveryCodes,
+  FlowTotp,
+} from '../../flows/sign-in-flow-deps.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
 import type { UserService } from '../../users/user-service.js';
@@ -28,6 +41,7 @@ export interface SelfServiceMethod {
 
 export interface SelfServiceMethods {
   listForUser(tenantId: string, userId: string): Promise<readonly SelfServiceMethod[]>;
+  get(tenantId: string, userId: string, methodId: string): Promise<SelfServiceMethod>;
   setDefault(tenantId: string, userId: string, methodId: string, actor: Actor): Promise<unknown>;
   delete(tenantId: string, userId: string, methodId: string, actor: Actor): Promise<unknown>;
 }
@@ -48,6 +62,7 @@ export interface MeRouteDeps {
   readonly users: UserService;
   readonly methods: SelfServiceMethods;
   readonly totp: FlowTotp;
+  readonly messageCodes: FlowMessageCodes;
   readonly recoveryCodes: FlowRecoveryCodes;
   readonly mfaLockout: FlowMfaLockout;
   readonly sessions: SelfServiceSessions;
@@ -104,19 +119,42 @@ const MeJson = Type.Object({
   recoveryCodesRemaining: Type.Integer(),
   stepUpUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
-const RegisterJson = Type.Object({
-  methodId: Type.String(),
-  otpauthUri: Type.String(),
-  secret: Type.String(),
-  qrCodeSvg: Type.String(),
+const SentCodeJson = Type.Object({
+  sentTo: Type.String({ description: 'The masked destination, as +1 ••• •• 23 or a•••@example.com' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  resendAfter: Type.Integer({ description: 'Seconds before another code may be sent' }),
 });
+const RegisterJson = Type.Union([
+  Type.Object({
+    methodId: Type.String(),
+    otpauthUri: Type.String(),
+    secret: Type.String(),
+    qrCodeSvg: Type.String(),
+  }),
+  Type.Object({ methodId: Type.String(), ...SentCodeJson.properties }),
+]);
+const MethodIdBody = Type.Object(
+  { methodId: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const registrableTypes = new Set(['totp', 'authenticator']);
+const registrableTypes = new Set(['totp', 'authenticator', 'sms', 'email']);
 
 /** Self-service routes of spec section 4 (`/me`), for the signed-in user's own methods and sessions. */
 export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void {
-  const { tenants, users, methods, totp, recoveryCodes, mfaLockout, sessions, clock, publicUrl } = deps;
+  const {
+    tenants,
+    users,
+    methods,
+    totp,
+    messageCodes,
+    recoveryCodes,
+    mfaLockout,
+    sessions,
+    clock,
+    publicUrl,
+  } = deps;
 
   async function context(
     request: FastifyRequest,
@@ -196,7 +234,7 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
       });
       if (refusal) throw refusal;
       const checked = await checkSecondFactor(
-        { methods, totp, recoveryCodes },
+        { methods, totp, recoveryCodes, messageCodes },
         {
           tenantId: tenant.id,
           userId: session.userId,
@@ -209,7 +247,7 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
       const lockoutMethod = methodId === recoveryCodesMethodId ? undefined : methodId;
       if (!checked.ok) {
         const code =
-          (['otp_replayed', 'otp_clock_skew', 'recovery_code_invalid'] as const).find(
+          (['otp_replayed', 'otp_clock_skew', 'otp_expired', 'recovery_code_invalid'] as const).find(
             (c) => c === checked.reason,
           ) ?? 'otp_invalid';
         throw new TwofoldError(
@@ -219,13 +257,49 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
         );
       }
       await mfaLockout.recordSuccess(tenant.id, session.userId, lockoutMethod);
-      await sessions.recordSecondFactor(session.id, [...new Set([...session.amr, 'otp', 'mfa'])]);
+      await sessions.recordSecondFactor(session.id, [
+        ...new Set([...session.amr, amrFor(checked.methodType), 'mfa']),
+      ]);
       return {
         stepUpUntil: iso(clock.now() + stepUpWindowMs),
         ...(checked.recoveryCodesRemaining !== undefined
           ? { recoveryCodesRemaining: checked.recoveryCodesRemaining }
           : {}),
       };
+    },
+  );
+
+  app.post(
+    '/t/:tenant/api/v1/me/step-up/challenge',
+    {
+      schema: {
+        summary: 'Send a code to an SMS or email method, to prove a second factor with /me/step-up',
+        tags: ['self-service'],
+        params: TenantParams,
+        body: MethodIdBody,
+        response: { 200: SentCodeJson },
+      },
+    },
+    async (request) => {
+      const { tenant, session } = await context(request);
+      const { methodId } = request.body as Static<typeof MethodIdBody>;
+      const usable = await listUsableMethods(
+        { methods, totp, recoveryCodes, messageCodes },
+        tenant.id,
+        session.userId,
+        tenant.policy.allowedMethods,
+      );
+      const method = usable.find((m) => m.id === methodId);
+      if (!method || !sentCodeTypes.has(method.type))
+        throw new TwofoldError('method_not_found', 'no such SMS or email method for this account');
+      const sent = await messageCodes.sendCode({
+        tenantId: tenant.id,
+        userId: session.userId,
+        methodId,
+        purpose: 'step_up_code',
+        ip: request.ip,
+      });
+      return { sentTo: sent.sentTo, expiresAt: iso(sent.expiresAt), resendAfter: sent.resendAfter };
     },
   );
 
@@ -247,10 +321,26 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
       if (!registrableTypes.has(body.type))
         throw new TwofoldError(
           'validation_failed',
-          `type: '${body.type}' cannot be registered yet; use authenticator or totp`,
+          `type: '${body.type}' cannot be registered here; use authenticator, totp, sms or email`,
         );
       if (!tenant.policy.allowedMethods.includes(body.type))
-        throw new TwofoldError('forbidden', `your organisation does not allow ${body.type} methods`);
+        throw new TwofoldError(
+          'method_type_not_allowed',
+          `your organisation does not allow ${body.type} methods`,
+        );
+      if (body.type === 'sms' || body.type === 'email') {
+        const sent = await messageCodes.register(
+          {
+            tenantId: tenant.id,
+            userId: session.userId,
+            type: body.type,
+            destination: body.type === 'sms' ? body.phoneNumber : body.email,
+            ip: request.ip,
+          },
+          actor,
+        );
+        return reply.code(201).send({ ...sent, expiresAt: iso(sent.expiresAt) });
+      }
       const registered = await totp.register(
         {
           tenantId: tenant.id,
@@ -280,12 +370,19 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
       const { id } = request.params as Static<typeof MethodParams>;
       const { code } = request.body as Static<typeof CodeBody>;
       requireStepUp(session);
-      const result = await totp.verify({ tenantId: tenant.id, userId: session.userId, methodId: id, code });
+      const method = await methods.get(tenant.id, session.userId, id);
+      const result = await verifyMethodCode({ totp, messageCodes }, method.type, {
+        tenantId: tenant.id,
+        userId: session.userId,
+        methodId: id,
+        code,
+      });
       if (!result.ok) {
         if (result.reason === 'method_not_found')
           throw new TwofoldError('method_not_found', 'no such method for this account');
         const codeName =
-          (['otp_replayed', 'otp_clock_skew'] as const).find((c) => c === result.reason) ?? 'otp_invalid';
+          (['otp_replayed', 'otp_clock_skew', 'otp_expired'] as const).find((c) => c === result.reason) ??
+          'otp_invalid';
         throw new TwofoldError(
           codeName,
           'that code did not confirm the method; enter the current code from the app you just set up',

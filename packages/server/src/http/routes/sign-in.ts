@@ -45,7 +45,7 @@ const RegisterBody = Type.Object(
     type: Type.String({
       minLength: 1,
       maxLength: 40,
-      description: 'authenticator or totp (sms and email come later).',
+      description: 'authenticator, totp, sms (with phoneNumber) or email (with email).',
     }),
     phoneNumber: Type.Optional(Type.String({ maxLength: 40 })),
     email: Type.Optional(Type.String({ maxLength: 254 })),
@@ -71,6 +71,9 @@ const FlowResponse = Type.Object({
   methods: Type.Array(MethodView),
   expiresAt: Type.String({ format: 'date-time' }),
   session: Type.Optional(Session),
+  registrationTypes: Type.Optional(
+    Type.Array(Type.String(), { description: 'registration_required: the types the user may register' }),
+  ),
 });
 const SignedInResponse = Type.Object({
   status: Type.Literal('signed_in'),
@@ -78,11 +81,25 @@ const SignedInResponse = Type.Object({
   recoveryCodes: Type.Optional(Type.Array(Type.String())),
   recoveryCodesRemaining: Type.Optional(Type.Integer()),
 });
-const RegisterResponse = Type.Object({
-  methodId: Type.String(),
-  otpauthUri: Type.String(),
-  secret: Type.String(),
-  qrCodeSvg: Type.String(),
+const SentCode = {
+  sentTo: Type.String({ description: 'The masked destination, as +1 ••• •• 23 or a•••@example.com' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  resendAfter: Type.Integer({ description: 'Seconds before another code may be sent' }),
+};
+const RegisterResponse = Type.Union([
+  Type.Object({
+    methodId: Type.String(),
+    otpauthUri: Type.String(),
+    secret: Type.String(),
+    qrCodeSvg: Type.String(),
+  }),
+  Type.Object({ methodId: Type.String(), ...SentCode }),
+]);
+const ChallengeResponse = Type.Object({
+  number: Type.Optional(Type.Integer({ description: 'Push: the number to type on the device' })),
+  sentTo: Type.Optional(SentCode.sentTo),
+  expiresAt: Type.Optional(SentCode.expiresAt),
+  resendAfter: Type.Optional(SentCode.resendAfter),
 });
 
 function iso(ms: number): string {
@@ -90,7 +107,13 @@ function iso(ms: number): string {
 }
 
 function flowJson(flow: FlowView): Static<typeof FlowResponse> {
-  return { flowId: flow.flowId, status: flow.status, methods: flow.methods, expiresAt: iso(flow.expiresAt) };
+  return {
+    flowId: flow.flowId,
+    status: flow.status,
+    methods: flow.methods,
+    expiresAt: iso(flow.expiresAt),
+    ...(flow.registrationTypes ? { registrationTypes: flow.registrationTypes } : {}),
+  };
 }
 
 export interface SignInRouteDeps {
@@ -210,16 +233,15 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
         tags: ['sign-in'],
         params: FlowParams,
         body: ChallengeBody,
-        response: {
-          200: Type.Object({ sentTo: Type.Optional(Type.String()), number: Type.Optional(Type.Integer()) }),
-        },
+        response: { 200: ChallengeResponse },
       },
     },
     async (request) => {
       const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
       const { methodId } = request.body as Static<typeof ChallengeBody>;
       const tenant = await tenants.getBySlug(slug);
-      return flows.challenge(tenant, flowId, client(request), methodId);
+      const sent = await flows.challenge(tenant, flowId, client(request), methodId);
+      return sent.expiresAt === undefined ? sent : { ...sent, expiresAt: iso(sent.expiresAt) };
     },
   );
 
@@ -259,7 +281,13 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
       const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
       const body = request.body as Static<typeof RegisterBody>;
       const tenant = await tenants.getBySlug(slug);
-      return flows.register(tenant, flowId, client(request), { type: body.type, label: body.label });
+      const registered = await flows.register(tenant, flowId, client(request), {
+        type: body.type,
+        label: body.label,
+        phoneNumber: body.phoneNumber,
+        email: body.email,
+      });
+      return 'expiresAt' in registered ? { ...registered, expiresAt: iso(registered.expiresAt) } : registered;
     },
   );
 }

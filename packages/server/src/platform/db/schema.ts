@@ -221,6 +221,28 @@ export interface OutboxMessagesTable {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  /** The provider's id for the sent message (Twilio SID, SMTP message id). */
+  provider_ref: string | null;
+  /** sign_in_code | registration_code | admin_notice | ... */
+  purpose: string | null;
+}
+
+export interface OtpChallengesTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  method_id: string;
+  code_hash: string;
+  expires_at: number;
+  used_at: number | null;
+  failures: Generated<number>;
+  created_at: number;
+}
+
+export interface SendLimitsTable {
+  key: string;
+  count: number;
+  window_started_at: number;
 }
 
 export interface Database {
@@ -240,4 +262,6 @@ export interface Database {
   throttles: ThrottlesTable;
   known_devices: KnownDevicesTable;
   outbox_messages: OutboxMessagesTable;
+  otp_challenges: OtpChallengesTable;
+  send_limits: SendLimitsTable;
 }

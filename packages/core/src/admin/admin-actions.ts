@@ -1,0 +1,61 @@
+/**
+ * Who may do what through the admin API (spec section 1): the admin roles, their order, and every
+ * admin action with the least role that may do it. The server enforces it
+ * (packages/server/src/admin/admin-access.ts) and the admin console offers what it allows; both read
+ * this one table, and docs/roles.md is generated from it.
+ */
+
+/** Admin roles, strongest first; a user with none is an ordinary user. */
+export const roles = ['global-admin', 'authentication-admin', 'helpdesk'] as const;
+export type Role = (typeof roles)[number];
+
+/** helpdesk < authentication-admin < global-admin. */
+export const roleRank: Readonly<Record<Role, number>> = {
+  helpdesk: 1,
+  'authentication-admin': 2,
+  'global-admin': 3,
+};
+
+/** Every admin action and the least role that may do it. */
+export const adminActions = {
+  'users.read': 'helpdesk',
+  'users.create': 'global-admin',
+  'users.update': 'global-admin',
+  'users.delete': 'global-admin',
+  'methods.read': 'helpdesk',
+  'methods.delete': 'authentication-admin',
+  'methods.resync': 'authentication-admin',
+  'methods.reset_drift': 'authentication-admin',
+  'methods.activate': 'authentication-admin',
+  'users.require_reregistration': 'helpdesk',
+  'users.temporary_access_pass': 'helpdesk',
+  'users.revoke_sessions': 'helpdesk',
+  'users.unlock': 'authentication-admin',
+  'users.clear_push_block': 'authentication-admin',
+  'sign_ins.read': 'helpdesk',
+  'audit.read': 'authentication-admin',
+  'policy.read': 'helpdesk',
+  'policy.update': 'global-admin',
+  'hardware_tokens.import': 'authentication-admin',
+  'outbox.read': 'global-admin',
+} as const satisfies Record<string, Role>;
+
+export type AdminAction = keyof typeof adminActions;
+
+export function isRole(value: string): value is Role {
+  return (roles as readonly string[]).includes(value);
+}
+
+/** Whether `role` is at least the least role of `action`. */
+export function roleAllows(role: Role, action: AdminAction): boolean {
+  return roleRank[role] >= roleRank[adminActions[action]];
+}
+
+/** The strongest admin role among those held (anything else is ignored), or undefined for an ordinary user. */
+export function strongestRole(held: readonly string[]): Role | undefined {
+  let best: Role | undefined;
+  for (const role of held) {
+    if (isRole(role) && (!best || roleRank[role] > roleRank[best])) best = role;
+  }
+  return best;
+}

@@ -1,0 +1,407 @@
+/**
+ * SMS and email methods (spec section 2): registration proves the destination with a code sent
+ * to it; sign-in sends a 6-digit code valid 10 minutes, single use, stored as a keyed hash
+ * (platform/crypto/code-hasher). Asking again sends a new code and retires the older ones, which
+ * then fail as expired, not as wrong: people type the code from the message they opened first.
+ * Sends pass the resend interval and the hourly limits (send-limits.ts) before anything is sent.
+ */
+import { TwofoldError } from '@twofold/core';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Actor, AuditLog } from '../../audit/audit-log.js';
+import type { Courier, MessagePurpose } from '../../courier/courier.js';
+import type { Clock } from '../../platform/clock.js';
+import type { CodeHasher } from '../../platform/crypto/code-hasher.js';
+import { generateNumericCode } from '../../platform/crypto/tokens.js';
+import type { Database } from '../../platform/db/schema.js';
+import { generateId } from '../../platform/ids.js';
+import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
+import { makeDefaultIfNone } from '../method-service.js';
+import { checkDestination, type MessageChannel, maskDestination } from './destination.js';
+import { resendIntervalMs, type SendLimits } from './send-limits.js';
+
+export const messageCodeDigits = 6;
+export const messageCodeLifetimeMs = 10 * 60_000;
+/** Wrong codes on one sent code before it is retired (a new one must be sent). */
+export const messageCodeMaxFailures = 5;
+/** How long a sign-in waits for the provider before answering "sent" anyway (the courier keeps trying). */
+export const deliveryWaitMs = 3_000;
+
+export const messageMethodTypes = ['sms', 'email'] as const;
+export type MessageMethodType = (typeof messageMethodTypes)[number];
+
+export function isMessageMethodType(type: string): type is MessageMethodType {
+  return (messageMethodTypes as readonly string[]).includes(type);
+}
+
+export interface SentCode {
+  /** The masked destination: `+1 ••• •• 23`, `a•••@example.com`. */
+  readonly sentTo: string;
+  readonly expiresAt: number;
+  /** Seconds before another code may be sent to this method. */
+  readonly resendAfter: number;
+  /** sent: the provider took it; queued: the provider is slow, the courier keeps trying. */
+  readonly delivery: 'sent' | 'queued';
+}
+
+export type MessageCodeVerification =
+  | { readonly ok: true; readonly activated: boolean }
+  | {
+      readonly ok: false;
+      readonly reason: 'otp_invalid' | 'otp_replayed' | 'otp_expired' | 'method_not_found';
+    };
+
+export interface MessageCodeService {
+  /**
+   * Adds a pending sms or email method (replacing an unfinished one of the same type) and sends a
+   * code to prove it. Throws phone_number_invalid, email_invalid, method_type_not_allowed,
+   * send_limited, delivery_failed. Audited.
+   */
+  register(
+    input: {
+      tenantId: string;
+      userId: string;
+      type: MessageMethodType;
+      destination: string | undefined;
+      ip?: string | undefined;
+    },
+    actor: Actor,
+  ): Promise<SentCode & { methodId: string }>;
+  /** Sends a new code to a pending or active method. Throws method_not_found, send_limited, delivery_failed. */
+  sendCode(input: {
+    tenantId: string;
+    userId: string;
+    methodId: string;
+    purpose: MessagePurpose;
+    ip?: string | undefined;
+  }): Promise<SentCode>;
+  /** Checks a code; a right one is spent at once and confirms a pending method. */
+  verify(input: {
+    tenantId: string;
+    userId: string;
+    methodId: string;
+    code: string;
+    actor?: Actor;
+  }): Promise<MessageCodeVerification>;
+}
+
+type MethodRow = Selectable<Database['methods']>;
+
+function channelOf(type: MessageMethodType): MessageChannel {
+  return type;
+}
+
+/** The words of each message; the tenant's name says who is asking. */
+export function composeMessage(input: {
+  tenant: Pick<Tenant, 'name'>;
+  channel: MessageChannel;
+  code: string;
+  purpose: MessagePurpose;
+  host: string;
+}): { subject?: string; text: string } {
+  const { tenant, code, purpose } = input;
+  const minutes = messageCodeLifetimeMs / 60_000;
+  if (input.channel === 'sms') {
+    // The last line lets browsers offer the code on the sign-in page (WebOTP).
+    return {
+      text: `${code} is your ${tenant.name} verification code. It expires in ${minutes} minutes. Never share it.\n\n@${input.host} #${code}`,
+    };
+  }
+  const why =
+    purpose === 'registration_code'
+      ? `Enter it to confirm this email address for signing in to ${tenant.name}.`
+      : `Enter it to finish signing in to ${tenant.name}.`;
+  return {
+    subject: `${code} is your ${tenant.name} verification code`,
+    text: [
+      `Your verification code is ${code}`,
+      '',
+      why,
+      `It expires in ${minutes} minutes and works once.`,
+      '',
+      `If you did not try to sign in, someone may know your password: change it, and tell your ${tenant.name} administrator.`,
+    ].join('\n'),
+  };
+}
+
+export function createMessageCodeService(deps: {
+  db: Kysely<Database>;
+  clock: Clock;
+  audit: AuditLog;
+  tenants: Pick<TenantService, 'getById'>;
+  courier: Pick<Courier, 'send'>;
+  codeHasher: CodeHasher;
+  sendLimits: SendLimits;
+  publicUrl: string;
+}): MessageCodeService {
+  const { db, clock, audit, tenants, courier, codeHasher, sendLimits } = deps;
+  const host = new URL(deps.publicUrl).host;
+
+  function loadMethod(tenantId: string, userId: string, methodId: string) {
+    return db
+      .selectFrom('methods')
+      .selectAll()
+      .where('id', '=', methodId)
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', userId)
+      .where('type', 'in', [...messageMethodTypes])
+      .where('status', 'in', ['pending', 'active'])
+      .executeTakeFirst();
+  }
+
+  function methodNotFound() {
+    return new TwofoldError('method_not_found', 'no such SMS or email method for this account');
+  }
+
+  async function send(
+    tenant: Tenant,
+    method: MethodRow,
+    purpose: MessagePurpose,
+    ip: string | undefined,
+  ): Promise<SentCode> {
+    const type = method.type as MessageMethodType;
+    const channel = channelOf(type);
+    const destination = method.destination ?? '';
+    const now = clock.now();
+    const last = await db
+      .selectFrom('otp_challenges')
+      .select('created_at')
+      .where('method_id', '=', method.id)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    if (last && now - last.created_at < resendIntervalMs) {
+      const retryAfter = Math.ceil((last.created_at + resendIntervalMs - now) / 1000);
+      throw new TwofoldError(
+        'send_limited',
+        `a code was just sent; you can ask for a new one in ${retryAfter} seconds`,
+        {
+          retryAfter,
+          scope: 'resend',
+        },
+      );
+    }
+    const admitted = await sendLimits.admit({
+      tenantId: tenant.id,
+      userId: method.user_id,
+      channel,
+      destination,
+      ip,
+      limits: tenant.policy.sendLimits,
+    });
+    if (!admitted.allowed) {
+      throw new TwofoldError(
+        'send_limited',
+        `too many codes were sent in the last hour; try again in ${Math.ceil(admitted.retryAfter / 60)} minutes or use another method`,
+        { retryAfter: admitted.retryAfter, scope: admitted.scope },
+      );
+    }
+    const code = generateNumericCode(messageCodeDigits);
+    const id = generateId(now);
+    const expiresAt = now + messageCodeLifetimeMs;
+    await db.transaction().execute(async (trx) => {
+      // Older codes of this method stop working: only the newest message counts.
+      await trx
+        .updateTable('otp_challenges')
+        .set({ expires_at: now })
+        .where('method_id', '=', method.id)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .execute();
+      await trx
+        .insertInto('otp_challenges')
+        .values({
+          id,
+          tenant_id: tenant.id,
+          user_id: method.user_id,
+          method_id: method.id,
+          code_hash: codeHasher.hash(code, id),
+          expires_at: expiresAt,
+          used_at: null,
+          created_at: now,
+        })
+        .execute();
+    });
+    const message = composeMessage({ tenant, channel, code, purpose, host });
+    const delivery = await courier.send(
+      {
+        tenantId: tenant.id,
+        channel,
+        to: destination,
+        ...(message.subject ? { subject: message.subject } : {}),
+        text: message.text,
+        purpose,
+      },
+      { waitMs: deliveryWaitMs },
+    );
+    if (delivery.state === 'failed') {
+      // The code can never arrive: retire it, so that the next request may send at once.
+      await db
+        .updateTable('otp_challenges')
+        .set({ expires_at: now, created_at: now - resendIntervalMs })
+        .where('id', '=', id)
+        .execute();
+      throw new TwofoldError(
+        'delivery_failed',
+        `the ${channel === 'sms' ? 'text message' : 'email'} could not be sent; try again, or use another method`,
+      );
+    }
+    return {
+      sentTo: maskDestination(channel, destination),
+      expiresAt,
+      resendAfter: resendIntervalMs / 1000,
+      delivery: delivery.state,
+    };
+  }
+
+  async function activate(method: MethodRow, now: number, actor: Actor | undefined) {
+    const activated = await db
+      .updateTable('methods')
+      .set({ status: 'active', confirmed_at: now, updated_at: now })
+      .where('id', '=', method.id)
+      .where('status', '=', 'pending')
+      .returning('id')
+      .executeTakeFirst();
+    if (!activated) return false;
+    await audit.record({
+      tenantId: method.tenant_id,
+      actor: actor ?? { type: 'user', id: method.user_id },
+      action: 'method.activate',
+      target: { type: 'method', id: method.id },
+      details: { userId: method.user_id, type: method.type },
+    });
+    await makeDefaultIfNone(db, method.tenant_id, method.user_id, method.id);
+    return true;
+  }
+
+  return {
+    async register(input, actor) {
+      const { tenantId, userId, type } = input;
+      if (!isMessageMethodType(type)) {
+        throw new TwofoldError('validation_failed', `type: must be sms or email, got '${String(type)}'`);
+      }
+      const tenant = await tenants.getById(tenantId);
+      if (!tenant.policy.allowedMethods.includes(type)) {
+        throw new TwofoldError('method_type_not_allowed', `this organisation does not allow ${type} methods`);
+      }
+      const destination = checkDestination(channelOf(type), input.destination);
+      const now = clock.now();
+      const methodId = generateId(now);
+      const label = maskDestination(channelOf(type), destination);
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .deleteFrom('methods')
+          .where('tenant_id', '=', tenantId)
+          .where('user_id', '=', userId)
+          .where('type', '=', type)
+          .where('status', '=', 'pending')
+          .execute();
+        await trx
+          .insertInto('methods')
+          .values({
+            id: methodId,
+            tenant_id: tenantId,
+            user_id: userId,
+            type,
+            label,
+            status: 'pending',
+            secret_sealed: null,
+            algorithm: null,
+            digits: null,
+            period: null,
+            destination,
+            last_step: null,
+            skew_step: null,
+            skew_offset: null,
+            push_activation_hash: null,
+            serial: null,
+            manufacturer: null,
+            model: null,
+            created_at: now,
+            confirmed_at: null,
+            last_used_at: null,
+            updated_at: now,
+          })
+          .execute();
+        await audit.record(
+          {
+            tenantId,
+            actor,
+            action: 'method.register',
+            target: { type: 'method', id: methodId },
+            details: { userId, type, label },
+          },
+          trx,
+        );
+      });
+      const method = await loadMethod(tenantId, userId, methodId);
+      if (!method) throw methodNotFound();
+      const sent = await send(tenant, method, 'registration_code', input.ip);
+      return { methodId, ...sent };
+    },
+
+    async sendCode(input) {
+      const method = await loadMethod(input.tenantId, input.userId, input.methodId);
+      if (!method) throw methodNotFound();
+      const tenant = await tenants.getById(input.tenantId);
+      return send(tenant, method, input.purpose, input.ip);
+    },
+
+    async verify(input) {
+      const method = await loadMethod(input.tenantId, input.userId, input.methodId);
+      if (!method) return { ok: false, reason: 'method_not_found' };
+      const code = input.code.replace(/[\s-]/g, '');
+      const now = clock.now();
+      const recent = await db
+        .selectFrom('otp_challenges')
+        .selectAll()
+        .where('method_id', '=', method.id)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(5)
+        .execute();
+      const latest = recent[0];
+      if (!latest) return { ok: false, reason: 'otp_invalid' };
+      const matched = /^\d{6}$/.test(code)
+        ? recent.find((c) => codeHasher.verify(c.code_hash, code, c.id))
+        : undefined;
+      if (!matched) {
+        // Count the wrong code on the newest challenge; the fifth retires it.
+        await db
+          .updateTable('otp_challenges')
+          .set((eb) => ({
+            failures: eb('failures', '+', 1),
+            // The fifth wrong code retires it: guessing a million codes takes a new message per five.
+            expires_at: sql<number>`case when failures + 1 >= ${messageCodeMaxFailures} then cast(${now} as bigint) else expires_at end`,
+          }))
+          .where('id', '=', latest.id)
+          .execute();
+        return { ok: false, reason: 'otp_invalid' };
+      }
+      if (matched.used_at !== null) return { ok: false, reason: 'otp_replayed' };
+      if (matched.id !== latest.id || matched.expires_at <= now) return { ok: false, reason: 'otp_expired' };
+      // Spent with one conditional UPDATE: of two requests with the same code, one wins.
+      const spent = await db
+        .updateTable('otp_challenges')
+        .set({ used_at: now })
+        .where('id', '=', matched.id)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .returning('id')
+        .executeTakeFirst();
+      if (!spent) {
+        const after = await db
+          .selectFrom('otp_challenges')
+          .select('used_at')
+          .where('id', '=', matched.id)
+          .executeTakeFirst();
+        return { ok: false, reason: after?.used_at ? 'otp_replayed' : 'otp_expired' };
+      }
+      await db
+        .updateTable('methods')
+        .set({ last_used_at: now, updated_at: now })
+        .where('id', '=', method.id)
+        .execute();
+      const activated = method.status === 'pending' && (await activate(method, now, input.actor));
+      return { ok: true, activated };
+    },
+  };
+}
