@@ -79,7 +79,12 @@ for (const backend of testBackends) {
         const results = await Promise.all(
           Array.from({ length: 40 }, (_, i) =>
             createSendLimits({ db: fleet()[i % instances]!.db, clock: services.clock }).admit(
-              check({ destination: `+4479111236${10 + i}`, ip: `198.51.100.${i}` }),
+              // Only the user's limit can bind here (the others are far away).
+              check({
+                destination: `+4479111236${10 + i}`,
+                ip: `198.51.100.${i}`,
+                limits: { ...limits, perTenant: 1000, perIp: 1000 },
+              }),
             ),
           ),
         );
