@@ -92,6 +92,26 @@ describe('the admin API paths and bodies', () => {
     expect(admin.exportUrl('audit', {}, 'json')).toBe('/t/acme/api/v1/admin/audit?format=json');
   });
 
+  it('reads the outbox and sends the send limits with the policy', async () => {
+    const { calls, admin } = recorder();
+    await admin.outbox();
+    await admin.outbox(5);
+    const policy = {
+      mfaRequired: true,
+      allowedMethods: ['sms'],
+      totp: { algorithm: 'SHA1', digits: 6, period: 30 },
+      lockout: { failuresPerLock: 10, firstLockMinutes: 15 },
+      temporaryAccessPass: { minMinutes: 10, maxMinutes: 480, defaultMinutes: 60 },
+      sendLimits: { perUser: 3, perDestination: 3, perIp: 9, perTenant: 500 },
+    } as const;
+    await admin.putPolicy(policy, ' fewer texts ');
+    expect(calls).toEqual([
+      { url: '/t/acme/api/v1/admin/outbox?limit=100', method: 'GET', body: undefined },
+      { url: '/t/acme/api/v1/admin/outbox?limit=5', method: 'GET', body: undefined },
+      { url: '/t/acme/api/v1/admin/policy', method: 'PUT', body: { ...policy, reason: 'fewer texts' } },
+    ]);
+  });
+
   it('reports an ended session once per answer, and passes every answer on', async () => {
     const ended: number[] = [];
     const { fetchImpl } = recorder(401, '{"code":"unauthenticated","detail":"no session"}');

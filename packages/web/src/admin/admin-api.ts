@@ -10,6 +10,7 @@ import type {
   EventPage,
   IssuedPass,
   Me,
+  OutboxMessage,
   Policy,
   ReregistrationResult,
   SignInEvent,
@@ -49,6 +50,9 @@ export interface UserChange {
 }
 
 export const pageSize = 50;
+
+/** How many of the newest outbox messages the Messages view reads. */
+export const outboxLimit = 100;
 
 const id = encodeURIComponent;
 
@@ -122,6 +126,10 @@ export function createAdminApi(api: ApiClient, tenant: string) {
     getPolicy: () => api.get<Partial<Policy>>('/admin/policy'),
     putPolicy: (policy: Policy, reason?: string) =>
       api.put<Partial<Policy>>('/admin/policy', { ...policy, ...reasonBody(reason) }),
+
+    /** The newest messages queued for people (global admins only). */
+    outbox: (limit = outboxLimit) =>
+      api.get<{ messages: OutboxMessage[] }>(withQuery('/admin/outbox', { limit })),
 
     /** Addresses for a plain download link (the session cookie goes with it). */
     exportUrl: (log: 'sign-ins' | 'audit', filter: SignInFilter | AuditFilter, format: 'csv' | 'json') =>

@@ -8,9 +8,10 @@ import { adminMessage } from './admin-messages.js';
 import { AuditView } from './audit-view.js';
 import { Loading } from './components.js';
 import type { Console } from './console.js';
+import { MessagesView } from './messages-view.js';
 import { PolicyView } from './policy-view.js';
-import { can, roleName, strongestRole } from './roles.js';
-import { parseRoute, type Route, sectionOf, sections } from './routes.js';
+import { roleName, strongestRole } from './roles.js';
+import { parseRoute, type Route, sectionOf, sections, visibleSections } from './routes.js';
 import { SignInLogView } from './sign-in-log-view.js';
 import type { Me } from './types.js';
 import { UserView } from './user-view.js';
@@ -182,15 +183,13 @@ export function AdminApp(props: { api: ApiClient; tenant: string }) {
         </div>
         <nav class="admin-nav" aria-label="Admin console">
           <ul>
-            {sections
-              .filter((section) => section.view !== 'audit' || can(me.user.roles, 'audit.read'))
-              .map((section) => (
-                <li key={section.view}>
-                  <a href={section.hash} aria-current={current === section.view ? 'page' : undefined}>
-                    {section.label}
-                  </a>
-                </li>
-              ))}
+            {visibleSections(me.user.roles).map((section) => (
+              <li key={section.view}>
+                <a href={section.hash} aria-current={current === section.view ? 'page' : undefined}>
+                  {section.label}
+                </a>
+              </li>
+            ))}
           </ul>
         </nav>
       </header>
@@ -217,6 +216,8 @@ function CurrentView(props: { console: Console; route: Route; notice: string | u
       return <AuditView console={props.console} params={route.params} focus />;
     case 'policy':
       return <PolicyView console={props.console} focus />;
+    case 'messages':
+      return <MessagesView console={props.console} focus />;
     default:
       return (
         <UsersView console={props.console} query={route.params['query'] ?? ''} notice={props.notice} focus />

@@ -1,18 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import {
+  channelName,
   checkTokenCode,
   count,
   dayBoundary,
   describeLockout,
+  describeNextSignIn,
   describePass,
   formatDateTime,
   formatDrift,
   formatMinutes,
+  formatTimeOfDay,
   hardwareDetails,
   isLocked,
+  isRemovedCode,
   methodName,
+  outboxStatusBadge,
   reasonName,
+  reasonNames,
   signInMethodName,
+  summariseOutbox,
   userBadges,
 } from './format.js';
 import type { AdminUser } from './types.js';
@@ -42,6 +49,8 @@ describe('console formatting', () => {
     );
     expect(formatDateTime(null, 'Never')).toBe('Never');
     expect(formatDateTime('not a time', 'Never')).toBe('Never');
+    expect(formatTimeOfDay('2026-03-05T14:03:27Z', { locale: 'en-GB', timeZone: 'UTC' })).toBe('14:03:27');
+    expect(formatTimeOfDay('nonsense')).toBe('');
   });
 
   it('signs clock drift', () => {
@@ -62,12 +71,16 @@ describe('console formatting', () => {
   it('names methods by type and label', () => {
     expect(methodName({ type: 'hardware_oath', label: 'Token2 C202' })).toBe('Hardware token “Token2 C202”');
     expect(methodName({ type: 'authenticator', label: '' })).toBe('Authenticator app');
+    expect(methodName({ type: 'sms', label: '+1 ••• •• 71' })).toBe('Phone (text message) “+1 ••• •• 71”');
+    expect(methodName({ type: 'email', label: 'a•••@example.com' })).toBe('Email “a•••@example.com”');
   });
 
   it('names what a sign-in was checked with', () => {
     expect(signInMethodName('password')).toBe('Password');
     expect(signInMethodName('temporary_access_pass')).toBe('Temporary Access Pass');
     expect(signInMethodName('passkey')).toBe('Passkey');
+    expect(signInMethodName('sms')).toBe('Phone (text message)');
+    expect(signInMethodName('email')).toBe('Email');
   });
 
   it('describes hardware tokens by serial and model', () => {
@@ -112,6 +125,80 @@ describe('console formatting', () => {
   it('names sign-in reasons, and unknown ones readably', () => {
     expect(reasonName('otp_clock_skew')).toBe('Device clock wrong');
     expect(reasonName('brand_new_reason')).toBe('Brand new reason');
+    expect(reasonName('otp_expired')).toBe('Code expired');
+    expect(reasonName('send_limited')).toBe('Too many codes sent');
+    expect(reasonName('delivery_failed')).toBe('Message not delivered');
+  });
+
+  it('names every reason the server logs (the sign-in log filter lists them)', () => {
+    const serverReasons = [
+      'invalid_credentials',
+      'otp_invalid',
+      'otp_replayed',
+      'otp_clock_skew',
+      'otp_expired',
+      'locked_out',
+      'send_limited',
+      'delivery_failed',
+      'push_denied',
+      'push_reported',
+      'push_timeout',
+      'registration_required',
+      'tap_expired',
+      'recovery_code_invalid',
+      'flow_expired',
+      'too_many_attempts',
+      'user_disabled',
+      'mfa_admin_required',
+    ];
+    expect(Object.keys(reasonNames).sort()).toEqual([...serverReasons].sort());
+  });
+
+  it('names outbox channels and statuses', () => {
+    expect(channelName('sms')).toBe('SMS');
+    expect(channelName('email')).toBe('Email');
+    expect(channelName('push_note')).toBe('Push note');
+    expect(outboxStatusBadge('sent')).toEqual({ key: 'sent', label: 'Sent', tone: 'success' });
+    expect(outboxStatusBadge('failed')).toEqual({ key: 'failed', label: 'Failed', tone: 'danger' });
+    expect(outboxStatusBadge('pending')).toMatchObject({ label: 'Waiting', tone: 'neutral' });
+    expect(outboxStatusBadge('sending')).toMatchObject({ label: 'Sending', tone: 'warning' });
+    expect(outboxStatusBadge('on_hold')).toEqual({ key: 'on_hold', label: 'On hold', tone: 'neutral' });
+  });
+
+  it('tells a delivered code, removed from its message, from a message that still has it', () => {
+    expect(isRemovedCode('[code removed after delivery]')).toBe(true);
+    expect(isRemovedCode(' [code removed after delivery]\n')).toBe(true);
+    expect(isRemovedCode('123456 is your Acme verification code')).toBe(false);
+    expect(isRemovedCode(null)).toBe(false);
+  });
+
+  it('says what the next sign-in asks, counting only active methods', () => {
+    const plain = { registrationRequired: false };
+    expect(describeNextSignIn({ registrationRequired: true }, [{ status: 'active' }])).toBe(
+      'Must register a new method',
+    );
+    expect(describeNextSignIn(plain, [])).toBe('Registers a first method (they have none yet)');
+    expect(describeNextSignIn(plain, [{ status: 'pending' }])).toBe(
+      'Registers a method (none of theirs is active yet)',
+    );
+    expect(describeNextSignIn(plain, [{ status: 'pending' }, { status: 'active' }])).toBe(
+      'Uses their registered methods',
+    );
+    expect(describeNextSignIn(plain, undefined)).toBe('Uses their registered methods');
+  });
+
+  it('sums up the outbox by status, known statuses first', () => {
+    expect(summariseOutbox([])).toBe('No messages');
+    expect(summariseOutbox([{ status: 'sent' }])).toBe('1 message (1 sent)');
+    expect(
+      summariseOutbox([
+        { status: 'sent' },
+        { status: 'odd' },
+        { status: 'pending' },
+        { status: 'sent' },
+        { status: 'failed' },
+      ]),
+    ).toBe('5 messages (1 waiting, 2 sent, 1 failed, 1 odd)');
   });
 
   it('turns picked dates into the start and end of that local day', () => {

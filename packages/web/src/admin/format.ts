@@ -1,6 +1,6 @@
 /** Words and numbers of the console: times, drift, statuses, sign-in reasons. */
 import { methodTypeName } from '../shared/methods.js';
-import type { AdminMethod, AdminUser, PassState } from './types.js';
+import type { AdminMethod, AdminUser, OutboxMessage, PassState } from './types.js';
 
 export interface FormatOptions {
   readonly locale?: string | undefined;
@@ -22,6 +22,15 @@ export function formatDateTime(
     timeStyle: 'short',
     timeZone: options.timeZone,
   }).format(date);
+}
+
+/** "14:03:27" (to the second, in the admin's locale): when a list was last read. */
+export function formatTimeOfDay(value: string | number, options: FormatOptions = {}): string {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(options.locale, { timeStyle: 'medium', timeZone: options.timeZone }).format(
+    date,
+  );
 }
 
 /** Signed seconds of clock drift: "+30 s", "−60 s", "0 s" (a no-break space keeps the unit on the line). */
@@ -147,7 +156,10 @@ export const reasonNames: Readonly<Record<string, string>> = {
   otp_invalid: 'Wrong code',
   otp_replayed: 'Code used twice',
   otp_clock_skew: 'Device clock wrong',
+  otp_expired: 'Code expired',
   locked_out: 'Locked out',
+  send_limited: 'Too many codes sent',
+  delivery_failed: 'Message not delivered',
   push_denied: 'Push denied',
   push_reported: 'Push reported as fraud',
   push_timeout: 'Push not answered',
@@ -206,6 +218,22 @@ export function describePass(pass: PassState | null, now: number): string {
   return `${pass.reusable ? 'Reusable' : 'One-time'}, ${pass.used ? 'used' : 'not used yet'}; expires ${formatDateTime(pass.expiresAt)}`;
 }
 
+/**
+ * The "Next sign-in" line of a user's details. Only active methods count: a phone or address whose code was
+ * never entered, or a token not activated yet, leaves the user registering at their next sign-in.
+ */
+export function describeNextSignIn(
+  user: Pick<AdminUser, 'registrationRequired'>,
+  methods: readonly Pick<AdminMethod, 'status'>[] | undefined,
+): string {
+  if (user.registrationRequired) return 'Must register a new method';
+  if (methods === undefined) return 'Uses their registered methods';
+  if (methods.length === 0) return 'Registers a first method (they have none yet)';
+  if (!methods.some((method) => method.status === 'active'))
+    return 'Registers a method (none of theirs is active yet)';
+  return 'Uses their registered methods';
+}
+
 /** The lockout line of a user's details. */
 export function describeLockout(user: Pick<AdminUser, 'lockout'>, now: number): string {
   const { lockout } = user;
@@ -218,4 +246,46 @@ export function describeLockout(user: Pick<AdminUser, 'lockout'>, now: number): 
   return lockout.failures > 0
     ? `Not locked; ${count(lockout.failures, 'failed attempt')} since the last success`
     : 'Not locked';
+}
+
+/** The channel of an outbox message: "SMS", "Email". */
+export function channelName(channel: string): string {
+  if (channel === 'sms') return 'SMS';
+  if (channel === 'email') return 'Email';
+  return sentenceCase(channel.replace(/_/g, ' '));
+}
+
+const outboxStatuses: Readonly<Record<string, { label: string; tone: BadgeTone }>> = {
+  pending: { label: 'Waiting', tone: 'neutral' },
+  sending: { label: 'Sending', tone: 'warning' },
+  sent: { label: 'Sent', tone: 'success' },
+  failed: { label: 'Failed', tone: 'danger' },
+};
+
+/** The badge of an outbox message's status; an unknown status is shown as it comes, neutral. */
+export function outboxStatusBadge(status: string): StatusBadge {
+  const known = outboxStatuses[status];
+  return known
+    ? { key: status, ...known }
+    : { key: status, label: sentenceCase(status.replace(/_/g, ' ')), tone: 'neutral' };
+}
+
+/** What the server leaves of a code's body and subject once a real provider delivered it. */
+export const removedCodeText = '[code removed after delivery]';
+
+/** Whether the code was taken out of this text after delivery (nothing is left to read in it). */
+export function isRemovedCode(text: string | null): boolean {
+  return text !== null && text.trim() === removedCodeText;
+}
+
+/** "3 messages (1 waiting, 2 sent)" above the Messages table (statuses in a fixed order, unknown ones last). */
+export function summariseOutbox(messages: readonly Pick<OutboxMessage, 'status'>[]): string {
+  if (messages.length === 0) return 'No messages';
+  const counts = new Map<string, number>();
+  for (const message of messages) counts.set(message.status, (counts.get(message.status) ?? 0) + 1);
+  const order = [...Object.keys(outboxStatuses), ...[...counts.keys()].filter((s) => !(s in outboxStatuses))];
+  const parts = order
+    .filter((status) => counts.has(status))
+    .map((status) => `${counts.get(status)} ${outboxStatusBadge(status).label.toLowerCase()}`);
+  return `${count(messages.length, 'message')} (${parts.join(', ')})`;
 }

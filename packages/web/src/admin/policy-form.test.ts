@@ -15,6 +15,7 @@ const policy: Policy = {
   totp: { algorithm: 'SHA1', digits: 6, period: 30 },
   lockout: { failuresPerLock: 10, firstLockMinutes: 15 },
   temporaryAccessPass: { minMinutes: 10, maxMinutes: 43_200, defaultMinutes: 60 },
+  sendLimits: { perUser: 5, perDestination: 4, perIp: 20, perTenant: 100_000 },
 };
 
 describe('the policy form', () => {
@@ -26,6 +27,47 @@ describe('the policy form', () => {
     const { lockout, ...old } = policy;
     expect(normalisePolicy(old).lockout).toEqual({ failuresPerLock: 10, firstLockMinutes: 15 });
     expect(lockout).toBeDefined();
+    const { sendLimits, ...beforeCodes } = policy;
+    expect(normalisePolicy(beforeCodes).sendLimits).toEqual({
+      perUser: 10,
+      perDestination: 10,
+      perIp: 30,
+      perTenant: 1000,
+    });
+    expect(normalisePolicy({ ...beforeCodes, sendLimits: { ...sendLimits, perIp: 7 } }).sendLimits).toEqual({
+      ...sendLimits,
+      perIp: 7,
+    });
+  });
+
+  it('checks the send limits as whole codes per hour from 1 to 100000', () => {
+    const draft = toDraft(policy);
+    expect(draft).toMatchObject({
+      sendPerUser: '5',
+      sendPerDestination: '4',
+      sendPerIp: '20',
+      sendPerTenant: '100000',
+    });
+    const result = fromDraft({
+      ...draft,
+      sendPerUser: '0',
+      sendPerDestination: '2.5',
+      sendPerIp: '',
+      sendPerTenant: '100001',
+    });
+    expect(result).toEqual({
+      ok: false,
+      errors: {
+        sendPerUser: 'Enter codes per hour from 1 to 100000.',
+        sendPerDestination: 'Enter codes per hour as a whole number.',
+        sendPerIp: 'Enter codes per hour as a whole number.',
+        sendPerTenant: 'Enter codes per hour from 1 to 100000.',
+      },
+    });
+    expect(fromDraft({ ...draft, sendPerUser: ' 1 ', sendPerIp: '100000' })).toMatchObject({
+      ok: true,
+      policy: { sendLimits: { perUser: 1, perDestination: 4, perIp: 100_000, perTenant: 100_000 } },
+    });
   });
 
   it('checks bounds and order field by field', () => {
@@ -68,6 +110,9 @@ describe('the policy form', () => {
     expect(fieldForPath('/totp/digits')).toBe('digits');
     expect(fieldForPath('allowedMethods/3')).toBe('allowedMethods');
     expect(fieldForPath('temporaryAccessPass.maxMinutes')).toBe('maxMinutes');
+    expect(fieldForPath('sendLimits.perDestination')).toBe('sendPerDestination');
+    expect(fieldForPath('body/sendLimits/perTenant')).toBe('sendPerTenant');
+    expect(fieldForPath('body/sendLimits')).toBeUndefined();
     expect(fieldForPath('body')).toBeUndefined();
     expect(fieldForPath('body/extra')).toBeUndefined();
   });

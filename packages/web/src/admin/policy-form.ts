@@ -4,16 +4,29 @@
  */
 import type { Problem } from '../shared/api.js';
 import { formatMinutes } from './format.js';
-import type { Policy } from './types.js';
+import type { Policy, SendLimits } from './types.js';
 
 export const policyBounds = {
   failuresPerLock: { min: 3, max: 10 },
   firstLockMinutes: { min: 15, max: 1440 },
   passMinutes: { min: 10, max: 43_200 },
+  /** Codes per hour, for each of the four send limits. */
+  sendLimit: { min: 1, max: 100_000 },
 } as const;
 
 /** What the server assumes when a stored policy predates a field. */
 export const defaultLockout = { failuresPerLock: 10, firstLockMinutes: 15 } as const;
+export const defaultSendLimits = { perUser: 10, perDestination: 10, perIp: 30, perTenant: 1000 } as const;
+
+/** The send limits, in the form's order, with the draft field each is typed in. */
+export const sendLimitFields = [
+  { key: 'perUser', field: 'sendPerUser' },
+  { key: 'perDestination', field: 'sendPerDestination' },
+  { key: 'perIp', field: 'sendPerIp' },
+  { key: 'perTenant', field: 'sendPerTenant' },
+] as const satisfies readonly { key: keyof SendLimits; field: PolicyField }[];
+
+export type SendLimitField = (typeof sendLimitFields)[number]['field'];
 
 export interface PolicyDraft {
   readonly mfaRequired: boolean;
@@ -26,6 +39,10 @@ export interface PolicyDraft {
   readonly minMinutes: string;
   readonly defaultMinutes: string;
   readonly maxMinutes: string;
+  readonly sendPerUser: string;
+  readonly sendPerDestination: string;
+  readonly sendPerIp: string;
+  readonly sendPerTenant: string;
 }
 
 export type PolicyField = keyof PolicyDraft;
@@ -45,6 +62,7 @@ export function normalisePolicy(raw: Partial<Policy>): Policy {
       defaultMinutes: 60,
       ...raw.temporaryAccessPass,
     },
+    sendLimits: { ...defaultSendLimits, ...raw.sendLimits },
   };
 }
 
@@ -60,6 +78,10 @@ export function toDraft(policy: Policy): PolicyDraft {
     minMinutes: String(policy.temporaryAccessPass.minMinutes),
     defaultMinutes: String(policy.temporaryAccessPass.defaultMinutes),
     maxMinutes: String(policy.temporaryAccessPass.maxMinutes),
+    sendPerUser: String(policy.sendLimits.perUser),
+    sendPerDestination: String(policy.sendLimits.perDestination),
+    sendPerIp: String(policy.sendLimits.perIp),
+    sendPerTenant: String(policy.sendLimits.perTenant),
   };
 }
 
@@ -95,6 +117,12 @@ export function fromDraft(
   if (min.error) errors.minMinutes = min.error;
   if (def.error) errors.defaultMinutes = def.error;
   if (max.error) errors.maxMinutes = max.error;
+  const sendLimits: Partial<Record<keyof SendLimits, number>> = {};
+  for (const { key, field } of sendLimitFields) {
+    const checked = inRange(draft[field], policyBounds.sendLimit, 'codes per hour');
+    if (checked.error) errors[field] = checked.error;
+    else sendLimits[key] = checked.value;
+  }
   if (min.value !== undefined && max.value !== undefined && min.value > max.value)
     errors.maxMinutes = 'The longest lifetime must be at least the shortest.';
   if (
@@ -121,6 +149,7 @@ export function fromDraft(
       totp: { algorithm, digits: digits as 6 | 8, period: period as 30 | 60 },
       lockout: { failuresPerLock: failures.value!, firstLockMinutes: firstLock.value! },
       temporaryAccessPass: { minMinutes: min.value!, defaultMinutes: def.value!, maxMinutes: max.value! },
+      sendLimits: sendLimits as SendLimits,
     },
   };
 }
@@ -136,6 +165,10 @@ const fieldsByPath: Readonly<Record<string, PolicyField>> = {
   'temporaryAccessPass.minMinutes': 'minMinutes',
   'temporaryAccessPass.defaultMinutes': 'defaultMinutes',
   'temporaryAccessPass.maxMinutes': 'maxMinutes',
+  'sendLimits.perUser': 'sendPerUser',
+  'sendLimits.perDestination': 'sendPerDestination',
+  'sendLimits.perIp': 'sendPerIp',
+  'sendLimits.perTenant': 'sendPerTenant',
 };
 
 /**

@@ -13,6 +13,8 @@ import {
   type PolicyDraft,
   type PolicyField,
   policyBounds,
+  type SendLimitField,
+  sendLimitFields,
   serverErrors,
   toDraft,
 } from './policy-form.js';
@@ -28,7 +30,20 @@ const methodHints: Readonly<Record<string, string>> = {
   temporary_access_pass: 'Time-limited passes admins issue to get users back in.',
 };
 
-/** The tenant policy: which methods, TOTP settings for new registrations, lockouts and pass lifetimes. */
+const sendLimitLabels: Readonly<Record<SendLimitField, { label: string; hint: string }>> = {
+  sendPerUser: { label: 'Per user', hint: 'Codes an hour to one person, all their phones and addresses.' },
+  sendPerDestination: {
+    label: 'Per phone or address',
+    hint: 'Codes an hour to one number or email address.',
+  },
+  sendPerIp: { label: 'Per IP address', hint: 'Codes an hour asked for from one IP address.' },
+  sendPerTenant: { label: 'Whole tenant', hint: 'Codes an hour to everyone in this tenant together.' },
+};
+
+/**
+ * The tenant policy: which methods, TOTP settings for new registrations, lockouts, how many codes go out by
+ * text message and email, and pass lifetimes.
+ */
 export function PolicyView(props: { console: Console; focus: boolean }) {
   const { admin, me } = props.console;
   const readOnlyReason = actionBlock(me.roles, 'policy.update');
@@ -255,6 +270,29 @@ export function PolicyView(props: { console: Console; focus: boolean }) {
             </div>
           </fieldset>
 
+          <fieldset class="group" aria-describedby="send-limits-hint">
+            <legend>Codes by text message and email</legend>
+            <p class="hint" id="send-limits-hint">
+              The most codes sent in an hour, from {policyBounds.sendLimit.min} to{' '}
+              {policyBounds.sendLimit.max} each. Past a limit, people are asked to wait, and the sign-in log
+              says “Too many codes sent”.
+            </p>
+            <div class="field-row">
+              {sendLimitFields.map(({ field }) => (
+                <NumberField
+                  key={field}
+                  id={field}
+                  label={sendLimitLabels[field].label}
+                  value={draft[field]}
+                  onValue={set(field)}
+                  error={errors[field]}
+                  bounds={policyBounds.sendLimit}
+                  hint={sendLimitLabels[field].hint}
+                />
+              ))}
+            </div>
+          </fieldset>
+
           <fieldset class="group">
             <legend>Temporary Access Pass lifetime (minutes)</legend>
             <p class="hint">
@@ -378,6 +416,7 @@ function focusFirst(errors: FieldErrors) {
     'period',
     'failuresPerLock',
     'firstLockMinutes',
+    ...sendLimitFields.map(({ field }) => field),
     'minMinutes',
     'defaultMinutes',
     'maxMinutes',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRoute, parseRoute, queryString, sectionOf, userHash } from './routes.js';
+import { formatRoute, parseRoute, queryString, sectionOf, userHash, visibleSections } from './routes.js';
 
 describe('console routes in the hash', () => {
   it('reads every view, with its parameters', () => {
@@ -13,6 +13,7 @@ describe('console routes in the hash', () => {
     });
     expect(parseRoute('#/audit?targetId=u1')).toEqual({ view: 'audit', params: { targetId: 'u1' } });
     expect(parseRoute('#/policy')).toEqual({ view: 'policy', params: {} });
+    expect(parseRoute('#/messages')).toEqual({ view: 'messages', params: {} });
   });
 
   it('falls back to the users list for anything it does not know', () => {
@@ -29,6 +30,7 @@ describe('console routes in the hash', () => {
       '#/sign-ins?user=ada%40example.com&result=failure',
       '#/audit',
       '#/policy',
+      '#/messages',
     ];
     for (const hash of routes) expect(formatRoute(parseRoute(hash))).toBe(hash);
     expect(formatRoute({ view: 'sign-ins', params: { user: '', result: 'success' } })).toBe(
@@ -40,6 +42,14 @@ describe('console routes in the hash', () => {
   it('puts a user page under Users in the navigation', () => {
     expect(sectionOf(parseRoute('#/users/u1'))).toBe('users');
     expect(sectionOf(parseRoute('#/audit'))).toBe('audit');
+  });
+
+  it('shows each admin the sections their role can read', () => {
+    const labels = (roles: string[]) => visibleSections(roles).map((section) => section.label);
+    expect(labels(['global-admin'])).toEqual(['Users', 'Sign-in log', 'Audit log', 'Policy', 'Messages']);
+    expect(labels(['authentication-admin'])).toEqual(['Users', 'Sign-in log', 'Audit log', 'Policy']);
+    expect(labels(['helpdesk'])).toEqual(['Users', 'Sign-in log', 'Policy']);
+    expect(visibleSections(['helpdesk', 'global-admin']).at(-1)?.hash).toBe('#/messages');
   });
 
   it('leaves empty values out of query strings', () => {

@@ -2,7 +2,9 @@
  * The console's views live in the address's hash (`#/users/ID`, `#/sign-ins?result=failure`), so a reload or
  * a shared link opens the same view, and the server serves one page for all of them.
  */
-export type View = 'users' | 'user' | 'sign-ins' | 'audit' | 'policy';
+import { type AdminAction, can } from './roles.js';
+
+export type View = 'users' | 'user' | 'sign-ins' | 'audit' | 'policy' | 'messages';
 
 export interface Route {
   readonly view: View;
@@ -14,13 +16,27 @@ export interface Route {
 
 export const defaultRoute: Route = { view: 'users', params: {} };
 
+export interface Section {
+  readonly view: View;
+  readonly label: string;
+  readonly hash: string;
+  /** The action an admin needs to see the section in the navigation; every admin sees it when unset. */
+  readonly needs?: AdminAction;
+}
+
 /** The top-level sections, in the navigation's order. */
-export const sections = [
+export const sections: readonly Section[] = [
   { view: 'users', label: 'Users', hash: '#/users' },
   { view: 'sign-ins', label: 'Sign-in log', hash: '#/sign-ins' },
-  { view: 'audit', label: 'Audit log', hash: '#/audit' },
+  { view: 'audit', label: 'Audit log', hash: '#/audit', needs: 'audit.read' },
   { view: 'policy', label: 'Policy', hash: '#/policy' },
-] as const satisfies readonly { view: View; label: string; hash: string }[];
+  { view: 'messages', label: 'Messages', hash: '#/messages', needs: 'outbox.read' },
+];
+
+/** The sections an admin holding these roles is shown (the server still refuses what they may not read). */
+export function visibleSections(held: readonly string[]): Section[] {
+  return sections.filter((section) => section.needs === undefined || can(held, section.needs));
+}
 
 function decode(part: string): string | undefined {
   try {
@@ -55,6 +71,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'audit', params };
     case 'policy':
       return { view: 'policy', params };
+    case 'messages':
+      return { view: 'messages', params };
     default:
       return { ...defaultRoute, params: first === undefined ? params : {} };
   }

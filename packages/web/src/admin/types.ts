@@ -132,6 +132,32 @@ export interface Policy {
     readonly maxMinutes: number;
     readonly defaultMinutes: number;
   };
+  /** Codes sent by text message or email, at most per hour. */
+  readonly sendLimits: SendLimits;
+}
+
+export interface SendLimits {
+  readonly perUser: number;
+  readonly perDestination: number;
+  readonly perIp: number;
+  readonly perTenant: number;
+}
+
+export type OutboxChannel = 'email' | 'sms';
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** `GET /admin/outbox`: a message queued for a person (newest first); unknown fields are ignored. */
+export interface OutboxMessage {
+  readonly id: string;
+  readonly channel: OutboxChannel | string;
+  readonly recipient: string;
+  readonly subject: string | null;
+  readonly body: string;
+  readonly status: OutboxStatus | string;
+  readonly attempts: number;
+  readonly createdAt: string;
+  readonly sentAt: string | null;
+  readonly lastError: string | null;
 }
 
 /** `GET /me`: who is using the console. */

@@ -11,6 +11,7 @@ import type { Console } from './console.js';
 import {
   count,
   describeLockout,
+  describeNextSignIn,
   describePass,
   formatDateTime,
   formatDrift,
@@ -408,13 +409,7 @@ export function UserView(props: {
         <dt>Push approvals</dt>
         <dd>{user.pushBlocked ? 'Blocked: the user reported a push as not theirs' : 'Not blocked'}</dd>
         <dt>Next sign-in</dt>
-        <dd>
-          {user.registrationRequired
-            ? 'Must register a new method'
-            : methods?.length === 0
-              ? 'Registers a first method (they have none yet)'
-              : 'Uses their registered methods'}
-        </dd>
+        <dd>{describeNextSignIn(user, methods)}</dd>
       </dl>
       <p class="links-inline">
         {can(me.roles, 'sign_ins.read') ? (

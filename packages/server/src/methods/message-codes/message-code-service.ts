@@ -134,7 +134,8 @@ export function createMessageCodeService(deps: {
   publicUrl: string;
 }): MessageCodeService {
   const { db, clock, audit, tenants, courier, codeHasher, sendLimits } = deps;
-  const host = new URL(deps.publicUrl).host;
+  // WebOTP names the host without the port (`@example.com #123456`).
+  const host = new URL(deps.publicUrl).hostname;
 
   function loadMethod(tenantId: string, userId: string, methodId: string) {
     return db
