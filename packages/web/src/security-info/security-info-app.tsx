@@ -1,18 +1,22 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient, ApiResult, Problem } from '../shared/api.js';
 import { Dialog } from '../shared/components/dialog.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Brand, Heading, Page, useFocusOnMount } from '../shared/components/layout.js';
 import { RecoveryCodesPanel } from '../shared/components/recovery-codes.js';
-import { RegisterWizard, type Registration } from '../shared/components/register-wizard.js';
+import { RegisterWizard } from '../shared/components/register-wizard.js';
+import { SentCodeForm } from '../shared/components/sent-code.js';
 import { describeProblem } from '../shared/messages.js';
 import {
   checkCode,
   formatDate,
+  isAppCode,
   methodDisplayName,
   methodTypeName,
   type OwnMethod,
 } from '../shared/methods.js';
+import { isSentCodeType, type SentCode, type SentCodeAnswer, toSentCode } from '../shared/sent-codes.js';
 
 /** `GET /me`. */
 export interface Me {
@@ -51,6 +55,16 @@ const newMethodTypes = [
     type: 'totp',
     name: 'Other authenticator app',
     hint: 'Codes only, from any app that reads otpauth QR codes.',
+  },
+  {
+    type: 'sms',
+    name: 'Phone (text message)',
+    hint: 'We text a code to your mobile phone each time you sign in.',
+  },
+  {
+    type: 'email',
+    name: 'Email',
+    hint: 'We email a code to an address you choose each time you sign in.',
   },
 ] as const;
 
@@ -362,17 +376,20 @@ function AddMethod(props: {
   const [chosen, setChosen] = useState(false);
   const selectRef = useFocusOnMount<HTMLSelectElement>();
   const typeName = newMethodTypes.find((t) => t.type === type)?.name ?? methodTypeName(type);
+  // A phone or an address is named by itself (masked); only apps take a name.
+  const named = !isSentCodeType(type);
 
   if (chosen) {
     return (
       <RegisterWizard<unknown>
+        type={type}
         headingLevel={2}
         headingId="add-title"
-        start={() =>
+        start={(request) =>
           props.withStepUp(() =>
-            props.api.post<Registration>('/me/methods', {
-              type,
-              ...(label.trim() ? { label: label.trim() } : {}),
+            props.api.post('/me/methods', {
+              ...request,
+              ...(named && label.trim() ? { label: label.trim() } : {}),
             }),
           )
         }
@@ -417,14 +434,16 @@ function AddMethod(props: {
           {hint}
         </p>
       </div>
-      <TextField
-        id="method-label"
-        label="Name (optional)"
-        value={label}
-        onValue={setLabel}
-        hint="To tell your devices apart, like “Work phone”."
-        maxLength={100}
-      />
+      {named ? (
+        <TextField
+          id="method-label"
+          label="Name (optional)"
+          value={label}
+          onValue={setLabel}
+          hint="To tell your devices apart, like “Work phone”."
+          maxLength={100}
+        />
+      ) : null}
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onCancel}>
           Cancel
@@ -564,6 +583,14 @@ function SignOutEverywhere(props: { api: ApiClient; onCancel: () => void; onDone
   );
 }
 
+/** A code sent for step-up (or why sending failed), for one method. */
+interface StepUpSend {
+  readonly methodId: string;
+  readonly startedAt: number;
+  readonly sent?: SentCode;
+  readonly problem?: Problem;
+}
+
 function StepUp(props: {
   api: ApiClient;
   methods: readonly OwnMethod[];
@@ -572,24 +599,140 @@ function StepUp(props: {
 }) {
   const options = [
     ...props.methods
-      .filter((m) => m.type === 'authenticator' || m.type === 'totp' || m.type === 'hardware_oath')
-      .map((m) => ({ id: m.id, type: m.type, name: methodDisplayName(m) })),
+      .filter((m) => isAppCode(m.type) || isSentCodeType(m.type))
+      .map((m) => ({ id: m.id, type: m.type, label: m.label, name: methodDisplayName(m) })),
     ...(props.recoveryCodes > 0
-      ? [{ id: 'recovery-codes', type: 'recovery_codes', name: 'Recovery code' }]
+      ? [{ id: 'recovery-codes', type: 'recovery_codes', label: '', name: 'Recovery code' }]
       : []),
   ];
   const initial = options.find((o) => props.methods.some((m) => m.id === o.id && m.isDefault)) ?? options[0];
   const [methodId, setMethodId] = useState(initial?.id ?? '');
+  const [send, setSend] = useState<StepUpSend>();
+  const [sending, setSending] = useState(false);
+  const option = options.find((o) => o.id === methodId);
+
+  /** `POST /me/step-up/challenge`: sends a code to an sms or email method. */
+  const challenge = (id: string) => props.api.post<SentCodeAnswer>('/me/step-up/challenge', { methodId: id });
+
+  async function sendCode(id: string) {
+    if (sending) return;
+    setSending(true);
+    const result = await challenge(id);
+    setSending(false);
+    const startedAt = Date.now();
+    setSend(
+      result.ok
+        ? { methodId: id, startedAt, sent: toSentCode(result.data, startedAt) }
+        : { methodId: id, startedAt, problem: result.problem },
+    );
+  }
+
+  // The default method sends its code at once, as at sign-in; another one chosen below waits for "Send code".
+  useEffect(() => {
+    if (initial && isSentCodeType(initial.type)) void sendCode(initial.id);
+  }, []);
+
+  const current = send && send.methodId === methodId ? send : undefined;
+  let body: ComponentChildren;
+  if (option && isSentCodeType(option.type) && current) {
+    body = (
+      <SentCodeForm<unknown>
+        key={current.startedAt}
+        id="step-up-code"
+        type={option.type}
+        sent={current.sent}
+        sendProblem={current.problem}
+        destination={option.label}
+        otherWay="choose another method"
+        verify={(code) => props.api.post('/me/step-up', { methodId: option.id, code })}
+        resend={() => challenge(option.id)}
+        onVerified={() => props.onDone(true)}
+        onBack={() => props.onDone(false)}
+        backLabel="Cancel"
+      />
+    );
+  } else if (option && isSentCodeType(option.type)) {
+    body = (
+      <>
+        <p class="lead" role="status">
+          {sending
+            ? 'Sending a code…'
+            : option.type === 'email'
+              ? `We will email a code to ${option.label}.`
+              : `We will text a code to ${option.label}.`}
+        </p>
+        <div class="actions">
+          <button type="button" class="secondary" onClick={() => props.onDone(false)}>
+            Cancel
+          </button>
+          <button type="button" onClick={() => void sendCode(option.id)} disabled={sending}>
+            {sending ? 'Sending…' : 'Send code'}
+          </button>
+        </div>
+      </>
+    );
+  } else if (option) {
+    body = <StepUpAppCode key={option.id} api={props.api} option={option} onDone={props.onDone} />;
+  } else {
+    body = (
+      <>
+        <p class="notice">
+          You have no method to confirm it is you with. Sign out and sign in again, or ask your admin for a
+          Temporary Access Pass.
+        </p>
+        <div class="actions">
+          <button type="button" class="secondary" onClick={() => props.onDone(false)}>
+            Cancel
+          </button>
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <section aria-labelledby="step-up-title">
+      <Heading level={2} id="step-up-title">
+        Confirm it's you
+      </Heading>
+      <p>To change your sign-in methods, enter a code from one of your methods.</p>
+      {options.length > 1 ? (
+        <div class="field">
+          <label for="step-up-method">Method</label>
+          <select
+            id="step-up-method"
+            value={methodId}
+            onChange={(event) => setMethodId(event.currentTarget.value)}
+            disabled={sending}
+          >
+            {options.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      {body}
+    </section>
+  );
+}
+
+/** Step-up with a code the user reads from an app, a token or their recovery codes. */
+function StepUpAppCode(props: {
+  api: ApiClient;
+  option: { readonly id: string; readonly type: string };
+  onDone: (confirmed: boolean) => void;
+}) {
+  const { option } = props;
   const [code, setCode] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const inputRef = useFocusOnMount<HTMLInputElement>();
-  const option = options.find((o) => o.id === methodId);
-  const isRecovery = option?.type === 'recovery_codes';
+  const isRecovery = option.type === 'recovery_codes';
 
   async function submit(event: Event) {
     event.preventDefault();
-    if (!option || busy) return;
+    if (busy) return;
     const checked = checkCode(code, option.type);
     if (!checked.ok) {
       setError(checked.message);
@@ -611,26 +754,6 @@ function StepUp(props: {
 
   return (
     <form onSubmit={submit} noValidate>
-      <Heading level={2} id="step-up-title">
-        Confirm it's you
-      </Heading>
-      <p>To change your sign-in methods, enter a code from one of your methods.</p>
-      {options.length > 1 ? (
-        <div class="field">
-          <label for="step-up-method">Method</label>
-          <select
-            id="step-up-method"
-            value={methodId}
-            onChange={(event) => setMethodId(event.currentTarget.value)}
-          >
-            {options.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
-          </select>
-        </div>
-      ) : null}
       <TextField
         id="step-up-code"
         label={isRecovery ? 'Recovery code' : 'Code'}

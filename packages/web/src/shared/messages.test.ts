@@ -30,6 +30,11 @@ describe('problems in plain words', () => {
       'step_up_required',
       'last_method',
       'network_error',
+      'otp_expired',
+      'send_limited',
+      'delivery_failed',
+      'phone_number_invalid',
+      'email_invalid',
     ];
     const messages = codes.map((code) => describeProblem(problem(code), 'code', at));
     expect(new Set(messages).size).toBe(codes.length);
@@ -99,6 +104,80 @@ describe('problems in plain words', () => {
     expect(
       describeProblem(problem('internal_error', { detail: 'stack trace here' }, 500), 'general', at),
     ).toBe('Something went wrong on our side. Try again in a moment.');
+  });
+
+  it('speaks of codes we sent by text message or email', () => {
+    expect(describeProblem(problem('otp_expired'), 'sent-code', at)).toBe(
+      'This code has expired. Send a new code.',
+    );
+    expect(describeProblem(problem('otp_replayed'), 'sent-code', at)).toBe(
+      'This code was already used. Send a new code.',
+    );
+    expect(describeProblem(problem('otp_invalid', { attemptsLeft: 1 }), 'sent-code', at)).toBe(
+      'That code is not right. Check the latest code we sent you and try again. One more wrong code ends this sign-in.',
+    );
+    expect(describeProblem(problem('validation_failed'), 'sent-code', at)).toBe(
+      'Enter the code as digits only, like 123456.',
+    );
+    // The same codes from an app read differently: there is no code to send again.
+    expect(describeProblem(problem('otp_replayed'), 'code', at)).toMatch(/next code in your app/);
+    expect(describeProblem(problem('otp_invalid'), 'code', at)).toMatch(/in your app/);
+  });
+
+  it('says how long to wait when too many codes were sent, and what else to do', () => {
+    expect(describeProblem(problem('send_limited', { retryAfter: 1800 }, 429), 'sent-code', at)).toBe(
+      'Too many codes were sent. Wait about 30 minutes before asking for a new one, or sign in another way.',
+    );
+    expect(describeProblem(problem('send_limited', {}, 429), 'general', at)).toBe(
+      'Too many codes were sent. Wait a while before asking for a new one, or sign in another way.',
+    );
+    expect(
+      describeProblem(problem('send_limited', { retryAfter: 40 }, 429), 'destination', {
+        ...at,
+        otherWay: 'choose another method',
+      }),
+    ).toBe(
+      'Too many codes were sent. Wait 40 seconds before asking for a new one, or choose another method.',
+    );
+  });
+
+  it('says a code sent moments ago still works', () => {
+    expect(
+      describeProblem(problem('send_limited', { retryAfter: 25, scope: 'resend' }, 429), 'sent-code', at),
+    ).toBe('A code was sent a moment ago: enter it, or wait 25 seconds to ask for a new one.');
+  });
+
+  it('suggests another way when a code could not be sent', () => {
+    expect(describeProblem(problem('delivery_failed', {}, 502), 'sent-code', at)).toBe(
+      "We couldn't send the code. Try again, or sign in another way.",
+    );
+    expect(
+      describeProblem(problem('delivery_failed', {}, 502), 'destination', {
+        ...at,
+        otherWay: 'choose another method',
+      }),
+    ).toBe("We couldn't send the code. Try again, or choose another method.");
+  });
+
+  it('explains a refused phone number or address next to the field', () => {
+    expect(
+      describeProblem(
+        problem('phone_number_invalid', {
+          detail: 'not a number in international form: start with + and the country code',
+        }),
+        'destination',
+        at,
+      ),
+    ).toBe('Not a number in international form: start with + and the country code.');
+    expect(describeProblem(problem('phone_number_invalid'), 'destination', at)).toMatch(
+      /^That is not a mobile number in international form\. Start with \+ and the country code/,
+    );
+    expect(
+      describeProblem(problem('email_invalid', { detail: "email 'x': must look like" }), 'destination', at),
+    ).toBe('Enter an email address like name@example.com.');
+    expect(describeProblem(problem('method_type_not_allowed', {}, 403), 'destination', at)).toMatch(
+      /does not allow this kind of method/,
+    );
   });
 
   it('formats durations for people', () => {

@@ -1,13 +1,29 @@
 import type { Problem } from './api.js';
 
-/** What the user was doing when the problem happened: the same code reads differently on each field. */
-export type ProblemContext = 'password' | 'pass' | 'code' | 'recovery-code' | 'general';
+/**
+ * What the user was doing when the problem happened: the same code reads differently on each field.
+ * `sent-code` is a code we sent by text message or email; `destination` is the phone number or address
+ * a method is being registered with.
+ */
+export type ProblemContext =
+  | 'password'
+  | 'pass'
+  | 'code'
+  | 'sent-code'
+  | 'recovery-code'
+  | 'destination'
+  | 'general';
 
 export interface MessageOptions {
   /** The current time in milliseconds (injected so tests are exact). */
   readonly now: number;
   /** Formats a time of day for "try again at ..."; the user's locale by default. */
   readonly formatTime?: (ms: number) => string;
+  /**
+   * What else the user can do when a code cannot be sent: "sign in another way" (the default, on the
+   * sign-in page), "choose another method" (registration, step-up).
+   */
+  readonly otherWay?: string;
 }
 
 function defaultFormatTime(ms: number): string {
@@ -47,6 +63,7 @@ export const flowEndingCodes: ReadonlySet<string> = new Set([
 /** Turns a problem from the API into plain words for the field it concerns. */
 export function describeProblem(problem: Problem, context: ProblemContext, options: MessageOptions): string {
   const formatTime = options.formatTime ?? defaultFormatTime;
+  const otherWay = options.otherWay ?? 'sign in another way';
   switch (problem.code) {
     case 'invalid_credentials':
       if (context === 'pass')
@@ -57,10 +74,32 @@ export function describeProblem(problem: Problem, context: ProblemContext, optio
         problem,
         context === 'recovery-code'
           ? 'That recovery code is not right, or it was already used.'
-          : 'That code is not right. Check the code in your app and try again.',
+          : context === 'sent-code'
+            ? 'That code is not right. Check the latest code we sent you and try again.'
+            : 'That code is not right. Check the code in your app and try again.',
       );
     case 'otp_replayed':
-      return 'This code was already used. Wait for the next code in your app, then enter it.';
+      return context === 'sent-code'
+        ? 'This code was already used. Send a new code.'
+        : 'This code was already used. Wait for the next code in your app, then enter it.';
+    case 'otp_expired':
+      return 'This code has expired. Send a new code.';
+    case 'send_limited': {
+      const retryAfter = numberExtra(problem, 'retryAfter');
+      // Scope `resend`: a code went to this method moments ago and still works.
+      if (problem['scope'] === 'resend')
+        return `A code was sent a moment ago: enter it, or wait ${retryAfter === undefined ? 'a little' : formatDuration(retryAfter)} to ask for a new one.`;
+      const wait = retryAfter === undefined ? 'Wait a while' : `Wait ${formatDuration(retryAfter)}`;
+      return `Too many codes were sent. ${wait} before asking for a new one, or ${otherWay}.`;
+    }
+    case 'delivery_failed':
+      return `We couldn't send the code. Try again, or ${otherWay}.`;
+    case 'phone_number_invalid':
+      return problem.detail
+        ? sentence(problem.detail)
+        : 'That is not a mobile number in international form. Start with + and the country code, like +44 7700 900123.';
+    case 'email_invalid':
+      return 'Enter an email address like name@example.com.';
     case 'otp_clock_skew': {
       const offset = numberExtra(problem, 'offsetSeconds');
       return offset === undefined
@@ -88,7 +127,8 @@ export function describeProblem(problem: Problem, context: ProblemContext, optio
     case 'tap_expired':
       return 'This Temporary Access Pass has expired or was already used. Ask your admin for a new one.';
     case 'validation_failed':
-      if (context === 'code') return 'Enter the code as digits only, like 123456.';
+      if (context === 'code' || context === 'sent-code') return 'Enter the code as digits only, like 123456.';
+      if (context === 'destination') return 'Check the phone number or address and try again.';
       if (context === 'recovery-code') return 'Enter the recovery code as it was shown to you.';
       return 'Some of what you entered is not in the right form. Check it and try again.';
     case 'rate_limited': {

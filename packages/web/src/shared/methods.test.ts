@@ -3,10 +3,14 @@ import {
   checkCode,
   describeAlternative,
   groupKey,
+  methodDisplayName,
+  methodTypeName,
   normaliseCode,
   pickDefaultMethod,
   readOtpauthUri,
   recoveryCodesFile,
+  registrationChoiceHint,
+  registrationChoices,
   svgDataUrl,
 } from './methods.js';
 
@@ -65,6 +69,37 @@ describe('methods on the pages', () => {
     expect(pickDefaultMethod([])).toBeUndefined();
     expect(describeAlternative(recovery)).toBe('Use a recovery code');
     expect(describeAlternative(phone)).toBe('Use a verification code from Phone');
+  });
+
+  it('names sms and email alternatives by their masked destination', () => {
+    expect(describeAlternative({ id: 's', type: 'sms', label: '+1 ••• •• 23', isDefault: false })).toBe(
+      'Text +1 ••• •• 23',
+    );
+    expect(describeAlternative({ id: 'e', type: 'email', label: 'a•••@example.com', isDefault: false })).toBe(
+      'Email a•••@example.com',
+    );
+    expect(methodTypeName('sms')).toBe('Phone (text message)');
+    expect(methodDisplayName({ type: 'sms', label: '+1 ••• •• 23' })).toBe(
+      'Phone (text message) (+1 ••• •• 23)',
+    );
+    expect(methodDisplayName({ type: 'email', label: 'a•••@example.com' })).toBe('Email (a•••@example.com)');
+  });
+
+  it('checks a sent code for its six digits', () => {
+    expect(checkCode('', 'sms', 6)).toEqual({ ok: false, message: 'Enter the code we sent you.' });
+    expect(checkCode('123 45', 'email', 6)).toEqual({
+      ok: false,
+      message: 'The code has 6 digits; you entered 5.',
+    });
+    expect(checkCode('123-456', 'sms', 6)).toEqual({ ok: true, code: '123456' });
+  });
+
+  it('offers the registration choices the flow allows, all three when it does not say', () => {
+    expect(registrationChoices(undefined)).toEqual(['authenticator', 'sms', 'email']);
+    expect(registrationChoices(['email', 'authenticator', 'totp'])).toEqual(['authenticator', 'email']);
+    expect(registrationChoices(['sms'])).toEqual(['sms']);
+    expect(registrationChoices([])).toEqual([]);
+    expect(new Set(registrationChoices(undefined).map(registrationChoiceHint)).size).toBe(3);
   });
 
   it('turns the QR code SVG into an image address, non-ASCII included', () => {

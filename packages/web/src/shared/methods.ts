@@ -37,12 +37,38 @@ export function isAppCode(type: string): boolean {
   return type === 'authenticator' || type === 'totp' || type === 'hardware_oath';
 }
 
-/** The line on "Sign in another way" for a method. */
+/** The line on "Sign in another way" for a method: sms and email show their masked destination. */
 export function describeAlternative(method: SignInMethod): string {
   if (method.type === 'recovery_codes') return 'Use a recovery code';
-  if (method.type === 'sms') return `Text a code to ${method.label}`;
-  if (method.type === 'email') return `Email a code to ${method.label}`;
+  if (method.type === 'sms') return `Text ${method.label}`;
+  if (method.type === 'email') return `Email ${method.label}`;
   return `Use a verification code from ${method.label}`;
+}
+
+/** What a user may set up when sign-in asks for more information. */
+export type RegistrationChoice = 'authenticator' | 'sms' | 'email';
+
+const allRegistrationChoices: readonly RegistrationChoice[] = ['authenticator', 'sms', 'email'];
+
+/**
+ * The choices offered, in a fixed order: those the flow's `registrationTypes` allows, or all three when the
+ * server does not say (it still refuses a type its policy forbids, with method_type_not_allowed).
+ */
+export function registrationChoices(allowed: readonly string[] | undefined): RegistrationChoice[] {
+  if (!Array.isArray(allowed)) return [...allRegistrationChoices];
+  return allRegistrationChoices.filter((type) => allowed.includes(type));
+}
+
+/** One line under each choice, saying what using it is like. */
+export function registrationChoiceHint(type: RegistrationChoice): string {
+  switch (type) {
+    case 'authenticator':
+      return 'An app on your phone shows a code. Works without signal. Recommended.';
+    case 'sms':
+      return 'We text a code to your mobile phone each time you sign in.';
+    case 'email':
+      return 'We email a code to an address you choose each time you sign in.';
+  }
 }
 
 /** The method a challenge starts with: the default one, else the first that is not recovery codes. */

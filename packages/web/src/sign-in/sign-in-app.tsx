@@ -1,9 +1,11 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiClient, Problem } from '../shared/api.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Brand, Heading, Page, useFocusOnMount } from '../shared/components/layout.js';
 import { RecoveryCodesPanel } from '../shared/components/recovery-codes.js';
-import { RegisterWizard, type Registration } from '../shared/components/register-wizard.js';
+import { RegisterWizard } from '../shared/components/register-wizard.js';
+import { SentCodeForm } from '../shared/components/sent-code.js';
 import { describeProblem, flowEndingCodes } from '../shared/messages.js';
 import {
   checkCode,
@@ -12,8 +14,18 @@ import {
   methodDisplayName,
   methodTypeName,
   pickDefaultMethod,
+  type RegistrationChoice,
+  registrationChoiceHint,
+  registrationChoices,
   type SignInMethod,
 } from '../shared/methods.js';
+import {
+  isRecentlySent,
+  isSentCodeType,
+  type SentCode,
+  type SentCodeAnswer,
+  toSentCode,
+} from '../shared/sent-codes.js';
 
 /** `POST /sign-in` answers this; `signed_in` comes with the session cookie already set. */
 export interface FlowStart {
@@ -21,6 +33,8 @@ export interface FlowStart {
   readonly status: 'mfa_required' | 'registration_required' | 'signed_in';
   readonly methods: readonly SignInMethod[];
   readonly expiresAt: string;
+  /** What a `registration_required` flow may register, among authenticator, sms and email (all when absent). */
+  readonly registrationTypes?: readonly string[];
 }
 
 export interface SignedIn {
@@ -33,21 +47,27 @@ interface Flow {
   readonly id: string;
   readonly username: string;
   readonly methods: readonly SignInMethod[];
+  readonly registrationTypes: readonly RegistrationChoice[];
+}
+
+/** Where the challenge of a method stands: for sms and email, the code sent (or why sending failed). */
+interface Challenge {
+  readonly flow: Flow;
+  readonly method: SignInMethod;
+  /** When it was asked for: a new challenge (even of the same method) is a fresh screen. */
+  readonly startedAt: number;
+  readonly sent?: SentCode;
+  readonly sendProblem?: Problem;
 }
 
 type Screen =
   | { readonly kind: 'username' }
   | { readonly kind: 'password'; readonly mode: 'password' | 'pass' }
-  | {
-      readonly kind: 'challenge';
-      readonly flow: Flow;
-      readonly method: SignInMethod;
-      readonly sentTo?: string;
-    }
-  | { readonly kind: 'other-ways'; readonly flow: Flow; readonly current: SignInMethod }
-  | { readonly kind: 'cannot-use'; readonly flow: Flow; readonly current: SignInMethod }
-  | { readonly kind: 'more-info'; readonly flow: Flow }
-  | { readonly kind: 'register'; readonly flow: Flow }
+  | ({ readonly kind: 'challenge' } & Challenge)
+  | { readonly kind: 'other-ways'; readonly flow: Flow; readonly current: Challenge }
+  | { readonly kind: 'cannot-use'; readonly flow: Flow; readonly current: Challenge }
+  | { readonly kind: 'more-info'; readonly flow: Flow; readonly choice?: RegistrationChoice }
+  | { readonly kind: 'register'; readonly flow: Flow; readonly type: RegistrationChoice }
   | { readonly kind: 'recovery-codes'; readonly codes: readonly string[]; readonly username: string }
   | { readonly kind: 'recovery-used'; readonly remaining: number };
 
@@ -77,7 +97,12 @@ export function SignInApp({ api, onSignedIn }: SignInAppProps) {
 
   /** After the first factor: done, registration, or the default method's challenge (which may send a code). */
   async function started(start: FlowStart): Promise<Problem | undefined> {
-    const flow: Flow = { id: start.flowId, username, methods: start.methods };
+    const flow: Flow = {
+      id: start.flowId,
+      username,
+      methods: start.methods,
+      registrationTypes: registrationChoices(start.registrationTypes),
+    };
     if (start.status === 'signed_in') {
       onSignedIn();
       return undefined;
@@ -87,15 +112,10 @@ export function SignInApp({ api, onSignedIn }: SignInAppProps) {
       setScreen({ kind: 'more-info', flow });
       return undefined;
     }
-    const challenge = await api.post<{ sentTo?: string }>(
-      `/sign-in/${encodeURIComponent(flow.id)}/challenge`,
-      {
-        methodId: method.id,
-      },
-    );
-    if (!challenge.ok) return challenge.problem;
-    const { sentTo } = challenge.data;
-    setScreen({ kind: 'challenge', flow, method, ...(sentTo ? { sentTo } : {}) });
+    const challenge = await startChallenge(api, flow, method);
+    // A code that could not be sent is said on the code screen, where "Sign in another way" is.
+    if (!challenge.ok && !isSentCodeType(method.type)) return challenge.problem;
+    setScreen({ kind: 'challenge', ...challenge.challenge });
     return undefined;
   }
 
@@ -121,30 +141,30 @@ export function SignInApp({ api, onSignedIn }: SignInAppProps) {
           onStarted={started}
         />
       );
-    case 'challenge':
+    case 'challenge': {
+      const { kind: _, ...current } = screen;
       return (
         <ChallengeScreen
-          key={screen.method.id}
+          key={`${screen.method.id}:${screen.startedAt}`}
           api={api}
-          flow={screen.flow}
-          method={screen.method}
-          onOtherWays={() => setScreen({ kind: 'other-ways', flow: screen.flow, current: screen.method })}
+          challenge={current}
+          // Kept so that coming back from "Sign in another way" shows the same code and wait.
+          onSent={(sent) => setScreen({ ...screen, sent, sendProblem: undefined })}
+          onOtherWays={() => setScreen({ kind: 'other-ways', flow: screen.flow, current })}
           onRestart={restart}
           onSignedIn={(result) => finish(result, screen.flow.username)}
-          {...(screen.sentTo ? { sentTo: screen.sentTo } : {})}
         />
       );
+    }
     case 'other-ways':
       return (
         <OtherWaysScreen
           api={api}
           flow={screen.flow}
-          current={screen.current}
-          onChoose={(method, sentTo) =>
-            setScreen({ kind: 'challenge', flow: screen.flow, method, ...(sentTo ? { sentTo } : {}) })
-          }
+          current={screen.current.method}
+          onChoose={(challenge) => setScreen({ kind: 'challenge', ...challenge })}
           onCannotUse={() => setScreen({ kind: 'cannot-use', flow: screen.flow, current: screen.current })}
-          onBack={() => setScreen({ kind: 'challenge', flow: screen.flow, method: screen.current })}
+          onBack={() => setScreen({ kind: 'challenge', ...screen.current })}
           onRestart={restart}
         />
       );
@@ -160,22 +180,33 @@ export function SignInApp({ api, onSignedIn }: SignInAppProps) {
       return (
         <MoreInfoScreen
           username={screen.flow.username}
-          onNext={() => setScreen({ kind: 'register', flow: screen.flow })}
+          choices={screen.flow.registrationTypes}
+          choice={screen.choice}
+          onNext={(type) => setScreen({ kind: 'register', flow: screen.flow, type })}
           onCancel={restart}
         />
       );
     case 'register': {
       const flowPath = `/sign-in/${encodeURIComponent(screen.flow.id)}`;
+      // With a choice made on "More information required", going back returns to it.
+      const canChoose = screen.flow.registrationTypes.length > 1;
       return (
         <Page>
           <Brand />
           <Identity username={screen.flow.username} onBack={restart} />
           <RegisterWizard<SignedIn>
+            key={screen.type}
+            type={screen.type}
             showAppStep
-            start={() => api.post<Registration>(`${flowPath}/register`, { type: 'authenticator' })}
+            start={(request) => api.post(`${flowPath}/register`, request)}
             confirm={(methodId, code) => api.post<SignedIn>(`${flowPath}/verify`, { methodId, code })}
             onConfirmed={(result) => finish(result, screen.flow.username)}
-            onCancel={restart}
+            onCancel={
+              canChoose
+                ? () => setScreen({ kind: 'more-info', flow: screen.flow, choice: screen.type })
+                : restart
+            }
+            cancelLabel={canChoose ? 'Back' : 'Cancel'}
             onRestart={restart}
           />
         </Page>
@@ -355,14 +386,44 @@ function PasswordScreen(props: {
   );
 }
 
-function challengeText(method: SignInMethod, sentTo: string | undefined): { title: string; lead: string } {
+/**
+ * Asks for a method's challenge: for sms and email this sends the code. Sms and email come back with the
+ * problem inside the challenge when sending failed, so the code screen can say it next to "Send a new code".
+ */
+async function startChallenge(
+  api: ApiClient,
+  flow: Flow,
+  method: SignInMethod,
+): Promise<
+  | { readonly ok: true; readonly challenge: Challenge }
+  | { readonly ok: false; readonly challenge: Challenge; readonly problem: Problem }
+> {
+  const result = await api.post<Partial<SentCodeAnswer>>(
+    `/sign-in/${encodeURIComponent(flow.id)}/challenge`,
+    { methodId: method.id },
+  );
+  const startedAt = Date.now();
+  if (!result.ok) {
+    return {
+      ok: false,
+      challenge: { flow, method, startedAt, sendProblem: result.problem },
+      problem: result.problem,
+    };
+  }
+  const { sentTo, expiresAt, resendAfter } = result.data;
+  const sent =
+    isSentCodeType(method.type) && typeof sentTo === 'string'
+      ? toSentCode({ sentTo, expiresAt: expiresAt ?? '', resendAfter: resendAfter ?? 0 }, startedAt)
+      : undefined;
+  return { ok: true, challenge: { flow, method, startedAt, ...(sent ? { sent } : {}) } };
+}
+
+function challengeText(method: SignInMethod): { title: string; lead: string } {
   if (method.type === 'recovery_codes')
     return {
       title: 'Enter a recovery code',
       lead: 'Enter one of the recovery codes you saved. Each code works once.',
     };
-  if (method.type === 'sms' || method.type === 'email')
-    return { title: 'Enter code', lead: `We sent a code to ${sentTo ?? method.label}. Enter it here.` };
   const name = methodDisplayName(method);
   const app =
     name === methodTypeName(method.type)
@@ -373,21 +434,61 @@ function challengeText(method: SignInMethod, sentTo: string | undefined): { titl
 
 function ChallengeScreen(props: {
   api: ApiClient;
-  flow: Flow;
-  method: SignInMethod;
-  sentTo?: string;
+  challenge: Challenge;
+  onSent: (sent: SentCode) => void;
   onOtherWays: () => void;
   onRestart: () => void;
   onSignedIn: (result: SignedIn) => void;
 }) {
-  const { method, flow } = props;
+  const { method, flow } = props.challenge;
+  const flowPath = `/sign-in/${encodeURIComponent(flow.id)}`;
+  const otherWays = (
+    <div class="links">
+      <button type="button" class="link" onClick={props.onOtherWays}>
+        Sign in another way
+      </button>
+    </div>
+  );
+  if (isSentCodeType(method.type)) {
+    return (
+      <Page>
+        <Brand />
+        <Identity username={flow.username} onBack={props.onRestart} />
+        <Heading>Enter code</Heading>
+        <SentCodeForm<SignedIn>
+          type={method.type}
+          sent={props.challenge.sent}
+          sendProblem={props.challenge.sendProblem}
+          destination={method.label}
+          verify={(code) => props.api.post<SignedIn>(`${flowPath}/verify`, { methodId: method.id, code })}
+          resend={() => props.api.post<SentCodeAnswer>(`${flowPath}/challenge`, { methodId: method.id })}
+          onSent={props.onSent}
+          onVerified={props.onSignedIn}
+          onRestart={props.onRestart}
+        />
+        {otherWays}
+      </Page>
+    );
+  }
+  return <AppCodeScreen {...props} otherWays={otherWays} />;
+}
+
+/** The code step for an app, a hardware token or a recovery code: nothing is sent, the user reads the code. */
+function AppCodeScreen(props: {
+  api: ApiClient;
+  challenge: Challenge;
+  otherWays: ComponentChildren;
+  onRestart: () => void;
+  onSignedIn: (result: SignedIn) => void;
+}) {
+  const { method, flow } = props.challenge;
   const [code, setCode] = useState('');
   const [error, setError] = useState<string>();
   const [ended, setEnded] = useState(false);
   const [busy, setBusy] = useState(false);
   const inputRef = useFocusOnMount<HTMLInputElement>();
   const isRecovery = method.type === 'recovery_codes';
-  const text = challengeText(method, props.sentTo);
+  const text = challengeText(method);
   const flowPath = `/sign-in/${encodeURIComponent(flow.id)}`;
 
   async function submit(event: Event) {
@@ -452,11 +553,7 @@ function ChallengeScreen(props: {
           )}
         </div>
       </form>
-      <div class="links">
-        <button type="button" class="link" onClick={props.onOtherWays}>
-          Sign in another way
-        </button>
-      </div>
+      {props.otherWays}
       {isAppCode(method.type) ? (
         <p class="hint">Codes change every 30 seconds. If a code does not work, wait for the next one.</p>
       ) : null}
@@ -468,7 +565,7 @@ function OtherWaysScreen(props: {
   api: ApiClient;
   flow: Flow;
   current: SignInMethod;
-  onChoose: (method: SignInMethod, sentTo?: string) => void;
+  onChoose: (challenge: Challenge) => void;
   onCannotUse: () => void;
   onBack: () => void;
   onRestart: () => void;
@@ -482,17 +579,16 @@ function OtherWaysScreen(props: {
     if (busy) return;
     setBusy(method.id);
     setFormError(undefined);
-    const result = await props.api.post<{ sentTo?: string }>(
-      `/sign-in/${encodeURIComponent(props.flow.id)}/challenge`,
-      { methodId: method.id },
-    );
+    const started = await startChallenge(props.api, props.flow, method);
     setBusy(undefined);
-    if (result.ok) {
-      props.onChoose(method, result.data.sentTo);
+    // A code sent to it moments ago still works: its code screen says so.
+    if (started.ok || isRecentlySent(started.problem)) {
+      props.onChoose(started.challenge);
       return;
     }
-    setFormError(describeProblem(result.problem, 'general', { now: Date.now() }));
-    setEnded(flowEndingCodes.has(result.problem.code));
+    // Said here, where the other ways are: "Try again, or sign in another way" means this list.
+    setFormError(describeProblem(started.problem, 'general', { now: Date.now() }));
+    setEnded(flowEndingCodes.has(started.problem.code));
   }
 
   return (
@@ -517,9 +613,11 @@ function OtherWaysScreen(props: {
                 type="button"
                 class="choice"
                 onClick={() => choose(method)}
-                disabled={busy !== undefined}
+                disabled={busy !== undefined || ended}
               >
-                {describeAlternative(method)}
+                {busy === method.id && isSentCodeType(method.type)
+                  ? `${describeAlternative(method)}: sending…`
+                  : describeAlternative(method)}
               </button>
             </li>
           ))}
@@ -555,7 +653,7 @@ function CannotUseScreen(props: { username: string; onBack: () => void; onRestar
         </li>
         <li>
           or they can <strong>require you to register again</strong>: the next time you sign in with your
-          password, you set up a new authenticator app.
+          password, you set up a new sign-in method.
         </li>
       </ul>
       <p>Your admin is whoever manages accounts in your organisation, often the IT help desk.</p>
@@ -571,24 +669,78 @@ function CannotUseScreen(props: { username: string; onBack: () => void; onRestar
   );
 }
 
-function MoreInfoScreen(props: { username: string; onNext: () => void; onCancel: () => void }) {
+function MoreInfoScreen(props: {
+  username: string;
+  choices: readonly RegistrationChoice[];
+  choice: RegistrationChoice | undefined;
+  onNext: (type: RegistrationChoice) => void;
+  onCancel: () => void;
+}) {
+  const { choices } = props;
+  const first = choices[0];
+  const [choice, setChoice] = useState<RegistrationChoice | undefined>(
+    props.choice && choices.includes(props.choice) ? props.choice : first,
+  );
+  const only = choices.length === 1 ? first : undefined;
+  const what =
+    only === 'sms'
+      ? 'add your mobile phone number, so that signing in takes your password and a code we text you'
+      : only === 'email'
+        ? 'add an email address, so that signing in takes your password and a code we email you'
+        : only === 'authenticator'
+          ? 'set up an authenticator app, so that signing in takes your password and a code from your phone'
+          : 'set up a second way to confirm it is you, so that signing in takes your password and a code';
   return (
     <Page>
       <Brand />
       <Identity username={props.username} onBack={props.onCancel} />
       <Heading focus>More information required</Heading>
-      <p class="lead">
-        Your organisation needs more information to keep your account secure: set up an authenticator app, so
-        that signing in takes your password and a code from your phone.
-      </p>
-      <p>It takes about a minute.</p>
+      {choices.length === 0 ? (
+        <>
+          <p class="lead">
+            Your organisation needs more information to keep your account secure, but it allows no method you
+            can set up here.
+          </p>
+          <p>Contact your admin: they can allow a method or set one up with you.</p>
+        </>
+      ) : (
+        <>
+          <p class="lead">Your organisation needs more information to keep your account secure: {what}.</p>
+          {choices.length > 1 ? (
+            <fieldset class="options">
+              <legend>What would you like to set up?</legend>
+              {choices.map((type) => (
+                <label key={type} class="option">
+                  <input
+                    type="radio"
+                    name="registration-type"
+                    value={type}
+                    checked={choice === type}
+                    onChange={() => setChoice(type)}
+                    aria-describedby={`registration-type-${type}-hint`}
+                  />
+                  <span>
+                    <span class="option-name">{methodTypeName(type)}</span>
+                    <span class="hint option-hint" id={`registration-type-${type}-hint`}>
+                      {registrationChoiceHint(type)}
+                    </span>
+                  </span>
+                </label>
+              ))}
+            </fieldset>
+          ) : null}
+          <p>It takes about a minute.</p>
+        </>
+      )}
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onCancel}>
           Cancel
         </button>
-        <button type="button" onClick={props.onNext}>
-          Next
-        </button>
+        {choice ? (
+          <button type="button" onClick={() => props.onNext(choice)}>
+            Next
+          </button>
+        ) : null}
       </div>
     </Page>
   );

@@ -8,9 +8,11 @@ export interface TextFieldProps {
   /** Plain words next to the field; announced when it appears. */
   readonly error?: string | undefined;
   readonly hint?: string | undefined;
-  readonly type?: 'text' | 'password' | 'email';
+  /** Ids of other elements that describe the field (the line saying where a code was sent), read first. */
+  readonly describedBy?: string | undefined;
+  readonly type?: 'text' | 'password' | 'email' | 'tel';
   readonly autoComplete?: string;
-  readonly inputMode?: 'text' | 'numeric' | 'email';
+  readonly inputMode?: 'text' | 'numeric' | 'email' | 'tel';
   readonly maxLength?: number;
   readonly className?: string;
   readonly inputRef?: Ref<HTMLInputElement>;
@@ -22,7 +24,7 @@ export interface TextFieldProps {
 export function TextField(props: TextFieldProps) {
   const errorId = `${props.id}-error`;
   const hintId = `${props.id}-hint`;
-  const describedBy = props.hint ? `${hintId} ${errorId}` : errorId;
+  const describedBy = [props.describedBy, props.hint ? hintId : undefined, errorId].filter(Boolean).join(' ');
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>

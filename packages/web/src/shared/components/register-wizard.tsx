@@ -1,10 +1,21 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiResult, Problem } from '../api.js';
 import { describeProblem, flowEndingCodes } from '../messages.js';
 import { checkCode, groupKey, readOtpauthUri, svgDataUrl } from '../methods.js';
+import {
+  checkEmailAddress,
+  checkPhoneNumber,
+  isSentCodeType,
+  phoneNumberHint,
+  type SentCode,
+  type SentCodeAnswer,
+  type SentCodeType,
+  toSentCode,
+} from '../sent-codes.js';
 import { copyText } from './copy-text.js';
 import { FormError, TextField } from './field.js';
 import { Heading, useFocusOnMount } from './layout.js';
+import { SentCodeForm } from './sent-code.js';
 
 /** What `POST .../register` and `POST /me/methods` answer for an authenticator app. */
 export interface Registration {
@@ -14,13 +25,27 @@ export interface Registration {
   readonly qrCodeSvg: string;
 }
 
+/** The body of `POST .../register` or `POST /me/methods` (the caller may add a label). */
+export type RegistrationRequest =
+  | { readonly type: 'authenticator' | 'totp' }
+  | { readonly type: 'sms'; readonly phoneNumber: string }
+  | { readonly type: 'email'; readonly email: string };
+
 export interface RegisterWizardProps<T> {
-  /** Creates the pending method (called once, when the QR code step first appears). */
-  readonly start: () => Promise<ApiResult<Registration>>;
-  /** Confirms it with a code from the app. */
+  /** What to register: an app (`authenticator`, `totp`: QR code) or `sms`/`email` (a code sent to it). */
+  readonly type?: string;
+  /**
+   * Creates the pending method: for an app, once, when the QR code step first appears; for sms and email,
+   * each time a code is to be sent (the server replaces the pending method). Answers `Registration` or
+   * `SentCodeAnswer` with the method's id.
+   */
+  readonly start: (request: RegistrationRequest) => Promise<ApiResult<unknown>>;
+  /** Confirms it with a code from the app, or the code that was sent. */
   readonly confirm: (methodId: string, code: string) => Promise<ApiResult<T>>;
   readonly onConfirmed: (result: T) => void;
   readonly onCancel?: () => void;
+  /** The name of the button that calls `onCancel` ("Cancel"; "Back" when it returns to a choice). */
+  readonly cancelLabel?: string;
   /** Offered when the sign-in this wizard belongs to has ended (too many codes, expired). */
   readonly onRestart?: () => void;
   /** 1 on a page of its own, 2 inside a dialog. */
@@ -30,24 +55,62 @@ export interface RegisterWizardProps<T> {
   readonly headingId?: string;
 }
 
-type Step = 'app' | 'scan' | 'code';
+/** Register a method: an authenticator app (QR code, then a code) or a phone number or address (then a sent code). */
+export function RegisterWizard<T>(props: RegisterWizardProps<T>) {
+  const type = props.type ?? 'authenticator';
+  return isSentCodeType(type) ? (
+    <SentCodeRegistration {...props} type={type} />
+  ) : (
+    <AppRegistration {...props} type={type === 'totp' ? 'totp' : 'authenticator'} />
+  );
+}
+
+function isRegistration(value: unknown): value is Registration {
+  const v = value as Partial<Registration> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.methodId === 'string' &&
+    typeof v.otpauthUri === 'string' &&
+    typeof v.secret === 'string' &&
+    typeof v.qrCodeSvg === 'string'
+  );
+}
+
+function isSentCodeAnswer(value: unknown): value is SentCodeAnswer & { readonly methodId: string } {
+  const v = value as Partial<SentCodeAnswer> | null;
+  return (
+    typeof v === 'object' && v !== null && typeof v.methodId === 'string' && typeof v.sentTo === 'string'
+  );
+}
+
+/** A success that is not the answer the page needs (a server of another version): said plainly. */
+const unexpectedAnswer: Problem = {
+  status: 0,
+  code: 'unexpected_answer',
+  detail: 'the server answered in a way this page does not understand; reload the page and try again',
+};
+
+type AppStep = 'app' | 'scan' | 'code';
 
 /** Register an authenticator app: get the app, scan the QR code (or type the key), confirm with a code. */
-export function RegisterWizard<T>(props: RegisterWizardProps<T>) {
-  const [step, setStep] = useState<Step>(props.showAppStep ? 'app' : 'scan');
+function AppRegistration<T>(props: RegisterWizardProps<T> & { type: 'authenticator' | 'totp' }) {
+  const [step, setStep] = useState<AppStep>(props.showAppStep ? 'app' : 'scan');
   const [registration, setRegistration] = useState<Registration>();
   const [startProblem, setStartProblem] = useState<Problem>();
   const level = props.headingLevel ?? 1;
   const headingId = props.headingId ?? 'register-title';
   const cancel = props.onCancel;
+  const cancelLabel = props.cancelLabel ?? 'Cancel';
 
   useEffect(() => {
     if (step === 'app' || registration || startProblem) return;
     let live = true;
-    void props.start().then((result) => {
+    void props.start({ type: props.type }).then((result) => {
       if (!live) return;
-      if (result.ok) setRegistration(result.data);
-      else setStartProblem(result.problem);
+      if (!result.ok) setStartProblem(result.problem);
+      else if (isRegistration(result.data)) setRegistration(result.data);
+      else setStartProblem(unexpectedAnswer);
     });
     return () => {
       live = false;
@@ -69,7 +132,7 @@ export function RegisterWizard<T>(props: RegisterWizardProps<T>) {
         <div class="actions">
           {cancel ? (
             <button type="button" class="secondary" onClick={cancel}>
-              Cancel
+              {cancelLabel}
             </button>
           ) : null}
           <button type="button" onClick={() => setStep('scan')}>
@@ -91,7 +154,7 @@ export function RegisterWizard<T>(props: RegisterWizardProps<T>) {
         stepLabel={`Step ${total - 1} of ${total}`}
         onRestart={props.onRestart}
         onBack={props.showAppStep ? () => setStep('app') : cancel}
-        backLabel={props.showAppStep ? 'Back' : 'Cancel'}
+        backLabel={props.showAppStep ? 'Back' : cancelLabel}
         onNext={() => setStep('code')}
       />
     );
@@ -108,6 +171,155 @@ export function RegisterWizard<T>(props: RegisterWizardProps<T>) {
       onRestart={props.onRestart}
       onBack={() => setStep('scan')}
     />
+  );
+}
+
+/** Problems about the number or address typed: they go next to the field. */
+const destinationCodes: ReadonlySet<string> = new Set([
+  'phone_number_invalid',
+  'email_invalid',
+  'validation_failed',
+]);
+
+/** Register a phone (text message) or an email address: type it, then confirm with the code sent to it. */
+function SentCodeRegistration<T>(props: RegisterWizardProps<T> & { type: SentCodeType }) {
+  const { type } = props;
+  const isSms = type === 'sms';
+  const level = props.headingLevel ?? 1;
+  const headingId = props.headingId ?? 'register-title';
+  const fieldId = isSms ? 'phone-number' : 'email-address';
+  const [step, setStep] = useState<'destination' | 'code'>('destination');
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<string>();
+  const [formError, setFormError] = useState<string>();
+  const [ended, setEnded] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState<SentCode>();
+  // The pending method of the latest code; a new code replaces it (and names it, when the server says).
+  const methodId = useRef('');
+  const request = useRef<RegistrationRequest>({ type: 'authenticator' });
+  const inputRef = useRef<HTMLInputElement>(null);
+  const otherWay = 'choose another method';
+  const message = (problem: Problem) =>
+    describeProblem(problem, 'destination', { now: Date.now(), otherWay });
+
+  async function send(event: Event) {
+    event.preventDefault();
+    if (busy) return;
+    const checked = isSms ? checkPhoneNumber(value) : checkEmailAddress(value);
+    if (!checked.ok) {
+      setError(checked.message);
+      inputRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    setFormError(undefined);
+    const body: RegistrationRequest = isSms
+      ? { type: 'sms', phoneNumber: checked.value }
+      : { type: 'email', email: checked.value };
+    const result = await props.start(body);
+    setBusy(false);
+    if (result.ok && isSentCodeAnswer(result.data)) {
+      request.current = body;
+      methodId.current = result.data.methodId;
+      setSent(toSentCode(result.data, Date.now()));
+      setStep('code');
+      return;
+    }
+    const problem = result.ok ? unexpectedAnswer : result.problem;
+    if (destinationCodes.has(problem.code)) {
+      setError(message(problem));
+      inputRef.current?.focus();
+    } else {
+      setFormError(message(problem));
+      setEnded(flowEndingCodes.has(problem.code));
+    }
+  }
+
+  if (step === 'code') {
+    return (
+      <section aria-labelledby={headingId}>
+        <p class="steps">Step 2 of 2</p>
+        <Heading level={level} id={headingId}>
+          Enter the code
+        </Heading>
+        <SentCodeForm<T>
+          type={type}
+          sent={sent}
+          otherWay={otherWay}
+          verify={(code, current) => props.confirm(current?.methodId ?? methodId.current, code)}
+          resend={async () => {
+            const result = await props.start(request.current);
+            if (!result.ok) return result;
+            if (!isSentCodeAnswer(result.data)) return { ok: false, problem: unexpectedAnswer };
+            methodId.current = result.data.methodId;
+            return { ok: true, data: result.data };
+          }}
+          onSent={setSent}
+          onVerified={props.onConfirmed}
+          onRestart={props.onRestart}
+          onBack={() => {
+            setError(undefined);
+            setFormError(undefined);
+            setStep('destination');
+          }}
+        />
+      </section>
+    );
+  }
+
+  return (
+    <section aria-labelledby={headingId}>
+      <p class="steps">Step 1 of 2</p>
+      <Heading level={level} focus id={headingId}>
+        {isSms ? 'Enter your phone number' : 'Enter your email address'}
+      </Heading>
+      <p class="lead">
+        {isSms
+          ? 'We text a code to this mobile number to check it is yours. Then, when you sign in, we text you a code.'
+          : 'We email a code to this address to check it is yours. Then, when you sign in, we email you a code.'}
+      </p>
+      <form onSubmit={send} noValidate>
+        <FormError id="register-error" message={formError} />
+        <TextField
+          id={fieldId}
+          label={isSms ? 'Phone number' : 'Email address'}
+          value={value}
+          onValue={(v) => {
+            setValue(v);
+            setError(undefined);
+          }}
+          error={error}
+          hint={isSms ? phoneNumberHint : undefined}
+          type={isSms ? 'tel' : 'email'}
+          inputMode={isSms ? 'tel' : 'email'}
+          autoComplete={isSms ? 'tel' : 'email'}
+          maxLength={isSms ? 40 : 254}
+          spellcheck={false}
+          autoCapitalize="none"
+          inputRef={inputRef}
+        />
+        <div class="actions">
+          {ended && props.onRestart ? (
+            <button type="button" onClick={props.onRestart}>
+              Start again
+            </button>
+          ) : (
+            <>
+              {props.onCancel ? (
+                <button type="button" class="secondary" onClick={props.onCancel}>
+                  {props.cancelLabel ?? 'Cancel'}
+                </button>
+              ) : null}
+              <button type="submit" disabled={busy}>
+                {busy ? 'Sending…' : 'Send code'}
+              </button>
+            </>
+          )}
+        </div>
+      </form>
+    </section>
   );
 }
 

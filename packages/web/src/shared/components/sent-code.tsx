@@ -1,0 +1,222 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ApiResult, Problem } from '../api.js';
+import { describeProblem, flowEndingCodes } from '../messages.js';
+import { checkCode } from '../methods.js';
+import {
+  codeLifetimeText,
+  isRecentlySent,
+  resendBlockedUntil,
+  resendWaitText,
+  resentStatus,
+  type SentCode,
+  type SentCodeAnswer,
+  type SentCodeType,
+  secondsLeft,
+  sentCodeDigits,
+  sentCodeLead,
+  toSentCode,
+} from '../sent-codes.js';
+import { FormError, TextField } from './field.js';
+import { useFocusOnMount } from './layout.js';
+
+/** Seconds left until `until` on this browser's clock, re-rendering as each second passes. */
+export function useSecondsLeft(until: number | undefined): number {
+  const [now, setNow] = useState(() => Date.now());
+  const left = until === undefined ? 0 : secondsLeft(until, now);
+  useEffect(() => {
+    if (until === undefined || left <= 0) return;
+    // Wake when the shown number next changes (a stale `now` after `until` moved corrects itself at once).
+    const delay = Math.max(50, until - Date.now() - (left - 1) * 1000);
+    const timer = setTimeout(() => setNow(Date.now()), delay);
+    return () => clearTimeout(timer);
+  }, [until, now]);
+  return left;
+}
+
+/** Problems of sending (rather than of the code typed): they go above the form, not on the field. */
+const sendingCodes: ReadonlySet<string> = new Set(['send_limited', 'delivery_failed']);
+
+export interface SentCodeFormProps<T> {
+  readonly type: SentCodeType;
+  /** The code sent before the form appeared; undefined when that send failed (`sendProblem` says why). */
+  readonly sent: SentCode | undefined;
+  readonly sendProblem?: Problem | undefined;
+  /** The method's masked destination, said when no answer named it (a code sent moments ago). */
+  readonly destination?: string;
+  readonly verify: (code: string, sent: SentCode | undefined) => Promise<ApiResult<T>>;
+  /** Asks the server for a new code ("Send a new code"). */
+  readonly resend: () => Promise<ApiResult<SentCodeAnswer>>;
+  readonly onVerified: (result: T) => void;
+  /** Each new code, so a screen the user leaves and comes back to keeps the same wait. */
+  readonly onSent?: (sent: SentCode) => void;
+  /** Offered instead of Verify once the sign-in this form belongs to has ended. */
+  readonly onRestart?: (() => void) | undefined;
+  readonly onBack?: (() => void) | undefined;
+  readonly backLabel?: string;
+  /** What else the user can do when no code arrives ("sign in another way" by default). */
+  readonly otherWay?: string;
+  /** The code field's id; other ids derive from it. */
+  readonly id?: string;
+}
+
+/**
+ * The code step for a code sent by text message or email: where it went, the Code field, "Send a new code"
+ * (waiting `resendAfter` seconds, with the countdown shown), and what went wrong in plain words.
+ */
+export function SentCodeForm<T>(props: SentCodeFormProps<T>) {
+  const id = props.id ?? 'code';
+  const { type } = props;
+  const [sent, setSent] = useState(props.sent);
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string>();
+  // A code sent moments ago needs no error: the lead says so, and the countdown says when to ask again.
+  const [sendError, setSendError] = useState<string>(() =>
+    props.sendProblem && !(isRecentlySent(props.sendProblem) && props.destination)
+      ? message(props.sendProblem)
+      : '',
+  );
+  const [status, setStatus] = useState('');
+  const [ended, setEnded] = useState(() =>
+    props.sendProblem ? flowEndingCodes.has(props.sendProblem.code) : false,
+  );
+  const [busy, setBusy] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [resendAt, setResendAt] = useState<number | undefined>(
+    () => props.sent?.resendAt ?? resendBlockedUntil(props.sendProblem, Date.now()),
+  );
+  const left = useSecondsLeft(resendAt);
+  const inputRef = useFocusOnMount<HTMLInputElement>();
+  const canRestart = ended && props.onRestart !== undefined;
+
+  function message(problem: Problem): string {
+    return describeProblem(problem, 'sent-code', {
+      now: Date.now(),
+      ...(props.otherWay ? { otherWay: props.otherWay } : {}),
+    });
+  }
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (busy || ended) return;
+    const checked = checkCode(code, type, sentCodeDigits);
+    if (!checked.ok) {
+      setError(checked.message);
+      inputRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    setStatus('');
+    const result = await props.verify(checked.code, sent);
+    setBusy(false);
+    if (result.ok) {
+      props.onVerified(result.data);
+      return;
+    }
+    setError(message(result.problem));
+    setEnded(flowEndingCodes.has(result.problem.code));
+    setCode('');
+    inputRef.current?.focus();
+  }
+
+  async function resend() {
+    if (sending || ended) return;
+    setSending(true);
+    setSendError('');
+    setStatus('');
+    const result = await props.resend();
+    setSending(false);
+    if (result.ok) {
+      const next = toSentCode(result.data, Date.now());
+      setSent(next);
+      setResendAt(next.resendAt);
+      setCode('');
+      setError(undefined);
+      setStatus(resentStatus(type, next.sentTo));
+      props.onSent?.(next);
+      inputRef.current?.focus();
+      return;
+    }
+    const { problem } = result;
+    if (sendingCodes.has(problem.code) || flowEndingCodes.has(problem.code)) setSendError(message(problem));
+    else setError(message(problem));
+    setEnded(flowEndingCodes.has(problem.code));
+    const wait = resendBlockedUntil(problem, Date.now());
+    if (wait !== undefined) setResendAt(wait);
+  }
+
+  const leadId = `${id}-sent-to`;
+  const waitId = `${id}-resend-wait`;
+  const lifetime = sent ? codeLifetimeText(sent.expiresAt, Date.now()) : '';
+  return (
+    <>
+      <p class="lead" id={leadId}>
+        {sent
+          ? `${sentCodeLead(type, sent.sentTo)}${lifetime ? ` ${lifetime}` : ''}`
+          : isRecentlySent(props.sendProblem) && props.destination
+            ? `${sentCodeLead(type, props.destination).slice(0, -1)} a moment ago.`
+            : type === 'email'
+              ? 'We could not email you a code yet.'
+              : 'We could not text you a code yet.'}
+      </p>
+      <FormError id={`${id}-send-error`} message={sendError} />
+      <p class="status" role="status">
+        {status}
+      </p>
+      <form onSubmit={submit} noValidate>
+        <TextField
+          id={id}
+          label="Code"
+          value={code}
+          onValue={(value) => {
+            setCode(value);
+            if (!ended) setError(undefined);
+          }}
+          error={error}
+          describedBy={leadId}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          maxLength={16}
+          className="code-input"
+          spellcheck={false}
+          autoCapitalize="none"
+          inputRef={inputRef}
+        />
+        {ended ? null : (
+          <div class="resend">
+            <button
+              type="button"
+              class="secondary small"
+              onClick={() => void resend()}
+              disabled={sending || left > 0}
+              aria-describedby={waitId}
+            >
+              {sending ? 'Sending…' : 'Send a new code'}
+            </button>
+            <p class="hint" id={waitId}>
+              {resendWaitText(left)}
+            </p>
+          </div>
+        )}
+        <div class="actions">
+          {canRestart ? (
+            <button type="button" onClick={props.onRestart}>
+              Start again
+            </button>
+          ) : (
+            <>
+              {props.onBack ? (
+                <button type="button" class="secondary" onClick={props.onBack}>
+                  {props.backLabel ?? 'Back'}
+                </button>
+              ) : null}
+              <button type="submit" disabled={busy || ended}>
+                {busy ? 'Checking…' : 'Verify'}
+              </button>
+            </>
+          )}
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,147 @@
+import type { Problem } from './api.js';
+
+/**
+ * Codes Twofold sends by text message or email: what the server answers when it sent one, the wait before
+ * another may be asked for, and the checks on a phone number or an address before it is sent to the server.
+ */
+
+/** Method types whose code is sent to the user rather than shown by an app. */
+export type SentCodeType = 'sms' | 'email';
+
+export function isSentCodeType(type: string): type is SentCodeType {
+  return type === 'sms' || type === 'email';
+}
+
+/** The digits of a code sent by text message or email. */
+export const sentCodeDigits = 6;
+
+/**
+ * `challenge`, `register`, `POST /me/methods` and `POST /me/step-up/challenge` answer this when they sent a
+ * code (registration adds the pending method's id).
+ */
+export interface SentCodeAnswer {
+  /** The masked destination: "+1 ••• •• 23", "a•••@example.com". */
+  readonly sentTo: string;
+  readonly expiresAt: string;
+  /** Seconds before another code may be asked for. */
+  readonly resendAfter: number;
+  readonly methodId?: string;
+}
+
+/** A sent code as the page keeps it: the wait turned into a time on this browser's clock. */
+export interface SentCode {
+  readonly sentTo: string;
+  readonly expiresAt: string;
+  /** Milliseconds (this browser's clock) from which "Send a new code" is allowed. */
+  readonly resendAt: number;
+  readonly methodId?: string;
+}
+
+/** Reads an answer received at `now`; a missing or odd `resendAfter` means no wait. */
+export function toSentCode(answer: SentCodeAnswer, now: number): SentCode {
+  const wait =
+    typeof answer.resendAfter === 'number' && Number.isFinite(answer.resendAfter)
+      ? Math.max(0, answer.resendAfter)
+      : 0;
+  return {
+    sentTo: answer.sentTo,
+    expiresAt: answer.expiresAt,
+    resendAt: now + wait * 1000,
+    ...(answer.methodId ? { methodId: answer.methodId } : {}),
+  };
+}
+
+/** Whole seconds left until `until`, rounded up so "0:01" shows until the wait is really over; never negative. */
+export function secondsLeft(until: number, now: number): number {
+  return Math.max(0, Math.ceil((until - now) / 1000));
+}
+
+/** A countdown as a clock reads it: "0:45", "1:05", "10:00". */
+export function formatCountdown(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  const minutes = Math.floor(s / 60);
+  const rest = s % 60;
+  return `${minutes}:${rest < 10 ? '0' : ''}${rest}`;
+}
+
+/** The line under "Send a new code" while it waits: "You can send a new code in 0:45." */
+export function resendWaitText(seconds: number): string {
+  return seconds > 0 ? `You can send a new code in ${formatCountdown(seconds)}.` : '';
+}
+
+/** Until when "Send a new code" stays off after a refusal that says how long to wait (`send_limited`). */
+export function resendBlockedUntil(problem: Problem | undefined, now: number): number | undefined {
+  if (problem?.code !== 'send_limited') return undefined;
+  const retryAfter = problem['retryAfter'];
+  return typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter > 0
+    ? now + retryAfter * 1000
+    : undefined;
+}
+
+/**
+ * A refusal only because a code went to this method moments ago (`send_limited` with scope `resend`):
+ * that code still works, so the page says to enter it rather than that something failed.
+ */
+export function isRecentlySent(problem: Problem | undefined): boolean {
+  return problem?.code === 'send_limited' && problem['scope'] === 'resend';
+}
+
+/** "We sent a code to +1 ••• •• 23." or "We emailed a code to a•••@example.com." */
+export function sentCodeLead(type: SentCodeType, sentTo: string): string {
+  return type === 'email' ? `We emailed a code to ${sentTo}.` : `We sent a code to ${sentTo}.`;
+}
+
+/** The status line after "Send a new code". */
+export function resentStatus(type: SentCodeType, sentTo: string): string {
+  return type === 'email'
+    ? `We emailed a new code to ${sentTo}. Codes sent before it no longer work.`
+    : `We sent a new code to ${sentTo}. Codes sent before it no longer work.`;
+}
+
+/** "It works for 10 minutes." from the expiry, or nothing when this browser's clock makes it implausible. */
+export function codeLifetimeText(expiresAt: string, now: number): string {
+  const ms = Date.parse(expiresAt) - now;
+  if (!Number.isFinite(ms)) return '';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1 || minutes > 60) return '';
+  return minutes === 1 ? 'It works for 1 minute.' : `It works for ${minutes} minutes.`;
+}
+
+export type ValueCheck =
+  | { readonly ok: true; readonly value: string }
+  | { readonly ok: false; readonly message: string };
+
+export const phoneNumberHint =
+  'In international form: + and the country code, then the number, like +44 7700 900123.';
+
+/**
+ * What the page can tell about a phone number before the server does the real check (which knows every
+ * country's numbering plan): it is there, it starts with + (or 00) and a country code, and it holds only
+ * digits and the usual separators. The number goes to the server as typed.
+ */
+export function checkPhoneNumber(raw: string): ValueCheck {
+  const value = raw.trim();
+  if (!value) return { ok: false, message: 'Enter your mobile phone number.' };
+  // 00 before the country code is the international prefix in most countries; the server reads it as +.
+  const international = value.startsWith('00') ? `+${value.slice(2)}` : value;
+  if (!international.startsWith('+'))
+    return {
+      ok: false,
+      message:
+        'Start with + and the country code, like +44 7700 900123 (not a local number like 07700 900123).',
+    };
+  if (!/^\+[\d\s().-]+$/.test(international))
+    return { ok: false, message: 'A phone number has only digits after the +, like +44 7700 900123.' };
+  if (international.replace(/\D/g, '').length > 15)
+    return { ok: false, message: 'That number is too long: a phone number has at most 15 digits.' };
+  return { ok: true, value };
+}
+
+/** An address the server may accept: something@domain.tld, at most 254 characters, no spaces. */
+export function checkEmailAddress(raw: string): ValueCheck {
+  const value = raw.trim();
+  if (!value) return { ok: false, message: 'Enter your email address.' };
+  if (value.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value))
+    return { ok: false, message: 'Enter an email address like name@example.com.' };
+  return { ok: true, value };
+}
