@@ -98,12 +98,18 @@ export function resentStatus(type: SentCodeType, sentTo: string): string {
     : `We sent a new code to ${sentTo}. Codes sent before it no longer work.`;
 }
 
-/** "It works for 10 minutes." from the expiry, or nothing when this browser's clock makes it implausible. */
+/** Codes sent by text or email never live longer than this (spec section 2). */
+export const sentCodeLifetimeMinutes = 10;
+
+/**
+ * "It works for 10 minutes." from the expiry, or nothing when this browser's clock makes it implausible.
+ * Never more than a code's lifetime: a browser clock behind the server's would otherwise promise more.
+ */
 export function codeLifetimeText(expiresAt: string, now: number): string {
   const ms = Date.parse(expiresAt) - now;
   if (!Number.isFinite(ms)) return '';
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 1 || minutes > 60) return '';
+  const minutes = Math.min(Math.round(ms / 60_000), sentCodeLifetimeMinutes);
+  if (minutes < 1 || ms > 60 * 60_000) return '';
   return minutes === 1 ? 'It works for 1 minute.' : `It works for ${minutes} minutes.`;
 }
 
