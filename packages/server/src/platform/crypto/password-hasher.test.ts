@@ -14,16 +14,6 @@ function errorOf(fn: () => unknown): TwofoldError {
   throw new Error('expected a TwofoldError');
 }
 
-async function mean(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  let total = 0;
-  for (let i = 0; i < runs; i += 1) {
-    const start = performance.now();
-    await fn();
-    total += performance.now() - start;
-  }
-  return total / runs;
-}
-
 describe('checkPassword', () => {
   it('accepts 8 to 256 code points', () => {
     expect(() => checkPassword('12345678')).not.toThrow();
@@ -83,16 +73,25 @@ describe('createPasswordHasher', () => {
     await expect(hasher.verify('not a hash', 'whatever1')).rejects.toThrow(/not a valid argon2 hash/);
   });
 
-  it('returns false for an unknown user, in about the time a known user takes', async () => {
+  it('returns false for an unknown user after a full argon2id verification, like a known user', async () => {
+    // Equal cost is shown by the work done, not by timing it (timings belong to `npm run bench`):
+    // the unknown user's check runs one argon2id verification on the thread pool, through the
+    // same queue, against a hash of the same parameters.
     const known = await hasher.hash('correct horse battery staple');
     expect(await hasher.verifyOrDummy(undefined, 'correct horse battery staple')).toBe(false);
-    // Warm both paths (the dummy hash is built on first use), then compare means.
-    await hasher.verifyOrDummy(known, 'guess-1234');
-    const knownMs = await mean(4, () => hasher.verifyOrDummy(known, 'guess-1234'));
-    const unknownMs = await mean(4, () => hasher.verifyOrDummy(undefined, 'guess-1234'));
-    const ratio = unknownMs / knownMs;
-    expect(ratio).toBeGreaterThan(0.5);
-    expect(ratio).toBeLessThan(2);
+    const jobsDuring = async (run: () => Promise<unknown>) => {
+      let seen = 0;
+      const timer = setInterval(() => {
+        seen = Math.max(seen, hasher.stats().running);
+      }, 0);
+      const pending = run();
+      seen = Math.max(seen, hasher.stats().running);
+      await pending;
+      clearInterval(timer);
+      return seen;
+    };
+    expect(await jobsDuring(() => hasher.verifyOrDummy(known, 'guess-1234'))).toBe(1);
+    expect(await jobsDuring(() => hasher.verifyOrDummy(undefined, 'guess-1234'))).toBe(1);
   });
 
   it('never runs more hashes at once than maxConcurrency, and queues the rest', async () => {
