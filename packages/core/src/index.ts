@@ -1,3 +1,4 @@
 export * from './admin/index.js';
 export * from './errors/index.js';
 export * from './otp/index.js';
+export * from './vault/index.js';

@@ -141,6 +141,41 @@ export const errorRegistry = {
     description:
       'The push challenge was not answered within 2 minutes; send a new one or use another method.',
   },
+  // Push devices (the Twofold Authenticator answering push challenges)
+  push_activation_invalid: {
+    status: 400,
+    title: 'Push activation invalid',
+    description:
+      'The `twofold_push` activation token is unknown or was already used (each works once), or the public key is not an ECDSA P-256 JWK; add the account again from a new QR code.',
+  },
+  device_signature_invalid: {
+    status: 401,
+    title: 'Device signature invalid',
+    description:
+      'A push device request is not signed by an active device: unknown or revoked device, bad signature, or a timestamp more than 5 minutes from the server clock.',
+  },
+  push_already_answered: {
+    status: 409,
+    title: 'Push already answered',
+    description: 'This push challenge was answered already; each is answered once.',
+  },
+  push_expired: {
+    status: 410,
+    title: 'Push expired',
+    description:
+      'The push challenge is older than 2 minutes, or the sign-in replaced or ended it; nothing to answer.',
+  },
+  push_number_mismatch: {
+    status: 400,
+    title: 'Wrong number',
+    description:
+      'The number typed on the device is not the one the sign-in page shows; the challenge is denied and the sign-in must send a new push.',
+  },
+  push_challenge_not_found: {
+    status: 404,
+    title: 'Push challenge not found',
+    description: "No such push challenge for this device (it may be another user's or tenant's).",
+  },
   registration_required: {
     status: 403,
     title: 'Registration required',
@@ -328,6 +363,103 @@ export const errorRegistry = {
     title: 'Audit log tampered with',
     description:
       '`twofold audit verify` found rows of the audit log that were changed, deleted, inserted or moved after they were written; the message names the chain and the first row (seq and id). Compare with a backup and find out who has write access to the database.',
+  },
+
+  // Authenticator vault, import/export and the twofold-authenticator command (docs/vault-format.md)
+  vault_passphrase_wrong: {
+    status: 400,
+    title: 'Wrong vault passphrase',
+    description:
+      'The vault could not be decrypted with this passphrase (or its file was altered). Nothing was changed; try again with the right passphrase.',
+  },
+  vault_passphrase_missing: {
+    status: 400,
+    title: 'Vault passphrase missing',
+    description:
+      'No passphrase was given: set TWOFOLD_VAULT_PASSPHRASE, or run the command on a terminal so it can ask (without echo).',
+  },
+  vault_invalid: {
+    status: 400,
+    title: 'Vault file invalid',
+    description:
+      'The file is not a Twofold vault (docs/vault-format.md), is of a newer version, or its content is damaged; the message names the part. Restore it from a backup.',
+  },
+  vault_not_found: {
+    status: 404,
+    title: 'No vault',
+    description:
+      'There is no vault file at this path yet: `add` or `import` an account first, or pass --vault.',
+  },
+  vault_entry_not_found: {
+    status: 404,
+    title: 'No such account',
+    description:
+      'No account in the vault has this id, or an issuer or name containing this text; `list` shows them.',
+  },
+  vault_entry_ambiguous: {
+    status: 409,
+    title: 'Several accounts match',
+    description:
+      'More than one account matches this text; the message lists them: give more of the name, or the id.',
+  },
+  import_invalid: {
+    status: 400,
+    title: 'Import file invalid',
+    description:
+      'The file is not in a format that can be imported (otpauth lines, otpauth-migration, Aegis, Twofold vault, or a PNG/JPEG with QR codes), or it is damaged; the message says which part.',
+  },
+  import_password_required: {
+    status: 400,
+    title: 'Import password required',
+    description:
+      'The file to import (or the export to write) is encrypted: give its password with --password.',
+  },
+  import_password_wrong: {
+    status: 400,
+    title: 'Wrong import password',
+    description:
+      'The encrypted file to import could not be decrypted with this password (or it was altered). Nothing was imported.',
+  },
+  image_invalid: {
+    status: 400,
+    title: 'Image unreadable',
+    description: 'The image is not a PNG or JPEG file that can be decoded, or it is too large.',
+  },
+  qr_not_found: {
+    status: 400,
+    title: 'No QR code found',
+    description:
+      'No QR code could be read in the image: use a sharper, larger or less cropped picture, or add the account by its otpauth URI.',
+  },
+  server_unreachable: {
+    status: 503,
+    title: 'Server unreachable',
+    description:
+      'The Twofold server could not be reached (network, DNS, TLS or timeout); the message has the cause. Check the URL and the connection.',
+  },
+  server_response_invalid: {
+    status: 502,
+    title: 'Unexpected server answer',
+    description:
+      'The server answered something the authenticator did not expect (not JSON, a missing field, or an error without a known code); the message has the status.',
+  },
+  vault_no_push_account: {
+    status: 409,
+    title: 'No account with push',
+    description:
+      'No account in the vault is activated for push approvals: add the account from the QR code of a Twofold authenticator registration (its URI carries `twofold_push`).',
+  },
+  no_pending_challenge: {
+    status: 404,
+    title: 'Nothing to approve',
+    description:
+      'No push sign-in request is waiting for this device; start the sign-in first, or use --wait to wait for one.',
+  },
+  challenge_choice_required: {
+    status: 409,
+    title: 'Several requests pending',
+    description:
+      'Several push sign-in requests are waiting; the command lists them: answer one with --challenge ID.',
   },
 } as const satisfies Record<string, ErrorDefinition>;
 
