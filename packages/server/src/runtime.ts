@@ -7,6 +7,7 @@ import { createAuditQuery } from './audit/audit-query.js';
 import { createCourier } from './courier/dispatcher.js';
 import { providersFromConfig } from './courier/providers/index.js';
 import { createSignInFlowService } from './flows/sign-in-flow-service.js';
+import { createHousekeeping } from './housekeeping/housekeeping.js';
 import { createHardwareTokenService } from './methods/hardware/hardware-token-service.js';
 import { createMessageCodeService } from './methods/message-codes/message-code-service.js';
 import { createSendLimits } from './methods/message-codes/send-limits.js';
@@ -33,6 +34,7 @@ import {
 } from './platform/crypto/password-hasher.js';
 import { createSealer, type Sealer } from './platform/crypto/sealer.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase, sqlitePathFor } from './platform/db/database.js';
+import { createPushService } from './push/push-service.js';
 import { checkSecretKeys } from './secrets/key-check.js';
 import { createSessionService } from './sessions/session-service.js';
 import { createSetupService } from './setup/setup-service.js';
@@ -108,7 +110,15 @@ function createServices(deps: {
   const passes = createTemporaryAccessPassService({ db, clock, audit });
   const setup = createSetupService({ db, clock, audit, tenants, users, passwords });
   const methods = createMethodService({ db, clock, audit });
-  const totp = createTotpMethodService({ db, clock, audit, sealer, tenants, users });
+  const totp = createTotpMethodService({
+    db,
+    clock,
+    audit,
+    sealer,
+    tenants,
+    users,
+    publicUrl: deps.config.publicUrl,
+  });
   const recoveryCodes = createRecoveryCodeService({ db, clock, audit, users });
   const mfaLockout = createMfaLockout({
     db,
@@ -137,6 +147,16 @@ function createServices(deps: {
     sendLimits,
     publicUrl: deps.config.publicUrl,
   });
+  const push = createPushService({
+    db,
+    clock,
+    audit,
+    courier,
+    tenants,
+    users,
+    signInLog,
+    publicUrl: deps.config.publicUrl,
+  });
   const passwordThrottle = createPasswordThrottle({ db, clock });
   const flows = createSignInFlowService({
     db,
@@ -146,6 +166,7 @@ function createServices(deps: {
     methods,
     totp,
     messageCodes,
+    push,
     recoveryCodes,
     mfaLockout,
     sessions,
@@ -155,6 +176,14 @@ function createServices(deps: {
   const hardwareTokens = createHardwareTokenService({ db, clock, audit, sealer, tenants, users, totp });
   const auditQuery = createAuditQuery({ db });
   const adminActions = createAdminActions({ db, clock, audit });
+  const housekeeping = createHousekeeping({
+    db,
+    clock,
+    sessions,
+    passwordThrottle,
+    sendLimits,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
   const breakGlass = createBreakGlass({ db, clock, audit, tenants, users, passes, courier });
   return {
     audit,
@@ -165,6 +194,8 @@ function createServices(deps: {
     courier,
     sendLimits,
     messageCodes,
+    push,
+    housekeeping,
     breakGlass,
     tenants,
     users,
@@ -232,6 +263,7 @@ export async function createRuntime(config: Config, options: CreateRuntimeOption
     async close() {
       // A send in flight (a command's, or the server's dispatcher) is recorded before the database closes.
       await services.courier.stop();
+      await services.housekeeping.stop();
       await database.close();
     },
   };

@@ -43,6 +43,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
     // Messages queued while no server ran (by `twofold recover-admin`, or before a restart) go out now.
     courier.start();
     logger.info(`messages: ${describeProviders(config)}`);
+    // Expired sign-ins, ended sessions, old counters: deleted now and every 15 minutes.
+    runtime.services.housekeeping.start();
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -3,13 +3,19 @@ import type {
   FlowMessageCodes,
   FlowMethods,
   FlowMfaLockout,
+  FlowPush,
   FlowRecoveryCodes,
   FlowTotp,
+  LockoutState,
 } from './sign-in-flow-deps.js';
 import type { FlowMethodView } from './sign-in-flow-service.js';
 
 /** The recovery codes appear in method lists under this id. */
 export const recoveryCodesMethodId = 'recovery-codes';
+/** A push entry's id is this prefix and its authenticator method's id (`push:<methodId>`). */
+export const pushMethodPrefix = 'push:';
+/** RFC 8176 `swk`: proof of a software-secured key, the device's signature on a push approval. */
+export const pushAmr = 'swk';
 const codeMethodTypes = new Set(['totp', 'authenticator', 'hardware_oath', 'sms', 'email']);
 /** Methods whose code is sent to the user (the others show it on a device). */
 export const sentCodeTypes = new Set(['sms', 'email']);
@@ -28,6 +34,8 @@ export interface SecondFactorDeps {
   readonly totp: FlowTotp;
   readonly recoveryCodes: FlowRecoveryCodes;
   readonly messageCodes: Pick<FlowMessageCodes, 'verify'>;
+  /** With it, authenticator methods with an active push device are also offered as push entries. */
+  readonly push?: Pick<FlowPush, 'targets'>;
 }
 
 /** Checks a code against a pending or active method of any code type. */
@@ -42,7 +50,9 @@ export function verifyMethodCode(
 /**
  * The methods a user can answer a challenge with now: active code methods, then recovery codes, of
  * the types the tenant's policy allows (`allowed`; every type when absent). A type the policy
- * turned off stops working at once, even for methods registered before.
+ * turned off stops working at once, even for methods registered before. With `push`, an
+ * authenticator method that push reaches comes first as `{ id: "push:<id>", type: "push" }`,
+ * default in its method's place; its code entry stays, not default.
  */
 export async function listUsableMethods(
   deps: SecondFactorDeps,
@@ -54,7 +64,23 @@ export async function listUsableMethods(
   const active = (await deps.methods.listForUser(tenantId, userId)).filter(
     (m) => m.status === 'active' && codeMethodTypes.has(m.type) && permitted(m.type),
   );
-  const views = active.map((m) => ({ id: m.id, type: m.type, label: m.label, isDefault: m.isDefault }));
+  const targets =
+    deps.push && active.some((m) => m.type === 'authenticator')
+      ? await deps.push.targets(tenantId, userId)
+      : [];
+  const views: FlowMethodView[] = [];
+  for (const m of active) {
+    const target = m.type === 'authenticator' ? targets.find((t) => t.methodId === m.id) : undefined;
+    if (target) {
+      views.push({
+        id: `${pushMethodPrefix}${m.id}`,
+        type: 'push',
+        label: `Approve on ${target.deviceName}`,
+        isDefault: m.isDefault,
+      });
+    }
+    views.push({ id: m.id, type: m.type, label: m.label, isDefault: target ? false : m.isDefault });
+  }
   if (
     views.length > 0 &&
     permitted('recovery_codes') &&
@@ -94,7 +120,8 @@ export async function checkSecondFactor(
       : { ok: false, methodType: 'recovery_codes', reason: 'recovery_code_invalid' };
   }
   const method = (await listUsableMethods(deps, tenantId, userId, allowed)).find((m) => m.id === methodId);
-  if (!method) return undefined;
+  // A push is answered on the device, never with a code.
+  if (!method || method.type === 'push') return undefined;
   const result = await verifyMethodCode(deps, method.type, { tenantId, userId, methodId, code });
   if (result.ok) return { ok: true, methodType: method.type };
   return {
@@ -116,7 +143,12 @@ export async function admitSecondFactor(
   const lockMethodId = input.methodId === recoveryCodesMethodId ? undefined : input.methodId;
   const admission = await lockout.admit(input.tenantId, input.userId, lockMethodId);
   if (admission.admitted) return undefined;
-  if (admission.state.adminRequired) {
+  return lockoutRefusal(admission.state);
+}
+
+/** The refusal for a user whose second-factor sign-in is locked. */
+export function lockoutRefusal(state: Extract<LockoutState, { locked: true }>): TwofoldError {
+  if (state.adminRequired) {
     return new TwofoldError(
       'mfa_admin_required',
       'too many wrong codes: ask your administrator to unlock your sign-in',
@@ -125,6 +157,6 @@ export async function admitSecondFactor(
   return new TwofoldError(
     'locked_out',
     'too many wrong codes: second-factor sign-in is paused for a while',
-    admission.state.retryAfter !== undefined ? { retryAfter: admission.state.retryAfter } : undefined,
+    state.retryAfter !== undefined ? { retryAfter: state.retryAfter } : undefined,
   );
 }

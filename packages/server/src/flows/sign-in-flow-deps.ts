@@ -137,3 +137,30 @@ export interface FlowPasswordThrottle {
     deviceToken?: string | undefined;
   }): Promise<{ deviceToken: string }>;
 }
+
+/** Push approvals (push/push-service.ts): who can be pushed, starting a push, and its outcome. */
+export interface FlowPush {
+  /** The user's authenticator methods that push reaches now (none while push is blocked). */
+  targets(tenantId: string, userId: string): Promise<readonly { methodId: string; deviceName: string }[]>;
+  start(input: {
+    tenantId: string;
+    userId: string;
+    methodId: string;
+    flowIdHash: string;
+    ip?: string | undefined;
+    userAgent?: string | undefined;
+  }): Promise<{ challengeId: string; number: number; expiresAt: number }>;
+  /** The sign-in's newest push, waiting up to waitMs while it is pending; undefined when none was sent. */
+  outcome(
+    tenantId: string,
+    flowIdHash: string,
+    options: { waitMs: number; signal?: AbortSignal | undefined },
+  ): Promise<
+    | {
+        challengeId: string;
+        methodId: string;
+        status: 'pending' | 'approved' | 'denied' | 'reported' | 'expired';
+      }
+    | undefined
+  >;
+}

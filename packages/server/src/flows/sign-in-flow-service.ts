@@ -12,6 +12,9 @@ import {
   amrFor,
   checkSecondFactor,
   listUsableMethods,
+  lockoutRefusal,
+  pushAmr,
+  pushMethodPrefix,
   recoveryCodesMethodId,
   sentCodeTypes,
   verifyMethodCode,
@@ -21,6 +24,7 @@ import type {
   FlowMethods,
   FlowMfaLockout,
   FlowPasswordThrottle,
+  FlowPush,
   FlowRecoveryCodes,
   FlowSessions,
   FlowSignInLog,
@@ -30,7 +34,7 @@ import type {
 /** A sign-in lives 10 minutes (issue 3); five wrong codes on one flow end it (spec section 2). */
 export const flowLifetimeMs = 10 * 60 * 1000;
 export const maxCodeFailuresPerFlow = 5;
-export { recoveryCodesMethodId } from './second-factor.js';
+export { pushMethodPrefix, recoveryCodesMethodId } from './second-factor.js';
 
 export type FlowStatus = 'mfa_required' | 'registration_required' | 'signed_in';
 
@@ -50,8 +54,12 @@ export interface FlowView {
   readonly registrationTypes?: string[];
 }
 
-/** What a challenge answers: nothing for codes shown on a device; where the code went for SMS and email. */
+/**
+ * What a challenge answers: nothing for codes shown on a device; where the code went for SMS and
+ * email; for a push, the number to type on the device.
+ */
 export interface FlowChallenge {
+  readonly number?: number;
   readonly sentTo?: string;
   readonly expiresAt?: number;
   readonly resendAfter?: number;
@@ -95,6 +103,11 @@ export interface StartResult {
   readonly signedIn?: FlowSignedIn;
 }
 
+/** Where a push stands, as the sign-in page's long-poll sees it (approved: signed in instead). */
+export interface FlowPushPending {
+  readonly status: 'pending' | 'denied' | 'expired' | 'reported';
+}
+
 type FlowRow = Selectable<Database['sign_in_flows']>;
 
 export interface SignInFlowService {
@@ -119,6 +132,16 @@ export interface SignInFlowService {
       email?: string | undefined;
     },
   ): Promise<FlowRegistration>;
+  /**
+   * The outcome of the sign-in's newest push, waiting up to waitMs while it is pending: signed in
+   * when it was approved (amr pwd, swk, mfa), else where it stands. A reported push ends the sign-in.
+   */
+  pushStatus(
+    tenant: Tenant,
+    flowId: string,
+    client: FlowClient,
+    options: { waitMs: number; signal?: AbortSignal | undefined },
+  ): Promise<FlowSignedIn | FlowPushPending>;
 }
 
 export interface SignInFlowDeps {
@@ -134,6 +157,7 @@ export interface SignInFlowDeps {
   readonly sessions: FlowSessions;
   readonly signInLog: FlowSignInLog;
   readonly passwordThrottle: FlowPasswordThrottle;
+  readonly push: FlowPush;
 }
 
 /** What a user can register at sign-in, in the order offered; the tenant's policy narrows it. */
@@ -158,12 +182,13 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
     sessions,
     signInLog,
     passwordThrottle,
+    push,
   } = deps;
 
-  /** The user's methods that the tenant's policy allows now. */
+  /** The user's methods that the tenant's policy allows now (push entries included). */
   const usableMethods = (tenant: Tenant, userId: string) =>
     listUsableMethods(
-      { methods, totp, recoveryCodes, messageCodes },
+      { methods, totp, recoveryCodes, messageCodes, push },
       tenant.id,
       userId,
       tenant.policy.allowedMethods,
@@ -175,8 +200,16 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
     throw new TwofoldError(reason, message, extra);
   }
 
-  /** Loads a live flow of this tenant for the client that started it; anything else is "expired". */
-  async function loadFlow(tenant: Tenant, flowId: string, client: FlowClient): Promise<FlowRow> {
+  /**
+   * Loads a live flow of this tenant for the client that started it; anything else is "expired".
+   * With `failed`, a flow that ended in failure is returned too (to say why it ended).
+   */
+  async function loadFlow(
+    tenant: Tenant,
+    flowId: string,
+    client: FlowClient,
+    options: { failed?: boolean } = {},
+  ): Promise<FlowRow> {
     const row = await db
       .selectFrom('sign_in_flows')
       .selectAll()
@@ -191,7 +224,7 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
       !row ||
       !bound ||
       row.expires_at <= clock.now() ||
-      row.status === 'failed' ||
+      (row.status === 'failed' && !options.failed) ||
       row.status === 'signed_in'
     ) {
       refuse('flow_expired', 'this sign-in has expired or ended; start again');
@@ -355,6 +388,61 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
       userAgent: client.userAgent,
     });
     throw refusal;
+  }
+
+  /** Records a refused second-factor step in the sign-in log. */
+  async function logFailure(
+    row: FlowRow,
+    client: FlowClient,
+    reason: string,
+    method?: { type: string; id: string },
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    const user = await users.getById(row.tenant_id, row.user_id);
+    await signInLog.record({
+      tenantId: row.tenant_id,
+      userId: row.user_id,
+      username: user.email,
+      result: 'failure',
+      reason,
+      methodType: method?.type,
+      methodId: method?.id,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      details,
+    });
+  }
+
+  /** Sends a push for `push:<methodId>`: the number for the page, refused while locked or past the limits. */
+  async function startPush(row: FlowRow, client: FlowClient, pushMethodId: string): Promise<FlowChallenge> {
+    const methodId = pushMethodId.slice(pushMethodPrefix.length);
+    const lock = await mfaLockout.check(row.tenant_id, row.user_id);
+    if (lock.locked) {
+      const refusal = lockoutRefusal(lock);
+      await logFailure(row, client, refusal.code);
+      throw refusal;
+    }
+    try {
+      const started = await push.start({
+        tenantId: row.tenant_id,
+        userId: row.user_id,
+        methodId,
+        flowIdHash: row.id_hash,
+        ip: client.ip,
+        userAgent: client.userAgent,
+      });
+      await db
+        .updateTable('sign_in_flows')
+        .set({ challenge_method_id: pushMethodId })
+        .where('id_hash', '=', row.id_hash)
+        .execute();
+      return { number: started.number, expiresAt: started.expiresAt };
+    } catch (error) {
+      if (error instanceof TwofoldError && error.code === 'send_limited') {
+        await logFailure(row, client, 'send_limited', { type: 'push', id: methodId }, error.details);
+      }
+      throw error;
+    }
   }
 
   return {
@@ -524,6 +612,7 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
       const usable = await usableMethods(tenant, row.user_id);
       const method = usable.find((m) => m.id === methodId);
       if (!method) refuse('method_not_found', 'no such sign-in method for this account');
+      if (method.type === 'push') return startPush(row, client, method.id);
       await db
         .updateTable('sign_in_flows')
         .set({ challenge_method_id: methodId })
@@ -564,6 +653,9 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
 
     async verify(tenant, flowId, client, methodId, code) {
       const row = await loadFlow(tenant, flowId, client);
+      if (methodId.startsWith(pushMethodPrefix)) {
+        refuse('flow_state_invalid', 'a push is approved on the device, not with a code');
+      }
       const user = await users.getById(row.tenant_id, row.user_id);
       await admitOrRefuse(row, user, client, methodId);
       const amrBase = parseAmr(row.amr);
@@ -685,6 +777,31 @@ export function createSignInFlowService(deps: SignInFlowDeps): SignInFlowService
         .where('id_hash', '=', row.id_hash)
         .execute();
       return registered;
+    },
+
+    async pushStatus(tenant, flowId, client, options) {
+      const row = await loadFlow(tenant, flowId, client, { failed: true });
+      if (!row.challenge_method_id?.startsWith(pushMethodPrefix)) {
+        if (row.status === 'failed') refuse('flow_expired', 'this sign-in has ended; start again');
+        refuse('flow_state_invalid', 'this sign-in has not sent a push; choose push approval first');
+      }
+      // A sign-in that ended waits for nothing: only a report may be what ended it.
+      const outcome = await push.outcome(row.tenant_id, row.id_hash, {
+        waitMs: row.status === 'failed' ? 0 : options.waitMs,
+        signal: options.signal,
+      });
+      if (!outcome)
+        refuse('flow_state_invalid', 'this sign-in has not sent a push; choose push approval first');
+      if (row.status === 'failed' && outcome.status !== 'reported') {
+        refuse('flow_expired', 'this sign-in has ended; start again');
+      }
+      if (outcome.status !== 'approved') return { status: outcome.status };
+      const user = await users.getById(row.tenant_id, row.user_id);
+      await mfaLockout.recordSuccess(row.tenant_id, row.user_id, outcome.methodId);
+      return complete(row, user, [...new Set([...parseAmr(row.amr), pushAmr, 'mfa'])], client, {
+        methodType: 'push',
+        methodId: outcome.methodId,
+      });
     },
   };
 }

@@ -9,6 +9,7 @@ import { registerProblemHandlers } from './problem.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAdminHardwareTokenRoutes } from './routes/admin-hardware-tokens.js';
 import { registerAdminLogRoutes } from './routes/admin-logs.js';
+import { registerDeviceRoutes } from './routes/devices.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerSetupRoutes } from './routes/setup.js';
@@ -90,6 +91,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     methods: services.methods,
     totp: services.totp,
     messageCodes: services.messageCodes,
+    pushDevices: services.push,
     recoveryCodes: services.recoveryCodes,
     mfaLockout: services.mfaLockout,
     sessions: services.sessions,
@@ -97,6 +99,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     publicUrl: config.publicUrl,
   });
 
+  registerDeviceRoutes(app, { tenants: services.tenants, push: services.push });
   registerAdminRoutes(app, {
     tenants: services.tenants,
     users: services.users,

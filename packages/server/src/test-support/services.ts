@@ -19,6 +19,7 @@ import { createCodeHasher } from '../platform/crypto/code-hasher.js';
 import { createKeyring } from '../platform/crypto/keyring.js';
 import { createSealer, type Sealer } from '../platform/crypto/sealer.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
+import { createPushService } from '../push/push-service.js';
 import { createSessionService } from '../sessions/session-service.js';
 import { createSetupService } from '../setup/setup-service.js';
 import { createSignInLog } from '../sign-in-log/sign-in-log.js';
@@ -44,6 +45,8 @@ export interface TestServicesOptions {
 
 /** The key of the default test sealer (32 bytes of 7). */
 export const testSecretKey = new Uint8Array(32).fill(7);
+/** TWOFOLD_PUBLIC_URL of the test services. */
+export const testPublicUrl = 'https://mfa.example.com';
 
 /**
  * The domain services over one database handle, wired as runtime.ts wires them, with a manual
@@ -65,7 +68,15 @@ export function createTestServices(handle: Pick<DatabaseHandle, 'db'>, options: 
   const passwordThrottle = createPasswordThrottle({ db, clock });
   const sealer = options.sealer ?? createSealer(createKeyring([testSecretKey]));
   const methods = createMethodService({ db, clock, audit });
-  const totpMethods = createTotpMethodService({ db, clock, audit, sealer, tenants, users });
+  const totpMethods = createTotpMethodService({
+    db,
+    clock,
+    audit,
+    sealer,
+    tenants,
+    users,
+    publicUrl: testPublicUrl,
+  });
   const recoveryCodes = createRecoveryCodeService({ db, clock, audit, users });
   const mfaLockout = createMfaLockout({
     db,
@@ -92,7 +103,17 @@ export function createTestServices(handle: Pick<DatabaseHandle, 'db'>, options: 
     courier,
     codeHasher: createCodeHasher(createKeyring([testSecretKey])),
     sendLimits,
-    publicUrl: 'https://mfa.example.com',
+    publicUrl: testPublicUrl,
+  });
+  const push = createPushService({
+    db,
+    clock,
+    audit,
+    courier,
+    tenants,
+    users,
+    signInLog,
+    publicUrl: testPublicUrl,
   });
   return {
     db,
@@ -119,6 +140,7 @@ export function createTestServices(handle: Pick<DatabaseHandle, 'db'>, options: 
     totpMethods,
     recoveryCodes,
     mfaLockout,
+    push,
   };
 }
 

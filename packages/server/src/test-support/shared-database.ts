@@ -5,6 +5,8 @@ import type { TestBackend, TestDatabaseHandle } from './databases.js';
 
 /** Every table, children before the tables they reference, so deleting in this order never breaks a foreign key. */
 const deleteOrder = [
+  'push_challenges',
+  'push_devices',
   'send_limits',
   'otp_challenges',
   'outbox_messages',

@@ -15,8 +15,13 @@ export type ApiResult<T> =
   | { readonly ok: true; readonly data: T }
   | { readonly ok: false; readonly problem: Problem };
 
+export interface RequestOptions {
+  /** Ends the request early (a long-poll the page no longer needs); it then resolves as a network_error. */
+  readonly signal?: AbortSignal;
+}
+
 export interface ApiClient {
-  get<T>(path: string): Promise<ApiResult<T>>;
+  get<T>(path: string, options?: RequestOptions): Promise<ApiResult<T>>;
   post<T>(path: string, body?: unknown): Promise<ApiResult<T>>;
   put<T>(path: string, body?: unknown): Promise<ApiResult<T>>;
   patch<T>(path: string, body?: unknown): Promise<ApiResult<T>>;
@@ -38,9 +43,15 @@ export function createApiClient(
 ): ApiClient {
   const base = apiBase(tenant);
 
-  async function send<T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  async function send<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: RequestOptions = {},
+  ): Promise<ApiResult<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+    if (options.signal) init.signal = options.signal;
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -60,7 +71,7 @@ export function createApiClient(
   }
 
   return {
-    get: (path) => send('GET', path),
+    get: (path, options) => send('GET', path, undefined, options),
     post: (path, body) => send('POST', path, body ?? {}),
     put: (path, body) => send('PUT', path, body ?? {}),
     patch: (path, body) => send('PATCH', path, body ?? {}),

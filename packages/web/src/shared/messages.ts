@@ -86,6 +86,13 @@ export function describeProblem(problem: Problem, context: ProblemContext, optio
       return 'This code has expired. Send a new code.';
     case 'send_limited': {
       const retryAfter = numberExtra(problem, 'retryAfter');
+      // Push approvals (scopes push_pending, push_hourly): requests to the authenticator, not codes.
+      if (typeof problem['scope'] === 'string' && problem['scope'].startsWith('push')) {
+        const wait = retryAfter === undefined ? 'Wait a while' : `Wait ${formatDuration(retryAfter)}`;
+        return problem['scope'] === 'push_pending'
+          ? `Several sign-in requests are already waiting on your device. Answer or deny them in Twofold Authenticator, or ${otherWay}.`
+          : `Too many sign-in requests were sent to your device. ${wait} before sending another, or ${otherWay}.`;
+      }
       // Scope `resend`: a code went to this method moments ago and still works.
       if (problem['scope'] === 'resend')
         return `A code was sent a moment ago: enter it, or wait ${retryAfter === undefined ? 'a little' : formatDuration(retryAfter)} to ask for a new one.`;

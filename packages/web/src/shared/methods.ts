@@ -13,6 +13,7 @@ export interface OwnMethod extends SignInMethod {
 
 const typeNames: Record<string, string> = {
   authenticator: 'Authenticator app',
+  push: 'Push approval',
   totp: 'Other authenticator app',
   sms: 'Phone (text message)',
   email: 'Email',
@@ -32,6 +33,16 @@ export function methodDisplayName(method: { readonly type: string; readonly labe
   return !label || label === typeName ? typeName : `${typeName} (${label})`;
 }
 
+/** The device a push entry goes to, from its label "Approve on <device>"; undefined when it names none. */
+export function pushDeviceName(method: {
+  readonly type: string;
+  readonly label: string;
+}): string | undefined {
+  if (method.type !== 'push') return undefined;
+  const match = /^Approve on (.+)$/.exec(method.label.trim());
+  return match?.[1]?.trim() || undefined;
+}
+
 /** Types whose sign-in is a code typed from an app or a token, with nothing sent first. */
 export function isAppCode(type: string): boolean {
   return type === 'authenticator' || type === 'totp' || type === 'hardware_oath';
@@ -40,6 +51,8 @@ export function isAppCode(type: string): boolean {
 /** The line on "Sign in another way" for a method: sms and email show their masked destination. */
 export function describeAlternative(method: SignInMethod): string {
   if (method.type === 'recovery_codes') return 'Use a recovery code';
+  // "Approve on Ann's phone": the server names the device the request goes to.
+  if (method.type === 'push') return `${method.label} (Twofold Authenticator)`;
   if (method.type === 'sms') return `Text ${method.label}`;
   if (method.type === 'email') return `Email ${method.label}`;
   return `Use a verification code from ${method.label}`;

@@ -26,6 +26,8 @@ import {
   type SentCodeAnswer,
   toSentCode,
 } from '../shared/sent-codes.js';
+import { type PushRequest, toPushRequest } from './push.js';
+import { PushScreen } from './push-screen.js';
 
 /** `POST /sign-in` answers this; `signed_in` comes with the session cookie already set. */
 export interface FlowStart {
@@ -50,13 +52,17 @@ interface Flow {
   readonly registrationTypes: readonly RegistrationChoice[];
 }
 
-/** Where the challenge of a method stands: for sms and email, the code sent (or why sending failed). */
+/**
+ * Where the challenge of a method stands: for sms and email, the code sent; for a push, the number to
+ * type on the device (or, for either, why sending failed).
+ */
 interface Challenge {
   readonly flow: Flow;
   readonly method: SignInMethod;
   /** When it was asked for: a new challenge (even of the same method) is a fresh screen. */
   readonly startedAt: number;
   readonly sent?: SentCode;
+  readonly push?: PushRequest;
   readonly sendProblem?: Problem;
 }
 
@@ -113,8 +119,8 @@ export function SignInApp({ api, onSignedIn }: SignInAppProps) {
       return undefined;
     }
     const challenge = await startChallenge(api, flow, method);
-    // A code that could not be sent is said on the code screen, where "Sign in another way" is.
-    if (!challenge.ok && !isSentCodeType(method.type)) return challenge.problem;
+    // A code or push that could not be sent is said on its screen, where "Sign in another way" is.
+    if (!challenge.ok && !isSentCodeType(method.type) && method.type !== 'push') return challenge.problem;
     setScreen({ kind: 'challenge', ...challenge.challenge });
     return undefined;
   }
@@ -150,6 +156,7 @@ export function SignInApp({ api, onSignedIn }: SignInAppProps) {
           challenge={current}
           // Kept so that coming back from "Sign in another way" shows the same code and wait.
           onSent={(sent) => setScreen({ ...screen, sent, sendProblem: undefined })}
+          onPushSent={(push) => setScreen({ ...screen, push, sendProblem: undefined })}
           onOtherWays={() => setScreen({ kind: 'other-ways', flow: screen.flow, current })}
           onRestart={restart}
           onSignedIn={(result) => finish(result, screen.flow.username)}
@@ -398,7 +405,7 @@ async function startChallenge(
   | { readonly ok: true; readonly challenge: Challenge }
   | { readonly ok: false; readonly challenge: Challenge; readonly problem: Problem }
 > {
-  const result = await api.post<Partial<SentCodeAnswer>>(
+  const result = await api.post<Partial<SentCodeAnswer> & { number?: unknown }>(
     `/sign-in/${encodeURIComponent(flow.id)}/challenge`,
     { methodId: method.id },
   );
@@ -411,6 +418,8 @@ async function startChallenge(
     };
   }
   const { sentTo, expiresAt, resendAfter } = result.data;
+  const push = method.type === 'push' ? toPushRequest(result.data) : undefined;
+  if (push) return { ok: true, challenge: { flow, method, startedAt, push } };
   const sent =
     isSentCodeType(method.type) && typeof sentTo === 'string'
       ? toSentCode({ sentTo, expiresAt: expiresAt ?? '', resendAfter: resendAfter ?? 0 }, startedAt)
@@ -436,6 +445,7 @@ function ChallengeScreen(props: {
   api: ApiClient;
   challenge: Challenge;
   onSent: (sent: SentCode) => void;
+  onPushSent: (push: PushRequest) => void;
   onOtherWays: () => void;
   onRestart: () => void;
   onSignedIn: (result: SignedIn) => void;
@@ -449,6 +459,25 @@ function ChallengeScreen(props: {
       </button>
     </div>
   );
+  if (method.type === 'push') {
+    return (
+      <Page>
+        <Brand />
+        <PushScreen
+          api={props.api}
+          flowId={flow.id}
+          method={method}
+          push={props.challenge.push}
+          sendProblem={props.challenge.sendProblem}
+          onSent={props.onPushSent}
+          onSignedIn={props.onSignedIn}
+          onRestart={props.onRestart}
+          header={<Identity username={flow.username} onBack={props.onRestart} />}
+          otherWays={otherWays}
+        />
+      </Page>
+    );
+  }
   if (isSentCodeType(method.type)) {
     return (
       <Page>

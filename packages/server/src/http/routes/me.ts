@@ -57,6 +57,11 @@ export interface SelfServiceSessions extends SessionAuthenticator {
   ): Promise<number>;
 }
 
+/** Push devices (push/push-service.ts): "sign out everywhere" revokes them too (spec flow 4). */
+export interface SelfServicePushDevices {
+  revokeAllForUser(tenantId: string, userId: string, actor: Actor): Promise<number>;
+}
+
 export interface MeRouteDeps {
   readonly tenants: TenantService;
   readonly users: UserService;
@@ -66,6 +71,7 @@ export interface MeRouteDeps {
   readonly recoveryCodes: FlowRecoveryCodes;
   readonly mfaLockout: FlowMfaLockout;
   readonly sessions: SelfServiceSessions;
+  readonly pushDevices: SelfServicePushDevices;
   readonly clock: Clock;
   readonly publicUrl: string;
 }
@@ -460,17 +466,21 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
     '/t/:tenant/api/v1/me/sign-out-everywhere',
     {
       schema: {
-        summary: 'End every session of yours, this one included (lost device)',
+        summary: 'End every session of yours, this one included, and revoke your push devices (lost device)',
         tags: ['self-service'],
         params: TenantParams,
-        response: { 200: Type.Object({ revokedSessions: Type.Integer() }) },
+        response: {
+          200: Type.Object({ revokedSessions: Type.Integer(), revokedPushDevices: Type.Integer() }),
+        },
       },
     },
     async (request, reply) => {
       const { tenant, session, actor } = await context(request);
+      // Devices first: a lost phone must stop approving pushes even if what follows fails.
+      const revokedPushDevices = await deps.pushDevices.revokeAllForUser(tenant.id, session.userId, actor);
       const revokedSessions = await sessions.revokeAllForUser(tenant.id, session.userId, actor);
       reply.clearCookie(sessionCookie, { path: '/' });
-      return { revokedSessions };
+      return { revokedSessions, revokedPushDevices };
     },
   );
 

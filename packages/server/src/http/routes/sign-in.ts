@@ -8,6 +8,8 @@ import type {
   SignInFlowService,
 } from '../../flows/sign-in-flow-service.js';
 import { flowLifetimeMs } from '../../flows/sign-in-flow-service.js';
+import { registerLongPolls, waitMs } from '../../push/long-poll.js';
+import { defaultPushWaitSeconds, maxPushWaitSeconds } from '../../push/push-service.js';
 import { sessionCookieOptions } from '../../sessions/session-service.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
 import { knownDeviceCookieName, knownDeviceCookieOptions } from '../../throttle/password-throttle.js';
@@ -96,10 +98,33 @@ const RegisterResponse = Type.Union([
   Type.Object({ methodId: Type.String(), ...SentCode }),
 ]);
 const ChallengeResponse = Type.Object({
-  number: Type.Optional(Type.Integer({ description: 'Push: the number to type on the device' })),
+  number: Type.Optional(
+    Type.Integer({ minimum: 10, maximum: 99, description: 'Push: the number to type on the device' }),
+  ),
   sentTo: Type.Optional(SentCode.sentTo),
   expiresAt: Type.Optional(SentCode.expiresAt),
   resendAfter: Type.Optional(SentCode.resendAfter),
+});
+
+const PushQuery = Type.Object(
+  {
+    wait: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: maxPushWaitSeconds,
+        description: `Seconds to wait for an answer (default ${defaultPushWaitSeconds})`,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const PushPendingResponse = Type.Object({
+  status: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('denied'),
+    Type.Literal('expired'),
+    Type.Literal('reported'),
+  ]),
 });
 
 function iso(ms: number): string {
@@ -122,9 +147,10 @@ export interface SignInRouteDeps {
   readonly secureCookies: boolean;
 }
 
-/** Spec section 4 sign-in routes: start, read, challenge, verify, register. */
+/** Spec section 4 sign-in routes: start, read, challenge, verify, register, and the push long-poll. */
 export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void {
   const { tenants, flows, secureCookies } = deps;
+  const longPolls = registerLongPolls(app);
 
   const client = (request: FastifyRequest): FlowClient => ({
     clientSecret: request.cookies[flowCookie],
@@ -263,6 +289,32 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
       const signedIn = await flows.verify(tenant, flowId, client(request), methodId, code);
       setSignedIn(reply, tenant.slug, signedIn);
       return signedInJson(signedIn);
+    },
+  );
+
+  app.get(
+    '/t/:tenant/api/v1/sign-in/:flowId/push',
+    {
+      schema: {
+        summary:
+          "Wait for the answer to this sign-in's push: signed in once approved, else pending, denied, expired or reported",
+        tags: ['sign-in'],
+        params: FlowParams,
+        querystring: PushQuery,
+        response: { 200: Type.Union([SignedInResponse, PushPendingResponse]) },
+      },
+    },
+    async (request, reply) => {
+      const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
+      const { wait } = request.query as Static<typeof PushQuery>;
+      const tenant = await tenants.getBySlug(slug);
+      const result = await flows.pushStatus(tenant, flowId, client(request), {
+        waitMs: waitMs(wait, defaultPushWaitSeconds),
+        signal: longPolls.signalFor(reply),
+      });
+      if (result.status !== 'signed_in') return { status: result.status };
+      setSignedIn(reply, tenant.slug, result);
+      return signedInJson(result);
     },
   );
 

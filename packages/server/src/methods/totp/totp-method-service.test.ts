@@ -165,6 +165,12 @@ for (const backend of testBackends) {
         const token = parseOtpauthUri(authenticator.otpauthUri).account.extra['twofold_push'];
         expect(token).toMatch(/^tfp_[A-Za-z0-9_-]{43}$/);
         expect(parseOtpauthUri(totp.otpauthUri).account.extra).toEqual({});
+        // Where to activate it: the public URL and the tenant, next to the token.
+        expect(parseOtpauthUri(authenticator.otpauthUri).account.extra).toEqual({
+          twofold_push: token,
+          twofold_server: 'https://mfa.example.com',
+          twofold_tenant: 'acme',
+        });
         const stored = await row(authenticator.methodId);
         expect(stored.push_activation_hash).toBe(hashToken(token!));
         expect(JSON.stringify(stored)).not.toContain(token);

@@ -43,6 +43,9 @@ export type RegistrableTotpType = 'totp' | 'authenticator';
 export const totpSecretBytes = 20;
 /** The otpauth parameter that carries the push activation token. */
 export const pushActivationParameter = 'twofold_push';
+/** Next to it, where the Twofold Authenticator activates push: the public URL and the tenant's slug. */
+export const pushServerParameter = 'twofold_server';
+export const pushTenantParameter = 'twofold_tenant';
 export const maxLabelLength = 64;
 
 const defaultLabels: Record<RegistrableTotpType, string> = {
@@ -163,8 +166,10 @@ export function createTotpMethodService(deps: {
   sealer: Sealer;
   tenants: Pick<TenantService, 'getById'>;
   users: Pick<UserService, 'getById'>;
+  /** TWOFOLD_PUBLIC_URL: authenticator URIs carry it (`twofold_server`) for push activation. */
+  publicUrl: string;
 }): TotpMethodService {
-  const { db, clock, audit, sealer, tenants, users } = deps;
+  const { db, clock, audit, sealer, tenants, users, publicUrl } = deps;
 
   const tenantById = (tenantId: string) => tenants.getById(tenantId);
 
@@ -289,7 +294,13 @@ export function createTotpMethodService(deps: {
         algorithm,
         digits,
         period,
-        extra: pushToken ? { [pushActivationParameter]: pushToken } : {},
+        extra: pushToken
+          ? {
+              [pushActivationParameter]: pushToken,
+              [pushServerParameter]: publicUrl,
+              [pushTenantParameter]: tenant.slug,
+            }
+          : {},
       });
       const qrCodeSvg = await renderQrCodeSvg(otpauthUri);
       const now = clock.now();

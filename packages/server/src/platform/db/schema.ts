@@ -245,6 +245,42 @@ export interface SendLimitsTable {
   window_started_at: number;
 }
 
+export interface PushDevicesTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  method_id: string;
+  name: string;
+  /** JWK {kty: 'EC', crv: 'P-256', x, y}, as JSON text. */
+  public_key: string;
+  created_at: number;
+  last_seen_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface PushChallengesTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  method_id: string;
+  flow_id_hash: string | null;
+  /** 10..99 */
+  number: number;
+  application: string;
+  ip: string | null;
+  user_agent: string | null;
+  /** pending | approved | denied | reported | expired | cancelled */
+  status: string;
+  /** denied: `device` or `number_mismatch` */
+  status_reason: string | null;
+  device_id: string | null;
+  /** Set when its sign-in sent a newer push. */
+  replaced_at: number | null;
+  answered_at: number | null;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -264,4 +300,6 @@ export interface Database {
   outbox_messages: OutboxMessagesTable;
   otp_challenges: OtpChallengesTable;
   send_limits: SendLimitsTable;
+  push_devices: PushDevicesTable;
+  push_challenges: PushChallengesTable;
 }

@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-sign-in.js';
 import * as m0003 from './0003-admin.js';
 import * as m0004 from './0004-codes-by-message.js';
+import * as m0005 from './0005-push.js';
 
 /** Ordered migrations; names sort in the order they apply. Never edit one that has shipped: add a new file. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-sign-in': m0002,
   '0003-admin': m0003,
   '0004-codes-by-message': m0004,
+  '0005-push': m0005,
 };
