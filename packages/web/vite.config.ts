@@ -1,7 +1,26 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const page = (name: string) => fileURLToPath(new URL(`./${name}.html`, import.meta.url));
+
+/**
+ * The web authenticator's hand-written files (service worker, manifest, icon), copied unhashed to
+ * dist/authenticator/: the server serves them at /authenticator/ so that the worker's scope is /authenticator/.
+ */
+function authenticatorStatic(): Plugin {
+  return {
+    name: 'twofold-authenticator-static',
+    generateBundle() {
+      for (const file of ['sw.js', 'manifest.webmanifest', 'icon.svg']) {
+        const source = readFileSync(
+          fileURLToPath(new URL(`./src/authenticator/static/${file}`, import.meta.url)),
+        );
+        this.emitFile({ type: 'asset', fileName: `authenticator/${file}`, source });
+      }
+    },
+  };
+}
 
 /**
  * One multi-page build for every Twofold page: each page is an HTML entry, shared components and styles
@@ -11,6 +30,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/web/',
   publicDir: false,
+  plugins: [authenticatorStatic()],
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: 'dist',
@@ -29,6 +49,7 @@ export default defineConfig({
         'security-info': page('security-info'),
         setup: page('setup'),
         admin: page('admin'),
+        authenticator: page('authenticator'),
       },
       // Preact and the shared components in chunks of their own, cached across pages and named for what they hold.
       output: {

@@ -66,6 +66,36 @@ for (const backend of testBackends) {
       });
     }
 
+    it('serves the web authenticator at /authenticator/ with its manifest and service worker', async () => {
+      const page = await t.app.inject({ method: 'GET', url: '/authenticator/' });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.headers['cache-control']).toBe('no-cache');
+      expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+      expect(page.body).toContain('<link rel="manifest" href="/authenticator/manifest.webmanifest"');
+      expect(page.body).not.toMatch(/<style\b|\sstyle=|\son[a-z]+=/i);
+      for (const asset of referencedAssets(page.body)) {
+        expect((await t.app.inject({ method: 'GET', url: asset })).statusCode, asset).toBe(200);
+      }
+
+      const manifest = await t.app.inject({ method: 'GET', url: '/authenticator/manifest.webmanifest' });
+      expect(manifest.statusCode).toBe(200);
+      expect(manifest.headers['content-type']).toBe('application/manifest+json; charset=utf-8');
+      expect(manifest.json()).toMatchObject({ start_url: '/authenticator/', scope: '/authenticator/' });
+
+      const worker = await t.app.inject({ method: 'GET', url: '/authenticator/sw.js' });
+      expect(worker.statusCode).toBe(200);
+      expect(worker.headers['content-type']).toBe('text/javascript; charset=utf-8');
+      expect(worker.headers['cache-control']).toBe('no-cache');
+      expect(worker.headers['service-worker-allowed']).toBeUndefined();
+      expect(worker.body).toContain("addEventListener('fetch'");
+
+      const icon = await t.app.inject({ method: 'GET', url: '/authenticator/icon.svg' });
+      expect(icon.headers['content-type']).toBe('image/svg+xml');
+
+      expect((await t.app.inject({ method: 'GET', url: '/authenticator/nope.js' })).statusCode).toBe(404);
+    });
+
     it('answers an unknown tenant with a 404 problem, not the page', async () => {
       const res = await t.app.inject({ method: 'GET', url: '/t/nobody/sign-in' });
       expect(res.statusCode).toBe(404);

@@ -13,6 +13,20 @@ const pages = {
   admin: 'admin.html',
 } as const;
 
+/**
+ * The web authenticator: not per tenant, served at /authenticator/ with its manifest, service worker (its scope is
+ * /authenticator/ because the file lives there) and icon, each by its URL from a built file.
+ */
+const authenticatorFiles = {
+  '/authenticator/': { file: 'authenticator.html', type: 'text/html; charset=utf-8' },
+  '/authenticator/manifest.webmanifest': {
+    file: 'authenticator/manifest.webmanifest',
+    type: 'application/manifest+json; charset=utf-8',
+  },
+  '/authenticator/sw.js': { file: 'authenticator/sw.js', type: 'text/javascript; charset=utf-8' },
+  '/authenticator/icon.svg': { file: 'authenticator/icon.svg', type: 'image/svg+xml' },
+} as const;
+
 const contentTypes: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -34,6 +48,8 @@ interface Asset {
 export interface WebBuild {
   readonly pages: ReadonlyMap<string, Buffer>;
   readonly assets: ReadonlyMap<string, Asset>;
+  /** The authenticator's files by URL path. */
+  readonly authenticator: ReadonlyMap<string, { readonly body: Buffer; readonly type: string }>;
 }
 
 /** packages/web/dist, found through the workspace package so that it works from src/ and dist/ alike. */
@@ -47,7 +63,9 @@ export function resolveWebDist(): string {
  * run, instead of a server that answers every page with 404.
  */
 export function loadWebBuild(distDir: string): WebBuild {
-  const missing = Object.values(pages).find((file) => !existsSync(join(distDir, file)));
+  const missing = [...Object.values(pages), ...Object.values(authenticatorFiles).map((f) => f.file)].find(
+    (file) => !existsSync(join(distDir, file)),
+  );
   if (missing)
     throw new Error(
       `the web pages are not built (${join(distDir, missing)} is missing): run \`npm run build\``,
@@ -67,7 +85,10 @@ export function loadWebBuild(distDir: string): WebBuild {
       });
     }
   }
-  return { pages: pageBodies, assets };
+  const authenticator = new Map<string, { body: Buffer; type: string }>();
+  for (const [path, { file, type }] of Object.entries(authenticatorFiles))
+    authenticator.set(path, { body: readFileSync(join(distDir, file)), type });
+  return { pages: pageBodies, assets, authenticator };
 }
 
 const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
@@ -93,6 +114,13 @@ export function registerWebPages(
         await tenants.getBySlug(tenant);
         return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
       },
+    );
+  }
+
+  // The authenticator: `no-cache` so that a new build (and a new service worker) is picked up at once.
+  for (const [path, file] of build.authenticator) {
+    app.get(path, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(file.type).header('cache-control', 'no-cache').send(file.body),
     );
   }
 

@@ -1,0 +1,137 @@
+/**
+ * The web authenticator at /authenticator/ in real Chromium against a running server (issue 6's
+ * "done when"): Ann registers an authenticator at sign-in; the web authenticator adds the account
+ * from a picture of its QR code, shows the code the server accepts, turns on push, and approves a
+ * push sign-in by typing the number the sign-in page shows; a wrong number denies the next one.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeBase32, generateTotp } from '@twofold/core';
+import type { Browser, Page } from 'playwright-core';
+import QRCode from 'qrcode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operatorActor } from '../audit/audit-log.js';
+import { createTestApp, type TestApp } from '../test-support/app.js';
+import { chromiumPath, hasChromium, launchChromium } from '../test-support/browser.js';
+import { createBrowserClient } from '../test-support/browser-client.js';
+import { testBackends } from '../test-support/databases.js';
+import { unusedPort } from '../test-support/message-servers.js';
+
+const password = 'correct horse battery staple';
+const docsShots = new URL('../../../../docs/screenshots/', import.meta.url).pathname;
+
+describe.skipIf(!hasChromium)(
+  `web authenticator in Chromium${hasChromium ? '' : ` (skipped: ${chromiumPath} is absent)`}`,
+  () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    for (const backend of testBackends) {
+      describe(`on ${backend.name}`, { timeout: 90_000 }, () => {
+        const scratch = mkdtempSync(join(tmpdir(), 'twofold-authenticator-e2e-'));
+        const shotsDir =
+          process.env['TWOFOLD_SCREENSHOTS'] && backend.name === 'sqlite' ? docsShots : scratch;
+        let t: TestApp;
+        let origin: string;
+        let page: Page;
+        let secret: Uint8Array;
+
+        beforeAll(async () => {
+          const port = await unusedPort();
+          origin = `http://127.0.0.1:${port}`;
+          // The page may only talk to the server it came from: the public URL is that server.
+          t = await createTestApp(backend, { TWOFOLD_PUBLIC_URL: origin });
+          await t.app.listen({ port, host: '127.0.0.1' });
+          const acme = await t.runtime.services.tenants.create({ slug: 'acme', name: 'Acme' }, operatorActor);
+          await t.runtime.services.users.create(
+            { tenantId: acme.id, email: 'ann@example.com', password },
+            operatorActor,
+          );
+          page = await (await browser.newContext({ viewport: { width: 900, height: 900 } })).newPage();
+        });
+        afterAll(async () => {
+          await t?.close();
+          rmSync(scratch, { recursive: true, force: true });
+        });
+
+        const api = () => createBrowserClient(t.app, origin);
+
+        it('adds the account from a QR image and shows the code the server accepts', async () => {
+          const ann = api();
+          const flow = (
+            await ann.post('/t/acme/api/v1/sign-in', { username: 'ann@example.com', password })
+          ).json();
+          const reg = (
+            await ann.post(`/t/acme/api/v1/sign-in/${flow.flowId}/register`, { type: 'authenticator' })
+          ).json();
+          secret = decodeBase32(reg.secret);
+          const done = await ann.post(`/t/acme/api/v1/sign-in/${flow.flowId}/verify`, {
+            methodId: reg.methodId,
+            code: generateTotp({ secret, time: Date.now() / 1000 }),
+          });
+          expect(done.statusCode, done.body).toBe(200);
+          const qr = join(scratch, 'qr.png');
+          await QRCode.toFile(qr, reg.otpauthUri, { width: 320 });
+
+          await page.goto(`${origin}/authenticator/`);
+          await page.fill('#new-passphrase', 'a long vault passphrase');
+          await page.fill('#new-passphrase-again', 'a long vault passphrase');
+          await page.click('button[type=submit]');
+          await page.waitForSelector('#search');
+          await page.click('#tab-qr');
+          await page.setInputFiles('#qr-file', qr);
+          await page.waitForSelector('text=Push approvals are on', { timeout: 15_000 });
+          const shown = ((await page.textContent('.account-code')) ?? '').replace(/\s/g, '');
+          const now = Date.now() / 1000;
+          expect([generateTotp({ secret, time: now }), generateTotp({ secret, time: now - 30 })]).toContain(
+            shown,
+          );
+          await page.screenshot({ path: join(shotsDir, 'authenticator.png'), fullPage: true });
+        });
+
+        it('approves a push sign-in by typing the number the sign-in page shows', async () => {
+          const ann = api();
+          const flow = (
+            await ann.post('/t/acme/api/v1/sign-in', { username: 'ann@example.com', password })
+          ).json();
+          const push = flow.methods.find((m: { type: string }) => m.type === 'push');
+          expect(push, JSON.stringify(flow.methods)).toBeDefined();
+          const { number } = (
+            await ann.post(`/t/acme/api/v1/sign-in/${flow.flowId}/challenge`, { methodId: push.id })
+          ).json();
+          await page.waitForSelector('.challenge', { timeout: 10_000 });
+          expect(await page.textContent('.challenge')).toContain('Acme');
+          await page.screenshot({ path: join(shotsDir, 'authenticator-push.png'), fullPage: true });
+          await page.fill('.push-number-input', String(number));
+          await page.click('.challenge button[type=submit]');
+          const outcome = await ann.get(`/t/acme/api/v1/sign-in/${flow.flowId}/push?wait=10`);
+          expect(outcome.json()).toMatchObject({ status: 'signed_in' });
+          await page.waitForSelector('text=Sign-in approved.');
+        });
+
+        it('a wrong number denies the sign-in', async () => {
+          const ann = api();
+          const flow = (
+            await ann.post('/t/acme/api/v1/sign-in', { username: 'ann@example.com', password })
+          ).json();
+          const push = flow.methods.find((m: { type: string }) => m.type === 'push');
+          const { number } = (
+            await ann.post(`/t/acme/api/v1/sign-in/${flow.flowId}/challenge`, { methodId: push.id })
+          ).json();
+          await page.waitForSelector('.challenge', { timeout: 10_000 });
+          await page.fill('.push-number-input', String(number === 99 ? 98 : number + 1));
+          await page.click('.challenge button[type=submit]');
+          await page.waitForSelector('text=Wrong number', { timeout: 10_000 });
+          const outcome = await ann.get(`/t/acme/api/v1/sign-in/${flow.flowId}/push?wait=5`);
+          expect(outcome.json()).toMatchObject({ status: 'denied' });
+        });
+      });
+    }
+  },
+);

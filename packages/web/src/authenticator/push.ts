@@ -1,0 +1,165 @@
+/**
+ * Push approvals in the browser (push protocol): the device key is an ECDSA P-256 WebCrypto key pair whose private
+ * key is created non-extractable and kept in IndexedDB as a CryptoKey; every request after activation is signed.
+ */
+
+export interface PushDevice {
+  /** The vault entry this device was activated for. */
+  entryId: string;
+  server: string;
+  tenant: string;
+  tenantName?: string;
+  deviceId: string;
+  userEmail?: string;
+  activatedAt: string;
+  /** Non-extractable: it signs, and cannot be read out of the browser. */
+  privateKey: CryptoKey;
+}
+
+export interface PushChallenge {
+  id: string;
+  tenant: string;
+  tenantName?: string;
+  application?: string;
+  ip?: string;
+  createdAt?: string;
+  expiresAt?: string;
+}
+
+export type PushDecision = 'approve' | 'deny' | 'report';
+
+function hex(bytes: ArrayBuffer): string {
+  return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+export function base64Url(bytes: ArrayBuffer): string {
+  let binary = '';
+  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** The string a device signs: `<METHOD>\n<path with query>\n<timestamp>\n<hex SHA-256 of the body>`. */
+export async function signingString(
+  method: string,
+  pathWithQuery: string,
+  timestamp: number,
+  body: string,
+): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
+  return `${method.toUpperCase()}\n${pathWithQuery}\n${timestamp}\n${hex(digest)}`;
+}
+
+/** The X-Twofold-* headers of a signed request: WebCrypto's ECDSA signature is already IEEE P1363 (r||s). */
+export async function signRequest(
+  device: Pick<PushDevice, 'deviceId' | 'privateKey'>,
+  method: string,
+  pathWithQuery: string,
+  body: string,
+  timestamp = Date.now(),
+): Promise<Record<string, string>> {
+  const data = new TextEncoder().encode(await signingString(method, pathWithQuery, timestamp, body));
+  const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, device.privateKey, data);
+  return {
+    'x-twofold-device': device.deviceId,
+    'x-twofold-timestamp': String(timestamp),
+    'x-twofold-signature': base64Url(signature),
+  };
+}
+
+/** A new device key pair: the private key cannot be exported; the public key is sent as a JWK. */
+export async function createDeviceKey(): Promise<{ privateKey: CryptoKey; publicJwk: JsonWebKey }> {
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+    'verify',
+  ]);
+  const jwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  return {
+    privateKey: pair.privateKey,
+    publicJwk: { kty: 'EC', crv: 'P-256', x: jwk.x ?? '', y: jwk.y ?? '' },
+  };
+}
+
+function apiPath(tenant: string, path: string): string {
+  return `/t/${encodeURIComponent(tenant)}/api/v1/${path}`;
+}
+
+async function problem(response: Response): Promise<Error> {
+  let detail = `the server answered ${response.status}`;
+  try {
+    const body = (await response.json()) as { code?: string; detail?: string; title?: string };
+    detail = body.detail ?? body.title ?? body.code ?? detail;
+    return Object.assign(new Error(detail), { code: body.code });
+  } catch {
+    return new Error(detail);
+  }
+}
+
+/**
+ * Activates push for an entry. Only the server this page comes from is reached (the page's CSP allows no other).
+ */
+export async function activateDevice(
+  params: { token: string; server: string; tenant: string },
+  entryId: string,
+  name: string,
+): Promise<PushDevice> {
+  if (new URL(params.server).origin !== location.origin) {
+    throw new Error(`push approvals of ${params.server} need the authenticator served by that server`);
+  }
+  const { privateKey, publicJwk } = await createDeviceKey();
+  const response = await fetch(apiPath(params.tenant, 'devices/activate'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ activationToken: params.token, publicKey: publicJwk, name }),
+  });
+  if (!response.ok) throw await problem(response);
+  const body = (await response.json()) as Record<string, unknown>;
+  if (typeof body['deviceId'] !== 'string') throw new Error('the activation answer has no deviceId');
+  return {
+    entryId,
+    server: params.server,
+    tenant: typeof body['tenant'] === 'string' ? body['tenant'] : params.tenant,
+    ...(typeof body['tenantName'] === 'string' ? { tenantName: body['tenantName'] } : {}),
+    deviceId: body['deviceId'],
+    ...(typeof body['userEmail'] === 'string' ? { userEmail: body['userEmail'] } : {}),
+    activatedAt: new Date().toISOString(),
+    privateKey,
+  };
+}
+
+/** Pending challenges (long-poll up to `wait` seconds). */
+export async function listChallenges(
+  device: PushDevice,
+  wait: number,
+  signal?: AbortSignal,
+): Promise<PushChallenge[]> {
+  const path = `${apiPath(device.tenant, `devices/${encodeURIComponent(device.deviceId)}/challenges`)}?wait=${wait}`;
+  const response = await fetch(path, {
+    headers: await signRequest(device, 'GET', path, ''),
+    cache: 'no-store',
+    ...(signal ? { signal } : {}),
+  });
+  if (!response.ok) throw await problem(response);
+  const body = (await response.json()) as { challenges?: PushChallenge[] };
+  return body.challenges ?? [];
+}
+
+/** Answers a challenge; `number` is required to approve. */
+export async function answerChallenge(
+  device: PushDevice,
+  challengeId: string,
+  decision: PushDecision,
+  number?: number,
+): Promise<string> {
+  const path = apiPath(
+    device.tenant,
+    `devices/${encodeURIComponent(device.deviceId)}/challenges/${encodeURIComponent(challengeId)}`,
+  );
+  const body = JSON.stringify(number === undefined ? { decision } : { decision, number });
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(await signRequest(device, 'POST', path, body)) },
+    body,
+  });
+  if (!response.ok) throw await problem(response);
+  return ((await response.json()) as { status: string }).status;
+}
