@@ -4,10 +4,10 @@
  * from a picture of its QR code, shows the code the server accepts, turns on push, and approves a
  * push sign-in by typing the number the sign-in page shows; a wrong number denies the next one.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeBase32, generateTotp } from '@twofold/core';
+import { decodeBase32, encodeBase32, generateTotp, importFromText } from '@twofold/core';
 import type { Browser, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,19 @@ describe.skipIf(!hasChromium)(
             shown,
           );
           await page.screenshot({ path: join(shotsDir, 'authenticator.png'), fullPage: true });
+
+          // Moving to another app: an encrypted Aegis export that opens with its password.
+          await page.selectOption('#export-format', 'aegis');
+          await page.fill('#export-password', 'aegis export password');
+          const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-other')]);
+          const exported = JSON.parse(readFileSync(await download.path(), 'utf8'));
+          expect(exported.header.slots[0].type).toBe(1);
+          expect(JSON.stringify(exported)).not.toContain(encodeBase32(secret));
+          const reopened = await importFromText(JSON.stringify(exported), {
+            format: 'aegis',
+            password: 'aegis export password',
+          });
+          expect(reopened.entries).toHaveLength(1);
         });
 
         it('approves a push sign-in by typing the number the sign-in page shows', async () => {

@@ -283,16 +283,37 @@ function VaultView(props: {
     props.onVault(next);
   };
 
-  const backup = async () => {
-    const result = await exportVault(vault, { format: 'twofold', key: vaultKey });
-    const url = URL.createObjectURL(new Blob([result.text], { type: 'application/json' }));
+  const download = (text: string, name: string, type: string) => {
+    const url = URL.createObjectURL(new Blob([text], { type }));
     const link = document.createElement('a');
     link.href = url;
-    link.download = backupFileName(new Date());
+    link.download = name;
     document.body.append(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
+
+  /** Another app's format: an encrypted Aegis vault, or otpauth links (plain text, every secret readable). */
+  const exportFor = async (format: 'aegis' | 'otpauth', password: string) => {
+    const result = await exportVault(vault, { format, password });
+    const day = new Date().toISOString().slice(0, 10);
+    download(
+      result.text,
+      format === 'aegis' ? `aegis-export-${day}.json` : `otpauth-links-${day}.txt`,
+      format === 'aegis' ? 'application/json' : 'text/plain',
+    );
+    const skipped = result.skipped.map((s) => `${s.name || s.where} not exported: ${s.reason}.`);
+    setStatus(
+      `Exported ${result.count} account${result.count === 1 ? '' : 's'}${
+        format === 'otpauth' ? ' as plain text: keep the file safe and delete it after use' : ''
+      }.${[...skipped, ...result.warnings].map((w) => ` ${w}`).join('')}`,
+    );
+  };
+
+  const backup = async () => {
+    const result = await exportVault(vault, { format: 'twofold', key: vaultKey });
+    download(result.text, backupFileName(new Date()), 'application/json');
     const time = Date.now();
     await putValue('lastBackup', time);
     setLastBackup(time);
@@ -366,8 +387,59 @@ function VaultView(props: {
         >
           Download encrypted backup
         </button>
+        <ExportForOtherApps
+          onExport={(format, password) => exportFor(format, password).catch((e) => setStatus(messageOf(e)))}
+        />
       </section>
     </div>
+  );
+}
+
+/** Moving to another app: Aegis (encrypted with a password chosen here) or otpauth links (plain text). */
+function ExportForOtherApps(props: { onExport: (format: 'aegis' | 'otpauth', password: string) => void }) {
+  const [format, setFormat] = useState<'aegis' | 'otpauth'>('aegis');
+  const [password, setPassword] = useState('');
+  const ready = format === 'otpauth' || password.length >= 8;
+  return (
+    <form
+      class="export-other"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (ready) props.onExport(format, password);
+      }}
+    >
+      <h3>Export for another app</h3>
+      <div class="field">
+        <label for="export-format">Format</label>
+        <select
+          id="export-format"
+          value={format}
+          onChange={(event) => setFormat(event.currentTarget.value as 'aegis' | 'otpauth')}
+        >
+          <option value="aegis">Aegis vault (encrypted)</option>
+          <option value="otpauth">otpauth links (plain text)</option>
+        </select>
+      </div>
+      {format === 'aegis' ? (
+        <div class="field">
+          <label for="export-password">Password for the export (at least 8 characters)</label>
+          <input
+            id="export-password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onInput={(event) => setPassword(event.currentTarget.value)}
+          />
+        </div>
+      ) : (
+        <p class="notice notice-warning">
+          otpauth links hold every secret in plain text: anyone who gets the file can make your codes.
+        </p>
+      )}
+      <button type="submit" class="button secondary" id="export-other" disabled={!ready}>
+        Export
+      </button>
+    </form>
   );
 }
 
