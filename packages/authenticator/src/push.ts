@@ -1,6 +1,18 @@
-import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type EcPrivateJwk, TwofoldError, type VaultEntry, type VaultPush } from '@twofold/core';
+import {
+  type EcPrivateJwk,
+  type PushChallenge,
+  type PushDecision,
+  signingString,
+  TwofoldError,
+  type VaultEntry,
+  type VaultPush,
+} from '@twofold/core';
+
+export type { PushChallenge, PushDecision } from '@twofold/core';
+export { signingString } from '@twofold/core';
+
 import { normalizeServerUrl, requestJson } from './http.js';
 
 /**
@@ -15,18 +27,6 @@ export interface PushActivationParams {
   server: string;
   tenant: string;
 }
-
-export interface PushChallenge {
-  id: string;
-  tenant: string;
-  tenantName?: string;
-  application?: string;
-  ip?: string;
-  createdAt?: string;
-  expiresAt?: string;
-}
-
-export type PushDecision = 'approve' | 'deny' | 'report';
 
 /** The activation parameters an entry carries in its otpauth extras, or undefined when it has none. */
 export function pushParametersOf(entry: VaultEntry): PushActivationParams | undefined {
@@ -95,19 +95,6 @@ export async function activatePush(
     privateKey: privateJwk,
     activatedAt: new Date(now).toISOString(),
   };
-}
-
-/**
- * The string a device signs (push protocol): `<METHOD>\n<path with query>\n<timestamp>\n<hex SHA-256 of body>`.
- */
-export function signingString(
-  method: string,
-  pathWithQuery: string,
-  timestamp: number,
-  body: string,
-): string {
-  const bodyHash = createHash('sha256').update(body, 'utf8').digest('hex');
-  return `${method.toUpperCase()}\n${pathWithQuery}\n${timestamp}\n${bodyHash}`;
 }
 
 /** The X-Twofold-* headers of a signed device request: ECDSA P-256 SHA-256, IEEE P1363 (r||s), base64url. */

@@ -1,4 +1,5 @@
 export * from './admin/index.js';
 export * from './errors/index.js';
 export * from './otp/index.js';
+export * from './push/index.js';
 export * from './vault/index.js';

@@ -3,6 +3,8 @@ import {
   entryFromAccount,
   isOtpAlgorithm,
   type OtpType,
+  type PushActivationParams,
+  pushActivationOf,
   TwofoldError,
   type VaultEntry,
 } from '@twofold/core';
@@ -122,13 +124,6 @@ export function manualEntry(form: ManualEntryForm): VaultEntry {
 }
 
 /** The push parameters of an entry's otpauth URI, when it can be activated for Twofold push approvals. */
-export function pushActivation(
-  entry: Pick<VaultEntry, 'extra' | 'push'>,
-): { token: string; server: string; tenant: string } | undefined {
-  if (entry.push !== undefined) return undefined;
-  const token = entry.extra['twofold_push'];
-  const server = entry.extra['twofold_server'];
-  const tenant = entry.extra['twofold_tenant'];
-  if (!token || !server || !tenant) return undefined;
-  return { token, server: server.replace(/\/+$/, ''), tenant };
+export function pushActivation(entry: Pick<VaultEntry, 'extra' | 'push'>): PushActivationParams | undefined {
+  return entry.push === undefined ? pushActivationOf(entry.extra) : undefined;
 }

@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
+import { signingString } from '@twofold/core';
 import { describe, expect, it } from 'vitest';
-import { createDeviceKey, signingString, signRequest } from './push.js';
+import { createDeviceKey, signRequest } from './push.js';
 
 describe('signed device requests (WebCrypto)', () => {
   it('signs the protocol string with a non-extractable key, in the P1363 form the server verifies', async () => {
@@ -24,7 +25,7 @@ describe('signed device requests (WebCrypto)', () => {
     expect(signature).toHaveLength(64);
 
     const expected = `POST\n${path}\n1700000000000\n${createHash('sha256').update(body).digest('hex')}`;
-    expect(await signingString('post', path, 1_700_000_000_000, body)).toBe(expected);
+    expect(signingString('post', path, 1_700_000_000_000, body)).toBe(expected);
     const key = createPublicKey({ key: publicJwk as never, format: 'jwk' });
     expect(verify('sha256', Buffer.from(expected), { key, dsaEncoding: 'ieee-p1363' }, signature)).toBe(true);
     // Another timestamp or body does not verify with the same signature.
@@ -33,7 +34,7 @@ describe('signed device requests (WebCrypto)', () => {
   });
 
   it('hashes an empty body as the SHA-256 of ""', async () => {
-    expect(await signingString('GET', '/x?wait=25', 1, '')).toBe(
+    expect(signingString('GET', '/x?wait=25', 1, '')).toBe(
       'GET\n/x?wait=25\n1\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     );
   });

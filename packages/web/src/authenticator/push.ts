@@ -2,6 +2,7 @@
  * Push approvals in the browser (push protocol): the device key is an ECDSA P-256 WebCrypto key pair whose private
  * key is created non-extractable and kept in IndexedDB as a CryptoKey; every request after activation is signed.
  */
+import { type PushChallenge, type PushDecision, signingString } from '@twofold/core';
 
 export interface PushDevice {
   /** The vault entry this device was activated for. */
@@ -16,37 +17,12 @@ export interface PushDevice {
   privateKey: CryptoKey;
 }
 
-export interface PushChallenge {
-  id: string;
-  tenant: string;
-  tenantName?: string;
-  application?: string;
-  ip?: string;
-  createdAt?: string;
-  expiresAt?: string;
-}
-
-export type PushDecision = 'approve' | 'deny' | 'report';
-
-function hex(bytes: ArrayBuffer): string {
-  return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-}
+export type { PushChallenge, PushDecision } from '@twofold/core';
 
 export function base64Url(bytes: ArrayBuffer): string {
   let binary = '';
   for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/** The string a device signs: `<METHOD>\n<path with query>\n<timestamp>\n<hex SHA-256 of the body>`. */
-export async function signingString(
-  method: string,
-  pathWithQuery: string,
-  timestamp: number,
-  body: string,
-): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body));
-  return `${method.toUpperCase()}\n${pathWithQuery}\n${timestamp}\n${hex(digest)}`;
 }
 
 /** The X-Twofold-* headers of a signed request: WebCrypto's ECDSA signature is already IEEE P1363 (r||s). */
@@ -57,7 +33,7 @@ export async function signRequest(
   body: string,
   timestamp = Date.now(),
 ): Promise<Record<string, string>> {
-  const data = new TextEncoder().encode(await signingString(method, pathWithQuery, timestamp, body));
+  const data = new TextEncoder().encode(signingString(method, pathWithQuery, timestamp, body));
   const signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, device.privateKey, data);
   return {
     'x-twofold-device': device.deviceId,
