@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../http/app.js';
 import type { Clock } from '../platform/clock.js';
 import { loadConfig } from '../platform/config.js';
+import { createLogger } from '../platform/log.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import type { TestBackend } from './databases.js';
 
@@ -19,7 +20,7 @@ export interface TestApp {
 export async function createTestApp(
   backend: TestBackend,
   env: Record<string, string> = {},
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; logDestination?: NodeJS.WritableStream } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'twofold-app-'));
   const database = await backend.create();
@@ -29,11 +30,14 @@ export async function createTestApp(
     TWOFOLD_LOG_LEVEL: 'silent',
     ...env,
   });
+  // With a destination, everything is logged there at trace level (the production logger, redaction and all).
+  const logger = options.logDestination ? createLogger('trace', options.logDestination) : undefined;
   const runtime = await createRuntime(config, {
     database,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(logger ? { log: { info: (m: string) => logger.info(m), warn: (m: string) => logger.warn(m) } } : {}),
   });
-  const app = await buildApp({ runtime });
+  const app = await buildApp({ runtime, ...(logger ? { logger } : {}) });
   return {
     app,
     runtime,
