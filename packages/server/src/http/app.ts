@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
+import { TwofoldError } from '@twofold/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { type InFlight, trackInFlight } from './in-flight.js';
 import { registerMetrics } from './metrics.js';
-import { registerProblemHandlers } from './problem.js';
+import { classifyError, registerProblemHandlers, sendProblem } from './problem.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAdminHardwareTokenRoutes } from './routes/admin-hardware-tokens.js';
 import { registerAdminLogRoutes } from './routes/admin-logs.js';
@@ -43,6 +44,19 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     requestIdHeader: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    // Errors Fastify raises before any route runs (a path parameter over maxParamLength, a URL that
+    // does not decode) get the same problem+json as every other refusal, without echoing the path.
+    frameworkErrors: (error, request, reply) => {
+      const code = (error as { code?: string }).code;
+      const problem =
+        code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new TwofoldError('bad_request', 'a part of the path is too long (at most 200 characters)')
+          : code === 'FST_ERR_BAD_URL'
+            ? new TwofoldError('bad_request', 'the path is not a valid URL')
+            : classifyError(error);
+      reply.header('x-request-id', request.id);
+      return sendProblem(reply, problem);
+    },
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },

@@ -1,3 +1,4 @@
+import { TwofoldError } from '@twofold/core';
 import { Ajv } from 'ajv';
 import * as addFormatsModule from 'ajv-formats';
 import type { FastifyInstance, FastifySchema } from 'fastify';
@@ -22,8 +23,49 @@ function createAjv(coerce: boolean): Ajv {
   return ajv;
 }
 
+/**
+ * The first NUL character in a request's path parameters, query or JSON body, as `path` (e.g.
+ * `body/methodId`), or undefined. Text never needs one, and PostgreSQL refuses them in text columns:
+ * they are turned away here, as a 400, before any query sees them.
+ */
+export function findNulCharacter(parts: Record<string, unknown>): string | undefined {
+  const walk = (value: unknown, path: string, depth: number): string | undefined => {
+    if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+    if (depth > 64 || value === null || typeof value !== 'object') return undefined;
+    // Plain data only (the router's params and query objects have prototypes of their own; a
+    // buffer or a stream is never walked).
+    if (ArrayBuffer.isView(value) || typeof (value as { pipe?: unknown }).pipe === 'function')
+      return undefined;
+    for (const [key, child] of Object.entries(value)) {
+      if (key.includes('\u0000')) return `${path}/${key.replaceAll('\u0000', '\\0')}`;
+      const found = walk(child, `${path}/${key}`, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  for (const [part, value] of Object.entries(parts)) {
+    const found = walk(value, part, 0);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Validates bodies strictly and the other request parts with coercion, from the same route schemas. */
 export function registerValidation(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    // JSON bodies only: a CSV upload reports its own bad rows, line by line.
+    const json = /json/i.test(String(request.headers['content-type'] ?? ''));
+    const path = findNulCharacter({
+      params: request.params,
+      querystring: request.query,
+      ...(json ? { body: request.body } : {}),
+    });
+    if (path) {
+      throw new TwofoldError('validation_failed', `${path}: must not contain a NUL character`, {
+        errors: [{ path, message: 'must not contain a NUL character' }],
+      });
+    }
+  });
   const strict = createAjv(false);
   const coercing = createAjv(true);
   app.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema; httpPart?: string }) => {
