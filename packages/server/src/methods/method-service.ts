@@ -126,6 +126,37 @@ export async function makeDefaultIfNone(
   }
 }
 
+/**
+ * Confirms a pending method (one compare-and-set, so of two racing confirmations one wins), audits
+ * it as `method.activate` (by the user, or by `actor` when an admin confirms), and makes it the
+ * default if the user has none. Returns whether this call activated it.
+ */
+export async function activatePendingMethod(
+  deps: { db: Kysely<Database>; audit: AuditLog },
+  method: Pick<MethodRow, 'id' | 'tenant_id' | 'user_id' | 'type'>,
+  now: number,
+  actor?: Actor,
+): Promise<boolean> {
+  const { db, audit } = deps;
+  const activated = await db
+    .updateTable('methods')
+    .set({ status: 'active', confirmed_at: now, updated_at: now })
+    .where('id', '=', method.id)
+    .where('status', '=', 'pending')
+    .returning('id')
+    .executeTakeFirst();
+  if (!activated) return false;
+  await audit.record({
+    tenantId: method.tenant_id,
+    actor: actor ?? { type: 'user', id: method.user_id },
+    action: 'method.activate',
+    target: { type: 'method', id: method.id },
+    details: { userId: method.user_id, type: method.type },
+  });
+  await makeDefaultIfNone(db, method.tenant_id, method.user_id, method.id);
+  return true;
+}
+
 /** Makes the user's oldest active method the default when none is (after the default was deleted). */
 async function promoteOldestIfNoDefault(db: Kysely<Database>, tenantId: string, userId: string) {
   const oldest = await db

@@ -15,7 +15,7 @@ import { generateNumericCode } from '../../platform/crypto/tokens.js';
 import type { Database } from '../../platform/db/schema.js';
 import { generateId } from '../../platform/ids.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
-import { makeDefaultIfNone } from '../method-service.js';
+import { activatePendingMethod } from '../method-service.js';
 import { checkDestination, type MessageChannel, maskDestination } from './destination.js';
 import { resendIntervalMs, type SendLimits } from './send-limits.js';
 
@@ -253,25 +253,8 @@ export function createMessageCodeService(deps: {
     };
   }
 
-  async function activate(method: MethodRow, now: number, actor: Actor | undefined) {
-    const activated = await db
-      .updateTable('methods')
-      .set({ status: 'active', confirmed_at: now, updated_at: now })
-      .where('id', '=', method.id)
-      .where('status', '=', 'pending')
-      .returning('id')
-      .executeTakeFirst();
-    if (!activated) return false;
-    await audit.record({
-      tenantId: method.tenant_id,
-      actor: actor ?? { type: 'user', id: method.user_id },
-      action: 'method.activate',
-      target: { type: 'method', id: method.id },
-      details: { userId: method.user_id, type: method.type },
-    });
-    await makeDefaultIfNone(db, method.tenant_id, method.user_id, method.id);
-    return true;
-  }
+  const activate = (method: MethodRow, now: number, actor?: Actor) =>
+    activatePendingMethod({ db, audit }, method, now, actor);
 
   return {
     async register(input, actor) {

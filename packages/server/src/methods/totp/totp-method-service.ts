@@ -32,7 +32,7 @@ import type { Database } from '../../platform/db/schema.js';
 import { generateId } from '../../platform/ids.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
 import type { UserService } from '../../users/user-service.js';
-import { makeDefaultIfNone } from '../method-service.js';
+import { activatePendingMethod } from '../method-service.js';
 import { renderQrCodeSvg } from './qr-code.js';
 
 /** Method types whose rows hold a TOTP secret (hardware tokens are TOTP too). */
@@ -243,26 +243,8 @@ export function createTotpMethodService(deps: {
     return updated?.status;
   }
 
-  /** Confirms a pending method (one compare-and-set) and makes it the default if the user has none. */
-  async function activate(row: MethodRow, now: number, actor?: Actor): Promise<boolean> {
-    const activated = await db
-      .updateTable('methods')
-      .set({ status: 'active', confirmed_at: now, updated_at: now })
-      .where('id', '=', row.id)
-      .where('status', '=', 'pending')
-      .returning('id')
-      .executeTakeFirst();
-    if (!activated) return false;
-    await audit.record({
-      tenantId: row.tenant_id,
-      actor: actor ?? { type: 'user', id: row.user_id },
-      action: 'method.activate',
-      target: { type: 'method', id: row.id },
-      details: { userId: row.user_id, type: row.type },
-    });
-    await makeDefaultIfNone(db, row.tenant_id, row.user_id, row.id);
-    return true;
-  }
+  const activate = (method: MethodRow, now: number, actor?: Actor) =>
+    activatePendingMethod({ db, audit }, method, now, actor);
 
   async function lostRace(methodId: string): Promise<'otp_replayed' | 'method_not_found'> {
     return (await exists(methodId)) ? 'otp_replayed' : 'method_not_found';
