@@ -55,10 +55,12 @@ function openSqlite(path: string): DatabaseHandle {
   const sqlite = new SqliteDatabase(path);
   // WAL lets readers run beside the writer; NORMAL sync is durable against process crashes (a
   // power loss may drop the last commits, never corrupt); busy_timeout makes concurrent
-  // processes (server + CLI) wait for the write lock instead of failing.
+  // processes (server + CLI) wait for the write lock instead of failing. It comes first: turning
+  // a new file to WAL takes an exclusive lock that another process opening the same new file may
+  // hold for a moment.
+  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
