@@ -34,6 +34,7 @@ import {
 } from './platform/crypto/password-hasher.js';
 import { createSealer, type Sealer } from './platform/crypto/sealer.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase, sqlitePathFor } from './platform/db/database.js';
+import { createPostgresPushNotifier, type PostgresPushNotifier } from './push/postgres-notifier.js';
 import { createPushService } from './push/push-service.js';
 import { checkSecretKeys } from './secrets/key-check.js';
 import { createSessionService } from './sessions/session-service.js';
@@ -100,6 +101,7 @@ function createServices(deps: {
   passwords: PasswordHashing;
   sealer: Sealer;
   keyring: Keyring;
+  pushNotifier?: PostgresPushNotifier | undefined;
 }) {
   const { db } = deps.database;
   const { clock, passwords, sealer } = deps;
@@ -156,6 +158,7 @@ function createServices(deps: {
     users,
     signInLog,
     publicUrl: deps.config.publicUrl,
+    ...(deps.pushNotifier ? { notifier: deps.pushNotifier } : {}),
   });
   const passwordThrottle = createPasswordThrottle({ db, clock });
   const flows = createSignInFlowService({
@@ -242,6 +245,15 @@ export async function createRuntime(config: Config, options: CreateRuntimeOption
     hash: (password) => passwords.hash(password),
     verifyOrDummy: (hash, password) => passwords.verifyOrDummy(hash, password),
   };
+  // Several instances on one PostgreSQL wake each other's push long-polls (LISTEN/NOTIFY).
+  const pushNotifier =
+    !options.database && database.dialect === 'postgres' && config.databaseUrl
+      ? createPostgresPushNotifier({
+          db: database.db,
+          connectionString: config.databaseUrl,
+          log: options.log,
+        })
+      : undefined;
   const services = createServices({
     config,
     log: options.log,
@@ -250,6 +262,7 @@ export async function createRuntime(config: Config, options: CreateRuntimeOption
     passwords: passwordHashing,
     sealer,
     keyring,
+    pushNotifier,
   });
   return {
     config,
@@ -264,6 +277,7 @@ export async function createRuntime(config: Config, options: CreateRuntimeOption
       // A send in flight (a command's, or the server's dispatcher) is recorded before the database closes.
       await services.courier.stop();
       await services.housekeeping.stop();
+      await pushNotifier?.close();
       await database.close();
     },
   };

@@ -1,8 +1,9 @@
 /**
  * Wakes long-polls on this instance at once when something they wait for happens here (a push
- * started, a push answered). Other instances are covered by the waiters' own re-check of the
- * database every 500 ms, so a device never waits more than about half a second for a push
- * started on another instance. (A PostgreSQL LISTEN/NOTIFY bridge could later feed `notify`.)
+ * started, a push answered). On PostgreSQL, postgres-notifier.ts carries the same notifications
+ * to the other instances (LISTEN/NOTIFY); whatever a notification misses (a lost connection, or
+ * SQLite's other processes) is still caught by the waiters' own re-check of the database every
+ * 500 ms, so no waiter sees a change more than about half a second late.
  */
 import { EventEmitter } from 'node:events';
 
@@ -23,13 +24,22 @@ export interface PushNotifier {
   ): { wake: Promise<void>; cancel(): void };
 }
 
-export function createPushNotifier(): PushNotifier {
+/** The in-process notifier, which can also wake every waiter at once (to re-read the database). */
+export interface LocalPushNotifier extends PushNotifier {
+  /** Wakes every current waiter, whatever its topics. */
+  notifyAll(): void;
+}
+
+export function createPushNotifier(): LocalPushNotifier {
   const emitter = new EventEmitter();
   // Every long-poll listens here; there is no leak to warn about.
   emitter.setMaxListeners(0);
   return {
     notify(topic) {
       emitter.emit(topic);
+    },
+    notifyAll() {
+      for (const topic of emitter.eventNames()) emitter.emit(topic);
     },
     subscribe(topics, ms, signal) {
       let cancel = () => {};

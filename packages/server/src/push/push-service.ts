@@ -13,8 +13,9 @@
  *   ends the sign-in, audits `push.report` and emails the tenant's global admins, in one transaction.
  * - MFA fatigue: at most 3 pending pushes per user and 10 per hour, counted in the table while the
  *   user's row is locked, so bursts on several instances cannot slip past.
- * - Devices wait in long-polls woken by the notifier on this instance and a database re-check every
- *   500 ms for the others.
+ * - Devices and sign-in pages wait in long-polls woken by the notifier (in-process, and on
+ *   PostgreSQL across instances by LISTEN/NOTIFY, postgres-notifier.ts) and by a database re-check
+ *   every 500 ms for whatever a notification missed.
  */
 import { randomInt } from 'node:crypto';
 import { TwofoldError } from '@twofold/core';
