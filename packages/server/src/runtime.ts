@@ -15,6 +15,8 @@ import { createMethodService } from './methods/method-service.js';
 import { createMfaLockout } from './methods/mfa-lockout.js';
 import { createRecoveryCodeService } from './methods/recovery-codes/recovery-code-service.js';
 import { createTotpMethodService } from './methods/totp/totp-method-service.js';
+import { createOidcClientService } from './oidc/client-service.js';
+import { createSigningKeyStore } from './oidc/signing-keys.js';
 import { createOutbox } from './outbox/outbox.js';
 import { createTemporaryAccessPassService } from './passes/temporary-access-pass-service.js';
 import type { Clock } from './platform/clock.js';
@@ -187,9 +189,13 @@ function createServices(deps: {
     sendLimits,
     ...(deps.log ? { log: deps.log } : {}),
   });
+  const oidcClients = createOidcClientService({ db, clock, audit });
+  const oidcKeys = createSigningKeyStore({ db, clock, sealer, audit });
   const breakGlass = createBreakGlass({ db, clock, audit, tenants, users, passes, courier });
   return {
     audit,
+    oidcClients,
+    oidcKeys,
     adminActions,
     auditQuery,
     hardwareTokens,

@@ -226,6 +226,17 @@ export const errorRegistry = {
     title: 'Tenant exists',
     description: 'A tenant with this slug already exists.',
   },
+  oidc_client_not_found: {
+    status: 404,
+    title: 'Application not found',
+    description: 'No OpenID Connect client (application) with this id in this tenant.',
+  },
+  oidc_interaction_not_found: {
+    status: 404,
+    title: 'Sign-in request not found',
+    description:
+      'The application sign-in this page belongs to has ended or expired (or was started in another browser); go back to the application and start again.',
+  },
   user_not_found: {
     status: 404,
     title: 'User not found',

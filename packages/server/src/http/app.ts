@@ -3,6 +3,8 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import { TwofoldError } from '@twofold/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createOidcProviders } from '../oidc/provider-registry.js';
+import { stylesheetOfWebBuild } from '../oidc/pages.js';
 import type { Runtime } from '../runtime.js';
 import { type InFlight, trackInFlight } from './in-flight.js';
 import { registerMetrics } from './metrics.js';
@@ -13,11 +15,12 @@ import { registerAdminLogRoutes } from './routes/admin-logs.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMeRoutes } from './routes/me.js';
+import { registerOidcRoutes } from './routes/oidc.js';
 import { registerSetupRoutes } from './routes/setup.js';
 import { registerSignInRoutes } from './routes/sign-in.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerValidation } from './validation.js';
-import { registerWebPages } from './web-pages.js';
+import { registerWebPages, resolveWebDist } from './web-pages.js';
 
 export interface BuildAppOptions {
   readonly runtime: Runtime;
@@ -148,6 +151,26 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     auditQuery: services.auditQuery,
     clock: runtime.clock,
     publicUrl: config.publicUrl,
+  });
+
+  registerOidcRoutes(app, {
+    tenants: services.tenants,
+    sessions: services.sessions,
+    clock: runtime.clock,
+    publicUrl: config.publicUrl,
+    providers: createOidcProviders({
+      db: runtime.database.db,
+      clock: runtime.clock,
+      sealer: runtime.sealer,
+      keyring: runtime.keyring,
+      clients: services.oidcClients,
+      keys: services.oidcKeys,
+      users: services.users,
+      sessions: services.sessions,
+      publicUrl: config.publicUrl,
+      trustProxy: config.trustProxy,
+      stylesheet: stylesheetOfWebBuild(resolveWebDist()),
+    }),
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

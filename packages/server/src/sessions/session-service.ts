@@ -1,6 +1,7 @@
 import { TwofoldError } from '@twofold/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
+import { accountHash } from '../oidc/account-hash.js';
 import type { Clock } from '../platform/clock.js';
 import { generateToken, hashToken } from '../platform/crypto/tokens.js';
 import type { Database } from '../platform/db/schema.js';
@@ -273,6 +274,15 @@ export function createSessionService(deps: {
         if (options.exceptSessionId !== undefined) update = update.where('id', '!=', options.exceptSessionId);
         const result = await update.executeTakeFirst();
         const count = Number(result.numUpdatedRows);
+        // Applications signed in through OpenID Connect lose their grants, tokens and provider
+        // sessions with the Twofold sessions (except on "sign out other sessions", which keeps the caller's).
+        if (options.exceptSessionId === undefined) {
+          await trx
+            .deleteFrom('oidc_payloads')
+            .where('tenant_id', '=', tenantId)
+            .where('account_hash', '=', accountHash(userId))
+            .execute();
+        }
         await audit.record(
           {
             tenantId,

@@ -14,6 +14,7 @@ import { createManualClock } from '../platform/clock.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import { createTestApp, type TestApp } from './app.js';
 import { type TestBackend, testBackends } from './databases.js';
+import { unusedPort } from './message-servers.js';
 
 export const chromiumPath = '/usr/bin/chromium';
 /** Browser suites are skipped (and say why) on a machine without Chromium. */
@@ -99,7 +100,11 @@ export interface BrowserSuite {
  */
 export function describeInChromium(
   title: string,
-  options: { scratchPrefix: string },
+  options: {
+    scratchPrefix: string;
+    /** Serve on a port picked first, with TWOFOLD_PUBLIC_URL set to exactly `origin` (an OIDC issuer must match). */
+    exactPublicUrl?: boolean;
+  },
   body: (suite: BrowserSuite) => void,
 ): void {
   describe.skipIf(!hasChromium)(
@@ -129,8 +134,12 @@ export function describeInChromium(
           };
 
           beforeAll(async () => {
-            app = await createTestApp(backend, {}, { clock });
-            await app.app.listen({ port: 0, host: '127.0.0.1' });
+            const port = options.exactPublicUrl ? await unusedPort() : 0;
+            const env: Record<string, string> = options.exactPublicUrl
+              ? { TWOFOLD_PUBLIC_URL: `http://127.0.0.1:${port}` }
+              : {};
+            app = await createTestApp(backend, env, { clock });
+            await app.app.listen({ port, host: '127.0.0.1' });
             const address = app.app.server.address();
             origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
             tenant = await app.runtime.services.tenants.create({ slug: 'acme', name: 'Acme' }, operatorActor);

@@ -36,13 +36,12 @@ export function apiBase(tenant: string): string {
   return `/t/${encodeURIComponent(tenant)}/api/v1`;
 }
 
-/** The API of one tenant: paths are relative to `/t/{tenant}/api/v1`. */
+/** The API of one tenant: paths are relative to `/t/{tenant}/api/v1` (or to `base` when given). */
 export function createApiClient(
   tenant: string,
   fetchImpl: Fetch = (input, init) => fetch(input, init),
+  base: string = apiBase(tenant),
 ): ApiClient {
-  const base = apiBase(tenant);
-
   async function send<T>(
     method: string,
     path: string,

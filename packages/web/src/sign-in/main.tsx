@@ -3,19 +3,24 @@ import { render } from 'preact';
 import { createApiClient } from '../shared/api.js';
 import { TenantMissing } from '../shared/components/tenant-missing.js';
 import { afterSignIn, tenantFromPath } from '../shared/tenant.js';
+import { AppSignIn, interactionUidFrom } from './app-sign-in.js';
 import { SignInApp } from './sign-in-app.js';
 
 const root = document.getElementById('app');
 const tenant = tenantFromPath(location.pathname);
+// Signing in to an application (OpenID Connect): /t/{tenant}/sign-in?interaction={uid}
+const interaction = interactionUidFrom(location.search);
 if (root) {
   render(
-    tenant ? (
+    !tenant ? (
+      <TenantMissing />
+    ) : interaction ? (
+      <AppSignIn tenant={tenant} uid={interaction} go={(url) => location.assign(url)} />
+    ) : (
       <SignInApp
         api={createApiClient(tenant)}
         onSignedIn={() => location.assign(afterSignIn(tenant, location.search))}
       />
-    ) : (
-      <TenantMissing />
     ),
     root,
   );

@@ -79,12 +79,14 @@ type Screen =
 
 export interface SignInAppProps {
   readonly api: ApiClient;
-  /** Where a finished sign-in goes: the security info page. */
+  /** Where a finished sign-in goes: the security info page, or back to the application that asked. */
   readonly onSignedIn: () => void;
+  /** The application the user signs in to (OpenID Connect), named on the first screen. */
+  readonly appName?: string | undefined;
 }
 
 /** The sign-in card: username, password (or a pass), then the second factor or "More information required". */
-export function SignInApp({ api, onSignedIn }: SignInAppProps) {
+export function SignInApp({ api, onSignedIn, appName }: SignInAppProps) {
   const [screen, setScreen] = useState<Screen>({ kind: 'username' });
   const [username, setUsername] = useState('');
 
@@ -130,6 +132,7 @@ export function SignInApp({ api, onSignedIn }: SignInAppProps) {
       return (
         <UsernameScreen
           username={username}
+          appName={appName}
           onNext={(value) => {
             setUsername(value);
             setScreen({ kind: 'password', mode: 'password' });
@@ -246,7 +249,11 @@ function Identity(props: { username: string; onBack: () => void }) {
   );
 }
 
-function UsernameScreen(props: { username: string; onNext: (username: string) => void }) {
+function UsernameScreen(props: {
+  username: string;
+  appName?: string | undefined;
+  onNext: (username: string) => void;
+}) {
   const [value, setValue] = useState(props.username);
   const [error, setError] = useState<string>();
   const inputRef = useFocusOnMount<HTMLInputElement>();
@@ -264,7 +271,9 @@ function UsernameScreen(props: { username: string; onNext: (username: string) =>
     <Page>
       <Brand />
       <Heading>Sign in</Heading>
-      <p class="lead">Use your work or school account.</p>
+      <p class="lead">
+        {props.appName ? `to continue to ${props.appName}` : 'Use your work or school account.'}
+      </p>
       <form onSubmit={submit} noValidate>
         <TextField
           id="username"

@@ -281,6 +281,46 @@ export interface PushChallengesTable {
   expires_at: number;
 }
 
+export interface OidcClientsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** SHA-256 of the secret; null for a public client. */
+  secret_hash: string | null;
+  /** JSON array of URLs. */
+  redirect_uris: string;
+  /** JSON array of URLs. */
+  post_logout_redirect_uris: string;
+  first_party: number;
+  created_at: number;
+}
+
+export interface OidcKeysTable {
+  id: string;
+  tenant_id: string;
+  kid: string;
+  alg: string;
+  /** The private JWK, sealed. */
+  private_jwk: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface OidcPayloadsTable {
+  tenant_id: string;
+  model: string;
+  id_hash: string;
+  /** The provider's payload as JSON, sealed. */
+  payload: string;
+  grant_id_hash: string | null;
+  uid_hash: string | null;
+  user_code_hash: string | null;
+  /** SHA-256 of the user id the payload belongs to, if any. */
+  account_hash: string | null;
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -302,4 +342,7 @@ export interface Database {
   send_limits: SendLimitsTable;
   push_devices: PushDevicesTable;
   push_challenges: PushChallengesTable;
+  oidc_clients: OidcClientsTable;
+  oidc_keys: OidcKeysTable;
+  oidc_payloads: OidcPayloadsTable;
 }

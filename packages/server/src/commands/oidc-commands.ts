@@ -1,0 +1,155 @@
+import { operatorActor } from '../audit/audit-log.js';
+import { issuerOf } from '../oidc/provider-registry.js';
+import { type CommandGroup, iso, tenantOption } from './kit.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/**
+ * `twofold oidc-client create|list|delete` (the applications that sign users in through a tenant)
+ * and `twofold oidc-keys rotate` (a new ID token signing key).
+ */
+export const oidcCommands: CommandGroup = (program, kit) => {
+  const clients = program
+    .command('oidc-client')
+    .description('Applications that sign their users in through a tenant (OpenID Connect clients).');
+
+  kit.leaf(
+    tenantOption(
+      clients
+        .command('create')
+        .description(
+          'Register an application. Prints its clientId and, for a confidential client, its clientSecret: shown once, stored hashed.',
+        )
+        .requiredOption(
+          '--redirect-uri <uri>',
+          'where the application receives the sign-in (repeat for several; matched exactly)',
+          collect,
+        )
+        .option('--name <text>', 'the name users see')
+        .option(
+          '--post-logout-redirect-uri <uri>',
+          'where the application may send users after sign-out (repeatable)',
+          collect,
+        )
+        .option('--public', 'a public client (single-page or native app): no secret, PKCE only')
+        .option('--third-party', 'an application outside the organisation: users are asked for consent'),
+    ),
+    async (
+      out,
+      opts: {
+        tenant: string;
+        redirectUri: string[];
+        name?: string;
+        postLogoutRedirectUri?: string[];
+        public?: boolean;
+        thirdParty?: boolean;
+      },
+    ) => {
+      await kit.withRuntime(out, async (runtime) => {
+        const tenant = await runtime.services.tenants.getBySlug(opts.tenant);
+        const { client, clientSecret } = await runtime.services.oidcClients.create(
+          {
+            tenantId: tenant.id,
+            name: opts.name ?? new URL(opts.redirectUri[0] ?? 'https://app.invalid').host,
+            redirectUris: opts.redirectUri,
+            postLogoutRedirectUris: opts.postLogoutRedirectUri,
+            confidential: !opts.public,
+            firstParty: !opts.thirdParty,
+          },
+          operatorActor,
+        );
+        const issuer = issuerOf(runtime.config.publicUrl, tenant.slug);
+        out.result(
+          {
+            clientId: client.id,
+            ...(clientSecret ? { clientSecret } : {}),
+            name: client.name,
+            issuer,
+            discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+            redirectUris: client.redirectUris,
+            postLogoutRedirectUris: client.postLogoutRedirectUris,
+            confidential: client.confidential,
+            firstParty: client.firstParty,
+          },
+          () => [
+            `Application '${client.name}' registered in tenant ${tenant.slug}.`,
+            `clientId:     ${client.id}`,
+            ...(clientSecret
+              ? [`clientSecret: ${clientSecret}`, 'Keep the secret now: it is not shown again.']
+              : ['Public client: no secret; it must use PKCE (S256).']),
+            `discovery:    ${issuer}/.well-known/openid-configuration`,
+          ],
+        );
+      });
+    },
+  );
+
+  kit.leaf(
+    tenantOption(clients.command('list').description("List a tenant's applications.")),
+    async (out, opts: { tenant: string }) => {
+      await kit.withRuntime(out, async (runtime) => {
+        const tenant = await runtime.services.tenants.getBySlug(opts.tenant);
+        const list = await runtime.services.oidcClients.list(tenant.id);
+        const rows = list.map((c) => ({
+          clientId: c.id,
+          name: c.name,
+          redirectUris: c.redirectUris,
+          postLogoutRedirectUris: c.postLogoutRedirectUris,
+          confidential: c.confidential,
+          firstParty: c.firstParty,
+          createdAt: iso(c.createdAt),
+        }));
+        out.result({ clients: rows }, () =>
+          rows.length === 0
+            ? [`No applications in tenant ${tenant.slug}.`]
+            : rows.map(
+                (c) =>
+                  `${c.clientId}  ${c.name}  ${c.confidential ? 'confidential' : 'public'}${c.firstParty ? '' : ', third-party'}  ${c.redirectUris.join(' ')}`,
+              ),
+        );
+      });
+    },
+  );
+
+  kit.leaf(
+    tenantOption(
+      clients
+        .command('delete')
+        .description('Delete an application: its tokens stop working at once.')
+        .argument('<clientId>', 'the clientId printed by create'),
+    ),
+    async (out, clientId: string, opts: { tenant: string }) => {
+      await kit.withRuntime(out, async (runtime) => {
+        const tenant = await runtime.services.tenants.getBySlug(opts.tenant);
+        await runtime.services.oidcClients.delete(tenant.id, clientId, operatorActor);
+        out.result({ deleted: clientId }, () => [`Application ${clientId} deleted.`]);
+      });
+    },
+  );
+
+  const keys = program.command('oidc-keys').description("A tenant's ID token signing keys.");
+  kit.leaf(
+    tenantOption(
+      keys
+        .command('rotate')
+        .description(
+          'Make a new signing key. The old one stops signing at once and stays published for a day, so tokens it signed still verify; every instance picks the new key up on its next request.',
+        ),
+    ),
+    async (out, opts: { tenant: string }) => {
+      await kit.withRuntime(out, async (runtime) => {
+        const tenant = await runtime.services.tenants.getBySlug(opts.tenant);
+        const rotated = await runtime.services.oidcKeys.rotate(tenant.id, operatorActor);
+        out.result(rotated, () => [
+          `New signing key ${rotated.kid} for tenant ${tenant.slug}.`,
+          rotated.retired.length > 0
+            ? `Retired (still published for 24 hours): ${rotated.retired.join(', ')}`
+            : 'There was no key before.',
+          ...(rotated.deleted > 0
+            ? [`Deleted ${rotated.deleted} key(s) retired more than 24 hours ago.`]
+            : []),
+        ]);
+      });
+    },
+  );
+};

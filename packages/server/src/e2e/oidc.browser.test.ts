@@ -1,0 +1,232 @@
+/**
+ * An application signs its users in through Twofold (OpenID Connect), driven in real Chromium. The
+ * relying party is openid-client, configured with nothing but the discovery URL and its
+ * credentials; the ID token's signature is checked again with jose against the published JWKS.
+ * Codes come from oathtool; the Twofold server runs on a manual clock moved by the test.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as client from 'openid-client';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { operatorActor } from '../audit/audit-log.js';
+import { acrMfa } from '../oidc/provider-registry.js';
+import { describeInChromium, oathtool, scanQrCode, secretOf, stepMs } from '../test-support/browser.js';
+
+const password = 'correct horse battery staple';
+
+/** The relying party's two pages: where the sign-in comes back, and where sign-out lands. */
+async function startRelyingParty(): Promise<{ server: Server; origin: string }> {
+  const server = createServer((request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(
+      request.url?.startsWith('/signed-out') ? '<h1>Signed out of the wiki</h1>' : '<h1>Wiki callback</h1>',
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+describeInChromium(
+  'an application signs users in through OpenID Connect',
+  { scratchPrefix: 'twofold-oidc-', exactPublicUrl: true },
+  (suite) => {
+    const { clock, scratch, shot } = suite;
+    let rp: { server: Server; origin: string };
+    let context: BrowserContext;
+    let page: Page;
+    let config: client.Configuration;
+    let clientId = '';
+    let userId = '';
+    let secret = '';
+    let idToken = '';
+    let refreshToken = '';
+
+    /** Starts an authorization request in the browser; resolves with what to check the answer against. */
+    async function authorize(extra: Record<string, string> = {}) {
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const authorizationUrl = client.buildAuthorizationUrl(config, {
+        redirect_uri: `${rp.origin}/callback`,
+        scope: 'openid email profile offline_access',
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+        ...extra,
+      });
+      await page.goto(authorizationUrl.href);
+      return { verifier, state };
+    }
+
+    async function callback(checks: { verifier: string; state: string }, maxAge?: number) {
+      await page.waitForURL(`${rp.origin}/callback?**`);
+      return client.authorizationCodeGrant(config, new URL(page.url()), {
+        pkceCodeVerifier: checks.verifier,
+        expectedState: checks.state,
+        ...(maxAge === undefined ? {} : { maxAge }),
+      });
+    }
+
+    async function enterCode(code: string) {
+      await page.getByLabel('Code', { exact: true }).fill(code);
+      await page.getByRole('button', { name: 'Verify' }).click();
+    }
+
+    beforeAll(async () => {
+      rp = await startRelyingParty();
+      const user = await suite.app.runtime.services.users.create(
+        { tenantId: suite.tenant.id, email: 'ada@example.com', displayName: 'Ada Lovelace', password },
+        operatorActor,
+      );
+      userId = user.id;
+      const created = await suite.app.runtime.services.oidcClients.create(
+        {
+          tenantId: suite.tenant.id,
+          name: 'Team wiki',
+          redirectUris: [`${rp.origin}/callback`],
+          postLogoutRedirectUris: [`${rp.origin}/signed-out`],
+        },
+        operatorActor,
+      );
+      clientId = created.client.id;
+      // The relying party knows the discovery URL and its credentials, nothing else.
+      config = await client.discovery(
+        new URL(`${suite.origin}/t/acme`),
+        clientId,
+        created.clientSecret,
+        undefined,
+        { execute: [client.allowInsecureRequests] },
+      );
+      context = await suite.browser.newContext({ viewport: { width: 900, height: 720 } });
+      page = await context.newPage();
+    });
+    afterAll(async () => {
+      await context?.close();
+      await new Promise((resolve) => rp?.server.close(resolve));
+    });
+
+    it('signs a new user in with password and a registered authenticator; the ID token says mfa', async () => {
+      const checks = await authorize();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await page.getByText('to continue to Team wiki').waitFor();
+      await shot(page, 'oidc-sign-in.png');
+      await page.getByLabel('Email or username').fill('ada@example.com');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+
+      // No method yet: registration happens inside the application's sign-in.
+      await page.getByRole('heading', { name: 'More information required' }).waitFor();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.locator('.qr img').waitFor();
+      secret = secretOf(await scanQrCode(page, scratch));
+      await page.getByRole('button', { name: 'Next' }).click();
+      await enterCode(oathtool(secret, clock.now()));
+      await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
+      await page.getByLabel('I have saved these codes').check();
+      await page.getByRole('button', { name: 'Continue' }).click();
+
+      const tokens = await callback(checks);
+      const claims = tokens.claims();
+      expect(claims).toMatchObject({
+        iss: `${suite.origin}/t/acme`,
+        aud: clientId,
+        sub: userId,
+        email: 'ada@example.com',
+        name: 'Ada Lovelace',
+        acr: acrMfa,
+      });
+      expect(claims?.amr).toEqual(expect.arrayContaining(['pwd', 'otp', 'mfa']));
+      expect(typeof claims?.auth_time).toBe('number');
+
+      // The signature, checked again by another library against the published keys.
+      const jwks = createRemoteJWKSet(new URL(`${suite.origin}/t/acme/oidc/jwks`));
+      const verified = await jwtVerify(tokens.id_token ?? '', jwks, {
+        issuer: `${suite.origin}/t/acme`,
+        audience: clientId,
+        algorithms: ['RS256'],
+      });
+      expect(verified.protectedHeader.alg).toBe('RS256');
+      expect(verified.payload.sub).toBe(userId);
+
+      const info = await client.fetchUserInfo(config, tokens.access_token, userId);
+      expect(info).toMatchObject({ sub: userId, email: 'ada@example.com', name: 'Ada Lovelace' });
+
+      idToken = tokens.id_token ?? '';
+      refreshToken = tokens.refresh_token ?? '';
+      expect(refreshToken).not.toBe('');
+    });
+
+    it('refreshes: a new ID token for the same user, and the used refresh token is spent', async () => {
+      const refreshed = await client.refreshTokenGrant(config, refreshToken);
+      expect(refreshed.claims()).toMatchObject({ sub: userId, acr: acrMfa });
+      expect(refreshed.claims()?.amr).toContain('mfa');
+      expect(refreshed.refresh_token).toBeDefined();
+      expect(refreshed.refresh_token).not.toBe(refreshToken);
+      // A refresh token is used once; presenting it again is refused (and ends the grant).
+      await expect(client.refreshTokenGrant(config, refreshToken)).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
+      await expect(client.refreshTokenGrant(config, refreshed.refresh_token ?? '')).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
+    });
+
+    it('signs in again without asking while the Twofold session lives (single sign-on)', async () => {
+      const checks = await authorize();
+      const tokens = await callback(checks);
+      expect(tokens.claims()).toMatchObject({ sub: userId, acr: acrMfa });
+      idToken = tokens.id_token ?? idToken;
+      refreshToken = tokens.refresh_token ?? '';
+    });
+
+    it('max_age=0 asks for the second factor again, and auth_time moves', async () => {
+      const before = (await client.refreshTokenGrant(config, refreshToken)).claims()?.auth_time ?? 0;
+      clock.advance(stepMs);
+      const checks = await authorize({ max_age: '0' });
+      await page.getByRole('heading', { name: "Confirm it's you" }).waitFor();
+      await page.getByText('Team wiki asks you to confirm').waitFor();
+      await shot(page, 'oidc-step-up.png');
+      await enterCode(oathtool(secret, clock.now()));
+      const tokens = await callback(checks, 0);
+      const claims = tokens.claims();
+      expect(claims?.amr).toContain('mfa');
+      expect(claims?.auth_time).toBeGreaterThan(before);
+      expect(claims?.auth_time).toBe(Math.floor(clock.now() / 1000));
+      idToken = tokens.id_token ?? idToken;
+    });
+
+    it('acr_values for mfa asks again once the second factor is older than ten minutes', async () => {
+      clock.advance(11 * 60_000);
+      const checks = await authorize({ acr_values: acrMfa });
+      await page.getByRole('heading', { name: "Confirm it's you" }).waitFor();
+      await enterCode(oathtool(secret, clock.now()));
+      const tokens = await callback(checks);
+      expect(tokens.claims()).toMatchObject({ acr: acrMfa, auth_time: Math.floor(clock.now() / 1000) });
+      idToken = tokens.id_token ?? idToken;
+      refreshToken = tokens.refresh_token ?? '';
+    });
+
+    it('signs out from the application: the Twofold session ends and the tokens stop working', async () => {
+      const endSession = client.buildEndSessionUrl(config, {
+        id_token_hint: idToken,
+        post_logout_redirect_uri: `${rp.origin}/signed-out`,
+      });
+      await page.goto(endSession.href);
+      await page.getByRole('heading', { name: 'Sign out of Team wiki?' }).waitFor();
+      await shot(page, 'oidc-sign-out.png');
+      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await page.waitForURL(`${rp.origin}/signed-out**`);
+      expect((await context.cookies()).some((c) => c.name === 'twofold_session')).toBe(false);
+      await expect(client.refreshTokenGrant(config, refreshToken)).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
+
+      // The next authorization asks for the password again.
+      await authorize();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    });
+  },
+);

@@ -1,0 +1,218 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { ApiClient, Problem } from '../api.js';
+import { describeProblem } from '../messages.js';
+import { checkCode, isAppCode, methodDisplayName, type OwnMethod } from '../methods.js';
+import { isSentCodeType, type SentCode, type SentCodeAnswer, toSentCode } from '../sent-codes.js';
+import { TextField } from './field.js';
+import { Heading, useFocusOnMount } from './layout.js';
+import { SentCodeForm } from './sent-code.js';
+
+/**
+ * "Confirm it's you": a fresh second factor for a signed-in user (`POST /me/step-up`), before
+ * changing sign-in methods on Security info, or when an application asks for one again.
+ */
+
+function message(problem: Problem, context: 'code' | 'recovery-code'): string {
+  return describeProblem(problem, context, { now: Date.now() });
+}
+
+/** A code sent for step-up (or why sending failed), for one method. */
+interface StepUpSend {
+  readonly methodId: string;
+  readonly startedAt: number;
+  readonly sent?: SentCode;
+  readonly problem?: Problem;
+}
+
+export function StepUp(props: {
+  api: ApiClient;
+  methods: readonly OwnMethod[];
+  recoveryCodes: number;
+  onDone: (confirmed: boolean) => void;
+  /** Why the user is asked (the sentence under the heading). */
+  reason?: string;
+  /** The heading's level: 2 in a dialog, 1 when it is the page. */
+  level?: 1 | 2;
+}) {
+  const options = [
+    ...props.methods
+      .filter((m) => isAppCode(m.type) || isSentCodeType(m.type))
+      .map((m) => ({ id: m.id, type: m.type, label: m.label, name: methodDisplayName(m) })),
+    ...(props.recoveryCodes > 0
+      ? [{ id: 'recovery-codes', type: 'recovery_codes', label: '', name: 'Recovery code' }]
+      : []),
+  ];
+  const initial = options.find((o) => props.methods.some((m) => m.id === o.id && m.isDefault)) ?? options[0];
+  const [methodId, setMethodId] = useState(initial?.id ?? '');
+  const [send, setSend] = useState<StepUpSend>();
+  const [sending, setSending] = useState(false);
+  const option = options.find((o) => o.id === methodId);
+
+  /** `POST /me/step-up/challenge`: sends a code to an sms or email method. */
+  const challenge = (id: string) => props.api.post<SentCodeAnswer>('/me/step-up/challenge', { methodId: id });
+
+  async function sendCode(id: string) {
+    if (sending) return;
+    setSending(true);
+    const result = await challenge(id);
+    setSending(false);
+    const startedAt = Date.now();
+    setSend(
+      result.ok
+        ? { methodId: id, startedAt, sent: toSentCode(result.data, startedAt) }
+        : { methodId: id, startedAt, problem: result.problem },
+    );
+  }
+
+  // The default method sends its code at once, as at sign-in; another one chosen below waits for "Send code".
+  useEffect(() => {
+    if (initial && isSentCodeType(initial.type)) void sendCode(initial.id);
+  }, []);
+
+  const current = send && send.methodId === methodId ? send : undefined;
+  let body: ComponentChildren;
+  if (option && isSentCodeType(option.type) && current) {
+    body = (
+      <SentCodeForm<unknown>
+        key={current.startedAt}
+        id="step-up-code"
+        type={option.type}
+        sent={current.sent}
+        sendProblem={current.problem}
+        destination={option.label}
+        otherWay="choose another method"
+        verify={(code) => props.api.post('/me/step-up', { methodId: option.id, code })}
+        resend={() => challenge(option.id)}
+        onVerified={() => props.onDone(true)}
+        onBack={() => props.onDone(false)}
+        backLabel="Cancel"
+      />
+    );
+  } else if (option && isSentCodeType(option.type)) {
+    body = (
+      <>
+        <p class="lead" role="status">
+          {sending
+            ? 'Sending a code…'
+            : option.type === 'email'
+              ? `We will email a code to ${option.label}.`
+              : `We will text a code to ${option.label}.`}
+        </p>
+        <div class="actions">
+          <button type="button" class="secondary" onClick={() => props.onDone(false)}>
+            Cancel
+          </button>
+          <button type="button" onClick={() => void sendCode(option.id)} disabled={sending}>
+            {sending ? 'Sending…' : 'Send code'}
+          </button>
+        </div>
+      </>
+    );
+  } else if (option) {
+    body = <StepUpAppCode key={option.id} api={props.api} option={option} onDone={props.onDone} />;
+  } else {
+    body = (
+      <>
+        <p class="notice">
+          You have no method to confirm it is you with. Sign out and sign in again, or ask your admin for a
+          Temporary Access Pass.
+        </p>
+        <div class="actions">
+          <button type="button" class="secondary" onClick={() => props.onDone(false)}>
+            Cancel
+          </button>
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <section aria-labelledby="step-up-title">
+      <Heading level={props.level ?? 2} id="step-up-title" focus={props.level === 1}>
+        Confirm it's you
+      </Heading>
+      <p>{props.reason ?? 'To change your sign-in methods, enter a code from one of your methods.'}</p>
+      {options.length > 1 ? (
+        <div class="field">
+          <label for="step-up-method">Method</label>
+          <select
+            id="step-up-method"
+            value={methodId}
+            onChange={(event) => setMethodId(event.currentTarget.value)}
+            disabled={sending}
+          >
+            {options.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      {body}
+    </section>
+  );
+}
+
+/** Step-up with a code the user reads from an app, a token or their recovery codes. */
+function StepUpAppCode(props: {
+  api: ApiClient;
+  option: { readonly id: string; readonly type: string };
+  onDone: (confirmed: boolean) => void;
+}) {
+  const { option } = props;
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const inputRef = useFocusOnMount<HTMLInputElement>();
+  const isRecovery = option.type === 'recovery_codes';
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (busy) return;
+    const checked = checkCode(code, option.type);
+    if (!checked.ok) {
+      setError(checked.message);
+      inputRef.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    const result = await props.api.post('/me/step-up', { methodId: option.id, code: checked.code });
+    setBusy(false);
+    if (result.ok) {
+      props.onDone(true);
+      return;
+    }
+    setError(message(result.problem, isRecovery ? 'recovery-code' : 'code'));
+    setCode('');
+    inputRef.current?.focus();
+  }
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <TextField
+        id="step-up-code"
+        label={isRecovery ? 'Recovery code' : 'Code'}
+        value={code}
+        onValue={setCode}
+        error={error}
+        inputMode={isRecovery ? 'text' : 'numeric'}
+        autoComplete="one-time-code"
+        maxLength={64}
+        className="code-input"
+        spellcheck={false}
+        inputRef={inputRef}
+      />
+      <div class="actions">
+        <button type="button" class="secondary" onClick={() => props.onDone(false)}>
+          Cancel
+        </button>
+        <button type="submit" disabled={busy}>
+          {busy ? 'Checking…' : 'Verify'}
+        </button>
+      </div>
+    </form>
+  );
+}

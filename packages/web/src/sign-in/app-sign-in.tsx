@@ -1,0 +1,178 @@
+import { useEffect, useState } from 'preact/hooks';
+import { type ApiClient, createApiClient, type Problem } from '../shared/api.js';
+import { Brand, Heading, Page } from '../shared/components/layout.js';
+import { StepUp } from '../shared/components/step-up.js';
+import { describeProblem } from '../shared/messages.js';
+import type { OwnMethod } from '../shared/methods.js';
+import { SignInApp } from './sign-in-app.js';
+
+/** `GET /t/{tenant}/oidc/interaction/{uid}/details`: what an application's sign-in needs from this browser. */
+export interface InteractionDetails {
+  readonly mode: 'sign-in' | 'step-up' | 'consent' | 'continue';
+  readonly client: { readonly id: string; readonly name: string };
+  readonly scopes: readonly string[];
+  readonly continueTo: string;
+}
+
+/** What each scope lets an application do, as the consent screen says it. */
+export const scopeDescriptions: Readonly<Record<string, string>> = {
+  openid: 'Sign you in and know who you are',
+  email: 'See your email address',
+  profile: 'See your name',
+  offline_access: 'Stay signed in to it when you are not using it',
+};
+
+/** An interaction uid as the provider makes them; anything else in the address is not followed. */
+export function interactionUidFrom(search: string): string | undefined {
+  const uid = new URLSearchParams(search).get('interaction');
+  return uid && /^[A-Za-z0-9_-]{1,64}$/.test(uid) ? uid : undefined;
+}
+
+export function interactionBase(tenant: string, uid: string): string {
+  return `/t/${encodeURIComponent(tenant)}/oidc/interaction/${encodeURIComponent(uid)}`;
+}
+
+type State =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'problem'; readonly problem: Problem }
+  | {
+      readonly kind: 'ready';
+      readonly details: InteractionDetails;
+      readonly methods?: readonly OwnMethod[];
+      readonly recoveryCodes?: number;
+    };
+
+interface Me {
+  readonly methods: readonly OwnMethod[];
+  readonly recoveryCodesRemaining: number;
+}
+
+/**
+ * Signing in to an application through Twofold (OpenID Connect): the sign-in, a fresh second factor
+ * when the application asks for one (max_age, acr_values), or consent for a third-party application.
+ * Each step ends by loading `continueTo`, where the server decides what comes next.
+ */
+export function AppSignIn(props: { tenant: string; uid: string; go: (url: string) => void }) {
+  const { tenant, uid, go } = props;
+  const api = createApiClient(tenant);
+  const interaction: ApiClient = createApiClient(tenant, undefined, interactionBase(tenant, uid));
+  const [state, setState] = useState<State>({ kind: 'loading' });
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    void (async () => {
+      const details = await interaction.get<InteractionDetails>('/details');
+      if (!details.ok) {
+        setState({ kind: 'problem', problem: details.problem });
+        return;
+      }
+      if (details.data.mode === 'continue') {
+        go(details.data.continueTo);
+        return;
+      }
+      if (details.data.mode !== 'step-up') {
+        setState({ kind: 'ready', details: details.data });
+        return;
+      }
+      const me = await api.get<Me>('/me');
+      if (!me.ok) {
+        setState({ kind: 'ready', details: { ...details.data, mode: 'sign-in' } });
+        return;
+      }
+      setState({
+        kind: 'ready',
+        details: details.data,
+        methods: me.data.methods,
+        recoveryCodes: me.data.recoveryCodesRemaining,
+      });
+    })();
+  }, []);
+
+  async function answer(path: '/consent' | '/abort', body?: unknown) {
+    if (busy) return;
+    setBusy(true);
+    const result = await interaction.post<{ location: string }>(path, body);
+    if (result.ok) {
+      go(result.data.location);
+      return;
+    }
+    setBusy(false);
+    setState({ kind: 'problem', problem: result.problem });
+  }
+
+  if (state.kind === 'loading') {
+    return (
+      <Page>
+        <Brand />
+        <p class="lead" role="status">
+          Loading…
+        </p>
+      </Page>
+    );
+  }
+  if (state.kind === 'problem') {
+    return (
+      <Page>
+        <Brand />
+        <Heading focus>This sign-in cannot go on</Heading>
+        <p class="notice" role="alert">
+          {describeProblem(state.problem, 'general', { now: Date.now() })}
+        </p>
+        <p>Go back to the application and start signing in again.</p>
+      </Page>
+    );
+  }
+  const { details } = state;
+  const continueTo = () => go(details.continueTo);
+  switch (details.mode) {
+    case 'step-up':
+      return (
+        <Page>
+          <Brand />
+          <StepUp
+            api={api}
+            level={1}
+            methods={state.methods ?? []}
+            recoveryCodes={state.recoveryCodes ?? 0}
+            reason={`${details.client.name} asks you to confirm it's you again: enter a code from one of your methods.`}
+            onDone={(confirmed) => (confirmed ? continueTo() : void answer('/abort'))}
+          />
+        </Page>
+      );
+    case 'consent':
+      return (
+        <Page>
+          <Brand />
+          <Heading focus>Allow {details.client.name}?</Heading>
+          <p class="lead">{details.client.name} is an application outside your organisation. It asks to:</p>
+          <ul class="consent-scopes">
+            {details.scopes
+              .filter((scope) => scopeDescriptions[scope])
+              .map((scope) => (
+                <li key={scope}>{scopeDescriptions[scope]}</li>
+              ))}
+          </ul>
+          <p>You can take this back later by signing out everywhere on Security info.</p>
+          <div class="actions">
+            <button
+              type="button"
+              class="secondary"
+              disabled={busy}
+              onClick={() => void answer('/consent', { decision: 'deny' })}
+            >
+              Cancel
+            </button>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => void answer('/consent', { decision: 'allow' })}
+            >
+              Allow
+            </button>
+          </div>
+        </Page>
+      );
+    default:
+      return <SignInApp api={api} appName={details.client.name} onSignedIn={continueTo} />;
+  }
+}
