@@ -38,6 +38,8 @@ export const adminActions = {
   'policy.update': 'global-admin',
   'hardware_tokens.import': 'authentication-admin',
   'outbox.read': 'global-admin',
+  'oidc_clients.read': 'global-admin',
+  'oidc_clients.manage': 'global-admin',
 } as const satisfies Record<string, Role>;
 
 export type AdminAction = keyof typeof adminActions;

@@ -138,6 +138,8 @@ const actionDescriptions: Record<AdminAction, string> = {
   'policy.update': 'Change the tenant policy',
   'hardware_tokens.import': 'Import hardware tokens from CSV',
   'outbox.read': 'Read the message outbox (development SMS/email)',
+  'oidc_clients.read': 'List the applications that sign users in through the tenant (OpenID Connect clients)',
+  'oidc_clients.manage': 'Register and delete applications (OpenID Connect clients)',
 };
 
 /** docs/roles.md, generated from `adminActions` so that the document is the code's truth. */

@@ -12,12 +12,17 @@ import { roles } from '../users/roles.js';
 import { adminCommands } from './admin-commands.js';
 import { auditCommands } from './audit-commands.js';
 import { hardwareTokenCommands } from './hardware-token-commands.js';
-import { oidcCommands } from './oidc-commands.js';
 import { type CliKit, type CommandGroup, type Context, iso } from './kit.js';
+import { oidcCommands } from './oidc-commands.js';
 import { type CommandIo, createOutput, type Output, progressLine, readAll, reportError } from './output.js';
 
 /** Groups of verbs that live in their own files; each adds itself to the program. */
-const commandGroups: readonly CommandGroup[] = [adminCommands, auditCommands, hardwareTokenCommands, oidcCommands];
+const commandGroups: readonly CommandGroup[] = [
+  adminCommands,
+  auditCommands,
+  hardwareTokenCommands,
+  oidcCommands,
+];
 
 /** Runs one command with a runtime (database open, migrated, keys checked) and closes it after. */
 async function withRuntime<T>(ctx: Context, out: Output, fn: (runtime: Runtime) => Promise<T>): Promise<T> {

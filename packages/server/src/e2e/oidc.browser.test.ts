@@ -68,6 +68,21 @@ describeInChromium(
       });
     }
 
+    /** Waits for a heading; when it does not come, the error says where the browser is and what it shows. */
+    async function heading(name: string) {
+      try {
+        await page.getByRole('heading', { name }).waitFor({ timeout: 15_000 });
+      } catch (error) {
+        const text = await page
+          .locator('body')
+          .textContent()
+          .catch(() => '');
+        throw new Error(`no heading '${name}' at ${page.url()}: ${(text ?? '').slice(0, 400)}`, {
+          cause: error,
+        });
+      }
+    }
+
     async function enterCode(code: string) {
       await page.getByLabel('Code', { exact: true }).fill(code);
       await page.getByRole('button', { name: 'Verify' }).click();
@@ -186,7 +201,7 @@ describeInChromium(
       const before = (await client.refreshTokenGrant(config, refreshToken)).claims()?.auth_time ?? 0;
       clock.advance(stepMs);
       const checks = await authorize({ max_age: '0' });
-      await page.getByRole('heading', { name: "Confirm it's you" }).waitFor();
+      await heading("Confirm it's you");
       await page.getByText('Team wiki asks you to confirm').waitFor();
       await shot(page, 'oidc-step-up.png');
       await enterCode(oathtool(secret, clock.now()));
@@ -201,12 +216,66 @@ describeInChromium(
     it('acr_values for mfa asks again once the second factor is older than ten minutes', async () => {
       clock.advance(11 * 60_000);
       const checks = await authorize({ acr_values: acrMfa });
-      await page.getByRole('heading', { name: "Confirm it's you" }).waitFor();
+      await heading("Confirm it's you");
       await enterCode(oathtool(secret, clock.now()));
       const tokens = await callback(checks);
       expect(tokens.claims()).toMatchObject({ acr: acrMfa, auth_time: Math.floor(clock.now() / 1000) });
       idToken = tokens.id_token ?? idToken;
       refreshToken = tokens.refresh_token ?? '';
+    });
+
+    it('a third-party public client asks for consent; Cancel tells it access_denied, Allow lets it in', async () => {
+      const spa = await suite.app.runtime.services.oidcClients.create(
+        {
+          tenantId: suite.tenant.id,
+          name: 'Partner planner',
+          redirectUris: [`${rp.origin}/callback`],
+          confidential: false,
+          firstParty: false,
+        },
+        operatorActor,
+      );
+      // A public client: no secret, PKCE alone.
+      const spaConfig = await client.discovery(
+        new URL(`${suite.origin}/t/acme`),
+        spa.client.id,
+        undefined,
+        client.None(),
+        {
+          execute: [client.allowInsecureRequests],
+        },
+      );
+      const start = async () => {
+        const verifier = client.randomPKCECodeVerifier();
+        const state = client.randomState();
+        await page.goto(
+          client.buildAuthorizationUrl(spaConfig, {
+            redirect_uri: `${rp.origin}/callback`,
+            scope: 'openid email profile',
+            code_challenge: await client.calculatePKCECodeChallenge(verifier),
+            code_challenge_method: 'S256',
+            state,
+          }).href,
+        );
+        await page.getByRole('heading', { name: 'Allow Partner planner?' }).waitFor();
+        return { verifier, state };
+      };
+
+      await start();
+      await page.getByText('See your email address').waitFor();
+      await shot(page, 'oidc-consent.png');
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.waitForURL(`${rp.origin}/callback?**`);
+      expect(new URL(page.url()).searchParams.get('error')).toBe('access_denied');
+
+      const checks = await start();
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL(`${rp.origin}/callback?**`);
+      const tokens = await client.authorizationCodeGrant(spaConfig, new URL(page.url()), {
+        pkceCodeVerifier: checks.verifier,
+        expectedState: checks.state,
+      });
+      expect(tokens.claims()).toMatchObject({ sub: userId, aud: spa.client.id, email: 'ada@example.com' });
     });
 
     it('signs out from the application: the Twofold session ends and the tokens stop working', async () => {

@@ -72,6 +72,27 @@ for (const backend of testBackends) {
         mfaAt: null,
       });
       const auditBefore = await db.selectFrom('audit_events').select('id').execute();
+      // OpenID Connect payloads: an expired token goes, a live one and one without expiry stay.
+      const payload = (id: string, expiresAt: number | null) => ({
+        tenant_id: acme.id,
+        model: 'AccessToken',
+        id_hash: id,
+        payload: 'sealed',
+        grant_id_hash: null,
+        uid_hash: null,
+        user_code_hash: null,
+        account_hash: null,
+        expires_at: expiresAt,
+        consumed_at: null,
+      });
+      await db
+        .insertInto('oidc_payloads')
+        .values([
+          payload('expired', clock.now() - 1),
+          payload('live', clock.now() + 60_000),
+          payload('forever', null),
+        ])
+        .execute();
 
       const housekeeping = createHousekeeping(services);
       const report = await housekeeping.runOnce();
@@ -81,7 +102,13 @@ for (const backend of testBackends) {
         otpChallenges: 1,
         sendLimits: 4,
         outboxMessages: 1,
+        oidcPayloads: 1,
       });
+      expect(
+        (await db.selectFrom('oidc_payloads').select('id_hash').orderBy('id_hash').execute()).map(
+          (r) => r.id_hash,
+        ),
+      ).toEqual(['forever', 'live']);
       expect(
         (await db.selectFrom('sign_in_flows').select('id_hash').execute()).map((r) => r.id_hash),
       ).toEqual(['new-flow']);

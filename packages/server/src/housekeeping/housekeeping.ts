@@ -2,11 +2,13 @@
  * Rows that only matter for a while are deleted once they stop mattering, so tables (and the
  * indexes every request walks) do not grow with time: ended sessions after 30 days, sign-ins and
  * sent codes a day after they expired, password throttles and send-limit counters once their
- * windows passed, delivered or failed messages after 30 days. The audit log and the sign-in log
+ * windows passed, delivered or failed messages after 30 days, OpenID Connect tokens, grants
+ * and interactions once expired. The audit log and the sign-in log
  * are records and are never purged here. Every instance of `twofold serve` runs it; the deletes
  * are idempotent, so several instances running it at once only repeat each other's work.
  */
 import type { Kysely } from 'kysely';
+import { purgeExpiredPayloads } from '../oidc/payload-retention.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 
@@ -26,6 +28,7 @@ export interface HousekeepingReport {
   readonly throttles: number;
   readonly sendLimits: number;
   readonly outboxMessages: number;
+  readonly oidcPayloads: number;
 }
 
 export interface Housekeeping {
@@ -68,6 +71,7 @@ export function createHousekeeping(deps: {
           .where('status', 'in', ['sent', 'failed'])
           .where('created_at', '<', now - retention.finishedMessagesMs),
       ),
+      oidcPayloads: await purgeExpiredPayloads(db, now),
     };
   }
 

@@ -3,8 +3,8 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import { TwofoldError } from '@twofold/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { createOidcProviders } from '../oidc/provider-registry.js';
 import { stylesheetOfWebBuild } from '../oidc/pages.js';
+import { createOidcProviders } from '../oidc/provider-registry.js';
 import type { Runtime } from '../runtime.js';
 import { type InFlight, trackInFlight } from './in-flight.js';
 import { registerMetrics } from './metrics.js';
@@ -12,6 +12,7 @@ import { classifyError, registerProblemHandlers, sendProblem } from './problem.j
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAdminHardwareTokenRoutes } from './routes/admin-hardware-tokens.js';
 import { registerAdminLogRoutes } from './routes/admin-logs.js';
+import { registerAdminOidcClientRoutes } from './routes/admin-oidc-clients.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMeRoutes } from './routes/me.js';
@@ -150,6 +151,15 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     signInLog: services.signInLog,
     auditQuery: services.auditQuery,
     clock: runtime.clock,
+    publicUrl: config.publicUrl,
+  });
+
+  registerAdminOidcClientRoutes(app, {
+    tenants: services.tenants,
+    apiKeys: services.apiKeys,
+    sessions: services.sessions,
+    users: services.users,
+    oidcClients: services.oidcClients,
     publicUrl: config.publicUrl,
   });
 

@@ -177,6 +177,15 @@ const cases: RouteCase[] = [
     acts: false,
     targeted: false,
   },
+  { action: 'oidc_clients.read', method: 'GET', path: () => '/oidc-clients', acts: false, targeted: false },
+  {
+    action: 'oidc_clients.manage',
+    method: 'POST',
+    path: () => '/oidc-clients',
+    body: () => ({ name: 'Matrix app', redirectUris: ['https://app.example.com/callback'] }),
+    acts: false,
+    targeted: false,
+  },
   {
     action: 'methods.activate',
     method: 'POST',
