@@ -6,6 +6,7 @@
 import { TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
 import type { Actor, AuditLog } from '../audit/audit-log.js';
+import { accountHash } from '../oidc/account-hash.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 
@@ -110,6 +111,12 @@ export function createAdminActions(deps: {
           .where('user_id', '=', userId)
           .where('revoked_at', 'is', null)
           .returning('id')
+          .execute();
+        // Applications signed in through OpenID Connect lose their grants and tokens with the sessions.
+        await trx
+          .deleteFrom('oidc_payloads')
+          .where('tenant_id', '=', tenantId)
+          .where('account_hash', '=', accountHash(userId))
           .execute();
         // A sign-in that already passed the password must not finish with the old methods.
         await trx

@@ -308,6 +308,43 @@ for (const backend of testBackends) {
       userId = ada.user.id;
     });
 
+    it('requiring re-registration or disabling the user ends the applications’ tokens as well', async () => {
+      const config = await discover();
+      const first = await code();
+      const before = await client.authorizationCodeGrant(config, first.answer, {
+        pkceCodeVerifier: first.verifier,
+        expectedState: first.state,
+      });
+      await t.runtime.services.adminActions.requireReregistration(
+        acme.id,
+        userId,
+        'lost phone',
+        operatorActor,
+      );
+      await expect(client.refreshTokenGrant(config, before.refresh_token ?? '')).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
+      await expect(client.fetchUserInfo(config, before.access_token, userId)).rejects.toMatchObject({
+        status: 401,
+      });
+
+      const ada = await enrol(t, clock, { email: 'ada3@example.com' });
+      sessionToken = ada.sessionToken;
+      userId = ada.user.id;
+      const second = await code();
+      const tokens = await client.authorizationCodeGrant(config, second.answer, {
+        pkceCodeVerifier: second.verifier,
+        expectedState: second.state,
+      });
+      await t.runtime.services.users.update(acme.id, userId, { disabled: true }, operatorActor);
+      await expect(client.refreshTokenGrant(config, tokens.refresh_token ?? '')).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
+      const next = await enrol(t, clock, { email: 'ada4@example.com' });
+      sessionToken = next.sessionToken;
+      userId = next.user.id;
+    });
+
     it('stores no token in readable form', async () => {
       const config = await discover();
       const { answer, verifier, state } = await code();
@@ -324,7 +361,7 @@ for (const backend of testBackends) {
         answer.searchParams.get('code') ?? '',
       ])
         expect(dump).not.toContain(secret);
-      expect(dump).not.toContain('ada2@example.com');
+      expect(dump).not.toContain('ada4@example.com');
       const keys = JSON.stringify(await t.runtime.database.db.selectFrom('oidc_keys').selectAll().execute());
       expect(keys).not.toMatch(/"d"|"p"|"q"/);
     });
