@@ -42,6 +42,8 @@ describeInChromium(
     let secret = '';
     let idToken = '';
     let refreshToken = '';
+    /** The browser's requests, for the message of a test that fails. */
+    const traffic: string[] = [];
 
     /** Starts an authorization request in the browser; resolves with what to check the answer against. */
     async function authorize(extra: Record<string, string> = {}) {
@@ -60,7 +62,18 @@ describeInChromium(
     }
 
     async function callback(checks: { verifier: string; state: string }, maxAge?: number) {
-      await page.waitForURL(`${rp.origin}/callback?**`);
+      try {
+        await page.waitForURL(`${rp.origin}/callback?**`, { timeout: 20_000 });
+      } catch (error) {
+        const text = await page
+          .locator('body')
+          .textContent()
+          .catch(() => '');
+        throw new Error(
+          `no callback; at ${page.url()} showing ${(text ?? '').slice(0, 300)}; requests: ${traffic.slice(-15).join(' | ')}`,
+          { cause: error },
+        );
+      }
       return client.authorizationCodeGrant(config, new URL(page.url()), {
         pkceCodeVerifier: checks.verifier,
         expectedState: checks.state,
@@ -89,6 +102,9 @@ describeInChromium(
     }
 
     beforeAll(async () => {
+      // Twofold's clock runs ten minutes ahead of the system clock the provider library stamps its
+      // own records with: nothing may depend on the two agreeing.
+      clock.advance(10 * 60_000);
       rp = await startRelyingParty();
       const user = await suite.app.runtime.services.users.create(
         { tenantId: suite.tenant.id, email: 'ada@example.com', displayName: 'Ada Lovelace', password },
@@ -115,6 +131,12 @@ describeInChromium(
       );
       context = await suite.browser.newContext({ viewport: { width: 900, height: 720 } });
       page = await context.newPage();
+      page.on('response', (response) => {
+        const url = new URL(response.url());
+        traffic.push(
+          `${response.request().method()} ${url.pathname}${url.search.slice(0, 40)} ${response.status()}`,
+        );
+      });
     });
     afterAll(async () => {
       await context?.close();

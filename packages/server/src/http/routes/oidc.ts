@@ -83,6 +83,17 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
   const { tenants, sessions, providers, clock, publicUrl } = deps;
   const https = publicUrl.startsWith('https:');
 
+  // Koa composes its middleware on every callback() call: once per provider is enough.
+  const handlers = new WeakMap<Provider, ReturnType<Provider['callback']>>();
+  const handlerOf = (provider: Provider) => {
+    let handler = handlers.get(provider);
+    if (!handler) {
+      handler = provider.callback();
+      handlers.set(provider, handler);
+    }
+    return handler;
+  };
+
   async function providerOf(slug: string): Promise<{ tenant: Tenant; provider: Provider }> {
     const tenant = await tenants.getBySlug(slug);
     return { tenant, provider: await providers.forTenant(tenant) };
@@ -104,7 +115,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       raw.url = cut === -1 ? '/' : url.slice(cut);
       setProviderHeaders(reply.raw, https);
       reply.hijack();
-      await provider.callback()(raw, reply.raw);
+      await handlerOf(provider)(raw, reply.raw);
     };
     for (const url of ['/t/:tenant/.well-known/openid-configuration', '/t/:tenant/oidc/*']) {
       scope.route({
@@ -156,10 +167,25 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
   type Interaction = Awaited<ReturnType<typeof interactionOf>>;
 
   /** What the browser must do for this interaction; undefined when the Twofold session already answers it. */
+  /**
+   * When this interaction began, on Twofold's clock (the provider's own timestamps are on the
+   * system clock, which need not be the clock sessions are stamped with): noted in the interaction
+   * the first time the browser comes here, which is before any step of it.
+   */
+  async function startedAt(details: Interaction['details']): Promise<number> {
+    const noted = (details.lastSubmission as { twofoldStartedAt?: unknown } | undefined)?.twofoldStartedAt;
+    if (typeof noted === 'number') return noted;
+    const now = clock.now();
+    details.lastSubmission = { ...details.lastSubmission, twofoldStartedAt: now };
+    await details.save(Math.max(1, (details.exp ?? 0) - Math.floor(Date.now() / 1000)));
+    return now;
+  }
+
   async function nextStep(
     request: FastifyRequest,
-    { tenant, provider, details }: Interaction,
+    interaction: Interaction,
   ): Promise<'sign-in' | 'step-up' | 'consent' | undefined> {
+    const { tenant, provider, details } = interaction;
     if (details.prompt.name === 'consent') {
       const client = await provider.Client.find(String(details.params.client_id));
       return client?.['urn:twofold:first_party'] === true ? undefined : 'consent';
@@ -167,9 +193,11 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     const session = await browserSession(request, tenant);
     if (!session) return 'sign-in';
     const requirement = requirementOf(details.params, tenant, clock.now());
-    // prompt=login: the user proves it again, whatever the session holds.
-    const startedAt = (details.iat ?? 0) * 1000;
-    const fresh = !details.prompt.reasons.includes('login_prompt') || (session.mfaAt ?? 0) >= startedAt;
+    // prompt=login (and max_age=0, which the provider turns into it): the user proves it again
+    // during this interaction, whatever the session holds.
+    const fresh =
+      !details.prompt.reasons.includes('login_prompt') ||
+      (session.mfaAt ?? 0) >= (await startedAt(interaction.details));
     return sessionSatisfies(session, requirement) && fresh ? undefined : 'step-up';
   }
 
@@ -228,7 +256,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       request.raw,
       reply.raw,
       { consent: details.grantId ? {} : { grantId } },
-      { mergeWithLastSubmission: true },
+      { mergeWithLastSubmission: false },
     );
   }
 
