@@ -112,6 +112,34 @@ describe('the admin API paths and bodies', () => {
     ]);
   });
 
+  it('lists, registers and deletes applications (OpenID Connect clients)', async () => {
+    const { calls, admin } = recorder();
+    await admin.listOidcClients();
+    await admin.createOidcClient({
+      name: 'Payroll',
+      redirectUris: ['https://pay.example/cb'],
+      postLogoutRedirectUris: [],
+      confidential: false,
+      firstParty: true,
+    });
+    await admin.deleteOidcClient('c/1');
+    expect(calls).toEqual([
+      { url: '/t/acme/api/v1/admin/oidc-clients', method: 'GET', body: undefined },
+      {
+        url: '/t/acme/api/v1/admin/oidc-clients',
+        method: 'POST',
+        body: {
+          name: 'Payroll',
+          redirectUris: ['https://pay.example/cb'],
+          postLogoutRedirectUris: [],
+          confidential: false,
+          firstParty: true,
+        },
+      },
+      { url: '/t/acme/api/v1/admin/oidc-clients/c%2F1', method: 'DELETE', body: undefined },
+    ]);
+  });
+
   it('reports an ended session once per answer, and passes every answer on', async () => {
     const ended: number[] = [];
     const { fetchImpl } = recorder(401, '{"code":"unauthenticated","detail":"no session"}');

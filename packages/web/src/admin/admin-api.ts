@@ -7,9 +7,11 @@ import type {
   AdminUserDetails,
   AuditEvent,
   Bucket,
+  CreatedOidcClient,
   EventPage,
   IssuedPass,
   Me,
+  OidcClientList,
   OutboxMessage,
   Policy,
   ReregistrationResult,
@@ -47,6 +49,14 @@ export interface UserChange {
   readonly roles?: readonly string[];
   /** For the audit log (the server takes it on PATCH too). */
   readonly reason?: string;
+}
+
+export interface NewOidcClient {
+  readonly name: string;
+  readonly redirectUris: readonly string[];
+  readonly postLogoutRedirectUris?: readonly string[];
+  readonly confidential?: boolean;
+  readonly firstParty?: boolean;
 }
 
 export const pageSize = 50;
@@ -130,6 +140,13 @@ export function createAdminApi(api: ApiClient, tenant: string) {
     /** The newest messages queued for people (global admins only). */
     outbox: (limit = outboxLimit) =>
       api.get<{ messages: OutboxMessage[] }>(withQuery('/admin/outbox', { limit })),
+
+    /** The applications that sign users in through this tenant, with its issuer (global admins only). */
+    listOidcClients: () => api.get<OidcClientList>('/admin/oidc-clients'),
+    /** Registers an application; the answer holds its secret this once. */
+    createOidcClient: (client: NewOidcClient) => api.post<CreatedOidcClient>('/admin/oidc-clients', client),
+    /** Deletes an application: its tokens stop working at once. */
+    deleteOidcClient: (clientId: string) => api.delete<void>(`/admin/oidc-clients/${id(clientId)}`),
 
     /** Addresses for a plain download link (the session cookie goes with it). */
     exportUrl: (log: 'sign-ins' | 'audit', filter: SignInFilter | AuditFilter, format: 'csv' | 'json') =>

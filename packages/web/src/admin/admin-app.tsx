@@ -5,6 +5,7 @@ import { Brand, Heading, Page } from '../shared/components/layout.js';
 import { pagePath } from '../shared/tenant.js';
 import { createAdminApi, guardSession } from './admin-api.js';
 import { adminMessage } from './admin-messages.js';
+import { AppsView } from './apps-view.js';
 import { AuditView } from './audit-view.js';
 import { Loading } from './components.js';
 import type { Console } from './console.js';
@@ -218,6 +219,8 @@ function CurrentView(props: { console: Console; route: Route; notice: string | u
       return <PolicyView console={props.console} focus />;
     case 'messages':
       return <MessagesView console={props.console} focus />;
+    case 'apps':
+      return <AppsView console={props.console} focus />;
     default:
       return (
         <UsersView console={props.console} query={route.params['query'] ?? ''} notice={props.notice} focus />

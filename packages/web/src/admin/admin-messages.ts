@@ -26,6 +26,8 @@ export function adminMessage(problem: Problem, context: 'general' | 'code' = 'ge
       return 'This user no longer exists: someone may have deleted it.';
     case 'method_not_found':
       return 'This method no longer exists: someone may have deleted it.';
+    case 'oidc_client_not_found':
+      return 'This application no longer exists: someone may have deleted it.';
     case 'user_exists':
       return 'A user with this email already exists.';
     case 'last_global_admin':

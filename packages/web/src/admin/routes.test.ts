@@ -14,6 +14,7 @@ describe('console routes in the hash', () => {
     expect(parseRoute('#/audit?targetId=u1')).toEqual({ view: 'audit', params: { targetId: 'u1' } });
     expect(parseRoute('#/policy')).toEqual({ view: 'policy', params: {} });
     expect(parseRoute('#/messages')).toEqual({ view: 'messages', params: {} });
+    expect(parseRoute('#/apps')).toEqual({ view: 'apps', params: {} });
   });
 
   it('falls back to the users list for anything it does not know', () => {
@@ -31,6 +32,7 @@ describe('console routes in the hash', () => {
       '#/audit',
       '#/policy',
       '#/messages',
+      '#/apps',
     ];
     for (const hash of routes) expect(formatRoute(parseRoute(hash))).toBe(hash);
     expect(formatRoute({ view: 'sign-ins', params: { user: '', result: 'success' } })).toBe(
@@ -46,10 +48,17 @@ describe('console routes in the hash', () => {
 
   it('shows each admin the sections their role can read', () => {
     const labels = (roles: string[]) => visibleSections(roles).map((section) => section.label);
-    expect(labels(['global-admin'])).toEqual(['Users', 'Sign-in log', 'Audit log', 'Policy', 'Messages']);
+    expect(labels(['global-admin'])).toEqual([
+      'Users',
+      'Sign-in log',
+      'Audit log',
+      'Policy',
+      'Messages',
+      'Applications',
+    ]);
     expect(labels(['authentication-admin'])).toEqual(['Users', 'Sign-in log', 'Audit log', 'Policy']);
     expect(labels(['helpdesk'])).toEqual(['Users', 'Sign-in log', 'Policy']);
-    expect(visibleSections(['helpdesk', 'global-admin']).at(-1)?.hash).toBe('#/messages');
+    expect(visibleSections(['helpdesk', 'global-admin']).at(-1)?.hash).toBe('#/apps');
   });
 
   it('leaves empty values out of query strings', () => {

@@ -4,7 +4,7 @@
  */
 import { type AdminAction, can } from './roles.js';
 
-export type View = 'users' | 'user' | 'sign-ins' | 'audit' | 'policy' | 'messages';
+export type View = 'users' | 'user' | 'sign-ins' | 'audit' | 'policy' | 'messages' | 'apps';
 
 export interface Route {
   readonly view: View;
@@ -31,6 +31,7 @@ export const sections: readonly Section[] = [
   { view: 'audit', label: 'Audit log', hash: '#/audit', needs: 'audit.read' },
   { view: 'policy', label: 'Policy', hash: '#/policy' },
   { view: 'messages', label: 'Messages', hash: '#/messages', needs: 'outbox.read' },
+  { view: 'apps', label: 'Applications', hash: '#/apps', needs: 'oidc_clients.read' },
 ];
 
 /** The sections an admin holding these roles is shown (the server still refuses what they may not read). */
@@ -73,6 +74,8 @@ export function parseRoute(hash: string): Route {
       return { view: 'policy', params };
     case 'messages':
       return { view: 'messages', params };
+    case 'apps':
+      return { view: 'apps', params };
     default:
       return { ...defaultRoute, params: first === undefined ? params : {} };
   }

@@ -170,3 +170,30 @@ export interface Me {
   };
   readonly stepUpUntil: string | null;
 }
+
+/** An application that signs its users in through this tenant (OpenID Connect client). */
+export interface OidcClient {
+  readonly clientId: string;
+  readonly name: string;
+  readonly redirectUris: readonly string[];
+  readonly postLogoutRedirectUris: readonly string[];
+  /** A server-side app with a secret; false: a public client (PKCE only). */
+  readonly confidential: boolean;
+  /** The organisation's own app: no consent screen; false: users are asked for consent. */
+  readonly firstParty: boolean;
+  readonly createdAt: string;
+}
+
+export interface OidcClientList {
+  readonly issuer: string;
+  readonly discoveryUrl: string;
+  readonly clients: readonly OidcClient[];
+}
+
+export interface CreatedOidcClient {
+  readonly client: OidcClient;
+  /** Shown this once (confidential clients only); the server keeps only its hash. */
+  readonly clientSecret?: string;
+  readonly issuer: string;
+  readonly discoveryUrl: string;
+}
