@@ -19,7 +19,7 @@ import { registerMeRoutes } from './routes/me.js';
 import { registerOidcRoutes } from './routes/oidc.js';
 import { registerSetupRoutes } from './routes/setup.js';
 import { registerSignInRoutes } from './routes/sign-in.js';
-import { registerSecurityHeaders } from './security-headers.js';
+import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.js';
 import { registerValidation } from './validation.js';
 import { registerWebPages, resolveWebDist } from './web-pages.js';
 
@@ -59,6 +59,8 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
             ? new TwofoldError('bad_request', 'the path is not a valid URL')
             : classifyError(error);
       reply.header('x-request-id', request.id);
+      // These answers are sent before any hook runs, so they get the security headers here.
+      setSecurityHeaders(reply, { https: config.publicUrl.startsWith('https:') });
       return sendProblem(reply, problem);
     },
     ajv: {

@@ -345,6 +345,22 @@ for (const backend of testBackends) {
       userId = next.user.id;
     });
 
+    it('the consent and abort routes refuse requests from another site', async () => {
+      for (const path of ['consent', 'abort']) {
+        const answer = await fetch(`${origin}/t/acme/oidc/interaction/abc123/${path}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            origin: 'https://evil.example',
+            cookie: 'twofold_oidc_interaction=abc123',
+          },
+          body: JSON.stringify(path === 'consent' ? { decision: 'allow' } : {}),
+        });
+        expect(answer.status, path).toBe(403);
+        expect((await answer.json()).code).toBe('forbidden');
+      }
+    });
+
     it('stores no token in readable form', async () => {
       const config = await discover();
       const { answer, verifier, state } = await code();

@@ -18,6 +18,7 @@ import type {
   FlowTotp,
 } from '../../flows/sign-in-flow-deps.js';
 import type { Clock } from '../../platform/clock.js';
+import { sessionCookieOptions } from '../../sessions/session-service.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
 import type { UserService } from '../../users/user-service.js';
 import {
@@ -479,7 +480,7 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
       // Devices first: a lost phone must stop approving pushes even if what follows fails.
       const revokedPushDevices = await deps.pushDevices.revokeAllForUser(tenant.id, session.userId, actor);
       const revokedSessions = await sessions.revokeAllForUser(tenant.id, session.userId, actor);
-      reply.clearCookie(sessionCookie, { path: '/' });
+      reply.clearCookie(sessionCookie, sessionCookieOptions({ secure: publicUrl.startsWith('https:') }));
       return { revokedSessions, revokedPushDevices };
     },
   );
@@ -490,7 +491,7 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
     async (request, reply) => {
       const { tenant, session, actor } = await context(request);
       await sessions.revoke(tenant.id, session.id, actor);
-      reply.clearCookie(sessionCookie, { path: '/' });
+      reply.clearCookie(sessionCookie, sessionCookieOptions({ secure: publicUrl.startsWith('https:') }));
       return reply.code(204).send();
     },
   );

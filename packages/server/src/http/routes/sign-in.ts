@@ -163,7 +163,13 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
       ...sessionCookieOptions({ secure: secureCookies }),
       expires: new Date(signedIn.session.expiresAt),
     });
-    reply.clearCookie(flowCookie, { path: `/t/${slug}/api/v1/sign-in` });
+    // Cleared with the attributes it was set with, so the clearing header is as strict as the cookie.
+    reply.clearCookie(flowCookie, {
+      path: `/t/${slug}/api/v1/sign-in`,
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: secureCookies,
+    });
   }
 
   function signedInJson(signedIn: FlowSignedIn): Static<typeof SignedInResponse> {

@@ -9,6 +9,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import { hashToken } from '../../platform/crypto/tokens.js';
 import type { Database } from '../../platform/db/schema.js';
+import { throttleAddress } from '../../throttle/address-key.js';
 
 export const sendLimitWindowMs = 60 * 60_000;
 /** The least time between two codes to one method ("Send a new code" waits this long). */
@@ -62,7 +63,10 @@ export function createSendLimits(deps: { db: Kysely<Database>; clock: Clock }) {
         ],
         ['tenant', `send:tenant:${check.tenantId}:${check.channel}`, check.limits.perTenant],
       ];
-      if (check.ip) counters.push(['ip', `send:ip:${check.tenantId}:${check.ip}`, check.limits.perIp]);
+      // By the attacker's address as the password throttle counts it: an IPv6 client by its /64,
+      // so rotating through the addresses of one subscriber's prefix does not reset the count.
+      if (check.ip)
+        counters.push(['ip', `send:ip:${check.tenantId}:${throttleAddress(check.ip)}`, check.limits.perIp]);
       let refusal: SendLimitResult = { allowed: true };
       for (const [scope, key, limit] of counters) {
         const { count, windowStartedAt } = await bump(key, now);
