@@ -1,0 +1,506 @@
+#!/usr/bin/env node
+// `npm run bench`: measures a real Twofold server over loopback HTTP, each figure against a
+// baseline taken in the same run (see bench/README.md). Progress goes to stderr; the table (or,
+// with --json, one JSON object on one line) to stdout; a Markdown report to bench/results/.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createKeyring, parseSecretKeys } from '../packages/server/dist/platform/crypto/keyring.js';
+import { createPasswordHasher } from '../packages/server/dist/platform/crypto/password-hasher.js';
+import { createSealer } from '../packages/server/dist/platform/crypto/sealer.js';
+import { openDatabase, sqlitePathFor } from '../packages/server/dist/platform/db/database.js';
+import { parsePolicy } from '../packages/server/dist/tenants/tenant-policy.js';
+import { createCodeSchedule, createRandomPool, parseCount, ratio, sampleIndices } from './helpers.mjs';
+import { runLoad } from './load.mjs';
+import { renderMarkdown, renderTable, targets } from './report.mjs';
+import { benchEmail, countRows, createSeeder } from './seed.mjs';
+import { startServerProcess } from './server-process.mjs';
+
+const requireFromServer = createRequire(new URL('../packages/server/package.json', import.meta.url));
+const pg = requireFromServer('pg');
+
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    users: { type: 'string', default: '1000000' },
+    connections: { type: 'string', default: '16' },
+    'latency-connections': { type: 'string', default: '1' },
+    duration: { type: 'string', default: '5' },
+    sessions: { type: 'string', default: '20000' },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (args.help) {
+  process.stdout.write(`npm run bench [-- options]
+  --json              print one JSON object on stdout (progress stays on stderr)
+  --users N           users in the large database (default 1000000; 10k, 1m accepted)
+  --connections N     concurrent HTTP connections in throughput phases (default 16)
+  --latency-connections N  connections in the 1,000-vs-large latency phases (default 1: service time)
+  --duration S        seconds per throughput phase (default 5)
+  --sessions N        sessions seeded for the verification throughput phase (default 20000)
+  --only NAME         sqlite or postgres
+  --cpu-prof          write a V8 CPU profile of the server to bench/results/profiles/
+PostgreSQL runs when TWOFOLD_BENCH_DATABASE_URL is set (a fresh schema, dropped at the end).
+`);
+  process.exit(0);
+}
+
+const smallUsers = 1000;
+const largeUsers = parseCount(args.users);
+const connections = parseCount(args.connections);
+const latencyConnections = parseCount(args['latency-connections']);
+const duration = parseCount(args.duration);
+const throughputSessions = Math.min(parseCount(args.sessions), Math.max(0, largeUsers - 2 * smallUsers));
+const warmupSeconds = 2;
+/** Latency passes: the first warms up, the second is measured (each user once per pass). */
+const latencyWarmup = 800;
+const latencyMeasured = 1000;
+const tenantSlug = 'default';
+const password = 'correct horse battery staple';
+if (largeUsers < 2 * smallUsers + 1000)
+  throw new RangeError(`--users must be at least ${2 * smallUsers + 1000}`);
+
+const started = Date.now();
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+
+function log(message) {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(6);
+  process.stderr.write(`[bench ${seconds}s] ${message}\n`);
+}
+
+async function main() {
+  const backends = [];
+  const benchUrl = process.env.TWOFOLD_BENCH_DATABASE_URL?.trim();
+  if (args.only !== 'postgres') backends.push({ name: 'sqlite' });
+  if (args.only !== 'sqlite') {
+    if (benchUrl) backends.push({ name: 'postgres', baseUrl: benchUrl });
+  }
+  const skipped = {};
+  if (!benchUrl && args.only !== 'sqlite')
+    skipped.postgres = 'skipped: set TWOFOLD_BENCH_DATABASE_URL=postgres://... to measure PostgreSQL too';
+
+  const machine = {
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryBytes: totalmem(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+  const settings = {
+    smallUsers,
+    largeUsers,
+    connections,
+    latencyConnections,
+    durationSeconds: duration,
+    throughputSessions,
+  };
+  log(
+    `machine: ${machine.cores} cores (${machine.cpu}), node ${machine.node}; ` +
+      `${largeUsers.toLocaleString('en-US')} users, ${connections} connections, ${duration}s phases`,
+  );
+
+  const results = {};
+  for (const backend of backends) results[backend.name] = await runBackend(backend);
+  for (const [name, note] of Object.entries(skipped)) {
+    results[name] = { skipped: true, note };
+    log(`${name}: ${note}`);
+  }
+
+  const measured = Object.values(results).filter((r) => !r.skipped);
+  const worst = (key, pick) => {
+    const values = measured.map((r) => r[key]).filter((v) => typeof v === 'number');
+    return values.length ? pick(...values) : undefined;
+  };
+  const report = {
+    date: new Date(started).toISOString(),
+    machine,
+    settings,
+    // Across the databases measured: the lowest ratios, the highest p99 growth and memory.
+    verifyHttpRatio: worst('verifyHttpRatio', Math.min),
+    signInHashRatio: worst('signInHashRatio', Math.min),
+    p99Ratio1mVs1k: worst('p99Ratio1mVs1k', Math.max),
+    peakRssBytes: worst('peakRssBytes', Math.max),
+    targets,
+    results,
+  };
+
+  mkdirSync(resultsDir, { recursive: true });
+  const markdown = renderMarkdown(report);
+  const day = report.date.slice(0, 10);
+  writeFileSync(join(resultsDir, `${day}.md`), markdown);
+  writeFileSync(join(resultsDir, 'latest.md'), markdown);
+  log(`report written to bench/results/${day}.md and bench/results/latest.md`);
+  log(`done in ${((Date.now() - started) / 1000).toFixed(0)}s`);
+
+  if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else process.stdout.write(renderTable(report));
+}
+
+/** A fresh database: a temporary SQLite directory, or a new schema reached through search_path. */
+async function prepareDatabase(backend, dataDir) {
+  if (backend.name === 'sqlite') return { sqlitePath: sqlitePathFor(dataDir), cleanup: async () => {} };
+  const schema = `bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: backend.baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const url = new URL(backend.baseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    databaseUrl: url.toString(),
+    schema,
+    admin,
+    async cleanup() {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+async function runBackend(backend) {
+  const name = backend.name;
+  const say = (message) => log(`${name}: ${message}`);
+  const loadBefore = loadavg();
+  const dataDir = mkdtempSync(join(tmpdir(), 'twofold-bench-'));
+  const database = await prepareDatabase(backend, dataDir);
+  const secretKey = randomBytes(32).toString('base64');
+  let server;
+  let handle;
+  try {
+    const nodeOptions = args['cpu-prof']
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${join(resultsDir, 'profiles')}`,
+          `--cpu-prof-name=server-${name}.cpuprofile`,
+        ]
+      : [];
+    server = await startServerProcess({
+      dataDir,
+      secretKey,
+      databaseUrl: database.databaseUrl,
+      nodeOptions,
+      log: say,
+    });
+    say(`server pid ${server.pid} listening on ${server.url}`);
+
+    // The bench writes through its own connection to the same database, with the server's code.
+    handle = openDatabase({
+      databaseUrl: database.databaseUrl,
+      sqlitePath: database.sqlitePath,
+      poolSize: 4,
+    });
+    const db = handle.db;
+    const tenant = await db
+      .selectFrom('tenants')
+      .selectAll()
+      .where('slug', '=', tenantSlug)
+      .executeTakeFirst();
+    if (!tenant) throw new Error(`the server did not create tenant '${tenantSlug}'`);
+    const policy = parsePolicy(tenant.policy);
+    if (!policy.allowedMethods.includes('totp')) throw new Error('the tenant does not allow totp methods');
+    const totp = policy.totp;
+    // The server's sealer, drawing its nonces from a pooled CSPRNG (one call per 64 KiB, not per seal).
+    const sealer = createSealer(createKeyring(parseSecretKeys(secretKey)), {
+      randomBytes: createRandomPool(),
+    });
+    const hasher = createPasswordHasher();
+    const passwordHash = await hasher.hash(password);
+    const seeder = createSeeder({
+      db,
+      sealer,
+      tenantId: tenant.id,
+      totp,
+      passwordHash,
+      concurrency: name === 'postgres' ? 3 : 1,
+    });
+
+    // Who does what: the first 1,000 users are the small database; samples of the rest are
+    // measured at the large size, disjoint so no code is ever presented twice.
+    const smallSet = new Set(Array.from({ length: smallUsers }, (_, i) => i));
+    const largeLatencySample = sampleIndices(smallUsers, largeUsers, latencyMeasured, smallSet);
+    const taken = new Set([...smallSet, ...largeLatencySample]);
+    const throughputSample = sampleIndices(smallUsers, largeUsers, throughputSessions, taken);
+    const signInSample = sampleIndices(0, largeUsers, 5000);
+    const largeSessions = new Set([...largeLatencySample, ...throughputSample]);
+
+    const phases = {};
+    const memory = {};
+    const windows = {};
+    const measure = async (label, run) => {
+      server.assertRunning();
+      const sampler = server.sampleMemory();
+      // Monotonic microseconds, the clock of V8's CPU profiles: --cpu-prof can be cut by phase.
+      const from = Number(process.hrtime.bigint() / 1000n);
+      const result = await run();
+      memory[label] = sampler.stop();
+      windows[label] = [from, Number(process.hrtime.bigint() / 1000n)];
+      if (result.failed > 0 || result.errors > 0) {
+        say(
+          `  ${label}: ${result.failed} failed answers, ${result.errors} connection errors ` +
+            `(statuses ${JSON.stringify(result.statuses)}, errors ${JSON.stringify(result.errorMessages)})`,
+        );
+      }
+      phases[label] = result;
+      server.assertRunning();
+      if (result.ok === 0) throw new Error(`${label}: no request succeeded`);
+      say(
+        `  ${label}: ${result.ok} ok in ${result.seconds.toFixed(1)}s (${Math.round(result.rps ?? 0)}/s), ` +
+          `p50 ${result.latency.p50Ms?.toFixed(2)} ms, p99 ${result.latency.p99Ms?.toFixed(2)} ms`,
+      );
+      return result;
+    };
+    const tick = (label) => (done) => say(`  ${label}: ${done} answers so far`);
+
+    // 1. The small database.
+    let seedStart = Date.now();
+    const small = await seeder.seedUsers(0, smallUsers, smallSet);
+    say(`seeded ${smallUsers} users in ${((Date.now() - seedStart) / 1000).toFixed(1)}s`);
+
+    const hello = { method: 'GET', path: '/api/v1/time' };
+    const stepUpPath = `/t/${tenantSlug}/api/v1/me/step-up`;
+    const verifyRequests = (picked, indices) => {
+      const users = indices.map((i) => picked.get(i));
+      const schedule = createCodeSchedule({ users, ...totp });
+      return {
+        schedule,
+        requests: [
+          {
+            method: 'POST',
+            path: stepUpPath,
+            setupRequest(request) {
+              const next = schedule.next();
+              // None left (only if a phase outruns its users): a wrong code, counted as a failure.
+              const user = users[next?.index ?? 0];
+              return {
+                ...request,
+                headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+                body: JSON.stringify({ methodId: user.methodId, code: next?.code ?? 'exhausted' }),
+              };
+            },
+          },
+        ],
+      };
+    };
+
+    // A self-check before measuring: one verification must succeed, or nothing below means anything.
+    const smallVerify = verifyRequests(small, [...smallSet]);
+    {
+      const probe = smallVerify.requests[0].setupRequest({});
+      const response = await fetch(`${server.url}${stepUpPath}`, {
+        method: 'POST',
+        headers: probe.headers,
+        body: probe.body,
+      });
+      if (response.status !== 200)
+        throw new Error(`a seeded user's step-up failed: ${response.status} ${await response.text()}`);
+    }
+
+    say(`warming up (${warmupSeconds}s of hello world)`);
+    await runLoad({ url: server.url, connections, duration: warmupSeconds, requests: [hello] });
+    say(`verification latency with ${smallUsers.toLocaleString('en-US')} users`);
+    await measure('verifyWarmup1k', () =>
+      runLoad({
+        url: server.url,
+        connections: latencyConnections,
+        amount: latencyWarmup,
+        requests: smallVerify.requests,
+      }),
+    );
+    const verify1k = await measure('verify1k', () =>
+      runLoad({
+        url: server.url,
+        connections: latencyConnections,
+        amount: latencyMeasured,
+        requests: smallVerify.requests,
+      }),
+    );
+
+    // 2. The large database.
+    say(`seeding ${(largeUsers - smallUsers).toLocaleString('en-US')} more users`);
+    seedStart = Date.now();
+    let lastLog = 0;
+    const large = await seeder.seedUsers(smallUsers, largeUsers, largeSessions, (done) => {
+      if (Date.now() - lastLog < 5000 && done < largeUsers - smallUsers) return;
+      lastLog = Date.now();
+      const seconds = (Date.now() - seedStart) / 1000;
+      say(
+        `  seeded ${(smallUsers + done).toLocaleString('en-US')} of ${largeUsers.toLocaleString('en-US')} ` +
+          `(${Math.round(done / seconds).toLocaleString('en-US')} users/s)`,
+      );
+    });
+    const seedSeconds = (Date.now() - seedStart) / 1000;
+    if (database.admin) {
+      await database.admin.query(
+        `ANALYZE ${database.schema}.users, ${database.schema}.methods, ${database.schema}.sessions`,
+      );
+    }
+    const userCount = await countRows(db, 'users');
+    if (userCount !== largeUsers) throw new Error(`expected ${largeUsers} users, found ${userCount}`);
+    say(
+      `database now holds ${userCount.toLocaleString('en-US')} users (seeded in ${seedSeconds.toFixed(1)}s)`,
+    );
+
+    say(`verification latency with ${largeUsers.toLocaleString('en-US')} users`);
+    const largeVerify = verifyRequests(large, largeLatencySample);
+    await measure('verifyWarmupLarge', () =>
+      runLoad({
+        url: server.url,
+        connections: latencyConnections,
+        amount: latencyWarmup,
+        requests: largeVerify.requests,
+      }),
+    );
+    const verifyLarge = await measure('verifyLarge', () =>
+      runLoad({
+        url: server.url,
+        connections: latencyConnections,
+        amount: latencyMeasured,
+        requests: largeVerify.requests,
+      }),
+    );
+
+    // 3. Throughput: hello world, then verification, one after the other on the same server.
+    say(`throughput: hello world (${duration}s)`);
+    const helloRun = await measure('hello', () =>
+      runLoad({ url: server.url, connections, duration, requests: [hello], onTick: tick('hello') }),
+    );
+    say(`throughput: TOTP verification, a fresh code of a different user each time (${duration}s)`);
+    const throughputVerify = verifyRequests(large, throughputSample);
+    const verifyRun = await measure('verify', () =>
+      runLoad({
+        url: server.url,
+        connections,
+        duration,
+        requests: throughputVerify.requests,
+        onTick: tick('verify'),
+      }),
+    );
+
+    // 4. Password sign-in against the bare hash.
+    say('hash time: the server hasher, one at a time, server idle');
+    const hashSamples = [];
+    const hashDeadline = Date.now() + 3000;
+    while (hashSamples.length < 5 || (Date.now() < hashDeadline && hashSamples.length < 50)) {
+      const t0 = process.hrtime.bigint();
+      if (!(await hasher.verify(passwordHash, password))) throw new Error('the hasher did not verify');
+      hashSamples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    hashSamples.sort((a, b) => a - b);
+    const hashMs = hashSamples[Math.floor(hashSamples.length / 2)];
+    const cores = availableParallelism();
+    const hashBoundPerSecond = cores / (hashMs / 1000);
+    say(
+      `  hash ${hashMs.toFixed(1)} ms (median of ${hashSamples.length}), ` +
+        `bound ${cores} cores / hash = ${hashBoundPerSecond.toFixed(1)}/s`,
+    );
+
+    // Not the target's baseline, a diagnosis: the same hasher kept busy on every core at once
+    // (argon2id is memory-bound, so parallel hashes can each be slower than one alone).
+    let parallelHashes = 0;
+    const parallelStart = Date.now();
+    await Promise.all(
+      Array.from({ length: cores }, async () => {
+        while (Date.now() - parallelStart < 2000) {
+          await hasher.verify(passwordHash, password);
+          parallelHashes++;
+        }
+      }),
+    );
+    const hasherParallelPerSecond = parallelHashes / ((Date.now() - parallelStart) / 1000);
+    say(`  the hasher on ${cores} cores at once: ${hasherParallelPerSecond.toFixed(1)}/s`);
+
+    let signInCursor = 0;
+    const signIn = {
+      method: 'POST',
+      path: `/t/${tenantSlug}/api/v1/sign-in`,
+      setupRequest(request) {
+        const index = signInSample[signInCursor++ % signInSample.length];
+        return {
+          ...request,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: benchEmail(index), password }),
+        };
+      },
+    };
+    say(`sign-in warm-up (${warmupSeconds}s)`);
+    await measure('signInWarmup', () =>
+      runLoad({ url: server.url, connections, duration: warmupSeconds, requests: [signIn] }),
+    );
+    say(`throughput: password sign-in (${duration}s)`);
+    const signInRun = await measure('signIn', () =>
+      runLoad({ url: server.url, connections, duration, requests: [signIn], onTick: tick('sign-in') }),
+    );
+
+    const peak = server.memory();
+    if (args['cpu-prof']) {
+      mkdirSync(join(resultsDir, 'profiles'), { recursive: true });
+      writeFileSync(join(resultsDir, 'profiles', `phases-${name}.json`), JSON.stringify(windows, null, 2));
+    }
+    const failures = Object.fromEntries(
+      Object.entries(phases)
+        .filter(([, r]) => r.failed > 0 || r.errors > 0)
+        .map(([label, r]) => [
+          label,
+          { failed: r.failed, errors: r.errors, statuses: r.statuses, errorMessages: r.errorMessages },
+        ]),
+    );
+    // Latency phases are a fixed number of requests, which autocannon ends on its one-second tick:
+    // their rate would be understated, so only their latencies are given.
+    const pick = (r, { rate = true } = {}) => ({
+      requests: r.requests,
+      ok: r.ok,
+      ...(rate ? { seconds: r.seconds, rps: r.rps } : {}),
+      p50Ms: r.latency.p50Ms,
+      p90Ms: r.latency.p90Ms,
+      p99Ms: r.latency.p99Ms,
+      maxMs: r.latency.maxMs,
+    });
+    return {
+      backend: name,
+      // No path of this machine in the report: the SQLite file is a new one in the temp directory.
+      database: name === 'sqlite' ? 'SQLite, a new file in the temp directory' : handle.description,
+      users: { small: smallUsers, large: userCount },
+      seeding: {
+        users: largeUsers - smallUsers,
+        seconds: seedSeconds,
+        usersPerSecond: (largeUsers - smallUsers) / seedSeconds,
+      },
+      hello: pick(helloRun),
+      verify: pick(verifyRun),
+      verifyHttpRatio: ratio(verifyRun.rps, helloRun.rps),
+      signIn: pick(signInRun),
+      hashMs,
+      cores,
+      hashBoundPerSecond,
+      signInHashRatio: ratio(signInRun.rps, hashBoundPerSecond),
+      hasherParallelPerSecond,
+      loadAverage: { before: loadBefore, after: loadavg() },
+      verify1k: pick(verify1k, { rate: false }),
+      verifyLarge: pick(verifyLarge, { rate: false }),
+      p99Ratio1mVs1k: ratio(verifyLarge.latency.p99Ms, verify1k.latency.p99Ms),
+      p50Ratio1mVs1k: ratio(verifyLarge.latency.p50Ms, verify1k.latency.p50Ms),
+      peakRssBytes: peak?.peakRss,
+      phasePeakRssBytes: memory,
+      failures,
+    };
+  } finally {
+    if (server) {
+      const exit = await server.stop();
+      say(`server stopped (${exit.code ?? exit.signal})`);
+    }
+    if (handle) await handle.close();
+    await database.cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
+  process.exit(1);
+});
