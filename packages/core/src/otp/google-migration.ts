@@ -264,10 +264,15 @@ export function combineMigrationBatches(batches: readonly MigrationBatch[]): Com
     }
     byIndex.set(batch.batchIndex, { batch, position });
   });
-  const missing: number[] = [];
-  for (let index = 0; index < batchSize; index++) if (!byIndex.has(index)) missing.push(index);
-  if (missing.length > 0) {
-    fail(`missing batch_index ${missing.join(', ')} of batch_size ${batchSize}: scan the remaining QR codes`);
+  if (byIndex.size < batchSize) {
+    // batch_size comes from the payload (up to 2^31-1): name only the first few gaps, never list them all.
+    const missing: number[] = [];
+    for (let index = 0; index < batchSize && missing.length < 10; index++)
+      if (!byIndex.has(index)) missing.push(index);
+    const more = batchSize - byIndex.size > missing.length ? ', ...' : '';
+    fail(
+      `missing batch_index ${missing.join(', ')}${more} of batch_size ${batchSize}: scan the remaining QR codes`,
+    );
   }
   const combined: CombinedMigration = { accounts: [], skipped: [], batchId: first.batchId, batchSize };
   for (let index = 0; index < batchSize; index++) {

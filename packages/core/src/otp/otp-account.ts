@@ -108,7 +108,7 @@ export function validateOtpAccount(account: OtpAccount): void {
     if (key === '' || RESERVED_OTPAUTH_PARAMETERS.includes(lower)) {
       fail('extra', `extra parameter '${key}' clashes with a standard otpauth parameter`);
     }
-    if (lower === 'encoder' && (type === 'steam' || value.toLowerCase() === 'steam')) {
+    if (lower === 'encoder' && (type === 'steam' || value.trim().toLowerCase() === 'steam')) {
       fail('extra', `extra parameter '${key}=${value}' clashes with the steam type`);
     }
   }

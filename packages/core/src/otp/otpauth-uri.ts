@@ -114,6 +114,11 @@ export function parseOtpauthUri(uri: string): ParsedOtpauthUri {
   const extra: [string, string][] = [];
   for (const { name, value, hasValue } of readParameters(query)) {
     const lower = name.toLowerCase();
+    if (name === '') {
+      // `&=value` has no name to keep it under (and an account may not hold an unnamed parameter).
+      warnings.push('parameter without a name; ignored');
+      continue;
+    }
     if (lower === 'encoder' && value.trim().toLowerCase() === 'steam') {
       if (type === 'hotp') fail('encoder=steam needs type totp, got hotp', { parameter: 'encoder' });
       type = 'steam';
@@ -133,6 +138,16 @@ export function parseOtpauthUri(uri: string): ParsedOtpauthUri {
       warnings.push(`parameter '${name}' appears twice; kept the first value`);
     } else {
       extra.push([name, value]);
+    }
+  }
+
+  if (type === 'steam') {
+    // A steam account's encoder is steam; another `encoder` value contradicts the type (Steam wins, as above).
+    for (let index = extra.length - 1; index >= 0; index--) {
+      const [name, value] = extra[index]!;
+      if (name.toLowerCase() !== 'encoder') continue;
+      warnings.push(`steam account: parameter '${name}=${value}' ignored`);
+      extra.splice(index, 1);
     }
   }
 
