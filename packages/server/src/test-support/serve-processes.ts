@@ -17,6 +17,8 @@ export interface ServeProcess {
   output(): string;
   /** SIGTERM, then SIGKILL if it has not exited after 10 s; resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL at once, as a crash would (no clean-up runs); resolves with the signal it died of. */
+  kill(): Promise<NodeJS.Signals | null>;
 }
 
 /**
@@ -53,6 +55,13 @@ export async function startServeProcess(env: Record<string, string>): Promise<Se
       } finally {
         clearTimeout(timer);
       }
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exit;
+      }
+      return child.signalCode;
     },
   };
 }
