@@ -361,6 +361,48 @@ for (const backend of testBackends) {
       }
     });
 
+    it("answers hostile requests at the provider's own endpoints with 4xx, never 5xx", async () => {
+      const junk = ['', '%00', 'x'.repeat(5000), '\u202e😀', '{"a":1}', 'a=b&a=c', "' OR 1=1 --"];
+      const statuses: number[] = [];
+      for (const value of junk) {
+        for (const [method, path] of [
+          [
+            'GET',
+            `/t/acme/oidc/auth?client_id=${encodeURIComponent(value)}&response_type=code&redirect_uri=${encodeURIComponent(value)}`,
+          ],
+          [
+            'GET',
+            `/t/acme/oidc/auth?client_id=${clientId}&response_type=${encodeURIComponent(value)}&redirect_uri=${encodeURIComponent(redirectUri)}`,
+          ],
+          ['POST', '/t/acme/oidc/token'],
+          ['POST', '/t/acme/oidc/token/revocation'],
+          ['GET', '/t/acme/oidc/userinfo'],
+          ['GET', `/t/acme/oidc/session/end?id_token_hint=${encodeURIComponent(value)}`],
+          ['GET', `/t/acme/oidc/interaction/${encodeURIComponent(value.slice(0, 50)) || 'x'}`],
+          ['GET', `/t/acme/oidc/${encodeURIComponent(value.slice(0, 100)) || 'x'}`],
+          ['GET', '/t/acme/oidc/auth?client_id=%E0%A4%A&redirect_uri=%ZZ'],
+        ] as const) {
+          const answer = await fetch(`${origin}${path}`, {
+            method,
+            redirect: 'manual',
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              authorization: `Bearer ${value.replace(/[^\x20-\x7e]/g, '?')}`,
+            },
+            ...(method === 'POST'
+              ? {
+                  body: `grant_type=${encodeURIComponent(value)}&code=${encodeURIComponent(value)}&token=${encodeURIComponent(value)}`,
+                }
+              : {}),
+          });
+          statuses.push(answer.status);
+          expect(answer.status, `${method} ${path.slice(0, 120)}`).toBeLessThan(500);
+        }
+      }
+      expect(statuses.length).toBe(junk.length * 9);
+      expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+    });
+
     it('stores no token in readable form', async () => {
       const config = await discover();
       const { answer, verifier, state } = await code();
