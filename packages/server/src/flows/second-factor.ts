@@ -119,9 +119,14 @@ export async function checkSecondFactor(
       ? { ok: true, methodType: 'recovery_codes', recoveryCodesRemaining: redeemed.remaining }
       : { ok: false, methodType: 'recovery_codes', reason: 'recovery_code_invalid' };
   }
-  const method = (await listUsableMethods(deps, tenantId, userId, allowed)).find((m) => m.id === methodId);
-  // A push is answered on the device, never with a code.
-  if (!method || method.type === 'push') return undefined;
+  // The entry listUsableMethods would give for this id, without what only other entries need (the
+  // recovery codes left, push devices): a push entry (`push:<id>`) is answered on the device, never
+  // with a code, and matches no method id here.
+  const permitted = (type: string) => allowed === undefined || allowed.includes(type);
+  const method = (await deps.methods.listForUser(tenantId, userId)).find(
+    (m) => m.id === methodId && m.status === 'active' && codeMethodTypes.has(m.type) && permitted(m.type),
+  );
+  if (!method) return undefined;
   const result = await verifyMethodCode(deps, method.type, { tenantId, userId, methodId, code });
   if (result.ok) return { ok: true, methodType: method.type };
   return {
@@ -138,10 +143,16 @@ export async function checkSecondFactor(
  */
 export async function admitSecondFactor(
   lockout: FlowMfaLockout,
-  input: { tenantId: string; userId: string; methodId: string },
+  input: {
+    tenantId: string;
+    userId: string;
+    methodId: string;
+    /** The tenant's lockout policy, when the caller has just read the tenant. */
+    thresholds?: { readonly failuresPerLock: number; readonly firstLockMinutes: number };
+  },
 ): Promise<TwofoldError | undefined> {
   const lockMethodId = input.methodId === recoveryCodesMethodId ? undefined : input.methodId;
-  const admission = await lockout.admit(input.tenantId, input.userId, lockMethodId);
+  const admission = await lockout.admit(input.tenantId, input.userId, lockMethodId, input.thresholds);
   if (admission.admitted) return undefined;
   return lockoutRefusal(admission.state);
 }

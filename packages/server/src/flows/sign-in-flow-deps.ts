@@ -83,6 +83,8 @@ export interface FlowMfaLockout {
     tenantId: string,
     userId: string,
     methodId?: string,
+    /** The tenant's lockout policy, when the caller has it at hand (otherwise the lockout reads it). */
+    thresholds?: { readonly failuresPerLock: number; readonly firstLockMinutes: number },
   ): Promise<{ admitted: true } | { admitted: false; state: Extract<LockoutState, { locked: true }> }>;
   recordFailure(tenantId: string, userId: string, methodId?: string): Promise<unknown>;
   recordSuccess(tenantId: string, userId: string, methodId?: string): Promise<unknown>;

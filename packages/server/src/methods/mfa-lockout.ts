@@ -79,8 +79,15 @@ export interface MfaLockout {
    * UPDATE that refuses while the user is locked; call recordSuccess when the code was right.
    * Unlike check-then-recordFailure, a burst of concurrent guesses cannot slip through between the
    * check and the count: at most 10 are admitted per lock, however many arrive at once.
+   * `thresholds`: the tenant's lockout policy when the caller has just read the tenant (saves
+   * reading it again); otherwise read through `thresholdsFor`.
    */
-  admit(tenantId: string, userId: string, methodId?: string): Promise<MfaAdmission>;
+  admit(
+    tenantId: string,
+    userId: string,
+    methodId?: string,
+    thresholds?: LockoutThresholds,
+  ): Promise<MfaAdmission>;
   /**
    * Counts one failure after the fact (atomic increment, which sets the lock on every 10th) and
    * returns the new state. Failures are facts: they count even when the user is already locked.
@@ -187,8 +194,8 @@ export function createMfaLockout(deps: {
     });
   }
 
-  async function increment(tenantId: string, userId: string, gated: boolean) {
-    const thresholds = await thresholdsFor(tenantId);
+  async function increment(tenantId: string, userId: string, gated: boolean, known?: LockoutThresholds) {
+    const thresholds = known ?? (await thresholdsFor(tenantId));
     const now = clock.now();
     let query = db
       .updateTable('users')
@@ -213,11 +220,11 @@ export function createMfaLockout(deps: {
       return stateOf(await readRow(tenantId, userId), clock.now());
     },
 
-    async admit(tenantId, userId, methodId) {
+    async admit(tenantId, userId, methodId, thresholds) {
       // The second round only matters when the user was unlocked (a success, an admin) between
       // the refused UPDATE and the read; a third refusal in a row is a lock however it is read.
       for (let round = 0; ; round++) {
-        const { row, now } = await increment(tenantId, userId, true);
+        const { row, now } = await increment(tenantId, userId, true, thresholds);
         if (row) {
           await countMethodFailure(tenantId, userId, methodId);
           return { admitted: true, state: stateOf(row, now) };

@@ -253,6 +253,62 @@ for (const backend of testBackends) {
         const amr = JSON.parse((await sessionRow(session.id)).amr) as string[];
         expect(amr.sort()).toEqual(['hwk', 'otp', 'pwd', 'sms']);
       });
+
+      describe('with the session as the caller read it', () => {
+        it('writes the same as without it, the idle expiry never past the absolute one', async () => {
+          const { token, session } = await start(alice, { amr: ['pwd'], mfaAt: null });
+          clock.advance(5 * minute);
+          const read = await sessions.authenticate(token);
+          const stepped = await sessions.recordSecondFactor(session.id, ['otp', 'mfa'], read);
+          expect(stepped).toMatchObject({
+            mfaAt: clock.now(),
+            amr: ['pwd', 'otp', 'mfa'],
+            lastSeenAt: clock.now(),
+            idleExpiresAt: clock.now() + 8 * hour,
+          });
+          expect(await sessions.authenticate(token)).toEqual(stepped);
+          // Kept in use until less than the idle lifetime (8 hours) is left before the absolute end.
+          while (clock.now() < session.absoluteExpiresAt - 7 * hour) {
+            clock.advance(6 * hour);
+            expect(await sessions.authenticate(token)).toBeDefined();
+          }
+          const late = await sessions.authenticate(token);
+          const again = await sessions.recordSecondFactor(session.id, ['sms'], late);
+          expect(again).toMatchObject({ amr: ['pwd', 'otp', 'mfa', 'sms'], mfaAt: clock.now() });
+          expect(again?.idleExpiresAt).toBe(session.absoluteExpiresAt);
+        });
+
+        it('keeps a method another step-up added since the read', async () => {
+          const { token, session } = await start(alice, { amr: ['pwd'], mfaAt: null });
+          const read = await sessions.authenticate(token);
+          await sessions.recordSecondFactor(session.id, ['sms', 'mfa']);
+          const stepped = await sessions.recordSecondFactor(session.id, ['otp', 'mfa'], read);
+          expect(stepped?.amr.slice().sort()).toEqual(['mfa', 'otp', 'pwd', 'sms']);
+        });
+
+        it('does nothing when the session was revoked, expired or its user disabled since the read', async () => {
+          const revoked = await start(alice, { amr: ['pwd'], mfaAt: null });
+          const revokedRead = await sessions.authenticate(revoked.token);
+          await sessions.revoke(acme.id, revoked.session.id, admin);
+          expect(await sessions.recordSecondFactor(revoked.session.id, ['otp'], revokedRead)).toBeUndefined();
+          expect((await sessionRow(revoked.session.id)).mfa_at).toBeNull();
+
+          const disabled = await start(bob, { amr: ['pwd'], mfaAt: null });
+          const disabledRead = await sessions.authenticate(disabled.token);
+          await handle.db.updateTable('users').set({ disabled: 1 }).where('id', '=', bob.id).execute();
+          expect(
+            await sessions.recordSecondFactor(disabled.session.id, ['otp'], disabledRead),
+          ).toBeUndefined();
+          expect((await sessionRow(disabled.session.id)).mfa_at).toBeNull();
+          await handle.db.updateTable('users').set({ disabled: 0 }).where('id', '=', bob.id).execute();
+
+          const idle = await start(alice, { amr: ['pwd'], mfaAt: null });
+          const idleRead = await sessions.authenticate(idle.token);
+          clock.advance(8 * hour);
+          expect(await sessions.recordSecondFactor(idle.session.id, ['otp'], idleRead)).toBeUndefined();
+          expect((await sessionRow(idle.session.id)).mfa_at).toBeNull();
+        });
+      });
     });
 
     describe('revocation', () => {

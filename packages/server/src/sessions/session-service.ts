@@ -1,5 +1,5 @@
 import { TwofoldError } from '@twofold/core';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import { accountHash } from '../oidc/account-hash.js';
 import type { Clock } from '../platform/clock.js';
@@ -82,8 +82,16 @@ export interface SessionService {
    * Slides the idle expiry, writing at most once a minute.
    */
   authenticate(token: string, options?: { tenantId?: string }): Promise<Session | undefined>;
-  /** Step-up: records a second factor verified now, adding `amr` values. Undefined when the session is no longer live. */
-  recordSecondFactor(sessionId: string, amr: readonly string[]): Promise<Session | undefined>;
+  /**
+   * Step-up: records a second factor verified now, adding `amr` values. Undefined when the session
+   * is no longer live. `read`: the session as the caller read it moments ago (authenticate); the
+   * write is then tried first on that value, without reading the row again.
+   */
+  recordSecondFactor(
+    sessionId: string,
+    amr: readonly string[],
+    read?: { readonly amr: readonly string[] },
+  ): Promise<Session | undefined>;
   /** Revokes one session of the tenant; false when there was no live one. Audited. */
   revoke(tenantId: string, sessionId: string, actor: Actor, options?: { reason?: string }): Promise<boolean>;
   /**
@@ -208,10 +216,44 @@ export function createSessionService(deps: {
       return current ? toSession(current) : undefined;
     },
 
-    async recordSecondFactor(sessionId, amr) {
+    async recordSecondFactor(sessionId, amr, read) {
       const added = checkAmr(amr);
       // amr is a JSON list merged in code, so the write is a compare-and-set on the value read:
       // two step-ups at once both land instead of one overwriting the other's method.
+      if (read) {
+        // The same write on the caller's value, with the liveness the read below checks (not
+        // revoked, not expired, user not disabled) as conditions; if anything changed since,
+        // nothing is written and the loop reads the row as it is now.
+        const now = clock.now();
+        const merged = JSON.stringify([...new Set([...read.amr, ...added])]);
+        const idleExpiresAt = now + idleMs;
+        const updated = await db
+          .updateTable('sessions')
+          .set({
+            amr: merged,
+            mfa_at: now,
+            last_seen_at: now,
+            // The values as parameters (Kysely's case().else() would write them into the SQL text).
+            idle_expires_at: sql<number>`case when absolute_expires_at < cast(${idleExpiresAt} as bigint) then absolute_expires_at else cast(${idleExpiresAt} as bigint) end`,
+          })
+          .where('id', '=', sessionId)
+          .where('amr', '=', JSON.stringify(read.amr))
+          .where('revoked_at', 'is', null)
+          .where('idle_expires_at', '>', now)
+          .where('absolute_expires_at', '>', now)
+          .where(({ exists, selectFrom }) =>
+            exists(
+              selectFrom('users')
+                .select('users.id')
+                .whereRef('users.id', '=', 'sessions.user_id')
+                .whereRef('users.tenant_id', '=', 'sessions.tenant_id')
+                .where('users.disabled', '=', 0),
+            ),
+          )
+          .returningAll()
+          .executeTakeFirst();
+        if (updated) return toSession(updated);
+      }
       for (let attempt = 0; attempt < 5; attempt++) {
         const now = clock.now();
         const row = await liveSessions(db, now).where('sessions.id', '=', sessionId).executeTakeFirst();

@@ -48,7 +48,11 @@ export interface SelfServiceMethods {
 }
 
 export interface SelfServiceSessions extends SessionAuthenticator {
-  recordSecondFactor(sessionId: string, amr: string[]): Promise<unknown>;
+  recordSecondFactor(
+    sessionId: string,
+    amr: string[],
+    read?: { readonly amr: readonly string[] },
+  ): Promise<unknown>;
   revoke(tenantId: string, sessionId: string, actor: Actor): Promise<unknown>;
   revokeAllForUser(
     tenantId: string,
@@ -238,6 +242,7 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
         tenantId: tenant.id,
         userId: session.userId,
         methodId,
+        thresholds: tenant.policy.lockout,
       });
       if (refusal) throw refusal;
       const checked = await checkSecondFactor(
@@ -264,9 +269,11 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
         );
       }
       await mfaLockout.recordSuccess(tenant.id, session.userId, lockoutMethod);
-      await sessions.recordSecondFactor(session.id, [
-        ...new Set([...session.amr, amrFor(checked.methodType), 'mfa']),
-      ]);
+      await sessions.recordSecondFactor(
+        session.id,
+        [...new Set([...session.amr, amrFor(checked.methodType), 'mfa'])],
+        session,
+      );
       return {
         stepUpUntil: iso(clock.now() + stepUpWindowMs),
         ...(checked.recoveryCodesRemaining !== undefined

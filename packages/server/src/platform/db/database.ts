@@ -8,6 +8,7 @@ import {
   type MigrationResultSet,
   Migrator,
   PostgresDialect,
+  type SqliteDatabase,
   SqliteDialect,
   sql,
 } from 'kysely';
@@ -62,12 +63,52 @@ function openSqlite(path: string): DatabaseHandle {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
     description: `SQLite ${path}`,
     close: () => db.destroy(),
+  };
+}
+
+/** How many prepared statements an SQLite connection keeps (the least recently used go first). */
+export const sqliteStatementCacheSize = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query anew, and preparing (parsing and planning the SQL)
+ * costs more than running the small queries of a sign-in. Kysely compiles the same query shape to
+ * the same SQL text with its values as parameters, so statements are kept by SQL text and reused:
+ * better-sqlite3 resets a statement after `all`/`run`, and SQLite prepares it again by itself when
+ * the schema changes. A statement still being iterated (a stream) is busy: that SQL gets a new one.
+ */
+export function cachingStatements(
+  sqlite: BetterSqlite3.Database,
+  size: number = sqliteStatementCacheSize,
+): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare(text) {
+      const cached = cache.get(text);
+      if (cached && !cached.busy) {
+        // Map keeps insertion order: delete and set again make it the most recently used.
+        cache.delete(text);
+        cache.set(text, cached);
+        return cached;
+      }
+      const statement = sqlite.prepare(text);
+      cache.delete(text);
+      cache.set(text, statement);
+      if (cache.size > size) {
+        const oldest = cache.keys().next();
+        if (!oldest.done) cache.delete(oldest.value);
+      }
+      return statement;
+    },
   };
 }
 
