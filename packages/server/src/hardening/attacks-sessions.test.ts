@@ -18,6 +18,7 @@ import { createTestApp, type TestApp } from '../test-support/app.js';
 import { bearer, codeAt, type Enrolled, enrol, password } from '../test-support/attack-kit.js';
 import { createBrowserClient } from '../test-support/browser-client.js';
 import { testBackends } from '../test-support/databases.js';
+import { type JsonSchema, type Operation, sampleOf } from '../test-support/openapi-schema.js';
 import { createTestPushDevice } from '../test-support/push-device.js';
 import { knownDeviceCookieName } from '../throttle/password-throttle.js';
 
@@ -27,55 +28,9 @@ const crossSite = /another site/;
 /** Tables that legitimately change under refused requests. */
 const appendOnlyOrCounters = new Set(['audit_events', 'sign_in_events', 'throttles', 'send_limits']);
 
-interface JsonSchema {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  enum?: unknown[];
-  const?: unknown;
-  minLength?: number;
-  minimum?: number;
-  minItems?: number;
-  minProperties?: number;
-  format?: string;
-}
-interface Operation {
-  parameters?: { in: string; name: string }[];
-  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
-}
-
 /** A value that satisfies the schema, so validation lets the request reach its handler. */
-function sample(schema: JsonSchema | undefined): unknown {
-  if (!schema) return 'x';
-  if (schema.const !== undefined) return schema.const;
-  if (schema.enum) return schema.enum[0];
-  if (schema.anyOf?.[0]) return sample(schema.anyOf[0]);
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
-  switch (type) {
-    case 'string':
-      return schema.format === 'email' ? 'x@example.com' : 'x'.repeat(Math.max(schema.minLength ?? 8, 8));
-    case 'integer':
-    case 'number':
-      return schema.minimum ?? 60;
-    case 'boolean':
-      return false;
-    case 'array':
-      return Array.from({ length: schema.minItems ?? 0 }, () => sample(schema.items));
-    case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const name of schema.required ?? []) out[name] = sample(schema.properties?.[name]);
-      for (const [name, property] of Object.entries(schema.properties ?? {})) {
-        if (Object.keys(out).length >= (schema.minProperties ?? 0)) break;
-        out[name] ??= sample(property);
-      }
-      return out;
-    }
-    default:
-      return 'x';
-  }
-}
+const sample = (schema: JsonSchema | undefined) =>
+  sampleOf(schema, { minString: 8, number: 60, plausible: true });
 
 for (const backend of testBackends) {
   describe(`CSRF, session fixation and sign-out on ${backend.name}`, () => {

@@ -15,6 +15,7 @@ import { generateId } from '../platform/ids.js';
 import { createTestApp, type TestApp } from '../test-support/app.js';
 import { createBrowserClient } from '../test-support/browser-client.js';
 import { testBackends } from '../test-support/databases.js';
+import { type JsonSchema, type Operation, sampleOf } from '../test-support/openapi-schema.js';
 
 const publicUrl = 'https://mfa.acme.test';
 const password = 'correct horse battery';
@@ -23,23 +24,6 @@ const requestTimeoutMs = 5_000;
 /** Tables that legitimately grow or change under refused requests. */
 const appendOnlyOrCounters = new Set(['audit_events', 'sign_in_events', 'throttles', 'send_limits']);
 
-interface JsonSchema {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  enum?: unknown[];
-  const?: unknown;
-  minLength?: number;
-  maxLength?: number;
-  minimum?: number;
-  minItems?: number;
-}
-interface Operation {
-  parameters?: { in: string; name: string; required?: boolean; schema?: JsonSchema }[];
-  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
-}
 interface Route {
   method: string;
   path: string;
@@ -53,31 +37,7 @@ interface Hostile {
 }
 
 /** A value that satisfies the schema's shape (never sent alone: only as the base that a variant breaks). */
-function sample(schema: JsonSchema | undefined): unknown {
-  if (!schema) return 'x';
-  if (schema.const !== undefined) return schema.const;
-  if (schema.enum) return schema.enum[0];
-  if (schema.anyOf?.[0]) return sample(schema.anyOf[0]);
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
-  switch (type) {
-    case 'string':
-      return 'x'.repeat(Math.max(schema.minLength ?? 1, 1));
-    case 'integer':
-    case 'number':
-      return schema.minimum ?? 1;
-    case 'boolean':
-      return false;
-    case 'array':
-      return Array.from({ length: schema.minItems ?? 0 }, () => sample(schema.items));
-    case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const name of schema.required ?? []) out[name] = sample(schema.properties?.[name]);
-      return out;
-    }
-    default:
-      return 'x';
-  }
-}
+const sample = (schema: JsonSchema | undefined) => sampleOf(schema);
 
 function typeOf(schema: JsonSchema | undefined): string {
   if (!schema) return 'unknown';
