@@ -10,7 +10,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
 import { generateId } from '../platform/ids.js';
-import { describeInChromium, oathtool, scanQrCode, secretOf, stepMs } from '../test-support/browser.js';
+import {
+  describeInChromium,
+  enrolUser,
+  oathtool,
+  scanQrCode,
+  secretOf,
+  stepMs,
+} from '../test-support/browser.js';
 
 const password = 'correct horse battery staple';
 
@@ -25,25 +32,9 @@ describeInChromium('admin console in Chromium', { scratchPrefix: 'twofold-admin-
 
   /** A user with a password and an active authenticator whose key the test knows. */
   async function createEnrolledUser(email: string, displayName: string, roles: string[] = []) {
-    const { users, totp } = suite.app.runtime.services;
-    const created = await users.create(
-      { tenantId: suite.tenant.id, email, displayName, password, roles },
-      operatorActor,
-    );
-    const registered = await totp.register(
-      { tenantId: suite.tenant.id, userId: created.id, type: 'authenticator', label: 'Phone' },
-      operatorActor,
-    );
-    const confirmed = await totp.verify({
-      tenantId: suite.tenant.id,
-      userId: created.id,
-      methodId: registered.methodId,
-      code: oathtool(registered.secret, clock.now()),
-    });
-    expect(confirmed.ok).toBe(true);
-    secrets.set(email, registered.secret);
-    clock.advance(stepMs);
-    return created;
+    const enrolled = await enrolUser(suite, { email, displayName, password, roles });
+    secrets.set(email, enrolled.secret);
+    return enrolled.user;
   }
 
   async function signInWithCode(page: Page, email: string, path = 'sign-in') {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
 import { createManualClock } from '../platform/clock.js';
 import type { Tenant } from '../tenants/tenant-service.js';
+import type { User } from '../users/user-service.js';
 import { createTestApp, type TestApp } from './app.js';
 import { type TestBackend, testBackends } from './databases.js';
 import { unusedPort } from './message-servers.js';
@@ -173,4 +174,39 @@ export function describeInChromium(
       }
     },
   );
+}
+
+/**
+ * A user with a password and an active authenticator whose key the test knows (its code is
+ * computed with oathtool at the suite's clock); the clock then moves a step on, so the user's next
+ * code is not a replay of the one that confirmed the method.
+ */
+export async function enrolUser(
+  suite: BrowserSuite,
+  input: { email: string; displayName: string; password: string; roles?: string[] },
+): Promise<{ user: User; secret: string }> {
+  const { users, totp } = suite.app.runtime.services;
+  const user = await users.create(
+    {
+      tenantId: suite.tenant.id,
+      email: input.email,
+      displayName: input.displayName,
+      password: input.password,
+      roles: input.roles ?? [],
+    },
+    operatorActor,
+  );
+  const registered = await totp.register(
+    { tenantId: suite.tenant.id, userId: user.id, type: 'authenticator', label: 'Phone' },
+    operatorActor,
+  );
+  const confirmed = await totp.verify({
+    tenantId: suite.tenant.id,
+    userId: user.id,
+    methodId: registered.methodId,
+    code: oathtool(registered.secret, suite.clock.now()),
+  });
+  if (!confirmed.ok) throw new Error(`enrolUser: the code for ${input.email} was refused`);
+  suite.clock.advance(stepMs);
+  return { user, secret: registered.secret };
 }
