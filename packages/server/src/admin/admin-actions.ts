@@ -6,7 +6,7 @@
 import { TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
 import type { Actor, AuditLog } from '../audit/audit-log.js';
-import { accountHash } from '../oidc/account-hash.js';
+import { revokeApplicationGrants } from '../oidc/account-hash.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 
@@ -113,11 +113,7 @@ export function createAdminActions(deps: {
           .returning('id')
           .execute();
         // Applications signed in through OpenID Connect lose their grants and tokens with the sessions.
-        await trx
-          .deleteFrom('oidc_payloads')
-          .where('tenant_id', '=', tenantId)
-          .where('account_hash', '=', accountHash(userId))
-          .execute();
+        await revokeApplicationGrants(trx, tenantId, userId);
         // A sign-in that already passed the password must not finish with the old methods.
         await trx
           .deleteFrom('sign_in_flows')

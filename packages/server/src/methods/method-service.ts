@@ -157,6 +157,82 @@ export async function activatePendingMethod(
   return true;
 }
 
+/** What a type of method stores beside the columns every method has. */
+export type MethodColumns = Partial<
+  Pick<
+    MethodRow,
+    'secret_sealed' | 'algorithm' | 'digits' | 'period' | 'destination' | 'push_activation_hash'
+  >
+>;
+
+/**
+ * Starts a registration inside the caller's transaction: an unfinished registration of the same
+ * type (never confirmed) is replaced by a new pending method, audited as `method.register`.
+ */
+export async function insertPendingMethod(
+  trx: Executor,
+  audit: AuditLog,
+  input: {
+    readonly id: string;
+    readonly tenantId: string;
+    readonly userId: string;
+    readonly type: MethodType;
+    readonly label: string;
+    readonly now: number;
+    readonly actor: Actor;
+    readonly columns: MethodColumns;
+    /** Audited beside userId, type and label. */
+    readonly details?: Record<string, unknown>;
+  },
+): Promise<void> {
+  const { id, tenantId, userId, type, label, now } = input;
+  await trx
+    .deleteFrom('methods')
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where('type', '=', type)
+    .where('status', '=', 'pending')
+    .execute();
+  await trx
+    .insertInto('methods')
+    .values({
+      id,
+      tenant_id: tenantId,
+      user_id: userId,
+      type,
+      label,
+      status: 'pending',
+      secret_sealed: null,
+      algorithm: null,
+      digits: null,
+      period: null,
+      destination: null,
+      last_step: null,
+      skew_step: null,
+      skew_offset: null,
+      push_activation_hash: null,
+      serial: null,
+      manufacturer: null,
+      model: null,
+      created_at: now,
+      confirmed_at: null,
+      last_used_at: null,
+      updated_at: now,
+      ...input.columns,
+    })
+    .execute();
+  await audit.record(
+    {
+      tenantId,
+      actor: input.actor,
+      action: 'method.register',
+      target: { type: 'method', id },
+      details: { userId, type, label, ...input.details },
+    },
+    trx,
+  );
+}
+
 /** Makes the user's oldest active method the default when none is (after the default was deleted). */
 async function promoteOldestIfNoDefault(db: Kysely<Database>, tenantId: string, userId: string) {
   const oldest = await db

@@ -127,14 +127,21 @@ function cookieKeys(keyring: Keyring, tenantId: string): string[] {
   });
 }
 
-/** The live Twofold session of the browser behind a provider request (the HttpOnly session cookie), if any. */
-async function browserSession(
+/**
+ * The live Twofold session of the browser behind a provider request (the HttpOnly session cookie),
+ * if any: read once per request, though both login checks ask for it.
+ */
+function browserSession(
   ctx: KoaContextWithOIDC,
   sessions: SessionService,
   tenantId: string,
 ): Promise<Session | undefined> {
-  const token = ctx.cookies.get(sessionCookieName, { signed: false });
-  return token ? sessions.authenticate(token, { tenantId }) : undefined;
+  const state = ctx.state as { twofoldSession?: Promise<Session | undefined> };
+  if (!state.twofoldSession) {
+    const token = ctx.cookies.get(sessionCookieName, { signed: false });
+    state.twofoldSession = token ? sessions.authenticate(token, { tenantId }) : Promise.resolve(undefined);
+  }
+  return state.twofoldSession;
 }
 
 function buildPolicy(deps: OidcProviderDeps, tenant: Tenant) {

@@ -1,7 +1,7 @@
 import { TwofoldError } from '@twofold/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
-import { accountHash } from '../oidc/account-hash.js';
+import { revokeApplicationGrants } from '../oidc/account-hash.js';
 import type { Clock } from '../platform/clock.js';
 import { generateToken, hashToken } from '../platform/crypto/tokens.js';
 import type { Database } from '../platform/db/schema.js';
@@ -319,11 +319,7 @@ export function createSessionService(deps: {
         // Applications signed in through OpenID Connect lose their grants, tokens and provider
         // sessions with the Twofold sessions (except on "sign out other sessions", which keeps the caller's).
         if (options.exceptSessionId === undefined) {
-          await trx
-            .deleteFrom('oidc_payloads')
-            .where('tenant_id', '=', tenantId)
-            .where('account_hash', '=', accountHash(userId))
-            .execute();
+          await revokeApplicationGrants(trx, tenantId, userId);
         }
         await audit.record(
           {

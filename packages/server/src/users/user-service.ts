@@ -1,7 +1,7 @@
 import { TwofoldError } from '@twofold/core';
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
-import { accountHash } from '../oidc/account-hash.js';
+import { revokeApplicationGrants } from '../oidc/account-hash.js';
 import type { Clock } from '../platform/clock.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import type { Database } from '../platform/db/schema.js';
@@ -368,11 +368,7 @@ export function createUserService(deps: {
             .execute();
           revokedSessions = revoked.length;
           // And the grants and tokens of applications signed in through OpenID Connect.
-          await trx
-            .deleteFrom('oidc_payloads')
-            .where('tenant_id', '=', tenantId)
-            .where('account_hash', '=', accountHash(id))
-            .execute();
+          await revokeApplicationGrants(trx, tenantId, id);
         }
         const changed: Record<string, { from: unknown; to: unknown }> = {};
         if (displayName !== undefined && displayName !== row.display_name)

@@ -159,9 +159,16 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     return { tenant, provider, details };
   }
 
-  async function browserSession(request: FastifyRequest, tenant: Tenant): Promise<Session | undefined> {
-    const token = request.cookies[sessionCookie];
-    return token ? sessions.authenticate(token, { tenantId: tenant.id }) : undefined;
+  /** The browser's live Twofold session, read once per request (a step is decided, then finished). */
+  const sessionsOf = new WeakMap<FastifyRequest, Promise<Session | undefined>>();
+  function browserSession(request: FastifyRequest, tenant: Tenant): Promise<Session | undefined> {
+    let session = sessionsOf.get(request);
+    if (!session) {
+      const token = request.cookies[sessionCookie];
+      session = token ? sessions.authenticate(token, { tenantId: tenant.id }) : Promise.resolve(undefined);
+      sessionsOf.set(request, session);
+    }
+    return session;
   }
 
   type Interaction = Awaited<ReturnType<typeof interactionOf>>;

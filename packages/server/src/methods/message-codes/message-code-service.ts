@@ -15,7 +15,7 @@ import { generateNumericCode } from '../../platform/crypto/tokens.js';
 import type { Database } from '../../platform/db/schema.js';
 import { generateId } from '../../platform/ids.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
-import { activatePendingMethod } from '../method-service.js';
+import { activatePendingMethod, insertPendingMethod } from '../method-service.js';
 import { checkDestination, type MessageChannel, maskDestination } from './destination.js';
 import { resendIntervalMs, type SendLimits } from './send-limits.js';
 
@@ -270,52 +270,18 @@ export function createMessageCodeService(deps: {
       const now = clock.now();
       const methodId = generateId(now);
       const label = maskDestination(channelOf(type), destination);
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .deleteFrom('methods')
-          .where('tenant_id', '=', tenantId)
-          .where('user_id', '=', userId)
-          .where('type', '=', type)
-          .where('status', '=', 'pending')
-          .execute();
-        await trx
-          .insertInto('methods')
-          .values({
-            id: methodId,
-            tenant_id: tenantId,
-            user_id: userId,
-            type,
-            label,
-            status: 'pending',
-            secret_sealed: null,
-            algorithm: null,
-            digits: null,
-            period: null,
-            destination,
-            last_step: null,
-            skew_step: null,
-            skew_offset: null,
-            push_activation_hash: null,
-            serial: null,
-            manufacturer: null,
-            model: null,
-            created_at: now,
-            confirmed_at: null,
-            last_used_at: null,
-            updated_at: now,
-          })
-          .execute();
-        await audit.record(
-          {
-            tenantId,
-            actor,
-            action: 'method.register',
-            target: { type: 'method', id: methodId },
-            details: { userId, type, label },
-          },
-          trx,
-        );
-      });
+      await db.transaction().execute((trx) =>
+        insertPendingMethod(trx, audit, {
+          id: methodId,
+          tenantId,
+          userId,
+          type,
+          label,
+          now,
+          actor,
+          columns: { destination },
+        }),
+      );
       const method = await loadMethod(tenantId, userId, methodId);
       if (!method) throw methodNotFound();
       const sent = await send(tenant, method, 'registration_code', input.ip);

@@ -32,7 +32,7 @@ import type { Database } from '../../platform/db/schema.js';
 import { generateId } from '../../platform/ids.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
 import type { UserService } from '../../users/user-service.js';
-import { activatePendingMethod } from '../method-service.js';
+import { activatePendingMethod, insertPendingMethod } from '../method-service.js';
 import { renderQrCodeSvg } from './qr-code.js';
 
 /** Method types whose rows hold a TOTP secret (hardware tokens are TOTP too). */
@@ -287,50 +287,26 @@ export function createTotpMethodService(deps: {
       const qrCodeSvg = await renderQrCodeSvg(otpauthUri);
       const now = clock.now();
       const methodId = generateId(now);
-      await db.transaction().execute(async (trx) => {
-        // An unfinished registration of the same kind is replaced: its QR code was never confirmed.
-        await trx
-          .deleteFrom('methods')
-          .where('tenant_id', '=', tenantId)
-          .where('user_id', '=', userId)
-          .where('type', '=', type)
-          .where('status', '=', 'pending')
-          .execute();
-        await trx
-          .insertInto('methods')
-          .values({
-            id: methodId,
-            tenant_id: tenantId,
-            user_id: userId,
-            type,
-            label,
-            status: 'pending',
+      // An unfinished registration of the same kind is replaced: its QR code was never confirmed.
+      await db.transaction().execute((trx) =>
+        insertPendingMethod(trx, audit, {
+          id: methodId,
+          tenantId,
+          userId,
+          type,
+          label,
+          now,
+          actor,
+          columns: {
             secret_sealed: sealer.seal(secret, methodSecretAad(methodId)),
             algorithm,
             digits,
             period,
-            destination: null,
-            last_step: null,
-            skew_step: null,
-            skew_offset: null,
             push_activation_hash: pushToken ? hashToken(pushToken) : null,
-            created_at: now,
-            confirmed_at: null,
-            last_used_at: null,
-            updated_at: now,
-          })
-          .execute();
-        await audit.record(
-          {
-            tenantId,
-            actor,
-            action: 'method.register',
-            target: { type: 'method', id: methodId },
-            details: { userId, type, label, algorithm, digits, period },
           },
-          trx,
-        );
-      });
+          details: { algorithm, digits, period },
+        }),
+      );
       return { methodId, otpauthUri, secret: encodeBase32(secret), qrCodeSvg };
     },
 
