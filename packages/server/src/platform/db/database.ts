@@ -9,10 +9,10 @@ import {
   Migrator,
   PostgresDialect,
   type SqliteDatabase,
-  SqliteDialect,
   sql,
 } from 'kysely';
 import type PgModule from 'pg';
+import { GroupCommitSqliteDialect } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -63,7 +63,11 @@ function openSqlite(path: string): DatabaseHandle {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  // Group commit: the writes of one event-loop turn share one transaction, each answered after its
+  // commit (group-commit.ts).
+  const db = new Kysely<Database>({
+    dialect: new GroupCommitSqliteDialect(sqlite, cachingStatements(sqlite)),
+  });
   return {
     db,
     dialect: 'sqlite',
