@@ -123,10 +123,12 @@ export async function checkSecondFactor(
   // recovery codes left, push devices): a push entry (`push:<id>`) is answered on the device, never
   // with a code, and matches no method id here.
   const permitted = (type: string) => allowed === undefined || allowed.includes(type);
-  const method = (await deps.methods.listForUser(tenantId, userId)).find(
-    (m) => m.id === methodId && m.status === 'active' && codeMethodTypes.has(m.type) && permitted(m.type),
-  );
-  if (!method) return undefined;
+  const method = await deps.methods.get(tenantId, userId, methodId).catch((error: unknown) => {
+    if (error instanceof TwofoldError && error.code === 'method_not_found') return undefined;
+    throw error;
+  });
+  if (method?.status !== 'active' || !codeMethodTypes.has(method.type) || !permitted(method.type))
+    return undefined;
   const result = await verifyMethodCode(deps, method.type, { tenantId, userId, methodId, code });
   if (result.ok) return { ok: true, methodType: method.type };
   return {

@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
+import { preparedQuery, type Slots } from '../platform/db/prepared-query.js';
 import type { Database } from '../platform/db/schema.js';
 
 /** The kinds of rows in `methods` (spec section 2); recovery codes and passes live in their own tables. */
@@ -247,6 +248,16 @@ async function promoteOldestIfNoDefault(db: Kysely<Database>, tenantId: string, 
   if (oldest) await makeDefaultIfNone(db, tenantId, userId, oldest.id);
 }
 
+/** One method of the user, any status (a code's check starts here). */
+const methodById = preparedQuery((db, v: Slots<{ tenantId: string; userId: string; methodId: string }>) =>
+  db
+    .selectFrom('methods')
+    .selectAll()
+    .where('id', '=', v.methodId)
+    .where('tenant_id', '=', v.tenantId)
+    .where('user_id', '=', v.userId),
+);
+
 export function createMethodService(deps: {
   db: Kysely<Database>;
   clock: Clock;
@@ -255,13 +266,7 @@ export function createMethodService(deps: {
   const { db, clock, audit } = deps;
 
   function findRow(executor: Executor, tenantId: string, userId: string, methodId: string) {
-    return executor
-      .selectFrom('methods')
-      .selectAll()
-      .where('id', '=', methodId)
-      .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    return methodById.first(executor, { tenantId, userId, methodId });
   }
 
   return {

@@ -18,6 +18,7 @@ import { TwofoldError } from '@twofold/core';
 import { type Kysely, sql } from 'kysely';
 import { type Actor, type AuditLog, systemActor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
+import { type PreparedQuery, preparedQuery, type Slots } from '../platform/db/prepared-query.js';
 import type { Database } from '../platform/db/schema.js';
 
 export const mfaLockoutPolicy = {
@@ -121,6 +122,86 @@ function userNotFound(): TwofoldError {
   return new TwofoldError('user_not_found', 'no such user in this tenant');
 }
 
+type IncrementArgs = { tenantId: string; userId: string; now: number } & Record<`until${number}`, number>;
+
+/**
+ * The failure count's increment, with mfa_locked_until set to the lock that the new count starts
+ * (a CASE over every count that starts one: every failuresPerLock-th below adminRequiredAt), and,
+ * when `gated`, only if the user is not locked. Its shape depends on failuresPerLock and the gate.
+ */
+const incrementQueries = new Map<string, PreparedQuery<IncrementArgs, LockRow>>();
+function incrementQuery(failuresPerLock: number, gated: boolean): PreparedQuery<IncrementArgs, LockRow> {
+  const key = `${failuresPerLock}:${gated}`;
+  let query = incrementQueries.get(key);
+  if (!query) {
+    query = preparedQuery((db, v: Slots<IncrementArgs>) => {
+      const whens = lockStarts(failuresPerLock).map(
+        (failures, i) => sql`when ${failures} then cast(${v[`until${i}`]} as bigint)`,
+      );
+      let update = db
+        .updateTable('users')
+        .set((eb) => ({
+          mfa_failures: eb('mfa_failures', '+', 1),
+          mfa_locked_until: sql<
+            number | null
+          >`case mfa_failures + 1 ${sql.join(whens, sql` `)} else mfa_locked_until end`,
+        }))
+        .where('tenant_id', '=', v.tenantId)
+        .where('id', '=', v.userId);
+      if (gated) {
+        update = update
+          .where('mfa_failures', '<', mfaLockoutPolicy.adminRequiredAt)
+          .where((eb) => eb.or([eb('mfa_locked_until', 'is', null), eb('mfa_locked_until', '<=', v.now)]));
+      }
+      return update.returning(['mfa_failures', 'mfa_locked_until']);
+    });
+    incrementQueries.set(key, query);
+  }
+  return query;
+}
+
+/** The failure counts that start a lock: every failuresPerLock-th, below adminRequiredAt. */
+function lockStarts(failuresPerLock: number): number[] {
+  const starts = [];
+  for (
+    let failures = failuresPerLock;
+    failures < mfaLockoutPolicy.adminRequiredAt;
+    failures += failuresPerLock
+  )
+    starts.push(failures);
+  return starts;
+}
+
+const countMethodFailureQuery = preparedQuery(
+  (db, v: Slots<{ tenantId: string; userId: string; methodId: string }>) =>
+    db
+      .updateTable('methods')
+      .set((eb) => ({ failures: eb('failures', '+', 1) }))
+      .where('id', '=', v.methodId)
+      .where('tenant_id', '=', v.tenantId)
+      .where('user_id', '=', v.userId),
+);
+
+const resetUserFailures = preparedQuery((db, v: Slots<{ tenantId: string; userId: string }>) =>
+  db
+    .updateTable('users')
+    .set({ mfa_failures: 0, mfa_locked_until: null })
+    .where('tenant_id', '=', v.tenantId)
+    .where('id', '=', v.userId)
+    .where((eb) => eb.or([eb('mfa_failures', '>', 0), eb('mfa_locked_until', 'is not', null)])),
+);
+
+const resetMethodFailures = preparedQuery(
+  (db, v: Slots<{ tenantId: string; userId: string; methodId: string }>) =>
+    db
+      .updateTable('methods')
+      .set({ failures: 0 })
+      .where('id', '=', v.methodId)
+      .where('tenant_id', '=', v.tenantId)
+      .where('user_id', '=', v.userId)
+      .where('failures', '>', 0),
+);
+
 export function createMfaLockout(deps: {
   db: Kysely<Database>;
   clock: Clock;
@@ -130,20 +211,6 @@ export function createMfaLockout(deps: {
 }): MfaLockout {
   const { db, clock, audit } = deps;
   const thresholdsFor = deps.thresholdsFor ?? (async () => defaultLockoutThresholds);
-
-  /** The value of mfa_locked_until after this increment: a new lock on every 10th failure. */
-  function lockAfterIncrement(now: number, thresholds: LockoutThresholds) {
-    const whens = [];
-    for (
-      let failures = thresholds.failuresPerLock;
-      failures < mfaLockoutPolicy.adminRequiredAt;
-      failures += thresholds.failuresPerLock
-    ) {
-      const until = now + (lockMinutesAt(failures, thresholds) ?? 0) * 60_000;
-      whens.push(sql`when ${failures} then cast(${until} as bigint)`);
-    }
-    return sql<number | null>`case mfa_failures + 1 ${sql.join(whens, sql` `)} else mfa_locked_until end`;
-  }
 
   async function readRow(tenantId: string, userId: string): Promise<LockRow> {
     const row = await db
@@ -158,13 +225,7 @@ export function createMfaLockout(deps: {
 
   async function countMethodFailure(tenantId: string, userId: string, methodId: string | undefined) {
     if (methodId === undefined) return;
-    await db
-      .updateTable('methods')
-      .set((eb) => ({ failures: eb('failures', '+', 1) }))
-      .where('id', '=', methodId)
-      .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
-      .execute();
+    await countMethodFailureQuery.run(db, { tenantId, userId, methodId });
   }
 
   /** Audits the moment a lock starts (at most adminRequiredAt / failuresPerLock times between successes). */
@@ -197,20 +258,12 @@ export function createMfaLockout(deps: {
   async function increment(tenantId: string, userId: string, gated: boolean, known?: LockoutThresholds) {
     const thresholds = known ?? (await thresholdsFor(tenantId));
     const now = clock.now();
-    let query = db
-      .updateTable('users')
-      .set((eb) => ({
-        mfa_failures: eb('mfa_failures', '+', 1),
-        mfa_locked_until: lockAfterIncrement(now, thresholds),
-      }))
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', userId);
-    if (gated) {
-      query = query
-        .where('mfa_failures', '<', mfaLockoutPolicy.adminRequiredAt)
-        .where((eb) => eb.or([eb('mfa_locked_until', 'is', null), eb('mfa_locked_until', '<=', now)]));
-    }
-    const row = await query.returning(['mfa_failures', 'mfa_locked_until']).executeTakeFirst();
+    // The value of mfa_locked_until after this increment: the lock that the new count starts.
+    const args: IncrementArgs = { tenantId, userId, now };
+    lockStarts(thresholds.failuresPerLock).forEach((failures, i) => {
+      args[`until${i}`] = now + (lockMinutesAt(failures, thresholds) ?? 0) * 60_000;
+    });
+    const row = await incrementQuery(thresholds.failuresPerLock, gated).first(db, args);
     if (row) await auditIfLocked(tenantId, userId, row, now, thresholds);
     return { row, now };
   }
@@ -248,23 +301,8 @@ export function createMfaLockout(deps: {
     },
 
     async recordSuccess(tenantId, userId, methodId) {
-      await db
-        .updateTable('users')
-        .set({ mfa_failures: 0, mfa_locked_until: null })
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', userId)
-        .where((eb) => eb.or([eb('mfa_failures', '>', 0), eb('mfa_locked_until', 'is not', null)]))
-        .execute();
-      if (methodId !== undefined) {
-        await db
-          .updateTable('methods')
-          .set({ failures: 0 })
-          .where('id', '=', methodId)
-          .where('tenant_id', '=', tenantId)
-          .where('user_id', '=', userId)
-          .where('failures', '>', 0)
-          .execute();
-      }
+      await resetUserFailures.run(db, { tenantId, userId });
+      if (methodId !== undefined) await resetMethodFailures.run(db, { tenantId, userId, methodId });
     },
 
     async unlock(tenantId, userId, actor, reason) {

@@ -4,6 +4,7 @@ import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import { revokeApplicationGrants } from '../oidc/account-hash.js';
 import type { Clock } from '../platform/clock.js';
 import { generateToken, hashToken } from '../platform/crypto/tokens.js';
+import { preparedQuery, type Slots } from '../platform/db/prepared-query.js';
 import type { Database } from '../platform/db/schema.js';
 import { generateId } from '../platform/ids.js';
 
@@ -113,6 +114,65 @@ export interface SessionService {
 
 type SessionRow = Selectable<Database['sessions']>;
 
+/** The live sessions (not revoked, not expired, of an enabled user) at `now`. */
+function liveSessions(executor: Executor, now: number) {
+  return executor
+    .selectFrom('sessions')
+    .innerJoin('users', (join) =>
+      join.onRef('users.id', '=', 'sessions.user_id').onRef('users.tenant_id', '=', 'sessions.tenant_id'),
+    )
+    .selectAll('sessions')
+    .where('users.disabled', '=', 0)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.idle_expires_at', '>', now)
+    .where('sessions.absolute_expires_at', '>', now);
+}
+
+// Every signed-in request starts with one of these two reads.
+const sessionByToken = preparedQuery((db, v: Slots<{ now: number; tokenHash: string }>) =>
+  liveSessions(db, v.now).where('sessions.token_hash', '=', v.tokenHash),
+);
+const sessionByTokenInTenant = preparedQuery(
+  (db, v: Slots<{ now: number; tokenHash: string; tenantId: string }>) =>
+    liveSessions(db, v.now)
+      .where('sessions.token_hash', '=', v.tokenHash)
+      .where('sessions.tenant_id', '=', v.tenantId),
+);
+
+/**
+ * A second factor recorded on the session as the caller read it: a compare-and-set on its amr,
+ * with the liveness the read checked (not revoked, not expired, user not disabled) as conditions.
+ */
+const recordOnLiveSession = preparedQuery(
+  (
+    db,
+    v: Slots<{ sessionId: string; merged: string; readAmr: string; now: number; idleExpiresAt: number }>,
+  ) =>
+    db
+      .updateTable('sessions')
+      .set({
+        amr: v.merged,
+        mfa_at: v.now,
+        last_seen_at: v.now,
+        idle_expires_at: sql<number>`case when absolute_expires_at < cast(${v.idleExpiresAt} as bigint) then absolute_expires_at else cast(${v.idleExpiresAt} as bigint) end`,
+      })
+      .where('id', '=', v.sessionId)
+      .where('amr', '=', v.readAmr)
+      .where('revoked_at', 'is', null)
+      .where('idle_expires_at', '>', v.now)
+      .where('absolute_expires_at', '>', v.now)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('users')
+            .select('users.id')
+            .whereRef('users.id', '=', 'sessions.user_id')
+            .whereRef('users.tenant_id', '=', 'sessions.tenant_id')
+            .where('users.disabled', '=', 0),
+        ),
+      )
+      .returningAll(),
+);
+
 function toSession(row: SessionRow): Session {
   return {
     id: row.id,
@@ -153,19 +213,6 @@ export function createSessionService(deps: {
   if (!(idleMs > 0 && absoluteMs > 0)) throw new RangeError('session lifetimes must be positive');
 
   /** Sessions of live users: a disabled user's sessions stop at once, not at their expiry. */
-  function liveSessions(executor: Executor, now: number) {
-    return executor
-      .selectFrom('sessions')
-      .innerJoin('users', (join) =>
-        join.onRef('users.id', '=', 'sessions.user_id').onRef('users.tenant_id', '=', 'sessions.tenant_id'),
-      )
-      .selectAll('sessions')
-      .where('users.disabled', '=', 0)
-      .where('sessions.revoked_at', 'is', null)
-      .where('sessions.idle_expires_at', '>', now)
-      .where('sessions.absolute_expires_at', '>', now);
-  }
-
   return {
     async create(input) {
       const amr = checkAmr(input.amr);
@@ -193,9 +240,10 @@ export function createSessionService(deps: {
     async authenticate(token, options = {}) {
       if (typeof token !== 'string' || !sessionTokenPattern.test(token)) return undefined;
       const now = clock.now();
-      let query = liveSessions(db, now).where('sessions.token_hash', '=', hashToken(token));
-      if (options.tenantId !== undefined) query = query.where('sessions.tenant_id', '=', options.tenantId);
-      const row = await query.executeTakeFirst();
+      const tokenHash = hashToken(token);
+      const row = await (options.tenantId === undefined
+        ? sessionByToken.first(db, { now, tokenHash })
+        : sessionByTokenInTenant.first(db, { now, tokenHash, tenantId: options.tenantId }));
       if (!row) return undefined;
       if (now - row.last_seen_at < lastSeenWriteIntervalMs) return toSession(row);
       // Slide the idle expiry (never past the absolute one). The condition on last_seen_at makes
@@ -227,31 +275,13 @@ export function createSessionService(deps: {
         const now = clock.now();
         const merged = JSON.stringify([...new Set([...read.amr, ...added])]);
         const idleExpiresAt = now + idleMs;
-        const updated = await db
-          .updateTable('sessions')
-          .set({
-            amr: merged,
-            mfa_at: now,
-            last_seen_at: now,
-            // The values as parameters (Kysely's case().else() would write them into the SQL text).
-            idle_expires_at: sql<number>`case when absolute_expires_at < cast(${idleExpiresAt} as bigint) then absolute_expires_at else cast(${idleExpiresAt} as bigint) end`,
-          })
-          .where('id', '=', sessionId)
-          .where('amr', '=', JSON.stringify(read.amr))
-          .where('revoked_at', 'is', null)
-          .where('idle_expires_at', '>', now)
-          .where('absolute_expires_at', '>', now)
-          .where(({ exists, selectFrom }) =>
-            exists(
-              selectFrom('users')
-                .select('users.id')
-                .whereRef('users.id', '=', 'sessions.user_id')
-                .whereRef('users.tenant_id', '=', 'sessions.tenant_id')
-                .where('users.disabled', '=', 0),
-            ),
-          )
-          .returningAll()
-          .executeTakeFirst();
+        const updated = await recordOnLiveSession.first(db, {
+          sessionId,
+          merged,
+          readAmr: JSON.stringify(read.amr),
+          now,
+          idleExpiresAt,
+        });
         if (updated) return toSession(updated);
       }
       for (let attempt = 0; attempt < 5; attempt++) {

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Actor, AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
+import { preparedQuery, type Slots } from '../platform/db/prepared-query.js';
 import type { Database } from '../platform/db/schema.js';
 import { generateId } from '../platform/ids.js';
 import { checkPolicy, defaultTenantPolicy, parsePolicy, type TenantPolicy } from './tenant-policy.js';
@@ -40,6 +41,11 @@ function toTenant(row: TenantRow): Tenant {
     createdAt: row.created_at,
   };
 }
+
+// Every request under /t/{tenant} starts with this read.
+const tenantBySlug = preparedQuery((db, v: Slots<{ slug: string }>) =>
+  db.selectFrom('tenants').selectAll().where('slug', '=', v.slug),
+);
 
 export function createTenantService(deps: {
   db: Kysely<Database>;
@@ -87,7 +93,7 @@ export function createTenantService(deps: {
       return rows.map(toTenant);
     },
     async findBySlug(slug) {
-      const row = await db.selectFrom('tenants').selectAll().where('slug', '=', slug).executeTakeFirst();
+      const row = await tenantBySlug.first(db, { slug });
       return row ? toTenant(row) : undefined;
     },
     async getById(id) {

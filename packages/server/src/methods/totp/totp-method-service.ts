@@ -28,6 +28,7 @@ import type { Actor, AuditLog } from '../../audit/audit-log.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Sealer } from '../../platform/crypto/sealer.js';
 import { generateToken, hashToken } from '../../platform/crypto/tokens.js';
+import { preparedQuery, type Slots } from '../../platform/db/prepared-query.js';
 import type { Database } from '../../platform/db/schema.js';
 import { generateId } from '../../platform/ids.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
@@ -159,6 +160,38 @@ export function checkMethodLabel(label: string | undefined): string | undefined 
 
 type MethodRow = Selectable<Database['methods']>;
 
+// A code's check reads its method and then advances last_step with a compare-and-set: both once per check.
+const totpMethodById = preparedQuery((db, v: Slots<{ methodId: string; tenantId: string; userId: string }>) =>
+  db
+    .selectFrom('methods')
+    .selectAll()
+    .where('id', '=', v.methodId)
+    .where('tenant_id', '=', v.tenantId)
+    .where('user_id', '=', v.userId)
+    .where('type', 'in', totpMethodTypes)
+    .where('status', 'in', ['pending', 'active']),
+);
+
+const advanceStep = preparedQuery(
+  (db, v: Slots<{ methodId: string; tenantId: string; userId: string; step: number; now: number }>) =>
+    db
+      .updateTable('methods')
+      .set({
+        last_step: v.step,
+        last_used_at: v.now,
+        updated_at: v.now,
+        failures: 0,
+        skew_step: null,
+        skew_offset: null,
+      })
+      .where('id', '=', v.methodId)
+      .where('tenant_id', '=', v.tenantId)
+      .where('user_id', '=', v.userId)
+      .where('status', 'in', ['pending', 'active'])
+      .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', v.step)]))
+      .returning('status'),
+);
+
 export function createTotpMethodService(deps: {
   db: Kysely<Database>;
   clock: Clock;
@@ -174,15 +207,7 @@ export function createTotpMethodService(deps: {
   const tenantById = (tenantId: string) => tenants.getById(tenantId);
 
   function loadMethod(input: VerifyTotpInput): Promise<MethodRow | undefined> {
-    return db
-      .selectFrom('methods')
-      .selectAll()
-      .where('id', '=', input.methodId)
-      .where('tenant_id', '=', input.tenantId)
-      .where('user_id', '=', input.userId)
-      .where('type', 'in', totpMethodTypes)
-      .where('status', 'in', ['pending', 'active'])
-      .executeTakeFirst();
+    return totpMethodById.first(db, input);
   }
 
   function exists(methodId: string): Promise<boolean> {
@@ -222,6 +247,16 @@ export function createTotpMethodService(deps: {
     now: number,
     resync?: { driftSteps: number; skewStep?: number },
   ): Promise<string | undefined> {
+    if (!resync) {
+      const updated = await advanceStep.first(db, {
+        methodId: row.id,
+        tenantId: row.tenant_id,
+        userId: row.user_id,
+        step,
+        now,
+      });
+      return updated?.status;
+    }
     let query = db
       .updateTable('methods')
       .set({
