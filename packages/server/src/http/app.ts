@@ -102,11 +102,13 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
   const { services } = runtime;
   registerSignInRoutes(app, {
     tenants: services.tenants,
+    unitOfWork: runtime.database.unitOfWork,
     flows: services.flows,
     secureCookies: config.publicUrl.startsWith('https:'),
   });
   registerMeRoutes(app, {
     tenants: services.tenants,
+    unitOfWork: runtime.database.unitOfWork,
     users: services.users,
     methods: services.methods,
     totp: services.totp,

@@ -18,6 +18,7 @@ import type {
   FlowTotp,
 } from '../../flows/sign-in-flow-deps.js';
 import type { Clock } from '../../platform/clock.js';
+import type { DatabaseHandle } from '../../platform/db/database.js';
 import { sessionCookieOptions } from '../../sessions/session-service.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
 import type { UserService } from '../../users/user-service.js';
@@ -69,6 +70,8 @@ export interface SelfServicePushDevices {
 
 export interface MeRouteDeps {
   readonly tenants: TenantService;
+  /** A code's check writes several times (the attempt, the replay guard, the session): stored together. */
+  readonly unitOfWork: DatabaseHandle['unitOfWork'];
   readonly users: UserService;
   readonly methods: SelfServiceMethods;
   readonly totp: FlowTotp;
@@ -156,6 +159,7 @@ const registrableTypes = new Set(['totp', 'authenticator', 'sms', 'email']);
 export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void {
   const {
     tenants,
+    unitOfWork,
     users,
     methods,
     totp,
@@ -235,52 +239,54 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
         },
       },
     },
-    async (request) => {
-      const { tenant, session } = await context(request);
-      const { methodId, code } = request.body as Static<typeof StepUpBody>;
-      const refusal = await admitSecondFactor(mfaLockout, {
-        tenantId: tenant.id,
-        userId: session.userId,
-        methodId,
-        thresholds: tenant.policy.lockout,
-      });
-      if (refusal) throw refusal;
-      const checked = await checkSecondFactor(
-        { methods, totp, recoveryCodes, messageCodes },
-        {
+    // The attempt, the replay guard, the lockout's reset and the session: stored together.
+    async (request) =>
+      unitOfWork(async () => {
+        const { tenant, session } = await context(request);
+        const { methodId, code } = request.body as Static<typeof StepUpBody>;
+        const refusal = await admitSecondFactor(mfaLockout, {
           tenantId: tenant.id,
           userId: session.userId,
           methodId,
-          code,
-          allowed: tenant.policy.allowedMethods,
-        },
-      );
-      if (!checked) throw new TwofoldError('method_not_found', 'no such sign-in method for this account');
-      const lockoutMethod = methodId === recoveryCodesMethodId ? undefined : methodId;
-      if (!checked.ok) {
-        const code =
-          (['otp_replayed', 'otp_clock_skew', 'otp_expired', 'recovery_code_invalid'] as const).find(
-            (c) => c === checked.reason,
-          ) ?? 'otp_invalid';
-        throw new TwofoldError(
-          code,
-          'that code did not work; try the current code from your app',
-          checked.offsetSeconds !== undefined ? { offsetSeconds: checked.offsetSeconds } : undefined,
+          thresholds: tenant.policy.lockout,
+        });
+        if (refusal) throw refusal;
+        const checked = await checkSecondFactor(
+          { methods, totp, recoveryCodes, messageCodes },
+          {
+            tenantId: tenant.id,
+            userId: session.userId,
+            methodId,
+            code,
+            allowed: tenant.policy.allowedMethods,
+          },
         );
-      }
-      await mfaLockout.recordSuccess(tenant.id, session.userId, lockoutMethod);
-      await sessions.recordSecondFactor(
-        session.id,
-        [...new Set([...session.amr, amrFor(checked.methodType), 'mfa'])],
-        session,
-      );
-      return {
-        stepUpUntil: iso(clock.now() + stepUpWindowMs),
-        ...(checked.recoveryCodesRemaining !== undefined
-          ? { recoveryCodesRemaining: checked.recoveryCodesRemaining }
-          : {}),
-      };
-    },
+        if (!checked) throw new TwofoldError('method_not_found', 'no such sign-in method for this account');
+        const lockoutMethod = methodId === recoveryCodesMethodId ? undefined : methodId;
+        if (!checked.ok) {
+          const code =
+            (['otp_replayed', 'otp_clock_skew', 'otp_expired', 'recovery_code_invalid'] as const).find(
+              (c) => c === checked.reason,
+            ) ?? 'otp_invalid';
+          throw new TwofoldError(
+            code,
+            'that code did not work; try the current code from your app',
+            checked.offsetSeconds !== undefined ? { offsetSeconds: checked.offsetSeconds } : undefined,
+          );
+        }
+        await mfaLockout.recordSuccess(tenant.id, session.userId, lockoutMethod);
+        await sessions.recordSecondFactor(
+          session.id,
+          [...new Set([...session.amr, amrFor(checked.methodType), 'mfa'])],
+          session,
+        );
+        return {
+          stepUpUntil: iso(clock.now() + stepUpWindowMs),
+          ...(checked.recoveryCodesRemaining !== undefined
+            ? { recoveryCodesRemaining: checked.recoveryCodesRemaining }
+            : {}),
+        };
+      }),
   );
 
   app.post(

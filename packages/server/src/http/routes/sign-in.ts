@@ -8,6 +8,7 @@ import type {
   SignInFlowService,
 } from '../../flows/sign-in-flow-service.js';
 import { flowLifetimeMs } from '../../flows/sign-in-flow-service.js';
+import type { DatabaseHandle } from '../../platform/db/database.js';
 import { registerLongPolls, waitMs } from '../../push/long-poll.js';
 import { defaultPushWaitSeconds, maxPushWaitSeconds } from '../../push/push-service.js';
 import { sessionCookieOptions } from '../../sessions/session-service.js';
@@ -143,13 +144,15 @@ function flowJson(flow: FlowView): Static<typeof FlowResponse> {
 
 export interface SignInRouteDeps {
   readonly tenants: TenantService;
+  /** A code's check writes several times (the attempt, the replay guard, the session): stored together. */
+  readonly unitOfWork: DatabaseHandle['unitOfWork'];
   readonly flows: SignInFlowService;
   readonly secureCookies: boolean;
 }
 
 /** Spec section 4 sign-in routes: start, read, challenge, verify, register, and the push long-poll. */
 export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void {
-  const { tenants, flows, secureCookies } = deps;
+  const { tenants, flows, secureCookies, unitOfWork } = deps;
   const longPolls = registerLongPolls(app);
 
   const client = (request: FastifyRequest): FlowClient => ({
@@ -291,8 +294,10 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     async (request, reply) => {
       const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
       const { methodId, code } = request.body as Static<typeof VerifyBody>;
-      const tenant = await tenants.getBySlug(slug);
-      const signedIn = await flows.verify(tenant, flowId, client(request), methodId, code);
+      const { tenant, signedIn } = await unitOfWork(async () => {
+        const tenant = await tenants.getBySlug(slug);
+        return { tenant, signedIn: await flows.verify(tenant, flowId, client(request), methodId, code) };
+      });
       setSignedIn(reply, tenant.slug, signedIn);
       return signedInJson(signedIn);
     },

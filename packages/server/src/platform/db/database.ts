@@ -2,19 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import {
-  Kysely,
-  type Migration,
-  type MigrationResultSet,
-  Migrator,
-  PostgresDialect,
-  type SqliteDatabase,
-  sql,
-} from 'kysely';
+import { Kysely, type Migration, type MigrationResultSet, Migrator, type SqliteDatabase, sql } from 'kysely';
 import type PgModule from 'pg';
 import { GroupCommitSqliteDialect } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { UnitOfWorkPostgresDialect } from './unit-of-work.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -27,6 +20,12 @@ export interface DatabaseHandle {
   readonly dialect: Dialect;
   /** Human description without credentials, for logs. */
   readonly description: string;
+  /**
+   * Runs one request's work so that its writes are stored together before it answers: on
+   * PostgreSQL one transaction on one connection, committed whether the work returned or threw
+   * (unit-of-work.ts); on SQLite the work as it is, group commit already sharing its commits.
+   */
+  unitOfWork<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -72,6 +71,7 @@ function openSqlite(path: string): DatabaseHandle {
     db,
     dialect: 'sqlite',
     description: `SQLite ${path}`,
+    unitOfWork: (work) => work(),
     close: () => db.destroy(),
   };
 }
@@ -129,11 +129,13 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const dialect = new UnitOfWorkPostgresDialect({ pool });
+  const db = new Kysely<Database>({ dialect });
   const parsed = new URL(url);
   return {
     db,
     dialect: 'postgres',
+    unitOfWork: (work) => dialect.unitOfWork(work),
     description: `PostgreSQL ${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`,
     close: () => db.destroy(),
   };
