@@ -12,6 +12,7 @@ import {
   type SqliteDatabase,
   SqliteDialect,
 } from 'kysely';
+import { Mutex } from './mutex.js';
 
 /** Counters of a group-committing SQLite connection, for tests and the bench's diagnosis. */
 export interface GroupCommitStats {
@@ -274,25 +275,6 @@ function parseSavepoint(command: string, savepointName: string): RawNode {
   ]);
 }
 
-class ConnectionMutex {
-  #promise: Promise<void> | undefined;
-  #resolve: (() => void) | undefined;
-
-  async lock(): Promise<void> {
-    while (this.#promise) await this.#promise;
-    this.#promise = new Promise((resolve) => {
-      this.#resolve = resolve;
-    });
-  }
-
-  unlock(): void {
-    const resolve = this.#resolve;
-    this.#promise = undefined;
-    this.#resolve = undefined;
-    resolve?.();
-  }
-}
-
 /** One holder's use of the connection: it lets go of the connection once (at commit or at release). */
 class Lease implements DatabaseConnection {
   released = false;
@@ -309,7 +291,7 @@ class Lease implements DatabaseConnection {
 
 /** Kysely's SQLite driver with group commit (see GroupCommitConnection). */
 export class GroupCommitSqliteDriver implements Driver {
-  readonly #mutex = new ConnectionMutex();
+  readonly #mutex = new Mutex();
   readonly #connection: GroupCommitConnection;
   readonly #close: () => void;
 

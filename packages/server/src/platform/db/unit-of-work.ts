@@ -10,6 +10,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { Mutex } from './mutex.js';
 
 /**
  * One request's statements on one PostgreSQL connection, in one transaction that commits when the
@@ -26,30 +27,10 @@ class Unit {
   /** A statement failed outside a savepoint: the transaction can only be rolled back. */
   failed = false;
   depth = 0;
-  #busy: Promise<void> | undefined;
-  #release: (() => void) | undefined;
+  /** The unit's statements run one at a time (they share one connection). */
+  readonly statements = new Mutex();
 
   constructor(readonly connection: DatabaseConnection) {}
-
-  /** The unit's statements run one at a time (they share one connection). */
-  async lock(): Promise<void> {
-    while (this.#busy) await this.#busy;
-    this.#busy = new Promise((resolve) => {
-      this.#release = resolve;
-    });
-  }
-
-  unlock(): void {
-    const release = this.#release;
-    this.#busy = undefined;
-    this.#release = undefined;
-    release?.();
-  }
-
-  /** Resolves once no statement of the unit is running. */
-  async idle(): Promise<void> {
-    while (this.#busy) await this.#busy;
-  }
 }
 
 /** The unit's connection as one holder sees it: statements that fail outside a savepoint mark the unit failed. */
@@ -90,7 +71,7 @@ class UnitOfWorkDriver implements Driver {
     const unit = this.#units.getStore();
     // A task the request started and left running (it outlives the unit) gets its own connection.
     if (!unit?.open) return this.#inner.acquireConnection();
-    await unit.lock();
+    await unit.statements.lock();
     return new UnitLease(unit);
   }
 
@@ -141,7 +122,7 @@ class UnitOfWorkDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    if (connection instanceof UnitLease) connection.unit.unlock();
+    if (connection instanceof UnitLease) connection.unit.statements.unlock();
     else await this.#inner.releaseConnection(connection);
   }
 
@@ -168,7 +149,7 @@ class UnitOfWorkDriver implements Driver {
       outcome = { ok: false, error };
     }
     unit.open = false;
-    await unit.idle();
+    await unit.statements.idle();
     try {
       if (unit.failed) throw new Error('a statement of the unit of work failed');
       await this.#inner.commitTransaction(connection);
