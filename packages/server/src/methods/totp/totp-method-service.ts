@@ -172,9 +172,24 @@ const totpMethodById = preparedQuery((db, v: Slots<{ methodId: string; tenantId:
     .where('status', 'in', ['pending', 'active']),
 );
 
-const advanceStep = preparedQuery(
-  (db, v: Slots<{ methodId: string; tenantId: string; userId: string; step: number; now: number }>) =>
-    db
+type AdvanceArgs = {
+  methodId: string;
+  tenantId: string;
+  userId: string;
+  step: number;
+  now: number;
+  driftSteps?: number;
+  skewStep?: number;
+};
+
+/**
+ * Advances last_step to `step` with one compare-and-set; with `resync`, the drift becomes
+ * `driftSteps`, and with `expectSkewStep` only if the skew hint it builds on (`skewStep`) is still
+ * there. Three shapes, each compiled once.
+ */
+function advanceQuery(shape: { resync: boolean; expectSkewStep: boolean }) {
+  return preparedQuery((db, v: Slots<AdvanceArgs>) => {
+    let query = db
       .updateTable('methods')
       .set({
         last_step: v.step,
@@ -183,14 +198,20 @@ const advanceStep = preparedQuery(
         failures: 0,
         skew_step: null,
         skew_offset: null,
+        ...(shape.resync ? { drift_steps: v.driftSteps } : {}),
       })
       .where('id', '=', v.methodId)
       .where('tenant_id', '=', v.tenantId)
       .where('user_id', '=', v.userId)
       .where('status', 'in', ['pending', 'active'])
-      .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', v.step)]))
-      .returning('status'),
-);
+      .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', v.step)]));
+    if (shape.expectSkewStep) query = query.where('skew_step', '=', v.skewStep as number);
+    return query.returning('status');
+  });
+}
+const advanceStep = advanceQuery({ resync: false, expectSkewStep: false });
+const advanceResync = advanceQuery({ resync: true, expectSkewStep: false });
+const advanceResyncOnHint = advanceQuery({ resync: true, expectSkewStep: true });
 
 export function createTotpMethodService(deps: {
   db: Kysely<Database>;
@@ -247,34 +268,15 @@ export function createTotpMethodService(deps: {
     now: number,
     resync?: { driftSteps: number; skewStep?: number },
   ): Promise<string | undefined> {
-    if (!resync) {
-      const updated = await advanceStep.first(db, {
-        methodId: row.id,
-        tenantId: row.tenant_id,
-        userId: row.user_id,
-        step,
-        now,
-      });
-      return updated?.status;
-    }
-    let query = db
-      .updateTable('methods')
-      .set({
-        last_step: step,
-        last_used_at: now,
-        updated_at: now,
-        failures: 0,
-        skew_step: null,
-        skew_offset: null,
-        ...(resync ? { drift_steps: resync.driftSteps } : {}),
-      })
-      .where('id', '=', row.id)
-      .where('tenant_id', '=', row.tenant_id)
-      .where('user_id', '=', row.user_id)
-      .where('status', 'in', ['pending', 'active'])
-      .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]));
-    if (resync?.skewStep !== undefined) query = query.where('skew_step', '=', resync.skewStep);
-    const updated = await query.returning('status').executeTakeFirst();
+    const query = !resync ? advanceStep : resync.skewStep === undefined ? advanceResync : advanceResyncOnHint;
+    const updated = await query.first(db, {
+      methodId: row.id,
+      tenantId: row.tenant_id,
+      userId: row.user_id,
+      step,
+      now,
+      ...resync,
+    });
     return updated?.status;
   }
 

@@ -1,16 +1,13 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import {
   type CompiledQuery,
-  createQueryId,
   type DatabaseConnection,
   type Driver,
-  IdentifierNode,
-  type QueryCompiler,
   type QueryResult,
-  RawNode,
   SelectQueryNode,
   type SqliteDatabase,
   SqliteDialect,
+  SqliteDriver,
 } from 'kysely';
 import { Mutex } from './mutex.js';
 
@@ -171,10 +168,10 @@ export class GroupCommitConnection implements DatabaseConnection {
       this.rollback();
       return { rows: [] };
     }
-    if (outsideTransactionText.test(sql) && this.#depth === 0) this.#flush();
+    const outside = outsideTransactionText.test(sql);
+    if (outside && this.#depth === 0) this.#flush();
     const statement = this.#statements.prepare(sql) as unknown as BetterSqlite3.Statement;
-    const writes = !statement.readonly && !outsideTransactionText.test(sql);
-    if (writes) this.#noteWrite();
+    if (!statement.readonly && !outside) this.#noteWrite();
     if (statement.reader) return { rows: statement.all(parameters as unknown[]) as R[] };
     const { changes, lastInsertRowid } = statement.run(parameters as unknown[]);
     return {
@@ -267,14 +264,6 @@ export class GroupCommitConnection implements DatabaseConnection {
   }
 }
 
-/** The SQL of a savepoint command, its name quoted by the compiler (as Kysely's own drivers do). */
-function parseSavepoint(command: string, savepointName: string): RawNode {
-  return RawNode.createWithChildren([
-    RawNode.createWithSql(`${command} `),
-    IdentifierNode.create(savepointName),
-  ]);
-}
-
 /** One holder's use of the connection: it lets go of the connection once (at commit or at release). */
 class Lease implements DatabaseConnection {
   released = false;
@@ -294,10 +283,18 @@ export class GroupCommitSqliteDriver implements Driver {
   readonly #mutex = new Mutex();
   readonly #connection: GroupCommitConnection;
   readonly #close: () => void;
+  // Savepoint commands (controlled transactions) are Kysely's own driver's: they run on the lease like any statement.
+  readonly savepoint: Driver['savepoint'];
+  readonly rollbackToSavepoint: Driver['rollbackToSavepoint'];
+  readonly releaseSavepoint: Driver['releaseSavepoint'];
 
   constructor(sqlite: BetterSqlite3.Database, statements: SqliteDatabase) {
     this.#connection = new GroupCommitConnection(sqlite, statements);
     this.#close = () => statements.close();
+    const kysely = new SqliteDriver({ database: statements });
+    this.savepoint = kysely.savepoint.bind(kysely);
+    this.rollbackToSavepoint = kysely.rollbackToSavepoint.bind(kysely);
+    this.releaseSavepoint = kysely.releaseSavepoint.bind(kysely);
   }
 
   get connection(): GroupCommitConnection {
@@ -324,32 +321,6 @@ export class GroupCommitSqliteDriver implements Driver {
 
   async rollbackTransaction(_connection: DatabaseConnection): Promise<void> {
     this.#connection.rollback();
-  }
-
-  async savepoint(
-    connection: DatabaseConnection,
-    savepointName: string,
-    compileQuery: QueryCompiler['compileQuery'],
-  ): Promise<void> {
-    await connection.executeQuery(compileQuery(parseSavepoint('savepoint', savepointName), createQueryId()));
-  }
-
-  async rollbackToSavepoint(
-    connection: DatabaseConnection,
-    savepointName: string,
-    compileQuery: QueryCompiler['compileQuery'],
-  ): Promise<void> {
-    await connection.executeQuery(
-      compileQuery(parseSavepoint('rollback to', savepointName), createQueryId()),
-    );
-  }
-
-  async releaseSavepoint(
-    connection: DatabaseConnection,
-    savepointName: string,
-    compileQuery: QueryCompiler['compileQuery'],
-  ): Promise<void> {
-    await connection.executeQuery(compileQuery(parseSavepoint('release', savepointName), createQueryId()));
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {

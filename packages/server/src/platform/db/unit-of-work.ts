@@ -5,7 +5,6 @@ import {
   type DatabaseConnection,
   type Driver,
   PostgresDialect,
-  type PostgresDialectConfig,
   type QueryCompiler,
   type QueryResult,
   type TransactionSettings,
@@ -185,10 +184,6 @@ class UnitOfWorkDriver implements Driver {
 export class UnitOfWorkPostgresDialect extends PostgresDialect {
   readonly #units = new AsyncLocalStorage<Unit>();
   #driver: UnitOfWorkDriver | undefined;
-
-  constructor(config: PostgresDialectConfig) {
-    super(config);
-  }
 
   override createDriver(): Driver {
     this.#driver ??= new UnitOfWorkDriver(super.createDriver(), this.#units);
