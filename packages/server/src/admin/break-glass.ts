@@ -9,7 +9,7 @@ import { TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
 import { type AuditLog, operatorActor } from '../audit/audit-log.js';
 import type { Courier } from '../courier/courier.js';
-import type { TemporaryAccessPassService } from '../passes/temporary-access-pass-service.js';
+import type { TemporaryAccessPassService } from '../factors/temporary-access-pass/temporary-access-pass-service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import type { TenantService } from '../tenants/tenant-service.js';

@@ -6,7 +6,7 @@ import { testBackends } from '../test-support/databases.js';
 
 const header = 'upn,serial number,secret key,time interval,manufacturer,model';
 const secret = '2234567abcdef2234567abcdef';
-const fixture = new URL('../methods/hardware/fixtures/microsoft-sample.csv', import.meta.url);
+const fixture = new URL('../factors/hardware/fixtures/microsoft-sample.csv', import.meta.url);
 
 for (const backend of testBackends) {
   describe(`twofold hardware-tokens import on ${backend.name}`, () => {

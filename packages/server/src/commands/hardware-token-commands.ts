@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { TwofoldError } from '@twofold/core';
 import { operatorActor } from '../audit/audit-log.js';
-import type { ImportResult } from '../methods/hardware/hardware-token-service.js';
+import type { ImportResult } from '../factors/hardware/hardware-token-service.js';
 import { type CommandGroup, tenantOption } from './kit.js';
 import { progressLine } from './output.js';
 

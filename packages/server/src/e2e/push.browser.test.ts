@@ -8,7 +8,7 @@ import { decodeBase32, generateTotp, parseOtpauthUri } from '@twofold/core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
-import { pushLifetimeMs } from '../push/push-service.js';
+import { pushLifetimeMs } from '../factors/push/push-service.js';
 import { describeInChromium } from '../test-support/browser.js';
 import { createBrowserClient } from '../test-support/browser-client.js';
 import { createTestPushDevice, type TestPushDevice } from '../test-support/push-device.js';

@@ -1,7 +1,7 @@
 import { type ErrorCode, TwofoldError } from '@twofold/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor } from '../audit/audit-log.js';
-import type { TemporaryAccessPassService } from '../passes/temporary-access-pass-service.js';
+import type { TemporaryAccessPassService } from '../factors/temporary-access-pass/temporary-access-pass-service.js';
 import type { Clock } from '../platform/clock.js';
 import { constantTimeEqual, generateToken, hashToken } from '../platform/crypto/tokens.js';
 import type { Database } from '../platform/db/schema.js';

@@ -8,12 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
 import { maxCodeFailuresPerFlow } from '../flows/sign-in-flow-service.js';
-import { lockMinutesAt, mfaLockoutPolicy } from '../methods/mfa-lockout.js';
 import { createManualClock } from '../platform/clock.js';
 import { createTestApp, type TestApp } from '../test-support/app.js';
 import { codeAt, type Enrolled, enrol, password, surelyWrong } from '../test-support/attack-kit.js';
 import { createBrowserClient } from '../test-support/browser-client.js';
 import { testBackends } from '../test-support/databases.js';
+import { lockMinutesAt, mfaLockoutPolicy } from '../users/mfa-lockout.js';
 
 const base = '/t/acme/api/v1';
 const minute = 60_000;

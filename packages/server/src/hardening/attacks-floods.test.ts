@@ -9,8 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
+import { maxPendingPushesPerUser, maxPushesPerHour, pushLifetimeMs } from '../factors/push/push-service.js';
 import { createManualClock } from '../platform/clock.js';
-import { maxPendingPushesPerUser, maxPushesPerHour, pushLifetimeMs } from '../push/push-service.js';
 import { defaultTenantPolicy } from '../tenants/tenant-policy.js';
 import { createTestApp, type TestApp } from '../test-support/app.js';
 import { enrol, password } from '../test-support/attack-kit.js';

@@ -20,7 +20,7 @@ import { createBrowserClient } from '../test-support/browser-client.js';
 import { testBackends } from '../test-support/databases.js';
 import { type JsonSchema, type Operation, sampleOf } from '../test-support/openapi-schema.js';
 import { createTestPushDevice } from '../test-support/push-device.js';
-import { knownDeviceCookieName } from '../throttle/password-throttle.js';
+import { knownDeviceCookieName } from '../users/password-throttle.js';
 
 const publicUrl = 'https://mfa.acme.test';
 const base = '/t/acme/api/v1';

@@ -13,7 +13,7 @@ import type { User } from '../../users/user-service.js';
 const base = '/t/acme/api/v1';
 const header = 'upn,serial number,secret key,time interval,manufacturer,model';
 const sampleSecret = '2234567abcdef2234567abcdef';
-const fixture = new URL('../../methods/hardware/fixtures/microsoft-sample.csv', import.meta.url);
+const fixture = new URL('../../factors/hardware/fixtures/microsoft-sample.csv', import.meta.url);
 const password = 'correct horse battery';
 /** The server's body limit in these tests, so that a file just over it is small. */
 const bodyLimit = 4096;

@@ -7,7 +7,7 @@ import {
   authorizeAdmin,
   checkTarget,
 } from '../../admin/admin-access.js';
-import type { HardwareTokenService } from '../../methods/hardware/hardware-token-service.js';
+import type { HardwareTokenService } from '../../factors/hardware/hardware-token-service.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
 import { AdminMethodJson, adminMethodJson } from './admin.js';
 

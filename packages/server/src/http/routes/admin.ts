@@ -8,16 +8,16 @@ import {
   checkTarget,
 } from '../../admin/admin-access.js';
 import { type AdminActions, checkReason } from '../../admin/admin-actions.js';
-import type { Method, MethodService } from '../../methods/method-service.js';
-import { lockStateOf, type MfaLockout } from '../../methods/mfa-lockout.js';
-import type { RecoveryCodeService } from '../../methods/recovery-codes/recovery-code-service.js';
-import type { TotpMethodService } from '../../methods/totp/totp-method-service.js';
+import type { Method, MethodService } from '../../factors/method-service.js';
+import type { RecoveryCodeService } from '../../factors/recovery-codes/recovery-code-service.js';
+import type { TemporaryAccessPassService } from '../../factors/temporary-access-pass/temporary-access-pass-service.js';
+import type { TotpMethodService } from '../../factors/totp/totp-method-service.js';
 import type { Outbox } from '../../outbox/outbox.js';
-import type { TemporaryAccessPassService } from '../../passes/temporary-access-pass-service.js';
 import type { Clock } from '../../platform/clock.js';
 import type { SessionService } from '../../sessions/session-service.js';
 import { checkPassLifetime, methodTypesInPolicy, type TenantPolicy } from '../../tenants/tenant-policy.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
+import { lockStateOf, type MfaLockout } from '../../users/mfa-lockout.js';
 import { roles } from '../../users/roles.js';
 import type { User, UserService } from '../../users/user-service.js';
 

@@ -7,8 +7,13 @@ import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { bodyDigest, deviceHeader, signatureHeader, timestampHeader } from '../../push/device-signature.js';
-import { registerLongPolls, waitMs } from '../../push/long-poll.js';
+import {
+  bodyDigest,
+  deviceHeader,
+  signatureHeader,
+  timestampHeader,
+} from '../../factors/push/device-signature.js';
+import { registerLongPolls, waitMs } from '../../factors/push/long-poll.js';
 import {
   type DeviceChallenge,
   defaultPushWaitSeconds,
@@ -16,7 +21,7 @@ import {
   maxPushWaitSeconds,
   type PushDevice,
   type PushService,
-} from '../../push/push-service.js';
+} from '../../factors/push/push-service.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
 
 export interface DeviceRouteDeps {

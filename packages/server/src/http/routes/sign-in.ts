@@ -1,6 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { registerLongPolls, waitMs } from '../../factors/push/long-poll.js';
+import { defaultPushWaitSeconds, maxPushWaitSeconds } from '../../factors/push/push-service.js';
 import type {
   FlowClient,
   FlowSignedIn,
@@ -9,11 +11,9 @@ import type {
 } from '../../flows/sign-in-flow-service.js';
 import { flowLifetimeMs } from '../../flows/sign-in-flow-service.js';
 import type { DatabaseHandle } from '../../platform/db/database.js';
-import { registerLongPolls, waitMs } from '../../push/long-poll.js';
-import { defaultPushWaitSeconds, maxPushWaitSeconds } from '../../push/push-service.js';
 import { sessionCookieOptions } from '../../sessions/session-service.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
-import { knownDeviceCookieName, knownDeviceCookieOptions } from '../../throttle/password-throttle.js';
+import { knownDeviceCookieName, knownDeviceCookieOptions } from '../../users/password-throttle.js';
 import { sessionCookie } from '../auth.js';
 
 export const flowCookie = 'twofold_flow';

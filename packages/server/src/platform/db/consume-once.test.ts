@@ -16,7 +16,7 @@ import { TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemActor } from '../../audit/audit-log.js';
-import { normalizePass } from '../../passes/temporary-access-pass-service.js';
+import { normalizePass } from '../../factors/temporary-access-pass/temporary-access-pass-service.js';
 import type { Tenant } from '../../tenants/tenant-service.js';
 import { type MoreHandles, openMoreHandles } from '../../test-support/connections.js';
 import { type TestDatabaseHandle, testBackends } from '../../test-support/databases.js';

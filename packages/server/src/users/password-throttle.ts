@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import { generateToken, hashToken } from '../platform/crypto/tokens.js';
 import type { Database } from '../platform/db/schema.js';
-import { throttleAddress } from './address-key.js';
+import { throttleAddress } from '../throttle/address-key.js';
 
 /**
  * Password guessing, throttled in the database so the limits hold across instances:

@@ -5,8 +5,8 @@ import { type TestDatabaseHandle, testBackends } from '../test-support/databases
 import { useInstanceFleet } from '../test-support/fixtures.js';
 import { createTestServices, type TestServices } from '../test-support/services.js';
 import { useTestDatabase } from '../test-support/shared-database.js';
-import type { User } from '../users/user-service.js';
 import { lockMinutesAt, type MfaLockout, mfaLockoutPolicy } from './mfa-lockout.js';
+import type { User } from './user-service.js';
 
 const minute = 60_000;
 const day = 24 * 60 * minute;

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDatabaseHandle } from '../test-support/databases.js';
-import { testBackends } from '../test-support/databases.js';
+import type { TestDatabaseHandle } from '../../test-support/databases.js';
+import { testBackends } from '../../test-support/databases.js';
 import { createPostgresPushNotifier, type PostgresPushNotifier } from './postgres-notifier.js';
 
 const postgres = testBackends.find((b) => b.name === 'postgres');

@@ -11,7 +11,6 @@ import { seedDirectory } from '../test-support/fixtures.js';
 import { tally } from '../test-support/outcomes.js';
 import { createTestServices, type ManualClock, type TestServices } from '../test-support/services.js';
 import { useTestDatabase } from '../test-support/shared-database.js';
-import type { User } from '../users/user-service.js';
 import {
   createPasswordThrottle,
   defaultPasswordThrottlePolicy,
@@ -23,6 +22,7 @@ import {
   type ThrottleSubject,
   usernameThrottleKey,
 } from './password-throttle.js';
+import type { User } from './user-service.js';
 
 const second = 1000;
 const minute = 60 * second;

@@ -20,16 +20,16 @@
 import { randomInt } from 'node:crypto';
 import { TwofoldError } from '@twofold/core';
 import type { Kysely, Selectable } from 'kysely';
-import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
-import type { Courier } from '../courier/courier.js';
-import type { FlowSignInLog } from '../flows/sign-in-flow-deps.js';
-import { maskEmail } from '../methods/message-codes/destination.js';
-import type { Clock } from '../platform/clock.js';
-import { hashToken } from '../platform/crypto/tokens.js';
-import type { Database } from '../platform/db/schema.js';
-import { generateId } from '../platform/ids.js';
-import type { Tenant, TenantService } from '../tenants/tenant-service.js';
-import type { UserService } from '../users/user-service.js';
+import type { Actor, AuditLog, Executor } from '../../audit/audit-log.js';
+import type { Courier } from '../../courier/courier.js';
+import type { FlowSignInLog } from '../../flows/sign-in-flow-deps.js';
+import type { Clock } from '../../platform/clock.js';
+import { hashToken } from '../../platform/crypto/tokens.js';
+import type { Database } from '../../platform/db/schema.js';
+import { generateId } from '../../platform/ids.js';
+import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
+import type { UserService } from '../../users/user-service.js';
+import { maskEmail } from '../message-codes/destination.js';
 import {
   checkDevicePublicKey,
   checkDeviceSignature,

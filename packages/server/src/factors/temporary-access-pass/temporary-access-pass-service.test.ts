@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { operatorActor } from '../audit/audit-log.js';
-import type { Tenant } from '../tenants/tenant-service.js';
-import { type TestDatabaseHandle, testBackends } from '../test-support/databases.js';
-import { createTestServices, type TestServices } from '../test-support/services.js';
-import { useTestDatabase } from '../test-support/shared-database.js';
-import type { User } from '../users/user-service.js';
+import { operatorActor } from '../../audit/audit-log.js';
+import type { Tenant } from '../../tenants/tenant-service.js';
+import { type TestDatabaseHandle, testBackends } from '../../test-support/databases.js';
+import { createTestServices, type TestServices } from '../../test-support/services.js';
+import { useTestDatabase } from '../../test-support/shared-database.js';
+import type { User } from '../../users/user-service.js';
 import { generatePass, normalizePass, passLifetimeBounds } from './temporary-access-pass-service.js';
 
 /** 16 symbols of the unambiguous alphabet in four groups. */

@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createTestPushDevice } from '../test-support/push-device.js';
+import { createTestPushDevice } from '../../test-support/push-device.js';
 import {
   bodyDigest,
   checkDevicePublicKey,

@@ -1,11 +1,11 @@
 import { randomInt } from 'node:crypto';
 import { TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
-import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
-import type { Clock } from '../platform/clock.js';
-import { hashToken } from '../platform/crypto/tokens.js';
-import type { Database } from '../platform/db/schema.js';
-import { generateId } from '../platform/ids.js';
+import type { Actor, AuditLog, Executor } from '../../audit/audit-log.js';
+import type { Clock } from '../../platform/clock.js';
+import { hashToken } from '../../platform/crypto/tokens.js';
+import type { Database } from '../../platform/db/schema.js';
+import { generateId } from '../../platform/ids.js';
 
 /** Unambiguous alphabet (no 0/O, 1/I/L): 32 symbols, so 16 of them carry 80 bits. */
 const passAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';

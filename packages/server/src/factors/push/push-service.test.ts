@@ -6,16 +6,16 @@
  */
 import { decodeBase32, generateTotp, parseOtpauthUri } from '@twofold/core';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { operatorActor } from '../audit/audit-log.js';
-import { generateToken, hashToken } from '../platform/crypto/tokens.js';
-import type { Tenant } from '../tenants/tenant-service.js';
-import { type TestDatabaseHandle, testBackends } from '../test-support/databases.js';
-import { useInstanceFleet } from '../test-support/fixtures.js';
-import { sqliteBusy, tally } from '../test-support/outcomes.js';
-import { createTestPushDevice } from '../test-support/push-device.js';
-import { createTestServices, type TestServices } from '../test-support/services.js';
-import { useTestDatabase } from '../test-support/shared-database.js';
-import type { User } from '../users/user-service.js';
+import { operatorActor } from '../../audit/audit-log.js';
+import { generateToken, hashToken } from '../../platform/crypto/tokens.js';
+import type { Tenant } from '../../tenants/tenant-service.js';
+import { type TestDatabaseHandle, testBackends } from '../../test-support/databases.js';
+import { useInstanceFleet } from '../../test-support/fixtures.js';
+import { sqliteBusy, tally } from '../../test-support/outcomes.js';
+import { createTestPushDevice } from '../../test-support/push-device.js';
+import { createTestServices, type TestServices } from '../../test-support/services.js';
+import { useTestDatabase } from '../../test-support/shared-database.js';
+import type { User } from '../../users/user-service.js';
 import { bodyDigest } from './device-signature.js';
 import { maxPendingPushesPerUser, type PushDevice } from './push-service.js';
 

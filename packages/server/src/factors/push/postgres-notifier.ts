@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { type Kysely, sql } from 'kysely';
 import type PgModule from 'pg';
-import type { Database } from '../platform/db/schema.js';
+import type { Database } from '../../platform/db/schema.js';
 import { createPushNotifier, type PushNotifier } from './push-notifier.js';
 
 export const pushChannel = 'twofold_push';
