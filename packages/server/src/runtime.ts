@@ -1,29 +1,26 @@
 import { readFileSync } from 'node:fs';
-import { createAdminActions } from './admin/admin-actions.js';
-import { createBreakGlass } from './admin/break-glass.js';
+import type { Kysely } from 'kysely';
 import { createApiKeyService } from './api-keys/api-key-service.js';
-import { createAuditLog } from './audit/audit-log.js';
+import { type AuditLog, createAuditLog } from './audit/audit-log.js';
 import { createAuditQuery } from './audit/audit-query.js';
-import { createCourier } from './courier/dispatcher.js';
+import { type CourierOptions, createCourier } from './courier/dispatcher.js';
 import { providersFromConfig } from './courier/providers/index.js';
-import { createHardwareTokenService } from './factors/hardware/hardware-token-service.js';
-import { createMessageCodeService } from './factors/message-codes/message-code-service.js';
-import { createSendLimits } from './factors/message-codes/send-limits.js';
-import { createMethodService } from './factors/method-service.js';
+import type { Providers } from './courier/providers/provider.js';
+import { createFactors } from './factors/index.js';
 import { createPostgresPushNotifier, type PostgresPushNotifier } from './factors/push/postgres-notifier.js';
-import { createPushService } from './factors/push/push-service.js';
-import { createRecoveryCodeService } from './factors/recovery-codes/recovery-code-service.js';
-import { createTemporaryAccessPassService } from './factors/temporary-access-pass/temporary-access-pass-service.js';
-import { createTotpMethodService } from './factors/totp/totp-method-service.js';
-import { createSignInFlowService } from './flows/sign-in-flow-service.js';
+import { createAdminFlows } from './flows/admin/index.js';
+import { createSelfServiceFlows } from './flows/self-service/index.js';
+import { createSignInFlowStore } from './flows/sign-in/flow-store.js';
+import { createSignInFlows } from './flows/sign-in/index.js';
 import { createHousekeeping } from './housekeeping/housekeeping.js';
 import { createOidcClientService } from './oidc/client-service.js';
+import { purgeExpiredPayloads } from './oidc/payload-retention.js';
 import { createSigningKeyStore } from './oidc/signing-keys.js';
 import { createOutbox } from './outbox/outbox.js';
 import type { Clock } from './platform/clock.js';
 import { systemClock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
-import { createCodeHasher } from './platform/crypto/code-hasher.js';
+import { type CodeHasher, createCodeHasher } from './platform/crypto/code-hasher.js';
 import {
   createKeyring,
   type Keyring,
@@ -37,6 +34,7 @@ import {
 } from './platform/crypto/password-hasher.js';
 import { createSealer, type Sealer } from './platform/crypto/sealer.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase, sqlitePathFor } from './platform/db/database.js';
+import type { Database } from './platform/db/schema.js';
 import { checkSecretKeys } from './secrets/key-check.js';
 import { createSessionService } from './sessions/session-service.js';
 import { createSetupService } from './setup/setup-service.js';
@@ -60,7 +58,7 @@ export interface Runtime {
   readonly keyring: Keyring;
   readonly sealer: Sealer;
   readonly passwords: PasswordHasher;
-  readonly services: ReturnType<typeof createServices>;
+  readonly services: Services;
   close(): Promise<void>;
 }
 
@@ -95,41 +93,34 @@ export async function loadKeyring(config: Config, log?: RuntimeLog): Promise<Key
   return createKeyring(file.keys);
 }
 
-function createServices(deps: {
-  config: Config;
-  log?: RuntimeLog | undefined;
-  database: DatabaseHandle;
-  clock: Clock;
-  passwords: PasswordHashing;
-  sealer: Sealer;
-  keyring: Keyring;
-  pushNotifier?: PostgresPushNotifier | undefined;
-}) {
-  const { db } = deps.database;
-  const { clock, passwords, sealer } = deps;
-  const audit = createAuditLog({ db, clock });
+/** What the services are built from: one database, one clock, the keys, and where messages go. */
+export interface ServicesDeps {
+  readonly db: Kysely<Database>;
+  /** PostgreSQL's unit of work for a code's check (runs the work as it is elsewhere). */
+  readonly unitOfWork?: DatabaseHandle['unitOfWork'];
+  readonly clock: Clock;
+  readonly passwords: PasswordHashing;
+  readonly sealer: Sealer;
+  readonly codeHasher: CodeHasher;
+  /** TWOFOLD_PUBLIC_URL. */
+  readonly publicUrl: string;
+  readonly providers: Providers;
+  readonly courierOptions?: CourierOptions | undefined;
+  /** Replaces the audit log (tests make it fail); the default writes to `db`. */
+  readonly audit?: AuditLog | undefined;
+  readonly log?: RuntimeLog | undefined;
+  readonly pushNotifier?: PostgresPushNotifier | undefined;
+}
+
+/** Builds every service and flow of one instance; `serve`, the CLI and the tests all use this. */
+export function createServices(deps: ServicesDeps) {
+  const { db, clock, passwords, sealer, publicUrl } = deps;
+  const unitOfWork = deps.unitOfWork ?? (<T>(work: () => Promise<T>) => work());
+  const audit = deps.audit ?? createAuditLog({ db, clock });
   const tenants = createTenantService({ db, clock, audit });
   const users = createUserService({ db, clock, audit, passwords });
   const apiKeys = createApiKeyService({ db, clock, audit });
-  const passes = createTemporaryAccessPassService({ db, clock, audit });
   const setup = createSetupService({ db, clock, audit, tenants, users, passwords });
-  const methods = createMethodService({ db, clock, audit });
-  const totp = createTotpMethodService({
-    db,
-    clock,
-    audit,
-    sealer,
-    tenants,
-    users,
-    publicUrl: deps.config.publicUrl,
-  });
-  const recoveryCodes = createRecoveryCodeService({ db, clock, audit, users });
-  const mfaLockout = createMfaLockout({
-    db,
-    clock,
-    audit,
-    thresholdsFor: async (tenantId) => (await tenants.getById(tenantId)).policy.lockout,
-  });
   const sessions = createSessionService({ db, clock, audit });
   const signInLog = createSignInLog({ db, clock });
   const outbox = createOutbox({ db, clock, sealer });
@@ -137,90 +128,114 @@ function createServices(deps: {
     outbox,
     clock,
     tenants,
-    providers: providersFromConfig(deps.config, clock),
+    providers: deps.providers,
+    ...(deps.courierOptions ? { options: deps.courierOptions } : {}),
     ...(deps.log ? { log: deps.log } : {}),
   });
-  const sendLimits = createSendLimits({ db, clock });
-  const messageCodes = createMessageCodeService({
+  const signIns = createSignInFlowStore(db);
+  const factors = createFactors({
     db,
     clock,
     audit,
-    tenants,
-    courier,
-    codeHasher: createCodeHasher(deps.keyring),
-    sendLimits,
-    publicUrl: deps.config.publicUrl,
-  });
-  const push = createPushService({
-    db,
-    clock,
-    audit,
-    courier,
+    sealer,
+    codeHasher: deps.codeHasher,
     tenants,
     users,
+    courier,
     signInLog,
-    publicUrl: deps.config.publicUrl,
-    ...(deps.pushNotifier ? { notifier: deps.pushNotifier } : {}),
+    signIns,
+    publicUrl,
+    pushNotifier: deps.pushNotifier,
   });
-  const passwordThrottle = createPasswordThrottle({ db, clock });
-  const flows = createSignInFlowService({
+  const { methods, passes, recoveryCodes, push } = factors;
+  const mfaLockout = createMfaLockout({
     db,
     clock,
+    audit,
+    methods,
+    thresholdsFor: async (tenantId) => (await tenants.getById(tenantId)).policy.lockout,
+  });
+  const passwordThrottle = createPasswordThrottle({ db, clock });
+  const flows = createSignInFlows({
+    clock,
+    unitOfWork,
+    store: signIns,
     users,
     passes,
     methods,
-    totp,
-    messageCodes,
-    push,
+    factors: factors.registry,
     recoveryCodes,
-    mfaLockout,
+    lockout: mfaLockout,
     sessions,
     signInLog,
     passwordThrottle,
+    push,
   });
-  const hardwareTokens = createHardwareTokenService({ db, clock, audit, sealer, tenants, users, totp });
-  const auditQuery = createAuditQuery({ db });
-  const adminActions = createAdminActions({ db, clock, audit });
-  const housekeeping = createHousekeeping({
+  const selfService = createSelfServiceFlows({
+    clock,
+    unitOfWork,
+    db,
+    users,
+    methods,
+    factors: factors.registry,
+    recoveryCodes,
+    lockout: mfaLockout,
+    sessions,
+  });
+  const admin = createAdminFlows({
     db,
     clock,
+    audit,
+    tenants,
+    users,
+    methods,
+    factors: factors.registry,
+    passes,
     sessions,
+    signIns,
+    courier,
+  });
+  const housekeeping = createHousekeeping({
+    clock,
+    sessions,
+    signIns,
+    messageCodes: factors.messageCodes,
     passwordThrottle,
-    sendLimits,
+    sendLimits: factors.sendLimits,
+    outbox,
+    oidcPayloads: { purgeExpired: (now) => purgeExpiredPayloads(db, now) },
     ...(deps.log ? { log: deps.log } : {}),
   });
-  const oidcClients = createOidcClientService({ db, clock, audit });
-  const oidcKeys = createSigningKeyStore({ db, clock, sealer, audit });
-  const breakGlass = createBreakGlass({ db, clock, audit, tenants, users, passes, courier });
   return {
+    db,
+    clock,
+    passwords,
+    sealer,
     audit,
-    oidcClients,
-    oidcKeys,
-    adminActions,
-    auditQuery,
-    hardwareTokens,
-    outbox,
-    courier,
-    sendLimits,
-    messageCodes,
-    push,
-    housekeeping,
-    breakGlass,
+    auditQuery: createAuditQuery({ db }),
     tenants,
     users,
     apiKeys,
-    passes,
     setup,
-    methods,
-    totp,
-    recoveryCodes,
-    mfaLockout,
     sessions,
     signInLog,
+    outbox,
+    courier,
+    mfaLockout,
     passwordThrottle,
+    ...factors,
+    factors: factors.registry,
+    signIns,
     flows,
+    selfService,
+    admin,
+    housekeeping,
+    oidcClients: createOidcClientService({ db, clock, audit }),
+    oidcKeys: createSigningKeyStore({ db, clock, sealer, audit }),
   };
 }
+
+export type Services = ReturnType<typeof createServices>;
 
 export async function createRuntime(config: Config, options: CreateRuntimeOptions = {}): Promise<Runtime> {
   const clock = options.clock ?? systemClock;
@@ -261,13 +276,15 @@ export async function createRuntime(config: Config, options: CreateRuntimeOption
         })
       : undefined;
   const services = createServices({
-    config,
-    log: options.log,
-    database,
+    db: database.db,
+    unitOfWork: database.unitOfWork,
     clock,
     passwords: passwordHashing,
     sealer,
-    keyring,
+    codeHasher: createCodeHasher(keyring),
+    publicUrl: config.publicUrl,
+    providers: providersFromConfig(config, clock),
+    log: options.log,
     pushNotifier,
   });
   return {

@@ -1,15 +1,8 @@
 import { TwofoldError } from '@twofold/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
-import {
-  countUpTo,
-  inTimeRange,
-  type LogFilters,
-  listNewestFirst,
-  type NewestFirstPage,
-  type PageLimits,
-  type PageRequest,
-} from '../platform/db/newest-first.js';
+import { countUpTo, inTimeRange, type LogFilters, listNewestFirst } from '../platform/db/newest-first.js';
 import type { Database } from '../platform/db/schema.js';
+import type { NewestFirstPage, PageLimits, PageRequest } from '../platform/paging.js';
 
 export const auditPageLimits = { default: 50, max: 500 } as const satisfies PageLimits;
 

@@ -1,7 +1,7 @@
 import { TwofoldError } from '@twofold/core';
 import type { Command } from 'commander';
-import { breakGlassMaxMinutes } from '../admin/break-glass.js';
 import { operatorActor } from '../audit/audit-log.js';
+import { breakGlassMaxMinutes } from '../flows/admin/index.js';
 import { type CommandGroup, iso } from './kit.js';
 
 function minutesOption(value: string): number {
@@ -32,7 +32,7 @@ export const adminCommands: CommandGroup = (program, kit) => {
       ),
     async (out, opts: { tenant: string; email: string; reason: string; minutes: number }) => {
       await kit.withRuntime(out, async (runtime) => {
-        const recovered = await runtime.services.breakGlass.recoverAdmin({
+        const recovered = await runtime.services.admin.recoverAdmin({
           tenantSlug: opts.tenant,
           email: opts.email,
           reason: opts.reason,
@@ -72,16 +72,16 @@ export const adminCommands: CommandGroup = (program, kit) => {
       .requiredOption('--reason <text>', 'why, for the audit log'),
     async (out, email: string, opts: { tenant: string; reason: string }) => {
       await kit.withRuntime(out, async (runtime) => {
-        const { tenants, users, adminActions } = runtime.services;
+        const { tenants, users, admin } = runtime.services;
         const tenant = await tenants.getBySlug(opts.tenant);
         const found = await users.findByEmail(tenant.id, email);
         if (!found) throw new TwofoldError('user_not_found', `no user '${email}' in tenant '${tenant.slug}'`);
-        const result = await adminActions.requireReregistration(
-          tenant.id,
-          found.id,
-          opts.reason,
-          operatorActor,
-        );
+        const result = await admin.requireReregistration({
+          tenantId: tenant.id,
+          userId: found.id,
+          reason: opts.reason,
+          actor: operatorActor,
+        });
         out.result({ email: found.email, tenant: tenant.slug, ...result }, () => [
           `${found.email} will register a new method at their next sign-in.`,
           `Deleted ${result.deletedMethods} method(s), deactivated ${result.disabledHardwareTokens} hardware token(s), revoked ${result.revokedSessions} session(s).`,

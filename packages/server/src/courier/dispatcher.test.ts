@@ -297,7 +297,7 @@ for (const backend of testBackends) {
         { tenantId, email: 'desk@example.com', roles: ['helpdesk'] },
         operatorActor,
       );
-      await services.breakGlass.recoverAdmin({
+      await services.admin.recoverAdmin({
         tenantSlug: 'acme',
         email: 'root@example.com',
         reason: 'ticket 7: every admin locked out',

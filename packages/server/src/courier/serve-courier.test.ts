@@ -53,12 +53,12 @@ for (const backend of testBackends) {
       // As `twofold recover-admin` would: queue the admins' notices with no server running.
       const offline = await createRuntime(config);
       try {
-        const { tenants, users, breakGlass } = offline.services;
+        const { tenants, users, admin } = offline.services;
         const tenant = await tenants.create({ slug: 'acme', name: 'Acme Corp' }, operatorActor);
         for (const email of ['root@example.com', 'desk@example.com']) {
           await users.create({ tenantId: tenant.id, email, roles: ['global-admin'] }, operatorActor);
         }
-        await breakGlass.recoverAdmin({
+        await admin.recoverAdmin({
           tenantSlug: 'acme',
           email: 'root@example.com',
           reason: 'ticket 12',

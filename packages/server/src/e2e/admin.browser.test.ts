@@ -199,7 +199,7 @@ describeInChromium('admin console in Chromium', { scratchPrefix: 'twofold-admin-
   });
 
   it("break-glass: the operator's recovery of an admin shows in the audit log", async () => {
-    const recovered = await suite.app.runtime.services.breakGlass.recoverAdmin({
+    const recovered = await suite.app.runtime.services.admin.recoverAdmin({
       tenantSlug: 'acme',
       email: 'grace@example.com',
       reason: 'Every admin locked out: ticket 99',

@@ -30,12 +30,12 @@ for (const backend of testBackends) {
     /** Registers a method and confirms it with a code, a minute after the previous one. */
     async function activeMethod(type: 'totp' | 'authenticator', label: string, user = alice) {
       services.clock.advance(60_000);
-      const method = await services.totpMethods.register(
+      const method = await services.totp.register(
         { tenantId: user.tenantId, userId: user.id, type, label },
         aliceActor,
       );
       const code = generateTotp({ secret: decodeBase32(method.secret), time: services.clock.now() / 1000 });
-      const result = await services.totpMethods.verify({
+      const result = await services.totp.verify({
         tenantId: user.tenantId,
         userId: user.id,
         methodId: method.methodId,
@@ -55,7 +55,7 @@ for (const backend of testBackends) {
       const second = await activeMethod('totp', 'Laptop');
       const secondAt = clock.now();
       const third = await activeMethod('totp', 'Tablet');
-      await services.totpMethods.register(
+      await services.totp.register(
         { tenantId: acme.id, userId: alice.id, type: 'authenticator' },
         aliceActor,
       );
@@ -105,7 +105,7 @@ for (const backend of testBackends) {
     it('get finds any of the user’s methods and refuses other users’ and tenants’', async () => {
       const { methods } = services;
       const mine = await activeMethod('totp', 'Phone');
-      const pending = await services.totpMethods.register(
+      const pending = await services.totp.register(
         { tenantId: acme.id, userId: alice.id, type: 'authenticator' },
         aliceActor,
       );
@@ -149,7 +149,7 @@ for (const backend of testBackends) {
       const { methods } = services;
       const mine = await activeMethod('totp', 'Mine');
       const bobs = await activeMethod('totp', 'Bob', bob);
-      const pending = await services.totpMethods.register(
+      const pending = await services.totp.register(
         { tenantId: acme.id, userId: alice.id, type: 'authenticator' },
         aliceActor,
       );
@@ -229,7 +229,7 @@ for (const backend of testBackends) {
     it('hasUsableMethod: only active methods count', async () => {
       const { methods } = services;
       expect(await methods.hasUsableMethod(acme.id, alice.id)).toBe(false);
-      await services.totpMethods.register({ tenantId: acme.id, userId: alice.id, type: 'totp' }, aliceActor);
+      await services.totp.register({ tenantId: acme.id, userId: alice.id, type: 'totp' }, aliceActor);
       await services.recoveryCodes.issue(acme.id, alice.id, aliceActor);
       expect(await methods.hasUsableMethod(acme.id, alice.id)).toBe(false);
       const method = await activeMethod('authenticator', 'Phone');

@@ -5,9 +5,9 @@ import type { Clock } from '../platform/clock.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import { preparedQuery, type Slots } from '../platform/db/prepared-query.js';
 import type { Database } from '../platform/db/schema.js';
+import type { MethodType } from './registry.js';
 
-/** The kinds of rows in `methods` (spec section 2); recovery codes and passes live in their own tables. */
-export type MethodType = 'authenticator' | 'totp' | 'sms' | 'email' | 'hardware_oath';
+export type { MethodType } from './registry.js';
 /** pending: registered, not yet proven with a code; active: usable; disabled: kept but unusable. */
 export type MethodStatus = 'pending' | 'active' | 'disabled';
 
@@ -59,6 +59,30 @@ export interface MethodService {
   ): Promise<Method>;
   /** True when the user has at least one active method (recovery codes alone do not count). */
   hasUsableMethod(tenantId: string, userId: string): Promise<boolean>;
+  /** Any method of the user, pending ones included; undefined when there is none (a code's check starts here). */
+  find(tenantId: string, userId: string, methodId: string): Promise<Method | undefined>;
+  /** One more failed check of the method (admins see the count); counted before the check, like the user's. */
+  countFailure(tenantId: string, userId: string, methodId: string): Promise<void>;
+  /** A right code: the method's consecutive failures start again at 0. */
+  resetFailures(tenantId: string, userId: string, methodId: string): Promise<void>;
+  /** Forgets a TOTP-like method's recorded drift and skew hint. Audited. Throws method_not_found. */
+  resetDrift(
+    tenantId: string,
+    userId: string,
+    methodId: string,
+    types: readonly string[],
+    actor: Actor,
+    reason?: string,
+  ): Promise<void>;
+  /** Deletes every method of one type of the user, inside the caller's transaction ("require re-registration"). */
+  deleteAllOfType(
+    executor: Executor,
+    tenantId: string,
+    userId: string,
+    type: MethodType,
+  ): Promise<{ id: string; type: string }[]>;
+  /** Deactivates every method of one type of the user, inside the caller's transaction (hardware tokens). */
+  disableAllOfType(executor: Executor, tenantId: string, userId: string, type: MethodType): Promise<number>;
 }
 
 type MethodRow = Selectable<Database['methods']>;
@@ -258,6 +282,27 @@ const methodById = preparedQuery((db, v: Slots<{ tenantId: string; userId: strin
     .where('user_id', '=', v.userId),
 );
 
+const countMethodFailure = preparedQuery(
+  (db, v: Slots<{ tenantId: string; userId: string; methodId: string }>) =>
+    db
+      .updateTable('methods')
+      .set((eb) => ({ failures: eb('failures', '+', 1) }))
+      .where('id', '=', v.methodId)
+      .where('tenant_id', '=', v.tenantId)
+      .where('user_id', '=', v.userId),
+);
+
+const resetMethodFailures = preparedQuery(
+  (db, v: Slots<{ tenantId: string; userId: string; methodId: string }>) =>
+    db
+      .updateTable('methods')
+      .set({ failures: 0 })
+      .where('id', '=', v.methodId)
+      .where('tenant_id', '=', v.tenantId)
+      .where('user_id', '=', v.userId)
+      .where('failures', '>', 0),
+);
+
 export function createMethodService(deps: {
   db: Kysely<Database>;
   clock: Clock;
@@ -366,6 +411,68 @@ export function createMethodService(deps: {
       // After the commit, outside the transaction: see makeDefaultIfNone.
       if (deleted.is_default === 1) await promoteOldestIfNoDefault(db, tenantId, userId);
       return toMethod(deleted);
+    },
+
+    async find(tenantId, userId, methodId) {
+      const row = await findRow(db, tenantId, userId, methodId);
+      return row ? toMethod(row) : undefined;
+    },
+
+    async countFailure(tenantId, userId, methodId) {
+      await countMethodFailure.run(db, { tenantId, userId, methodId });
+    },
+
+    async resetFailures(tenantId, userId, methodId) {
+      await resetMethodFailures.run(db, { tenantId, userId, methodId });
+    },
+
+    async resetDrift(tenantId, userId, methodId, types, actor, reason) {
+      await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('methods')
+          .set({ drift_steps: 0, skew_step: null, skew_offset: null, updated_at: clock.now() })
+          .where('tenant_id', '=', tenantId)
+          .where('user_id', '=', userId)
+          .where('id', '=', methodId)
+          .where('type', 'in', [...types])
+          .returning(['id', 'type'])
+          .executeTakeFirst();
+        if (!row) throw new TwofoldError('method_not_found', 'no such code method for this user');
+        await audit.record(
+          {
+            tenantId,
+            actor,
+            action: 'method.reset_drift',
+            target: { type: 'method', id: methodId },
+            ...(reason ? { reason } : {}),
+            details: { userId, type: row.type },
+          },
+          trx,
+        );
+      });
+    },
+
+    async deleteAllOfType(executor, tenantId, userId, type) {
+      return executor
+        .deleteFrom('methods')
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .where('type', '=', type)
+        .returning(['id', 'type'])
+        .execute();
+    },
+
+    async disableAllOfType(executor, tenantId, userId, type) {
+      const disabled = await executor
+        .updateTable('methods')
+        .set({ status: 'disabled', is_default: 0, updated_at: clock.now() })
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .where('type', '=', type)
+        .where('status', '!=', 'disabled')
+        .returning('id')
+        .execute();
+      return disabled.length;
     },
 
     async hasUsableMethod(tenantId, userId) {

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
-import { maxCodeFailuresPerFlow } from '../flows/sign-in-flow-service.js';
+import { maxCodeFailuresPerFlow } from '../flows/sign-in/index.js';
 import { createManualClock } from '../platform/clock.js';
 import { createTestApp, type TestApp } from '../test-support/app.js';
 import { codeAt, type Enrolled, enrol, password, surelyWrong } from '../test-support/attack-kit.js';

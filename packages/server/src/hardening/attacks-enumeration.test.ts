@@ -59,7 +59,12 @@ for (const backend of testBackends) {
         { tenantId: acme.id, email: 'dan@example.com', password },
         operatorActor,
       );
-      await users.update(acme.id, dan.id, { disabled: true }, operatorActor);
+      await t.runtime.services.admin.updateUser({
+        tenantId: acme.id,
+        userId: dan.id,
+        changes: { disabled: true },
+        actor: operatorActor,
+      });
       const row = await t.runtime.database.db
         .selectFrom('users')
         .select('password_hash')

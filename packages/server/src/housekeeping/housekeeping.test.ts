@@ -3,7 +3,7 @@ import { operatorActor } from '../audit/audit-log.js';
 import { type TestDatabaseHandle, testBackends } from '../test-support/databases.js';
 import { createTestServices, type TestServices } from '../test-support/services.js';
 import { useTestDatabase } from '../test-support/shared-database.js';
-import { createHousekeeping, retention } from './housekeeping.js';
+import { retention } from './housekeeping.js';
 
 const day = 24 * 60 * 60_000;
 
@@ -94,7 +94,7 @@ for (const backend of testBackends) {
         ])
         .execute();
 
-      const housekeeping = createHousekeeping(services);
+      const { housekeeping } = services;
       const report = await housekeeping.runOnce();
       expect(report).toMatchObject({
         sessions: 1,

@@ -7,10 +7,7 @@
  * are records and are never purged here. Every instance of `twofold serve` runs it; the deletes
  * are idempotent, so several instances running it at once only repeat each other's work.
  */
-import type { Kysely } from 'kysely';
-import { purgeExpiredPayloads } from '../oidc/payload-retention.js';
 import type { Clock } from '../platform/clock.js';
-import type { Database } from '../platform/db/schema.js';
 
 const day = 24 * 60 * 60_000;
 export const housekeepingIntervalMs = 15 * 60_000;
@@ -39,39 +36,32 @@ export interface Housekeeping {
   stop(): Promise<void>;
 }
 
+/** Each table's owner deletes its own rows: the housekeeping only says when. */
 export function createHousekeeping(deps: {
-  db: Kysely<Database>;
   clock: Clock;
   sessions: { purgeEnded(retainMs?: number): Promise<number> };
+  signIns: { purgeExpired(before: number): Promise<number> };
+  messageCodes: { purgeExpired(before: number): Promise<number> };
   passwordThrottle: { purgeStale(retainMs?: number): Promise<number> };
   sendLimits: { purgeStale(): Promise<number> };
+  outbox: { purgeFinished(before: number): Promise<number> };
+  oidcPayloads: { purgeExpired(now: number): Promise<number> };
   log?: { warn(message: string): void };
 }): Housekeeping {
-  const { db, clock } = deps;
+  const { clock } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
 
   async function runOnce(): Promise<HousekeepingReport> {
     const now = clock.now();
-    const deleted = async (query: { executeTakeFirst(): Promise<{ numDeletedRows: bigint }> }) =>
-      Number((await query.executeTakeFirst()).numDeletedRows);
     return {
       sessions: await deps.sessions.purgeEnded(retention.endedSessionsMs),
-      signInFlows: await deleted(
-        db.deleteFrom('sign_in_flows').where('expires_at', '<', now - retention.expiredFlowsMs),
-      ),
-      otpChallenges: await deleted(
-        db.deleteFrom('otp_challenges').where('expires_at', '<', now - retention.expiredCodesMs),
-      ),
+      signInFlows: await deps.signIns.purgeExpired(now - retention.expiredFlowsMs),
+      otpChallenges: await deps.messageCodes.purgeExpired(now - retention.expiredCodesMs),
       throttles: await deps.passwordThrottle.purgeStale(),
       sendLimits: await deps.sendLimits.purgeStale(),
-      outboxMessages: await deleted(
-        db
-          .deleteFrom('outbox_messages')
-          .where('status', 'in', ['sent', 'failed'])
-          .where('created_at', '<', now - retention.finishedMessagesMs),
-      ),
-      oidcPayloads: await purgeExpiredPayloads(db, now),
+      outboxMessages: await deps.outbox.purgeFinished(now - retention.finishedMessagesMs),
+      oidcPayloads: await deps.oidcPayloads.purgeExpired(now),
     };
   }
 

@@ -91,7 +91,10 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
   registerProblemHandlers(app);
   registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
   registerMetrics(app, { passwordHashing: () => runtime.passwords.stats() });
-  registerHealthRoutes(app, { database: runtime.database, version: runtime.version });
+  registerHealthRoutes(app, {
+    database: runtime.database,
+    version: runtime.version,
+  });
   registerSetupRoutes(app, {
     tenants: runtime.services.tenants,
     setup: runtime.services.setup,
@@ -102,22 +105,13 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
   const { services } = runtime;
   registerSignInRoutes(app, {
     tenants: services.tenants,
-    unitOfWork: runtime.database.unitOfWork,
     flows: services.flows,
     secureCookies: config.publicUrl.startsWith('https:'),
   });
   registerMeRoutes(app, {
     tenants: services.tenants,
-    unitOfWork: runtime.database.unitOfWork,
-    users: services.users,
-    methods: services.methods,
-    totp: services.totp,
-    messageCodes: services.messageCodes,
-    pushDevices: services.push,
-    recoveryCodes: services.recoveryCodes,
-    mfaLockout: services.mfaLockout,
     sessions: services.sessions,
-    clock: runtime.clock,
+    selfService: services.selfService,
     publicUrl: config.publicUrl,
   });
 
@@ -128,11 +122,10 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     apiKeys: services.apiKeys,
     sessions: services.sessions,
     methods: services.methods,
-    totp: services.totp,
     passes: services.passes,
     mfaLockout: services.mfaLockout,
     recoveryCodes: services.recoveryCodes,
-    adminActions: services.adminActions,
+    admin: services.admin,
     outbox: services.outbox,
     clock: runtime.clock,
     publicUrl: config.publicUrl,

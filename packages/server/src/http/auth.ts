@@ -17,8 +17,6 @@ export interface SessionAuthenticator {
 }
 
 export { sessionCookieName as sessionCookie } from '../sessions/session-service.js';
-/** Changing sign-in methods needs a second factor this recent (spec section 4). */
-export const stepUpWindowMs = 10 * 60 * 1000;
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -71,8 +69,4 @@ export async function requireSession(
   }
   if (presented.viaCookie) checkSameOrigin(request, deps.publicUrl);
   return session;
-}
-
-export function hasRecentSecondFactor(session: AuthSession, now: number): boolean {
-  return session.mfaAt !== null && now - session.mfaAt <= stepUpWindowMs;
 }

@@ -315,12 +315,12 @@ for (const backend of testBackends) {
         pkceCodeVerifier: first.verifier,
         expectedState: first.state,
       });
-      await t.runtime.services.adminActions.requireReregistration(
-        acme.id,
+      await t.runtime.services.admin.requireReregistration({
+        tenantId: acme.id,
         userId,
-        'lost phone',
-        operatorActor,
-      );
+        reason: 'lost phone',
+        actor: operatorActor,
+      });
       await expect(client.refreshTokenGrant(config, before.refresh_token ?? '')).rejects.toMatchObject({
         error: 'invalid_grant',
       });
@@ -336,7 +336,12 @@ for (const backend of testBackends) {
         pkceCodeVerifier: second.verifier,
         expectedState: second.state,
       });
-      await t.runtime.services.users.update(acme.id, userId, { disabled: true }, operatorActor);
+      await t.runtime.services.admin.updateUser({
+        tenantId: acme.id,
+        userId: userId,
+        changes: { disabled: true },
+        actor: operatorActor,
+      });
       await expect(client.refreshTokenGrant(config, tokens.refresh_token ?? '')).rejects.toMatchObject({
         error: 'invalid_grant',
       });

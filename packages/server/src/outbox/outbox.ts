@@ -95,6 +95,8 @@ export interface Outbox {
    * them up as failed (they may or may not have left). Returns how many.
    */
   failAbandoned(options: ClaimOptions): Promise<number>;
+  /** Deletes sent and failed messages created before `before`; returns how many. */
+  purgeFinished(before: number): Promise<number>;
 }
 
 /** last_error keeps the provider's reason, bounded. */
@@ -268,6 +270,15 @@ export function createOutbox(deps: { db: Kysely<Database>; clock: Clock; sealer:
         .set({ status: 'failed', last_error: outcome.error.slice(0, maxErrorLength) })
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
+    },
+
+    async purgeFinished(before) {
+      const result = await db
+        .deleteFrom('outbox_messages')
+        .where('status', 'in', ['sent', 'failed'])
+        .where('created_at', '<', before)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
 
     async failAbandoned(options) {

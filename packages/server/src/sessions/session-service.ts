@@ -25,6 +25,14 @@ export const defaultSessionLifetimes = {
 /** `authenticate` moves the idle expiry at most this often, so busy sessions do not write on every request. */
 export const lastSeenWriteIntervalMs = 60_000;
 
+/** Changing sign-in methods needs a second factor this recent (spec section 4). */
+export const stepUpWindowMs = 10 * 60 * 1000;
+
+/** The session proved a second factor within the step-up window. */
+export function hasRecentSecondFactor(session: { readonly mfaAt: number | null }, now: number): boolean {
+  return session.mfaAt !== null && now - session.mfaAt <= stepUpWindowMs;
+}
+
 /** Name of the session cookie. */
 export const sessionCookieName = 'twofold_session';
 
@@ -106,6 +114,8 @@ export interface SessionService {
     actor: Actor,
     options?: { exceptSessionId?: string; reason?: string; executor?: Executor },
   ): Promise<number>;
+  /** How many sessions of the user are live (not revoked, not expired). */
+  countActive(tenantId: string, userId: string): Promise<number>;
   /** The user's live sessions, newest first. */
   listForUser(tenantId: string, userId: string): Promise<SessionSummary[]>;
   /** Deletes sessions that ended (expired or revoked) more than `retainMs` ago; returns how many. */
@@ -368,6 +378,20 @@ export function createSessionService(deps: {
         return count;
       };
       return options.executor ? write(options.executor) : db.transaction().execute(write);
+    },
+
+    async countActive(tenantId, userId) {
+      const now = clock.now();
+      const row = await db
+        .selectFrom('sessions')
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('idle_expires_at', '>', now)
+        .where('absolute_expires_at', '>', now)
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
 
     async listForUser(tenantId, userId) {

@@ -8,12 +8,10 @@ import {
   inTimeRange,
   type LogFilters,
   listNewestFirst,
-  type NewestFirstPage,
-  type PageLimits,
-  type PageRequest,
 } from '../platform/db/newest-first.js';
 import type { Database } from '../platform/db/schema.js';
 import { generateId } from '../platform/ids.js';
+import type { NewestFirstPage, PageLimits, PageRequest } from '../platform/paging.js';
 
 /**
  * The stable reasons of the sign-in log (spec section 4). Each is also an error code: a refused

@@ -1,4 +1,5 @@
 import { TwofoldError } from '@twofold/core';
+import { policyTypes, secondFactorPolicyTypes } from '../factors/registry.js';
 
 /**
  * A tenant's policy, stored as JSON on the tenant row. Fields added later get defaults here so
@@ -35,15 +36,8 @@ export interface TenantPolicy {
   };
 }
 
-export const methodTypesInPolicy = [
-  'authenticator',
-  'totp',
-  'sms',
-  'email',
-  'hardware_oath',
-  'recovery_codes',
-  'temporary_access_pass',
-] as const;
+/** What `allowedMethods` may name: the factor registry's policy types. */
+export const methodTypesInPolicy = policyTypes;
 
 /** The limits an admin can set the policy within (spec section 2, NIST SP 800-63B). */
 export const policyBounds = {
@@ -93,11 +87,13 @@ export function checkPolicy(policy: TenantPolicy): TenantPolicy {
         message: `'${type}' is not a method type (use ${methodTypesInPolicy.join(', ')})`,
       });
   }
-  const secondFactors = ['authenticator', 'totp', 'sms', 'email', 'hardware_oath'];
-  if (policy.mfaRequired && !allowed.some((t) => secondFactors.includes(t))) {
+  if (
+    policy.mfaRequired &&
+    !allowed.some((t) => (secondFactorPolicyTypes as readonly string[]).includes(t))
+  ) {
     errors.push({
       path: 'allowedMethods',
-      message: `MFA is required, so allow at least one of ${secondFactors.join(', ')}`,
+      message: `MFA is required, so allow at least one of ${secondFactorPolicyTypes.join(', ')}`,
     });
   }
   const { failuresPerLock, firstLockMinutes } = policy.lockout;

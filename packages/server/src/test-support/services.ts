@@ -1,31 +1,14 @@
-import { createAdminActions } from '../admin/admin-actions.js';
-import { createBreakGlass } from '../admin/break-glass.js';
-import { createApiKeyService } from '../api-keys/api-key-service.js';
-import { type AuditLog, createAuditLog } from '../audit/audit-log.js';
-import { createAuditQuery } from '../audit/audit-query.js';
-import { type CourierOptions, createCourier } from '../courier/dispatcher.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { CourierOptions } from '../courier/dispatcher.js';
 import { createOutboxProvider } from '../courier/providers/outbox.js';
 import type { Providers } from '../courier/providers/provider.js';
-import { createMessageCodeService } from '../factors/message-codes/message-code-service.js';
-import { createSendLimits } from '../factors/message-codes/send-limits.js';
-import { createMethodService } from '../factors/method-service.js';
-import { createPushService } from '../factors/push/push-service.js';
-import { createRecoveryCodeService } from '../factors/recovery-codes/recovery-code-service.js';
-import { createTemporaryAccessPassService } from '../factors/temporary-access-pass/temporary-access-pass-service.js';
-import { createTotpMethodService } from '../factors/totp/totp-method-service.js';
-import { createOutbox } from '../outbox/outbox.js';
 import { createManualClock } from '../platform/clock.js';
 import { createCodeHasher } from '../platform/crypto/code-hasher.js';
 import { createKeyring } from '../platform/crypto/keyring.js';
 import { createSealer, type Sealer } from '../platform/crypto/sealer.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
-import { createSessionService } from '../sessions/session-service.js';
-import { createSetupService } from '../setup/setup-service.js';
-import { createSignInLog } from '../sign-in-log/sign-in-log.js';
-import { createTenantService } from '../tenants/tenant-service.js';
-import { createMfaLockout } from '../users/mfa-lockout.js';
-import { createPasswordThrottle } from '../users/password-throttle.js';
-import { createUserService, type PasswordHashing } from '../users/user-service.js';
+import { createServices } from '../runtime.js';
+import type { PasswordHashing } from '../users/user-service.js';
 import { testPasswordHashing } from './passwords.js';
 
 export type ManualClock = ReturnType<typeof createManualClock>;
@@ -49,98 +32,29 @@ export const testSecretKey = new Uint8Array(32).fill(7);
 export const testPublicUrl = 'https://mfa.example.com';
 
 /**
- * The domain services over one database handle, wired as runtime.ts wires them, with a manual
- * clock: what one Twofold instance would hold. Build it once per handle to model several instances.
+ * The services of one Twofold instance over one database handle, wired by runtime.ts's own
+ * `createServices`, with a manual clock. Build it once per handle to model several instances.
  */
-export function createTestServices(handle: Pick<DatabaseHandle, 'db'>, options: TestServicesOptions = {}) {
-  const { db } = handle;
+export function createTestServices(
+  handle: Pick<DatabaseHandle, 'db'> & Partial<Pick<DatabaseHandle, 'unitOfWork'>>,
+  options: TestServicesOptions = {},
+) {
+  const keyring = createKeyring([testSecretKey]);
   const clock = options.clock ?? createManualClock();
-  const passwords = options.passwords ?? testPasswordHashing();
-  const audit = options.audit ?? createAuditLog({ db, clock });
-  const tenants = createTenantService({ db, clock, audit });
-  const users = createUserService({ db, clock, audit, passwords });
-  const apiKeys = createApiKeyService({ db, clock, audit });
-  const passes = createTemporaryAccessPassService({ db, clock, audit });
-  const setup = createSetupService({ db, clock, audit, tenants, users, passwords });
-  const sessions = createSessionService({ db, clock, audit });
-  const signInLog = createSignInLog({ db, clock });
-  const auditQuery = createAuditQuery({ db });
-  const passwordThrottle = createPasswordThrottle({ db, clock });
-  const sealer = options.sealer ?? createSealer(createKeyring([testSecretKey]));
-  const methods = createMethodService({ db, clock, audit });
-  const totpMethods = createTotpMethodService({
-    db,
-    clock,
-    audit,
-    sealer,
-    tenants,
-    users,
-    publicUrl: testPublicUrl,
-  });
-  const recoveryCodes = createRecoveryCodeService({ db, clock, audit, users });
-  const mfaLockout = createMfaLockout({
-    db,
-    clock,
-    audit,
-    thresholdsFor: async (tenantId) => (await tenants.getById(tenantId)).policy.lockout,
-  });
-  const adminActions = createAdminActions({ db, clock, audit });
-  const outbox = createOutbox({ db, clock, sealer });
-  const courier = createCourier({
-    outbox,
-    clock,
-    tenants,
-    providers: options.providers ?? { email: createOutboxProvider(), sms: createOutboxProvider() },
-    ...(options.courierOptions ? { options: options.courierOptions } : {}),
-  });
-  const breakGlass = createBreakGlass({ db, clock, audit, tenants, users, passes, courier });
-  const sendLimits = createSendLimits({ db, clock });
-  const messageCodes = createMessageCodeService({
-    db,
-    clock,
-    audit,
-    tenants,
-    courier,
-    codeHasher: createCodeHasher(createKeyring([testSecretKey])),
-    sendLimits,
-    publicUrl: testPublicUrl,
-  });
-  const push = createPushService({
-    db,
-    clock,
-    audit,
-    courier,
-    tenants,
-    users,
-    signInLog,
-    publicUrl: testPublicUrl,
-  });
   return {
-    db,
+    ...createServices({
+      db: handle.db,
+      ...(handle.unitOfWork ? { unitOfWork: handle.unitOfWork } : {}),
+      clock,
+      passwords: options.passwords ?? testPasswordHashing(),
+      sealer: options.sealer ?? createSealer(keyring),
+      codeHasher: createCodeHasher(keyring),
+      publicUrl: testPublicUrl,
+      providers: options.providers ?? { email: createOutboxProvider(), sms: createOutboxProvider() },
+      courierOptions: options.courierOptions,
+      audit: options.audit,
+    }),
     clock,
-    adminActions,
-    outbox,
-    courier,
-    sendLimits,
-    messageCodes,
-    breakGlass,
-    passwords,
-    audit,
-    tenants,
-    users,
-    apiKeys,
-    passes,
-    setup,
-    sessions,
-    signInLog,
-    auditQuery,
-    passwordThrottle,
-    sealer,
-    methods,
-    totpMethods,
-    recoveryCodes,
-    mfaLockout,
-    push,
   };
 }
 

@@ -73,7 +73,7 @@ for (const backend of testBackends) {
       for (let i = 0; i < times; i++) await lockout.recordFailure(acme.id, user.id);
     }
     async function methodFor(user: User) {
-      const { methodId } = await services.totpMethods.register(
+      const { methodId } = await services.totp.register(
         { tenantId: acme.id, userId: user.id, type: 'totp' },
         operatorActor,
       );

@@ -1,7 +1,7 @@
 /**
  * Second-factor lockout (spec section 2, NIST SP 800-63B section 5.2.2): consecutive failed
  * second-factor checks are counted per user in `users.mfa_failures` (and per method in
- * `methods.failures`). Every 10th consecutive failure (or fewer: tenant policy may be stricter) locks
+ * `methods.failures`, through the factors' method service, which owns that table). Every 10th consecutive failure (or fewer: tenant policy may be stricter) locks
  * second-factor sign-in, for 15 minutes (or longer, by policy)
  * and then twice as long each time (30, 60, ... minutes); the 30th locks it until an admin acts.
  * A success resets the count; nothing else does (not a new challenge, not time).
@@ -172,16 +172,6 @@ function lockStarts(failuresPerLock: number): number[] {
   return starts;
 }
 
-const countMethodFailureQuery = preparedQuery(
-  (db, v: Slots<{ tenantId: string; userId: string; methodId: string }>) =>
-    db
-      .updateTable('methods')
-      .set((eb) => ({ failures: eb('failures', '+', 1) }))
-      .where('id', '=', v.methodId)
-      .where('tenant_id', '=', v.tenantId)
-      .where('user_id', '=', v.userId),
-);
-
 const resetUserFailures = preparedQuery((db, v: Slots<{ tenantId: string; userId: string }>) =>
   db
     .updateTable('users')
@@ -191,25 +181,21 @@ const resetUserFailures = preparedQuery((db, v: Slots<{ tenantId: string; userId
     .where((eb) => eb.or([eb('mfa_failures', '>', 0), eb('mfa_locked_until', 'is not', null)])),
 );
 
-const resetMethodFailures = preparedQuery(
-  (db, v: Slots<{ tenantId: string; userId: string; methodId: string }>) =>
-    db
-      .updateTable('methods')
-      .set({ failures: 0 })
-      .where('id', '=', v.methodId)
-      .where('tenant_id', '=', v.tenantId)
-      .where('user_id', '=', v.userId)
-      .where('failures', '>', 0),
-);
+/** The per-method counters beside the user's (the methods table is the factors' to write). */
+export interface MethodFailureCounters {
+  countFailure(tenantId: string, userId: string, methodId: string): Promise<void>;
+  resetFailures(tenantId: string, userId: string, methodId: string): Promise<void>;
+}
 
 export function createMfaLockout(deps: {
   db: Kysely<Database>;
   clock: Clock;
   audit: AuditLog;
+  methods: MethodFailureCounters;
   /** The tenant's thresholds (its policy); the defaults when absent. */
   thresholdsFor?: (tenantId: string) => Promise<LockoutThresholds>;
 }): MfaLockout {
-  const { db, clock, audit } = deps;
+  const { db, clock, audit, methods } = deps;
   const thresholdsFor = deps.thresholdsFor ?? (async () => defaultLockoutThresholds);
 
   async function readRow(tenantId: string, userId: string): Promise<LockRow> {
@@ -225,7 +211,7 @@ export function createMfaLockout(deps: {
 
   async function countMethodFailure(tenantId: string, userId: string, methodId: string | undefined) {
     if (methodId === undefined) return;
-    await countMethodFailureQuery.run(db, { tenantId, userId, methodId });
+    await methods.countFailure(tenantId, userId, methodId);
   }
 
   /** Audits the moment a lock starts (at most adminRequiredAt / failuresPerLock times between successes). */
@@ -302,7 +288,7 @@ export function createMfaLockout(deps: {
 
     async recordSuccess(tenantId, userId, methodId) {
       await resetUserFailures.run(db, { tenantId, userId });
-      if (methodId !== undefined) await resetMethodFailures.run(db, { tenantId, userId, methodId });
+      if (methodId !== undefined) await methods.resetFailures(tenantId, userId, methodId);
     },
 
     async unlock(tenantId, userId, actor, reason) {

@@ -1,7 +1,6 @@
 import { TwofoldError } from '@twofold/core';
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
-import { revokeApplicationGrants } from '../oidc/account-hash.js';
 import type { Clock } from '../platform/clock.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import type { Database } from '../platform/db/schema.js';
@@ -62,25 +61,41 @@ export interface UserService {
     options: { query?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
   ): Promise<{ users: User[]; nextCursor: string | null }>;
   /**
-   * Changes name, disabled flag or roles. The last active global admin cannot be disabled or
-   * demoted (last_global_admin). Disabling a user revokes their sessions in the same transaction.
-   * Audited with what changed.
+   * Changes name, disabled flag or roles, inside the caller's transaction (flows/update-user.ts
+   * ends what a disabled user holds in the same one). The last active global admin cannot be
+   * disabled or demoted (last_global_admin). Audited with what changed; `details` adds to it.
    */
   update(
+    executor: Executor,
     tenantId: string,
     id: string,
-    changes: {
-      displayName?: string | undefined;
-      disabled?: boolean | undefined;
-      roles?: readonly string[] | undefined;
-    },
+    changes: UserChanges,
     actor: Actor,
-    reason?: string,
-  ): Promise<User>;
-  /** Deletes a user and everything that is theirs; never the last active global admin. Audited. */
-  delete(tenantId: string, id: string, actor: Actor, reason?: string): Promise<void>;
+    options?: { reason?: string | undefined; details?: Record<string, unknown> },
+  ): Promise<UserUpdate>;
+  /**
+   * Deletes a user; what is theirs goes with the row (every table's user_id is ON DELETE CASCADE,
+   * and SQLite enforces foreign keys). Never the last active global admin. Audited.
+   */
+  delete(executor: Executor, tenantId: string, id: string, actor: Actor, reason?: string): Promise<void>;
   /** The user has registered a method after "require re-registration". */
   clearRegistrationRequired(tenantId: string, userId: string): Promise<void>;
+  /** The next sign-in registers a new method ("require re-registration"); false for no such user. */
+  requireRegistration(executor: Executor, tenantId: string, userId: string, now: number): Promise<boolean>;
+  /** The user reported a push they did not start: push stays off until an admin clears it (the earliest report is kept). */
+  blockPush(executor: Executor, tenantId: string, userId: string, now: number): Promise<void>;
+  /** Lets push approvals reach the user again after they reported one; false when none was blocked. Audited. */
+  clearPushBlock(tenantId: string, userId: string, actor: Actor, reason?: string): Promise<boolean>;
+  /**
+   * Holds the user's row until the caller's transaction ends (a no-op UPDATE), so that what the
+   * caller counts for this user is counted one request at a time across instances. False for no such user.
+   */
+  lockForUpdate(executor: Executor, tenantId: string, userId: string): Promise<boolean>;
+  /** Active admins of the tenant (of `roles`, or any role), ordered by email, but `exceptUserId`. */
+  listAdmins(
+    tenantId: string,
+    options?: { roles?: readonly Role[]; exceptUserId?: string; executor?: Executor },
+  ): Promise<{ id: string; email: string; displayName: string }[]>;
   /**
    * Checks a password in time independent of whether the user exists (an unknown or disabled user
    * still costs one full hash). Returns the user only on success.
@@ -88,20 +103,23 @@ export interface UserService {
   verifyPassword(tenantId: string, email: string, password: string): Promise<User | undefined>;
 }
 
+export interface UserChanges {
+  readonly displayName?: string | undefined;
+  readonly disabled?: boolean | undefined;
+  readonly roles?: readonly string[] | undefined;
+}
+
+/** A user after an update, with what changed that others must act on. */
+export interface UserUpdate {
+  readonly user: User;
+  readonly rolesBefore: Role[];
+  /** The user was enabled and is disabled now. */
+  readonly disabledNow: boolean;
+}
+
 type UserRow = Selectable<Database['users']>;
 
 export const userPageLimits = { default: 50, max: 200 } as const;
-
-/** Tables with a user_id column whose rows go when the user goes. */
-const userOwnedTables = [
-  'known_devices',
-  'sign_in_flows',
-  'sessions',
-  'recovery_codes',
-  'methods',
-  'temporary_access_passes',
-  'user_roles',
-] as const satisfies readonly (keyof Database)[];
 
 function encodeUserCursor(email: string, id: string): string {
   return Buffer.from(JSON.stringify([email, id])).toString('base64url');
@@ -322,103 +340,90 @@ export function createUserService(deps: {
       };
     },
 
-    async update(tenantId, id, changes, actor, reason) {
+    async update(executor, tenantId, id, changes, actor, options = {}) {
       const displayName = changes.displayName?.normalize('NFC').trim();
       if (displayName !== undefined && (displayName.length === 0 || displayName.length > 200))
         throw new TwofoldError('validation_failed', 'displayName: 1 to 200 characters');
       const newRoles = changes.roles ? [...new Set(changes.roles.map(checkRole))].sort() : undefined;
-      return db.transaction().execute(async (trx) => {
-        await lockTenant(trx, tenantId);
-        const row = await trx
-          .selectFrom('users')
-          .selectAll()
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', id)
-          .executeTakeFirst();
-        if (!row) throw new TwofoldError('user_not_found', 'no such user in this tenant');
-        const before = await rolesOf(id, trx);
-        const roles = newRoles ?? before;
-        const disabled = changes.disabled ?? row.disabled === 1;
-        const losesGlobalAdmin =
-          before.includes('global-admin') &&
-          row.disabled === 0 &&
-          (disabled || !roles.includes('global-admin'));
-        if (losesGlobalAdmin) await refuseIfLastGlobalAdmin(trx, tenantId, disabled ? 'disabled' : 'demoted');
-        const now = clock.now();
-        const set = {
-          updated_at: now,
-          ...(displayName !== undefined ? { display_name: displayName } : {}),
-          ...(changes.disabled !== undefined ? { disabled: changes.disabled ? 1 : 0 } : {}),
-        };
-        await trx.updateTable('users').set(set).where('id', '=', id).execute();
-        if (newRoles && newRoles.join() !== before.join()) {
-          await trx.deleteFrom('user_roles').where('user_id', '=', id).execute();
-          for (const role of newRoles)
-            await trx.insertInto('user_roles').values({ tenant_id: tenantId, user_id: id, role }).execute();
-        }
-        let revokedSessions = 0;
-        if (disabled && row.disabled === 0) {
-          const revoked = await trx
-            .updateTable('sessions')
-            .set({ revoked_at: now })
-            .where('tenant_id', '=', tenantId)
-            .where('user_id', '=', id)
-            .where('revoked_at', 'is', null)
-            .returning('id')
+      await lockTenant(executor, tenantId);
+      const row = await executor
+        .selectFrom('users')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) throw new TwofoldError('user_not_found', 'no such user in this tenant');
+      const before = await rolesOf(id, executor);
+      const roles = newRoles ?? before;
+      const disabled = changes.disabled ?? row.disabled === 1;
+      const losesGlobalAdmin =
+        before.includes('global-admin') &&
+        row.disabled === 0 &&
+        (disabled || !roles.includes('global-admin'));
+      if (losesGlobalAdmin)
+        await refuseIfLastGlobalAdmin(executor, tenantId, disabled ? 'disabled' : 'demoted');
+      const now = clock.now();
+      const set = {
+        updated_at: now,
+        ...(displayName !== undefined ? { display_name: displayName } : {}),
+        ...(changes.disabled !== undefined ? { disabled: changes.disabled ? 1 : 0 } : {}),
+      };
+      await executor.updateTable('users').set(set).where('id', '=', id).execute();
+      if (newRoles && newRoles.join() !== before.join()) {
+        await executor.deleteFrom('user_roles').where('user_id', '=', id).execute();
+        for (const role of newRoles)
+          await executor
+            .insertInto('user_roles')
+            .values({ tenant_id: tenantId, user_id: id, role })
             .execute();
-          revokedSessions = revoked.length;
-          // And the grants and tokens of applications signed in through OpenID Connect.
-          await revokeApplicationGrants(trx, tenantId, id);
-        }
-        const changed: Record<string, { from: unknown; to: unknown }> = {};
-        if (displayName !== undefined && displayName !== row.display_name)
-          changed['displayName'] = { from: row.display_name, to: displayName };
-        if (disabled !== (row.disabled === 1))
-          changed['disabled'] = { from: row.disabled === 1, to: disabled };
-        if (roles.join() !== before.join()) changed['roles'] = { from: before, to: roles };
-        await audit.record(
-          {
-            tenantId,
-            actor,
-            action: 'user.update',
-            target: { type: 'user', id },
-            ...(reason ? { reason } : {}),
-            details: { changed, ...(revokedSessions ? { revokedSessions } : {}) },
-          },
-          trx,
-        );
-        return toUser({ ...row, ...set }, roles);
-      });
+      }
+      const changed: Record<string, { from: unknown; to: unknown }> = {};
+      if (displayName !== undefined && displayName !== row.display_name)
+        changed['displayName'] = { from: row.display_name, to: displayName };
+      if (disabled !== (row.disabled === 1)) changed['disabled'] = { from: row.disabled === 1, to: disabled };
+      if (roles.join() !== before.join()) changed['roles'] = { from: before, to: roles };
+      await audit.record(
+        {
+          tenantId,
+          actor,
+          action: 'user.update',
+          target: { type: 'user', id },
+          ...(options.reason ? { reason: options.reason } : {}),
+          details: { changed, ...options.details },
+        },
+        executor,
+      );
+      return {
+        user: toUser({ ...row, ...set }, roles),
+        rolesBefore: before,
+        disabledNow: disabled && row.disabled === 0,
+      };
     },
 
-    async delete(tenantId, id, actor, reason) {
-      await db.transaction().execute(async (trx) => {
-        await lockTenant(trx, tenantId);
-        const row = await trx
-          .selectFrom('users')
-          .select(['id', 'email', 'disabled'])
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', id)
-          .executeTakeFirst();
-        if (!row) throw new TwofoldError('user_not_found', 'no such user in this tenant');
-        const userRoles = await rolesOf(id, trx);
-        if (userRoles.includes('global-admin') && row.disabled === 0)
-          await refuseIfLastGlobalAdmin(trx, tenantId, 'deleted');
-        // Children first, so that it works with or without ON DELETE CASCADE.
-        for (const table of userOwnedTables) await trx.deleteFrom(table).where('user_id', '=', id).execute();
-        await trx.deleteFrom('users').where('id', '=', id).execute();
-        await audit.record(
-          {
-            tenantId,
-            actor,
-            action: 'user.delete',
-            target: { type: 'user', id },
-            ...(reason ? { reason } : {}),
-            details: { email: row.email, roles: userRoles },
-          },
-          trx,
-        );
-      });
+    async delete(executor, tenantId, id, actor, reason) {
+      await lockTenant(executor, tenantId);
+      const row = await executor
+        .selectFrom('users')
+        .select(['id', 'email', 'disabled'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) throw new TwofoldError('user_not_found', 'no such user in this tenant');
+      const userRoles = await rolesOf(id, executor);
+      if (userRoles.includes('global-admin') && row.disabled === 0)
+        await refuseIfLastGlobalAdmin(executor, tenantId, 'deleted');
+      await executor.deleteFrom('users').where('id', '=', id).execute();
+      await audit.record(
+        {
+          tenantId,
+          actor,
+          action: 'user.delete',
+          target: { type: 'user', id },
+          ...(reason ? { reason } : {}),
+          details: { email: row.email, roles: userRoles },
+        },
+        executor,
+      );
     },
 
     async clearRegistrationRequired(tenantId, userId) {
@@ -428,6 +433,87 @@ export function createUserService(deps: {
         .where('tenant_id', '=', tenantId)
         .where('id', '=', userId)
         .where('registration_required', '=', 1)
+        .execute();
+    },
+
+    async requireRegistration(executor, tenantId, userId, now) {
+      const row = await executor
+        .updateTable('users')
+        .set({ registration_required: 1, updated_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', userId)
+        .returning('id')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async blockPush(executor, tenantId, userId, now) {
+      await executor
+        .updateTable('users')
+        .set({ push_blocked_at: now, updated_at: now })
+        .where('id', '=', userId)
+        .where('tenant_id', '=', tenantId)
+        .where('push_blocked_at', 'is', null)
+        .execute();
+    },
+
+    async clearPushBlock(tenantId, userId, actor, reason) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('users')
+          .select(['id', 'push_blocked_at'])
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', userId)
+          .executeTakeFirst();
+        if (!row) throw new TwofoldError('user_not_found', 'no such user in this tenant');
+        if (row.push_blocked_at === null) return false;
+        await trx
+          .updateTable('users')
+          .set({ push_blocked_at: null, updated_at: clock.now() })
+          .where('id', '=', userId)
+          .execute();
+        await audit.record(
+          {
+            tenantId,
+            actor,
+            action: 'push.unblock',
+            target: { type: 'user', id: userId },
+            ...(reason ? { reason } : {}),
+            details: { blockedAt: row.push_blocked_at },
+          },
+          trx,
+        );
+        return true;
+      });
+    },
+
+    async lockForUpdate(executor, tenantId, userId) {
+      const row = await executor
+        .updateTable('users')
+        .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+        .where('id', '=', userId)
+        .where('tenant_id', '=', tenantId)
+        .returning('id')
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    async listAdmins(tenantId, options = {}) {
+      let query = (options.executor ?? db)
+        .selectFrom('users')
+        .where('users.tenant_id', '=', tenantId)
+        .where('users.disabled', '=', 0)
+        .where(({ exists, selectFrom }) => {
+          let roles = selectFrom('user_roles')
+            .select('user_roles.role')
+            .whereRef('user_roles.user_id', '=', 'users.id');
+          if (options.roles) roles = roles.where('user_roles.role', 'in', [...options.roles]);
+          return exists(roles);
+        });
+      if (options.exceptUserId !== undefined) query = query.where('users.id', '!=', options.exceptUserId);
+      return query
+        .select(['users.id', 'users.email', 'users.display_name as displayName'])
+        .orderBy('users.email')
         .execute();
     },
 

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { decodeBase32, generateTotp, TwofoldError } from '@twofold/core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type Actor, operatorActor } from '../../audit/audit-log.js';
-import { createSignInFlowService } from '../../flows/sign-in-flow-service.js';
 import { defaultTenantPolicy } from '../../tenants/tenant-policy.js';
 import type { Tenant } from '../../tenants/tenant-service.js';
 import { testBackends } from '../../test-support/databases.js';
@@ -33,7 +32,7 @@ function hardwareTokens(services: TestServices): HardwareTokenService {
     sealer: services.sealer,
     tenants: services.tenants,
     users: services.users,
-    totp: services.totpMethods,
+    totp: services.totp,
   });
 }
 
@@ -280,7 +279,7 @@ for (const backend of testBackends) {
       expect(audit.filter((e) => e.actor_type === 'user')).toEqual([]);
 
       // Sign-in: the same step is not accepted twice; the next one is.
-      const flows = createSignInFlowService({ ...services, totp: services.totpMethods });
+      const { flows } = services;
       const signIn = async (code: string) => {
         const started = await flows.start({
           tenant: acme,
@@ -322,7 +321,7 @@ for (const backend of testBackends) {
           code: 'method_not_found',
         });
       }
-      const app = await services.totpMethods.register(
+      const app = await services.totp.register(
         { tenantId: acme.id, userId: alice.id, type: 'totp' },
         operatorActor,
       );

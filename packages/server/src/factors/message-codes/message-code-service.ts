@@ -82,6 +82,8 @@ export interface MessageCodeService {
     code: string;
     actor?: Actor;
   }): Promise<MessageCodeVerification>;
+  /** Deletes sent codes that expired before `before`; returns how many. */
+  purgeExpired(before: number): Promise<number>;
 }
 
 type MethodRow = Selectable<Database['methods']>;
@@ -293,6 +295,14 @@ export function createMessageCodeService(deps: {
       if (!method) throw methodNotFound();
       const tenant = await tenants.getById(input.tenantId);
       return send(tenant, method, input.purpose, input.ip);
+    },
+
+    async purgeExpired(before) {
+      const result = await db
+        .deleteFrom('otp_challenges')
+        .where('expires_at', '<', before)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
 
     async verify(input) {

@@ -36,12 +36,12 @@ for (const backend of testBackends) {
 
     /** An active authenticator method of Ann's; its activation token. */
     async function authenticator(): Promise<{ methodId: string; token: string }> {
-      const reg = await services.totpMethods.register(
+      const reg = await services.totp.register(
         { tenantId: acme.id, userId: ann.id, type: 'authenticator' },
         operatorActor,
       );
       const code = generateTotp({ secret: decodeBase32(reg.secret), time: services.clock.now() / 1000 });
-      const ok = await services.totpMethods.verify({
+      const ok = await services.totp.verify({
         tenantId: acme.id,
         userId: ann.id,
         methodId: reg.methodId,

@@ -49,6 +49,14 @@ export interface TemporaryAccessPassService {
    * lifetime, or a one-time pass already used) or `unknown`. Only called after a failed redeem.
    */
   explainFailure(tenantId: string, pass: string, userId?: string): Promise<'expired' | 'unknown'>;
+  /** The user's current pass, if any (its secret is never kept). */
+  state(tenantId: string, userId: string): Promise<PassState | null>;
+}
+
+export interface PassState {
+  readonly expiresAt: number;
+  readonly reusable: boolean;
+  readonly used: boolean;
 }
 
 /** Formats 16 symbols as XXXX-XXXX-XXXX-XXXX for reading aloud. */
@@ -149,6 +157,17 @@ export function createTemporaryAccessPassService(deps: {
         .returning(['user_id', 'reusable'])
         .executeTakeFirst();
       return row ? { userId: row.user_id, reusable: row.reusable === 1 } : undefined;
+    },
+
+    async state(tenantId, userId) {
+      const row = await db
+        .selectFrom('temporary_access_passes')
+        .select(['expires_at', 'reusable', 'used_at'])
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (!row) return null;
+      return { expiresAt: row.expires_at, reusable: row.reusable === 1, used: row.used_at !== null };
     },
 
     async explainFailure(tenantId, pass, userId) {

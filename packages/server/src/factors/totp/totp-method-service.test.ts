@@ -59,7 +59,7 @@ for (const backend of testBackends) {
     });
 
     function register(type: 'totp' | 'authenticator' = 'totp', user = alice, label?: string) {
-      return services.totpMethods.register(
+      return services.totp.register(
         { tenantId: user.tenantId, userId: user.id, type, ...(label ? { label } : {}) },
         aliceActor,
       );
@@ -81,7 +81,7 @@ for (const backend of testBackends) {
       }
     }
     function verify(method: RegisteredTotp | string, code: string, user = alice) {
-      return services.totpMethods.verify({
+      return services.totp.verify({
         tenantId: user.tenantId,
         userId: user.id,
         methodId: typeof method === 'string' ? method : method.methodId,
@@ -220,10 +220,7 @@ for (const backend of testBackends) {
           .execute();
         await expect(register('authenticator')).rejects.toMatchObject({ code: 'method_type_not_allowed' });
         await expect(
-          services.totpMethods.register(
-            { tenantId: acme.id, userId: alice.id, type: 'sms' as 'totp' },
-            aliceActor,
-          ),
+          services.totp.register({ tenantId: acme.id, userId: alice.id, type: 'sms' as 'totp' }, aliceActor),
         ).rejects.toMatchObject({ code: 'validation_failed' });
         await expect(register('totp', alice, 'x'.repeat(65))).rejects.toMatchObject({
           code: 'validation_failed',
@@ -233,10 +230,10 @@ for (const backend of testBackends) {
           code: 'validation_failed',
         });
         await expect(
-          services.totpMethods.register({ tenantId: other.id, userId: alice.id, type: 'totp' }, aliceActor),
+          services.totp.register({ tenantId: other.id, userId: alice.id, type: 'totp' }, aliceActor),
         ).rejects.toMatchObject({ code: 'user_not_found' });
         await expect(
-          services.totpMethods.register({ tenantId: 'nope', userId: alice.id, type: 'totp' }, aliceActor),
+          services.totp.register({ tenantId: 'nope', userId: alice.id, type: 'totp' }, aliceActor),
         ).rejects.toMatchObject({ code: 'tenant_not_found' });
         expect(await handle.db.selectFrom('methods').selectAll().execute()).toEqual([]);
       });
@@ -379,7 +376,7 @@ for (const backend of testBackends) {
           { tenantId: acme.id, userId: alice.id, methodId: 'no-such-method' },
         ];
         for (const ask of asks) {
-          expect(await services.totpMethods.verify({ ...ask, code })).toEqual({
+          expect(await services.totp.verify({ ...ask, code })).toEqual({
             ok: false,
             reason: 'method_not_found',
           });
@@ -539,19 +536,16 @@ for (const backend of testBackends) {
         const admin: Actor = { type: 'user', id: 'admin-1' };
         const ask = { tenantId: acme.id, userId: alice.id, methodId: method.methodId };
         expect(
-          await services.totpMethods.resync(
-            { ...ask, code: codeAt(method, 12), code2: codeAt(method, 14) },
-            admin,
-          ),
+          await services.totp.resync({ ...ask, code: codeAt(method, 12), code2: codeAt(method, 14) }, admin),
         ).toEqual({ ok: false, reason: 'otp_invalid' });
         const code = codeAt(method, 12);
         const code2 = codeAt(method, 13);
-        expect(await services.totpMethods.resync({ ...ask, code, code2 }, admin)).toEqual({
+        expect(await services.totp.resync({ ...ask, code, code2 }, admin)).toEqual({
           ok: true,
           driftSteps: 13,
           step: step() + 13,
         });
-        expect(await services.totpMethods.resync({ ...ask, code, code2 }, admin)).toEqual({
+        expect(await services.totp.resync({ ...ask, code, code2 }, admin)).toEqual({
           ok: false,
           reason: 'otp_replayed',
         });
@@ -561,7 +555,7 @@ for (const backend of testBackends) {
         services.clock.advance(30_000);
         expect(await verify(method, codeAt(method, 13))).toMatchObject({ ok: true, offsetSteps: 13 });
         expect(
-          await services.totpMethods.resync(
+          await services.totp.resync(
             { tenantId: acme.id, userId: bob.id, methodId: method.methodId, code, code2 },
             admin,
           ),
@@ -582,7 +576,7 @@ for (const backend of testBackends) {
         sealer: createSealer(createKeyring([newKey])),
       });
       expect(
-        await rotated.totpMethods.verify({
+        await rotated.totp.verify({
           tenantId: acme.id,
           userId: alice.id,
           methodId: method.methodId,
@@ -599,7 +593,7 @@ for (const backend of testBackends) {
       function race(method: RegisteredTotp, code: string) {
         return Promise.all(
           Array.from({ length: attempts }, (_, i) =>
-            fleet()[i % instances]!.totpMethods.verify({
+            fleet()[i % instances]!.totp.verify({
               tenantId: acme.id,
               userId: alice.id,
               methodId: method.methodId,
@@ -643,7 +637,7 @@ for (const backend of testBackends) {
         const results = await Promise.all(
           [first, second].flatMap((method, m) =>
             [0, 1].map((i) =>
-              fleet()[(m * 2 + i) % instances]!.totpMethods.verify({
+              fleet()[(m * 2 + i) % instances]!.totp.verify({
                 tenantId: acme.id,
                 userId: alice.id,
                 methodId: method.methodId,

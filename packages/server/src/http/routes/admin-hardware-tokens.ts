@@ -9,7 +9,7 @@ import {
 } from '../../admin/admin-access.js';
 import type { HardwareTokenService } from '../../factors/hardware/hardware-token-service.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
-import { AdminMethodJson, adminMethodJson } from './admin.js';
+import { AdminMethodJson, adminMethodJson } from './admin-kit.js';
 
 export interface AdminHardwareTokenRouteDeps extends AdminAccessDeps {
   readonly tenants: Pick<TenantService, 'getBySlug'>;

@@ -14,7 +14,7 @@ import {
   parseActionFilter,
 } from '../../audit/audit-query.js';
 import type { Clock } from '../../platform/clock.js';
-import { decodePageCursor, type NewestFirstLog } from '../../platform/db/newest-first.js';
+import { decodePageCursor, type NewestFirstLog } from '../../platform/paging.js';
 import {
   isSignInReason,
   type SignInEvent,

@@ -402,11 +402,16 @@ for (const backend of testBackends) {
     });
 
     it('a demoted admin loses the admin API at once, without signing out', async () => {
-      const { users } = t.runtime.services;
+      const { admin } = t.runtime.services;
       const { headers, userId } = await sessionFor('authentication-admin');
       const before = await t.app.inject({ url: '/t/acme/api/v1/admin/users', headers });
       expect(before.statusCode).toBe(200);
-      await users.update(acme.id, userId, { roles: [] }, operatorActor);
+      await admin.updateUser({
+        tenantId: acme.id,
+        userId: userId,
+        changes: { roles: [] },
+        actor: operatorActor,
+      });
       const after = await t.app.inject({ url: '/t/acme/api/v1/admin/users', headers });
       expect(after.statusCode).toBe(403);
     });

@@ -149,7 +149,12 @@ for (const backend of testBackends) {
           },
         });
         await expect(
-          failing.adminActions.requireReregistration(acme.id, user.id, 'test', operatorActor),
+          failing.admin.requireReregistration({
+            tenantId: acme.id,
+            userId: user.id,
+            reason: 'test',
+            actor: operatorActor,
+          }),
         ).rejects.toThrow('audit store down');
         expect(await t.runtime.services.methods.listForUser(acme.id, user.id)).toHaveLength(1);
         expect((await t.runtime.services.users.getById(acme.id, user.id)).registrationRequired).toBe(false);
@@ -456,8 +461,18 @@ for (const backend of testBackends) {
         try {
           const [one, two] = more.handles.map((h) => createTestServices(h, { clock }));
           const results = await Promise.allSettled([
-            one?.users.update(acme.id, a.id, { roles: [] }, operatorActor),
-            two?.users.update(acme.id, b.id, { disabled: true }, operatorActor),
+            one?.admin.updateUser({
+              tenantId: acme.id,
+              userId: a.id,
+              changes: { roles: [] },
+              actor: operatorActor,
+            }),
+            two?.admin.updateUser({
+              tenantId: acme.id,
+              userId: b.id,
+              changes: { disabled: true },
+              actor: operatorActor,
+            }),
           ]);
           expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
           expect(await users.countWithRole(acme.id, 'global-admin')).toBe(1);

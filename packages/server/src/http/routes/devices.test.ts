@@ -516,7 +516,7 @@ for (const backend of testBackends) {
       });
       expect(refused.json().code).toBe('method_not_found');
 
-      await t.runtime.services.adminActions.clearPushBlock(tenant.id, ann.id, { type: 'user', id: admin.id });
+      await t.runtime.services.users.clearPushBlock(tenant.id, ann.id, { type: 'user', id: admin.id });
       const after = (await start(createBrowserClient(t.app))).json();
       expect(after.methods[0]).toMatchObject({ type: 'push', isDefault: true });
     });
@@ -601,9 +601,11 @@ for (const backend of testBackends) {
       await createUser('bob@example.com');
       const bobs = await enrolPhone('bob@example.com', "Bob's phone");
       const bob = (await t.runtime.services.users.findByEmail(tenant.id, 'bob@example.com'))!;
-      await t.runtime.services.adminActions.requireReregistration(tenant.id, bob.id, 'lost phone', {
-        type: 'user',
-        id: admin.id,
+      await t.runtime.services.admin.requireReregistration({
+        tenantId: tenant.id,
+        userId: bob.id,
+        reason: 'lost phone',
+        actor: { type: 'user', id: admin.id },
       });
       expect(
         await db().selectFrom('push_devices').select('id').where('id', '=', bobs.deviceId).execute(),

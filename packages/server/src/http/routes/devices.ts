@@ -13,7 +13,6 @@ import {
   signatureHeader,
   timestampHeader,
 } from '../../factors/push/device-signature.js';
-import { registerLongPolls, waitMs } from '../../factors/push/long-poll.js';
 import {
   type DeviceChallenge,
   defaultPushWaitSeconds,
@@ -23,6 +22,7 @@ import {
   type PushService,
 } from '../../factors/push/push-service.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
+import { registerLongPolls, waitMs } from '../long-poll.js';
 
 export interface DeviceRouteDeps {
   readonly tenants: Pick<TenantService, 'getBySlug'>;

@@ -1,13 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
-import type { DatabaseHandle } from '../../platform/db/database.js';
 
-export function registerHealthRoutes(
-  app: FastifyInstance,
-  deps: { database: DatabaseHandle; version: string },
-): void {
+export interface HealthRouteDeps {
+  /** The database's kind, and one round trip to it. */
+  readonly database: { readonly dialect: string; ping(): Promise<void> };
+  readonly version: string;
+}
+
+export function registerHealthRoutes(app: FastifyInstance, deps: HealthRouteDeps): void {
   app.get(
     '/healthz',
     {
@@ -21,7 +22,7 @@ export function registerHealthRoutes(
     },
     async () => {
       try {
-        await sql`select 1`.execute(deps.database.db);
+        await deps.database.ping();
       } catch (error) {
         throw new TwofoldError('service_unavailable', 'the database is not reachable', undefined, {
           cause: error,

@@ -1,20 +1,19 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { registerLongPolls, waitMs } from '../../factors/push/long-poll.js';
 import { defaultPushWaitSeconds, maxPushWaitSeconds } from '../../factors/push/push-service.js';
-import type {
-  FlowClient,
-  FlowSignedIn,
-  FlowView,
-  SignInFlowService,
-} from '../../flows/sign-in-flow-service.js';
-import { flowLifetimeMs } from '../../flows/sign-in-flow-service.js';
-import type { DatabaseHandle } from '../../platform/db/database.js';
+import {
+  type FlowClient,
+  type FlowSignedIn,
+  type FlowView,
+  flowLifetimeMs,
+  type SignInFlowService,
+} from '../../flows/sign-in/index.js';
 import { sessionCookieOptions } from '../../sessions/session-service.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
 import { knownDeviceCookieName, knownDeviceCookieOptions } from '../../users/password-throttle.js';
 import { sessionCookie } from '../auth.js';
+import { registerLongPolls, waitMs } from '../long-poll.js';
 
 export const flowCookie = 'twofold_flow';
 
@@ -144,15 +143,13 @@ function flowJson(flow: FlowView): Static<typeof FlowResponse> {
 
 export interface SignInRouteDeps {
   readonly tenants: TenantService;
-  /** A code's check writes several times (the attempt, the replay guard, the session): stored together. */
-  readonly unitOfWork: DatabaseHandle['unitOfWork'];
   readonly flows: SignInFlowService;
   readonly secureCookies: boolean;
 }
 
 /** Spec section 4 sign-in routes: start, read, challenge, verify, register, and the push long-poll. */
 export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void {
-  const { tenants, flows, secureCookies, unitOfWork } = deps;
+  const { tenants, flows, secureCookies } = deps;
   const longPolls = registerLongPolls(app);
 
   const client = (request: FastifyRequest): FlowClient => ({
@@ -294,10 +291,8 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     async (request, reply) => {
       const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
       const { methodId, code } = request.body as Static<typeof VerifyBody>;
-      const { tenant, signedIn } = await unitOfWork(async () => {
-        const tenant = await tenants.getBySlug(slug);
-        return { tenant, signedIn: await flows.verify(tenant, flowId, client(request), methodId, code) };
-      });
+      const tenant = await tenants.getBySlug(slug);
+      const signedIn = await flows.verify(tenant, flowId, client(request), methodId, code);
       setSignedIn(reply, tenant.slug, signedIn);
       return signedInJson(signedIn);
     },

@@ -26,6 +26,8 @@ export interface DatabaseHandle {
    * (unit-of-work.ts); on SQLite the work as it is, group commit already sharing its commits.
    */
   unitOfWork<T>(work: () => Promise<T>): Promise<T>;
+  /** One round trip to the database (readiness checks); throws when it is not reachable. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ function openSqlite(path: string): DatabaseHandle {
     dialect: 'sqlite',
     description: `SQLite ${path}`,
     unitOfWork: (work) => work(),
+    ping: () => pingDatabase(db),
     close: () => db.destroy(),
   };
 }
@@ -136,6 +139,7 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
     db,
     dialect: 'postgres',
     unitOfWork: (work) => dialect.unitOfWork(work),
+    ping: () => pingDatabase(db),
     description: `PostgreSQL ${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`,
     close: () => db.destroy(),
   };
@@ -208,4 +212,8 @@ export async function migrateToLatest(
 export async function listMigrations(handle: DatabaseHandle): Promise<{ name: string; appliedAt?: Date }[]> {
   const all = await (await createMigrator(handle)).getMigrations();
   return all.map((m) => (m.executedAt ? { name: m.name, appliedAt: m.executedAt } : { name: m.name }));
+}
+
+async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
 }

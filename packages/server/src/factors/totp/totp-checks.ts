@@ -1,0 +1,47 @@
+/** A TOTP-like method's code check and resynchronisation as factors answer them (TOTP apps and hardware tokens). */
+import type { Actor } from '../../audit/audit-log.js';
+import type { EntryTarget, FactorCheck, FactorContext } from '../factor.js';
+import type { Method } from '../method-service.js';
+import type { TotpMethodService } from './totp-method-service.js';
+
+export async function verifyTotpCode(
+  totp: Pick<TotpMethodService, 'verify'>,
+  ctx: FactorContext,
+  target: EntryTarget,
+  code: string,
+  actor?: Actor,
+): Promise<FactorCheck> {
+  const result = await totp.verify({
+    tenantId: ctx.tenant.id,
+    userId: ctx.userId,
+    methodId: target.method?.id ?? target.entryId,
+    code,
+    ...(actor ? { actor } : {}),
+  });
+  if (result.ok) return { ok: true, activated: result.activated };
+  return {
+    ok: false,
+    reason: result.reason,
+    ...(result.offsetSeconds !== undefined ? { offsetSeconds: result.offsetSeconds } : {}),
+  };
+}
+
+export async function resyncTotp(
+  totp: Pick<TotpMethodService, 'resync'>,
+  ctx: FactorContext,
+  method: Method,
+  codes: { code1: string; code2: string },
+  actor: Actor,
+): Promise<{ ok: true } | { ok: false; reason: 'otp_invalid' | 'otp_replayed' | 'method_not_found' }> {
+  const result = await totp.resync(
+    {
+      tenantId: ctx.tenant.id,
+      userId: ctx.userId,
+      methodId: method.id,
+      code: codes.code1,
+      code2: codes.code2,
+    },
+    actor,
+  );
+  return result.ok ? { ok: true } : { ok: false, reason: result.reason };
+}

@@ -1,0 +1,45 @@
+/**
+ * Changing and deleting a user, with what must end with them in the same transaction: a disabled
+ * or deleted user's sessions and application grants end at once.
+ */
+import type { Actor } from '../../audit/audit-log.js';
+import type { User, UserChanges } from '../../users/user-service.js';
+import type { AdminFlowDeps } from './deps.js';
+
+export async function updateUser(
+  deps: AdminFlowDeps,
+  input: {
+    tenantId: string;
+    userId: string;
+    changes: UserChanges;
+    actor: Actor;
+    reason?: string | undefined;
+  },
+): Promise<User> {
+  const { tenantId, userId, actor } = input;
+  return deps.db.transaction().execute(async (trx) => {
+    const updated = await deps.users.update(trx, tenantId, userId, input.changes, actor, {
+      reason: input.reason,
+    });
+    if (updated.disabledNow) {
+      await deps.sessions.revokeAllForUser(tenantId, userId, actor, {
+        executor: trx,
+        ...(input.reason ? { reason: input.reason } : {}),
+      });
+    }
+    return updated.user;
+  });
+}
+
+export async function deleteUser(
+  deps: AdminFlowDeps,
+  input: { tenantId: string; userId: string; actor: Actor; reason?: string | undefined },
+): Promise<void> {
+  const { tenantId, userId, actor } = input;
+  await deps.db.transaction().execute(async (trx) => {
+    // Their applications' grants are not rows of theirs: they end with the sessions. The rest of
+    // what is theirs goes with the user's row (ON DELETE CASCADE).
+    await deps.sessions.revokeAllForUser(tenantId, userId, actor, { executor: trx });
+    await deps.users.delete(trx, tenantId, userId, actor, input.reason);
+  });
+}

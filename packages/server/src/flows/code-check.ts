@@ -1,0 +1,192 @@
+/**
+ * A code's check, the same wherever a code is typed (sign-in, step-up, a new method's
+ * confirmation): admit the attempt past the lockout (counted before it is checked, so a burst of
+ * parallel guesses cannot pass the limit), verify it through the factor registry, record a
+ * success, and turn a refusal into its problem in one place (`refuseCode`).
+ */
+import { TwofoldError } from '@twofold/core';
+import type { Actor } from '../audit/audit-log.js';
+import type { CodeRefusalReason, Factor, FactorContext } from '../factors/factor.js';
+import type { MethodService } from '../factors/method-service.js';
+import type { FactorRegistry } from '../factors/registry.js';
+import type { LockoutThresholds, MfaLockout, MfaLockState } from '../users/mfa-lockout.js';
+
+export interface CodeCheckDeps {
+  readonly factors: FactorRegistry;
+  readonly methods: Pick<MethodService, 'find'>;
+  readonly lockout: Pick<MfaLockout, 'admit' | 'recordSuccess'>;
+}
+
+/** What a code is for: a refusal's words depend on it. */
+export type CodePurpose = 'sign_in' | 'step_up' | 'confirm';
+
+export interface CodeCheckInput {
+  readonly ctx: FactorContext;
+  /** A method's id or a factor's own entry id (`recovery-codes`). */
+  readonly entryId: string;
+  readonly code: string;
+  readonly purpose: CodePurpose;
+  /** The method being registered may be confirmed by this code (it is still pending). */
+  readonly pending?: boolean;
+  /** Count the attempt against the user's lockout first (default true). */
+  readonly admit?: boolean;
+  /** Who confirms a pending method, for the audit log (default: the user). */
+  readonly actor?: Actor;
+}
+
+export type CodeCheck =
+  | {
+      readonly ok: true;
+      readonly factor: Factor;
+      /** The method behind the entry (none for recovery codes). */
+      readonly methodId?: string;
+      /** A pending method was confirmed by this code. */
+      readonly activated: boolean;
+      readonly recoveryCodesRemaining?: number;
+    }
+  /** Refused before any check: the user's second-factor sign-in is locked. */
+  | { readonly ok: false; readonly stage: 'locked'; readonly refusal: TwofoldError }
+  /** No such usable entry (nothing was checked). */
+  | { readonly ok: false; readonly stage: 'unknown'; readonly refusal: TwofoldError }
+  | {
+      readonly ok: false;
+      readonly stage: 'code';
+      readonly refusal: TwofoldError;
+      readonly reason: CodeRefusalReason;
+      readonly factor: Factor;
+      readonly methodId?: string;
+      readonly offsetSeconds?: number;
+    };
+
+/** Checks one code against one of the user's entries (see the module comment). */
+export async function checkCode(deps: CodeCheckDeps, input: CodeCheckInput): Promise<CodeCheck> {
+  const { ctx, entryId, purpose } = input;
+  const tenantId = ctx.tenant.id;
+  // A factor's own entry (recovery codes) counts against the user only; a method id also against the method.
+  const lockMethodId = deps.factors.ownerOfEntry(entryId) ? undefined : entryId;
+  if (input.admit !== false) {
+    const admission = await deps.lockout.admit(tenantId, ctx.userId, lockMethodId, ctx.tenant.policy.lockout);
+    if (!admission.admitted) return { ok: false, stage: 'locked', refusal: lockoutRefusal(admission.state) };
+  }
+  const entry = await deps.factors.resolve(
+    ctx,
+    entryId,
+    (methodId) => deps.methods.find(tenantId, ctx.userId, methodId),
+    { pending: input.pending === true },
+  );
+  const verify = entry?.factor.verify;
+  if (!entry || !verify) {
+    return {
+      ok: false,
+      stage: 'unknown',
+      refusal: new TwofoldError('method_not_found', 'no such sign-in method for this account'),
+    };
+  }
+  const { factor } = entry;
+  const methodId = entry.method?.id;
+  const result = await verify(ctx, entry, input.code, input.actor);
+  if (!result.ok) {
+    if (result.reason === 'method_not_found') {
+      return {
+        ok: false,
+        stage: 'unknown',
+        refusal: new TwofoldError('method_not_found', 'no such method for this account'),
+      };
+    }
+    return {
+      ok: false,
+      stage: 'code',
+      reason: result.reason,
+      factor,
+      ...(methodId ? { methodId } : {}),
+      ...(result.offsetSeconds !== undefined ? { offsetSeconds: result.offsetSeconds } : {}),
+      refusal: refuseCode(result.reason, {
+        purpose,
+        sendsCode: factor.sendsCode,
+        offsetSeconds: result.offsetSeconds,
+      }),
+    };
+  }
+  if (input.admit !== false) await deps.lockout.recordSuccess(tenantId, ctx.userId, lockMethodId);
+  return {
+    ok: true,
+    factor,
+    ...(methodId ? { methodId } : {}),
+    activated: result.activated === true,
+    ...(result.recoveryCodesRemaining !== undefined
+      ? { recoveryCodesRemaining: result.recoveryCodesRemaining }
+      : {}),
+  };
+}
+
+/**
+ * The problem for a refused code: its code is the reason (pages choose their words by it); the
+ * detail says what to do. `extra` adds facts such as the attempts left on a sign-in.
+ */
+export function refuseCode(
+  reason: Exclude<CodeRefusalReason, 'method_not_found'>,
+  context: {
+    readonly purpose: CodePurpose;
+    readonly sendsCode: boolean;
+    readonly offsetSeconds?: number | undefined;
+    readonly extra?: Record<string, unknown>;
+  },
+): TwofoldError {
+  const extra = context.extra ?? {};
+  switch (reason) {
+    case 'otp_replayed':
+      return new TwofoldError(
+        'otp_replayed',
+        context.sendsCode
+          ? 'this code was already used; ask for a new code'
+          : 'this code was already used; wait for the next code in your app',
+        extra,
+      );
+    case 'otp_clock_skew': {
+      const offsetSeconds = context.offsetSeconds ?? 0;
+      const minutes = Math.max(1, Math.round(Math.abs(offsetSeconds) / 60));
+      return new TwofoldError(
+        'otp_clock_skew',
+        `this code would be right ${minutes} minute${minutes === 1 ? '' : 's'} ${offsetSeconds < 0 ? 'ago' : 'from now'}: your device's clock looks ${offsetSeconds < 0 ? 'behind' : 'ahead'}; set it to automatic time and try a new code`,
+        { offsetSeconds, ...extra },
+      );
+    }
+    case 'recovery_code_invalid':
+      return new TwofoldError(
+        'recovery_code_invalid',
+        'that recovery code is not valid or was already used',
+        extra,
+      );
+    case 'otp_expired':
+      return new TwofoldError(
+        'otp_expired',
+        'this code has expired or a newer one was sent; ask for a new code',
+        extra,
+      );
+    default:
+      return new TwofoldError(
+        'otp_invalid',
+        context.purpose === 'confirm'
+          ? 'that code did not confirm the method; enter the current code from the app you just set up'
+          : 'that code is not right; check your app and try the current code',
+        extra,
+      );
+  }
+}
+
+/** The refusal for a user whose second-factor sign-in is locked. */
+export function lockoutRefusal(state: Extract<MfaLockState, { locked: true }>): TwofoldError {
+  if (state.adminRequired) {
+    return new TwofoldError(
+      'mfa_admin_required',
+      'too many wrong codes: ask your administrator to unlock your sign-in',
+    );
+  }
+  return new TwofoldError(
+    'locked_out',
+    'too many wrong codes: second-factor sign-in is paused for a while',
+    state.retryAfter !== undefined ? { retryAfter: state.retryAfter } : undefined,
+  );
+}
+
+export type { LockoutThresholds };

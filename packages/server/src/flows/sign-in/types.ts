@@ -1,0 +1,104 @@
+/** The sign-in flow's public shapes (spec section 4), shared by its steps and the routes. */
+import type { FactorChallenge, FactorRegistration } from '../../factors/factor.js';
+import type { Tenant } from '../../tenants/tenant-service.js';
+
+/** A sign-in lives 10 minutes (issue 3); five wrong codes on one flow end it (spec section 2). */
+export const flowLifetimeMs = 10 * 60 * 1000;
+export const maxCodeFailuresPerFlow = 5;
+
+export type FlowStatus = 'mfa_required' | 'registration_required' | 'signed_in';
+
+export interface FlowMethodView {
+  readonly id: string;
+  readonly type: string;
+  readonly label: string;
+  readonly isDefault: boolean;
+}
+
+export interface FlowView {
+  readonly flowId: string;
+  readonly status: FlowStatus;
+  readonly methods: FlowMethodView[];
+  readonly expiresAt: number;
+  /** registration_required: the method types the tenant lets the user register. */
+  readonly registrationTypes?: string[];
+}
+
+/** What a challenge answers (nothing, where a code went, or a push's number). */
+export type FlowChallenge = FactorChallenge;
+
+/** What registering a method answers (a QR code and key, or where its first code went). */
+export type FlowRegistration = FactorRegistration;
+
+export interface FlowSignedIn {
+  readonly status: 'signed_in';
+  readonly session: { token: string; expiresAt: number };
+  readonly recoveryCodes?: string[];
+  readonly recoveryCodesRemaining?: number;
+}
+
+/** Who is asking: the flow's client secret (a cookie) and where the request came from. */
+export interface FlowClient {
+  readonly clientSecret: string | undefined;
+  readonly ip: string;
+  readonly userAgent?: string | undefined;
+}
+
+export interface StartInput {
+  readonly tenant: Tenant;
+  readonly username: string;
+  readonly password?: string | undefined;
+  readonly temporaryAccessPass?: string | undefined;
+  readonly ip: string;
+  readonly userAgent?: string | undefined;
+  readonly deviceToken?: string | undefined;
+}
+
+export interface StartResult {
+  readonly flow: FlowView;
+  /** Set as an HttpOnly cookie: binds the flow to this client. */
+  readonly clientSecret: string;
+  /** A known-device token to keep in a long-lived cookie (issued after a correct password). */
+  readonly deviceToken?: string;
+  /** Present when the first factor alone finished the sign-in (a pass for a user with methods). */
+  readonly signedIn?: FlowSignedIn;
+}
+
+/** Where a push stands, as the sign-in page's long-poll sees it (approved: signed in instead). */
+export interface FlowPushPending {
+  readonly status: 'pending' | 'denied' | 'expired' | 'reported';
+}
+
+export interface SignInFlowService {
+  start(input: StartInput): Promise<StartResult>;
+  get(tenant: Tenant, flowId: string, client: FlowClient): Promise<FlowView>;
+  challenge(tenant: Tenant, flowId: string, client: FlowClient, methodId: string): Promise<FlowChallenge>;
+  verify(
+    tenant: Tenant,
+    flowId: string,
+    client: FlowClient,
+    methodId: string,
+    code: string,
+  ): Promise<FlowSignedIn>;
+  register(
+    tenant: Tenant,
+    flowId: string,
+    client: FlowClient,
+    input: {
+      type: string;
+      label?: string | undefined;
+      phoneNumber?: string | undefined;
+      email?: string | undefined;
+    },
+  ): Promise<FlowRegistration>;
+  /**
+   * The outcome of the sign-in's newest push, waiting up to waitMs while it is pending: signed in
+   * when it was approved (amr pwd, swk, mfa), else where it stands. A reported push ends the sign-in.
+   */
+  pushStatus(
+    tenant: Tenant,
+    flowId: string,
+    client: FlowClient,
+    options: { waitMs: number; signal?: AbortSignal | undefined },
+  ): Promise<FlowSignedIn | FlowPushPending>;
+}

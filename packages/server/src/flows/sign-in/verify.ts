@@ -1,0 +1,86 @@
+/**
+ * The second-factor step: a code for one of the user's entries (or, at registration, for the
+ * method just registered), checked by the one code check (flows/code-check.ts). Five wrong codes
+ * end the sign-in; every refusal goes to the sign-in log with its reason.
+ */
+import type { Actor } from '../../audit/audit-log.js';
+import type { Tenant } from '../../tenants/tenant-service.js';
+import type { User } from '../../users/user-service.js';
+import { type CodeCheck, checkCode, refuseCode } from '../code-check.js';
+import { completeSignIn } from './complete.js';
+import { loadFlow, logFailure, parseAmr, refuse, type SignInDeps } from './deps.js';
+import type { FlowRow } from './flow-store.js';
+import { type FlowClient, type FlowSignedIn, maxCodeFailuresPerFlow } from './types.js';
+
+export async function verifySignIn(
+  deps: SignInDeps,
+  tenant: Tenant,
+  flowId: string,
+  client: FlowClient,
+  entryId: string,
+  code: string,
+): Promise<FlowSignedIn> {
+  const row = await loadFlow(deps, tenant, flowId, client);
+  const owner = deps.factors.ownerOfEntry(entryId);
+  if (owner && !owner.verify)
+    refuse('flow_state_invalid', 'a push is approved on the device, not with a code');
+  const user = await deps.users.getById(row.tenant_id, row.user_id);
+  const ctx = { tenant, userId: row.user_id, ip: client.ip, userAgent: client.userAgent };
+  const amrBase = parseAmr(row.amr);
+  const registering = row.status === 'registration_required';
+  if (registering && (!row.registration_method_id || row.registration_method_id !== entryId)) {
+    refuse('flow_state_invalid', 'register a method first, then confirm it with a code from it');
+  }
+  const checked = await checkCode(deps, { ctx, entryId, code, purpose: 'sign_in', pending: registering });
+  if (!checked.ok) return refuseChecked(deps, row, user, client, entryId, checked);
+
+  if (registering) {
+    await deps.users.clearRegistrationRequired(row.tenant_id, row.user_id);
+    const hasCodes = (await deps.recoveryCodes.remaining(row.tenant_id, row.user_id)) > 0;
+    const actor: Actor = { type: 'user', id: row.user_id, ip: client.ip };
+    const issued = hasCodes ? undefined : await deps.recoveryCodes.issue(row.tenant_id, row.user_id, actor);
+    const amr = [...new Set([...amrBase.filter((a) => a !== 'mfa'), checked.factor.amr, 'mfa'])];
+    return completeSignIn(deps, row, user, amr, client, {
+      recoveryCodes: issued,
+      methodType: checked.factor.type,
+      methodId: entryId,
+    });
+  }
+  return completeSignIn(deps, row, user, [...new Set([...amrBase, checked.factor.amr, 'mfa'])], client, {
+    recoveryCodesRemaining: checked.recoveryCodesRemaining,
+    methodType: checked.factor.type,
+    methodId: entryId,
+  });
+}
+
+/** Logs a refused code and counts it against the flow: the fifth wrong code ends the sign-in. */
+async function refuseChecked(
+  deps: SignInDeps,
+  row: FlowRow,
+  user: User,
+  client: FlowClient,
+  entryId: string,
+  checked: Exclude<CodeCheck, { ok: true }>,
+): Promise<never> {
+  if (checked.stage === 'unknown') throw checked.refusal;
+  if (checked.stage === 'locked') {
+    await logFailure(deps, row, user, client, checked.refusal.code);
+    throw checked.refusal;
+  }
+  // The attempt was already counted against the user's lockout when it was admitted.
+  const failures = (await deps.store.countFailure(row.id_hash)) ?? maxCodeFailuresPerFlow;
+  const method = { type: checked.factor.type, id: entryId };
+  const details = checked.offsetSeconds !== undefined ? { offsetSeconds: checked.offsetSeconds } : undefined;
+  await logFailure(deps, row, user, client, checked.reason, method, details);
+  if (failures >= maxCodeFailuresPerFlow) {
+    await deps.store.fail(row.id_hash);
+    refuse('too_many_attempts', `${maxCodeFailuresPerFlow} wrong codes ended this sign-in; start again`);
+  }
+  if (checked.reason === 'method_not_found') throw checked.refusal;
+  throw refuseCode(checked.reason, {
+    purpose: 'sign_in',
+    sendsCode: checked.factor.sendsCode,
+    offsetSeconds: checked.offsetSeconds,
+    extra: { attemptsLeft: maxCodeFailuresPerFlow - failures },
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * What an admin does to help a user (spec section 4): require re-registration, a Temporary Access
+ * Pass, sign them out everywhere, lift a lockout, let push reach them again.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AdminFlows } from '../../flows/admin/index.js';
+import type { SessionService } from '../../sessions/session-service.js';
+import type { MfaLockout } from '../../users/mfa-lockout.js';
+import {
+  type AdminKit,
+  type AdminKitDeps,
+  DateTime,
+  iso,
+  OptionalReasonBody,
+  PassBody,
+  ReasonBody,
+  schema,
+  UserJson,
+  UserParams,
+} from './admin-kit.js';
+
+export interface AdminUserActionRouteDeps extends AdminKitDeps {
+  readonly kit: AdminKit;
+  readonly admin: AdminFlows;
+  readonly sessions: AdminKitDeps['sessions'] & Pick<SessionService, 'revokeAllForUser'>;
+  readonly mfaLockout: Pick<MfaLockout, 'unlock'>;
+}
+
+export function registerAdminUserActionRoutes(app: FastifyInstance, deps: AdminUserActionRouteDeps): void {
+  const { users, admin, sessions, mfaLockout, kit } = deps;
+  const { target, userJson } = kit;
+
+  app.post(
+    '/t/:tenant/api/v1/admin/users/:id/require-reregistration',
+    schema(
+      'Require re-registration: delete authenticator, TOTP and SMS methods, deactivate hardware tokens, revoke sessions; the next sign-in registers a new method',
+      {
+        params: UserParams,
+        body: ReasonBody,
+        response: {
+          200: Type.Object({
+            deletedMethods: Type.Integer(),
+            disabledHardwareTokens: Type.Integer(),
+            revokedSessions: Type.Integer(),
+          }),
+        },
+      },
+    ),
+    async (request) => {
+      const { tenant, principal, user } = await target(request, 'users.require_reregistration');
+      const { reason } = request.body as Static<typeof ReasonBody>;
+      return admin.requireReregistration({
+        tenantId: tenant.id,
+        userId: user.id,
+        reason,
+        actor: principal.actor,
+      });
+    },
+  );
+
+  app.post(
+    '/t/:tenant/api/v1/admin/users/:id/temporary-access-pass',
+    schema('Issue a Temporary Access Pass (replaces an older one); the pass is shown only in this answer', {
+      params: UserParams,
+      body: PassBody,
+      response: {
+        201: Type.Object({
+          pass: Type.String(),
+          expiresAt: DateTime,
+          reusable: Type.Boolean(),
+          lifetimeMinutes: Type.Integer(),
+        }),
+      },
+    }),
+    async (request, reply) => {
+      const { tenant, principal, user } = await target(request, 'users.temporary_access_pass');
+      const body = request.body as Static<typeof PassBody>;
+      const issued = await admin.issuePass({ tenant, userId: user.id, ...body, actor: principal.actor });
+      reply.header('cache-control', 'no-store');
+      return reply.code(201).send({
+        pass: issued.pass,
+        expiresAt: iso(issued.expiresAt),
+        reusable: issued.reusable,
+        lifetimeMinutes: issued.lifetimeMinutes,
+      });
+    },
+  );
+
+  app.post(
+    '/t/:tenant/api/v1/admin/users/:id/revoke-sessions',
+    schema('Sign the user out everywhere', {
+      params: UserParams,
+      body: OptionalReasonBody,
+      response: { 200: Type.Object({ revokedSessions: Type.Integer() }) },
+    }),
+    async (request) => {
+      const { tenant, principal, user } = await target(request, 'users.revoke_sessions');
+      const reason = (request.body as Static<typeof OptionalReasonBody>).reason;
+      const revokedSessions = await sessions.revokeAllForUser(tenant.id, user.id, principal.actor, {
+        ...(reason ? { reason } : {}),
+      });
+      return { revokedSessions };
+    },
+  );
+
+  app.post(
+    '/t/:tenant/api/v1/admin/users/:id/unlock',
+    schema('Lift a second-factor lockout and reset the failure count', {
+      params: UserParams,
+      body: OptionalReasonBody,
+      response: { 200: UserJson },
+    }),
+    async (request) => {
+      const { tenant, principal, user } = await target(request, 'users.unlock');
+      const reason = (request.body as Static<typeof OptionalReasonBody>).reason;
+      await mfaLockout.unlock(tenant.id, user.id, principal.actor, reason);
+      return userJson(await users.getById(tenant.id, user.id));
+    },
+  );
+
+  app.post(
+    '/t/:tenant/api/v1/admin/users/:id/clear-push-block',
+    schema('Let push approvals reach the user again after they reported one', {
+      params: UserParams,
+      body: OptionalReasonBody,
+      response: { 200: UserJson },
+    }),
+    async (request) => {
+      const { tenant, principal, user } = await target(request, 'users.clear_push_block');
+      const reason = (request.body as Static<typeof OptionalReasonBody>).reason;
+      await users.clearPushBlock(tenant.id, user.id, principal.actor, reason);
+      return userJson(await users.getById(tenant.id, user.id));
+    },
+  );
+}
