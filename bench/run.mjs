@@ -195,300 +195,11 @@ async function runBackend(backend) {
       sqlitePath: database.sqlitePath,
       poolSize: 4,
     });
-    const db = handle.db;
-    const tenant = await db
-      .selectFrom('tenants')
-      .selectAll()
-      .where('slug', '=', tenantSlug)
-      .executeTakeFirst();
-    if (!tenant) throw new Error(`the server did not create tenant '${tenantSlug}'`);
-    const policy = parsePolicy(tenant.policy);
-    if (!policy.allowedMethods.includes('totp')) throw new Error('the tenant does not allow totp methods');
-    const totp = policy.totp;
-    // The server's sealer, drawing its nonces from a pooled CSPRNG (one call per 64 KiB, not per seal).
-    const sealer = createSealer(createKeyring(parseSecretKeys(secretKey)), {
-      randomBytes: createRandomPool(),
-    });
-    const hasher = createPasswordHasher();
-    const passwordHash = await hasher.hash(password);
-    const seeder = createSeeder({
-      db,
-      sealer,
-      tenantId: tenant.id,
-      totp,
-      passwordHash,
-      concurrency: name === 'postgres' ? 3 : 1,
-    });
-
-    // Who does what: the first 1,000 users are the small database; samples of the rest are
-    // measured at the large size, disjoint so no code is ever presented twice.
-    const smallSet = new Set(Array.from({ length: smallUsers }, (_, i) => i));
-    const largeLatencySample = sampleIndices(smallUsers, largeUsers, latencyMeasured, smallSet);
-    const taken = new Set([...smallSet, ...largeLatencySample]);
-    const throughputSample = sampleIndices(smallUsers, largeUsers, throughputSessions, taken);
-    const signInSample = sampleIndices(0, largeUsers, 5000);
-    const largeSessions = new Set([...largeLatencySample, ...throughputSample]);
-
-    const phases = {};
-    const memory = {};
-    const windows = {};
-    const measure = async (label, run) => {
-      server.assertRunning();
-      const sampler = server.sampleMemory();
-      // Monotonic microseconds, the clock of V8's CPU profiles: --cpu-prof can be cut by phase.
-      const from = Number(process.hrtime.bigint() / 1000n);
-      const result = await run();
-      memory[label] = sampler.stop();
-      windows[label] = [from, Number(process.hrtime.bigint() / 1000n)];
-      if (result.failed > 0 || result.errors > 0) {
-        say(
-          `  ${label}: ${result.failed} failed answers, ${result.errors} connection errors ` +
-            `(statuses ${JSON.stringify(result.statuses)}, errors ${JSON.stringify(result.errorMessages)})`,
-        );
-      }
-      phases[label] = result;
-      server.assertRunning();
-      if (result.ok === 0) throw new Error(`${label}: no request succeeded`);
-      say(
-        `  ${label}: ${result.ok} ok in ${result.seconds.toFixed(1)}s (${Math.round(result.rps ?? 0)}/s), ` +
-          `p50 ${result.latency.p50Ms?.toFixed(2)} ms, p99 ${result.latency.p99Ms?.toFixed(2)} ms`,
-      );
-      return result;
-    };
-    const tick = (label) => (done) => say(`  ${label}: ${done} answers so far`);
-
-    // 1. The small database.
-    let seedStart = Date.now();
-    const small = await seeder.seedUsers(0, smallUsers, smallSet);
-    say(`seeded ${smallUsers} users in ${((Date.now() - seedStart) / 1000).toFixed(1)}s`);
-
-    const hello = { method: 'GET', path: '/api/v1/time' };
-    const stepUpPath = `/t/${tenantSlug}/api/v1/me/step-up`;
-    const verifyRequests = (picked, indices) => {
-      const users = indices.map((i) => picked.get(i));
-      const schedule = createCodeSchedule({ users, ...totp });
-      return {
-        schedule,
-        requests: [
-          {
-            method: 'POST',
-            path: stepUpPath,
-            setupRequest(request) {
-              const next = schedule.next();
-              // None left (only if a phase outruns its users): a wrong code, counted as a failure.
-              const user = users[next?.index ?? 0];
-              return {
-                ...request,
-                headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
-                body: JSON.stringify({ methodId: user.methodId, code: next?.code ?? 'exhausted' }),
-              };
-            },
-          },
-        ],
-      };
-    };
-
-    // A self-check before measuring: one verification must succeed, or nothing below means anything.
-    const smallVerify = verifyRequests(small, [...smallSet]);
-    {
-      const probe = smallVerify.requests[0].setupRequest({});
-      const response = await fetch(`${server.url}${stepUpPath}`, {
-        method: 'POST',
-        headers: probe.headers,
-        body: probe.body,
-      });
-      if (response.status !== 200)
-        throw new Error(`a seeded user's step-up failed: ${response.status} ${await response.text()}`);
-    }
-
-    say(`warming up (${warmupSeconds}s of hello world)`);
-    await runLoad({ url: server.url, connections, duration: warmupSeconds, requests: [hello] });
-    say(`verification latency with ${smallUsers.toLocaleString('en-US')} users`);
-    await measure('verifyWarmup1k', () =>
-      runLoad({
-        url: server.url,
-        connections: latencyConnections,
-        amount: latencyWarmup,
-        requests: smallVerify.requests,
-      }),
-    );
-    const verify1k = await measure('verify1k', () =>
-      runLoad({
-        url: server.url,
-        connections: latencyConnections,
-        amount: latencyMeasured,
-        requests: smallVerify.requests,
-      }),
-    );
-
-    // 2. The large database.
-    say(`seeding ${(largeUsers - smallUsers).toLocaleString('en-US')} more users`);
-    seedStart = Date.now();
-    let lastLog = 0;
-    const large = await seeder.seedUsers(smallUsers, largeUsers, largeSessions, (done) => {
-      if (Date.now() - lastLog < 5000 && done < largeUsers - smallUsers) return;
-      lastLog = Date.now();
-      const seconds = (Date.now() - seedStart) / 1000;
-      say(
-        `  seeded ${(smallUsers + done).toLocaleString('en-US')} of ${largeUsers.toLocaleString('en-US')} ` +
-          `(${Math.round(done / seconds).toLocaleString('en-US')} users/s)`,
-      );
-    });
-    const seedSeconds = (Date.now() - seedStart) / 1000;
-    if (database.admin) {
-      await database.admin.query(
-        `ANALYZE ${database.schema}.users, ${database.schema}.methods, ${database.schema}.sessions`,
-      );
-    }
-    const userCount = await countRows(db, 'users');
-    if (userCount !== largeUsers) throw new Error(`expected ${largeUsers} users, found ${userCount}`);
-    say(
-      `database now holds ${userCount.toLocaleString('en-US')} users (seeded in ${seedSeconds.toFixed(1)}s)`,
-    );
-
-    say(`verification latency with ${largeUsers.toLocaleString('en-US')} users`);
-    const largeVerify = verifyRequests(large, largeLatencySample);
-    await measure('verifyWarmupLarge', () =>
-      runLoad({
-        url: server.url,
-        connections: latencyConnections,
-        amount: latencyWarmup,
-        requests: largeVerify.requests,
-      }),
-    );
-    const verifyLarge = await measure('verifyLarge', () =>
-      runLoad({
-        url: server.url,
-        connections: latencyConnections,
-        amount: latencyMeasured,
-        requests: largeVerify.requests,
-      }),
-    );
-
-    // 3. Throughput: hello world, then verification, one after the other on the same server.
-    say(`throughput: hello world (${duration}s)`);
-    const helloRun = await measure('hello', () =>
-      runLoad({ url: server.url, connections, duration, requests: [hello], onTick: tick('hello') }),
-    );
-    say(`throughput: TOTP verification, a fresh code of a different user each time (${duration}s)`);
-    const throughputVerify = verifyRequests(large, throughputSample);
-    const verifyRun = await measure('verify', () =>
-      runLoad({
-        url: server.url,
-        connections,
-        duration,
-        requests: throughputVerify.requests,
-        onTick: tick('verify'),
-      }),
-    );
-
-    // 4. Password sign-in against the bare hash.
-    say('hash time: the server hasher, one at a time, server idle');
-    const hashSamples = [];
-    const hashDeadline = Date.now() + 3000;
-    while (hashSamples.length < 5 || (Date.now() < hashDeadline && hashSamples.length < 50)) {
-      const t0 = process.hrtime.bigint();
-      if (!(await hasher.verify(passwordHash, password))) throw new Error('the hasher did not verify');
-      hashSamples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    }
-    hashSamples.sort((a, b) => a - b);
-    const hashMs = hashSamples[Math.floor(hashSamples.length / 2)];
-    const cores = availableParallelism();
-    const hashBoundPerSecond = cores / (hashMs / 1000);
-    say(
-      `  hash ${hashMs.toFixed(1)} ms (median of ${hashSamples.length}), ` +
-        `bound ${cores} cores / hash = ${hashBoundPerSecond.toFixed(1)}/s`,
-    );
-
-    // Not the target's baseline, a diagnosis: the same hasher kept busy on every core at once
-    // (argon2id is memory-bound, so parallel hashes can each be slower than one alone).
-    let parallelHashes = 0;
-    const parallelStart = Date.now();
-    await Promise.all(
-      Array.from({ length: cores }, async () => {
-        while (Date.now() - parallelStart < 2000) {
-          await hasher.verify(passwordHash, password);
-          parallelHashes++;
-        }
-      }),
-    );
-    const hasherParallelPerSecond = parallelHashes / ((Date.now() - parallelStart) / 1000);
-    say(`  the hasher on ${cores} cores at once: ${hasherParallelPerSecond.toFixed(1)}/s`);
-
-    let signInCursor = 0;
-    const signIn = {
-      method: 'POST',
-      path: `/t/${tenantSlug}/api/v1/sign-in`,
-      setupRequest(request) {
-        const index = signInSample[signInCursor++ % signInSample.length];
-        return {
-          ...request,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username: benchEmail(index), password }),
-        };
-      },
-    };
-    say(`sign-in warm-up (${warmupSeconds}s)`);
-    await measure('signInWarmup', () =>
-      runLoad({ url: server.url, connections, duration: warmupSeconds, requests: [signIn] }),
-    );
-    say(`throughput: password sign-in (${duration}s)`);
-    const signInRun = await measure('signIn', () =>
-      runLoad({ url: server.url, connections, duration, requests: [signIn], onTick: tick('sign-in') }),
-    );
-
-    const peak = server.memory();
-    if (args['cpu-prof']) {
-      mkdirSync(join(resultsDir, 'profiles'), { recursive: true });
-      writeFileSync(join(resultsDir, 'profiles', `phases-${name}.json`), JSON.stringify(windows, null, 2));
-    }
-    const failures = Object.fromEntries(
-      Object.entries(phases)
-        .filter(([, r]) => r.failed > 0 || r.errors > 0)
-        .map(([label, r]) => [
-          label,
-          { failed: r.failed, errors: r.errors, statuses: r.statuses, errorMessages: r.errorMessages },
-        ]),
-    );
-    // Latency phases are a fixed number of requests, which autocannon ends on its one-second tick:
-    // their rate would be understated, so only their latencies are given.
-    const pick = (r, { rate = true } = {}) => ({
-      requests: r.requests,
-      ok: r.ok,
-      ...(rate ? { seconds: r.seconds, rps: r.rps } : {}),
-      p50Ms: r.latency.p50Ms,
-      p90Ms: r.latency.p90Ms,
-      p99Ms: r.latency.p99Ms,
-      maxMs: r.latency.maxMs,
-    });
-    return {
-      backend: name,
-      // No path of this machine in the report: the SQLite file is a new one in the temp directory.
-      database: name === 'sqlite' ? 'SQLite, a new file in the temp directory' : handle.description,
-      users: { small: smallUsers, large: userCount },
-      seeding: {
-        users: largeUsers - smallUsers,
-        seconds: seedSeconds,
-        usersPerSecond: (largeUsers - smallUsers) / seedSeconds,
-      },
-      hello: pick(helloRun),
-      verify: pick(verifyRun),
-      verifyHttpRatio: ratio(verifyRun.rps, helloRun.rps),
-      signIn: pick(signInRun),
-      hashMs,
-      cores,
-      hashBoundPerSecond,
-      signInHashRatio: ratio(signInRun.rps, hashBoundPerSecond),
-      hasherParallelPerSecond,
-      loadAverage: { before: loadBefore, after: loadavg() },
-      verify1k: pick(verify1k, { rate: false }),
-      verifyLarge: pick(verifyLarge, { rate: false }),
-      p99Ratio1mVs1k: ratio(verifyLarge.latency.p99Ms, verify1k.latency.p99Ms),
-      p50Ratio1mVs1k: ratio(verifyLarge.latency.p50Ms, verify1k.latency.p50Ms),
-      peakRssBytes: peak?.peakRss,
-      phasePeakRssBytes: memory,
-      failures,
-    };
+    const run = await prepareRun({ name, say, server, db: handle.db, secretKey });
+    const latency = await measureLatency(run, database);
+    const throughput = await measureThroughput(run, latency.large);
+    const signIn = await measureSignIn(run);
+    return summarize(run, { description: handle.description, latency, throughput, signIn, loadBefore });
   } finally {
     if (server) {
       const exit = await server.stop();
@@ -498,6 +209,296 @@ async function runBackend(backend) {
     await database.cleanup();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The tenant, the seeder and the samples of one backend's run, and `measure`, which times one phase. */
+async function prepareRun({ name, say, server, db, secretKey }) {
+  const tenant = await db.selectFrom('tenants').selectAll().where('slug', '=', tenantSlug).executeTakeFirst();
+  if (!tenant) throw new Error(`the server did not create tenant '${tenantSlug}'`);
+  const policy = parsePolicy(tenant.policy);
+  if (!policy.allowedMethods.includes('totp')) throw new Error('the tenant does not allow totp methods');
+  const totp = policy.totp;
+  // The server's sealer, drawing its nonces from a pooled CSPRNG (one call per 64 KiB, not per seal).
+  const sealer = createSealer(createKeyring(parseSecretKeys(secretKey)), {
+    randomBytes: createRandomPool(),
+  });
+  const hasher = createPasswordHasher();
+  const passwordHash = await hasher.hash(password);
+  const seeder = createSeeder({
+    db,
+    sealer,
+    tenantId: tenant.id,
+    totp,
+    passwordHash,
+    concurrency: name === 'postgres' ? 3 : 1,
+  });
+
+  // Who does what: the first 1,000 users are the small database; samples of the rest are
+  // measured at the large size, disjoint so no code is ever presented twice.
+  const smallSet = new Set(Array.from({ length: smallUsers }, (_, i) => i));
+  const largeLatencySample = sampleIndices(smallUsers, largeUsers, latencyMeasured, smallSet);
+  const taken = new Set([...smallSet, ...largeLatencySample]);
+  const throughputSample = sampleIndices(smallUsers, largeUsers, throughputSessions, taken);
+  const signInSample = sampleIndices(0, largeUsers, 5000);
+
+  const phases = {};
+  const memory = {};
+  const windows = {};
+  const measure = async (label, load) => {
+    server.assertRunning();
+    const sampler = server.sampleMemory();
+    // Monotonic microseconds, the clock of V8's CPU profiles: --cpu-prof can be cut by phase.
+    const from = Number(process.hrtime.bigint() / 1000n);
+    const result = await load();
+    memory[label] = sampler.stop();
+    windows[label] = [from, Number(process.hrtime.bigint() / 1000n)];
+    if (result.failed > 0 || result.errors > 0) {
+      say(
+        `  ${label}: ${result.failed} failed answers, ${result.errors} connection errors ` +
+          `(statuses ${JSON.stringify(result.statuses)}, errors ${JSON.stringify(result.errorMessages)})`,
+      );
+    }
+    phases[label] = result;
+    server.assertRunning();
+    if (result.ok === 0) throw new Error(`${label}: no request succeeded`);
+    say(
+      `  ${label}: ${result.ok} ok in ${result.seconds.toFixed(1)}s (${Math.round(result.rps ?? 0)}/s), ` +
+        `p50 ${result.latency.p50Ms?.toFixed(2)} ms, p99 ${result.latency.p99Ms?.toFixed(2)} ms`,
+    );
+    return result;
+  };
+  const stepUpPath = `/t/${tenantSlug}/api/v1/me/step-up`;
+  /** Step-ups of these seeded users, each with a fresh code of its own (never one presented before). */
+  const verifyRequests = (picked, indices) => {
+    const users = indices.map((i) => picked.get(i));
+    const schedule = createCodeSchedule({ users, ...totp });
+    return [
+      {
+        method: 'POST',
+        path: stepUpPath,
+        setupRequest(request) {
+          const next = schedule.next();
+          // None left (only if a phase outruns its users): a wrong code, counted as a failure.
+          const user = users[next?.index ?? 0];
+          return {
+            ...request,
+            headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ methodId: user.methodId, code: next?.code ?? 'exhausted' }),
+          };
+        },
+      },
+    ];
+  };
+  return {
+    name,
+    say,
+    server,
+    db,
+    hasher,
+    passwordHash,
+    seeder,
+    smallSet,
+    largeLatencySample,
+    throughputSample,
+    signInSample,
+    phases,
+    memory,
+    windows,
+    measure,
+    tick: (label) => (done) => say(`  ${label}: ${done} answers so far`),
+    hello: { method: 'GET', path: '/api/v1/time' },
+    stepUpPath,
+    verifyRequests,
+  };
+}
+
+/** Verification latency with 1,000 users, then with the large database (seeded in between). */
+async function measureLatency(run, database) {
+  const { say, server, seeder, measure, smallSet, largeLatencySample, throughputSample } = run;
+  let seedStart = Date.now();
+  const small = await seeder.seedUsers(0, smallUsers, smallSet);
+  say(`seeded ${smallUsers} users in ${((Date.now() - seedStart) / 1000).toFixed(1)}s`);
+
+  // A self-check before measuring: one verification must succeed, or nothing below means anything.
+  const smallVerify = run.verifyRequests(small, [...smallSet]);
+  const probe = smallVerify[0].setupRequest({});
+  const response = await fetch(`${server.url}${run.stepUpPath}`, {
+    method: 'POST',
+    headers: probe.headers,
+    body: probe.body,
+  });
+  if (response.status !== 200)
+    throw new Error(`a seeded user's step-up failed: ${response.status} ${await response.text()}`);
+
+  say(`warming up (${warmupSeconds}s of hello world)`);
+  await runLoad({ url: server.url, connections, duration: warmupSeconds, requests: [run.hello] });
+  const latencyPhase = (label, requests, amount) =>
+    measure(label, () => runLoad({ url: server.url, connections: latencyConnections, amount, requests }));
+  say(`verification latency with ${smallUsers.toLocaleString('en-US')} users`);
+  await latencyPhase('verifyWarmup1k', smallVerify, latencyWarmup);
+  const verify1k = await latencyPhase('verify1k', smallVerify, latencyMeasured);
+
+  say(`seeding ${(largeUsers - smallUsers).toLocaleString('en-US')} more users`);
+  seedStart = Date.now();
+  let lastLog = 0;
+  const largeSessions = new Set([...largeLatencySample, ...throughputSample]);
+  const large = await seeder.seedUsers(smallUsers, largeUsers, largeSessions, (done) => {
+    if (Date.now() - lastLog < 5000 && done < largeUsers - smallUsers) return;
+    lastLog = Date.now();
+    const seconds = (Date.now() - seedStart) / 1000;
+    say(
+      `  seeded ${(smallUsers + done).toLocaleString('en-US')} of ${largeUsers.toLocaleString('en-US')} ` +
+        `(${Math.round(done / seconds).toLocaleString('en-US')} users/s)`,
+    );
+  });
+  const seedSeconds = (Date.now() - seedStart) / 1000;
+  if (database.admin) {
+    await database.admin.query(
+      `ANALYZE ${database.schema}.users, ${database.schema}.methods, ${database.schema}.sessions`,
+    );
+  }
+  const userCount = await countRows(run.db, 'users');
+  if (userCount !== largeUsers) throw new Error(`expected ${largeUsers} users, found ${userCount}`);
+  say(`database now holds ${userCount.toLocaleString('en-US')} users (seeded in ${seedSeconds.toFixed(1)}s)`);
+
+  say(`verification latency with ${largeUsers.toLocaleString('en-US')} users`);
+  const largeVerify = run.verifyRequests(large, largeLatencySample);
+  await latencyPhase('verifyWarmupLarge', largeVerify, latencyWarmup);
+  const verifyLarge = await latencyPhase('verifyLarge', largeVerify, latencyMeasured);
+  return { verify1k, verifyLarge, large, userCount, seedSeconds };
+}
+
+/** Throughput: hello world, then verification, one after the other on the same server. */
+async function measureThroughput(run, large) {
+  const { say, server, measure, tick } = run;
+  say(`throughput: hello world (${duration}s)`);
+  const helloRun = await measure('hello', () =>
+    runLoad({ url: server.url, connections, duration, requests: [run.hello], onTick: tick('hello') }),
+  );
+  say(`throughput: TOTP verification, a fresh code of a different user each time (${duration}s)`);
+  const requests = run.verifyRequests(large, run.throughputSample);
+  const verifyRun = await measure('verify', () =>
+    runLoad({ url: server.url, connections, duration, requests, onTick: tick('verify') }),
+  );
+  return { helloRun, verifyRun };
+}
+
+/** Password sign-in against the bare hash: the hasher's time alone, then sign-ins over HTTP. */
+async function measureSignIn(run) {
+  const { say, server, measure, tick, hasher, passwordHash } = run;
+  say('hash time: the server hasher, one at a time, server idle');
+  const hashSamples = [];
+  const hashDeadline = Date.now() + 3000;
+  while (hashSamples.length < 5 || (Date.now() < hashDeadline && hashSamples.length < 50)) {
+    const t0 = process.hrtime.bigint();
+    if (!(await hasher.verify(passwordHash, password))) throw new Error('the hasher did not verify');
+    hashSamples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  hashSamples.sort((a, b) => a - b);
+  const hashMs = hashSamples[Math.floor(hashSamples.length / 2)];
+  const cores = availableParallelism();
+  const hashBoundPerSecond = cores / (hashMs / 1000);
+  say(
+    `  hash ${hashMs.toFixed(1)} ms (median of ${hashSamples.length}), ` +
+      `bound ${cores} cores / hash = ${hashBoundPerSecond.toFixed(1)}/s`,
+  );
+
+  // Not the target's baseline, a diagnosis: the same hasher kept busy on every core at once
+  // (argon2id is memory-bound, so parallel hashes can each be slower than one alone).
+  let parallelHashes = 0;
+  const parallelStart = Date.now();
+  await Promise.all(
+    Array.from({ length: cores }, async () => {
+      while (Date.now() - parallelStart < 2000) {
+        await hasher.verify(passwordHash, password);
+        parallelHashes++;
+      }
+    }),
+  );
+  const hasherParallelPerSecond = parallelHashes / ((Date.now() - parallelStart) / 1000);
+  say(`  the hasher on ${cores} cores at once: ${hasherParallelPerSecond.toFixed(1)}/s`);
+
+  let signInCursor = 0;
+  const signIn = {
+    method: 'POST',
+    path: `/t/${tenantSlug}/api/v1/sign-in`,
+    setupRequest(request) {
+      const index = run.signInSample[signInCursor++ % run.signInSample.length];
+      return {
+        ...request,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: benchEmail(index), password }),
+      };
+    },
+  };
+  say(`sign-in warm-up (${warmupSeconds}s)`);
+  await measure('signInWarmup', () =>
+    runLoad({ url: server.url, connections, duration: warmupSeconds, requests: [signIn] }),
+  );
+  say(`throughput: password sign-in (${duration}s)`);
+  const signInRun = await measure('signIn', () =>
+    runLoad({ url: server.url, connections, duration, requests: [signIn], onTick: tick('sign-in') }),
+  );
+  return { signInRun, hashMs, cores, hashBoundPerSecond, hasherParallelPerSecond };
+}
+
+/** One backend's figures, each against its baseline from the same run. */
+function summarize(run, { description, latency, throughput, signIn, loadBefore }) {
+  const { name, server, phases, memory, windows } = run;
+  const peak = server.memory();
+  if (args['cpu-prof']) {
+    mkdirSync(join(resultsDir, 'profiles'), { recursive: true });
+    writeFileSync(join(resultsDir, 'profiles', `phases-${name}.json`), JSON.stringify(windows, null, 2));
+  }
+  const failures = Object.fromEntries(
+    Object.entries(phases)
+      .filter(([, r]) => r.failed > 0 || r.errors > 0)
+      .map(([label, r]) => [
+        label,
+        { failed: r.failed, errors: r.errors, statuses: r.statuses, errorMessages: r.errorMessages },
+      ]),
+  );
+  // Latency phases are a fixed number of requests, which autocannon ends on its one-second tick:
+  // their rate would be understated, so only their latencies are given.
+  const pick = (r, { rate = true } = {}) => ({
+    requests: r.requests,
+    ok: r.ok,
+    ...(rate ? { seconds: r.seconds, rps: r.rps } : {}),
+    p50Ms: r.latency.p50Ms,
+    p90Ms: r.latency.p90Ms,
+    p99Ms: r.latency.p99Ms,
+    maxMs: r.latency.maxMs,
+  });
+  const { helloRun, verifyRun } = throughput;
+  const { verify1k, verifyLarge } = latency;
+  return {
+    backend: name,
+    // No path of this machine in the report: the SQLite file is a new one in the temp directory.
+    database: name === 'sqlite' ? 'SQLite, a new file in the temp directory' : description,
+    users: { small: smallUsers, large: latency.userCount },
+    seeding: {
+      users: largeUsers - smallUsers,
+      seconds: latency.seedSeconds,
+      usersPerSecond: (largeUsers - smallUsers) / latency.seedSeconds,
+    },
+    hello: pick(helloRun),
+    verify: pick(verifyRun),
+    verifyHttpRatio: ratio(verifyRun.rps, helloRun.rps),
+    signIn: pick(signIn.signInRun),
+    hashMs: signIn.hashMs,
+    cores: signIn.cores,
+    hashBoundPerSecond: signIn.hashBoundPerSecond,
+    signInHashRatio: ratio(signIn.signInRun.rps, signIn.hashBoundPerSecond),
+    hasherParallelPerSecond: signIn.hasherParallelPerSecond,
+    loadAverage: { before: loadBefore, after: loadavg() },
+    verify1k: pick(verify1k, { rate: false }),
+    verifyLarge: pick(verifyLarge, { rate: false }),
+    p99Ratio1mVs1k: ratio(verifyLarge.latency.p99Ms, verify1k.latency.p99Ms),
+    p50Ratio1mVs1k: ratio(verifyLarge.latency.p50Ms, verify1k.latency.p50Ms),
+    peakRssBytes: peak?.peakRss,
+    phasePeakRssBytes: memory,
+    failures,
+  };
 }
 
 main().catch((error) => {

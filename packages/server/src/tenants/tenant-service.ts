@@ -1,6 +1,6 @@
 import { TwofoldError } from '@twofold/core';
-import type { Kysely } from 'kysely';
-import type { Actor, AuditLog } from '../audit/audit-log.js';
+import { type Kysely, sql } from 'kysely';
+import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import { preparedQuery, type Slots } from '../platform/db/prepared-query.js';
@@ -46,6 +46,19 @@ function toTenant(row: TenantRow): Tenant {
 const tenantBySlug = preparedQuery((db, v: Slots<{ slug: string }>) =>
   db.selectFrom('tenants').selectAll().where('slug', '=', v.slug),
 );
+
+/**
+ * Serialises changes to a tenant's admins: a no-op UPDATE of the tenant row holds its row lock
+ * (PostgreSQL) or the write lock (SQLite) until the caller's transaction ends, so two admins
+ * demoting each other at the same moment on two instances cannot both see the other still in place.
+ */
+export async function lockTenantRow(executor: Executor, tenantId: string): Promise<void> {
+  await executor
+    .updateTable('tenants')
+    .set({ slug: sql.ref('slug') })
+    .where('id', '=', tenantId)
+    .execute();
+}
 
 export function createTenantService(deps: {
   db: Kysely<Database>;

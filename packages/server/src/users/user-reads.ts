@@ -1,0 +1,126 @@
+/** Finding users: by email, by id, a page of a search, admins, and a password check that costs the same for everyone. */
+import { TwofoldError } from '@twofold/core';
+import { sql } from 'kysely';
+import type { Role } from './roles.js';
+import {
+  decodeUserCursor,
+  encodeUserCursor,
+  toUser,
+  type UserServiceContext,
+  userPageLimits,
+} from './user-rows.js';
+import type { UserService } from './user-service.js';
+
+export function createUserReads(
+  context: UserServiceContext,
+): Pick<
+  UserService,
+  'findByEmail' | 'getById' | 'search' | 'listAdmins' | 'countWithRole' | 'verifyPassword'
+> {
+  const { db, passwords, rolesOf, findRowByEmail } = context;
+  return {
+    async findByEmail(tenantId, email) {
+      const row = await findRowByEmail(tenantId, email);
+      return row ? toUser(row, await rolesOf(row.id)) : undefined;
+    },
+
+    async getById(tenantId, id) {
+      const row = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) throw new TwofoldError('user_not_found', 'no such user in this tenant');
+      return toUser(row, await rolesOf(row.id));
+    },
+
+    async search(tenantId, options) {
+      const limit = Math.min(Math.max(options.limit ?? userPageLimits.default, 1), userPageLimits.max);
+      let query = db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId);
+      const text = options.query?.normalize('NFC').trim().toLowerCase();
+      if (text) {
+        const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        query = query.where((eb) =>
+          eb.or([
+            eb('email_normalized', 'like', sql<string>`${pattern} escape '\\'`),
+            eb(eb.fn('lower', ['display_name']), 'like', sql<string>`${pattern} escape '\\'`),
+          ]),
+        );
+      }
+      if (options.cursor) {
+        const after = decodeUserCursor(options.cursor);
+        query = query.where((eb) =>
+          eb.or([
+            eb('email_normalized', '>', after.email),
+            eb.and([eb('email_normalized', '=', after.email), eb('id', '>', after.id)]),
+          ]),
+        );
+      }
+      const rows = await query
+        .orderBy('email_normalized')
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const roleRows =
+        page.length === 0
+          ? []
+          : await db
+              .selectFrom('user_roles')
+              .select(['user_id', 'role'])
+              .where(
+                'user_id',
+                'in',
+                page.map((r) => r.id),
+              )
+              .execute();
+      const rolesByUser = new Map<string, Role[]>();
+      for (const r of roleRows)
+        rolesByUser.set(r.user_id, [...(rolesByUser.get(r.user_id) ?? []), r.role as Role]);
+      const last = page[page.length - 1];
+      return {
+        users: page.map((row) => toUser(row, (rolesByUser.get(row.id) ?? []).sort())),
+        nextCursor: rows.length > limit && last ? encodeUserCursor(last.email_normalized, last.id) : null,
+      };
+    },
+
+    async listAdmins(tenantId, options = {}) {
+      let query = (options.executor ?? db)
+        .selectFrom('users')
+        .where('users.tenant_id', '=', tenantId)
+        .where('users.disabled', '=', 0)
+        .where(({ exists, selectFrom }) => {
+          let roles = selectFrom('user_roles')
+            .select('user_roles.role')
+            .whereRef('user_roles.user_id', '=', 'users.id');
+          if (options.roles) roles = roles.where('user_roles.role', 'in', [...options.roles]);
+          return exists(roles);
+        });
+      if (options.exceptUserId !== undefined) query = query.where('users.id', '!=', options.exceptUserId);
+      return query
+        .select(['users.id', 'users.email', 'users.display_name as displayName'])
+        .orderBy('users.email')
+        .execute();
+    },
+
+    async countWithRole(tenantId, role, executor = db) {
+      const row = await executor
+        .selectFrom('user_roles')
+        .innerJoin('users', 'users.id', 'user_roles.user_id')
+        .where('user_roles.tenant_id', '=', tenantId)
+        .where('user_roles.role', '=', role)
+        .where('users.disabled', '=', 0)
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async verifyPassword(tenantId, email, password) {
+      const row = await findRowByEmail(tenantId, email);
+      const usable = row && row.disabled === 0 && row.password_hash !== null ? row : undefined;
+      const ok = await passwords.verifyOrDummy(usable?.password_hash ?? undefined, password);
+      return ok && usable ? toUser(usable, await rolesOf(usable.id)) : undefined;
+    },
+  };
+}
