@@ -8,6 +8,10 @@ export default defineConfig({
         find: /^@twofold\/core$/,
         replacement: fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
       },
+      {
+        find: /^@twofold\/api\/(.*)$/,
+        replacement: fileURLToPath(new URL('./packages/api/src/$1.ts', import.meta.url)),
+      },
     ],
   },
   test: {

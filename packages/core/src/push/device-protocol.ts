@@ -7,6 +7,11 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
+/** The headers of a signed device request: the device's id, the time it signed, its signature. */
+export const deviceHeader = 'x-twofold-device';
+export const timestampHeader = 'x-twofold-timestamp';
+export const signatureHeader = 'x-twofold-signature';
+
 /** The otpauth URI parameters of push activation: the one-time token, the server's URL and the tenant. */
 export const pushUriParameters = ['twofold_push', 'twofold_server', 'twofold_tenant'] as const;
 

@@ -1,9 +1,12 @@
 export {
+  deviceHeader,
   type PushActivationParams,
   type PushChallenge,
   type PushDecision,
   pushActivationOf,
   pushUriParameters,
+  signatureHeader,
   signingString,
+  timestampHeader,
   withoutPushParameters,
 } from './device-protocol.js';

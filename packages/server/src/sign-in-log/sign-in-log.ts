@@ -1,4 +1,4 @@
-import { type ErrorCode, TwofoldError } from '@twofold/core';
+import { TwofoldError } from '@twofold/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Executor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
@@ -13,34 +13,12 @@ import type { Database } from '../platform/db/schema.js';
 import { generateId } from '../platform/ids.js';
 import type { NewestFirstPage, PageLimits, PageRequest } from '../platform/paging.js';
 
-/**
- * The stable reasons of the sign-in log (spec section 4). Each is also an error code: a refused
- * sign-in answers a problem whose `code` is the reason it was logged with.
- */
-export const signInReasons = [
-  'invalid_credentials',
-  'otp_invalid',
-  'otp_replayed',
-  'otp_clock_skew',
-  'otp_expired',
-  'locked_out',
-  'send_limited',
-  'delivery_failed',
-  'push_denied',
-  'push_reported',
-  'push_timeout',
-  'registration_required',
-  'tap_expired',
-  'recovery_code_invalid',
-  'flow_expired',
-  'too_many_attempts',
-  'user_disabled',
-  'mfa_admin_required',
-] as const satisfies readonly ErrorCode[];
+export { signInReasons, signInResults } from '@twofold/api/admin-logs';
+
+import { signInReasons, signInResults } from '@twofold/api/admin-logs';
 
 export type SignInReason = (typeof signInReasons)[number];
 
-export const signInResults = ['success', 'failure', 'interrupted'] as const;
 export type SignInResult = (typeof signInResults)[number];
 
 export function isSignInReason(value: string): value is SignInReason {

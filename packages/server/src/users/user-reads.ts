@@ -1,5 +1,3 @@
-/** Finding users: by email, by id, a page of a search, admins, and a password check that costs the same for everyone. */
-import { TwofoldError } from '@twofold/core';
 import { sql } from 'kysely';
 import type { Role } from './roles.js';
 import {
@@ -17,7 +15,7 @@ export function createUserReads(
   UserService,
   'findByEmail' | 'getById' | 'search' | 'listAdmins' | 'countWithRole' | 'verifyPassword'
 > {
-  const { db, passwords, rolesOf, findRowByEmail } = context;
+  const { db, passwords, rolesOf, rowById, findRowByEmail } = context;
   return {
     async findByEmail(tenantId, email) {
       const row = await findRowByEmail(tenantId, email);
@@ -25,13 +23,7 @@ export function createUserReads(
     },
 
     async getById(tenantId, id) {
-      const row = await db
-        .selectFrom('users')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!row) throw new TwofoldError('user_not_found', 'no such user in this tenant');
+      const row = await rowById(tenantId, id);
       return toUser(row, await rolesOf(row.id));
     },
 

@@ -1,3 +1,4 @@
+import { TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
@@ -137,6 +138,16 @@ export function createUserService(deps: {
         .where('user_id', '=', userId)
         .execute();
       return rows.map((r) => r.role as Role).sort();
+    },
+    async rowById(tenantId, id, executor = db) {
+      const row = await executor
+        .selectFrom('users')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!row) throw new TwofoldError('user_not_found', 'no such user in this tenant');
+      return row;
     },
     findRowByEmail(tenantId, email) {
       return db

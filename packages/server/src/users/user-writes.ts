@@ -14,7 +14,7 @@ import type { UserService } from './user-service.js';
 export function createUserWrites(
   context: UserServiceContext,
 ): Pick<UserService, 'create' | 'update' | 'delete'> {
-  const { db, clock, audit, passwords, rolesOf } = context;
+  const { db, clock, audit, passwords, rolesOf, rowById } = context;
   return {
     async create(input, actor, executor) {
       const email = checkEmail(input.email);
@@ -75,13 +75,7 @@ export function createUserWrites(
         throw new TwofoldError('validation_failed', 'displayName: 1 to 200 characters');
       const newRoles = changes.roles ? [...new Set(changes.roles.map(checkRole))].sort() : undefined;
       await lockTenantRow(executor, tenantId);
-      const row = await executor
-        .selectFrom('users')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!row) throw new TwofoldError('user_not_found', 'no such user in this tenant');
+      const row = await rowById(tenantId, id, executor);
       const before = await rolesOf(id, executor);
       const roles = newRoles ?? before;
       const disabled = changes.disabled ?? row.disabled === 1;

@@ -11,14 +11,19 @@ import type {
   EventPage,
   IssuedPass,
   Me,
+  NewOidcClient,
+  NewUser,
   OidcClientList,
   OutboxMessage,
   Policy,
   ReregistrationResult,
   SignInEvent,
   SignInStats,
+  UserChange,
   UserPage,
 } from './types.js';
+
+export type { NewOidcClient, NewUser, UserChange } from './types.js';
 
 export interface SignInFilter {
   readonly userId?: string | undefined;
@@ -34,29 +39,6 @@ export interface AuditFilter {
   readonly targetId?: string | undefined;
   readonly from?: string | undefined;
   readonly to?: string | undefined;
-}
-
-export interface NewUser {
-  readonly email: string;
-  readonly displayName?: string;
-  readonly roles?: readonly string[];
-  readonly password?: string;
-}
-
-export interface UserChange {
-  readonly displayName?: string;
-  readonly disabled?: boolean;
-  readonly roles?: readonly string[];
-  /** For the audit log (the server takes it on PATCH too). */
-  readonly reason?: string;
-}
-
-export interface NewOidcClient {
-  readonly name: string;
-  readonly redirectUris: readonly string[];
-  readonly postLogoutRedirectUris?: readonly string[];
-  readonly confidential?: boolean;
-  readonly firstParty?: boolean;
 }
 
 export const pageSize = 50;

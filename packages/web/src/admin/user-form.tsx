@@ -4,7 +4,7 @@ import { FormError, TextField } from '../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../shared/components/layout.js';
 import { adminMessage } from './admin-messages.js';
 import { allRoles, roleNames } from './roles.js';
-import type { AdminUser } from './types.js';
+import type { AdminUser, Role } from './types.js';
 
 const roleHints: Readonly<Record<string, string>> = {
   'global-admin': 'Everything, including other admins, roles and the policy.',
@@ -12,7 +12,7 @@ const roleHints: Readonly<Record<string, string>> = {
   helpdesk: 'Re-registration, passes and sessions of ordinary users; reads the sign-in log.',
 };
 
-function RoleChoices(props: { roles: readonly string[]; onRoles: (roles: string[]) => void }) {
+function RoleChoices(props: { roles: readonly Role[]; onRoles: (roles: Role[]) => void }) {
   return (
     <fieldset class="role-choices">
       <legend>Admin roles</legend>
@@ -47,7 +47,7 @@ export function CreateUserForm(props: {
   create: (user: {
     email: string;
     displayName?: string;
-    roles: string[];
+    roles: Role[];
     password?: string;
   }) => Promise<ApiResult<AdminUser>>;
   onCancel: () => void;
@@ -55,7 +55,7 @@ export function CreateUserForm(props: {
 }) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
-  const [roles, setRoles] = useState<string[]>([]);
+  const [roles, setRoles] = useState<Role[]>([]);
   const [password, setPassword] = useState('');
   const [emailError, setEmailError] = useState<string>();
   const [error, setError] = useState<string>();
@@ -131,12 +131,12 @@ export function CreateUserForm(props: {
 /** "Edit user": name and roles (global admins); only what changed is sent, with an optional reason. */
 export function EditUserForm(props: {
   user: AdminUser;
-  save: (change: { displayName?: string; roles?: string[]; reason: string }) => Promise<ApiResult<AdminUser>>;
+  save: (change: { displayName?: string; roles?: Role[]; reason: string }) => Promise<ApiResult<AdminUser>>;
   onCancel: () => void;
   onSaved: (changed: boolean) => void;
 }) {
   const [name, setName] = useState(props.user.displayName);
-  const [roles, setRoles] = useState<string[]>([...props.user.roles]);
+  const [roles, setRoles] = useState<Role[]>([...props.user.roles]);
   const [reason, setReason] = useState('');
   const [nameError, setNameError] = useState<string>();
   const [error, setError] = useState<string>();

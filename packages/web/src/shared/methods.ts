@@ -1,15 +1,8 @@
-/** The shapes of methods as the API returns them, and how the pages name them. */
-export interface SignInMethod {
-  readonly id: string;
-  readonly type: string;
-  readonly label: string;
-  readonly isDefault: boolean;
-}
+/** How the pages name methods; their shapes are the API contract's (@twofold/api). */
+import type { OwnMethod } from '@twofold/api/self-service';
+import type { SignInMethod } from '@twofold/api/sign-in';
 
-export interface OwnMethod extends SignInMethod {
-  readonly createdAt: number | string | null;
-  readonly lastUsedAt: number | string | null;
-}
+export type { OwnMethod, SignInMethod };
 
 const typeNames: Record<string, string> = {
   authenticator: 'Authenticator app',

@@ -1,3 +1,4 @@
+import type { SentCodeAnswer as SentCodeJson } from '@twofold/api/self-service';
 import type { Problem } from './api.js';
 
 /**
@@ -19,14 +20,7 @@ export const sentCodeDigits = 6;
  * `challenge`, `register`, `POST /me/methods` and `POST /me/step-up/challenge` answer this when they sent a
  * code (registration adds the pending method's id).
  */
-export interface SentCodeAnswer {
-  /** The masked destination: "+1 ••• •• 23", "a•••@example.com". */
-  readonly sentTo: string;
-  readonly expiresAt: string;
-  /** Seconds before another code may be asked for. */
-  readonly resendAfter: number;
-  readonly methodId?: string;
-}
+export type SentCodeAnswer = SentCodeJson & { readonly methodId?: string };
 
 /** A sent code as the page keeps it: the wait turned into a time on this browser's clock. */
 export interface SentCode {

@@ -14,9 +14,7 @@ import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto
 /** A device's clock may be this far from the server's (either way) before its requests are refused. */
 export const deviceClockToleranceMs = 5 * 60_000;
 
-export const deviceHeader = 'x-twofold-device';
-export const timestampHeader = 'x-twofold-timestamp';
-export const signatureHeader = 'x-twofold-signature';
+export { deviceHeader, signatureHeader, timestampHeader } from '@twofold/core';
 
 /** An EC P-256 public key as a JWK: what the device sends at activation and the server stores. */
 export interface DevicePublicKey {

@@ -1,4 +1,5 @@
 /** What the push factor's parts share: limits, the shapes they answer, and their dependencies. */
+import { maxDeviceNameLength } from '@twofold/api/devices';
 import { TwofoldError } from '@twofold/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditLog, Executor } from '../../audit/audit-log.js';
@@ -16,12 +17,11 @@ export const pushLifetimeMs = 2 * 60_000;
 export const maxPendingPushesPerUser = 3;
 export const maxPushesPerHour = 10;
 export const pushWindowMs = 60 * 60_000;
-/** Long-polls: `wait` in seconds. */
-export const maxPushWaitSeconds = 30;
-export const defaultPushWaitSeconds = 25;
+/** Long-polls: `wait` in seconds (public limits of the API). */
+export { defaultPushWaitSeconds, maxPushWaitSeconds } from '@twofold/api/common';
 /** A device's `last_seen_at` is written at most this often. */
 export const lastSeenWriteIntervalMs = 60_000;
-export const maxDeviceNameLength = 64;
+export { maxDeviceNameLength };
 /** The application a sign-in push names (an OIDC client's name later). */
 export const signInApplication = 'Twofold sign-in';
 

@@ -1,7 +1,7 @@
 /** A TOTP-like method's code check and resynchronisation as factors answer them (TOTP apps and hardware tokens). */
 import type { Actor } from '../../audit/audit-log.js';
-import type { EntryTarget, FactorCheck, FactorContext } from '../factor.js';
-import type { Method } from '../method-service.js';
+import type { EntryTarget, Factor, FactorCheck, FactorContext } from '../factor.js';
+import type { Method, MethodService } from '../method-service.js';
 import type { TotpMethodService } from './totp-method-service.js';
 
 export async function verifyTotpCode(
@@ -44,4 +44,17 @@ export async function resyncTotp(
     actor,
   );
   return result.ok ? { ok: true } : { ok: false, reason: result.reason };
+}
+
+/** What every TOTP-like factor answers alike: a code's check, resynchronisation, and forgetting a drift. */
+export function totpLikeChecks(
+  totp: Pick<TotpMethodService, 'verify' | 'resync'>,
+  methods: Pick<MethodService, 'resetDrift'>,
+): Pick<Factor, 'verify' | 'resync' | 'resetDrift'> {
+  return {
+    verify: (ctx, target, code, actor) => verifyTotpCode(totp, ctx, target, code, actor),
+    resync: (ctx, method, codes, actor) => resyncTotp(totp, ctx, method, codes, actor),
+    resetDrift: (ctx, method, actor, reason) =>
+      methods.resetDrift(ctx.tenant.id, ctx.userId, method.id, [method.type], actor, reason),
+  };
 }

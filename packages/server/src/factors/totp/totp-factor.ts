@@ -6,7 +6,7 @@
 import type { Factor } from '../factor.js';
 import type { MethodService } from '../method-service.js';
 import { factorTypes } from '../registry.js';
-import { resyncTotp, verifyTotpCode } from './totp-checks.js';
+import { totpLikeChecks } from './totp-checks.js';
 import type { TotpMethodService } from './totp-method-service.js';
 
 export function createTotpFactors(deps: {
@@ -23,10 +23,7 @@ export function createTotpFactors(deps: {
       source: 'method',
       register: (ctx, input, actor) =>
         totp.register({ tenantId: ctx.tenant.id, userId: ctx.userId, type, label: input.label }, actor),
-      verify: (ctx, target, code, actor) => verifyTotpCode(totp, ctx, target, code, actor),
-      resync: (ctx, method, codes, actor) => resyncTotp(totp, ctx, method, codes, actor),
-      resetDrift: (ctx, method, actor, reason) =>
-        methods.resetDrift(ctx.tenant.id, ctx.userId, method.id, [method.type], actor, reason),
+      ...totpLikeChecks(totp, methods),
       async end(executor, target, event) {
         if (event !== 'reregistration') return {};
         return {

@@ -69,6 +69,14 @@ export interface FlowPushPending {
   readonly status: 'pending' | 'denied' | 'expired' | 'reported';
 }
 
+/** What a user sends to register a method: its type, and what that type needs. */
+export interface RegisterInput {
+  readonly type: string;
+  readonly label?: string | undefined;
+  readonly phoneNumber?: string | undefined;
+  readonly email?: string | undefined;
+}
+
 export interface SignInFlowService {
   start(input: StartInput): Promise<StartResult>;
   get(tenant: Tenant, flowId: string, client: FlowClient): Promise<FlowView>;
@@ -84,12 +92,7 @@ export interface SignInFlowService {
     tenant: Tenant,
     flowId: string,
     client: FlowClient,
-    input: {
-      type: string;
-      label?: string | undefined;
-      phoneNumber?: string | undefined;
-      email?: string | undefined;
-    },
+    input: RegisterInput,
   ): Promise<FlowRegistration>;
   /**
    * The outcome of the sign-in's newest push, waiting up to waitMs while it is pending: signed in

@@ -1,4 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { AdminMethodJson } from '@twofold/api/admin';
+import { TenantParams } from '@twofold/api/common';
+import { ActivateBody, ImportJson, MethodParams } from '@twofold/api/hardware-tokens';
 import { isTwofoldError, TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
@@ -9,28 +12,12 @@ import {
 } from '../../admin/admin-access.js';
 import type { HardwareTokenService } from '../../factors/hardware/hardware-token-service.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
-import { AdminMethodJson, adminMethodJson } from './admin-kit.js';
+import { adminMethodJson } from './admin-kit.js';
 
 export interface AdminHardwareTokenRouteDeps extends AdminAccessDeps {
   readonly tenants: Pick<TenantService, 'getBySlug'>;
   readonly hardwareTokens: HardwareTokenService;
 }
-
-const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
-const MethodParams = Type.Object({
-  tenant: Type.String({ minLength: 1, maxLength: 63 }),
-  id: Type.String({ minLength: 1, maxLength: 100 }),
-  methodId: Type.String({ minLength: 1, maxLength: 100 }),
-});
-const ActivateBody = Type.Object(
-  { code: Type.String({ minLength: 1, maxLength: 64 }) },
-  { additionalProperties: false },
-);
-const ImportJson = Type.Object({
-  imported: Type.Integer(),
-  errors: Type.Array(Type.Object({ line: Type.Integer(), message: Type.String() })),
-  errorsOmitted: Type.Integer({ description: 'errors beyond the first 1000, which are listed' }),
-});
 
 const csvMediaType = 'text/csv';
 

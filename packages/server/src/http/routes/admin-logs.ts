@@ -3,7 +3,18 @@
  * export). Every query is scoped to the tenant of the URL; the caller must hold a role that
  * allows `sign_ins.read` (helpdesk and up) or `audit.read` (authentication admins and up).
  */
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import {
+  AuditEventJson,
+  AuditPage,
+  AuditQueryString,
+  SignInEventJson,
+  SignInsPage,
+  SignInsQuery,
+  StatsJson,
+  StatsQuery,
+} from '@twofold/api/admin-logs';
+import { TenantParams } from '@twofold/api/common';
 import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type AdminAccessDeps, type AdminAction, authorizeAdmin } from '../../admin/admin-access.js';
@@ -47,108 +58,7 @@ export interface AdminLogRouteDeps extends AdminAccessDeps {
   readonly exportMaxRows?: number;
 }
 
-const strict = { additionalProperties: false } as const;
-const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
-const Id = Type.String({ minLength: 1, maxLength: 100 });
-const Time = (what: string) =>
-  Type.String({
-    maxLength: 40,
-    description: `${what}: an ISO-8601 date-time with a zone (2026-06-09T13:00:00Z) or a date (2026-06-09, UTC)`,
-  });
-const Cursor = Type.String({ maxLength: 200, description: 'nextCursor of the previous page' });
-const Limit = Type.Integer({ minimum: 1, maximum: 500, description: 'rows per page (default 50)' });
-const Format = Type.String({
-  maxLength: 10,
-  description:
-    'json or csv: download every matching row (newest first, at most 100,000; cursor and limit do not apply)',
-});
-
-const SignInsQuery = Type.Object(
-  {
-    userId: Type.Optional(Id),
-    result: Type.Optional(Type.String({ maxLength: 40, description: signInResults.join(' | ') })),
-    reason: Type.Optional(Type.String({ maxLength: 64, description: signInReasons.join(' | ') })),
-    from: Type.Optional(Time('from (inclusive)')),
-    to: Type.Optional(Time('to (exclusive; a date means the end of that day)')),
-    cursor: Type.Optional(Cursor),
-    limit: Type.Optional(Limit),
-    format: Type.Optional(Format),
-  },
-  strict,
-);
-const StatsQuery = Type.Object(
-  {
-    from: Type.Optional(Time('from (default: 24 hours, or 30 days for bucket=day, before to)')),
-    to: Type.Optional(Time('to (exclusive; default now)')),
-    bucket: Type.Optional(Type.String({ maxLength: 10, description: 'hour (default) or day; UTC' })),
-  },
-  strict,
-);
-const AuditQueryString = Type.Object(
-  {
-    actorId: Type.Optional(Id),
-    action: Type.Optional(
-      Type.String({ maxLength: 100, description: "an action, or a prefix ending in '*' (method.*)" }),
-    ),
-    targetId: Type.Optional(Id),
-    from: Type.Optional(Time('from (inclusive)')),
-    to: Type.Optional(Time('to (exclusive; a date means the end of that day)')),
-    cursor: Type.Optional(Cursor),
-    limit: Type.Optional(Limit),
-    format: Type.Optional(Format),
-  },
-  strict,
-);
-
-const DateTime = Type.String({ format: 'date-time' });
-const NullableString = Type.Union([Type.String(), Type.Null()]);
-const Details = Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]);
-const SignInEventJson = Type.Object({
-  id: Type.String(),
-  at: DateTime,
-  userId: NullableString,
-  username: Type.String(),
-  result: Type.String(),
-  reason: NullableString,
-  methodType: NullableString,
-  ip: NullableString,
-  userAgent: NullableString,
-  details: Details,
-});
-const SignInsPage = Type.Object({
-  events: Type.Array(SignInEventJson),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-});
-const StatsJson = Type.Object({
-  bucket: Type.String(),
-  from: DateTime,
-  to: DateTime,
-  series: Type.Array(
-    Type.Object({
-      start: DateTime,
-      success: Type.Integer(),
-      interrupted: Type.Integer(),
-      failures: Type.Record(Type.String(), Type.Integer()),
-    }),
-  ),
-});
-const AuditEventJson = Type.Object({
-  id: Type.String(),
-  seq: Type.Union([Type.Integer(), Type.Null()]),
-  at: DateTime,
-  actorType: Type.String(),
-  actorId: NullableString,
-  action: Type.String(),
-  targetType: NullableString,
-  targetId: NullableString,
-  reason: NullableString,
-  ip: NullableString,
-  details: Details,
-});
-const AuditPage = Type.Object({
-  events: Type.Array(AuditEventJson),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-});
+const _strict = { additionalProperties: false } as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

@@ -1,19 +1,16 @@
 /** The admin API's view of a user's authentication methods (spec section 4): list, delete, clock drift. */
 import { type Static, Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
-import type { MethodService } from '../../factors/method-service.js';
-import type { AdminFlows } from '../../flows/admin/index.js';
 import {
-  type AdminKit,
-  type AdminKitDeps,
   AdminMethodJson,
-  adminMethodJson,
   MethodParams,
   OptionalReasonBody,
   ResyncBody,
-  schema,
   UserParams,
-} from './admin-kit.js';
+} from '@twofold/api/admin';
+import type { FastifyInstance } from 'fastify';
+import type { MethodService } from '../../factors/method-service.js';
+import type { AdminFlows } from '../../flows/admin/index.js';
+import { type AdminKit, type AdminKitDeps, adminMethodJson, schema } from './admin-kit.js';
 
 export interface AdminMethodRouteDeps extends AdminKitDeps {
   readonly kit: AdminKit;

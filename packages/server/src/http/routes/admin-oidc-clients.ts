@@ -1,4 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { type ClientJson, ClientParams, CreateBody, CreatedJson, ListJson } from '@twofold/api/admin-apps';
+import { TenantParams } from '@twofold/api/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type AdminAccessDeps, type AdminAction, authorizeAdmin } from '../../admin/admin-access.js';
 import type { OidcClient, OidcClientService } from '../../oidc/client-service.js';
@@ -9,49 +11,6 @@ export interface AdminOidcClientRouteDeps extends AdminAccessDeps {
   readonly tenants: Pick<TenantService, 'getBySlug'>;
   readonly oidcClients: OidcClientService;
 }
-
-const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
-const ClientParams = Type.Object({
-  tenant: Type.String({ minLength: 1, maxLength: 63 }),
-  clientId: Type.String({ minLength: 1, maxLength: 100 }),
-});
-const Uri = Type.String({ minLength: 1, maxLength: 2000 });
-const CreateBody = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 100 }),
-    redirectUris: Type.Array(Uri, { minItems: 1, maxItems: 10, description: 'Matched exactly' }),
-    postLogoutRedirectUris: Type.Optional(Type.Array(Uri, { maxItems: 10 })),
-    confidential: Type.Optional(
-      Type.Boolean({
-        description: 'true (default): a server-side app with a secret; false: a public client, PKCE only',
-      }),
-    ),
-    firstParty: Type.Optional(
-      Type.Boolean({ description: "true (default): the organisation's own app, no consent screen" }),
-    ),
-  },
-  { additionalProperties: false },
-);
-const ClientJson = Type.Object({
-  clientId: Type.String(),
-  name: Type.String(),
-  redirectUris: Type.Array(Type.String()),
-  postLogoutRedirectUris: Type.Array(Type.String()),
-  confidential: Type.Boolean(),
-  firstParty: Type.Boolean(),
-  createdAt: Type.String({ format: 'date-time' }),
-});
-const ListJson = Type.Object({
-  issuer: Type.String(),
-  discoveryUrl: Type.String(),
-  clients: Type.Array(ClientJson),
-});
-const CreatedJson = Type.Object({
-  client: ClientJson,
-  clientSecret: Type.Optional(Type.String({ description: 'Shown this once; only its hash is kept' })),
-  issuer: Type.String(),
-  discoveryUrl: Type.String(),
-});
 
 function clientJson(client: OidcClient): Static<typeof ClientJson> {
   return {

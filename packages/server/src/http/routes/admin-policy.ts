@@ -1,21 +1,12 @@
 /** The tenant policy (spec section 4) and the message outbox, for admins. */
 import { type Static, Type } from '@sinclair/typebox';
+import { OutboxJson, PolicyBody, PolicyResponse } from '@twofold/api/admin';
+import { strict, TenantParams } from '@twofold/api/common';
 import type { FastifyInstance } from 'fastify';
 import type { Outbox } from '../../outbox/outbox.js';
 import type { TenantPolicy } from '../../tenants/tenant-policy.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
-import {
-  type AdminKit,
-  type AdminKitDeps,
-  DateTime,
-  iso,
-  NullableDateTime,
-  PolicyBody,
-  PolicyResponse,
-  schema,
-  strict,
-  TenantParams,
-} from './admin-kit.js';
+import { type AdminKit, type AdminKitDeps, iso, schema } from './admin-kit.js';
 
 export interface AdminPolicyRouteDeps extends AdminKitDeps {
   readonly kit: AdminKit;
@@ -26,19 +17,6 @@ export interface AdminPolicyRouteDeps extends AdminKitDeps {
 export function registerAdminPolicyRoutes(app: FastifyInstance, deps: AdminPolicyRouteDeps): void {
   const { tenants, kit } = deps;
   const { context } = kit;
-
-  const OutboxJson = Type.Object({
-    id: Type.String(),
-    channel: Type.String(),
-    recipient: Type.String(),
-    subject: Type.Union([Type.String(), Type.Null()]),
-    body: Type.String(),
-    status: Type.String(),
-    attempts: Type.Integer(),
-    createdAt: DateTime,
-    sentAt: NullableDateTime,
-    lastError: Type.Union([Type.String(), Type.Null()]),
-  });
 
   app.get(
     '/t/:tenant/api/v1/admin/outbox',

@@ -3,22 +3,20 @@
  * Pass, sign them out everywhere, lift a lockout, let push reach them again.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import {
+  IssuedPassJson,
+  OptionalReasonBody,
+  PassBody,
+  ReasonBody,
+  ReregistrationJson,
+  UserJson,
+  UserParams,
+} from '@twofold/api/admin';
 import type { FastifyInstance } from 'fastify';
 import type { AdminFlows } from '../../flows/admin/index.js';
 import type { SessionService } from '../../sessions/session-service.js';
 import type { MfaLockout } from '../../users/mfa-lockout.js';
-import {
-  type AdminKit,
-  type AdminKitDeps,
-  DateTime,
-  iso,
-  OptionalReasonBody,
-  PassBody,
-  ReasonBody,
-  schema,
-  UserJson,
-  UserParams,
-} from './admin-kit.js';
+import { type AdminKit, type AdminKitDeps, iso, schema } from './admin-kit.js';
 
 export interface AdminUserActionRouteDeps extends AdminKitDeps {
   readonly kit: AdminKit;
@@ -38,13 +36,7 @@ export function registerAdminUserActionRoutes(app: FastifyInstance, deps: AdminU
       {
         params: UserParams,
         body: ReasonBody,
-        response: {
-          200: Type.Object({
-            deletedMethods: Type.Integer(),
-            disabledHardwareTokens: Type.Integer(),
-            revokedSessions: Type.Integer(),
-          }),
-        },
+        response: { 200: ReregistrationJson },
       },
     ),
     async (request) => {
@@ -64,14 +56,7 @@ export function registerAdminUserActionRoutes(app: FastifyInstance, deps: AdminU
     schema('Issue a Temporary Access Pass (replaces an older one); the pass is shown only in this answer', {
       params: UserParams,
       body: PassBody,
-      response: {
-        201: Type.Object({
-          pass: Type.String(),
-          expiresAt: DateTime,
-          reusable: Type.Boolean(),
-          lifetimeMinutes: Type.Integer(),
-        }),
-      },
+      response: { 201: IssuedPassJson },
     }),
     async (request, reply) => {
       const { tenant, principal, user } = await target(request, 'users.temporary_access_pass');

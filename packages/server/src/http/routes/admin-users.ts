@@ -1,5 +1,15 @@
 /** The admin API's users (spec section 4): find, create, read, change, delete. */
 import { type Static, Type } from '@sinclair/typebox';
+import {
+  CreateUserBody,
+  ListQuery,
+  OptionalReasonBody,
+  PatchUserBody,
+  UserDetailJson,
+  UserJson,
+  UserParams,
+} from '@twofold/api/admin';
+import { TenantParams } from '@twofold/api/common';
 import type { FastifyInstance } from 'fastify';
 import type { RecoveryCodeService } from '../../factors/recovery-codes/recovery-code-service.js';
 import type {
@@ -10,20 +20,7 @@ import type { AdminFlows } from '../../flows/admin/index.js';
 import type { SessionService } from '../../sessions/session-service.js';
 import type { Tenant } from '../../tenants/tenant-service.js';
 import type { User } from '../../users/user-service.js';
-import {
-  type AdminKit,
-  type AdminKitDeps,
-  CreateUserBody,
-  iso,
-  ListQuery,
-  OptionalReasonBody,
-  PatchUserBody,
-  schema,
-  TenantParams,
-  UserDetailJson,
-  UserJson,
-  UserParams,
-} from './admin-kit.js';
+import { type AdminKit, type AdminKitDeps, iso, schema } from './admin-kit.js';
 
 export interface AdminUserRouteDeps extends AdminKitDeps {
   readonly kit: AdminKit;

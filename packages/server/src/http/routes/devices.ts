@@ -5,7 +5,20 @@
  */
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { TenantParams } from '@twofold/api/common';
+import {
+  ActivateBody,
+  ActivateResponse,
+  AnswerBody,
+  AnswerResponse,
+  type ChallengeJson,
+  ChallengeParams,
+  ChallengesQuery,
+  ChallengesResponse,
+  DeviceParams,
+  signedHeaders,
+} from '@twofold/api/devices';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   bodyDigest,
@@ -16,8 +29,6 @@ import {
 import {
   type DeviceChallenge,
   defaultPushWaitSeconds,
-  maxDeviceNameLength,
-  maxPushWaitSeconds,
   type PushDevice,
   type PushService,
 } from '../../factors/push/push-service.js';
@@ -29,97 +40,7 @@ export interface DeviceRouteDeps {
   readonly push: Pick<PushService, 'activate' | 'authenticate' | 'waitForChallenges' | 'answer'>;
 }
 
-const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
-const DeviceParams = Type.Object({
-  tenant: Type.String({ minLength: 1, maxLength: 63 }),
-  deviceId: Type.String({ minLength: 1, maxLength: 100 }),
-});
-const ChallengeParams = Type.Object({
-  tenant: Type.String({ minLength: 1, maxLength: 63 }),
-  deviceId: Type.String({ minLength: 1, maxLength: 100 }),
-  challengeId: Type.String({ minLength: 1, maxLength: 100 }),
-});
-
-const base64url = '^[A-Za-z0-9_-]+$';
-const PublicKeyJwk = Type.Object(
-  {
-    kty: Type.Literal('EC'),
-    crv: Type.Literal('P-256'),
-    x: Type.String({ minLength: 43, maxLength: 43, pattern: base64url }),
-    y: Type.String({ minLength: 43, maxLength: 43, pattern: base64url }),
-    // What WebCrypto's exportKey('jwk') adds; taken and ignored.
-    ext: Type.Optional(Type.Boolean()),
-    key_ops: Type.Optional(Type.Array(Type.String({ maxLength: 20 }), { maxItems: 8 })),
-  },
-  { additionalProperties: false, description: 'The device public key: ECDSA P-256 as a JWK' },
-);
-const ActivateBody = Type.Object(
-  {
-    activationToken: Type.String({
-      minLength: 1,
-      maxLength: 100,
-      description: 'The `twofold_push` parameter of the otpauth URI (tfp_...); works once',
-    }),
-    publicKey: PublicKeyJwk,
-    name: Type.String({
-      minLength: 1,
-      maxLength: maxDeviceNameLength,
-      description: "What the sign-in page calls the device: 'Approve on <name>'",
-    }),
-  },
-  { additionalProperties: false },
-);
-const ActivateResponse = Type.Object({
-  deviceId: Type.String(),
-  userEmail: Type.String({ description: 'Masked, as a•••@example.com' }),
-  tenant: Type.String(),
-  tenantName: Type.String(),
-});
-const ChallengesQuery = Type.Object(
-  {
-    wait: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        maximum: maxPushWaitSeconds,
-        description: `Seconds to wait for a push when none is pending (default ${defaultPushWaitSeconds})`,
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-const ChallengeJson = Type.Object({
-  id: Type.String(),
-  tenant: Type.String(),
-  tenantName: Type.String(),
-  application: Type.String(),
-  ip: Type.String(),
-  createdAt: Type.String({ format: 'date-time' }),
-  expiresAt: Type.String({ format: 'date-time' }),
-});
-const ChallengesResponse = Type.Object({ challenges: Type.Array(ChallengeJson) });
-const AnswerBody = Type.Object(
-  {
-    decision: Type.Union([Type.Literal('approve'), Type.Literal('deny'), Type.Literal('report')]),
-    number: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 99, description: 'The number the sign-in page shows; to approve' }),
-    ),
-  },
-  { additionalProperties: false },
-);
-const AnswerResponse = Type.Object({
-  status: Type.Union([Type.Literal('approved'), Type.Literal('denied'), Type.Literal('reported')]),
-});
-
-const signedHeaders = Type.Object({
-  [deviceHeader]: Type.Optional(Type.String({ description: 'The device id' })),
-  [timestampHeader]: Type.Optional(Type.String({ description: 'Unix milliseconds; within 5 minutes' })),
-  [signatureHeader]: Type.Optional(
-    Type.String({
-      description:
-        'base64url of the raw (r||s) ECDSA P-256 SHA-256 signature of METHOD\\npath?query\\ntimestamp\\nhex SHA-256 of the body',
-    }),
-  ),
-});
+const _base64url = '^[A-Za-z0-9_-]+$';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

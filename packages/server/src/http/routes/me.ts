@@ -1,4 +1,16 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { TenantParams } from '@twofold/api/common';
+import {
+  AddMethodBody,
+  CodeBody,
+  DefaultBody,
+  MeJson,
+  MethodIdBody,
+  MethodParams,
+  RegisterJson,
+  SentCodeJson,
+  StepUpBody,
+} from '@twofold/api/self-service';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Me, SelfServiceFlows } from '../../flows/self-service/index.js';
 import { sessionCookieOptions, stepUpWindowMs } from '../../sessions/session-service.js';
@@ -11,74 +23,6 @@ export interface MeRouteDeps {
   readonly selfService: SelfServiceFlows;
   readonly publicUrl: string;
 }
-
-const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
-const MethodParams = Type.Object({
-  tenant: Type.String({ minLength: 1, maxLength: 63 }),
-  id: Type.String({ minLength: 1, maxLength: 100 }),
-});
-const AddMethodBody = Type.Object(
-  {
-    type: Type.String({ minLength: 1, maxLength: 40 }),
-    phoneNumber: Type.Optional(Type.String({ maxLength: 40 })),
-    email: Type.Optional(Type.String({ maxLength: 254 })),
-    label: Type.Optional(Type.String({ maxLength: 100 })),
-  },
-  { additionalProperties: false },
-);
-const CodeBody = Type.Object(
-  { code: Type.String({ minLength: 1, maxLength: 64 }) },
-  { additionalProperties: false },
-);
-const StepUpBody = Type.Object(
-  {
-    methodId: Type.String({ minLength: 1, maxLength: 100 }),
-    code: Type.String({ minLength: 1, maxLength: 64 }),
-  },
-  { additionalProperties: false },
-);
-const DefaultBody = Type.Object(
-  { methodId: Type.String({ minLength: 1, maxLength: 100 }) },
-  { additionalProperties: false },
-);
-
-const MethodJson = Type.Object({
-  id: Type.String(),
-  type: Type.String(),
-  label: Type.String(),
-  isDefault: Type.Boolean(),
-  createdAt: Type.String({ format: 'date-time' }),
-  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
-const MeJson = Type.Object({
-  user: Type.Object({
-    id: Type.String(),
-    email: Type.String(),
-    displayName: Type.String(),
-    roles: Type.Array(Type.String()),
-  }),
-  methods: Type.Array(MethodJson),
-  recoveryCodesRemaining: Type.Integer(),
-  stepUpUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
-const SentCodeJson = Type.Object({
-  sentTo: Type.String({ description: 'The masked destination, as +1 ••• •• 23 or a•••@example.com' }),
-  expiresAt: Type.String({ format: 'date-time' }),
-  resendAfter: Type.Integer({ description: 'Seconds before another code may be sent' }),
-});
-const RegisterJson = Type.Union([
-  Type.Object({
-    methodId: Type.String(),
-    otpauthUri: Type.String(),
-    secret: Type.String(),
-    qrCodeSvg: Type.String(),
-  }),
-  Type.Object({ methodId: Type.String(), ...SentCodeJson.properties }),
-]);
-const MethodIdBody = Type.Object(
-  { methodId: Type.String({ minLength: 1, maxLength: 100 }) },
-  { additionalProperties: false },
-);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

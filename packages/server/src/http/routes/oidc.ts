@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import { TenantParams } from '@twofold/api/common';
+import {
+  ConsentBody,
+  InteractionDetails,
+  InteractionParams,
+  Location,
+  WildcardParams,
+} from '@twofold/api/oidc-interaction';
 import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
@@ -17,39 +25,6 @@ import type { Clock } from '../../platform/clock.js';
 import type { Session, SessionService } from '../../sessions/session-service.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
 import { checkSameOrigin, sessionCookie } from '../auth.js';
-
-const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
-const WildcardParams = Type.Object({
-  tenant: Type.String({ minLength: 1, maxLength: 63 }),
-  '*': Type.String({ maxLength: 200 }),
-});
-const InteractionParams = Type.Object({
-  tenant: Type.String({ minLength: 1, maxLength: 63 }),
-  uid: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
-});
-const ConsentBody = Type.Object(
-  { decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')]) },
-  { additionalProperties: false },
-);
-const Location = Type.Object({
-  location: Type.String({
-    description: 'Where the browser goes next (back to the application, or on with the sign-in).',
-  }),
-});
-const InteractionDetails = Type.Object({
-  mode: Type.Union(
-    [Type.Literal('sign-in'), Type.Literal('step-up'), Type.Literal('consent'), Type.Literal('continue')],
-    {
-      description:
-        'sign-in: nobody is signed in; step-up: the signed-in user must verify a second factor again; consent: a third-party application asks for access; continue: nothing to ask, load continueTo',
-    },
-  ),
-  client: Type.Object({ id: Type.String(), name: Type.String() }),
-  scopes: Type.Array(Type.String()),
-  continueTo: Type.String({
-    description: 'The page to load once the step is done: the server decides again.',
-  }),
-});
 
 /** Security headers for the provider's own answers (they bypass Fastify's onSend hooks). */
 function setProviderHeaders(res: ServerResponse, https: boolean): void {

@@ -1,33 +1,8 @@
-import { Type } from '@sinclair/typebox';
+import { TenantParams } from '@twofold/api/common';
+import { SetupBody, SetupResult } from '@twofold/api/setup';
 import type { FastifyInstance } from 'fastify';
 import type { SetupService } from '../../setup/setup-service.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
-
-const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
-
-const SetupBody = Type.Object(
-  {
-    token: Type.String({
-      minLength: 1,
-      maxLength: 200,
-      description: 'The token from the one-time setup link.',
-    }),
-    email: Type.String({ minLength: 3, maxLength: 254 }),
-    displayName: Type.Optional(Type.String({ maxLength: 200 })),
-    password: Type.String({ minLength: 8, maxLength: 256 }),
-  },
-  { additionalProperties: false },
-);
-
-const SetupResult = Type.Object({
-  user: Type.Object({
-    id: Type.String(),
-    email: Type.String(),
-    displayName: Type.String(),
-    roles: Type.Array(Type.String()),
-  }),
-  signInUrl: Type.String(),
-});
 
 export function registerSetupRoutes(
   app: FastifyInstance,

@@ -1,7 +1,21 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { TenantParams } from '@twofold/api/common';
+import {
+  ChallengeBody,
+  ChallengeResponse,
+  FlowParams,
+  FlowResponse,
+  PushPendingResponse,
+  PushQuery,
+  RegisterBody,
+  RegisterResponse,
+  SignedInResponse,
+  StartBody,
+  VerifyBody,
+} from '@twofold/api/sign-in';
 import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { defaultPushWaitSeconds, maxPushWaitSeconds } from '../../factors/push/push-service.js';
+import { defaultPushWaitSeconds } from '../../factors/push/push-service.js';
 import {
   type FlowClient,
   type FlowSignedIn,
@@ -16,116 +30,6 @@ import { sessionCookie } from '../auth.js';
 import { registerLongPolls, waitMs } from '../long-poll.js';
 
 export const flowCookie = 'twofold_flow';
-
-const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
-const FlowParams = Type.Object({
-  tenant: Type.String({ minLength: 1, maxLength: 63 }),
-  flowId: Type.String({ minLength: 1, maxLength: 100 }),
-});
-
-const StartBody = Type.Object(
-  {
-    username: Type.String({ minLength: 1, maxLength: 254, description: 'Email address (the username).' }),
-    password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-    temporaryAccessPass: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  },
-  { additionalProperties: false },
-);
-const ChallengeBody = Type.Object(
-  { methodId: Type.String({ minLength: 1, maxLength: 100 }) },
-  { additionalProperties: false },
-);
-const VerifyBody = Type.Object(
-  {
-    methodId: Type.String({ minLength: 1, maxLength: 100 }),
-    code: Type.String({ minLength: 1, maxLength: 64 }),
-  },
-  { additionalProperties: false },
-);
-const RegisterBody = Type.Object(
-  {
-    type: Type.String({
-      minLength: 1,
-      maxLength: 40,
-      description: 'authenticator, totp, sms (with phoneNumber) or email (with email).',
-    }),
-    phoneNumber: Type.Optional(Type.String({ maxLength: 40 })),
-    email: Type.Optional(Type.String({ maxLength: 254 })),
-    label: Type.Optional(Type.String({ maxLength: 100 })),
-  },
-  { additionalProperties: false },
-);
-
-const MethodView = Type.Object({
-  id: Type.String(),
-  type: Type.String(),
-  label: Type.String(),
-  isDefault: Type.Boolean(),
-});
-const Session = Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
-const FlowResponse = Type.Object({
-  flowId: Type.String(),
-  status: Type.Union([
-    Type.Literal('mfa_required'),
-    Type.Literal('registration_required'),
-    Type.Literal('signed_in'),
-  ]),
-  methods: Type.Array(MethodView),
-  expiresAt: Type.String({ format: 'date-time' }),
-  session: Type.Optional(Session),
-  registrationTypes: Type.Optional(
-    Type.Array(Type.String(), { description: 'registration_required: the types the user may register' }),
-  ),
-});
-const SignedInResponse = Type.Object({
-  status: Type.Literal('signed_in'),
-  session: Session,
-  recoveryCodes: Type.Optional(Type.Array(Type.String())),
-  recoveryCodesRemaining: Type.Optional(Type.Integer()),
-});
-const SentCode = {
-  sentTo: Type.String({ description: 'The masked destination, as +1 ••• •• 23 or a•••@example.com' }),
-  expiresAt: Type.String({ format: 'date-time' }),
-  resendAfter: Type.Integer({ description: 'Seconds before another code may be sent' }),
-};
-const RegisterResponse = Type.Union([
-  Type.Object({
-    methodId: Type.String(),
-    otpauthUri: Type.String(),
-    secret: Type.String(),
-    qrCodeSvg: Type.String(),
-  }),
-  Type.Object({ methodId: Type.String(), ...SentCode }),
-]);
-const ChallengeResponse = Type.Object({
-  number: Type.Optional(
-    Type.Integer({ minimum: 10, maximum: 99, description: 'Push: the number to type on the device' }),
-  ),
-  sentTo: Type.Optional(SentCode.sentTo),
-  expiresAt: Type.Optional(SentCode.expiresAt),
-  resendAfter: Type.Optional(SentCode.resendAfter),
-});
-
-const PushQuery = Type.Object(
-  {
-    wait: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        maximum: maxPushWaitSeconds,
-        description: `Seconds to wait for an answer (default ${defaultPushWaitSeconds})`,
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-const PushPendingResponse = Type.Object({
-  status: Type.Union([
-    Type.Literal('pending'),
-    Type.Literal('denied'),
-    Type.Literal('expired'),
-    Type.Literal('reported'),
-  ]),
-});
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();

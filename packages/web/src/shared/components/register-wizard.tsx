@@ -1,3 +1,4 @@
+import type { Registration as RegistrationAnswer } from '@twofold/api/self-service';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ApiResult, Problem } from '../api.js';
 import { describeProblem, flowEndingCodes } from '../messages.js';
@@ -18,12 +19,7 @@ import { Heading, useFocusOnMount } from './layout.js';
 import { SentCodeForm } from './sent-code.js';
 
 /** What `POST .../register` and `POST /me/methods` answer for an authenticator app. */
-export interface Registration {
-  readonly methodId: string;
-  readonly otpauthUri: string;
-  readonly secret: string;
-  readonly qrCodeSvg: string;
-}
+export type Registration = Extract<RegistrationAnswer, { otpauthUri: string }>;
 
 /** The body of `POST .../register` or `POST /me/methods` (the caller may add a label). */
 export type RegistrationRequest =

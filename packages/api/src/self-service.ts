@@ -1,0 +1,83 @@
+/** The self service part of the API: request and response schemas (TypeBox), shared by the server (which validates with them and publishes them as OpenAPI) and the pages. */
+import { type Static, Type } from '@sinclair/typebox';
+import type { Frozen } from './common.js';
+
+export const MethodParams = Type.Object({
+  tenant: Type.String({ minLength: 1, maxLength: 63 }),
+  id: Type.String({ minLength: 1, maxLength: 100 }),
+});
+
+export const AddMethodBody = Type.Object(
+  {
+    type: Type.String({ minLength: 1, maxLength: 40 }),
+    phoneNumber: Type.Optional(Type.String({ maxLength: 40 })),
+    email: Type.Optional(Type.String({ maxLength: 254 })),
+    label: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CodeBody = Type.Object(
+  { code: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+
+export const StepUpBody = Type.Object(
+  {
+    methodId: Type.String({ minLength: 1, maxLength: 100 }),
+    code: Type.String({ minLength: 1, maxLength: 64 }),
+  },
+  { additionalProperties: false },
+);
+
+export const DefaultBody = Type.Object(
+  { methodId: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
+
+export const MethodJson = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  label: Type.String(),
+  isDefault: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+  lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export const MeJson = Type.Object({
+  user: Type.Object({
+    id: Type.String(),
+    email: Type.String(),
+    displayName: Type.String(),
+    roles: Type.Array(Type.String()),
+  }),
+  methods: Type.Array(MethodJson),
+  recoveryCodesRemaining: Type.Integer(),
+  stepUpUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export const SentCodeJson = Type.Object({
+  sentTo: Type.String({ description: 'The masked destination, as +1 ••• •• 23 or a•••@example.com' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  resendAfter: Type.Integer({ description: 'Seconds before another code may be sent' }),
+});
+
+export const RegisterJson = Type.Union([
+  Type.Object({
+    methodId: Type.String(),
+    otpauthUri: Type.String(),
+    secret: Type.String(),
+    qrCodeSvg: Type.String(),
+  }),
+  Type.Object({ methodId: Type.String(), ...SentCodeJson.properties }),
+]);
+
+export const MethodIdBody = Type.Object(
+  { methodId: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
+
+export type Me = Frozen<Static<typeof MeJson>>;
+export type OwnMethod = Frozen<Static<typeof MethodJson>>;
+export type Registration = Frozen<Static<typeof RegisterJson>>;
+export type SentCodeAnswer = Frozen<Static<typeof SentCodeJson>>;

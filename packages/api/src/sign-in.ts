@@ -1,0 +1,127 @@
+/** The sign in part of the API: request and response schemas (TypeBox), shared by the server (which validates with them and publishes them as OpenAPI) and the pages. */
+import { type Static, Type } from '@sinclair/typebox';
+import { defaultPushWaitSeconds, type Frozen, maxPushWaitSeconds } from './common.js';
+
+export const FlowParams = Type.Object({
+  tenant: Type.String({ minLength: 1, maxLength: 63 }),
+  flowId: Type.String({ minLength: 1, maxLength: 100 }),
+});
+
+export const StartBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 254, description: 'Email address (the username).' }),
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+    temporaryAccessPass: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ChallengeBody = Type.Object(
+  { methodId: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
+
+export const VerifyBody = Type.Object(
+  {
+    methodId: Type.String({ minLength: 1, maxLength: 100 }),
+    code: Type.String({ minLength: 1, maxLength: 64 }),
+  },
+  { additionalProperties: false },
+);
+
+export const RegisterBody = Type.Object(
+  {
+    type: Type.String({
+      minLength: 1,
+      maxLength: 40,
+      description: 'authenticator, totp, sms (with phoneNumber) or email (with email).',
+    }),
+    phoneNumber: Type.Optional(Type.String({ maxLength: 40 })),
+    email: Type.Optional(Type.String({ maxLength: 254 })),
+    label: Type.Optional(Type.String({ maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const MethodView = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  label: Type.String(),
+  isDefault: Type.Boolean(),
+});
+
+export const Session = Type.Object({ token: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
+
+export const FlowResponse = Type.Object({
+  flowId: Type.String(),
+  status: Type.Union([
+    Type.Literal('mfa_required'),
+    Type.Literal('registration_required'),
+    Type.Literal('signed_in'),
+  ]),
+  methods: Type.Array(MethodView),
+  expiresAt: Type.String({ format: 'date-time' }),
+  session: Type.Optional(Session),
+  registrationTypes: Type.Optional(
+    Type.Array(Type.String(), { description: 'registration_required: the types the user may register' }),
+  ),
+});
+
+export const SignedInResponse = Type.Object({
+  status: Type.Literal('signed_in'),
+  session: Session,
+  recoveryCodes: Type.Optional(Type.Array(Type.String())),
+  recoveryCodesRemaining: Type.Optional(Type.Integer()),
+});
+
+export const SentCode = {
+  sentTo: Type.String({ description: 'The masked destination, as +1 ••• •• 23 or a•••@example.com' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  resendAfter: Type.Integer({ description: 'Seconds before another code may be sent' }),
+};
+
+export const RegisterResponse = Type.Union([
+  Type.Object({
+    methodId: Type.String(),
+    otpauthUri: Type.String(),
+    secret: Type.String(),
+    qrCodeSvg: Type.String(),
+  }),
+  Type.Object({ methodId: Type.String(), ...SentCode }),
+]);
+
+export const ChallengeResponse = Type.Object({
+  number: Type.Optional(
+    Type.Integer({ minimum: 10, maximum: 99, description: 'Push: the number to type on the device' }),
+  ),
+  sentTo: Type.Optional(SentCode.sentTo),
+  expiresAt: Type.Optional(SentCode.expiresAt),
+  resendAfter: Type.Optional(SentCode.resendAfter),
+});
+
+export const PushQuery = Type.Object(
+  {
+    wait: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: maxPushWaitSeconds,
+        description: `Seconds to wait for an answer (default ${defaultPushWaitSeconds})`,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const PushPendingResponse = Type.Object({
+  status: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('denied'),
+    Type.Literal('expired'),
+    Type.Literal('reported'),
+  ]),
+});
+
+export type SignInFlow = Frozen<Static<typeof FlowResponse>>;
+export type SignInMethod = Frozen<Static<typeof MethodView>>;
+export type SignedIn = Frozen<Static<typeof SignedInResponse>>;
+export type ChallengeAnswer = Frozen<Static<typeof ChallengeResponse>>;
