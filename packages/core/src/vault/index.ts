@@ -23,6 +23,7 @@ export {
   importUriSources,
 } from './import.js';
 export { IMPORT_FORMATS, type ImportFormat, type ImportResult, type ImportSkip } from './import-result.js';
+export { inertJson, inertText } from './inert-text.js';
 export { decodeQrCodes, type RgbaImage } from './qr.js';
 export { parseVaultContent, serializeVaultContent, VAULT_CONTENT_VERSION } from './vault-content.js';
 export {

@@ -13,6 +13,7 @@ import {
   importFromText,
   importQrTexts,
   importUriSources,
+  inertText,
   isTwofoldError,
   openVault,
   sealVault,
@@ -342,7 +343,7 @@ function VaultView(props: {
         </p>
       ) : null}
       <p class="status" role="status" id="status">
-        {status}
+        {inertText(status)}
       </p>
       <div class="field">
         <label for="search">Search</label>
@@ -461,7 +462,8 @@ function AccountRow(props: {
     code = '------';
   }
   const countdown = entryCountdown(entry, seconds);
-  const label = describeEntry(entry);
+  // Names come from files and QR codes: a control or bidi character shows as an escape (security review 14.6).
+  const label = inertText(describeEntry(entry));
   const copy = async () => {
     const copied = await copyText(code);
     props.onCopied(
@@ -477,8 +479,8 @@ function AccountRow(props: {
         aria-label={`${label}: code ${code}, click to copy`}
       >
         <span class="account-label">
-          <span class="account-issuer">{entry.issuer || entry.name}</span>
-          {entry.issuer && entry.name ? <span class="account-name">{entry.name}</span> : null}
+          <span class="account-issuer">{inertText(entry.issuer || entry.name)}</span>
+          {entry.issuer && entry.name ? <span class="account-name">{inertText(entry.name)}</span> : null}
         </span>
         <span class="account-code">{formatCode(code)}</span>
       </button>
@@ -597,11 +599,11 @@ function AddAccounts(props: {
         />
       )}
       <p class="form-error" role="alert" id="add-error">
-        {error ?? ''}
+        {inertText(error ?? '')}
       </p>
       {report ? (
         <p class="notice notice-success" id="add-report">
-          {report}
+          {inertText(report)}
         </p>
       ) : null}
     </section>
