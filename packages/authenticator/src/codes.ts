@@ -12,7 +12,8 @@ export function entrySummary(entry: VaultEntry): Record<string, unknown> {
     digits: entry.digits,
     ...(entry.period === undefined ? {} : { period: entry.period }),
     ...(entry.counter === undefined ? {} : { counter: entry.counter.toString() }),
-    ...(entry.group === undefined ? {} : { group: entry.group }),
+    ...(entry.groups === undefined ? {} : { groups: entry.groups }),
+    ...(entry.favorite === true ? { favorite: true } : {}),
     ...(entry.note === undefined ? {} : { note: entry.note }),
     push:
       entry.push === undefined

@@ -70,7 +70,7 @@ export async function addImported(
   const session = await openSession(kit.io, out, kit.vaultPath(options), { create: true });
   const entries = result.entries.map((entry) => ({
     ...entry,
-    ...(extra.group === undefined ? {} : { group: extra.group }),
+    ...(extra.group === undefined ? {} : { groups: [extra.group] }),
     ...(extra.note === undefined ? {} : { note: extra.note }),
   }));
   const { vault, added, duplicates } = addEntries(session.vault, entries);

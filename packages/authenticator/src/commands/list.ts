@@ -16,7 +16,7 @@ export const listVerb: Verb = (program, kit) => {
       const entries = session.vault.entries.filter(
         (entry) =>
           needle === '' ||
-          `${entry.issuer}\n${entry.name}\n${entry.group ?? ''}`.toLowerCase().includes(needle),
+          `${entry.issuer}\n${entry.name}\n${(entry.groups ?? []).join('\n')}`.toLowerCase().includes(needle),
       );
       const now = Date.now() / 1000;
       if (out.json) {

@@ -15,9 +15,13 @@ export {
   type ExportResult,
   exportVault,
 } from './export.js';
+export type { ImportProgress } from './formats/collector.js';
+export { FORMAT_READERS } from './formats/registry.js';
 export {
   detectImportFormat,
+  detectImportFormatOfBytes,
   type ImportOptions,
+  importFromBytes,
   importFromText,
   importQrTexts,
   importUriSources,
