@@ -26,11 +26,13 @@ function isAndOtpArray(value: unknown): value is unknown[] {
   return first !== undefined && typeof first['secret'] === 'string' && 'label' in first && 'type' in first;
 }
 
-/** A binary file that can only be an encrypted andOTP backup: no text, a plausible iteration count. */
+/**
+ * A binary file with no other shape: an encrypted andOTP backup has no magic number (the current format opens
+ * with its iteration count, the old one with a random nonce), so this is tried after every binary format that
+ * has one.
+ */
 function looksEncrypted(bytes: Uint8Array): boolean {
-  if (bytes.length < 4 + 12 + 12 + 16) return false;
-  const iterations = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
-  return iterations >= 1 && iterations <= 10_000_000;
+  return bytes.length >= 12 + 16 + 2;
 }
 
 async function decrypt(bytes: Uint8Array, password: string): Promise<Uint8Array> {

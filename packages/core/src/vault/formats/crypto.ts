@@ -161,7 +161,8 @@ export function openSecretstreamMessage(
   encryptedBlock.set(chacha20(subkey, nonce, new Uint8Array(64), undefined, 1).subarray(1), 1);
   const ciphertext = sealed.subarray(1, sealed.length - 16);
   const mac = sealed.subarray(sealed.length - 16);
-  const padding = (16 - ((64 + ciphertext.length) % 16)) % 16;
+  // libsodium pads with (0x10 - 64 + mlen) & 0xf zero bytes: mlen mod 16, not the usual 16 - mlen mod 16.
+  const padding = ciphertext.length % 16;
   const macInput = new Uint8Array(64 + ciphertext.length + padding + 16);
   macInput.set(encryptedBlock, 0);
   macInput.set(ciphertext, 64);

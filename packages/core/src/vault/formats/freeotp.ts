@@ -54,7 +54,12 @@ class Reader {
 function readString(reader: Reader): string {
   const tag = reader.byte();
   if (tag === TC_STRING || tag === TC_LONGSTRING) {
-    const length = tag === TC_STRING ? reader.u16() : (reader.u32(), reader.u32());
+    let length: number;
+    if (tag === TC_STRING) length = reader.u16();
+    else {
+      if (reader.u32() !== 0) invalidFile(WHAT, 'a string longer than 4 GiB');
+      length = reader.u32();
+    }
     const value = reader.utf(length);
     reader.handles.push(value);
     return value;

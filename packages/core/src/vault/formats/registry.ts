@@ -33,9 +33,9 @@ export const FORMAT_READERS: readonly FormatReader[] = [
   raivoFormat,
   freeOtpPlusFormat,
   lastPassFormat,
-  andOtpFormat,
   steamFormat,
   freeOtpFormat,
+  andOtpFormat,
   googleMigrationFormat,
   otpauthFormat,
 ];
