@@ -65,7 +65,7 @@ export async function addImported(
   out: Output,
   options: GlobalOptions,
   result: ImportResult,
-  extra: { group?: string; note?: string; deviceName?: string; push?: boolean },
+  extra: { group?: string; note?: string; deviceName?: string; push?: boolean; dryRun?: boolean },
 ): Promise<void> {
   const session = await openSession(kit.io, out, kit.vaultPath(options), { create: true });
   const entries = result.entries.map((entry) => ({
@@ -74,9 +74,10 @@ export async function addImported(
     ...(extra.note === undefined ? {} : { note: extra.note }),
   }));
   const { vault, added, duplicates } = addEntries(session.vault, entries);
-  if (added.length > 0) await session.save(vault);
+  const dryRun = extra.dryRun === true;
+  if (added.length > 0 && !dryRun) await session.save(vault);
   const activation =
-    extra.push === false
+    extra.push === false || dryRun
       ? new Map<string, Activation>()
       : await activateEntries(out, session, added, extra.deviceName ?? defaultDeviceName());
   for (const warning of result.warnings) out.note(`note: ${warning}`);
@@ -90,21 +91,29 @@ export async function addImported(
         : { pushActivation: state.activated ? 'activated' : `failed: ${state.reason}` }),
     };
   });
+  const notTaken = duplicates.length + result.skipped.length;
+  const summary =
+    `${dryRun ? 'Would add' : 'Added'} ${added.length} account${added.length === 1 ? '' : 's'} from ${result.format}` +
+    (notTaken === 0
+      ? '.'
+      : `; skipped ${notTaken}: ${duplicates.length} already in the vault, ${result.skipped.length} unreadable.`);
   out.result(
     {
       format: result.format,
       vault: session.path,
+      ...(dryRun ? { dryRun: true } : {}),
       added: addedSummaries,
       duplicates: duplicates.map((entry) => ({ issuer: entry.issuer, name: entry.name })),
       skipped: result.skipped,
       warnings: result.warnings,
     },
     () => [
-      ...added.map((entry) => `Added ${describeEntry(entry)} (${entry.type}).`),
+      ...added.map((entry) => `${dryRun ? 'Would add' : 'Added'} ${describeEntry(entry)} (${entry.type}).`),
       ...duplicates.map((entry) => `Already in the vault: ${describeEntry(entry)}.`),
       ...(result.skipped.length > 0
         ? [`Could not take ${result.skipped.length}:`, ...skipLines(result.skipped)]
         : []),
+      summary,
     ],
   );
   if (added.length === 0 && duplicates.length === 0 && result.skipped.length > 0) kit.setExit(1);
