@@ -1,6 +1,8 @@
 /** The import fixtures (vault/fixtures/import, made by scripts/make-import-fixtures.mjs) and their formats. */
 import { readFileSync } from 'node:fs';
+import { encodeBase32 } from '../otp/base32.js';
 import type { ImportFormat } from '../vault/import-result.js';
+import type { VaultEntry } from '../vault/vault-entry.js';
 
 export const IMPORT_FIXTURE_DIR = new URL('../vault/fixtures/import/', import.meta.url);
 
@@ -39,5 +41,20 @@ export function fixture(file: string): { bytes: Uint8Array; expected: ExpectedIm
     expected: JSON.parse(
       readFileSync(new URL(`${file}.expected.json`, IMPORT_FIXTURE_DIR), 'utf8'),
     ) as ExpectedImport,
+  };
+}
+
+/** What an entry is, in the fixtures' terms (what their expected files list). */
+export function entryShape(entry: VaultEntry): Record<string, unknown> {
+  return {
+    type: entry.type,
+    issuer: entry.issuer,
+    name: entry.name,
+    secret: encodeBase32(entry.secret),
+    algorithm: entry.algorithm,
+    digits: entry.digits,
+    ...(entry.type === 'hotp' ? { counter: String(entry.counter) } : { period: entry.period }),
+    ...(entry.groups === undefined ? {} : { groups: entry.groups }),
+    ...(entry.favorite === true ? { favorite: true } : {}),
   };
 }

@@ -6,25 +6,13 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TwofoldError } from '../errors/index.js';
-import { encodeBase32 } from '../otp/base32.js';
-import { IMPORT_FIXTURE_DIR as dir, fixture, IMPORT_FIXTURES } from '../test-support/import-fixtures.js';
+import {
+  IMPORT_FIXTURE_DIR as dir,
+  entryShape,
+  fixture,
+  IMPORT_FIXTURES,
+} from '../test-support/import-fixtures.js';
 import { detectImportFormatOfBytes, importFromBytes } from './import.js';
-import type { VaultEntry } from './vault-entry.js';
-
-/** What an entry is, in the fixtures' terms. */
-function shape(entry: VaultEntry): Record<string, unknown> {
-  return {
-    type: entry.type,
-    issuer: entry.issuer,
-    name: entry.name,
-    secret: encodeBase32(entry.secret),
-    algorithm: entry.algorithm,
-    digits: entry.digits,
-    ...(entry.type === 'hotp' ? { counter: String(entry.counter) } : { period: entry.period }),
-    ...(entry.groups === undefined ? {} : { groups: entry.groups }),
-    ...(entry.favorite === true ? { favorite: true } : {}),
-  };
-}
 
 describe('import: every format reads its fixtures exactly (issue 18)', () => {
   it('has a fixture for every file in fixtures/import', () => {
@@ -39,13 +27,13 @@ describe('import: every format reads its fixtures exactly (issue 18)', () => {
       const result = await importFromBytes(bytes, expected.password ? { password: expected.password } : {});
       expect(result.format).toBe(format);
       expect(result.skipped).toEqual([]);
-      expect(result.entries.map(shape)).toEqual(expected.accounts);
+      expect(result.entries.map(entryShape)).toEqual(expected.accounts);
       // The same with --format named.
       const named = await importFromBytes(bytes, {
         format,
         ...(expected.password ? { password: expected.password } : {}),
       });
-      expect(named.entries.map(shape)).toEqual(expected.accounts);
+      expect(named.entries.map(entryShape)).toEqual(expected.accounts);
     });
   }
 

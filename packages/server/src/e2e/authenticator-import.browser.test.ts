@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeBase32, openVault, type VaultEntry } from '@twofold/core';
+import { openVault, type VaultEntry } from '@twofold/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  entryShape,
   fixture,
   IMPORT_FIXTURE_DIR,
   IMPORT_FIXTURES,
@@ -20,20 +21,6 @@ import { testBackends } from '../test-support/databases.js';
 import { unusedPort } from '../test-support/message-servers.js';
 
 const passphrase = 'a long vault passphrase';
-
-function shape(entry: VaultEntry): Record<string, unknown> {
-  return {
-    type: entry.type,
-    issuer: entry.issuer,
-    name: entry.name,
-    secret: encodeBase32(entry.secret),
-    algorithm: entry.algorithm,
-    digits: entry.digits,
-    ...(entry.type === 'hotp' ? { counter: String(entry.counter) } : { period: entry.period }),
-    ...(entry.groups === undefined ? {} : { groups: entry.groups }),
-    ...(entry.favorite === true ? { favorite: true } : {}),
-  };
-}
 
 describe.skipIf(!hasChromium)(
   `web authenticator import in Chromium${hasChromium ? '' : ` (skipped: ${chromiumPath} is absent)`}`,
@@ -109,7 +96,7 @@ describe.skipIf(!hasChromium)(
         const { expected } = fixture(file);
         const report = await importFile(file, expected.password);
         expect(report).toContain(`(${format}).`);
-        const held = (await vaultEntries()).map(shape);
+        const held = (await vaultEntries()).map(entryShape);
         for (const account of expected.accounts) expect(held).toContainEqual(account);
       });
     }
