@@ -1,4 +1,4 @@
-import { describeEntry, entryCountdown, generateEntryCode, type VaultEntry } from '@twofold/core';
+import { describeEntry, entryCountdown, generateEntryCode, inertText, type VaultEntry } from '@twofold/core';
 import type { AuthenticatorIo } from './io.js';
 
 /** What `list --json` and other verbs print about an entry: never its secret or keys. */
@@ -12,7 +12,8 @@ export function entrySummary(entry: VaultEntry): Record<string, unknown> {
     digits: entry.digits,
     ...(entry.period === undefined ? {} : { period: entry.period }),
     ...(entry.counter === undefined ? {} : { counter: entry.counter.toString() }),
-    ...(entry.group === undefined ? {} : { group: entry.group }),
+    ...(entry.groups === undefined ? {} : { groups: entry.groups }),
+    ...(entry.favorite === true ? { favorite: true } : {}),
     ...(entry.note === undefined ? {} : { note: entry.note }),
     push:
       entry.push === undefined
@@ -42,7 +43,8 @@ export function groupDigits(code: string): string {
 /** The lines of the code table at `time` (Unix seconds). */
 export function renderCodes(entries: readonly VaultEntry[], time: number, live: boolean): string[] {
   if (entries.length === 0) return ['No accounts. Add one with `twofold-authenticator add <otpauth-uri>`.'];
-  const labels = entries.map((entry) => describeEntry(entry) + (entry.push ? ' [push]' : ''));
+  // Escaped here too: the live view writes these lines with its own cursor sequences, not through Output.
+  const labels = entries.map((entry) => inertText(describeEntry(entry)) + (entry.push ? ' [push]' : ''));
   const width = Math.min(48, Math.max(...labels.map((label) => label.length)));
   return entries.map((entry, index) => {
     const label = labels[index]!.length > width ? `${labels[index]!.slice(0, width - 1)}…` : labels[index]!;

@@ -159,10 +159,10 @@ describe('twofold-authenticator: import and export', () => {
       const list = await t.run(['list', '--json', '--vault', other], {
         env: { TWOFOLD_VAULT_PASSPHRASE: 'another passphrase' },
       });
-      const after = JSON.parse(list.stdout) as { issuer: string; code: string; group?: string }[];
+      const after = JSON.parse(list.stdout) as { issuer: string; code: string; groups?: string[] }[];
       expect(after.map((e) => e.issuer)).toEqual(before.map((e) => e.issuer));
       expect(await accountsIn(other, 'another passphrase')).toEqual(beforeAccounts);
-      if (format !== 'otpauth') expect(after[0]!.group).toBe('Work');
+      if (format !== 'otpauth') expect(after[0]!.groups).toEqual(['Work']);
     }
     const plain = await t.run(['export', '--format', 'otpauth', '--out', '-', '--vault', t.vault()]);
     expect(plain.stdout.split('\n').filter(Boolean)).toHaveLength(3);

@@ -1,4 +1,4 @@
-import { isTwofoldError } from '@twofold/core';
+import { inertJson, inertText, isTwofoldError } from '@twofold/core';
 
 /** Where the command reads and writes; tests pass streams and a fixed environment. */
 export interface AuthenticatorIo {
@@ -20,19 +20,23 @@ export interface Output {
   readonly json: boolean;
 }
 
+/**
+ * Every line goes through inertText (JSON through inertJson): issuers and names come from files and URIs, and a
+ * control or bidi character in one must show as an escape, never act on the terminal (security review 14.6).
+ */
 export function createOutput(io: AuthenticatorIo, json: boolean): Output {
   return {
     json,
     result(value, human) {
-      if (json) io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-      else for (const line of human()) io.stdout.write(`${line}\n`);
+      if (json) io.stdout.write(`${inertJson(value, 2)}\n`);
+      else for (const line of human()) io.stdout.write(`${inertText(line)}\n`);
     },
     note(line) {
-      if (!json) io.stderr.write(`${line}\n`);
+      if (!json) io.stderr.write(`${inertText(line)}\n`);
     },
     warn(line) {
-      if (json) io.stderr.write(`${JSON.stringify({ warning: line })}\n`);
-      else io.stderr.write(`warning: ${line}\n`);
+      if (json) io.stderr.write(`${inertJson({ warning: line })}\n`);
+      else io.stderr.write(`warning: ${inertText(line)}\n`);
     },
   };
 }
@@ -44,8 +48,8 @@ const USAGE_CODES = new Set(['validation_failed', 'challenge_choice_required']);
 export function reportError(io: AuthenticatorIo, error: unknown, json: boolean): number {
   const code = isTwofoldError(error) ? error.code : 'internal_error';
   const message = error instanceof Error ? error.message : String(error);
-  if (json) io.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
-  else io.stderr.write(`twofold-authenticator: ${message} (${code})\n`);
+  if (json) io.stderr.write(`${inertJson({ error: { code, message } })}\n`);
+  else io.stderr.write(`twofold-authenticator: ${inertText(message)} (${code})\n`);
   return USAGE_CODES.has(code) ? 2 : 1;
 }
 

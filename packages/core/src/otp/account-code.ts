@@ -1,5 +1,5 @@
 import { generateHotp } from './hotp.js';
-import { type OtpAccount, validateOtpAccount } from './otp-account.js';
+import { ACCEPTED_SECRET_BYTES, type OtpAccount, validateOtpAccount } from './otp-account.js';
 import { generateSteamCode } from './steam.js';
 import { generateTotp } from './totp.js';
 
@@ -8,7 +8,8 @@ import { generateTotp } from './totp.js';
  * RFC 4226 §5.3 at the stored counter for hotp, Steam's encoding for steam.
  */
 export function generateAccountCode(account: OtpAccount, time: number): string {
-  validateOtpAccount(account);
+  // Any key HMAC takes gives codes; the 80-bit floor is for accounts made here, not for imported ones.
+  validateOtpAccount(account, { minSecretBytes: ACCEPTED_SECRET_BYTES });
   const { secret, algorithm, digits } = account;
   if (account.type === 'steam') return generateSteamCode(secret, time);
   if (account.type === 'hotp')

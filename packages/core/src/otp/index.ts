@@ -13,10 +13,12 @@ export {
 } from './google-migration.js';
 export { type GenerateHotpOptions, generateHotp } from './hotp.js';
 export {
+  ACCEPTED_SECRET_BYTES,
   checkSecretLength,
   OTP_TYPES,
   type OtpAccount,
   type OtpType,
+  type OtpValidationOptions,
   RESERVED_OTPAUTH_PARAMETERS,
   validateOtpAccount,
 } from './otp-account.js';
@@ -27,6 +29,7 @@ export {
   formatOtpauthUri,
   type ParsedOtpauthUri,
   parseOtpauthUri,
+  shortSecretWarning,
 } from './otpauth-uri.js';
 export { generateSteamCode, STEAM_ALPHABET, STEAM_DIGITS, STEAM_PERIOD } from './steam.js';
 export { computeTotpStep, DEFAULT_PERIOD, type GenerateTotpOptions, generateTotp } from './totp.js';

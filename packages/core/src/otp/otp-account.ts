@@ -49,14 +49,25 @@ export const RESERVED_OTPAUTH_PARAMETERS: readonly string[] = [
  * Returns why a secret is too short to accept, or null if it is long enough. Rule: at least 80 bits (10 bytes,
  * 16 base32 characters). RFC 4226 §4 asks for 128 bits, but many sites issue 80-bit secrets.
  */
-export function checkSecretLength(secret: Uint8Array): string | null {
-  if (secret.length >= MIN_SECRET_BYTES) return null;
+export function checkSecretLength(secret: Uint8Array, minBytes: number = MIN_SECRET_BYTES): string | null {
+  if (secret.length >= minBytes && secret.length > 0) return null;
   if (secret.length === 0) return 'secret is empty';
   return (
-    `secret is ${secret.length * 8} bits (${secret.length} bytes); at least ${MIN_SECRET_BYTES * 8} bits ` +
-    `(${MIN_SECRET_BYTES} bytes, 16 base32 characters) are required`
+    `secret is ${secret.length * 8} bits (${secret.length} bytes); at least ${minBytes * 8} bits ` +
+    `(${minBytes} bytes${minBytes === MIN_SECRET_BYTES ? ', 16 base32 characters' : ''}) are required`
   );
 }
+
+/**
+ * How strict validation is. Enrolment and new accounts keep MIN_SECRET_BYTES; a vault takes what real apps
+ * hold (an import of a shorter secret is kept, with a warning), so it passes ACCEPTED_SECRET_BYTES.
+ */
+export interface OtpValidationOptions {
+  minSecretBytes?: number;
+}
+
+/** Shortest secret a vault keeps (imported from another app, with a warning): any non-empty key. */
+export const ACCEPTED_SECRET_BYTES = 1;
 
 function fail(parameter: string, message: string): never {
   throw new TwofoldError('otp_parameters_invalid', message, { parameter });
@@ -66,7 +77,7 @@ function fail(parameter: string, message: string): never {
  * Checks that an account is complete and consistent (RFC 4226 §5.1/§5.3, RFC 6238 §4 parameters; Steam fixed
  * at SHA1/5/30): throws `otp_parameters_invalid` naming the first bad field.
  */
-export function validateOtpAccount(account: OtpAccount): void {
+export function validateOtpAccount(account: OtpAccount, options: OtpValidationOptions = {}): void {
   if (typeof account !== 'object' || account === null) fail('account', 'account must be an object');
   const { type, issuer, accountName, secret, algorithm, digits, period, counter, extra } = account;
   if (!(OTP_TYPES as readonly unknown[]).includes(type)) {
@@ -80,7 +91,7 @@ export function validateOtpAccount(account: OtpAccount): void {
   }
   if (!(secret instanceof Uint8Array))
     fail('secret', `secret must be a Uint8Array, got ${describeValue(secret)}`);
-  const secretProblem = checkSecretLength(secret);
+  const secretProblem = checkSecretLength(secret, options.minSecretBytes);
   if (secretProblem !== null) fail('secret', secretProblem);
   assertAlgorithm(algorithm);
   if (type === 'steam') {

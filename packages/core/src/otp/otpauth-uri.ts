@@ -1,8 +1,15 @@
 import { TwofoldError } from '../errors/index.js';
 import { decodeBase32, encodeBase32 } from './base32.js';
-import { checkSecretLength, type OtpAccount, type OtpType, validateOtpAccount } from './otp-account.js';
+import {
+  ACCEPTED_SECRET_BYTES,
+  checkSecretLength,
+  type OtpAccount,
+  type OtpType,
+  type OtpValidationOptions,
+  validateOtpAccount,
+} from './otp-account.js';
 import { OTP_ALGORITHMS, type OtpAlgorithm, parseOtpAlgorithm } from './otp-algorithm.js';
-import { MAX_COUNTER, MAX_DIGITS, MIN_DIGITS } from './otp-parameters.js';
+import { MAX_COUNTER, MAX_DIGITS, MIN_DIGITS, MIN_SECRET_BYTES } from './otp-parameters.js';
 import { formatOtpauthLabel, splitOtpauthLabel } from './otpauth-label.js';
 import { decodePercentEncoded, encodePercent } from './percent-encoding.js';
 import { STEAM_DIGITS, STEAM_PERIOD } from './steam.js';
@@ -57,13 +64,21 @@ function readParameters(query: string): Parameter[] {
   return parameters;
 }
 
-function parseSteamScheme(rest: string): ParsedOtpauthUri {
+/** A warning for a secret the options accept but enrolment would not (shorter than MIN_SECRET_BYTES). */
+export function shortSecretWarning(secret: Uint8Array): string | undefined {
+  return checkSecretLength(secret) === null || secret.length === 0
+    ? undefined
+    : `the secret is ${secret.length * 8} bits, shorter than the ${MIN_SECRET_BYTES * 8} bits Twofold asks of new accounts; kept as the service issued it`;
+}
+
+function parseSteamScheme(rest: string, options: OtpValidationOptions): ParsedOtpauthUri {
   // Bitwarden stores Steam secrets as `steam://<base32>`: no label, no parameters.
   const secret = decodeBase32(decodeOrFail(rest.replace(/\/+$/, ''), false, 'the secret'), {
     name: 'secret',
   });
-  const problem = checkSecretLength(secret);
+  const problem = checkSecretLength(secret, options.minSecretBytes);
   if (problem !== null) fail(problem, { parameter: 'secret' });
+  const short = shortSecretWarning(secret);
   return {
     account: {
       type: 'steam',
@@ -74,7 +89,7 @@ function parseSteamScheme(rest: string): ParsedOtpauthUri {
       period: STEAM_PERIOD,
       extra: {},
     },
-    warnings: ['steam:// URI (Bitwarden) carries no issuer or account name'],
+    warnings: ['steam:// URI (Bitwarden) carries no issuer or account name', ...(short ? [short] : [])],
   };
 }
 
@@ -84,14 +99,14 @@ function parseSteamScheme(rest: string): ParsedOtpauthUri {
  * bare parameters, `otpauth://steam/`, `encoder=steam`, `steam://<base32>`. Throws `otpauth_uri_invalid` (or
  * `base32_invalid` for the secret) naming the part that cannot be used; never echoes the secret.
  */
-export function parseOtpauthUri(uri: string): ParsedOtpauthUri {
+export function parseOtpauthUri(uri: string, options: OtpValidationOptions = {}): ParsedOtpauthUri {
   if (typeof uri !== 'string') fail(`expected a string, got ${typeof uri}`);
   const text = uri.trim();
   const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text);
   if (schemeMatch === null) fail("must start with 'otpauth://'");
   const scheme = schemeMatch[1]!.toLowerCase();
   const rest = text.slice(schemeMatch[0].length);
-  if (scheme === 'steam') return parseSteamScheme(rest);
+  if (scheme === 'steam') return parseSteamScheme(rest, options);
   if (scheme !== 'otpauth') fail(`scheme must be otpauth://, got '${scheme}://'`);
 
   const warnings: string[] = [];
@@ -129,6 +144,8 @@ export function parseOtpauthUri(uri: string): ParsedOtpauthUri {
         warnings.push(`parameter '${name}' has no value${hasValue ? '' : " (no '=')"}; ignored`);
         continue;
       }
+      // Ente Auth writes algorithm=null, digits=null, period=null for an account it holds with the defaults.
+      if (lower !== 'secret' && lower !== 'issuer' && value.trim().toLowerCase() === 'null') continue;
       const previous = known.get(lower);
       if (previous !== undefined && previous !== value) {
         fail(`parameter '${lower}' appears twice with different values`, { parameter: lower });
@@ -154,8 +171,10 @@ export function parseOtpauthUri(uri: string): ParsedOtpauthUri {
   const secretText = known.get('secret');
   if (secretText === undefined) fail("missing required parameter 'secret'", { parameter: 'secret' });
   const secret = decodeBase32(secretText, { name: 'secret' });
-  const secretProblem = checkSecretLength(secret);
+  const secretProblem = checkSecretLength(secret, options.minSecretBytes);
   if (secretProblem !== null) fail(secretProblem, { parameter: 'secret' });
+  const short = shortSecretWarning(secret);
+  if (short !== undefined) warnings.push(short);
 
   let algorithm: OtpAlgorithm = 'SHA1';
   const algorithmText = known.get('algorithm');
@@ -248,7 +267,8 @@ export function parseOtpauthUri(uri: string): ParsedOtpauthUri {
  * period/counter always written for clarity. Throws `otp_parameters_invalid` for an invalid account.
  */
 export function formatOtpauthUri(account: OtpAccount, options: FormatOtpauthUriOptions = {}): string {
-  validateOtpAccount(account);
+  // A vault may hold a short secret imported from another app: writing it out is not enrolling it.
+  validateOtpAccount(account, { minSecretBytes: ACCEPTED_SECRET_BYTES });
   const steamAsEncoder = account.type === 'steam' && options.steamStyle === 'encoder';
   const issuer = account.issuer === '' ? undefined : account.issuer;
   try {

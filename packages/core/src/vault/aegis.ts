@@ -2,6 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { TwofoldError } from '../errors/index.js';
 import { decodeBase32, encodeBase32 } from '../otp/base32.js';
 import type { OtpAlgorithm } from '../otp/otp-algorithm.js';
+import { shortSecretWarning } from '../otp/otpauth-uri.js';
 import { STEAM_DIGITS, STEAM_PERIOD } from '../otp/steam.js';
 import { aesGcmDecrypt, aesGcmEncrypt, checkScryptParams, deriveScryptKey, importAesKey } from './aes-gcm.js';
 import { fromBase64, fromHex, fromUtf8, randomBytes, randomUuid, toBase64, toHex, utf8 } from './bytes.js';
@@ -159,7 +160,8 @@ function toEntry(
       ? { counter }
       : { period: type === 'steam' ? STEAM_PERIOD : (info['period'] as number) }),
     ...(icon === undefined ? {} : { icon }),
-    ...(groupNames[0] === undefined ? {} : { group: groupNames[0] }),
+    ...(groupNames.length === 0 ? {} : { groups: groupNames }),
+    ...(raw['favorite'] === true ? { favorite: true } : {}),
     ...(note === undefined ? {} : { note }),
     extra: {},
   };
@@ -198,8 +200,8 @@ function readContent(content: unknown): Omit<AegisImport, 'encrypted'> {
       return;
     }
     usedIds.add(result.id);
-    const groupCount = Array.isArray(raw['groups']) ? raw['groups'].length : 0;
-    if (groupCount > 1) warnings.push(`${describeEntry(result)}: in ${groupCount} groups; kept the first`);
+    const short = shortSecretWarning(result.secret);
+    if (short !== undefined) warnings.push(`entry ${index + 1} (${describeEntry(result)}): ${short}`);
     entries.push(result);
   });
   return { entries, skipped, warnings };
@@ -281,11 +283,12 @@ export function toAegisContent(entries: readonly VaultEntry[]): {
       return;
     }
     const groupIds: string[] = [];
-    if (entry.group !== undefined && entry.group !== '') {
-      let uuid = groups.get(entry.group);
+    for (const name of entry.groups ?? []) {
+      if (name === '') continue;
+      let uuid = groups.get(name);
       if (uuid === undefined) {
         uuid = randomUuid();
-        groups.set(entry.group, uuid);
+        groups.set(name, uuid);
       }
       groupIds.push(uuid);
     }
@@ -295,7 +298,7 @@ export function toAegisContent(entries: readonly VaultEntry[]): {
       name: entry.name,
       issuer: entry.issuer,
       note: entry.note ?? '',
-      favorite: false,
+      favorite: entry.favorite === true,
       ...iconFields(entry.icon),
       info: {
         secret: encodeBase32(entry.secret),

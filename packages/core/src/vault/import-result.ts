@@ -1,9 +1,25 @@
 import type { VaultEntry } from './vault-entry.js';
 
-/** Formats an import reads (and, except google-migration, an export writes). */
-export type ImportFormat = 'otpauth' | 'google-migration' | 'aegis' | 'twofold';
+/** Formats an import reads, by their `--format` names (twofold, aegis and otpauth an export writes too). */
+export const IMPORT_FORMATS = [
+  'otpauth',
+  'google-migration',
+  'aegis',
+  'twofold',
+  '2fas',
+  'bitwarden',
+  'ente',
+  'proton-authenticator',
+  'proton-pass',
+  'freeotp-plus',
+  'freeotp',
+  'andotp',
+  'raivo',
+  'lastpass',
+  'steam',
+] as const;
 
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['otpauth', 'google-migration', 'aegis', 'twofold'];
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** An entry that an import (or export) could not take, and why. Never carries the secret. */
 export interface ImportSkip {

@@ -194,7 +194,7 @@ describe('import', () => {
 
 describe('export', () => {
   const entries: VaultEntry[] = [
-    { ...entryFromAccount(account(0)), group: 'Work', note: 'n' },
+    { ...entryFromAccount(account(0)), groups: ['Work'], note: 'n' },
     entryFromAccount(account(3)),
     entryFromAccount({
       type: 'steam',
@@ -229,7 +229,7 @@ describe('export', () => {
       expect(back.format).toBe(format);
       expect(codes(back.entries), format).toEqual(codes(entries));
       expect(back.entries.some((e) => e.push !== undefined)).toBe(false);
-      if (format !== 'otpauth') expect(back.entries[0]!.group).toBe('Work');
+      if (format !== 'otpauth') expect(back.entries[0]!.groups).toEqual(['Work']);
     }
     const otpauth = await exportVault({ entries }, { format: 'otpauth' });
     expect(otpauth.text.split('\n').filter(Boolean)).toHaveLength(4);

@@ -15,14 +15,19 @@ export {
   type ExportResult,
   exportVault,
 } from './export.js';
+export type { ImportProgress } from './formats/collector.js';
+export { FORMAT_READERS } from './formats/registry.js';
 export {
   detectImportFormat,
+  detectImportFormatOfBytes,
   type ImportOptions,
+  importFromBytes,
   importFromText,
   importQrTexts,
   importUriSources,
 } from './import.js';
 export { IMPORT_FORMATS, type ImportFormat, type ImportResult, type ImportSkip } from './import-result.js';
+export { inertJson, inertText } from './inert-text.js';
 export { decodeQrCodes, type RgbaImage } from './qr.js';
 export { parseVaultContent, serializeVaultContent, VAULT_CONTENT_VERSION } from './vault-content.js';
 export {

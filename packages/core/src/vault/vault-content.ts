@@ -50,11 +50,22 @@ export function serializeEntry(
     ...(entry.period === undefined ? {} : { period: entry.period }),
     ...(entry.counter === undefined ? {} : { counter: entry.counter.toString() }),
     ...(entry.icon === undefined ? {} : { icon: entry.icon }),
-    ...(entry.group === undefined ? {} : { group: entry.group }),
+    ...(entry.groups === undefined || entry.groups.length === 0 ? {} : { groups: [...entry.groups] }),
+    ...(entry.favorite === true ? { favorite: true } : {}),
     ...(entry.note === undefined ? {} : { note: entry.note }),
     ...(Object.keys(entry.extra).length === 0 ? {} : { extra: { ...entry.extra } }),
     ...(entry.push === undefined || options.withPush === false ? {} : { push: serializePush(entry.push) }),
   };
+}
+
+/** `groups` (an array of names), or `group` (one name) as vault content version 1 wrote it. */
+function readGroups(raw: Record<string, unknown>, where: string): string[] {
+  const legacy = optionalString(raw['group'], `${where}.group`);
+  const value = raw['groups'];
+  if (value === undefined) return legacy === undefined || legacy === '' ? [] : [legacy];
+  if (!Array.isArray(value) || value.some((name) => typeof name !== 'string'))
+    invalid(`${where}.groups must be an array of names`);
+  return value as string[];
 }
 
 function parsePush(value: unknown, where: string): VaultPush {
@@ -116,7 +127,9 @@ export function parseEntry(value: unknown, where: string): VaultEntry {
     extra[name] = text;
   }
   const icon = optionalString(raw['icon'], `${where}.icon`);
-  const group = optionalString(raw['group'], `${where}.group`);
+  const groups = readGroups(raw, where);
+  if (raw['favorite'] !== undefined && typeof raw['favorite'] !== 'boolean')
+    invalid(`${where}.favorite must be true or false`);
   const note = optionalString(raw['note'], `${where}.note`);
   const entry: VaultEntry = {
     id: requiredString(raw['id'], `${where}.id`),
@@ -129,7 +142,8 @@ export function parseEntry(value: unknown, where: string): VaultEntry {
     ...(raw['period'] === undefined ? {} : { period: raw['period'] as number }),
     ...(counter === undefined ? {} : { counter }),
     ...(icon === undefined ? {} : { icon }),
-    ...(group === undefined ? {} : { group }),
+    ...(groups.length === 0 ? {} : { groups }),
+    ...(raw['favorite'] === true ? { favorite: true } : {}),
     ...(note === undefined ? {} : { note }),
     extra,
     ...(raw['push'] === undefined ? {} : { push: parsePush(raw['push'], `${where}.push`) }),

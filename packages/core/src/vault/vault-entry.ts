@@ -1,6 +1,11 @@
 import { isTwofoldError, TwofoldError } from '../errors/index.js';
 import { generateAccountCode } from '../otp/account-code.js';
-import { type OtpAccount, type OtpType, validateOtpAccount } from '../otp/otp-account.js';
+import {
+  ACCEPTED_SECRET_BYTES,
+  type OtpAccount,
+  type OtpType,
+  validateOtpAccount,
+} from '../otp/otp-account.js';
 import type { OtpAlgorithm } from '../otp/otp-algorithm.js';
 import { bytesEqual, randomUuid } from './bytes.js';
 
@@ -51,7 +56,10 @@ export interface VaultEntry {
   counter?: bigint;
   /** A `data:` URL (image/svg+xml, image/png or image/jpeg). */
   icon?: string;
-  group?: string;
+  /** The groups the account is in, in the order the user gave them (Aegis and 2FAS allow several). */
+  groups?: string[];
+  /** Pinned at the top by the user (Aegis, LastPass, Raivo, Bitwarden keep this). */
+  favorite?: boolean;
   note?: string;
   /** otpauth parameters with no meaning here, kept for round trips (`image`, `color`, `twofold_push`, ...). */
   extra: Record<string, string>;
@@ -67,7 +75,8 @@ export interface Vault {
 export interface EntryDetails {
   id?: string;
   icon?: string;
-  group?: string;
+  groups?: string[];
+  favorite?: boolean;
   note?: string;
   push?: VaultPush;
 }
@@ -78,7 +87,7 @@ export function createVault(): Vault {
 
 /** A vault entry for an account (from an otpauth URI, a migration export, a QR code). */
 export function entryFromAccount(account: OtpAccount, details: EntryDetails = {}): VaultEntry {
-  validateOtpAccount(account);
+  validateOtpAccount(account, { minSecretBytes: ACCEPTED_SECRET_BYTES });
   return {
     id: details.id ?? randomUuid(),
     type: account.type,
@@ -90,7 +99,8 @@ export function entryFromAccount(account: OtpAccount, details: EntryDetails = {}
     ...(account.period === undefined ? {} : { period: account.period }),
     ...(account.counter === undefined ? {} : { counter: account.counter }),
     ...(details.icon === undefined ? {} : { icon: details.icon }),
-    ...(details.group === undefined ? {} : { group: details.group }),
+    ...(details.groups === undefined || details.groups.length === 0 ? {} : { groups: [...details.groups] }),
+    ...(details.favorite === true ? { favorite: true } : {}),
     ...(details.note === undefined ? {} : { note: details.note }),
     extra: { ...account.extra },
     ...(details.push === undefined ? {} : { push: details.push }),
@@ -112,9 +122,12 @@ export function entryToAccount(entry: VaultEntry): OtpAccount {
   };
 }
 
-/** Throws `otp_parameters_invalid` when the entry cannot give codes (wrong digits, short secret, ...). */
+/**
+ * Throws `otp_parameters_invalid` when the entry cannot give codes (wrong digits, no secret, ...). A vault keeps
+ * secrets shorter than the 80 bits asked of new accounts: other apps hold them, and the import warns.
+ */
 export function validateVaultEntry(entry: VaultEntry): void {
-  validateOtpAccount(entryToAccount(entry));
+  validateOtpAccount(entryToAccount(entry), { minSecretBytes: ACCEPTED_SECRET_BYTES });
 }
 
 /** How an entry is named to people: "Issuer (name)", "Issuer" or "name". */
@@ -151,13 +164,20 @@ export function advanceHotpCounter(vault: Vault, id: string): Vault {
   };
 }
 
-/** True when two entries are the same account: same type, secret, issuer and name. */
+/**
+ * True when two entries are the same account: same type, secret, issuer, name, algorithm, digits, and period
+ * (totp, steam) or counter (hotp). Anything else differing makes them two accounts, both kept.
+ */
 export function isSameAccount(a: VaultEntry, b: VaultEntry): boolean {
   return (
     a.type === b.type &&
     bytesEqual(a.secret, b.secret) &&
-    a.issuer.toLowerCase() === b.issuer.toLowerCase() &&
-    a.name.toLowerCase() === b.name.toLowerCase()
+    a.issuer === b.issuer &&
+    a.name === b.name &&
+    a.algorithm === b.algorithm &&
+    a.digits === b.digits &&
+    a.period === b.period &&
+    a.counter === b.counter
   );
 }
 

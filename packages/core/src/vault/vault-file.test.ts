@@ -19,7 +19,7 @@ const entries: VaultEntry[] = [
     digits: 8,
     period: 60,
     icon: 'data:image/png;base64,iVBORw0KGgo=',
-    group: 'Work',
+    groups: ['Work'],
     note: 'recovery codes in the safe',
     extra: { color: 'red' },
   },
@@ -154,7 +154,7 @@ describe('the vault file', () => {
       algorithm: 'SHA256',
       digits: 8,
       period: 60,
-      group: 'Work',
+      groups: ['Work'],
     });
     expect(content.entries[1].counter).toBe((2n ** 60n).toString());
     expect(content.entries[2].push.privateKey).toEqual(pushKey);

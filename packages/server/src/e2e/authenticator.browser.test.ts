@@ -19,6 +19,8 @@ import { testBackends } from '../test-support/databases.js';
 import { unusedPort } from '../test-support/message-servers.js';
 
 const password = 'correct horse battery staple';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const RAW_ACTIVE = /[\u202e\r\x1b]/;
 const docsShots = new URL('../../../../docs/screenshots/', import.meta.url).pathname;
 
 describe.skipIf(!hasChromium)(
@@ -144,7 +146,178 @@ describe.skipIf(!hasChromium)(
           const outcome = await ann.get(`/t/acme/api/v1/sign-in/${flow.flowId}/push?wait=5`);
           expect(outcome.json()).toMatchObject({ status: 'denied' });
         });
+
+        it('with the vault locked, nothing stored on the origin can sign a device request (security review 14.5)', async () => {
+          const devices = await t.runtime.database.db
+            .selectFrom('push_devices')
+            .select('id')
+            .where('revoked_at', 'is', null)
+            .execute();
+          expect(devices).toHaveLength(1);
+          const deviceId = devices[0]!.id;
+          await page.click('#lock');
+          await page.waitForSelector('#passphrase');
+          // A script on the origin (or whoever holds the browser profile) takes every key the origin stores and
+          // signs the device's request for pending challenges; the server must refuse each attempt.
+          const attempts = await page.evaluate(forgeDeviceRequests, { deviceId, tenant: 'acme' });
+          expect(attempts.stored).toBeGreaterThan(0); // the vault is there, sealed
+          expect(attempts.accepted).toEqual([]);
+          expect(attempts.plainPrivateKeys).toBe(0);
+
+          // Unlocked again, the same device answers (its key comes out of the vault).
+          await page.fill('#passphrase', 'a long vault passphrase');
+          await page.click('button[type=submit]');
+          await page.waitForSelector('#search');
+          const ann = api();
+          const flow = (
+            await ann.post('/t/acme/api/v1/sign-in', { username: 'ann@example.com', password })
+          ).json();
+          const push = flow.methods.find((m: { type: string }) => m.type === 'push');
+          const { number } = (
+            await ann.post(`/t/acme/api/v1/sign-in/${flow.flowId}/challenge`, { methodId: push.id })
+          ).json();
+          await page.waitForSelector('.challenge', { timeout: 10_000 });
+          await page.fill('.push-number-input', String(number));
+          await page.click('.challenge button[type=submit]');
+          const outcome = await ann.get(`/t/acme/api/v1/sign-in/${flow.flowId}/push?wait=10`);
+          expect(outcome.json()).toMatchObject({ status: 'signed_in' });
+        });
+
+        it('a push key that an earlier version kept outside the vault is deleted at unlock, and its account named for activating again (security review 14.5)', async () => {
+          await page.click('#lock');
+          await page.waitForSelector('#passphrase');
+          await page.evaluate(plantLegacyDevice);
+          await page.fill('#passphrase', 'a long vault passphrase');
+          await page.click('button[type=submit]');
+          await page.waitForSelector('#push-migrated');
+          const notice = (await page.textContent('#push-migrated')) ?? '';
+          expect(notice).toContain('legacy@example.com (Acme)');
+          expect(notice).toContain('add push approvals again');
+          const attempts = await page.evaluate(forgeDeviceRequests, {
+            deviceId: 'legacy-device',
+            tenant: 'acme',
+          });
+          expect(attempts.keys).toBe(0);
+        });
+
+        it('shows control and bidi characters of crafted names as visible escapes (security review 14.6)', async () => {
+          const secretText = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+          const crafted = [
+            `otpauth://totp/${encodeURIComponent('elgoog\u202e')}:${encodeURIComponent('\u202ebob')}?secret=${secretText}`,
+            `otpauth://totp/Shop:${encodeURIComponent('mallory\rShop\x1b[2K')}?secret=${secretText}`,
+          ];
+          await page.click('#tab-uri');
+          await page.fill('#uri', crafted.join('\n'));
+          await page.click('form:has(#uri) button[type=submit]');
+          await page.waitForSelector('#add-report');
+          const labels = await page.$$eval('.account-label', (nodes) =>
+            nodes.map((node) => node.textContent ?? ''),
+          );
+          const shown = labels.join('\n');
+          expect(shown).toContain('elgoog\\u202e');
+          expect(shown).toContain('\\u202ebob');
+          expect(shown).toContain('mallory\\x0dShop\\x1b[2K');
+          expect(shown).not.toMatch(RAW_ACTIVE);
+          expect((await page.textContent('#add-report')) ?? '').not.toMatch(RAW_ACTIVE);
+        });
       });
     }
   },
 );
+
+/**
+ * In the page, as an attacker's script: finds every CryptoKey and every private JWK in the origin's IndexedDB
+ * (at any depth) and signs GET .../devices/{id}/challenges with each, as the push protocol asks; returns how
+ * many it found and the statuses the server accepted.
+ */
+async function forgeDeviceRequests(target: { deviceId: string; tenant: string }) {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open('twofold-authenticator');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const values: unknown[] = [];
+  for (const name of Array.from(db.objectStoreNames)) {
+    values.push(
+      ...(await new Promise<unknown[]>((resolve, reject) => {
+        const request = db.transaction(name).objectStore(name).getAll();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      })),
+    );
+  }
+  db.close();
+  const keys: CryptoKey[] = [];
+  let plainPrivateKeys = 0;
+  const walk = (value: unknown, depth: number) => {
+    if (depth > 8 || value === null || typeof value !== 'object') {
+      if (typeof value === 'string' && /"d"\s*:/.test(value)) plainPrivateKeys += 1;
+      return;
+    }
+    if (value instanceof CryptoKey) {
+      keys.push(value);
+      return;
+    }
+    if ('d' in value && 'kty' in value) plainPrivateKeys += 1;
+    for (const inner of Object.values(value)) walk(inner, depth + 1);
+  };
+  for (const value of values) walk(value, 0);
+  const path = `/t/${target.tenant}/api/v1/devices/${encodeURIComponent(target.deviceId)}/challenges?wait=0`;
+  const accepted: number[] = [];
+  for (const key of keys) {
+    const timestamp = Date.now();
+    const digest = await crypto.subtle.digest('SHA-256', new Uint8Array());
+    const bodyHash = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const data = new TextEncoder().encode(`GET\n${path}\n${timestamp}\n${bodyHash}`);
+    let signature: ArrayBuffer;
+    try {
+      signature = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key, data);
+    } catch {
+      continue;
+    }
+    let binary = '';
+    for (const byte of new Uint8Array(signature)) binary += String.fromCharCode(byte);
+    const response = await fetch(path, {
+      headers: {
+        'x-twofold-device': target.deviceId,
+        'x-twofold-timestamp': String(timestamp),
+        'x-twofold-signature': btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
+      },
+    });
+    if (response.ok) accepted.push(response.status);
+  }
+  return { stored: values.length, keys: keys.length, plainPrivateKeys, accepted };
+}
+
+/**
+ * In the page: what an earlier version stored for an activated device, a non-extractable CryptoKey beside the
+ * vault under 'pushDevices' (here for an account the vault does not know, so the notice names it by its e-mail).
+ */
+async function plantLegacyDevice(): Promise<void> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open('twofold-authenticator');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+    'verify',
+  ]);
+  await new Promise<void>((resolve, reject) => {
+    const transaction = db.transaction('kv', 'readwrite');
+    const device = {
+      entryId: 'not-in-this-vault',
+      server: location.origin,
+      tenant: 'acme',
+      tenantName: 'Acme',
+      deviceId: 'legacy-device',
+      userEmail: 'legacy@example.com',
+      activatedAt: new Date().toISOString(),
+      privateKey: pair.privateKey,
+    };
+    transaction.objectStore('kv').put([device], 'pushDevices');
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error);
+  });
+  db.close();
+}

@@ -10,9 +10,10 @@ import {
   findEntries,
   generateEntryCode,
   type ImportResult,
-  importFromText,
+  importFromBytes,
   importQrTexts,
   importUriSources,
+  inertText,
   isTwofoldError,
   openVault,
   sealVault,
@@ -342,7 +343,7 @@ function VaultView(props: {
         </p>
       ) : null}
       <p class="status" role="status" id="status">
-        {status}
+        {inertText(status)}
       </p>
       <div class="field">
         <label for="search">Search</label>
@@ -461,7 +462,8 @@ function AccountRow(props: {
     code = '------';
   }
   const countdown = entryCountdown(entry, seconds);
-  const label = describeEntry(entry);
+  // Names come from files and QR codes: a control or bidi character shows as an escape (security review 14.6).
+  const label = inertText(describeEntry(entry));
   const copy = async () => {
     const copied = await copyText(code);
     props.onCopied(
@@ -477,8 +479,8 @@ function AccountRow(props: {
         aria-label={`${label}: code ${code}, click to copy`}
       >
         <span class="account-label">
-          <span class="account-issuer">{entry.issuer || entry.name}</span>
-          {entry.issuer && entry.name ? <span class="account-name">{entry.name}</span> : null}
+          <span class="account-issuer">{inertText(entry.issuer || entry.name)}</span>
+          {entry.issuer && entry.name ? <span class="account-name">{inertText(entry.name)}</span> : null}
         </span>
         <span class="account-code">{formatCode(code)}</span>
       </button>
@@ -512,10 +514,29 @@ function AccountRow(props: {
   );
 }
 
+/** What the import view tells people, in one place. */
+const IMPORT_TEXT = {
+  added: (count: number, format: string) => `Added ${count} account${count === 1 ? '' : 's'} (${format}).`,
+  skippedCount: (count: number, duplicates: number, unreadable: number) =>
+    `Skipped ${count}: ${duplicates} already in the vault, ${unreadable} unreadable.`,
+  skipped: (name: string, reason: string) => `Skipped ${name}: ${reason}.`,
+  note: (warning: string) => `Note: ${warning}.`,
+  hint:
+    'Twofold, Aegis, 2FAS, Bitwarden (JSON or CSV), Ente Auth, Proton Authenticator, Proton Pass (ZIP), FreeOTP+, ' +
+    'FreeOTP (backup), andOTP, Raivo (ZIP), LastPass Authenticator, Steam maFile, Google Authenticator export ' +
+    'links, or otpauth links one per line. The format is recognised by itself.',
+  file: 'File',
+  password: 'Its password (encrypted files only)',
+  passwordNeeded: 'This file is encrypted: type its password and import again.',
+  submit: 'Import',
+} as const;
+
 function reportOf(result: ImportResult, added: number, duplicates: number): string {
-  const parts = [`Added ${added} account${added === 1 ? '' : 's'}.`];
-  if (duplicates > 0) parts.push(`${duplicates} already in the vault.`);
-  for (const skip of result.skipped) parts.push(`Skipped ${skip.name || skip.where}: ${skip.reason}.`);
+  const parts: string[] = [IMPORT_TEXT.added(added, result.format)];
+  const notTaken = duplicates + result.skipped.length;
+  if (notTaken > 0) parts.push(IMPORT_TEXT.skippedCount(notTaken, duplicates, result.skipped.length));
+  for (const skip of result.skipped) parts.push(IMPORT_TEXT.skipped(skip.name || skip.where, skip.reason));
+  for (const warning of result.warnings) parts.push(IMPORT_TEXT.note(warning));
   return parts.join(' ');
 }
 
@@ -591,17 +612,26 @@ function AddAccounts(props: {
         />
       ) : (
         <ImportForm
-          onImport={(text, password) =>
-            attempt(async () => take(await importFromText(text, password ? { password } : {})))
+          onImport={(bytes, password) =>
+            attempt(async () => {
+              try {
+                await take(await importFromBytes(bytes, password ? { password } : {}));
+              } catch (caught) {
+                if (isTwofoldError(caught) && caught.code === 'import_password_required') {
+                  throw new Error(IMPORT_TEXT.passwordNeeded);
+                }
+                throw caught;
+              }
+            })
           }
         />
       )}
       <p class="form-error" role="alert" id="add-error">
-        {error ?? ''}
+        {inertText(error ?? '')}
       </p>
       {report ? (
         <p class="notice notice-success" id="add-report">
-          {report}
+          {inertText(report)}
         </p>
       ) : null}
     </section>
@@ -762,7 +792,7 @@ function ManualForm(props: { onAdd: (form: ManualEntryForm) => void }) {
   );
 }
 
-function ImportForm(props: { onImport: (text: string, password: string) => void }) {
+function ImportForm(props: { onImport: (bytes: Uint8Array, password: string) => void }) {
   const [file, setFile] = useState<File>();
   const [password, setPassword] = useState('');
   return (
@@ -770,21 +800,18 @@ function ImportForm(props: { onImport: (text: string, password: string) => void 
       onSubmit={(event) => {
         event.preventDefault();
         file
-          ?.text()
-          .then((text) => props.onImport(text, password))
+          ?.arrayBuffer()
+          .then((buffer) => props.onImport(new Uint8Array(buffer), password))
           .catch(() => undefined);
       }}
     >
-      <p class="hint">
-        Aegis (plain or encrypted), Google Authenticator export links, a Twofold backup, or otpauth links one
-        per line.
-      </p>
+      <p class="hint">{IMPORT_TEXT.hint}</p>
       <div class="field">
-        <label for="import-file">File</label>
+        <label for="import-file">{IMPORT_TEXT.file}</label>
         <input id="import-file" type="file" onChange={(event) => setFile(event.currentTarget.files?.[0])} />
       </div>
       <div class="field">
-        <label for="import-password">Its password (encrypted files only)</label>
+        <label for="import-password">{IMPORT_TEXT.password}</label>
         <input
           id="import-password"
           type="password"
@@ -793,8 +820,8 @@ function ImportForm(props: { onImport: (text: string, password: string) => void 
           onInput={(event) => setPassword(event.currentTarget.value)}
         />
       </div>
-      <button type="submit" class="button" disabled={!file}>
-        Import
+      <button type="submit" class="button" id="import-submit" disabled={!file}>
+        {IMPORT_TEXT.submit}
       </button>
     </form>
   );

@@ -1,4 +1,4 @@
-import { describeEntry, replaceEntry, type Vault } from '@twofold/core';
+import { describeEntry, inertText, replaceEntry, type Vault, withoutPushParameters } from '@twofold/core';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { pushActivation } from './logic.js';
 import {
@@ -8,11 +8,47 @@ import {
   type PushChallenge,
   type PushDecision,
   type PushDevice,
+  unlockDevice,
 } from './push.js';
-import { getValue, putValue } from './store.js';
+import { deleteValue, getValue } from './store.js';
 
-const PUSH_PARAMETERS = ['twofold_push', 'twofold_server', 'twofold_tenant'];
-const DEVICE_NAME = 'Web authenticator';
+/** What this view shows people, in one place. */
+const TEXT = {
+  deviceName: 'Web authenticator',
+  activated: (label: string) => `Push approvals are on for ${label}.`,
+  activationFailed: (label: string, reason: string) =>
+    `Push approvals could not be turned on for ${label}: ${reason}`,
+  unlockFailed: (label: string, reason: string) => `Push approvals of ${label} cannot be used: ${reason}`,
+  migrated: (labels: string) =>
+    `Push approvals for ${labels} were turned off on this browser: their key could sign while the vault was ` +
+    'locked. To use push here again, remove this browser from your security info and add push approvals ' +
+    'again, then scan the new QR code with this authenticator.',
+  someAccounts: 'some accounts',
+  requests: 'Sign-in requests',
+  question: (tenant: string) => `Are you signing in to ${tenant}?`,
+  application: 'Application',
+  from: 'From',
+  unknownAddress: 'unknown address',
+  when: 'When',
+  account: 'Account',
+  none: '—',
+  numberLabel: 'Number shown on the sign-in page',
+  numberNeeded: 'Type the 2-digit number shown on the sign-in page.',
+  approve: 'Approve',
+  deny: 'Deny',
+  report: 'Deny and report',
+  approved: 'Sign-in approved.',
+  denied: 'Sign-in denied.',
+  reported: 'Sign-in denied and reported to your administrators.',
+  wrongNumber: 'Wrong number: the sign-in was denied. Start it again.',
+} as const;
+
+/**
+ * Where an earlier version kept push devices: non-extractable CryptoKeys in IndexedDB, usable by any script of
+ * the origin with the vault locked. They cannot move into the vault (they cannot be read out), so they are
+ * deleted and the accounts named for activating again.
+ */
+const LEGACY_DEVICES_KEY = 'pushDevices';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -38,53 +74,93 @@ interface Pending {
   challenge: PushChallenge;
 }
 
+interface LegacyDevice {
+  entryId?: unknown;
+  tenant?: unknown;
+  tenantName?: unknown;
+  userEmail?: unknown;
+  deviceId?: unknown;
+}
+
+/** Deletes the push keys an earlier version kept outside the vault; the names of their accounts, if any. */
+async function dropLegacyDevices(vault: Vault): Promise<string[] | undefined> {
+  const stored = await getValue<unknown>(LEGACY_DEVICES_KEY);
+  if (stored === undefined) return undefined;
+  await deleteValue(LEGACY_DEVICES_KEY);
+  const list = (Array.isArray(stored) ? stored : []) as (LegacyDevice | null)[];
+  return list.map((device) => {
+    const entry = vault.entries.find((candidate) => candidate.id === device?.entryId);
+    if (entry !== undefined) return describeEntry(entry);
+    const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+    const who = text(device?.userEmail) ?? text(device?.deviceId) ?? TEXT.someAccounts;
+    const where = text(device?.tenantName) ?? text(device?.tenant);
+    return where === undefined ? who : `${who} (${where})`;
+  });
+}
+
 /**
- * Push approvals: activates entries whose URI carries twofold_push, then long-polls each device's challenges while
- * the vault is unlocked and the page visible, and asks for the number shown on the sign-in page.
+ * Push approvals: activates entries whose URI carries twofold_push (the device key is sealed in the entry), then
+ * long-polls each device's challenges while the vault is unlocked and the page visible, and asks for the number
+ * shown on the sign-in page. The signing keys exist only while this view is mounted, that is while unlocked.
  */
 export function PushPanel(props: {
   vault: Vault;
   save: (vault: Vault) => Promise<void>;
   onStatus: (message: string) => void;
 }) {
-  const [devices, setDevices] = useState<PushDevice[]>();
+  const [devices, setDevices] = useState<PushDevice[]>([]);
   const [pending, setPending] = useState<Pending[]>([]);
+  const [migrated, setMigrated] = useState<string>();
   const activating = useRef(new Set<string>());
   const { vault, save, onStatus } = props;
 
   useEffect(() => {
-    getValue<PushDevice[]>('pushDevices')
-      .then((stored) => setDevices(stored ?? []))
-      .catch(() => setDevices([]));
+    dropLegacyDevices(vault)
+      .then((labels) => {
+        if (labels !== undefined) setMigrated(TEXT.migrated(labels.join(', ') || TEXT.someAccounts));
+      })
+      .catch(() => undefined);
+    // Once per unlock: the legacy keys are gone after the first run.
   }, []);
+
+  // The vault's push entries, as a stable key: the loops restart only when a device comes or goes.
+  const pushEntries = vault.entries.filter((entry) => entry.push !== undefined);
+  const deviceKey = pushEntries.map((entry) => `${entry.id}:${entry.push?.deviceId}`).join(',');
+  useEffect(() => {
+    let current = true;
+    Promise.all(
+      pushEntries.map((entry) =>
+        unlockDevice(entry.id, entry.push!).catch((error: unknown) => {
+          onStatus(TEXT.unlockFailed(describeEntry(entry), messageOf(error)));
+          return undefined;
+        }),
+      ),
+    ).then((list) => {
+      if (current) setDevices(list.filter((device) => device !== undefined));
+    });
+    return () => {
+      current = false;
+    };
+  }, [deviceKey]);
 
   // Activate what a newly added URI asks for; the token is single use, so it leaves the entry afterwards.
   useEffect(() => {
-    if (devices === undefined) return;
     for (const entry of vault.entries) {
       const params = pushActivation(entry);
-      if (!params || activating.current.has(entry.id) || devices.some((d) => d.entryId === entry.id))
-        continue;
+      if (!params || activating.current.has(entry.id)) continue;
       activating.current.add(entry.id);
-      activateDevice(params, entry.id, DEVICE_NAME)
-        .then(async (device) => {
-          const next = [...devices, device];
-          await putValue('pushDevices', next);
-          setDevices(next);
-          const extra = { ...entry.extra };
-          for (const name of PUSH_PARAMETERS) delete extra[name];
-          await save(replaceEntry(vault, { ...entry, extra }));
-          onStatus(`Push approvals are on for ${describeEntry(entry)}.`);
+      activateDevice(params, TEXT.deviceName)
+        .then(async (push) => {
+          await save(replaceEntry(vault, { ...entry, extra: withoutPushParameters(entry.extra), push }));
+          onStatus(TEXT.activated(describeEntry(entry)));
         })
-        .catch((error: unknown) =>
-          onStatus(`Push approvals could not be turned on for ${describeEntry(entry)}: ${messageOf(error)}`),
-        );
+        .catch((error: unknown) => onStatus(TEXT.activationFailed(describeEntry(entry), messageOf(error))));
     }
-  }, [vault, devices, save, onStatus]);
+  }, [vault, save, onStatus]);
 
   // One long-poll loop per device while this view is mounted (the vault is unlocked) and the page is visible.
   useEffect(() => {
-    if (!devices || devices.length === 0) return;
+    if (devices.length === 0) return;
     const controller = new AbortController();
     for (const device of devices) {
       (async () => {
@@ -108,10 +184,15 @@ export function PushPanel(props: {
     return () => controller.abort();
   }, [devices]);
 
-  if (pending.length === 0) return null;
+  if (pending.length === 0 && migrated === undefined) return null;
   return (
     <section class="auth-section" aria-live="polite">
-      <h2>Sign-in requests</h2>
+      {migrated ? (
+        <p class="notice notice-warning" id="push-migrated" role="alert">
+          {inertText(migrated)}
+        </p>
+      ) : null}
+      {pending.length > 0 ? <h2>{TEXT.requests}</h2> : null}
       {pending.map((p) => (
         <ChallengeCard
           key={p.challenge.id}
@@ -132,8 +213,7 @@ function ChallengeCard(props: { pending: Pending; onDone: (message: string) => v
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const answer = async (decision: PushDecision) => {
-    if (decision === 'approve' && !/^\d{2}$/.test(number))
-      return setError('Type the 2-digit number shown on the sign-in page.');
+    if (decision === 'approve' && !/^\d{2}$/.test(number)) return setError(TEXT.numberNeeded);
     setBusy(true);
     setError(undefined);
     try {
@@ -144,16 +224,11 @@ function ChallengeCard(props: { pending: Pending; onDone: (message: string) => v
         decision === 'approve' ? Number(number) : undefined,
       );
       props.onDone(
-        status === 'approved'
-          ? 'Sign-in approved.'
-          : status === 'reported'
-            ? 'Sign-in denied and reported to your administrators.'
-            : 'Sign-in denied.',
+        status === 'approved' ? TEXT.approved : status === 'reported' ? TEXT.reported : TEXT.denied,
       );
     } catch (caught) {
       const code = (caught as { code?: string }).code;
-      if (code === 'push_number_mismatch')
-        props.onDone('Wrong number: the sign-in was denied. Start it again.');
+      if (code === 'push_number_mismatch') props.onDone(TEXT.wrongNumber);
       else if (code === 'push_expired' || code === 'push_already_answered') props.onDone(messageOf(caught));
       else {
         setError(messageOf(caught));
@@ -171,19 +246,19 @@ function ChallengeCard(props: { pending: Pending; onDone: (message: string) => v
         answer('approve');
       }}
     >
-      <p class="challenge-title">Are you signing in to {challenge.tenantName ?? challenge.tenant}?</p>
+      <p class="challenge-title">{inertText(TEXT.question(challenge.tenantName ?? challenge.tenant))}</p>
       <dl class="challenge-facts">
-        <dt>Application</dt>
-        <dd>{challenge.application ?? '—'}</dd>
-        <dt>From</dt>
-        <dd>{challenge.ip ?? 'unknown address'}</dd>
-        <dt>When</dt>
-        <dd>{challenge.createdAt ? new Date(challenge.createdAt).toLocaleString() : '—'}</dd>
-        <dt>Account</dt>
-        <dd>{device.userEmail ?? device.tenant}</dd>
+        <dt>{TEXT.application}</dt>
+        <dd>{inertText(challenge.application ?? TEXT.none)}</dd>
+        <dt>{TEXT.from}</dt>
+        <dd>{challenge.ip ?? TEXT.unknownAddress}</dd>
+        <dt>{TEXT.when}</dt>
+        <dd>{challenge.createdAt ? new Date(challenge.createdAt).toLocaleString() : TEXT.none}</dd>
+        <dt>{TEXT.account}</dt>
+        <dd>{inertText(device.userEmail ?? device.tenant)}</dd>
       </dl>
       <div class="field">
-        <label for={`${id}-number`}>Number shown on the sign-in page</label>
+        <label for={`${id}-number`}>{TEXT.numberLabel}</label>
         <input
           id={`${id}-number`}
           class="push-number-input"
@@ -199,10 +274,10 @@ function ChallengeCard(props: { pending: Pending; onDone: (message: string) => v
       </div>
       <div class="actions actions-start">
         <button type="submit" class="button" disabled={busy}>
-          Approve
+          {TEXT.approve}
         </button>
         <button type="button" class="button secondary" disabled={busy} onClick={() => answer('deny')}>
-          Deny
+          {TEXT.deny}
         </button>
         <button
           type="button"
@@ -210,7 +285,7 @@ function ChallengeCard(props: { pending: Pending; onDone: (message: string) => v
           disabled={busy}
           onClick={() => answer('report')}
         >
-          Deny and report
+          {TEXT.report}
         </button>
       </div>
     </form>

@@ -1,14 +1,23 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { signingString } from '@twofold/core';
 import { describe, expect, it } from 'vitest';
-import { createDeviceKey, signRequest } from './push.js';
+import { createDeviceKey, signRequest, unlockDevice } from './push.js';
 
 describe('signed device requests (WebCrypto)', () => {
-  it('signs the protocol string with a non-extractable key, in the P1363 form the server verifies', async () => {
-    const { privateKey, publicJwk } = await createDeviceKey();
-    expect(privateKey.extractable).toBe(false);
-    await expect(crypto.subtle.exportKey('jwk', privateKey)).rejects.toThrow();
+  it('signs the protocol string with the key unlocked from the vault entry (non-extractable), in the P1363 form the server verifies', async () => {
+    const { privateJwk, publicJwk } = await createDeviceKey();
+    expect(Object.keys(privateJwk).sort()).toEqual(['crv', 'd', 'kty', 'x', 'y']);
     expect(Object.keys(publicJwk).sort()).toEqual(['crv', 'kty', 'x', 'y']);
+    const { privateKey } = await unlockDevice('entry-1', {
+      server: 'https://mfa.example.com',
+      tenant: 'acme',
+      deviceId: 'dev1',
+      privateKey: privateJwk,
+      activatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(privateKey.extractable).toBe(false);
+    expect(privateKey.usages).toEqual(['sign']);
+    await expect(crypto.subtle.exportKey('jwk', privateKey)).rejects.toThrow();
 
     const path = '/t/acme/api/v1/devices/dev1/challenges/ch1';
     const body = JSON.stringify({ decision: 'approve', number: 42 });

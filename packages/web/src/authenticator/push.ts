@@ -1,19 +1,22 @@
 /**
- * Push approvals in the browser (push protocol): the device key is an ECDSA P-256 WebCrypto key pair whose private
- * key is created non-extractable and kept in IndexedDB as a CryptoKey; every request after activation is signed.
+ * Push approvals in the browser (push protocol). The device's ECDSA P-256 private key lives only in the vault
+ * entry (`push.privateKey`, a JWK inside the encrypted vault: docs/vault-format.md), so it is under the vault's
+ * lock like the OTP secrets. While the vault is unlocked it is imported as a non-extractable WebCrypto key held
+ * in memory; locking drops it, and nothing stored by this origin can sign a device request (security review 14.5).
  */
-import { type PushChallenge, type PushDecision, signingString } from '@twofold/core';
+import {
+  type EcPrivateJwk,
+  type PushChallenge,
+  type PushDecision,
+  signingString,
+  type VaultPush,
+} from '@twofold/core';
 
-export interface PushDevice {
+/** A push device of an unlocked vault: its entry's push settings and the key that signs, in memory only. */
+export interface PushDevice extends Omit<VaultPush, 'privateKey'> {
   /** The vault entry this device was activated for. */
   entryId: string;
-  server: string;
-  tenant: string;
-  tenantName?: string;
-  deviceId: string;
-  userEmail?: string;
-  activatedAt: string;
-  /** Non-extractable: it signs, and cannot be read out of the browser. */
+  /** Non-extractable, never stored: imported from the vault entry at unlock. */
   privateKey: CryptoKey;
 }
 
@@ -42,17 +45,34 @@ export async function signRequest(
   };
 }
 
-/** A new device key pair: the private key cannot be exported; the public key is sent as a JWK. */
-export async function createDeviceKey(): Promise<{ privateKey: CryptoKey; publicJwk: JsonWebKey }> {
-  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+/**
+ * A new device key pair: the private key as a JWK, to be sealed in the vault entry (never in IndexedDB as a
+ * CryptoKey, which any script of the origin could use); the public key is sent to the server as a JWK.
+ */
+export async function createDeviceKey(): Promise<{ privateJwk: EcPrivateJwk; publicJwk: JsonWebKey }> {
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
     'sign',
     'verify',
   ]);
-  const jwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  const jwk = await crypto.subtle.exportKey('jwk', pair.privateKey);
+  if (!jwk.x || !jwk.y || !jwk.d) throw new Error('this browser made an incomplete P-256 key');
   return {
-    privateKey: pair.privateKey,
-    publicJwk: { kty: 'EC', crv: 'P-256', x: jwk.x ?? '', y: jwk.y ?? '' },
+    privateJwk: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, d: jwk.d },
+    publicJwk: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y },
   };
+}
+
+/** The signing device of an unlocked vault entry: its JWK imported as a non-extractable key, kept in memory. */
+export async function unlockDevice(entryId: string, push: VaultPush): Promise<PushDevice> {
+  const { privateKey: jwk, ...settings } = push;
+  const privateKey = await crypto.subtle.importKey(
+    'jwk',
+    { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d },
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    false,
+    ['sign'],
+  );
+  return { ...settings, entryId, privateKey };
 }
 
 function apiPath(tenant: string, path: string): string {
@@ -71,17 +91,17 @@ async function problem(response: Response): Promise<Error> {
 }
 
 /**
- * Activates push for an entry. Only the server this page comes from is reached (the page's CSP allows no other).
+ * Activates push for an entry and returns what the entry keeps (its private key included, to be sealed in the
+ * vault). Only the server this page comes from is reached (the page's CSP allows no other).
  */
 export async function activateDevice(
   params: { token: string; server: string; tenant: string },
-  entryId: string,
   name: string,
-): Promise<PushDevice> {
+): Promise<VaultPush> {
   if (new URL(params.server).origin !== location.origin) {
     throw new Error(`push approvals of ${params.server} need the authenticator served by that server`);
   }
-  const { privateKey, publicJwk } = await createDeviceKey();
+  const { privateJwk, publicJwk } = await createDeviceKey();
   const response = await fetch(apiPath(params.tenant, 'devices/activate'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -91,14 +111,13 @@ export async function activateDevice(
   const body = (await response.json()) as Record<string, unknown>;
   if (typeof body['deviceId'] !== 'string') throw new Error('the activation answer has no deviceId');
   return {
-    entryId,
     server: params.server,
     tenant: typeof body['tenant'] === 'string' ? body['tenant'] : params.tenant,
     ...(typeof body['tenantName'] === 'string' ? { tenantName: body['tenantName'] } : {}),
     deviceId: body['deviceId'],
     ...(typeof body['userEmail'] === 'string' ? { userEmail: body['userEmail'] } : {}),
+    privateKey: privateJwk,
     activatedAt: new Date().toISOString(),
-    privateKey,
   };
 }
 
