@@ -1,6 +1,6 @@
 /**
  * Issue 9, attacks as tests: online guessing of a 6-digit code. The figures come from the lockout
- * policy in the code (methods/mfa-lockout.ts, flows/sign-in-flow-service.ts), and the test then
+ * policy in the code (users/mfa-lockout.ts, flows/code-check.ts, flows/sign-in/verify.ts), and the test then
  * drives the real server as an attacker who knows the password, to show that the server behaves
  * as the figures assume: which codes it accepts (the window), how many wrong codes one sign-in
  * takes, when it locks, for how long, and when only an admin can unlock.

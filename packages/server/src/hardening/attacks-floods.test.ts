@@ -3,8 +3,8 @@
  * attacker who knows the password fires bursts of push sign-ins to wear the user down into
  * approving one. SMS pumping: an attacker makes the server text many numbers (premium-rate
  * fraud) from one address, rotating accounts and destinations, then from many addresses at once.
- * The limits under test are push/push-service.ts (3 pending, 10 an hour per user) and
- * methods/message-codes/send-limits.ts (per user, destination, client address and tenant);
+ * The limits under test are factors/push/push-challenges.ts (3 pending, 10 an hour per user) and
+ * factors/message-codes/send-limits.ts (per user, destination, client address and tenant);
  * send-limits.test.ts covers each counter alone, this file the attacker's view over HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

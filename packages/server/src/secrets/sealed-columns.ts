@@ -19,7 +19,7 @@ export const sealedColumns: readonly SealedColumn[] = [
     column: 'check_value',
     aad: (kid) => `secret-key-check:${kid}`,
   },
-  // TOTP secrets of authentication methods (methods/totp: methodSecretAad).
+  // TOTP secrets of authentication methods (factors/totp: methodSecretAad).
   {
     table: 'methods',
     idColumn: 'id',

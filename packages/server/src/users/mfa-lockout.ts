@@ -1,9 +1,10 @@
 /**
  * Second-factor lockout (spec section 2, NIST SP 800-63B section 5.2.2): consecutive failed
  * second-factor checks are counted per user in `users.mfa_failures` (and per method in
- * `methods.failures`, through the factors' method service, which owns that table). Every 10th consecutive failure (or fewer: tenant policy may be stricter) locks
- * second-factor sign-in, for 15 minutes (or longer, by policy)
- * and then twice as long each time (30, 60, ... minutes); the 30th locks it until an admin acts.
+ * `methods.failures`, through the factors' method service, which owns that table). Every 10th
+ * consecutive failure (or fewer: tenant policy may be stricter) locks second-factor sign-in, for 15
+ * minutes (or longer, by policy) and then twice as long each time (30, 60, ... minutes); the 30th
+ * locks it until an admin acts.
  * A success resets the count; nothing else does (not a new challenge, not time).
  *
  * Why 30 and not NIST's ceiling of 100: a guess at a 6-digit code wins with probability 3 in a

@@ -24,7 +24,7 @@ export interface User {
   readonly registrationRequired: boolean;
   /** The user reported a push they did not start: push stays off until an admin clears it. */
   readonly pushBlocked: boolean;
-  /** Consecutive second-factor failures and the end of the current lock (methods/mfa-lockout). */
+  /** Consecutive second-factor failures and the end of the current lock (users/mfa-lockout.ts). */
   readonly mfaFailures: number;
   readonly mfaLockedUntil: number | null;
   readonly createdAt: number;

@@ -1,6 +1,6 @@
 /**
  * Push device routes (spec section 4): activation with the `twofold_push` token of an
- * authenticator URI, then requests signed with the device's key (push/device-signature.ts): the
+ * authenticator URI, then requests signed with the device's key (factors/push/device-signature.ts): the
  * challenges long-poll and the answer to one challenge.
  */
 import { createHash } from 'node:crypto';

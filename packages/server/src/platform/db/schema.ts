@@ -118,7 +118,7 @@ export interface MethodsTable {
   /** That code's offset from the server's step, in steps (seconds = steps x period). */
   skew_offset: number | null;
   failures: Generated<number>;
-  /** authenticator only: SHA-256 of the `twofold_push` activation token (see methods/totp). */
+  /** authenticator only: SHA-256 of the `twofold_push` activation token (see factors/totp). */
   push_activation_hash: string | null;
   /** hardware_oath only: the serial printed on the token, its manufacturer and model. */
   serial: string | null;
