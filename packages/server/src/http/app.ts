@@ -182,7 +182,6 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
       users: services.users,
       sessions: services.sessions,
       publicUrl: config.publicUrl,
-      trustProxy: config.trustProxy,
       stylesheet: stylesheetOfWebBuild(resolveWebDist()),
     }),
   });

@@ -13,6 +13,7 @@ import {
   requirementOf,
   sessionSatisfies,
 } from '../../oidc/provider-registry.js';
+import { setClientAddress } from '../../oidc/public-origin.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Session, SessionService } from '../../sessions/session-service.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
@@ -113,6 +114,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       const cut = url.indexOf('/', 3);
       raw.originalUrl = url;
       raw.url = cut === -1 ? '/' : url.slice(cut);
+      setClientAddress(raw, request.ip);
       setProviderHeaders(reply.raw, https);
       reply.hijack();
       await handlerOf(provider)(raw, reply.raw);
