@@ -329,6 +329,22 @@ ${form}
     );
   };
 
+  // Redirect URIs are compared byte for byte with the registered ones (OAuth 2.1 section 2.3.1;
+  // RFC 9700 section 4.1.3). The library compares parsed URLs, which accepts another case of the
+  // host, a default port, dot segments, a backslash, a tab, or a decoded character as the same URI.
+  provider.Client.prototype.redirectUriAllowed = function exactRedirectUri(
+    this: { redirectUris?: string[] },
+    value: string,
+  ) {
+    return typeof value === 'string' && (this.redirectUris ?? []).includes(value);
+  };
+  provider.Client.prototype.postLogoutRedirectUriAllowed = function exactPostLogoutRedirectUri(
+    this: { postLogoutRedirectUris?: string[] },
+    value: string,
+  ) {
+    return typeof value === 'string' && (this.postLogoutRedirectUris ?? []).includes(value);
+  };
+
   // RP-initiated sign-out ends the Twofold session too, before the answer leaves.
   provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
     if (ctx.oidc.params?.logout) ctx.state.twofoldSignOut = true;
