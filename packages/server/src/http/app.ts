@@ -90,7 +90,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
   await app.register(cookie);
   registerProblemHandlers(app);
   registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
-  registerMetrics(app, { passwordHashing: () => runtime.passwords.stats() });
+  registerMetrics(app, { passwordHashing: () => runtime.passwords.stats() }, { token: config.metricsToken });
   registerHealthRoutes(app, { database: runtime.database, version: runtime.version });
   registerSetupRoutes(app, {
     tenants: runtime.services.tenants,

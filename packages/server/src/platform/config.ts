@@ -168,6 +168,20 @@ const settings = {
       return list;
     },
   },
+  metricsToken: {
+    env: 'TWOFOLD_METRICS_TOKEN',
+    default: undefined,
+    doc: 'Set: `GET /metrics` needs `Authorization: Bearer <token>` (at least 16 characters). Unset: it answers loopback clients only (127.0.0.1, ::1; behind a proxy, the client address as TWOFOLD_TRUST_PROXY gives it), others get 403.',
+    secret: true,
+    parse: (raw, name) => {
+      const text = optionalText(raw);
+      if (text === undefined) return undefined;
+      if (text.length < 16)
+        fail(name, 'must be at least 16 characters (for example `openssl rand -base64 32`)');
+      if (!/^[\x21-\x7e]+$/.test(text)) fail(name, 'must be printable ASCII without spaces');
+      return text;
+    },
+  },
   shutdownTimeoutMs: {
     env: 'TWOFOLD_SHUTDOWN_TIMEOUT_MS',
     default: '10000',
