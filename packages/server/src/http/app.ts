@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { stylesheetOfWebBuild } from '../oidc/pages.js';
 import { createOidcProviders } from '../oidc/provider-registry.js';
 import type { Runtime } from '../runtime.js';
+import { registerAdminGuard } from './admin-guard.js';
 import { type InFlight, trackInFlight } from './in-flight.js';
 import { registerMetrics } from './metrics.js';
 import { classifyError, registerProblemHandlers, sendProblem } from './problem.js';
@@ -72,6 +73,14 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     reply.header('x-request-id', request.id);
   });
   app.decorate('inFlight', trackInFlight(app));
+  // Before any admin route exists (it hooks their registration) and before swagger reads them.
+  registerAdminGuard(app, {
+    tenants: runtime.services.tenants,
+    apiKeys: runtime.services.apiKeys,
+    sessions: runtime.services.sessions,
+    users: runtime.services.users,
+    publicUrl: config.publicUrl,
+  });
 
   await app.register(swagger, {
     openapi: {
