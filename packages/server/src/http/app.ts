@@ -7,6 +7,7 @@ import { stylesheetOfWebBuild } from '../oidc/pages.js';
 import { createOidcProviders } from '../oidc/provider-registry.js';
 import type { Runtime } from '../runtime.js';
 import { registerAdminGuard } from './admin-guard.js';
+import { clientErrorHandler } from './client-errors.js';
 import { type InFlight, trackInFlight } from './in-flight.js';
 import { registerMetrics } from './metrics.js';
 import { classifyError, registerProblemHandlers, sendProblem } from './problem.js';
@@ -41,9 +42,20 @@ export type TwofoldApp = FastifyInstance;
 /** The one place that wires services to routes. Nothing listens here: serve.ts does that, tests use inject(). */
 export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<TwofoldApp> {
   const { config } = runtime;
+  const https = config.publicUrl.startsWith('https:');
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: config.bodyLimit,
+    // A request (headers and body) must arrive within TWOFOLD_REQUEST_TIMEOUT_MS, or the client is
+    // cut off with a 408; Node checks its connections this often, so a slow client goes within a
+    // second of the limit. Long-polls wait after their request has arrived: these limits never end them.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(config.requestTimeoutMs / 10))),
+    },
+    clientErrorHandler: clientErrorHandler({ https }),
     trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -61,7 +73,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
             : classifyError(error);
       reply.header('x-request-id', request.id);
       // These answers are sent before any hook runs, so they get the security headers here.
-      setSecurityHeaders(reply, { https: config.publicUrl.startsWith('https:') });
+      setSecurityHeaders(reply, { https });
       return sendProblem(reply, problem);
     },
     ajv: {
@@ -98,7 +110,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
   registerValidation(app);
   await app.register(cookie);
   registerProblemHandlers(app);
-  registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
+  registerSecurityHeaders(app, { https });
   registerMetrics(app, { passwordHashing: () => runtime.passwords.stats() }, { token: config.metricsToken });
   registerHealthRoutes(app, { database: runtime.database, version: runtime.version });
   registerSetupRoutes(app, {

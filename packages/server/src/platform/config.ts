@@ -154,6 +154,12 @@ const settings = {
     doc: 'Largest request body in bytes; larger bodies get 413 payload_too_large.',
     parse: integer(1024, 64 * 1024 * 1024),
   },
+  requestTimeoutMs: {
+    env: 'TWOFOLD_REQUEST_TIMEOUT_MS',
+    default: '30000',
+    doc: 'How long a client may take to send a whole request, headers and body; a slower one (a body sent a byte at a time) gets 408 request_timeout and its connection is closed, within a second of the limit. Long-polls are not affected: their wait begins once the request has arrived.',
+    parse: integer(100, 600_000),
+  },
   trustProxy: {
     env: 'TWOFOLD_TRUST_PROXY',
     default: 'false',
