@@ -9,7 +9,7 @@ import type { Runtime } from '../runtime.js';
 import { registerAdminGuard } from './admin-guard.js';
 import { clientErrorHandler } from './client-errors.js';
 import { type InFlight, trackInFlight } from './in-flight.js';
-import { registerMetrics } from './metrics.js';
+import { registerMetrics, registerMetricsAccess } from './metrics.js';
 import { classifyError, registerProblemHandlers, sendProblem } from './problem.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAdminHardwareTokenRoutes } from './routes/admin-hardware-tokens.js';
@@ -85,7 +85,9 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     reply.header('x-request-id', request.id);
   });
   app.decorate('inFlight', trackInFlight(app));
-  // Before any admin route exists (it hooks their registration) and before swagger reads them.
+  // Access to /metrics and the admin routes is checked first of all: hooked in as each route is
+  // registered (so before them), and before swagger reads the admin routes.
+  registerMetricsAccess(app, { token: config.metricsToken });
   registerAdminGuard(app, {
     tenants: runtime.services.tenants,
     apiKeys: runtime.services.apiKeys,
@@ -110,8 +112,8 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
   registerValidation(app);
   await app.register(cookie);
   registerProblemHandlers(app);
-  registerSecurityHeaders(app, { https });
-  registerMetrics(app, { passwordHashing: () => runtime.passwords.stats() }, { token: config.metricsToken });
+  registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
+  registerMetrics(app, { passwordHashing: () => runtime.passwords.stats() });
   registerHealthRoutes(app, { database: runtime.database, version: runtime.version });
   registerSetupRoutes(app, {
     tenants: runtime.services.tenants,

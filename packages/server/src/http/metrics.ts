@@ -51,12 +51,22 @@ function checkMetricsAccess(request: FastifyRequest, reply: FastifyReply, access
   );
 }
 
+const metricsPath = '/metrics';
+
+/**
+ * Puts `checkMetricsAccess` in front of /metrics when that route is registered (call it before
+ * `registerMetrics`), as the first thing the route does.
+ */
+export function registerMetricsAccess(app: FastifyInstance, access: MetricsAccess): void {
+  app.addHook('onRoute', (route) => {
+    if (route.url !== metricsPath) return;
+    const hooks = route.onRequest === undefined ? [] : [route.onRequest].flat();
+    route.onRequest = [async (request, reply) => checkMetricsAccess(request, reply, access), ...hooks];
+  });
+}
+
 /** One Prometheus registry per app (never the global one), so several apps can live in one process. */
-export function registerMetrics(
-  app: FastifyInstance,
-  sources: MetricsSources = {},
-  access: MetricsAccess = {},
-): Registry {
+export function registerMetrics(app: FastifyInstance, sources: MetricsSources = {}): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service: 'twofold' });
   collectDefaultMetrics({ register: registry, prefix: 'twofold_' });
@@ -96,16 +106,9 @@ export function registerMetrics(
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
-  app.get(
-    '/metrics',
-    {
-      schema: { hide: true },
-      onRequest: async (request, reply) => checkMetricsAccess(request, reply, access),
-    },
-    async (_request, reply) => {
-      const body = await registry.metrics();
-      return reply.type(registry.contentType).send(body);
-    },
-  );
+  app.get(metricsPath, { schema: { hide: true } }, async (_request, reply) => {
+    const body = await registry.metrics();
+    return reply.type(registry.contentType).send(body);
+  });
   return registry;
 }
