@@ -27,7 +27,7 @@ export function clientErrorHandler(options: { https: boolean }) {
           : new TwofoldError('bad_request', 'the request is not valid HTTP');
     this.log[problem.code === 'request_timeout' ? 'info' : 'debug'](
       { code: problem.code, remoteAddress: socket.remoteAddress },
-      'client cut off before its request arrived',
+      'connection closed before a request could be read',
     );
     if (socket.writable) {
       const answer = toProblem(problem);
