@@ -209,6 +209,16 @@ for (const backend of testBackends) {
           const code = answer.searchParams.get('code') ?? '';
           expect(code).not.toBe('');
 
+          // A browser without a session is sent to the sign-in page, on Twofold, by relative redirects.
+          const stranger = createBrowserClient(t.app, publicUrl);
+          const toInteraction = await send(stranger, variant, 'GET', `/t/acme/oidc/auth?${query}`);
+          const toSignIn = await send(stranger, variant, 'GET', String(toInteraction.headers['location']));
+          seen.push(toInteraction, toSignIn);
+          expect(String(toSignIn.headers['location'])).toMatch(/^\/t\/acme\/sign-in\?interaction=/);
+          const signInPage = await send(stranger, variant, 'GET', String(toSignIn.headers['location']));
+          expect(signInPage.statusCode).toBe(200);
+          seen.push(signInPage);
+
           // The application redeems the code from its own server: no browser, no cookies.
           const tokens = await t.app.inject({
             method: 'POST',
