@@ -46,6 +46,17 @@ export const errorRegistry = {
     title: 'Method not allowed',
     description: 'The route exists but not with this HTTP method.',
   },
+  request_timeout: {
+    status: 408,
+    title: 'Request timeout',
+    description:
+      'The request (headers and body) did not arrive within TWOFOLD_REQUEST_TIMEOUT_MS; the connection is closed. Send the request again, at once.',
+  },
+  headers_too_large: {
+    status: 431,
+    title: 'Request headers too large',
+    description: 'The request headers are larger than the server reads (16 KiB); the connection is closed.',
+  },
   rate_limited: {
     status: 429,
     title: 'Too many requests',

@@ -56,10 +56,18 @@ function forbidden(message: string): TwofoldError {
   return new TwofoldError('forbidden', message);
 }
 
+/** The authorisation a request already passed (the admin guard's, before its body was read). */
+const authorised = new WeakMap<
+  FastifyRequest,
+  { readonly tenantId: string; readonly action: AdminAction; readonly principal: AdminPrincipal }
+>();
+
 /**
  * Resolves the caller of an admin route and checks that their role allows `action`. An API key
  * of another tenant is no key here (401, like an unknown one); a session must have passed a second
- * factor and belong to a user who still holds an admin role.
+ * factor and belong to a user who still holds an admin role. Once per request: the admin guard
+ * (http/admin-guard.ts) asks first, and the handler's own call gets the same principal, provided
+ * it names the same tenant and action.
  */
 export async function authorizeAdmin(
   request: FastifyRequest,
@@ -67,10 +75,19 @@ export async function authorizeAdmin(
   action: AdminAction,
   deps: AdminAccessDeps,
 ): Promise<AdminPrincipal> {
+  const earlier = authorised.get(request);
+  if (earlier) {
+    if (earlier.tenantId !== tenant.id || earlier.action !== action) {
+      // A route whose guard and handler disagree is a mistake in the code, never the caller's.
+      throw new Error(`admin route authorised for ${earlier.action} checks ${action} as well`);
+    }
+    return earlier.principal;
+  }
   const principal = await resolvePrincipal(request, tenant, deps);
   if (!roleAllows(principal.role, action)) {
     throw forbidden(`a ${principal.role} may not do this (${action} needs ${adminActions[action]})`);
   }
+  authorised.set(request, { tenantId: tenant.id, action, principal });
   return principal;
 }
 

@@ -12,7 +12,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
 import { acrMfa } from '../oidc/provider-registry.js';
-import { describeInChromium, oathtool, scanQrCode, secretOf, stepMs } from '../test-support/browser.js';
+import {
+  describeInChromium,
+  enrolUser,
+  oathtool,
+  scanQrCode,
+  secretOf,
+  stepMs,
+} from '../test-support/browser.js';
 
 const password = 'correct horse battery staple';
 
@@ -26,6 +33,85 @@ async function startRelyingParty(): Promise<{ server: Server; origin: string }> 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** The browser page an application's sign-ins run in, and its requests (for the message of a test that fails). */
+interface RelyingPartyPage {
+  readonly page: Page;
+  readonly rpOrigin: string;
+  readonly traffic: string[];
+}
+
+/** What the answer of an authorization request is checked against. */
+interface Checks {
+  readonly verifier: string;
+  readonly state: string;
+}
+
+/** Starts an authorization request in the browser; resolves with what to check the answer against. */
+async function startAuthorization(
+  at: RelyingPartyPage,
+  config: client.Configuration,
+  extra: Record<string, string> = {},
+): Promise<Checks> {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const authorizationUrl = client.buildAuthorizationUrl(config, {
+    redirect_uri: `${at.rpOrigin}/callback`,
+    scope: 'openid email profile offline_access',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    ...extra,
+  });
+  await at.page.goto(authorizationUrl.href);
+  return { verifier, state };
+}
+
+/** Waits for the browser to come back to the application, and redeems the code there (as openid-client checks it). */
+async function finishAuthorization(
+  at: RelyingPartyPage,
+  config: client.Configuration,
+  checks: Checks,
+  maxAge?: number,
+) {
+  try {
+    await at.page.waitForURL(`${at.rpOrigin}/callback?**`, { timeout: 20_000 });
+  } catch (error) {
+    const text = await at.page
+      .locator('body')
+      .textContent()
+      .catch(() => '');
+    throw new Error(
+      `no callback; at ${at.page.url()} showing ${(text ?? '').slice(0, 300)}; requests: ${at.traffic.slice(-15).join(' | ')}`,
+      { cause: error },
+    );
+  }
+  return client.authorizationCodeGrant(config, new URL(at.page.url()), {
+    pkceCodeVerifier: checks.verifier,
+    expectedState: checks.state,
+    ...(maxAge === undefined ? {} : { maxAge }),
+  });
+}
+
+/** Waits for a heading; when it does not come, the error says where the browser is and what it shows. */
+async function waitForHeading(page: Page, name: string): Promise<void> {
+  try {
+    await page.getByRole('heading', { name }).waitFor({ timeout: 15_000 });
+  } catch (error) {
+    const text = await page
+      .locator('body')
+      .textContent()
+      .catch(() => '');
+    throw new Error(`no heading '${name}' at ${page.url()}: ${(text ?? '').slice(0, 400)}`, {
+      cause: error,
+    });
+  }
+}
+
+async function enterCodeOn(page: Page, code: string): Promise<void> {
+  await page.getByLabel('Code', { exact: true }).fill(code);
+  await page.getByRole('button', { name: 'Verify' }).click();
 }
 
 describeInChromium(
@@ -45,61 +131,11 @@ describeInChromium(
     /** The browser's requests, for the message of a test that fails. */
     const traffic: string[] = [];
 
-    /** Starts an authorization request in the browser; resolves with what to check the answer against. */
-    async function authorize(extra: Record<string, string> = {}) {
-      const verifier = client.randomPKCECodeVerifier();
-      const state = client.randomState();
-      const authorizationUrl = client.buildAuthorizationUrl(config, {
-        redirect_uri: `${rp.origin}/callback`,
-        scope: 'openid email profile offline_access',
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state,
-        ...extra,
-      });
-      await page.goto(authorizationUrl.href);
-      return { verifier, state };
-    }
-
-    async function callback(checks: { verifier: string; state: string }, maxAge?: number) {
-      try {
-        await page.waitForURL(`${rp.origin}/callback?**`, { timeout: 20_000 });
-      } catch (error) {
-        const text = await page
-          .locator('body')
-          .textContent()
-          .catch(() => '');
-        throw new Error(
-          `no callback; at ${page.url()} showing ${(text ?? '').slice(0, 300)}; requests: ${traffic.slice(-15).join(' | ')}`,
-          { cause: error },
-        );
-      }
-      return client.authorizationCodeGrant(config, new URL(page.url()), {
-        pkceCodeVerifier: checks.verifier,
-        expectedState: checks.state,
-        ...(maxAge === undefined ? {} : { maxAge }),
-      });
-    }
-
-    /** Waits for a heading; when it does not come, the error says where the browser is and what it shows. */
-    async function heading(name: string) {
-      try {
-        await page.getByRole('heading', { name }).waitFor({ timeout: 15_000 });
-      } catch (error) {
-        const text = await page
-          .locator('body')
-          .textContent()
-          .catch(() => '');
-        throw new Error(`no heading '${name}' at ${page.url()}: ${(text ?? '').slice(0, 400)}`, {
-          cause: error,
-        });
-      }
-    }
-
-    async function enterCode(code: string) {
-      await page.getByLabel('Code', { exact: true }).fill(code);
-      await page.getByRole('button', { name: 'Verify' }).click();
-    }
+    const at = (): RelyingPartyPage => ({ page, rpOrigin: rp.origin, traffic });
+    const authorize = (extra: Record<string, string> = {}) => startAuthorization(at(), config, extra);
+    const callback = (checks: Checks, maxAge?: number) => finishAuthorization(at(), config, checks, maxAge);
+    const heading = (name: string) => waitForHeading(page, name);
+    const enterCode = (code: string) => enterCodeOn(page, code);
 
     beforeAll(async () => {
       // Twofold's clock runs ten minutes ahead of the system clock the provider library stamps its
@@ -318,6 +354,111 @@ describeInChromium(
       // The next authorization asks for the password again.
       await authorize();
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    });
+  },
+);
+
+describeInChromium(
+  'a step-up that also asks for consent comes back to the application (issue 20)',
+  { scratchPrefix: 'twofold-oidc-step-up-', exactPublicUrl: true, runningClock: true },
+  (suite) => {
+    // The server's clock runs as it does for real users, and the relying party checks max_age=0 on
+    // its own (real) clock: a second factor proved a moment ago is a moment old, never 0 ms.
+    const { clock } = suite;
+    let rp: { server: Server; origin: string };
+    let context: BrowserContext;
+    let page: Page;
+    let wiki: client.Configuration;
+    let planner: client.Configuration;
+    let secret = '';
+    let userId = '';
+    const traffic: string[] = [];
+    const at = (): RelyingPartyPage => ({ page, rpOrigin: rp.origin, traffic });
+
+    /** The browser's visits to the sign-in page and to the provider's resume endpoint since `mark`. */
+    const visitsSince = (mark: number) => {
+      const paths = traffic.slice(mark).map((line) => line.split(' ')[1] ?? '');
+      return {
+        signInPage: paths.filter((p) => p.startsWith('/t/acme/sign-in?') || p === '/t/acme/sign-in').length,
+        resumes: paths.filter((p) => p.startsWith('/t/acme/oidc/auth/')).length,
+      };
+    };
+
+    beforeAll(async () => {
+      rp = await startRelyingParty();
+      const enrolled = await enrolUser(suite, { email: 'ada@example.com', displayName: 'Ada', password });
+      secret = enrolled.secret;
+      userId = enrolled.user.id;
+      const { oidcClients } = suite.app.runtime.services;
+      const redirectUris = [`${rp.origin}/callback`];
+      const first = await oidcClients.create(
+        { tenantId: suite.tenant.id, name: 'Team wiki', redirectUris },
+        operatorActor,
+      );
+      const third = await oidcClients.create(
+        {
+          tenantId: suite.tenant.id,
+          name: 'Partner planner',
+          redirectUris,
+          confidential: false,
+          firstParty: false,
+        },
+        operatorActor,
+      );
+      const issuer = new URL(`${suite.origin}/t/acme`);
+      const insecure = { execute: [client.allowInsecureRequests] };
+      wiki = await client.discovery(issuer, first.client.id, first.clientSecret, undefined, insecure);
+      planner = await client.discovery(issuer, third.client.id, undefined, client.None(), insecure);
+      context = await suite.browser.newContext({ viewport: { width: 900, height: 720 } });
+      page = await context.newPage();
+      page.on('response', (response) => {
+        const url = new URL(response.url());
+        traffic.push(`${response.request().method()} ${url.pathname}${url.search} ${response.status()}`);
+      });
+
+      // Signed in to Twofold through the wiki, with password and code.
+      const checks = await startAuthorization(at(), wiki);
+      await page.getByLabel('Email or username').fill('ada@example.com');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await enterCodeOn(page, oathtool(secret, clock.now()));
+      await finishAuthorization(at(), wiki, checks);
+    });
+    afterAll(async () => {
+      await context?.close();
+      await new Promise((resolve) => rp?.server.close(resolve));
+    });
+
+    it('max_age=0 with prompt=consent (as offline_access needs) asks for the second factor once', async () => {
+      clock.advance(stepMs);
+      const mark = traffic.length;
+      const checks = await startAuthorization(at(), wiki, { max_age: '0', prompt: 'consent' });
+      await waitForHeading(page, "Confirm it's you");
+      const confirmedFrom = Math.floor(clock.now() / 1000);
+      await enterCodeOn(page, oathtool(secret, clock.now()));
+      const tokens = await finishAuthorization(at(), wiki, checks, 0);
+      expect(tokens.claims()).toMatchObject({ sub: userId, acr: acrMfa });
+      expect(tokens.claims()?.auth_time).toBeGreaterThanOrEqual(confirmedFrom);
+      expect(tokens.refresh_token).toBeDefined();
+      // One visit to the sign-in page (the step-up), one return to the provider after the login and
+      // one after the (first-party, silent) consent: no second round.
+      expect(visitsSince(mark), traffic.slice(mark).join(' | ')).toEqual({ signInPage: 1, resumes: 2 });
+    });
+
+    it('a third-party application on first use: the step-up, then its consent, then back to it', async () => {
+      clock.advance(stepMs);
+      const mark = traffic.length;
+      const checks = await startAuthorization(at(), planner, { max_age: '0', prompt: 'consent' });
+      await waitForHeading(page, "Confirm it's you");
+      const confirmedFrom = Math.floor(clock.now() / 1000);
+      await enterCodeOn(page, oathtool(secret, clock.now()));
+      await waitForHeading(page, 'Allow Partner planner?');
+      await page.getByRole('button', { name: 'Allow' }).click();
+      const tokens = await finishAuthorization(at(), planner, checks, 0);
+      expect(tokens.claims()).toMatchObject({ sub: userId, acr: acrMfa });
+      expect(tokens.claims()?.auth_time).toBeGreaterThanOrEqual(confirmedFrom);
+      expect(visitsSince(mark), traffic.slice(mark).join(' | ')).toEqual({ signInPage: 2, resumes: 2 });
     });
   },
 );

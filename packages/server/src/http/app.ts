@@ -6,8 +6,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { stylesheetOfWebBuild } from '../oidc/pages.js';
 import { createOidcProviders } from '../oidc/provider-registry.js';
 import type { Runtime } from '../runtime.js';
+import { registerAdminGuard } from './admin-guard.js';
+import { clientErrorHandler } from './client-errors.js';
 import { type InFlight, trackInFlight } from './in-flight.js';
-import { registerMetrics } from './metrics.js';
+import { registerMetrics, registerMetricsAccess } from './metrics.js';
 import { classifyError, registerProblemHandlers, sendProblem } from './problem.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAdminHardwareTokenRoutes } from './routes/admin-hardware-tokens.js';
@@ -40,9 +42,20 @@ export type TwofoldApp = FastifyInstance;
 /** The one place that wires services to routes. Nothing listens here: serve.ts does that, tests use inject(). */
 export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<TwofoldApp> {
   const { config } = runtime;
+  const https = config.publicUrl.startsWith('https:');
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     bodyLimit: config.bodyLimit,
+    // A request (headers and body) must arrive within TWOFOLD_REQUEST_TIMEOUT_MS, or the client is
+    // cut off with a 408; Node checks its connections this often, so a slow client goes within a
+    // second of the limit. Long-polls wait after their request has arrived: these limits never end them.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(config.requestTimeoutMs / 10))),
+    },
+    clientErrorHandler: clientErrorHandler({ https }),
     trustProxy: config.trustProxy,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -60,7 +73,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
             : classifyError(error);
       reply.header('x-request-id', request.id);
       // These answers are sent before any hook runs, so they get the security headers here.
-      setSecurityHeaders(reply, { https: config.publicUrl.startsWith('https:') });
+      setSecurityHeaders(reply, { https });
       return sendProblem(reply, problem);
     },
     ajv: {
@@ -72,6 +85,16 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     reply.header('x-request-id', request.id);
   });
   app.decorate('inFlight', trackInFlight(app));
+  // Access to /metrics and the admin routes is checked first of all: hooked in as each route is
+  // registered (so before them), and before swagger reads the admin routes.
+  registerMetricsAccess(app, { token: config.metricsToken });
+  registerAdminGuard(app, {
+    tenants: runtime.services.tenants,
+    apiKeys: runtime.services.apiKeys,
+    sessions: runtime.services.sessions,
+    users: runtime.services.users,
+    publicUrl: config.publicUrl,
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -175,7 +198,6 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
       users: services.users,
       sessions: services.sessions,
       publicUrl: config.publicUrl,
-      trustProxy: config.trustProxy,
       stylesheet: stylesheetOfWebBuild(resolveWebDist()),
     }),
   });

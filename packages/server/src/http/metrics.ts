@@ -1,9 +1,68 @@
-import type { FastifyInstance } from 'fastify';
+import { BlockList, isIP } from 'node:net';
+import { TwofoldError } from '@twofold/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { constantTimeEqual } from '../platform/crypto/tokens.js';
 
 export interface MetricsSources {
   /** Password hashing queue, so operators see sign-in bursts waiting on CPU. */
   passwordHashing?: () => { running: number; queued: number };
+}
+
+export interface MetricsAccess {
+  /** TWOFOLD_METRICS_TOKEN: set, a scraper must send it as a bearer token; unset, loopback clients only. */
+  readonly token?: string | undefined;
+}
+
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+
+/** 127.0.0.0/8 and ::1 (an IPv4-mapped IPv6 address counts as its IPv4 address). */
+export function isLoopbackAddress(address: string): boolean {
+  const family = isIP(address);
+  return family !== 0 && loopback.check(address, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * Who may read /metrics (it tells the traffic, the routes and the load of the instance). With a
+ * token, whoever presents it; without, only a client on this host. A request that a proxy which is
+ * not in TWOFOLD_TRUST_PROXY forwarded (X-Forwarded-For or Forwarded from it) is not local, though
+ * its TCP peer is: it stands for a client somewhere else.
+ */
+function checkMetricsAccess(request: FastifyRequest, reply: FastifyReply, access: MetricsAccess): void {
+  if (access.token !== undefined) {
+    const header = request.headers.authorization ?? '';
+    const presented = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (presented !== '' && constantTimeEqual(presented, access.token)) return;
+    reply.header('www-authenticate', 'Bearer realm="metrics"');
+    throw new TwofoldError(
+      'unauthenticated',
+      'send the metrics token (TWOFOLD_METRICS_TOKEN) as a bearer token',
+    );
+  }
+  const forwarded =
+    request.headers['x-forwarded-for'] !== undefined || request.headers.forwarded !== undefined;
+  const believed = request.ip !== request.socket.remoteAddress;
+  if (isLoopbackAddress(request.ip) && (!forwarded || believed)) return;
+  throw new TwofoldError(
+    'forbidden',
+    'metrics are served to clients on this host only; set TWOFOLD_METRICS_TOKEN to scrape them from elsewhere',
+  );
+}
+
+const metricsPath = '/metrics';
+
+/**
+ * Puts `checkMetricsAccess` in front of /metrics when that route is registered (call it before
+ * `registerMetrics`), as the first thing the route does.
+ */
+export function registerMetricsAccess(app: FastifyInstance, access: MetricsAccess): void {
+  app.addHook('onRoute', (route) => {
+    if (route.url !== metricsPath) return;
+    const hooks = route.onRequest === undefined ? [] : [route.onRequest].flat();
+    route.onRequest = [async (request, reply) => checkMetricsAccess(request, reply, access), ...hooks];
+  });
 }
 
 /** One Prometheus registry per app (never the global one), so several apps can live in one process. */
@@ -47,7 +106,7 @@ export function registerMetrics(app: FastifyInstance, sources: MetricsSources = 
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get(metricsPath, { schema: { hide: true } }, async (_request, reply) => {
     const body = await registry.metrics();
     return reply.type(registry.contentType).send(body);
   });

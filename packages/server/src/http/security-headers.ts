@@ -3,14 +3,21 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 const contentSecurityPolicy =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/** The baseline headers of every answer, also of those written to the socket before Fastify sees a request. */
+export function securityHeaders({ https }: { https: boolean }): Record<string, string> {
+  return {
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+    'content-security-policy': contentSecurityPolicy,
+    ...(https ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+  };
+}
+
 /** Sets the baseline headers on one answer (also for answers sent before any hook runs). */
-export function setSecurityHeaders(reply: FastifyReply, { https }: { https: boolean }): void {
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('referrer-policy', 'no-referrer');
-  reply.header('x-frame-options', 'DENY');
-  reply.header('cross-origin-opener-policy', 'same-origin');
-  reply.header('content-security-policy', contentSecurityPolicy);
-  if (https) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+export function setSecurityHeaders(reply: FastifyReply, options: { https: boolean }): void {
+  for (const [name, value] of Object.entries(securityHeaders(options))) reply.header(name, value);
   if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
 }
 

@@ -50,21 +50,26 @@ export function findNulCharacter(parts: Record<string, unknown>): string | undef
   return undefined;
 }
 
+/** Throws validation_failed naming the first NUL character in the given request parts. */
+export function refuseNulCharacters(parts: Record<string, unknown>): void {
+  const path = findNulCharacter(parts);
+  if (path) {
+    throw new TwofoldError('validation_failed', `${path}: must not contain a NUL character`, {
+      errors: [{ path, message: 'must not contain a NUL character' }],
+    });
+  }
+}
+
 /** Validates bodies strictly and the other request parts with coercion, from the same route schemas. */
 export function registerValidation(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     // JSON bodies only: a CSV upload reports its own bad rows, line by line.
     const json = /json/i.test(String(request.headers['content-type'] ?? ''));
-    const path = findNulCharacter({
+    refuseNulCharacters({
       params: request.params,
       querystring: request.query,
       ...(json ? { body: request.body } : {}),
     });
-    if (path) {
-      throw new TwofoldError('validation_failed', `${path}: must not contain a NUL character`, {
-        errors: [{ path, message: 'must not contain a NUL character' }],
-      });
-    }
   });
   const strict = createAjv(false);
   const coercing = createAjv(true);

@@ -275,6 +275,71 @@ for (const backend of testBackends) {
       expect(await page.text()).toContain('redirect_uri');
     });
 
+    it('a redirect URI must be byte for byte a registered one: no normalised variant is accepted', async () => {
+      const registered = ['https://wiki.example.com/callback', 'https://wiki.example.com/caf%C3%A9'];
+      const signedOut = 'https://wiki.example.com/bye';
+      const created = await api('/oidc-clients', adminKey, {
+        method: 'POST',
+        body: { name: 'Exact', redirectUris: registered, postLogoutRedirectUris: [signedOut] },
+      });
+      expect(created.status).toBe(201);
+      const exact = (await created.json()).client.clientId as string;
+      const request = (redirect: string) => ({
+        client_id: exact,
+        redirect_uri: redirect,
+        response_type: 'code',
+        scope: 'openid',
+        code_challenge: 'x'.repeat(43),
+        code_challenge_method: 'S256',
+      });
+      // Each registered URI, exactly as registered, is where the answer goes.
+      for (const uri of registered) {
+        const answer = await authorize(request(uri));
+        expect(answer.href.startsWith(`${uri}?`), answer.href).toBe(true);
+      }
+      const variants: [string, string][] = [
+        ['trailing slash', 'https://wiki.example.com/callback/'],
+        ['upper-case host', 'https://WIKI.example.com/callback'],
+        ['upper-case scheme', 'HTTPS://wiki.example.com/callback'],
+        ['default port', 'https://wiki.example.com:443/callback'],
+        ['dot segment', 'https://wiki.example.com/x/../callback'],
+        ['single-dot segment', 'https://wiki.example.com/./callback'],
+        ['backslash', 'https://wiki.example.com\\callback'],
+        ['tab inside', 'https://wiki.example.com/call\tback'],
+        ['white space around', ' https://wiki.example.com/callback '],
+        ['empty query', 'https://wiki.example.com/callback?'],
+        ['percent-decoded', 'https://wiki.example.com/café'],
+        ['percent-encoding in lower case', 'https://wiki.example.com/caf%c3%a9'],
+        ['percent-encoded letter', 'https://wiki.example.com/%63allback'],
+      ];
+      for (const [what, uri] of variants) {
+        const page = await fetch(`${origin}/t/acme/oidc/auth?${new URLSearchParams(request(uri))}`, {
+          redirect: 'manual',
+        });
+        expect(page.status, what).toBe(400);
+        expect(page.headers.get('location'), what).toBeNull();
+        expect(await page.text(), what).toContain('redirect_uri');
+      }
+      // The same rule for where the sign-out sends the browser back.
+      for (const uri of [
+        `${signedOut}/`,
+        'https://WIKI.example.com/bye',
+        'https://wiki.example.com:443/bye',
+      ]) {
+        const page = await fetch(
+          `${origin}/t/acme/oidc/session/end?${new URLSearchParams({ client_id: exact, post_logout_redirect_uri: uri })}`,
+          { redirect: 'manual' },
+        );
+        expect(page.status, uri).toBe(400);
+        expect(await page.text(), uri).toContain('post_logout_redirect_uri');
+      }
+      const fine = await fetch(
+        `${origin}/t/acme/oidc/session/end?${new URLSearchParams({ client_id: exact, post_logout_redirect_uri: signedOut })}`,
+        { redirect: 'manual' },
+      );
+      expect(fine.status).toBe(200);
+    });
+
     it("a tenant's applications do not exist at another tenant's issuer", async () => {
       const beta = await discover(clientId, clientSecret, 'beta');
       expect(beta.serverMetadata().issuer).toBe(`${origin}/t/beta`);

@@ -12,6 +12,7 @@ import type { Tenant } from '../tenants/tenant-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { OidcClientService } from './client-service.js';
 import { renderOidcPage } from './pages.js';
+import { pinToPublicUrl } from './public-origin.js';
 import { type SigningKeyStore, signingAlgorithm } from './signing-keys.js';
 import { storageAdapterFactory } from './storage-adapter.js';
 
@@ -103,8 +104,8 @@ export interface OidcProviderDeps {
   readonly keys: SigningKeyStore;
   readonly users: UserService;
   readonly sessions: SessionService;
+  /** TWOFOLD_PUBLIC_URL: the issuer, and the origin of every URL the provider publishes. */
   readonly publicUrl: string;
-  readonly trustProxy: boolean | readonly string[];
   /** The stylesheet of the web pages, for the few pages the provider renders (sign-out, errors). */
   readonly stylesheet?: string | undefined;
 }
@@ -314,8 +315,7 @@ ${form}
   };
 
   const provider = new Provider(issuerOf(deps.publicUrl, tenant.slug), configuration);
-  provider.proxy =
-    deps.trustProxy !== false && !(Array.isArray(deps.trustProxy) && deps.trustProxy.length === 0);
+  pinToPublicUrl(provider, deps.publicUrl);
 
   // Client secrets are stored as their SHA-256 (see storage-adapter.ts): compare through it.
   provider.Client.prototype.compareClientSecret = async function compareHashed(
@@ -327,6 +327,22 @@ ${form}
       !!this.clientSecret &&
       constantTimeEqual(this.clientSecret, hashToken(actual))
     );
+  };
+
+  // Redirect URIs are compared byte for byte with the registered ones (OAuth 2.1 section 2.3.1;
+  // RFC 9700 section 4.1.3). The library compares parsed URLs, which accepts another case of the
+  // host, a default port, dot segments, a backslash, a tab, or a decoded character as the same URI.
+  provider.Client.prototype.redirectUriAllowed = function exactRedirectUri(
+    this: { redirectUris?: string[] },
+    value: string,
+  ) {
+    return typeof value === 'string' && (this.redirectUris ?? []).includes(value);
+  };
+  provider.Client.prototype.postLogoutRedirectUriAllowed = function exactPostLogoutRedirectUri(
+    this: { postLogoutRedirectUris?: string[] },
+    value: string,
+  ) {
+    return typeof value === 'string' && (this.postLogoutRedirectUris ?? []).includes(value);
   };
 
   // RP-initiated sign-out ends the Twofold session too, before the answer leaves.

@@ -52,6 +52,11 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'postgres://db:5432' }, /^DATABASE_URL: must name a database/],
     [{ TWOFOLD_SECRET_KEY: 'c2hvcnQ=' }, /^TWOFOLD_SECRET_KEY: /],
     [{ TWOFOLD_LOG_LEVEL: 'loud' }, /^TWOFOLD_LOG_LEVEL: must be one of/],
+    [{ TWOFOLD_METRICS_TOKEN: 'short' }, /^TWOFOLD_METRICS_TOKEN: must be at least 16 characters/],
+    [
+      { TWOFOLD_METRICS_TOKEN: 'sixteen chars and a space' },
+      /^TWOFOLD_METRICS_TOKEN: must be printable ASCII/,
+    ],
     [{ TWOFOLD_SMS_PROVIDER: 'pigeon' }, /^TWOFOLD_SMS_PROVIDER: must be one of outbox, twilio, webhook/],
     [
       { TWOFOLD_SMS_PROVIDER: 'twilio' },

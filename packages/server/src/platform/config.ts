@@ -154,6 +154,12 @@ const settings = {
     doc: 'Largest request body in bytes; larger bodies get 413 payload_too_large.',
     parse: integer(1024, 64 * 1024 * 1024),
   },
+  requestTimeoutMs: {
+    env: 'TWOFOLD_REQUEST_TIMEOUT_MS',
+    default: '30000',
+    doc: 'How long a client may take to send a whole request, headers and body; a slower one (a body sent a byte at a time) gets 408 request_timeout and its connection is closed, within a second of the limit. Long-polls are not affected: their wait begins once the request has arrived.',
+    parse: integer(100, 600_000),
+  },
   trustProxy: {
     env: 'TWOFOLD_TRUST_PROXY',
     default: 'false',
@@ -166,6 +172,20 @@ const settings = {
         if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(part)) fail(name, `'${part}' is not an IP address or CIDR`);
       }
       return list;
+    },
+  },
+  metricsToken: {
+    env: 'TWOFOLD_METRICS_TOKEN',
+    default: undefined,
+    doc: 'Set: `GET /metrics` needs `Authorization: Bearer <token>` (at least 16 characters). Unset: it answers loopback clients only (127.0.0.1, ::1; behind a proxy, the client address as TWOFOLD_TRUST_PROXY gives it), others get 403.',
+    secret: true,
+    parse: (raw, name) => {
+      const text = optionalText(raw);
+      if (text === undefined) return undefined;
+      if (text.length < 16)
+        fail(name, 'must be at least 16 characters (for example `openssl rand -base64 32`)');
+      if (!/^[\x21-\x7e]+$/.test(text)) fail(name, 'must be printable ASCII without spaces');
+      return text;
     },
   },
   shutdownTimeoutMs: {

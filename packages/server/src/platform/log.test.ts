@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './log.js';
+import { createLogger, loggedUrl } from './log.js';
 
 async function capture(write: (log: ReturnType<typeof createLogger>) => void): Promise<string> {
   const stream = new PassThrough();
@@ -53,5 +53,84 @@ describe('structured logs', () => {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('[redacted]');
+  });
+});
+
+describe('request URLs in logs', () => {
+  const flowId = 'Xq3v_0aZ-9bYc8dWe7fVg6hUi5jTk4lS';
+  const idToken = 'eyJhbGciOiJSUzI1NiJ9.eyJlbWFpbCI6ImFkYUBleGFtcGxlLmNvbSJ9.c2lnbmF0dXJl';
+
+  it('keep the route, identifiers and harmless query values, and redact the rest', () => {
+    const cases: [Parameters<typeof loggedUrl>[0], string][] = [
+      [
+        {
+          url: `/t/acme/api/v1/sign-in/${flowId}/verify`,
+          routeOptions: { url: '/t/:tenant/api/v1/sign-in/:flowId/verify' },
+          params: { tenant: 'acme', flowId },
+        },
+        '/t/acme/api/v1/sign-in/[redacted]/verify',
+      ],
+      [
+        {
+          url: '/t/acme/api/v1/admin/users/01a2-b3/methods/01c4?limit=5&cursor=abc',
+          routeOptions: { url: '/t/:tenant/api/v1/admin/users/:id/methods/:methodId' },
+          params: { tenant: 'acme', id: '01a2-b3', methodId: '01c4' },
+        },
+        '/t/acme/api/v1/admin/users/01a2-b3/methods/01c4?limit=5&cursor=[redacted]',
+      ],
+      [
+        {
+          url: `/t/acme/oidc/session/end?id_token_hint=${idToken}&post_logout_redirect_uri=https%3A%2F%2Fapp`,
+          routeOptions: { url: '/t/:tenant/oidc/*' },
+          params: { tenant: 'acme', '*': 'session/end' },
+        },
+        '/t/acme/oidc/session/end?id_token_hint=[redacted]&post_logout_redirect_uri=[redacted]',
+      ],
+      [
+        {
+          url: '/t/acme/oidc/auth/hT9kLp2_QwErTy0uIoPaS?client_id=wiki&scope=openid%20email&login_hint=ada%40example.com',
+          routeOptions: { url: '/t/:tenant/oidc/*' },
+          params: { tenant: 'acme', '*': 'auth/hT9kLp2_QwErTy0uIoPaS' },
+        },
+        '/t/acme/oidc/auth/[redacted]?client_id=wiki&scope=openid%20email&login_hint=[redacted]',
+      ],
+      [
+        {
+          url: '/t/acme/.well-known/openid-configuration',
+          routeOptions: { url: '/t/:tenant/.well-known/openid-configuration' },
+          params: { tenant: 'acme' },
+        },
+        '/t/acme/.well-known/openid-configuration',
+      ],
+      [{ url: `/no/such/${flowId}/page?token=x` }, '/no/such/[redacted]/page?token=[redacted]'],
+      [
+        { url: '/t/acme/sign-in?interaction=hT9kLp2&lang=de' },
+        '/t/acme/sign-in?interaction=[redacted]&lang=de',
+      ],
+    ];
+    for (const [request, expected] of cases) expect(loggedUrl(request)).toBe(expected);
+  });
+
+  it('are logged through the request serializer', async () => {
+    const text = await capture((log) => {
+      log.info(
+        {
+          req: {
+            method: 'GET',
+            url: `/t/acme/oidc/session/end?id_token_hint=${idToken}`,
+            routeOptions: { url: '/t/:tenant/oidc/*' },
+            params: { tenant: 'acme', '*': 'session/end' },
+            ip: '203.0.113.7',
+          },
+        },
+        'incoming request',
+      );
+    });
+    expect(JSON.parse(text).req).toMatchObject({
+      method: 'GET',
+      url: '/t/acme/oidc/session/end?id_token_hint=[redacted]',
+      remoteAddress: '203.0.113.7',
+    });
+    expect(text).not.toContain(idToken.slice(0, 20));
   });
 });

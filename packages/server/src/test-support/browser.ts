@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
-import { createManualClock } from '../platform/clock.js';
+import { createManualClock, createRunningClock } from '../platform/clock.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import type { User } from '../users/user-service.js';
 import { createTestApp, type TestApp } from './app.js';
@@ -75,6 +75,7 @@ export interface BrowserSuite {
   /**
    * The server's clock: manual, started on a TOTP step boundary plus 10 s (so "the current code" is
    * never at the edge of a step) and moved by the test, so that codes are computed for exactly its time.
+   * With `runningClock` it also runs on its own from the system's time, as it does for real users.
    */
   readonly clock: ReturnType<typeof createManualClock>;
   /** The Chromium of the suite. */
@@ -105,6 +106,8 @@ export function describeInChromium(
     scratchPrefix: string;
     /** Serve on a port picked first, with TWOFOLD_PUBLIC_URL set to exactly `origin` (an OIDC issuer must match). */
     exactPublicUrl?: boolean;
+    /** The server's clock runs like the system's (and can still be moved on) instead of standing still. */
+    runningClock?: boolean;
   },
   body: (suite: BrowserSuite) => void,
 ): void {
@@ -121,7 +124,9 @@ export function describeInChromium(
 
       for (const backend of testBackends) {
         describe(`on ${backend.name}`, { timeout: 90_000 }, () => {
-          const clock = createManualClock(Math.floor(Date.now() / stepMs) * stepMs + 10_000);
+          const clock = options.runningClock
+            ? createRunningClock()
+            : createManualClock(Math.floor(Date.now() / stepMs) * stepMs + 10_000);
           const scratch = mkdtempSync(join(tmpdir(), options.scratchPrefix));
           const shotsDir =
             process.env['TWOFOLD_SCREENSHOTS'] && backend.name === 'sqlite' ? docsScreenshots : scratch;

@@ -94,19 +94,27 @@ export interface HttpAnswer {
   /** The parsed JSON body (problem+json included), or undefined without one. */
   // biome-ignore lint/suspicious/noExplicitAny: as light-my-request's json(): tests read each route's own shape
   readonly json: any;
+  /** The body as text (an HTML page, for one). */
+  readonly text: string;
 }
 
 export interface HttpBrowser {
   readonly cookies: Map<string, string>;
   /**
    * `method path` on the instance at `baseUrl`, with this browser's cookies; a body is sent as
-   * JSON, and unsafe methods carry the same-origin `Origin` a browser would send.
+   * JSON (or as a form), and unsafe methods carry the same-origin `Origin` a browser would send.
+   * Redirects are followed unless `redirect` is 'manual' (then the answer has the Location).
    */
   request(
     baseUrl: string,
     method: string,
     path: string,
-    options?: { json?: unknown; headers?: Record<string, string> },
+    options?: {
+      json?: unknown;
+      form?: Record<string, string>;
+      headers?: Record<string, string>;
+      redirect?: 'follow' | 'manual';
+    },
   ): Promise<HttpAnswer>;
 }
 
@@ -120,10 +128,18 @@ export function createHttpBrowser(origin = 'http://localhost:8080'): HttpBrowser
       if (cookies.size > 0) headers['cookie'] = [...cookies].map(([n, v]) => `${n}=${v}`).join('; ');
       if (method !== 'GET' && method !== 'HEAD') headers['origin'] ??= origin;
       if (options.json !== undefined) headers['content-type'] = 'application/json';
+      if (options.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+      const body =
+        options.json !== undefined
+          ? JSON.stringify(options.json)
+          : options.form !== undefined
+            ? new URLSearchParams(options.form).toString()
+            : undefined;
       const response = await fetch(`${baseUrl}${path}`, {
         method,
         headers,
-        ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
+        redirect: options.redirect ?? 'follow',
+        ...(body !== undefined ? { body } : {}),
       });
       for (const line of response.headers.getSetCookie()) {
         const [pair = '', ...attributes] = line.split(';');
@@ -142,7 +158,8 @@ export function createHttpBrowser(origin = 'http://localhost:8080'): HttpBrowser
       return {
         status: response.status,
         headers: response.headers,
-        json: text ? JSON.parse(text) : undefined,
+        json: text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined,
+        text,
       };
     },
   };

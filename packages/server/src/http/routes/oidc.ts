@@ -21,6 +21,7 @@ import {
   requirementOf,
   sessionSatisfies,
 } from '../../oidc/provider-registry.js';
+import { setClientAddress } from '../../oidc/public-origin.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Session, SessionService } from '../../sessions/session-service.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
@@ -88,6 +89,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
       const cut = url.indexOf('/', 3);
       raw.originalUrl = url;
       raw.url = cut === -1 ? '/' : url.slice(cut);
+      setClientAddress(raw, request.ip);
       setProviderHeaders(reply.raw, https);
       reply.hijack();
       await handlerOf(provider)(raw, reply.raw);
@@ -183,6 +185,17 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     return sessionSatisfies(session, requirement) && fresh ? undefined : 'step-up';
   }
 
+  /**
+   * What the earlier steps of this authorization request answered (the provider keeps them as the
+   * interaction's last submission), without Twofold's own note. A step's result carries them on:
+   * the consent step must not drop the login a step-up just proved, or a request with both
+   * `prompt=login` (max_age=0) and `prompt=consent` asks for each in turn for ever.
+   */
+  function earlierResults(details: Interaction['details']): Record<string, unknown> {
+    const { twofoldStartedAt: _note, ...earlier } = (details.lastSubmission ?? {}) as Record<string, unknown>;
+    return earlier;
+  }
+
   /** Finishes the provider's prompt from the Twofold session (login) or grants what was asked (consent). */
   async function finish(
     request: FastifyRequest,
@@ -197,6 +210,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
         request.raw,
         reply.raw,
         {
+          ...earlierResults(details),
           login: {
             accountId: session.userId,
             amr: session.amr,
@@ -237,7 +251,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
     return provider.interactionResult(
       request.raw,
       reply.raw,
-      { consent: details.grantId ? {} : { grantId } },
+      { ...earlierResults(details), consent: details.grantId ? {} : { grantId } },
       { mergeWithLastSubmission: false },
     );
   }
