@@ -52,7 +52,7 @@ export type CodeCheck =
       readonly ok: false;
       readonly stage: 'code';
       readonly refusal: TwofoldError;
-      readonly reason: CodeRefusalReason;
+      readonly reason: Exclude<CodeRefusalReason, 'method_not_found'>;
       readonly factor: Factor;
       readonly methodId?: string;
       readonly offsetSeconds?: number;

@@ -76,7 +76,6 @@ async function refuseChecked(
     await deps.store.fail(row.id_hash);
     refuse('too_many_attempts', `${maxCodeFailuresPerFlow} wrong codes ended this sign-in; start again`);
   }
-  if (checked.reason === 'method_not_found') throw checked.refusal;
   throw refuseCode(checked.reason, {
     purpose: 'sign_in',
     sendsCode: checked.factor.sendsCode,
