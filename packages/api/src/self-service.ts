@@ -77,6 +77,12 @@ export const MethodIdBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const SignedOutEverywhereJson = Type.Object({
+  revokedSessions: Type.Integer(),
+  revokedPushDevices: Type.Integer(),
+  revokedPasses: Type.Integer({ description: 'Temporary Access Passes that could still be used (0 or 1)' }),
+});
+
 export type Me = Frozen<Static<typeof MeJson>>;
 export type OwnMethod = Frozen<Static<typeof MethodJson>>;
 export type Registration = Frozen<Static<typeof RegisterJson>>;

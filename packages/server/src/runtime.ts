@@ -171,6 +171,8 @@ export function createServices(deps: ServicesDeps) {
     passwordThrottle,
     push,
   });
+  // Sign-ins and password resets in progress end with the user's credentials (flows/end-credentials.ts).
+  const unfinishedFlows = [signIns];
   const selfService = createSelfServiceFlows({
     clock,
     unitOfWork,
@@ -181,6 +183,7 @@ export function createServices(deps: ServicesDeps) {
     recoveryCodes,
     lockout: mfaLockout,
     sessions,
+    unfinishedFlows,
   });
   const admin = createAdminFlows({
     db,
@@ -192,7 +195,7 @@ export function createServices(deps: ServicesDeps) {
     factors: factors.registry,
     passes,
     sessions,
-    signIns,
+    unfinishedFlows,
     courier,
   });
   const housekeeping = createHousekeeping({

@@ -81,6 +81,7 @@ export const userCommands: CommandGroup = (program, kit) => {
             lifetimeMinutes: opts.minutes,
             reusable: opts.reusable === true,
             reason: opts.reason,
+            issuerRole: 'operator',
           },
           operatorActor,
         );

@@ -5,6 +5,7 @@ import { issuePass } from './issue-pass.js';
 import { deleteUser, updateUser } from './manage-user.js';
 import { resetMethodDrift, resyncMethod } from './method-drift.js';
 import { requireReregistration } from './require-reregistration.js';
+import { revokeSessions } from './revoke-sessions.js';
 
 export { breakGlassMaxMinutes, type RecoverAdminInput, type RecoveredAdmin } from './break-glass.js';
 export type { AdminFlowDeps } from './deps.js';
@@ -15,6 +16,7 @@ export function createAdminFlows(deps: AdminFlowDeps) {
   return {
     requireReregistration: (input: Parameters<typeof requireReregistration>[1]) =>
       requireReregistration(deps, input),
+    revokeSessions: (input: Parameters<typeof revokeSessions>[1]) => revokeSessions(deps, input),
     updateUser: (input: Parameters<typeof updateUser>[1]) => updateUser(deps, input),
     deleteUser: (input: Parameters<typeof deleteUser>[1]) => deleteUser(deps, input),
     issuePass: (input: Parameters<typeof issuePass>[1]) => issuePass(deps, input),

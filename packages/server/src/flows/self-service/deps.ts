@@ -11,6 +11,7 @@ import { hasRecentSecondFactor, type SessionService } from '../../sessions/sessi
 import type { Tenant } from '../../tenants/tenant-service.js';
 import type { MfaLockout } from '../../users/mfa-lockout.js';
 import type { UserService } from '../../users/user-service.js';
+import type { UnfinishedFlows } from '../end-credentials.js';
 
 /** The signed-in user as the flows see them: their session and where the request came from. */
 export interface Me {
@@ -37,6 +38,8 @@ export interface SelfServiceDeps {
   readonly recoveryCodes: Pick<RecoveryCodeService, 'issue' | 'remaining'>;
   readonly lockout: Pick<MfaLockout, 'admit' | 'recordSuccess'>;
   readonly sessions: Pick<SessionService, 'recordSecondFactor' | 'revoke' | 'revokeAllForUser'>;
+  /** Sign-ins and password resets in progress: they end with the user's credentials. */
+  readonly unfinishedFlows: readonly UnfinishedFlows[];
 }
 
 export function requireStepUp(deps: Pick<SelfServiceDeps, 'clock'>, me: Me): void {

@@ -9,6 +9,7 @@ import {
   MethodParams,
   RegisterJson,
   SentCodeJson,
+  SignedOutEverywhereJson,
   StepUpBody,
 } from '@twofold/api/self-service';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -203,11 +204,12 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
     '/t/:tenant/api/v1/me/sign-out-everywhere',
     {
       schema: {
-        summary: 'End every session of yours, this one included, and revoke your push devices (lost device)',
+        summary:
+          'End every session and application grant of yours, this one included, and revoke your push devices and Temporary Access Pass (lost device)',
         tags: ['self-service'],
         params: TenantParams,
         response: {
-          200: Type.Object({ revokedSessions: Type.Integer(), revokedPushDevices: Type.Integer() }),
+          200: SignedOutEverywhereJson,
         },
       },
     },
