@@ -27,11 +27,7 @@ import {
   loadOrCreateKeyFile,
   parseSecretKeys,
 } from './platform/crypto/keyring.js';
-import {
-  checkPassword,
-  createPasswordHasher,
-  type PasswordHasher,
-} from './platform/crypto/password-hasher.js';
+import { createPasswordHasher, type PasswordHasher } from './platform/crypto/password-hasher.js';
 import { createSealer, type Sealer } from './platform/crypto/sealer.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase, sqlitePathFor } from './platform/db/database.js';
 import type { Database } from './platform/db/schema.js';
@@ -41,6 +37,7 @@ import { createSetupService } from './setup/setup-service.js';
 import { createSignInLog } from './sign-in-log/sign-in-log.js';
 import { createTenantService } from './tenants/tenant-service.js';
 import { createMfaLockout } from './users/mfa-lockout.js';
+import { checkNewPassword } from './users/password-rules.js';
 import { createPasswordThrottle } from './users/password-throttle.js';
 import { createUserService, type PasswordHashing } from './users/user-service.js';
 
@@ -265,7 +262,7 @@ export async function createRuntime(config: Config, options: CreateRuntimeOption
     config.passwordHashConcurrency ? { maxConcurrency: config.passwordHashConcurrency } : {},
   );
   const passwordHashing: PasswordHashing = {
-    checkPassword,
+    checkPassword: checkNewPassword,
     hash: (password) => passwords.hash(password),
     verifyOrDummy: (hash, password) => passwords.verifyOrDummy(hash, password),
   };
