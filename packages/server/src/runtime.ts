@@ -9,6 +9,8 @@ import type { Providers } from './courier/providers/provider.js';
 import { createFactors } from './factors/index.js';
 import { createPostgresPushNotifier, type PostgresPushNotifier } from './factors/push/postgres-notifier.js';
 import { createAdminFlows } from './flows/admin/index.js';
+import { createPasswordResetFlows } from './flows/password-reset/index.js';
+import { createPasswordResetStore } from './flows/password-reset/reset-store.js';
 import { createSelfServiceFlows } from './flows/self-service/index.js';
 import { createSignInFlowStore } from './flows/sign-in/flow-store.js';
 import { createSignInFlows } from './flows/sign-in/index.js';
@@ -168,8 +170,25 @@ export function createServices(deps: ServicesDeps) {
     passwordThrottle,
     push,
   });
+  const resets = createPasswordResetStore(db);
   // Sign-ins and password resets in progress end with the user's credentials (flows/end-credentials.ts).
-  const unfinishedFlows = [signIns];
+  const unfinishedFlows = [signIns, resets];
+  const passwordResets = createPasswordResetFlows({
+    clock,
+    unitOfWork,
+    db,
+    store: resets,
+    users,
+    methods,
+    factors: factors.registry,
+    lockout: mfaLockout,
+    passwordThrottle,
+    passwords,
+    sessions,
+    unfinishedFlows,
+    courier,
+    publicUrl,
+  });
   const selfService = createSelfServiceFlows({
     clock,
     unitOfWork,
@@ -181,6 +200,10 @@ export function createServices(deps: ServicesDeps) {
     lockout: mfaLockout,
     sessions,
     unfinishedFlows,
+    passwords,
+    passwordThrottle,
+    courier,
+    publicUrl,
   });
   const admin = createAdminFlows({
     db,
@@ -194,6 +217,8 @@ export function createServices(deps: ServicesDeps) {
     sessions,
     unfinishedFlows,
     courier,
+    passwords,
+    publicUrl,
   });
   const housekeeping = createHousekeeping({
     clock,
@@ -228,6 +253,7 @@ export function createServices(deps: ServicesDeps) {
     signIns,
     flows,
     selfService,
+    passwordResets,
     admin,
     housekeeping,
     oidcClients: createOidcClientService({ db, clock, audit }),

@@ -87,7 +87,7 @@ export type FactorRegistration =
 
 export interface ChallengeInput {
   /** Why a code is sent (the message's wording). */
-  readonly purpose: 'sign_in_code' | 'step_up_code';
+  readonly purpose: 'sign_in_code' | 'step_up_code' | 'password_reset_code';
   /** The sign-in this challenge belongs to (a push is answered to it). */
   readonly flowIdHash?: string;
 }

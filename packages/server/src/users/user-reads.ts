@@ -14,7 +14,13 @@ export function createUserReads(
   context: UserServiceContext,
 ): Pick<
   UserService,
-  'findByEmail' | 'getById' | 'search' | 'listAdmins' | 'countWithRole' | 'verifyPassword'
+  | 'findByEmail'
+  | 'getById'
+  | 'search'
+  | 'listAdmins'
+  | 'countWithRole'
+  | 'verifyPassword'
+  | 'checkCurrentPassword'
 > {
   const { db, passwords, rolesOf, rowById, findRowByEmail } = context;
   return {
@@ -118,6 +124,11 @@ export function createUserReads(
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+
+    async checkCurrentPassword(tenantId, userId, password) {
+      const row = await rowById(tenantId, userId);
+      return passwords.verifyOrDummy(row.password_hash ?? undefined, password);
     },
 
     async verifyPassword(tenantId, email, password) {

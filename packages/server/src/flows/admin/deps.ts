@@ -9,7 +9,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { SessionService } from '../../sessions/session-service.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
-import type { UserService } from '../../users/user-service.js';
+import type { PasswordHashing, UserService } from '../../users/user-service.js';
 import type { UnfinishedFlows } from '../end-credentials.js';
 
 export interface AdminFlowDeps {
@@ -25,6 +25,9 @@ export interface AdminFlowDeps {
   /** Sign-ins and password resets in progress: they end with the user's credentials. */
   readonly unfinishedFlows: readonly UnfinishedFlows[];
   readonly courier: Pick<Courier, 'enqueue'>;
+  readonly passwords: Pick<PasswordHashing, 'checkPassword' | 'hash'>;
+  /** TWOFOLD_PUBLIC_URL (links in emails). */
+  readonly publicUrl: string;
 }
 
 /** A reason for the audit log: 1 to 500 characters after trimming. */

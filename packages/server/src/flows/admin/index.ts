@@ -6,6 +6,7 @@ import { deleteUser, updateUser } from './manage-user.js';
 import { resetMethodDrift, resyncMethod } from './method-drift.js';
 import { requireReregistration } from './require-reregistration.js';
 import { revokeSessions } from './revoke-sessions.js';
+import { setPasswordByOperator } from './set-password.js';
 
 export { breakGlassMaxMinutes, type RecoverAdminInput, type RecoveredAdmin } from './break-glass.js';
 export type { AdminFlowDeps } from './deps.js';
@@ -23,6 +24,8 @@ export function createAdminFlows(deps: AdminFlowDeps) {
     resyncMethod: (input: Parameters<typeof resyncMethod>[1]) => resyncMethod(deps, input),
     resetMethodDrift: (input: Parameters<typeof resetMethodDrift>[1]) => resetMethodDrift(deps, input),
     recoverAdmin: (input: RecoverAdminInput) => recoverAdmin(deps, input),
+    setPasswordByOperator: (input: Parameters<typeof setPasswordByOperator>[1]) =>
+      setPasswordByOperator(deps, input),
   };
 }
 

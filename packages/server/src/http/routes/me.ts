@@ -2,11 +2,13 @@ import { type Static, Type } from '@sinclair/typebox';
 import { TenantParams } from '@twofold/api/common';
 import {
   AddMethodBody,
+  ChangePasswordBody,
   CodeBody,
   DefaultBody,
   MeJson,
   MethodIdBody,
   MethodParams,
+  PasswordChangedJson,
   RegisterJson,
   SentCodeJson,
   SignedOutEverywhereJson,
@@ -198,6 +200,22 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
       },
     },
     async (request) => ({ recoveryCodes: await selfService.issueRecoveryCodes(await me(request)) }),
+  );
+
+  app.post(
+    '/t/:tenant/api/v1/me/password',
+    {
+      schema: {
+        summary:
+          'Change your password (needs a recent second factor): every other session and application grant ends, your Temporary Access Pass is revoked, and you get an email',
+        tags: ['self-service'],
+        params: TenantParams,
+        body: ChangePasswordBody,
+        response: { 200: PasswordChangedJson },
+      },
+    },
+    async (request) =>
+      selfService.changePassword(await me(request), request.body as Static<typeof ChangePasswordBody>),
   );
 
   app.post(

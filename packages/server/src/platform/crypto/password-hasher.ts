@@ -145,9 +145,13 @@ export function checkPassword(password: string): void {
     );
   }
   if (length > PASSWORD_MAX_LENGTH) {
-    throw new TwofoldError('password_too_long', `Password must be at most ${PASSWORD_MAX_LENGTH} characters`, {
-      maxLength: PASSWORD_MAX_LENGTH,
-    });
+    throw new TwofoldError(
+      'password_too_long',
+      `Password must be at most ${PASSWORD_MAX_LENGTH} characters`,
+      {
+        maxLength: PASSWORD_MAX_LENGTH,
+      },
+    );
   }
 }
 
