@@ -224,6 +224,7 @@ export function createServices(deps: ServicesDeps) {
     clock,
     sessions,
     signIns,
+    resets,
     messageCodes: factors.messageCodes,
     passwordThrottle,
     sendLimits: factors.sendLimits,
