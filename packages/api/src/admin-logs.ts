@@ -21,6 +21,8 @@ export const signInReasons = [
   'push_timeout',
   'registration_required',
   'tap_expired',
+  'tap_revoked',
+  'tap_not_allowed',
   'recovery_code_invalid',
   'flow_expired',
   'too_many_attempts',

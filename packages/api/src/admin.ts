@@ -83,6 +83,13 @@ export const PolicyJson = Type.Object(
       { minMinutes: Type.Integer(), maxMinutes: Type.Integer(), defaultMinutes: Type.Integer() },
       strict,
     ),
+    // Optional for clients older than it: answers always carry it; a PUT without it keeps it.
+    registrationRequiresPass: Type.Optional(
+      Type.Boolean({
+        description:
+          'Every registration of a method at sign-in needs a sign-in with a Temporary Access Pass (default false); always in answers, kept as it is when a PUT leaves it out',
+      }),
+    ),
   },
   strict,
 );
@@ -99,9 +106,13 @@ export const SendLimitsJson = Type.Object(
 
 export const PolicyResponse = Type.Object({ ...PolicyJson.properties, sendLimits: SendLimitsJson });
 
-/** The whole document; sendLimits may be left out (kept as they are), for clients older than them. */
+/** The whole document; sendLimits (and registrationRequiresPass) may be left out (kept as they are), for clients older than them. */
 export const PolicyBody = Type.Object(
-  { ...PolicyJson.properties, sendLimits: Type.Optional(SendLimitsJson), reason: Type.Optional(Reason) },
+  {
+    ...PolicyJson.properties,
+    sendLimits: Type.Optional(SendLimitsJson),
+    reason: Type.Optional(Reason),
+  },
   strict,
 );
 
@@ -169,6 +180,15 @@ export const ReregistrationJson = Type.Object({
   deletedMethods: Type.Integer(),
   disabledHardwareTokens: Type.Integer(),
   revokedSessions: Type.Integer(),
+  revokedPasses: Type.Integer({ description: 'Temporary Access Passes that could still be used (0 or 1)' }),
+  endedRecoveryCodes: Type.Integer({
+    description: 'Unused recovery codes that ended; new ones are issued with the next registration',
+  }),
+});
+
+export const RevokedSessionsJson = Type.Object({
+  revokedSessions: Type.Integer(),
+  revokedPasses: Type.Integer({ description: 'Temporary Access Passes that could still be used (0 or 1)' }),
 });
 
 export const IssuedPassJson = Type.Object({
@@ -189,6 +209,8 @@ export type SendLimits = Frozen<Static<typeof SendLimitsJson>>;
 export type OutboxMessage = Frozen<Static<typeof OutboxJson>>;
 /** What "require re-registration" ended. */
 export type ReregistrationResult = Frozen<Static<typeof ReregistrationJson>>;
+/** What revoking a user's sessions ended. */
+export type RevokedSessions = Frozen<Static<typeof RevokedSessionsJson>>;
 /** A pass as issued (shown once). */
 export type IssuedPass = Frozen<Static<typeof IssuedPassJson>>;
 export type NewUser = Frozen<Static<typeof CreateUserBody>>;

@@ -77,7 +77,43 @@ export const MethodIdBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const SignedOutEverywhereJson = Type.Object({
+  revokedSessions: Type.Integer(),
+  revokedPushDevices: Type.Integer(),
+  revokedPasses: Type.Integer({ description: 'Temporary Access Passes that could still be used (0 or 1)' }),
+});
+
+/** The password rules (spec section 6): 8 to 256 characters, not a common one (checked by the server). */
+export const NewPassword = Type.String({
+  minLength: 1,
+  maxLength: 1024,
+  description:
+    '8 to 256 characters, not one of the common or breached passwords Twofold ships (password_too_short, password_too_long, password_too_common)',
+});
+
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1024,
+        description:
+          'Needed unless the session was started with a Temporary Access Pass in the last hour, or the account has no password yet',
+      }),
+    ),
+    newPassword: NewPassword,
+  },
+  { additionalProperties: false },
+);
+
+export const PasswordChangedJson = Type.Object({
+  revokedSessions: Type.Integer({ description: 'Other sessions that ended (this one stays)' }),
+  revokedPasses: Type.Integer({ description: 'Temporary Access Passes that could still be used (0 or 1)' }),
+});
+
 export type Me = Frozen<Static<typeof MeJson>>;
+export type PasswordChange = Frozen<Static<typeof ChangePasswordBody>>;
+export type PasswordChanged = Frozen<Static<typeof PasswordChangedJson>>;
 export type OwnMethod = Frozen<Static<typeof MethodJson>>;
 export type Registration = Frozen<Static<typeof RegisterJson>>;
 export type SentCodeAnswer = Frozen<Static<typeof SentCodeJson>>;

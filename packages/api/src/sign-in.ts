@@ -65,6 +65,12 @@ export const FlowResponse = Type.Object({
   registrationTypes: Type.Optional(
     Type.Array(Type.String(), { description: 'registration_required: the types the user may register' }),
   ),
+  proofRequired: Type.Optional(
+    Type.Union([Type.Literal('method'), Type.Literal('pass')], {
+      description:
+        "registration_required: what the user must prove before registering. method: answer with one of `methods` first (the user's own methods, even of types the policy no longer allows, or a recovery code), then register; pass: only a sign-in with a Temporary Access Pass may register (policy registrationRequiresPass). Absent: register now.",
+    }),
+  ),
 });
 
 export const SignedInResponse = Type.Object({
@@ -73,6 +79,9 @@ export const SignedInResponse = Type.Object({
   recoveryCodes: Type.Optional(Type.Array(Type.String())),
   recoveryCodesRemaining: Type.Optional(Type.Integer()),
 });
+
+/** What verify answers: signed in, or (after a proof before registration) the flow waiting for the new method. */
+export const VerifyResponse = Type.Union([SignedInResponse, FlowResponse]);
 
 export const SentCode = {
   sentTo: Type.String({ description: 'The masked destination, as +1 ••• •• 23 or a•••@example.com' }),
@@ -124,4 +133,5 @@ export const PushPendingResponse = Type.Object({
 export type SignInFlow = Frozen<Static<typeof FlowResponse>>;
 export type SignInMethod = Frozen<Static<typeof MethodView>>;
 export type SignedIn = Frozen<Static<typeof SignedInResponse>>;
+export type VerifyAnswer = Frozen<Static<typeof VerifyResponse>>;
 export type ChallengeAnswer = Frozen<Static<typeof ChallengeResponse>>;

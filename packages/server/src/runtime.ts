@@ -9,6 +9,8 @@ import type { Providers } from './courier/providers/provider.js';
 import { createFactors } from './factors/index.js';
 import { createPostgresPushNotifier, type PostgresPushNotifier } from './factors/push/postgres-notifier.js';
 import { createAdminFlows } from './flows/admin/index.js';
+import { createPasswordResetFlows } from './flows/password-reset/index.js';
+import { createPasswordResetStore } from './flows/password-reset/reset-store.js';
 import { createSelfServiceFlows } from './flows/self-service/index.js';
 import { createSignInFlowStore } from './flows/sign-in/flow-store.js';
 import { createSignInFlows } from './flows/sign-in/index.js';
@@ -27,11 +29,7 @@ import {
   loadOrCreateKeyFile,
   parseSecretKeys,
 } from './platform/crypto/keyring.js';
-import {
-  checkPassword,
-  createPasswordHasher,
-  type PasswordHasher,
-} from './platform/crypto/password-hasher.js';
+import { createPasswordHasher, type PasswordHasher } from './platform/crypto/password-hasher.js';
 import { createSealer, type Sealer } from './platform/crypto/sealer.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase, sqlitePathFor } from './platform/db/database.js';
 import type { Database } from './platform/db/schema.js';
@@ -41,6 +39,7 @@ import { createSetupService } from './setup/setup-service.js';
 import { createSignInLog } from './sign-in-log/sign-in-log.js';
 import { createTenantService } from './tenants/tenant-service.js';
 import { createMfaLockout } from './users/mfa-lockout.js';
+import { checkNewPassword } from './users/password-rules.js';
 import { createPasswordThrottle } from './users/password-throttle.js';
 import { createUserService, type PasswordHashing } from './users/user-service.js';
 
@@ -171,6 +170,25 @@ export function createServices(deps: ServicesDeps) {
     passwordThrottle,
     push,
   });
+  const resets = createPasswordResetStore(db);
+  // Sign-ins and password resets in progress end with the user's credentials (flows/end-credentials.ts).
+  const unfinishedFlows = [signIns, resets];
+  const passwordResets = createPasswordResetFlows({
+    clock,
+    unitOfWork,
+    db,
+    store: resets,
+    users,
+    methods,
+    factors: factors.registry,
+    lockout: mfaLockout,
+    passwordThrottle,
+    passwords,
+    sessions,
+    unfinishedFlows,
+    courier,
+    publicUrl,
+  });
   const selfService = createSelfServiceFlows({
     clock,
     unitOfWork,
@@ -181,6 +199,11 @@ export function createServices(deps: ServicesDeps) {
     recoveryCodes,
     lockout: mfaLockout,
     sessions,
+    unfinishedFlows,
+    passwords,
+    passwordThrottle,
+    courier,
+    publicUrl,
   });
   const admin = createAdminFlows({
     db,
@@ -192,13 +215,16 @@ export function createServices(deps: ServicesDeps) {
     factors: factors.registry,
     passes,
     sessions,
-    signIns,
+    unfinishedFlows,
     courier,
+    passwords,
+    publicUrl,
   });
   const housekeeping = createHousekeeping({
     clock,
     sessions,
     signIns,
+    resets,
     messageCodes: factors.messageCodes,
     passwordThrottle,
     sendLimits: factors.sendLimits,
@@ -228,6 +254,7 @@ export function createServices(deps: ServicesDeps) {
     signIns,
     flows,
     selfService,
+    passwordResets,
     admin,
     housekeeping,
     oidcClients: createOidcClientService({ db, clock, audit }),
@@ -262,7 +289,7 @@ export async function createRuntime(config: Config, options: CreateRuntimeOption
     config.passwordHashConcurrency ? { maxConcurrency: config.passwordHashConcurrency } : {},
   );
   const passwordHashing: PasswordHashing = {
-    checkPassword,
+    checkPassword: checkNewPassword,
     hash: (password) => passwords.hash(password),
     verifyOrDummy: (hash, password) => passwords.verifyOrDummy(hash, password),
   };

@@ -53,6 +53,38 @@ export function roleAllows(role: Role, action: AdminAction): boolean {
   return roleRank[role] >= roleRank[adminActions[action]];
 }
 
+/**
+ * Who issues a credential for someone else: an admin acting with their role (a session or an API
+ * key), or the operator on the host's shell.
+ */
+export type IssuerRole = Role | 'operator';
+
+/** Issuers that may act on other admins (spec section 1): only a global admin, and the operator. */
+export const issuersActingOnAdmins: readonly IssuerRole[] = ['global-admin', 'operator'];
+
+/**
+ * Whether an issuer of `issuerRole` may act on a user who holds `targetRoles` now: helpdesk and
+ * authentication admins act only on ordinary users (spec section 1). A Temporary Access Pass is
+ * refused once its user holds a role its issuer could not act on (spec section 6).
+ */
+export function mayActOn(issuerRole: IssuerRole, targetRoles: readonly string[]): boolean {
+  return issuersActingOnAdmins.includes(issuerRole) || !targetRoles.some(isRole);
+}
+
+/** Rank of the strongest admin role held (0 for an ordinary user). */
+export function strongestRank(held: readonly string[]): number {
+  const role = strongestRole(held);
+  return role ? roleRank[role] : 0;
+}
+
+/**
+ * Granting a user any admin role, or a stronger one than they held, gives their credentials rights
+ * that whoever issued them may not have had: the grant ends their passes and sessions (spec section 6).
+ */
+export function isElevation(before: readonly string[], after: readonly string[]): boolean {
+  return strongestRank(after) > strongestRank(before);
+}
+
 /** The strongest admin role among those held (anything else is ignored), or undefined for an ordinary user. */
 export function strongestRole(held: readonly string[]): Role | undefined {
   let best: Role | undefined;

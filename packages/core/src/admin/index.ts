@@ -1,10 +1,15 @@
 export {
   type AdminAction,
   adminActions,
+  type IssuerRole,
+  isElevation,
   isRole,
+  issuersActingOnAdmins,
+  mayActOn,
   type Role,
   roleAllows,
   roleRank,
   roles,
+  strongestRank,
   strongestRole,
 } from './admin-actions.js';

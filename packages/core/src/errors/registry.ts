@@ -203,6 +203,30 @@ export const errorRegistry = {
     title: 'Temporary Access Pass expired',
     description: 'The Temporary Access Pass has expired or was used up; ask an admin for a new one.',
   },
+  tap_revoked: {
+    status: 401,
+    title: 'Temporary Access Pass revoked',
+    description:
+      'The Temporary Access Pass was ended: an admin required re-registration, revoked the sessions, disabled the account or gave it an admin role, or the user signed out everywhere or changed or reset their password. Ask an admin for a new one.',
+  },
+  tap_not_allowed: {
+    status: 403,
+    title: 'Temporary Access Pass not valid for this account',
+    description:
+      'The pass was issued by someone who may not act on this account now: its user holds an admin role that the issuer (a helpdesk or authentication admin, or their API key) could not act on. Ask a global admin for a new one.',
+  },
+  registration_proof_required: {
+    status: 403,
+    title: 'Prove it is you first',
+    description:
+      "The account's methods are all of types the policy no longer allows: before registering a new method, answer with one of the flow's `methods` (the user's own methods, or a recovery code), or sign in with a Temporary Access Pass.",
+  },
+  registration_pass_required: {
+    status: 403,
+    title: 'Temporary Access Pass required to register',
+    description:
+      'The tenant policy (`registrationRequiresPass`) lets a method be registered at sign-in only after signing in with a Temporary Access Pass; ask an admin for one.',
+  },
   flow_expired: {
     status: 410,
     title: 'Sign-in expired',
@@ -271,7 +295,42 @@ export const errorRegistry = {
   password_invalid: {
     status: 400,
     title: 'Password not acceptable',
-    description: 'Passwords are 8 to 256 characters; the message says which rule failed.',
+    description:
+      'The password contains a character that cannot be stored (an unpaired surrogate). Too short, too long and too common passwords have codes of their own.',
+  },
+  password_too_short: {
+    status: 400,
+    title: 'Password too short',
+    description: 'Passwords are at least 8 characters (`minLength`); a longer passphrase is better.',
+  },
+  password_too_long: {
+    status: 400,
+    title: 'Password too long',
+    description: 'Passwords are at most 256 characters (`maxLength`).',
+  },
+  password_too_common: {
+    status: 400,
+    title: 'Password too common',
+    description:
+      'The password is in the list of 200,000 common or breached passwords shipped with Twofold (NIST SP 800-63B), compared without regard to case; choose another.',
+  },
+  password_incorrect: {
+    status: 400,
+    title: 'Current password not right',
+    description:
+      'The current password given to change it is wrong. Failures count towards the password throttle like wrong passwords at sign-in.',
+  },
+  current_password_required: {
+    status: 400,
+    title: 'Current password required',
+    description:
+      'Changing the password needs the current one, unless the session was started with a Temporary Access Pass in the last hour or the account has no password yet.',
+  },
+  password_reset_unavailable: {
+    status: 403,
+    title: 'Password reset not possible',
+    description:
+      'No password reset is possible for this username: it has no registered sign-in method (admins need two), or it is not a user here (the answer is the same). Ask an admin for a Temporary Access Pass.',
   },
   last_global_admin: {
     status: 409,

@@ -96,6 +96,40 @@ for (const backend of testBackends) {
       expect(tap['reusable']).toBe(true);
     });
 
+    it('user set-password sets it from stdin only, with the password rules; the user is emailed', async () => {
+      await json(['tenant', 'create', 'acme']);
+      await json(
+        ['user', 'create', 'ann@acme.test', '--tenant', 'acme', '--password-stdin'],
+        'a long passphrase\n',
+      );
+      const refused = await run(['user', 'set-password', 'ann@acme.test', '--tenant', 'acme']);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/--password-stdin/);
+      const common = await run(
+        ['user', 'set-password', 'ann@acme.test', '--tenant', 'acme', '--password-stdin', '--json'],
+        'password123\n',
+      );
+      expect(common.code).not.toBe(0);
+      expect(common.stderr).toMatch(/password_too_common/);
+      const done = await json(
+        ['user', 'set-password', 'ann@acme.test', '--tenant', 'acme', '--password-stdin'],
+        'tangerine otter quilt\n',
+      );
+      expect(done).toMatchObject({ email: 'ann@acme.test', revokedSessions: 0, revokedPasses: 0 });
+      await withRuntime(async (runtime) => {
+        const tenant = await runtime.services.tenants.getBySlug('acme');
+        expect(
+          await runtime.services.users.verifyPassword(tenant.id, 'ann@acme.test', 'tangerine otter quilt'),
+        ).toBeDefined();
+        const mail = await runtime.services.db
+          .selectFrom('outbox_messages')
+          .select(['recipient', 'purpose'])
+          .where('purpose', '=', 'security_notice')
+          .execute();
+        expect(mail).toEqual([{ recipient: 'ann@acme.test', purpose: 'security_notice' }]);
+      });
+    });
+
     it('api-key create prints a tfk_ key once; only its hash is stored', async () => {
       await json(['tenant', 'create', 'acme']);
       const created = (await json([

@@ -30,6 +30,7 @@ export const tenantCommands: CommandGroup = (program, kit) => {
               lifetimeMinutes: 60,
               reusable: false,
               reason: 'first global admin',
+              issuerRole: 'operator',
             },
             operatorActor,
           );

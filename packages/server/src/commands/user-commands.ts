@@ -1,4 +1,4 @@
-/** `twofold user create|tap` and `twofold setup-link`. */
+/** `twofold user create|tap|set-password` and `twofold setup-link`. */
 import { TwofoldError } from '@twofold/core';
 import { Option } from 'commander';
 import { operatorActor } from '../audit/audit-log.js';
@@ -59,6 +59,39 @@ export const userCommands: CommandGroup = (program, kit) => {
   );
   kit.leaf(
     user
+      .command('set-password <email>')
+      .description(
+        "Set a user's password (read from standard input): their sessions, application grants and pass end, and they get an email.",
+      )
+      .requiredOption('--tenant <slug>', 'tenant slug')
+      .option(
+        '--password-stdin',
+        'read the password from standard input (required: never on the command line)',
+      ),
+    async (out, email: string, opts: { tenant: string; passwordStdin?: boolean }) => {
+      if (!opts.passwordStdin) {
+        throw new TwofoldError(
+          'validation_failed',
+          '--password-stdin: give the password on standard input, never as an argument (it would stay in the shell history)',
+        );
+      }
+      const password = await readAll(kit.ctx.io.stdin);
+      await kit.withRuntime(out, async (runtime) => {
+        const done = await runtime.services.admin.setPasswordByOperator({
+          tenantSlug: opts.tenant,
+          email,
+          password,
+        });
+        out.result({ ...done, email, tenant: opts.tenant }, () => [
+          `Password set for ${email} in '${opts.tenant}'.`,
+          `Ended ${done.revokedSessions} session(s) and ${done.revokedPasses} Temporary Access Pass(es); the user was emailed.`,
+        ]);
+      });
+    },
+  );
+
+  kit.leaf(
+    user
       .command('tap <email>')
       .description('Issue a Temporary Access Pass (replaces an older one).')
       .requiredOption('--tenant <slug>', 'tenant slug')
@@ -81,6 +114,7 @@ export const userCommands: CommandGroup = (program, kit) => {
             lifetimeMinutes: opts.minutes,
             reusable: opts.reusable === true,
             reason: opts.reason,
+            issuerRole: 'operator',
           },
           operatorActor,
         );

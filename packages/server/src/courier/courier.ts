@@ -9,7 +9,13 @@ import type { Executor } from '../audit/audit-log.js';
 export type Channel = 'email' | 'sms';
 
 /** What a message is for. Every body and subject is sealed at rest; a code's are cleared once sent. */
-export type MessagePurpose = 'sign_in_code' | 'registration_code' | 'step_up_code' | 'admin_notice';
+export type MessagePurpose =
+  | 'sign_in_code'
+  | 'registration_code'
+  | 'step_up_code'
+  | 'password_reset_code'
+  | 'admin_notice'
+  | 'security_notice';
 
 /** Purposes ending in `_code` carry a one-time code: retried only while it is valid, cleared once sent. */
 export function isCodePurpose(purpose: string | null): boolean {

@@ -290,7 +290,13 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     await startOver();
     // A user with no method signs in with a pass and goes straight to registration.
     const issued = await suite.app.runtime.services.passes.issue(
-      { tenantId: suite.tenant.id, userId: user.id, lifetimeMinutes: 60, reusable: false },
+      {
+        tenantId: suite.tenant.id,
+        userId: user.id,
+        lifetimeMinutes: 60,
+        reusable: false,
+        issuerRole: 'operator',
+      },
       operatorActor,
     );
     await enterUsername('tap@example.com');

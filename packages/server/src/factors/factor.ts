@@ -87,7 +87,7 @@ export type FactorRegistration =
 
 export interface ChallengeInput {
   /** Why a code is sent (the message's wording). */
-  readonly purpose: 'sign_in_code' | 'step_up_code';
+  readonly purpose: 'sign_in_code' | 'step_up_code' | 'password_reset_code';
   /** The sign-in this challenge belongs to (a push is answered to it). */
   readonly flowIdHash?: string;
 }
@@ -104,16 +104,37 @@ export interface FactorChallenge {
 }
 
 /**
- * Events after which a user's credentials must not go on working as before; each flow that
- * raises one (flows/) asks every factor in the same transaction.
+ * Events after which a user's credentials must not go on working as before (spec section 6,
+ * "Credentials follow the person's current rights"); each flow that raises one (flows/) asks
+ * every factor in the same transaction:
+ *
+ * - `reregistration`: an admin required re-registration, or the operator recovered an admin;
+ * - `sign_out_everywhere`: the user signed out everywhere (a lost device);
+ * - `revoke_sessions`: an admin revoked the user's sessions;
+ * - `disable`: an admin disabled the user;
+ * - `role_granted`: the user was given an admin role, or a stronger one;
+ * - `password_change`, `password_reset`: the user set a new password (or the operator did).
  */
-export type EndEvent = 'reregistration' | 'sign_out_everywhere';
+export const endEvents = [
+  'reregistration',
+  'sign_out_everywhere',
+  'revoke_sessions',
+  'disable',
+  'role_granted',
+  'password_change',
+  'password_reset',
+] as const;
+export type EndEvent = (typeof endEvents)[number];
 
 /** What a factor ended; the flow sums them for its answer and its audit event. */
 export interface EndResult {
   readonly deletedMethods?: readonly { readonly id: string; readonly type: string }[];
   readonly disabledMethods?: number;
   readonly revokedDevices?: number;
+  /** Temporary Access Passes that could still have been redeemed. */
+  readonly revokedPasses?: number;
+  /** Recovery codes that were still unused. */
+  readonly endedRecoveryCodes?: number;
 }
 
 export interface EndTarget {

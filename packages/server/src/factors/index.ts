@@ -80,7 +80,7 @@ export function createFactors(deps: FactorsDeps) {
     ...createMessageCodeFactors({ messageCodes, methods }),
     createRecoveryCodesFactor({ recoveryCodes }),
     createPushFactor({ push }),
-    createTemporaryAccessPassFactor(),
+    createTemporaryAccessPassFactor({ passes }),
   ]);
   return { registry, methods, totp, hardwareTokens, sendLimits, messageCodes, recoveryCodes, passes, push };
 }

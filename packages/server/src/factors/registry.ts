@@ -87,8 +87,16 @@ export interface FactorRegistry {
    * The entries a user can answer a challenge with now, default first: their active methods of
    * the types the policy allows, a push entry before an authenticator method that push reaches,
    * and recovery codes last (only beside others). A type the policy turned off stops at once.
+   *
+   * `proof`: the entries a user may prove who they are with before registering a new method
+   * (spec section 6): every method they hold with a code, of any type (the policy no longer
+   * allowing it does not make it someone else's), and recovery codes if the policy allows them.
    */
-  offer(ctx: FactorContext, activeMethods: readonly Method[]): Promise<FactorEntry[]>;
+  offer(
+    ctx: FactorContext,
+    activeMethods: readonly Method[],
+    options?: { proof?: boolean },
+  ): Promise<FactorEntry[]>;
   /**
    * What an entry id is: one of the factors' own ids, or one of the user's methods (active; or
    * pending with `pending`), of a type the policy allows. Undefined when it is none of them.
@@ -97,7 +105,7 @@ export interface FactorRegistry {
     ctx: FactorContext,
     entryId: string,
     findMethod: (methodId: string) => Promise<Method | undefined>,
-    options?: { pending?: boolean },
+    options?: { pending?: boolean; proof?: boolean },
   ): Promise<ResolvedEntry | undefined>;
   /** The factor whose own entries start like this id (`push:...`, `recovery-codes`), if any. */
   ownerOfEntry(entryId: string): Factor | undefined;
@@ -129,6 +137,12 @@ export function createFactorRegistry(factors: readonly Factor[]): FactorRegistry
   const own = all.filter((f) => f.source === 'own' && f.entryPrefix !== undefined);
   const permitted = (policy: { readonly allowedMethods: readonly string[] }, factor: Factor) =>
     policy.allowedMethods.includes(factor.policyType);
+  /** A proof before registration: any method the user holds proves them, whatever the policy says now. */
+  const usable = (policy: { readonly allowedMethods: readonly string[] }, factor: Factor, proof: boolean) =>
+    proof
+      ? factor.verify !== undefined &&
+        ((methodTypes as readonly string[]).includes(factor.policyType) || permitted(policy, factor))
+      : permitted(policy, factor);
   const registrable = all.filter((f) => f.register !== undefined);
 
   return {
@@ -136,11 +150,12 @@ export function createFactorRegistry(factors: readonly Factor[]): FactorRegistry
     all,
     permitted,
 
-    async offer(ctx, activeMethods) {
+    async offer(ctx, activeMethods, options = {}) {
       const policy = ctx.tenant.policy;
+      const proof = options.proof === true;
       const methods = activeMethods.filter((m) => {
         const factor = byType.get(m.type);
-        return factor?.source === 'method' && permitted(policy, factor);
+        return factor?.source === 'method' && m.status === 'active' && usable(policy, factor, proof);
       });
       const offered: OfferedEntry[] = methods.map((m) => ({
         id: m.id,
@@ -150,7 +165,7 @@ export function createFactorRegistry(factors: readonly Factor[]): FactorRegistry
         methodId: m.id,
       }));
       for (const factor of all) {
-        if (factor.source !== 'own' || factor.fallback || !factor.offer || !permitted(policy, factor))
+        if (factor.source !== 'own' || factor.fallback || !factor.offer || !usable(policy, factor, proof))
           continue;
         offered.push(...(await factor.offer(ctx, methods, offered.length)));
       }
@@ -168,7 +183,7 @@ export function createFactorRegistry(factors: readonly Factor[]): FactorRegistry
           entries.push({ id: e.id, type: e.type, label: e.label, isDefault: e.isDefault });
       }
       for (const factor of all) {
-        if (!factor.fallback || !factor.offer || !permitted(policy, factor)) continue;
+        if (!factor.fallback || !factor.offer || !usable(policy, factor, proof)) continue;
         for (const e of await factor.offer(ctx, methods, entries.length)) {
           entries.push({ id: e.id, type: e.type, label: e.label, isDefault: e.isDefault });
         }
@@ -178,16 +193,17 @@ export function createFactorRegistry(factors: readonly Factor[]): FactorRegistry
 
     async resolve(ctx, entryId, findMethod, options = {}) {
       const owner = own.find((f) => entryId.startsWith(f.entryPrefix!));
+      const proof = options.proof === true;
       if (owner) {
-        if (!permitted(ctx.tenant.policy, owner)) return undefined;
+        if (!usable(ctx.tenant.policy, owner, proof)) return undefined;
         const ref = entryId.slice(owner.entryPrefix!.length);
         return { factor: owner, entryId, ...(ref ? { ref } : {}) };
       }
       const method = await findMethod(entryId);
       if (!method) return undefined;
-      const usable = method.status === 'active' || (options.pending === true && method.status === 'pending');
+      const live = method.status === 'active' || (options.pending === true && method.status === 'pending');
       const factor = byType.get(method.type);
-      if (!usable || factor?.source !== 'method' || !permitted(ctx.tenant.policy, factor)) return undefined;
+      if (!live || factor?.source !== 'method' || !usable(ctx.tenant.policy, factor, proof)) return undefined;
       return { factor, entryId, method };
     },
 
@@ -217,14 +233,18 @@ export function createFactorRegistry(factors: readonly Factor[]): FactorRegistry
       const deletedMethods: { id: string; type: string }[] = [];
       let disabledMethods = 0;
       let revokedDevices = 0;
+      let revokedPasses = 0;
+      let endedRecoveryCodes = 0;
       for (const factor of all) {
         if (!factor.end) continue;
         const ended = await factor.end(executor, target, event);
         deletedMethods.push(...(ended.deletedMethods ?? []));
         disabledMethods += ended.disabledMethods ?? 0;
         revokedDevices += ended.revokedDevices ?? 0;
+        revokedPasses += ended.revokedPasses ?? 0;
+        endedRecoveryCodes += ended.endedRecoveryCodes ?? 0;
       }
-      return { deletedMethods, disabledMethods, revokedDevices };
+      return { deletedMethods, disabledMethods, revokedDevices, revokedPasses, endedRecoveryCodes };
     },
   };
 }

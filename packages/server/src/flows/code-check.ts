@@ -28,6 +28,11 @@ export interface CodeCheckInput {
   readonly purpose: CodePurpose;
   /** The method being registered may be confirmed by this code (it is still pending). */
   readonly pending?: boolean;
+  /**
+   * A proof of who the user is before registering or resetting: any method the user holds counts,
+   * whatever the policy allows now (registry `resolve`).
+   */
+  readonly proof?: boolean;
   /** Count the attempt against the user's lockout first (default true). */
   readonly admit?: boolean;
   /** Who confirms a pending method, for the audit log (default: the user). */
@@ -72,7 +77,7 @@ export async function checkCode(deps: CodeCheckDeps, input: CodeCheckInput): Pro
     ctx,
     entryId,
     (methodId) => deps.methods.find(tenantId, ctx.userId, methodId),
-    { pending: input.pending === true },
+    { pending: input.pending === true, proof: input.proof === true },
   );
   const verify = entry?.factor.verify;
   if (!entry || !verify) {

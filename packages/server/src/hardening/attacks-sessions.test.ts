@@ -245,7 +245,7 @@ for (const backend of testBackends) {
       const oldCookie = user.browser.cookies.get('twofold_session') ?? '';
       const everywhere = await user.browser.post(`${base}/me/sign-out-everywhere`);
       expect(everywhere.statusCode, everywhere.body).toBe(200);
-      expect(everywhere.json()).toEqual({ revokedSessions: 2, revokedPushDevices: 1 });
+      expect(everywhere.json()).toEqual({ revokedSessions: 2, revokedPushDevices: 1, revokedPasses: 0 });
       for (const [label, headers] of [
         ['old cookie', { cookie: `twofold_session=${oldCookie}` }],
         ['old token as bearer', bearer(user.sessionToken)],

@@ -99,6 +99,7 @@ for (const backend of testBackends) {
       expect(report).toMatchObject({
         sessions: 1,
         signInFlows: 1,
+        passwordResetFlows: 0,
         otpChallenges: 1,
         sendLimits: 4,
         outboxMessages: 1,

@@ -21,6 +21,7 @@ export const retention = {
 export interface HousekeepingReport {
   readonly sessions: number;
   readonly signInFlows: number;
+  readonly passwordResetFlows: number;
   readonly otpChallenges: number;
   readonly throttles: number;
   readonly sendLimits: number;
@@ -41,6 +42,7 @@ export function createHousekeeping(deps: {
   clock: Clock;
   sessions: { purgeEnded(retainMs?: number): Promise<number> };
   signIns: { purgeExpired(before: number): Promise<number> };
+  resets: { purgeExpired(before: number): Promise<number> };
   messageCodes: { purgeExpired(before: number): Promise<number> };
   passwordThrottle: { purgeStale(retainMs?: number): Promise<number> };
   sendLimits: { purgeStale(): Promise<number> };
@@ -57,6 +59,7 @@ export function createHousekeeping(deps: {
     return {
       sessions: await deps.sessions.purgeEnded(retention.endedSessionsMs),
       signInFlows: await deps.signIns.purgeExpired(now - retention.expiredFlowsMs),
+      passwordResetFlows: await deps.resets.purgeExpired(now - retention.expiredFlowsMs),
       otpChallenges: await deps.messageCodes.purgeExpired(now - retention.expiredCodesMs),
       throttles: await deps.passwordThrottle.purgeStale(),
       sendLimits: await deps.sendLimits.purgeStale(),

@@ -19,6 +19,7 @@ import { registerDeviceRoutes } from './routes/devices.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerOidcRoutes } from './routes/oidc.js';
+import { registerPasswordResetRoutes } from './routes/password-reset.js';
 import { registerSetupRoutes } from './routes/setup.js';
 import { registerSignInRoutes } from './routes/sign-in.js';
 import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.js';
@@ -129,6 +130,11 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
   registerSignInRoutes(app, {
     tenants: services.tenants,
     flows: services.flows,
+    secureCookies: config.publicUrl.startsWith('https:'),
+  });
+  registerPasswordResetRoutes(app, {
+    tenants: services.tenants,
+    resets: services.passwordResets,
     secureCookies: config.publicUrl.startsWith('https:'),
   });
   registerMeRoutes(app, {

@@ -10,6 +10,9 @@ export interface AuthSession {
   readonly userId: string;
   readonly amr: readonly string[];
   readonly mfaAt: number | null;
+  readonly createdAt: number;
+  /** The first factor of the sign-in that started it (a pass may set a password for an hour). */
+  readonly firstFactor: 'pwd' | 'tap' | null;
 }
 
 export interface SessionAuthenticator {

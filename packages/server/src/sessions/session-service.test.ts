@@ -96,6 +96,7 @@ for (const backend of testBackends) {
         lastSeenAt: now,
         idleExpiresAt: now + 8 * hour,
         absoluteExpiresAt: now + 7 * day,
+        firstFactor: null,
       });
       expect(await sessions.authenticate(token)).toEqual(session);
       const second = await start();

@@ -65,7 +65,14 @@ export interface Session {
   readonly lastSeenAt: number;
   readonly idleExpiresAt: number;
   readonly absoluteExpiresAt: number;
+  /** The first factor of the sign-in that started it: a password, or a Temporary Access Pass. */
+  readonly firstFactor: SessionFirstFactor | null;
 }
+
+export type SessionFirstFactor = 'pwd' | 'tap';
+
+/** A session started with a pass may set a password without the current one this long (spec section 6). */
+export const passSessionPasswordWindowMs = 60 * 60_000;
 
 /** A session as listed for its user ("where am I signed in"). */
 export interface SessionSummary extends Session {
@@ -78,6 +85,7 @@ export interface CreateSessionInput {
   readonly userId: string;
   readonly amr: string[];
   readonly mfaAt: number | null;
+  readonly firstFactor?: SessionFirstFactor | undefined;
   readonly ip?: string | undefined;
   readonly userAgent?: string | undefined;
 }
@@ -112,7 +120,13 @@ export interface SessionService {
     tenantId: string,
     userId: string,
     actor: Actor,
-    options?: { exceptSessionId?: string; reason?: string; executor?: Executor },
+    options?: {
+      exceptSessionId?: string;
+      reason?: string;
+      executor?: Executor;
+      /** End the user's application grants too (default: unless a session is kept). */
+      endGrants?: boolean;
+    },
   ): Promise<number>;
   /** How many sessions of the user are live (not revoked, not expired). */
   countActive(tenantId: string, userId: string): Promise<number>;
@@ -194,6 +208,7 @@ function toSession(row: SessionRow): Session {
     lastSeenAt: row.last_seen_at,
     idleExpiresAt: row.idle_expires_at,
     absoluteExpiresAt: row.absolute_expires_at,
+    firstFactor: row.first_factor === 'pwd' || row.first_factor === 'tap' ? row.first_factor : null,
   };
 }
 
@@ -242,6 +257,7 @@ export function createSessionService(deps: {
         revoked_at: null,
         ip: input.ip?.slice(0, 64) ?? null,
         user_agent: input.userAgent?.slice(0, 512) ?? null,
+        first_factor: input.firstFactor ?? null,
       };
       await db.insertInto('sessions').values(row).execute();
       return { token, session: toSession(row) };
@@ -358,7 +374,7 @@ export function createSessionService(deps: {
         const count = Number(result.numUpdatedRows);
         // Applications signed in through OpenID Connect lose their grants, tokens and provider
         // sessions with the Twofold sessions (except on "sign out other sessions", which keeps the caller's).
-        if (options.exceptSessionId === undefined) {
+        if (options.endGrants ?? options.exceptSessionId === undefined) {
           await revokeApplicationGrants(trx, tenantId, userId);
         }
         await audit.record(

@@ -206,7 +206,10 @@ for (const backend of testBackends) {
       it('a password the policy refuses fails before the token is spent', async () => {
         const { tenant, token } = await bootstrapped();
         await expect(complete(tenant, token, 'root@example.com', 'short')).rejects.toMatchObject({
-          code: 'password_invalid',
+          code: 'password_too_short',
+        });
+        await expect(complete(tenant, token, 'root@example.com', 'iloveyou2')).rejects.toMatchObject({
+          code: 'password_too_common',
         });
         expect((await tokenRows())[0]?.used_at).toBeNull();
         expect((await complete(tenant, token, 'root@example.com')).email).toBe('root@example.com');

@@ -25,6 +25,11 @@ export interface TenantPolicy {
     readonly defaultMinutes: number;
   };
   /**
+   * Every registration of a method at sign-in needs a sign-in with a Temporary Access Pass (spec
+   * section 6); otherwise a password alone registers only for a user with no method at all.
+   */
+  readonly registrationRequiresPass: boolean;
+  /**
    * Codes sent by SMS and email, counted per hour (spec section 2; SMS pumping): per user, per
    * phone number or address, per client IP, and for the whole tenant.
    */
@@ -52,6 +57,7 @@ export const defaultTenantPolicy: TenantPolicy = {
   totp: { algorithm: 'SHA1', digits: 6, period: 30 },
   lockout: { failuresPerLock: 10, firstLockMinutes: 15 },
   temporaryAccessPass: { minMinutes: 10, maxMinutes: 30 * 24 * 60, defaultMinutes: 60 },
+  registrationRequiresPass: false,
   sendLimits: { perUser: 10, perDestination: 10, perIp: 30, perTenant: 1000 },
 };
 

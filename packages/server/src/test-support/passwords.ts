@@ -1,4 +1,5 @@
-import { checkPassword, createPasswordHasher } from '../platform/crypto/password-hasher.js';
+import { createPasswordHasher } from '../platform/crypto/password-hasher.js';
+import { checkNewPassword } from '../users/password-rules.js';
 import type { PasswordHashing } from '../users/user-service.js';
 
 export interface CountingPasswordHashing extends PasswordHashing {
@@ -23,7 +24,7 @@ export function testPasswordHashing(options: { memoize?: boolean } = {}): Counti
     return hasher.hash(password);
   };
   return {
-    checkPassword,
+    checkPassword: checkNewPassword,
     hash(password) {
       if (!options.memoize) return hash(password);
       let hashed = memo.get(password);

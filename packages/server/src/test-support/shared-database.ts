@@ -18,6 +18,7 @@ const deleteOrder = [
   'sign_in_events',
   'sessions',
   'sign_in_flows',
+  'password_reset_flows',
   'recovery_codes',
   'methods',
   'audit_events',

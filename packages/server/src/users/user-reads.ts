@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { normalizeEmail } from './email.js';
 import type { Role } from './roles.js';
 import {
   decodeUserCursor,
@@ -13,13 +14,30 @@ export function createUserReads(
   context: UserServiceContext,
 ): Pick<
   UserService,
-  'findByEmail' | 'getById' | 'search' | 'listAdmins' | 'countWithRole' | 'verifyPassword'
+  | 'findByEmail'
+  | 'getById'
+  | 'search'
+  | 'listAdmins'
+  | 'countWithRole'
+  | 'verifyPassword'
+  | 'checkCurrentPassword'
 > {
   const { db, passwords, rolesOf, rowById, findRowByEmail } = context;
   return {
     async findByEmail(tenantId, email) {
-      const row = await findRowByEmail(tenantId, email);
-      return row ? toUser(row, await rolesOf(row.id)) : undefined;
+      // One statement whether or not the user exists (the user and their roles joined), so the
+      // time it takes does not tell which usernames exist.
+      const rows = await db
+        .selectFrom('users')
+        .leftJoin('user_roles', 'user_roles.user_id', 'users.id')
+        .selectAll('users')
+        .select('user_roles.role as role')
+        .where('users.tenant_id', '=', tenantId)
+        .where('users.email_normalized', '=', normalizeEmail(email))
+        .execute();
+      const first = rows[0];
+      if (!first) return undefined;
+      return toUser(first, rows.flatMap((r) => (r.role === null ? [] : [r.role as Role])).sort());
     },
 
     async getById(tenantId, id) {
@@ -106,6 +124,11 @@ export function createUserReads(
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .executeTakeFirstOrThrow();
       return Number(row.n);
+    },
+
+    async checkCurrentPassword(tenantId, userId, password) {
+      const row = await rowById(tenantId, userId);
+      return passwords.verifyOrDummy(row.password_hash ?? undefined, password);
     },
 
     async verifyPassword(tenantId, email, password) {

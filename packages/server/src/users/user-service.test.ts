@@ -145,7 +145,10 @@ for (const backend of testBackends) {
       ).rejects.toMatchObject({ code: 'validation_failed' });
       await expect(
         users.create({ tenantId: acme.id, email: 'a@example.com', password: 'short' }, operatorActor),
-      ).rejects.toMatchObject({ code: 'password_invalid' });
+      ).rejects.toMatchObject({ code: 'password_too_short' });
+      await expect(
+        users.create({ tenantId: acme.id, email: 'a@example.com', password: 'Password1' }, operatorActor),
+      ).rejects.toMatchObject({ code: 'password_too_common' });
       expect(await userRows()).toEqual([]);
       expect(await handle.db.selectFrom('user_roles').selectAll().execute()).toEqual([]);
       expect(

@@ -101,6 +101,21 @@ export interface UserService {
     options?: { roles?: readonly Role[]; exceptUserId?: string; executor?: Executor },
   ): Promise<{ id: string; email: string; displayName: string }[]>;
   /**
+   * Sets a user's password hash (computed beforehand, so the transaction does not wait on
+   * hashing), inside the caller's transaction, and clears the password throttle's count for the
+   * account (old guesses were at the old password). Audited with how it was set.
+   */
+  setPassword(
+    executor: Executor,
+    tenantId: string,
+    userId: string,
+    passwordHash: string,
+    actor: Actor,
+    how: 'change' | 'reset' | 'operator',
+  ): Promise<void>;
+  /** Whether `password` is the user's current one (a full hash either way; false without a password). */
+  checkCurrentPassword(tenantId: string, userId: string, password: string): Promise<boolean>;
+  /**
    * Checks a password in time independent of whether the user exists (an unknown or disabled user
    * still costs one full hash). Returns the user only on success.
    */

@@ -13,7 +13,7 @@ import type { UserService } from './user-service.js';
 
 export function createUserWrites(
   context: UserServiceContext,
-): Pick<UserService, 'create' | 'update' | 'delete'> {
+): Pick<UserService, 'create' | 'update' | 'delete' | 'setPassword'> {
   const { db, clock, audit, passwords, rolesOf, rowById } = context;
   return {
     async create(input, actor, executor) {
@@ -121,6 +121,33 @@ export function createUserWrites(
         rolesBefore: before,
         disabledNow: disabled && row.disabled === 0,
       };
+    },
+
+    async setPassword(executor, tenantId, userId, passwordHash, actor, how) {
+      const now = clock.now();
+      const row = await executor
+        .updateTable('users')
+        .set({
+          password_hash: passwordHash,
+          password_failures: 0,
+          password_locked_until: null,
+          updated_at: now,
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', userId)
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) throw new TwofoldError('user_not_found', 'no such user in this tenant');
+      await audit.record(
+        {
+          tenantId,
+          actor,
+          action: 'user.set_password',
+          target: { type: 'user', id: userId },
+          details: { how },
+        },
+        executor,
+      );
     },
 
     async delete(executor, tenantId, id, actor, reason) {

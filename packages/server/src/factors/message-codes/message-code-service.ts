@@ -111,7 +111,9 @@ export function composeMessage(input: {
   const why =
     purpose === 'registration_code'
       ? `Enter it to confirm this email address for signing in to ${tenant.name}.`
-      : `Enter it to finish signing in to ${tenant.name}.`;
+      : purpose === 'password_reset_code'
+        ? `Enter it to reset your ${tenant.name} password.`
+        : `Enter it to finish signing in to ${tenant.name}.`;
   return {
     subject: `${code} is your ${tenant.name} verification code`,
     text: [
@@ -120,7 +122,9 @@ export function composeMessage(input: {
       why,
       `It expires in ${minutes} minutes and works once.`,
       '',
-      `If you did not try to sign in, someone may know your password: change it, and tell your ${tenant.name} administrator.`,
+      purpose === 'password_reset_code'
+        ? `If you did not ask to reset your password, do not give this code to anyone, and tell your ${tenant.name} administrator.`
+        : `If you did not try to sign in, someone may know your password: change it, and tell your ${tenant.name} administrator.`,
     ].join('\n'),
   };
 }

@@ -36,6 +36,11 @@ export interface RecoveryCodeService {
   redeem(tenantId: string, userId: string, code: string): Promise<RedeemResult>;
   /** Unused codes left. */
   remaining(tenantId: string, userId: string): Promise<number>;
+  /**
+   * Ends every code of the user inside the caller's transaction (require re-registration: new
+   * ones come with the next registration); returns how many were still unused. Audited.
+   */
+  endAll(executor: Executor, tenantId: string, userId: string, actor: Actor): Promise<number>;
 }
 
 /** A code as shown: `xxxxx-xxxxx`. */
@@ -150,6 +155,29 @@ export function createRecoveryCodeService(deps: {
 
     remaining(tenantId, userId) {
       return countRemaining(db, tenantId, userId);
+    },
+
+    async endAll(executor, tenantId, userId, actor) {
+      const deleted = await executor
+        .deleteFrom('recovery_codes')
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .returning('used_at')
+        .execute();
+      const unused = deleted.filter((row) => row.used_at === null).length;
+      if (deleted.length > 0) {
+        await audit.record(
+          {
+            tenantId,
+            actor,
+            action: 'recovery_codes.end',
+            target: { type: 'user', id: userId },
+            details: { unused },
+          },
+          executor,
+        );
+      }
+      return unused;
     },
   };
 }

@@ -26,6 +26,19 @@ export function createRecoveryCodesFactor(deps: { recoveryCodes: RecoveryCodeSer
         return [];
       return [{ id: recoveryCodesEntryId, type, label: 'Recovery code', isDefault: false }];
     },
+    async end(executor, target, event) {
+      // Re-registration means the account's way back may be known to someone else too: new codes
+      // come with the next registration (spec section 6).
+      if (event !== 'reregistration') return {};
+      return {
+        endedRecoveryCodes: await recoveryCodes.endAll(
+          executor,
+          target.tenantId,
+          target.userId,
+          target.actor,
+        ),
+      };
+    },
     async verify(ctx, target, code) {
       if (target.entryId !== recoveryCodesEntryId) return { ok: false, reason: 'method_not_found' };
       const redeemed = await recoveryCodes.redeem(ctx.tenant.id, ctx.userId, code);

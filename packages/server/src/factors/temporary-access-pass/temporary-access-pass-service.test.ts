@@ -52,6 +52,7 @@ for (const backend of testBackends) {
           userId: user.id,
           lifetimeMinutes: options.lifetimeMinutes ?? 60,
           reusable: options.reusable ?? false,
+          issuerRole: 'operator',
         },
         operatorActor,
       );
@@ -115,7 +116,14 @@ for (const backend of testBackends) {
 
     it('records the issue, with its reason, in the audit log', async () => {
       await services.passes.issue(
-        { tenantId: acme.id, userId: alice.id, lifetimeMinutes: 30, reusable: false, reason: 'lost phone' },
+        {
+          tenantId: acme.id,
+          userId: alice.id,
+          lifetimeMinutes: 30,
+          reusable: false,
+          reason: 'lost phone',
+          issuerRole: 'helpdesk',
+        },
         { type: 'user', id: 'admin-1' },
       );
       const events = await handle.db
@@ -131,7 +139,7 @@ for (const backend of testBackends) {
           target_type: 'user',
           target_id: alice.id,
           reason: 'lost phone',
-          details: JSON.stringify({ lifetimeMinutes: 30, reusable: false }),
+          details: JSON.stringify({ lifetimeMinutes: 30, reusable: false, issuerRole: 'helpdesk' }),
         },
       ]);
       expect((await passRows())[0]?.created_by).toBe('admin-1');

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { TwofoldError } from '@twofold/core';
+import { type IssuerRole, issuersActingOnAdmins, TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../../audit/audit-log.js';
 import type { Clock } from '../../platform/clock.js';
@@ -31,13 +31,19 @@ export interface TemporaryAccessPassService {
       lifetimeMinutes: number;
       reusable: boolean;
       reason?: string | undefined;
+      /**
+       * The issuer's role now (an admin's strongest role, an API key's role, or 'operator'): the
+       * pass is refused once its user holds a role this issuer could not act on.
+       */
+      issuerRole: IssuerRole;
     },
     actor: Actor,
     executor?: Executor,
   ): Promise<IssuedPass>;
   /**
    * Redeems a pass with one conditional UPDATE: a one-time pass succeeds exactly once even under
-   * concurrent requests on several instances; an expired pass never does.
+   * concurrent requests on several instances; an expired or revoked pass never does, nor one whose
+   * user now holds a role its issuer could not act on (the same statement reads the user's roles).
    */
   redeem(
     tenantId: string,
@@ -45,13 +51,28 @@ export interface TemporaryAccessPassService {
     userId?: string,
   ): Promise<{ userId: string; reusable: boolean } | undefined>;
   /**
-   * Why a pass did not redeem, for the sign-in log and a clearer message: `expired` (past its
+   * Why a pass did not redeem, for the sign-in log and a clearer message: `revoked` (its user's
+   * credentials were ended), `not_allowed` (its user outranks its issuer), `expired` (past its
    * lifetime, or a one-time pass already used) or `unknown`. Only called after a failed redeem.
    */
-  explainFailure(tenantId: string, pass: string, userId?: string): Promise<'expired' | 'unknown'>;
+  explainFailure(tenantId: string, pass: string, userId?: string): Promise<PassFailure>;
+  /**
+   * Ends the user's pass, inside the caller's transaction (factor `end`); returns 1 when a pass
+   * that could still be redeemed was ended, else 0. Audited with the event that ended it.
+   */
+  revokeForUser(
+    executor: Executor,
+    target: { tenantId: string; userId: string; actor: Actor; now: number },
+    event: string,
+  ): Promise<number>;
   /** The user's current pass, if any (its secret is never kept). */
   state(tenantId: string, userId: string): Promise<PassState | null>;
 }
+
+export type PassFailure = 'revoked' | 'not_allowed' | 'expired' | 'unknown';
+
+/** An id no user has: an unknown username's pass is checked against it, so both paths do the same work. */
+export const nobodyUserId = '00000000-0000-7000-8000-000000000000';
 
 export interface PassState {
   readonly expiresAt: number;
@@ -105,6 +126,9 @@ export function createTemporaryAccessPassService(deps: {
         used_at: null,
         created_by: actor.id ?? actor.type,
         created_at: now,
+        issuer_type: actor.type,
+        issuer_role: input.issuerRole,
+        revoked_at: null,
       };
       const write = async (trx: Executor) => {
         // One pass per user: the newer replaces the older in the same statement.
@@ -120,6 +144,9 @@ export function createTemporaryAccessPassService(deps: {
               used_at: null,
               created_by: row.created_by,
               created_at: row.created_at,
+              issuer_type: row.issuer_type,
+              issuer_role: row.issuer_role,
+              revoked_at: null,
             }),
           )
           .execute();
@@ -130,7 +157,11 @@ export function createTemporaryAccessPassService(deps: {
             action: 'temporary_access_pass.issue',
             target: { type: 'user', id: input.userId },
             ...(input.reason ? { reason: input.reason } : {}),
-            details: { lifetimeMinutes: input.lifetimeMinutes, reusable: input.reusable },
+            details: {
+              lifetimeMinutes: input.lifetimeMinutes,
+              reusable: input.reusable,
+              issuerRole: input.issuerRole,
+            },
           },
           trx,
         );
@@ -153,7 +184,22 @@ export function createTemporaryAccessPassService(deps: {
       const row = await update
         .where('pass_hash', '=', hashToken(normalized))
         .where('expires_at', '>', now)
+        .where('revoked_at', 'is', null)
         .where((eb) => eb.or([eb('reusable', '=', 1), eb('used_at', 'is', null)]))
+        // The issuer may still act on the user: a global admin or the operator on anyone, others
+        // only on ordinary users (core's mayActOn, as one condition of the same statement).
+        .where(({ eb, or, not, exists, selectFrom }) =>
+          or([
+            eb('issuer_role', 'in', [...issuersActingOnAdmins]),
+            not(
+              exists(
+                selectFrom('user_roles')
+                  .select('user_roles.role')
+                  .whereRef('user_roles.user_id', '=', 'temporary_access_passes.user_id'),
+              ),
+            ),
+          ]),
+        )
         .returning(['user_id', 'reusable'])
         .executeTakeFirst();
       return row ? { userId: row.user_id, reusable: row.reusable === 1 } : undefined;
@@ -165,6 +211,7 @@ export function createTemporaryAccessPassService(deps: {
         .select(['expires_at', 'reusable', 'used_at'])
         .where('tenant_id', '=', tenantId)
         .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
         .executeTakeFirst();
       if (!row) return null;
       return { expiresAt: row.expires_at, reusable: row.reusable === 1, used: row.used_at !== null };
@@ -175,11 +222,54 @@ export function createTemporaryAccessPassService(deps: {
       if (normalized.length !== passLength) return 'unknown';
       let query = db
         .selectFrom('temporary_access_passes')
-        .select('id')
+        .select(['revoked_at', 'expires_at', 'reusable', 'used_at', 'issuer_role'])
+        .select((eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom('user_roles')
+                .select('user_roles.role')
+                .whereRef('user_roles.user_id', '=', 'temporary_access_passes.user_id'),
+            )
+            .as('user_has_role'),
+        )
         .where('tenant_id', '=', tenantId)
         .where('pass_hash', '=', hashToken(normalized));
       if (userId !== undefined) query = query.where('user_id', '=', userId);
-      return (await query.executeTakeFirst()) ? 'expired' : 'unknown';
+      const row = await query.executeTakeFirst();
+      if (!row) return 'unknown';
+      if (row.revoked_at !== null) return 'revoked';
+      const spent = row.expires_at <= clock.now() || (row.reusable === 0 && row.used_at !== null);
+      if (spent) return 'expired';
+      const outranked =
+        !(issuersActingOnAdmins as readonly string[]).includes(row.issuer_role) && Boolean(row.user_has_role);
+      return outranked ? 'not_allowed' : 'expired';
+    },
+
+    async revokeForUser(executor, target, event) {
+      const { tenantId, userId, now } = target;
+      const ended = await executor
+        .updateTable('temporary_access_passes')
+        .set({ revoked_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .returning(['expires_at', 'reusable', 'used_at'])
+        .execute();
+      const live = ended.filter((p) => p.expires_at > now && (p.reusable === 1 || p.used_at === null)).length;
+      if (live > 0) {
+        await audit.record(
+          {
+            tenantId,
+            actor: target.actor,
+            action: 'temporary_access_pass.revoke',
+            target: { type: 'user', id: userId },
+            details: { event },
+          },
+          executor,
+        );
+      }
+      return live;
     },
   };
 }

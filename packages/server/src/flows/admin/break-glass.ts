@@ -2,12 +2,15 @@
  * Break-glass recovery (spec flow 3): when every admin of a tenant is locked out, the operator,
  * on the host with database access only, issues one of them a one-time Temporary Access Pass of at
  * most 60 minutes. It needs a reason, is audited as an operator action, and every other admin of
- * the tenant is told by email, so a recovery can never happen quietly.
+ * the tenant is told by email, so a recovery can never happen quietly. First it ends the admin's
+ * methods, recovery codes, sessions and older pass as "require re-registration" does (spec
+ * section 6), so the new pass leads straight to registration; the pass it issues comes after.
  */
 import { hostname, userInfo } from 'node:os';
 import { TwofoldError } from '@twofold/core';
 import { operatorActor } from '../../audit/audit-log.js';
 import { type AdminFlowDeps, checkReason } from './deps.js';
+import { type ReregistrationResult, reregister } from './require-reregistration.js';
 
 export const breakGlassMaxMinutes = 60;
 
@@ -28,6 +31,8 @@ export interface RecoveredAdmin {
   readonly signInUrl: string;
   /** The other admins who were told (their email addresses). */
   readonly notified: string[];
+  /** What ended before the pass was issued (as "require re-registration" reports it). */
+  readonly ended: ReregistrationResult;
 }
 
 /** Who ran the command, for the audit log: the host and the shell user. */
@@ -66,9 +71,23 @@ export async function recoverAdmin(deps: AdminFlowDeps, input: RecoverAdminInput
   const otherAdmins = await users.listAdmins(tenant.id, { exceptUserId: user.id });
   const operator = operatorContext();
   const signInUrl = `${input.publicUrl}/t/${tenant.slug}/sign-in`;
-  const issued = await db.transaction().execute(async (trx) => {
+  const { issued, ended } = await db.transaction().execute(async (trx) => {
+    // Before the pass: re-registration ends passes too, and must not end the one issued here.
+    const ended = await reregister(deps, trx, {
+      tenantId: tenant.id,
+      userId: user.id,
+      actor: operatorActor,
+      reason,
+    });
     const pass = await passes.issue(
-      { tenantId: tenant.id, userId: user.id, lifetimeMinutes: minutes, reusable: false, reason },
+      {
+        tenantId: tenant.id,
+        userId: user.id,
+        lifetimeMinutes: minutes,
+        reusable: false,
+        reason,
+        issuerRole: 'operator',
+      },
       operatorActor,
       trx,
     );
@@ -86,7 +105,8 @@ export async function recoverAdmin(deps: AdminFlowDeps, input: RecoverAdminInput
             '',
             `At ${when} the operator of this Twofold deployment (${operator.osUser} on ${operator.host}) issued`,
             `a one-time Temporary Access Pass, valid ${minutes} minutes, to the admin ${user.email}`,
-            `of '${tenant.name}', because every admin was locked out.`,
+            `of '${tenant.name}', because every admin was locked out. The admin's methods, recovery codes`,
+            'and sessions were ended: they register new methods with the pass.',
             '',
             `Reason given: ${reason}`,
             '',
@@ -110,12 +130,13 @@ export async function recoverAdmin(deps: AdminFlowDeps, input: RecoverAdminInput
           lifetimeMinutes: minutes,
           expiresAt: pass.expiresAt,
           notified: otherAdmins.map((a) => a.email),
+          ended,
           ...operator,
         },
       },
       trx,
     );
-    return pass;
+    return { issued: pass, ended };
   });
   return {
     tenant: tenant.slug,
@@ -125,6 +146,7 @@ export async function recoverAdmin(deps: AdminFlowDeps, input: RecoverAdminInput
     expiresAt: issued.expiresAt,
     signInUrl,
     notified: otherAdmins.map((a) => a.email),
+    ended,
   };
 }
 

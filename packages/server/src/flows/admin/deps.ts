@@ -9,8 +9,8 @@ import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/schema.js';
 import type { SessionService } from '../../sessions/session-service.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
-import type { UserService } from '../../users/user-service.js';
-import type { SignInFlowStore } from '../sign-in/flow-store.js';
+import type { PasswordHashing, UserService } from '../../users/user-service.js';
+import type { UnfinishedFlows } from '../end-credentials.js';
 
 export interface AdminFlowDeps {
   readonly db: Kysely<Database>;
@@ -22,8 +22,12 @@ export interface AdminFlowDeps {
   readonly factors: FactorRegistry;
   readonly passes: TemporaryAccessPassService;
   readonly sessions: Pick<SessionService, 'revokeAllForUser'>;
-  readonly signIns: Pick<SignInFlowStore, 'endUnfinishedForUser'>;
+  /** Sign-ins and password resets in progress: they end with the user's credentials. */
+  readonly unfinishedFlows: readonly UnfinishedFlows[];
   readonly courier: Pick<Courier, 'enqueue'>;
+  readonly passwords: Pick<PasswordHashing, 'checkPassword' | 'hash'>;
+  /** TWOFOLD_PUBLIC_URL (links in emails). */
+  readonly publicUrl: string;
 }
 
 /** A reason for the audit log: 1 to 500 characters after trimming. */

@@ -5,6 +5,8 @@ import { issuePass } from './issue-pass.js';
 import { deleteUser, updateUser } from './manage-user.js';
 import { resetMethodDrift, resyncMethod } from './method-drift.js';
 import { requireReregistration } from './require-reregistration.js';
+import { revokeSessions } from './revoke-sessions.js';
+import { setPasswordByOperator } from './set-password.js';
 
 export { breakGlassMaxMinutes, type RecoverAdminInput, type RecoveredAdmin } from './break-glass.js';
 export type { AdminFlowDeps } from './deps.js';
@@ -15,12 +17,15 @@ export function createAdminFlows(deps: AdminFlowDeps) {
   return {
     requireReregistration: (input: Parameters<typeof requireReregistration>[1]) =>
       requireReregistration(deps, input),
+    revokeSessions: (input: Parameters<typeof revokeSessions>[1]) => revokeSessions(deps, input),
     updateUser: (input: Parameters<typeof updateUser>[1]) => updateUser(deps, input),
     deleteUser: (input: Parameters<typeof deleteUser>[1]) => deleteUser(deps, input),
     issuePass: (input: Parameters<typeof issuePass>[1]) => issuePass(deps, input),
     resyncMethod: (input: Parameters<typeof resyncMethod>[1]) => resyncMethod(deps, input),
     resetMethodDrift: (input: Parameters<typeof resetMethodDrift>[1]) => resetMethodDrift(deps, input),
     recoverAdmin: (input: RecoverAdminInput) => recoverAdmin(deps, input),
+    setPasswordByOperator: (input: Parameters<typeof setPasswordByOperator>[1]) =>
+      setPasswordByOperator(deps, input),
   };
 }
 

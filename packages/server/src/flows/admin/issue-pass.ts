@@ -1,5 +1,5 @@
 /** An admin issues a Temporary Access Pass (spec section 2): allowed by the policy, within its lifetimes. */
-import { TwofoldError } from '@twofold/core';
+import { type IssuerRole, TwofoldError } from '@twofold/core';
 import type { Actor } from '../../audit/audit-log.js';
 import { passMethodType } from '../../factors/registry.js';
 import type { IssuedPass } from '../../factors/temporary-access-pass/temporary-access-pass-service.js';
@@ -16,6 +16,8 @@ export async function issuePass(
     reusable?: boolean | undefined;
     reason?: string | undefined;
     actor: Actor;
+    /** The caller's role (an admin's strongest role, or an API key's): the pass remembers it. */
+    issuerRole: IssuerRole;
   },
 ): Promise<IssuedPass & { lifetimeMinutes: number }> {
   const { policy } = input.tenant;
@@ -35,6 +37,7 @@ export async function issuePass(
       lifetimeMinutes,
       reusable: input.reusable === true,
       reason: input.reason,
+      issuerRole: input.issuerRole,
     },
     input.actor,
   );

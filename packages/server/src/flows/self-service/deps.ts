@@ -2,6 +2,7 @@
 import { TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
 import type { Actor } from '../../audit/audit-log.js';
+import type { Courier } from '../../courier/courier.js';
 import type { MethodService } from '../../factors/method-service.js';
 import type { RecoveryCodeService } from '../../factors/recovery-codes/recovery-code-service.js';
 import type { FactorRegistry } from '../../factors/registry.js';
@@ -10,7 +11,9 @@ import type { Database } from '../../platform/db/schema.js';
 import { hasRecentSecondFactor, type SessionService } from '../../sessions/session-service.js';
 import type { Tenant } from '../../tenants/tenant-service.js';
 import type { MfaLockout } from '../../users/mfa-lockout.js';
-import type { UserService } from '../../users/user-service.js';
+import type { PasswordThrottle } from '../../users/password-throttle.js';
+import type { PasswordHashing, UserService } from '../../users/user-service.js';
+import type { UnfinishedFlows } from '../end-credentials.js';
 
 /** The signed-in user as the flows see them: their session and where the request came from. */
 export interface Me {
@@ -20,6 +23,8 @@ export interface Me {
     readonly userId: string;
     readonly amr: readonly string[];
     readonly mfaAt: number | null;
+    readonly createdAt: number;
+    readonly firstFactor: 'pwd' | 'tap' | null;
   };
   readonly actor: Actor;
   readonly ip?: string | undefined;
@@ -37,6 +42,13 @@ export interface SelfServiceDeps {
   readonly recoveryCodes: Pick<RecoveryCodeService, 'issue' | 'remaining'>;
   readonly lockout: Pick<MfaLockout, 'admit' | 'recordSuccess'>;
   readonly sessions: Pick<SessionService, 'recordSecondFactor' | 'revoke' | 'revokeAllForUser'>;
+  /** Sign-ins and password resets in progress: they end with the user's credentials. */
+  readonly unfinishedFlows: readonly UnfinishedFlows[];
+  readonly passwords: Pick<PasswordHashing, 'checkPassword' | 'hash'>;
+  readonly passwordThrottle: Pick<PasswordThrottle, 'check' | 'recordFailure'>;
+  readonly courier: Pick<Courier, 'enqueue'>;
+  /** TWOFOLD_PUBLIC_URL (links in emails). */
+  readonly publicUrl: string;
 }
 
 export function requireStepUp(deps: Pick<SelfServiceDeps, 'clock'>, me: Me): void {

@@ -8,6 +8,7 @@ import {
   issueRecoveryCodes,
   setDefaultMethod,
 } from './methods.js';
+import { changePassword } from './password.js';
 import { signOut, signOutEverywhere } from './sign-out.js';
 import { sendStepUpCode, stepUp } from './step-up.js';
 
@@ -29,6 +30,7 @@ export function createSelfServiceFlows(deps: SelfServiceDeps) {
     issueRecoveryCodes: bind(issueRecoveryCodes),
     signOutEverywhere: bind(signOutEverywhere),
     signOut: bind(signOut),
+    changePassword: bind(changePassword),
   };
 }
 

@@ -6,7 +6,7 @@
 import { TwofoldError } from '@twofold/core';
 import type { Tenant } from '../../tenants/tenant-service.js';
 import { lockoutRefusal } from '../code-check.js';
-import { loadFlow, logFailure, refuse, type SignInDeps, usableEntries } from './deps.js';
+import { entriesOf, loadFlow, logFailure, proofOf, refuse, type SignInDeps } from './deps.js';
 import type { FlowChallenge, FlowClient } from './types.js';
 
 export async function challengeSignIn(
@@ -17,13 +17,16 @@ export async function challengeSignIn(
   entryId: string,
 ): Promise<FlowChallenge> {
   const row = await loadFlow(deps, tenant, flowId, client);
-  if (row.status !== 'mfa_required') {
+  const proof = proofOf(row) === 'method';
+  if (row.status !== 'mfa_required' && !proof) {
     refuse('flow_state_invalid', 'this sign-in is waiting for a new method to be registered, not for a code');
   }
   const ctx = { tenant, userId: row.user_id, ip: client.ip, userAgent: client.userAgent };
-  const offered = (await usableEntries(deps, tenant, row.user_id)).find((e) => e.id === entryId);
+  const offered = (await entriesOf(deps, tenant, row)).find((e) => e.id === entryId);
   const entry = offered
-    ? await deps.factors.resolve(ctx, entryId, (id) => deps.methods.find(tenant.id, row.user_id, id))
+    ? await deps.factors.resolve(ctx, entryId, (id) => deps.methods.find(tenant.id, row.user_id, id), {
+        proof,
+      })
     : undefined;
   if (!offered || !entry) refuse('method_not_found', 'no such sign-in method for this account');
   if (!entry.factor.challenge) {

@@ -26,6 +26,7 @@ export async function completeSignIn(
     userId: row.user_id,
     amr,
     mfaAt: amr.includes('mfa') ? now : null,
+    firstFactor: row.first_factor === 'tap' ? 'tap' : 'pwd',
     ip: client.ip,
     userAgent: client.userAgent,
   });

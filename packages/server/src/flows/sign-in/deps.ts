@@ -82,20 +82,49 @@ export async function usableEntries(
   return deps.factors.offer({ tenant, userId }, active);
 }
 
+/**
+ * The entries a user may prove who they are with before registering (spec section 6): every
+ * method they hold with a code, whatever the policy allows now, and recovery codes.
+ */
+export async function proofEntries(
+  deps: Pick<SignInDeps, 'methods' | 'factors'>,
+  tenant: Tenant,
+  userId: string,
+) {
+  const active = await deps.methods.listForUser(tenant.id, userId);
+  return deps.factors.offer({ tenant, userId }, active, { proof: true });
+}
+
+/** What the flow waits for: the user must prove who they are first (`method`, `pass`), or nothing. */
+export function proofOf(row: FlowRow): 'method' | 'pass' | undefined {
+  return row.status === 'registration_required' && (row.proof === 'method' || row.proof === 'pass')
+    ? row.proof
+    : undefined;
+}
+
+/** The entries the flow offers now: a second factor's, or those to prove with before registering. */
+export async function entriesOf(deps: Pick<SignInDeps, 'methods' | 'factors'>, tenant: Tenant, row: FlowRow) {
+  if (row.status === 'mfa_required') return usableEntries(deps, tenant, row.user_id);
+  if (proofOf(row) === 'method') return proofEntries(deps, tenant, row.user_id);
+  return [];
+}
+
 export async function viewOf(
   deps: Pick<SignInDeps, 'methods' | 'factors'>,
   tenant: Tenant,
   row: FlowRow,
   flowId: string,
 ): Promise<FlowView> {
+  const proof = proofOf(row);
   return {
     flowId,
     status: row.status as FlowView['status'],
-    methods: row.status === 'mfa_required' ? await usableEntries(deps, tenant, row.user_id) : [],
+    methods: await entriesOf(deps, tenant, row),
     expiresAt: row.expires_at,
     ...(row.status === 'registration_required'
       ? { registrationTypes: deps.factors.registrableTypes(tenant.policy) }
       : {}),
+    ...(proof ? { proofRequired: proof } : {}),
   };
 }
 

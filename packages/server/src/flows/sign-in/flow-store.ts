@@ -21,6 +21,11 @@ export interface SignInFlowStore {
   fail(idHash: string, executor?: Executor): Promise<void>;
   /** The entry the user chose at the challenge step. */
   setChallenge(idHash: string, entryId: string): Promise<void>;
+  /**
+   * The user proved who they are before registering (a code from one of their methods or a
+   * recovery code): clears the flow's `proof` once, adding what the proof showed to its amr.
+   */
+  proved(idHash: string, amr: readonly string[]): Promise<boolean>;
   /** The method being registered at the registration step. */
   setRegistration(idHash: string, methodId: string): Promise<void>;
   /** Ends the user's unfinished sign-ins (re-registration: they must not finish with the old methods). */
@@ -51,6 +56,20 @@ export function createSignInFlowStore(db: Kysely<Database>): SignInFlowStore {
         .where('id_hash', '=', idHash)
         .where('status', 'in', ['mfa_required', 'registration_required'])
         .where('expires_at', '>', now)
+        // A flow that still waits for a proof never completes (spec section 6).
+        .where('proof', 'is', null)
+        .returning('id_hash')
+        .executeTakeFirst();
+      return done !== undefined;
+    },
+
+    async proved(idHash, amr) {
+      const done = await db
+        .updateTable('sign_in_flows')
+        .set({ proof: null, amr: JSON.stringify(amr) })
+        .where('id_hash', '=', idHash)
+        .where('status', '=', 'registration_required')
+        .where('proof', '=', 'method')
         .returning('id_hash')
         .executeTakeFirst();
       return done !== undefined;

@@ -3,13 +3,20 @@
  * Pass, past the password throttle; then a second factor (`mfa_required`) or registration
  * (`registration_required`: no usable method, or an admin required re-registration). A pass is
  * strong on its own: for a user with methods it finishes the sign-in at once.
+ *
+ * Registration after a password alone is allowed only for a user with no method at all (spec
+ * section 6): a user whose methods are all of types the policy no longer allows proves who they
+ * are with one of them or a recovery code first (`proofRequired: 'method'`), and with the policy's
+ * `registrationRequiresPass` only a pass opens registration (`proofRequired: 'pass'`).
  */
 
 import { passMethodType } from '../../factors/registry.js';
+import { nobodyUserId } from '../../factors/temporary-access-pass/temporary-access-pass-service.js';
 import { generateToken, hashToken } from '../../platform/crypto/tokens.js';
+import type { TenantPolicy } from '../../tenants/tenant-policy.js';
 import type { User } from '../../users/user-service.js';
 import { completeSignIn } from './complete.js';
-import { refuse, type SignInDeps, usableEntries } from './deps.js';
+import { proofEntries, refuse, type SignInDeps } from './deps.js';
 import type { FlowRow } from './flow-store.js';
 import {
   type FlowClient,
@@ -52,9 +59,11 @@ export async function startSignIn(deps: SignInDeps, input: StartInput): Promise<
       : await checkPassword(deps, input, known);
   const { user, firstFactor, deviceToken } = first;
 
-  const methodsNow = await usableEntries(deps, tenant, user.id);
+  const held = await deps.methods.listForUser(tenant.id, user.id);
+  const methodsNow = await factors.offer({ tenant, userId: user.id }, held);
   const needsRegistration = user.registrationRequired || methodsNow.length === 0;
   const status: FlowStatus = needsRegistration ? 'registration_required' : 'mfa_required';
+  const proof = needsRegistration && firstFactor === 'pwd' ? proofNeeded(tenant.policy, held.length) : null;
   const flowId = generateToken('tff_', 24);
   const clientSecret = generateToken('', 24);
   const now = clock.now();
@@ -69,6 +78,7 @@ export async function startSignIn(deps: SignInDeps, input: StartInput): Promise<
     challenge_failures: 0,
     registration_method_id: null,
     amr: JSON.stringify(firstFactor === 'tap' ? ['mfa'] : ['pwd']),
+    proof,
     ip,
     user_agent: userAgent ?? null,
     created_at: now,
@@ -103,15 +113,27 @@ export async function startSignIn(deps: SignInDeps, input: StartInput): Promise<
     flow: {
       flowId,
       status,
-      methods: status === 'mfa_required' ? methodsNow : [],
+      methods:
+        status === 'mfa_required'
+          ? methodsNow
+          : proof === 'method'
+            ? await proofEntries(deps, tenant, user.id)
+            : [],
       expiresAt: row.expires_at,
       ...(status === 'registration_required'
         ? { registrationTypes: factors.registrableTypes(tenant.policy) }
         : {}),
+      ...(proof ? { proofRequired: proof } : {}),
     },
     clientSecret,
     ...(deviceToken ? { deviceToken } : {}),
   };
+}
+
+/** What a user who signed in with a password must prove before registering (null: nothing). */
+function proofNeeded(policy: TenantPolicy, methodsHeld: number): 'method' | 'pass' | null {
+  if (policy.registrationRequiresPass) return 'pass';
+  return methodsHeld > 0 ? 'method' : null;
 }
 
 interface FirstFactor {
@@ -119,6 +141,14 @@ interface FirstFactor {
   readonly firstFactor: 'pwd' | 'tap';
   readonly deviceToken?: string;
 }
+
+/** The problem (and sign-in log reason) for each way a pass fails. */
+const passRefusals = {
+  expired: 'tap_expired',
+  revoked: 'tap_revoked',
+  not_allowed: 'tap_not_allowed',
+  unknown: 'invalid_credentials',
+} as const;
 
 async function checkPass(
   deps: SignInDeps,
@@ -136,28 +166,44 @@ async function checkPass(
       'this organisation does not accept Temporary Access Passes; sign in with your password',
     );
   }
-  const redeemed = known && !known.disabled ? await deps.passes.redeem(tenant.id, pass, known.id) : undefined;
-  if (redeemed && known) return { user: known, firstFactor: 'tap' };
-  const why = known ? await deps.passes.explainFailure(tenant.id, pass, known.id) : 'unknown';
+  // Every username costs the same statements (issue 14, item 7): an unknown or disabled user's
+  // pass is redeemed and explained against an id nobody has.
+  const eligible = known && !known.disabled ? known : undefined;
+  const subjectId = eligible?.id ?? nobodyUserId;
+  const redeemed = await deps.passes.redeem(tenant.id, pass, subjectId);
+  if (redeemed && eligible) return { user: eligible, firstFactor: 'tap' };
+  const why = await deps.passes.explainFailure(tenant.id, pass, subjectId);
   await deps.passwordThrottle.recordFailure({ tenantId: tenant.id, userId: known?.id, username, ip });
-  const reason = why === 'expired' ? 'tap_expired' : 'invalid_credentials';
+  const reason = passRefusals[why];
   await deps.signInLog.record({
     tenantId: tenant.id,
     userId: known?.id,
     username,
     result: 'failure',
-    reason,
+    reason: known?.disabled ? 'user_disabled' : reason,
     methodType: passMethodType,
     ip,
     userAgent,
   });
-  if (why === 'expired') {
-    refuse(
-      'tap_expired',
-      'this Temporary Access Pass has expired or was already used; ask your administrator for a new one',
-    );
+  switch (reason) {
+    case 'tap_expired':
+      return refuse(
+        reason,
+        'this Temporary Access Pass has expired or was already used; ask your administrator for a new one',
+      );
+    case 'tap_revoked':
+      return refuse(
+        reason,
+        'this Temporary Access Pass was revoked (your account was changed or signed out everywhere); ask your administrator for a new one',
+      );
+    case 'tap_not_allowed':
+      return refuse(
+        reason,
+        'this Temporary Access Pass was issued by an admin who may not act on your account now; ask a global administrator for a new one',
+      );
+    default:
+      return refuse('invalid_credentials', 'that username or Temporary Access Pass is not right');
   }
-  return refuse('invalid_credentials', 'that username or Temporary Access Pass is not right');
 }
 
 async function checkPassword(

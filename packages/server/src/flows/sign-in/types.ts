@@ -22,6 +22,12 @@ export interface FlowView {
   readonly expiresAt: number;
   /** registration_required: the method types the tenant lets the user register. */
   readonly registrationTypes?: string[];
+  /**
+   * registration_required: what the user must prove before registering. `method`: answer with one
+   * of `methods` first (their own methods, whatever the policy allows now, or a recovery code);
+   * `pass`: only a sign-in with a Temporary Access Pass may register (policy `registrationRequiresPass`).
+   */
+  readonly proofRequired?: 'method' | 'pass';
 }
 
 /** What a challenge answers (nothing, where a code went, or a push's number). */
@@ -81,13 +87,14 @@ export interface SignInFlowService {
   start(input: StartInput): Promise<StartResult>;
   get(tenant: Tenant, flowId: string, client: FlowClient): Promise<FlowView>;
   challenge(tenant: Tenant, flowId: string, client: FlowClient, methodId: string): Promise<FlowChallenge>;
+  /** Signed in; or, for a proof before registration, the flow now waiting for the new method. */
   verify(
     tenant: Tenant,
     flowId: string,
     client: FlowClient,
     methodId: string,
     code: string,
-  ): Promise<FlowSignedIn>;
+  ): Promise<FlowSignedIn | FlowView>;
   register(
     tenant: Tenant,
     flowId: string,

@@ -8,9 +8,18 @@ import type { Tenant } from '../../tenants/tenant-service.js';
 import type { User } from '../../users/user-service.js';
 import { type CodeCheck, checkCode, refuseCode } from '../code-check.js';
 import { completeSignIn } from './complete.js';
-import { loadFlow, logFailure, parseAmr, refuse, type SignInDeps } from './deps.js';
+import {
+  loadFlow,
+  logFailure,
+  parseAmr,
+  proofEntries,
+  proofOf,
+  refuse,
+  type SignInDeps,
+  viewOf,
+} from './deps.js';
 import type { FlowRow } from './flow-store.js';
-import { type FlowClient, type FlowSignedIn, maxCodeFailuresPerFlow } from './types.js';
+import { type FlowClient, type FlowSignedIn, type FlowView, maxCodeFailuresPerFlow } from './types.js';
 
 export async function verifySignIn(
   deps: SignInDeps,
@@ -19,7 +28,7 @@ export async function verifySignIn(
   client: FlowClient,
   entryId: string,
   code: string,
-): Promise<FlowSignedIn> {
+): Promise<FlowSignedIn | FlowView> {
   const row = await loadFlow(deps, tenant, flowId, client);
   const owner = deps.factors.ownerOfEntry(entryId);
   if (owner && !owner.verify)
@@ -27,6 +36,14 @@ export async function verifySignIn(
   const user = await deps.users.getById(row.tenant_id, row.user_id);
   const ctx = { tenant, userId: row.user_id, ip: client.ip, userAgent: client.userAgent };
   const amrBase = parseAmr(row.amr);
+  const proof = proofOf(row);
+  if (proof === 'pass') {
+    refuse(
+      'registration_pass_required',
+      'your organisation lets you register a method only after signing in with a Temporary Access Pass; ask your administrator for one',
+    );
+  }
+  if (proof === 'method') return verifyProof(deps, tenant, row, user, client, entryId, code, flowId);
   const registering = row.status === 'registration_required';
   if (registering && (!row.registration_method_id || row.registration_method_id !== entryId)) {
     refuse('flow_state_invalid', 'register a method first, then confirm it with a code from it');
@@ -51,6 +68,33 @@ export async function verifySignIn(
     methodType: checked.factor.type,
     methodId: entryId,
   });
+}
+
+/**
+ * A proof before registration (spec section 6): a code from one of the user's own methods, of any
+ * type the policy may no longer allow, or a recovery code; the same lockout, replay and refusal
+ * rules as any code. Then the flow waits for the new method.
+ */
+async function verifyProof(
+  deps: SignInDeps,
+  tenant: Tenant,
+  row: FlowRow,
+  user: User,
+  client: FlowClient,
+  entryId: string,
+  code: string,
+  flowId: string,
+): Promise<FlowView> {
+  const ctx = { tenant, userId: row.user_id, ip: client.ip, userAgent: client.userAgent };
+  const offered = (await proofEntries(deps, tenant, row.user_id)).some((e) => e.id === entryId);
+  if (!offered) refuse('method_not_found', 'no such sign-in method for this account');
+  const checked = await checkCode(deps, { ctx, entryId, code, purpose: 'sign_in', proof: true });
+  if (!checked.ok) return refuseChecked(deps, row, user, client, entryId, checked);
+  const amr = [...new Set([...parseAmr(row.amr), checked.factor.amr])];
+  if (!(await deps.store.proved(row.id_hash, amr))) {
+    refuse('flow_expired', 'this sign-in has expired or ended; start again');
+  }
+  return viewOf(deps, tenant, { ...row, proof: null, amr: JSON.stringify(amr) }, flowId);
 }
 
 /** Logs a refused code and counts it against the flow: the fifth wrong code ends the sign-in. */

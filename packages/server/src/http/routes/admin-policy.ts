@@ -64,8 +64,14 @@ export function registerAdminPolicyRoutes(app: FastifyInstance, deps: AdminPolic
     }),
     async (request) => {
       const { tenant, principal } = await context(request, 'policy.update');
-      const { reason, sendLimits, ...rest } = request.body as Static<typeof PolicyBody>;
-      const policy: TenantPolicy = { ...rest, sendLimits: sendLimits ?? tenant.policy.sendLimits };
+      const { reason, sendLimits, registrationRequiresPass, ...rest } = request.body as Static<
+        typeof PolicyBody
+      >;
+      const policy: TenantPolicy = {
+        ...rest,
+        sendLimits: sendLimits ?? tenant.policy.sendLimits,
+        registrationRequiresPass: registrationRequiresPass ?? tenant.policy.registrationRequiresPass,
+      };
       const updated = await tenants.updatePolicy(tenant.id, policy, principal.actor, reason);
       return updated.policy;
     },

@@ -2,37 +2,36 @@
  * What an admin does to help a user (spec section 4): require re-registration, a Temporary Access
  * Pass, sign them out everywhere, lift a lockout, let push reach them again.
  */
-import { type Static, Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import {
   IssuedPassJson,
   OptionalReasonBody,
   PassBody,
   ReasonBody,
   ReregistrationJson,
+  RevokedSessionsJson,
   UserJson,
   UserParams,
 } from '@twofold/api/admin';
 import type { FastifyInstance } from 'fastify';
 import type { AdminFlows } from '../../flows/admin/index.js';
-import type { SessionService } from '../../sessions/session-service.js';
 import type { MfaLockout } from '../../users/mfa-lockout.js';
 import { type AdminKit, type AdminKitDeps, iso, schema } from './admin-kit.js';
 
 export interface AdminUserActionRouteDeps extends AdminKitDeps {
   readonly kit: AdminKit;
   readonly admin: AdminFlows;
-  readonly sessions: AdminKitDeps['sessions'] & Pick<SessionService, 'revokeAllForUser'>;
   readonly mfaLockout: Pick<MfaLockout, 'unlock'>;
 }
 
 export function registerAdminUserActionRoutes(app: FastifyInstance, deps: AdminUserActionRouteDeps): void {
-  const { users, admin, sessions, mfaLockout, kit } = deps;
+  const { users, admin, mfaLockout, kit } = deps;
   const { target, userJson } = kit;
 
   app.post(
     '/t/:tenant/api/v1/admin/users/:id/require-reregistration',
     schema(
-      'Require re-registration: delete authenticator, TOTP and SMS methods, deactivate hardware tokens, revoke sessions; the next sign-in registers a new method',
+      'Require re-registration: delete authenticator, TOTP and SMS methods, deactivate hardware tokens, end recovery codes and the Temporary Access Pass, revoke sessions; the next sign-in registers a new method (and gets new recovery codes)',
       {
         params: UserParams,
         body: ReasonBody,
@@ -61,7 +60,13 @@ export function registerAdminUserActionRoutes(app: FastifyInstance, deps: AdminU
     async (request, reply) => {
       const { tenant, principal, user } = await target(request, 'users.temporary_access_pass');
       const body = request.body as Static<typeof PassBody>;
-      const issued = await admin.issuePass({ tenant, userId: user.id, ...body, actor: principal.actor });
+      const issued = await admin.issuePass({
+        tenant,
+        userId: user.id,
+        ...body,
+        actor: principal.actor,
+        issuerRole: principal.role,
+      });
       reply.header('cache-control', 'no-store');
       return reply.code(201).send({
         pass: issued.pass,
@@ -74,18 +79,15 @@ export function registerAdminUserActionRoutes(app: FastifyInstance, deps: AdminU
 
   app.post(
     '/t/:tenant/api/v1/admin/users/:id/revoke-sessions',
-    schema('Sign the user out everywhere', {
+    schema('Sign the user out everywhere: sessions, application grants and the Temporary Access Pass end', {
       params: UserParams,
       body: OptionalReasonBody,
-      response: { 200: Type.Object({ revokedSessions: Type.Integer() }) },
+      response: { 200: RevokedSessionsJson },
     }),
     async (request) => {
       const { tenant, principal, user } = await target(request, 'users.revoke_sessions');
       const reason = (request.body as Static<typeof OptionalReasonBody>).reason;
-      const revokedSessions = await sessions.revokeAllForUser(tenant.id, user.id, principal.actor, {
-        ...(reason ? { reason } : {}),
-      });
-      return { revokedSessions };
+      return admin.revokeSessions({ tenantId: tenant.id, userId: user.id, actor: principal.actor, reason });
     },
   );
 

@@ -97,7 +97,13 @@ for (const backend of testBackends) {
           reason: 'lost phone, ticket 4711',
         });
         expect(done.statusCode, done.body).toBe(200);
-        expect(done.json()).toEqual({ deletedMethods: 1, disabledHardwareTokens: 0, revokedSessions: 1 });
+        expect(done.json()).toEqual({
+          deletedMethods: 1,
+          disabledHardwareTokens: 0,
+          revokedSessions: 1,
+          revokedPasses: 0,
+          endedRecoveryCodes: 10,
+        });
 
         expect((await browser.get(`${base}/me`)).statusCode).toBe(401);
         const late = await pending.post(`${base}/sign-in/${waiting.flowId}/verify`, {
@@ -292,7 +298,7 @@ for (const backend of testBackends) {
       });
 
       it('a method type turned off stops working at sign-in at once; new registrations use the TOTP policy', async () => {
-        const { user } = await enrolledUser();
+        const { user, secret, methodId } = await enrolledUser();
         const policy = (await admin('GET', '/policy')).json();
         const pass = (await admin('POST', `/users/${user.id}/temporary-access-pass`, {})).json().pass;
         const changed = await admin('PUT', '/policy', {
@@ -301,11 +307,17 @@ for (const backend of testBackends) {
           totp: { algorithm: 'SHA256', digits: 8, period: 60 },
         });
         expect(changed.statusCode, changed.body).toBe(200);
-        // Her authenticator is no longer accepted: the next sign-in registers an allowed method.
+        // Her authenticator is no longer accepted: the next sign-in registers an allowed method,
+        // once she proved it is her with the authenticator she holds (spec section 6).
         const browser = createBrowserClient(t.app);
         clock.advance(60_000);
         const flow = await signIn(browser, 'ann@example.com');
-        expect(flow.status).toBe('registration_required');
+        expect(flow).toMatchObject({ status: 'registration_required', proofRequired: 'method' });
+        const proved = await browser.post(`${base}/sign-in/${flow.flowId}/verify`, {
+          methodId,
+          code: generateTotp({ secret, time: now() }),
+        });
+        expect(proved.statusCode, proved.body).toBe(200);
         const refused = await browser.post(`${base}/sign-in/${flow.flowId}/register`, {
           type: 'authenticator',
         });
@@ -543,7 +555,7 @@ for (const backend of testBackends) {
       it('ends every session of the user', async () => {
         const { user, browser } = await enrolledUser();
         const r = await admin('POST', `/users/${user.id}/revoke-sessions`, {});
-        expect(r.json()).toEqual({ revokedSessions: 1 });
+        expect(r.json()).toEqual({ revokedSessions: 1, revokedPasses: 0 });
         expect((await browser.get(`${base}/me`)).statusCode).toBe(401);
       });
     });

@@ -585,7 +585,7 @@ for (const backend of testBackends) {
       expect((await push.outcome()).json().status).toBe('signed_in');
       const out = await push.browser.post(`${base}/me/sign-out-everywhere`);
       // Her sessions from the first sign-in and from this one.
-      expect(out.json()).toEqual({ revokedSessions: 2, revokedPushDevices: 1 });
+      expect(out.json()).toEqual({ revokedSessions: 2, revokedPushDevices: 1, revokedPasses: 0 });
       expect((await poll(phone)).json().code).toBe('device_signature_invalid');
       const flow = (await start(createBrowserClient(t.app))).json();
       expect(flow.methods.map((m: { type: string }) => m.type)).toEqual(['authenticator', 'recovery_codes']);

@@ -2,13 +2,16 @@ import { type Static, Type } from '@sinclair/typebox';
 import { TenantParams } from '@twofold/api/common';
 import {
   AddMethodBody,
+  ChangePasswordBody,
   CodeBody,
   DefaultBody,
   MeJson,
   MethodIdBody,
   MethodParams,
+  PasswordChangedJson,
   RegisterJson,
   SentCodeJson,
+  SignedOutEverywhereJson,
   StepUpBody,
 } from '@twofold/api/self-service';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -200,14 +203,31 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
   );
 
   app.post(
+    '/t/:tenant/api/v1/me/password',
+    {
+      schema: {
+        summary:
+          'Change your password (needs a recent second factor): every other session and application grant ends, your Temporary Access Pass is revoked, and you get an email',
+        tags: ['self-service'],
+        params: TenantParams,
+        body: ChangePasswordBody,
+        response: { 200: PasswordChangedJson },
+      },
+    },
+    async (request) =>
+      selfService.changePassword(await me(request), request.body as Static<typeof ChangePasswordBody>),
+  );
+
+  app.post(
     '/t/:tenant/api/v1/me/sign-out-everywhere',
     {
       schema: {
-        summary: 'End every session of yours, this one included, and revoke your push devices (lost device)',
+        summary:
+          'End every session and application grant of yours, this one included, and revoke your push devices and Temporary Access Pass (lost device)',
         tags: ['self-service'],
         params: TenantParams,
         response: {
-          200: Type.Object({ revokedSessions: Type.Integer(), revokedPushDevices: Type.Integer() }),
+          200: SignedOutEverywhereJson,
         },
       },
     },

@@ -225,7 +225,13 @@ for (const backend of testBackends) {
     it('a one-time Temporary Access Pass works once and leads to registration', async () => {
       const user = await createUser();
       const { pass } = await t.runtime.services.passes.issue(
-        { tenantId: tenant.id, userId: user.id, lifetimeMinutes: 60, reusable: false },
+        {
+          tenantId: tenant.id,
+          userId: user.id,
+          lifetimeMinutes: 60,
+          reusable: false,
+          issuerRole: 'operator',
+        },
         operatorActor,
       );
       const browser = createBrowserClient(t.app);

@@ -12,6 +12,7 @@ import {
   SignedInResponse,
   StartBody,
   VerifyBody,
+  VerifyResponse,
 } from '@twofold/api/sign-in';
 import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -42,6 +43,7 @@ function flowJson(flow: FlowView): Static<typeof FlowResponse> {
     methods: flow.methods,
     expiresAt: iso(flow.expiresAt),
     ...(flow.registrationTypes ? { registrationTypes: flow.registrationTypes } : {}),
+    ...(flow.proofRequired ? { proofRequired: flow.proofRequired } : {}),
   };
 }
 
@@ -185,20 +187,22 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     '/t/:tenant/api/v1/sign-in/:flowId/verify',
     {
       schema: {
-        summary: 'Answer with a code (also confirms a method registered during sign-in)',
+        summary:
+          'Answer with a code (also confirms a method registered during sign-in); a proof before registration (proofRequired: method) answers the flow, now waiting for the new method',
         tags: ['sign-in'],
         params: FlowParams,
         body: VerifyBody,
-        response: { 200: SignedInResponse },
+        response: { 200: VerifyResponse },
       },
     },
     async (request, reply) => {
       const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
       const { methodId, code } = request.body as Static<typeof VerifyBody>;
       const tenant = await tenants.getBySlug(slug);
-      const signedIn = await flows.verify(tenant, flowId, client(request), methodId, code);
-      setSignedIn(reply, tenant.slug, signedIn);
-      return signedInJson(signedIn);
+      const answer = await flows.verify(tenant, flowId, client(request), methodId, code);
+      if (!('session' in answer)) return flowJson(answer);
+      setSignedIn(reply, tenant.slug, answer);
+      return signedInJson(answer);
     },
   );
 

@@ -23,11 +23,11 @@ describe('checkPassword', () => {
 
   it('refuses too short and too long passwords, naming the rule', () => {
     const short = errorOf(() => checkPassword('1234567'));
-    expect(short.code).toBe('password_invalid');
+    expect(short.code).toBe('password_too_short');
     expect(short.message).toBe('Password must be at least 8 characters');
     expect(errorOf(() => checkPassword('🔑'.repeat(4))).message).toMatch(/at least 8/);
     const long = errorOf(() => checkPassword('x'.repeat(257)));
-    expect(long.code).toBe('password_invalid');
+    expect(long.code).toBe('password_too_long');
     expect(long.message).toBe('Password must be at most 256 characters');
   });
 
@@ -66,7 +66,7 @@ describe('createPasswordHasher', () => {
   });
 
   it('enforces the policy when hashing', async () => {
-    await expect(hasher.hash('short')).rejects.toMatchObject({ code: 'password_invalid' });
+    await expect(hasher.hash('short')).rejects.toMatchObject({ code: 'password_too_short' });
   });
 
   it('throws on a stored value that is not an argon2 hash', async () => {

@@ -41,7 +41,7 @@ export interface PasswordHasherOptions {
 
 export interface PasswordHasher {
   readonly params: PasswordHashParams;
-  /** Checks the password policy (throws `password_invalid`), then hashes the NFC form. */
+  /** Checks the password's length (throws `password_too_short`, `password_too_long`), then hashes the NFC form. */
   hash(password: string): Promise<string>;
   /** True when `password` matches. Throws (a bug or corrupt data) if `hash` is not an argon2 hash. */
   verify(hash: string, password: string): Promise<boolean>;
@@ -122,7 +122,9 @@ export function createPasswordHasher(options: PasswordHasherOptions = {}): Passw
 /**
  * The password policy (NIST SP 800-63B): 8 to 256 characters, counted as Unicode code points of
  * the NFC form, any characters allowed except unpaired surrogates (they have no UTF-8 encoding,
- * so two different passwords would hash alike). Throws `password_invalid` naming the rule.
+ * so two different passwords would hash alike). Throws `password_too_short`, `password_too_long` or
+ * `password_invalid` (an unpaired surrogate). The common-password list is checked by the users'
+ * rules (users/password-rules.ts) on top of this.
  */
 export function checkPassword(password: string): void {
   const normalized = password.normalize('NFC');
@@ -135,7 +137,7 @@ export function checkPassword(password: string): void {
   const length = [...normalized].length;
   if (length < PASSWORD_MIN_LENGTH) {
     throw new TwofoldError(
-      'password_invalid',
+      'password_too_short',
       `Password must be at least ${PASSWORD_MIN_LENGTH} characters`,
       {
         minLength: PASSWORD_MIN_LENGTH,
@@ -143,9 +145,13 @@ export function checkPassword(password: string): void {
     );
   }
   if (length > PASSWORD_MAX_LENGTH) {
-    throw new TwofoldError('password_invalid', `Password must be at most ${PASSWORD_MAX_LENGTH} characters`, {
-      maxLength: PASSWORD_MAX_LENGTH,
-    });
+    throw new TwofoldError(
+      'password_too_long',
+      `Password must be at most ${PASSWORD_MAX_LENGTH} characters`,
+      {
+        maxLength: PASSWORD_MAX_LENGTH,
+      },
+    );
   }
 }
 

@@ -126,7 +126,7 @@ for (const backend of testBackends) {
         systemActor,
       );
       const issued = await services.passes.issue(
-        { tenantId: tenant.id, userId: user.id, lifetimeMinutes: 60, reusable },
+        { tenantId: tenant.id, userId: user.id, lifetimeMinutes: 60, reusable, issuerRole: 'operator' },
         systemActor,
       );
       return { user, pass: issued.pass };

@@ -66,8 +66,15 @@ export interface TemporaryAccessPassesTable {
   reusable: number;
   expires_at: number;
   used_at: number | null;
+  /** The issuer's id (a user or an API key), or 'operator'. */
   created_by: string;
   created_at: number;
+  /** operator | user | api_key */
+  issuer_type: Generated<string>;
+  /** The issuer's role when it issued the pass (a role, or 'operator'). */
+  issuer_role: Generated<string>;
+  /** The user's credentials were ended (re-registration, sign out everywhere, a new role, ...). */
+  revoked_at: number | null;
 }
 
 export interface AuditEventsTable {
@@ -153,6 +160,8 @@ export interface SignInFlowsTable {
   registration_method_id: string | null;
   /** JSON array of RFC 8176 values gathered so far */
   amr: string;
+  /** method | pass: what the user must prove before registering (null: nothing). */
+  proof: string | null;
   ip: string | null;
   user_agent: string | null;
   created_at: number;
@@ -174,6 +183,27 @@ export interface SessionsTable {
   revoked_at: number | null;
   ip: string | null;
   user_agent: string | null;
+  /** pwd | tap: the first factor of the sign-in that started the session (null before it was kept). */
+  first_factor: string | null;
+}
+
+/** "Forgot password?" (spec section 6): a flow bound to its browser, like a sign-in. */
+export interface PasswordResetFlowsTable {
+  id_hash: string;
+  tenant_id: string;
+  user_id: string;
+  client_hash: string;
+  /** verification_required | password_required | completed | failed */
+  status: string;
+  proofs_required: number;
+  /** JSON array of the entry ids proven so far. */
+  proven: string;
+  challenge_failures: Generated<number>;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: number;
+  expires_at: number;
+  completed_at: number | null;
 }
 
 export interface SignInEventsTable {
@@ -334,6 +364,7 @@ export interface Database {
   recovery_codes: RecoveryCodesTable;
   sign_in_flows: SignInFlowsTable;
   sessions: SessionsTable;
+  password_reset_flows: PasswordResetFlowsTable;
   sign_in_events: SignInEventsTable;
   throttles: ThrottlesTable;
   known_devices: KnownDevicesTable;

@@ -1,0 +1,31 @@
+/**
+ * "Forgot password?" (spec section 6), one file per step like the sign-in: start (the username),
+ * prove (challenge and verify: one method, two for admins), set-password; reset-store.ts owns
+ * the table.
+ */
+import type { Tenant } from '../../tenants/tenant-service.js';
+import { loadReset, type PasswordResetDeps, type ResetClient, viewOf } from './deps.js';
+import { challengeReset, verifyReset } from './prove.js';
+import { setResetPassword } from './set-password.js';
+import { startReset } from './start.js';
+
+export type { PasswordResetDeps, ResetClient, ResetView } from './deps.js';
+export { resetLifetimeMs } from './deps.js';
+
+export function createPasswordResetFlows(deps: PasswordResetDeps) {
+  return {
+    start: (input: Parameters<typeof startReset>[1]) => startReset(deps, input),
+    async get(tenant: Tenant, flowId: string, client: ResetClient) {
+      return viewOf(deps, tenant, await loadReset(deps, tenant, flowId, client), flowId);
+    },
+    challenge: (tenant: Tenant, flowId: string, client: ResetClient, entryId: string) =>
+      challengeReset(deps, tenant, flowId, client, entryId),
+    // The attempt, the replay guard and the lockout's reset: stored together.
+    verify: (tenant: Tenant, flowId: string, client: ResetClient, entryId: string, code: string) =>
+      deps.unitOfWork(() => verifyReset(deps, tenant, flowId, client, entryId, code)),
+    setPassword: (tenant: Tenant, flowId: string, client: ResetClient, newPassword: string) =>
+      setResetPassword(deps, tenant, flowId, client, newPassword),
+  };
+}
+
+export type PasswordResetFlows = ReturnType<typeof createPasswordResetFlows>;
