@@ -77,7 +77,7 @@ export async function verifyReset(
   const ctx = { tenant, userId: row.user_id, ip: client.ip, userAgent: client.userAgent };
   const checked = await checkCode(deps, { ctx, entryId, code, purpose: 'sign_in' });
   if (!checked.ok) {
-    if (checked.stage !== 'code' || checked.reason === 'method_not_found') throw checked.refusal;
+    if (checked.stage !== 'code') throw checked.refusal;
     const failures = (await deps.store.countFailure(row.id_hash)) ?? maxCodeFailuresPerReset;
     if (failures >= maxCodeFailuresPerReset) {
       await deps.store.fail(row.id_hash);
