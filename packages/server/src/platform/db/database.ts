@@ -151,9 +151,42 @@ async function createMigrator(handle: DatabaseHandle): Promise<Migrator> {
   // another Twofold reached through search_path) is taken for ours and ours is never created.
   const migrationTableSchema = handle.dialect === 'postgres' ? await currentSchema(handle.db) : undefined;
   return new Migrator({
-    db: handle.db,
+    db: migrationTableSchema ? withOwnSchemaIntrospection(handle.db, migrationTableSchema) : handle.db,
     provider: { getMigrations: async (): Promise<Record<string, Migration>> => migrations },
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
+}
+
+/**
+ * The migrator asks whether its tables exist through Kysely's introspection, which on PostgreSQL
+ * reads every schema of the database and calls has_schema_privilege() on each by name: a schema
+ * that another process drops meanwhile (tests each make and drop one; other applications share a
+ * database) fails the migration with "schema ... does not exist". The migrator gets the same
+ * database with an introspection of our schema alone, by its OID.
+ */
+function withOwnSchemaIntrospection(db: Kysely<Database>, schema: string): Kysely<Database> {
+  const introspection = {
+    async getSchemas() {
+      return [{ name: schema }];
+    },
+    async getTables() {
+      const result = await sql<{ name: string }>`
+        select c.relname as name from pg_catalog.pg_class c
+        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = ${schema} and c.relkind in ('r', 'p')`.execute(db);
+      return result.rows.map((row) => ({ name: row.name, schema, isView: false, columns: [] }));
+    },
+    async getMetadata() {
+      return { tables: await introspection.getTables() };
+    },
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      // Kysely keeps its state in private fields: its methods run on the real instance.
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
   });
 }
 
