@@ -199,13 +199,16 @@ describeInChromium('admin console in Chromium', { scratchPrefix: 'twofold-admin-
   });
 
   it("break-glass: the operator's recovery of an admin shows in the audit log", async () => {
+    // Another global admin, locked out: recovering her re-registers her (her sessions end), so it
+    // is not the admin whose console shows the audit log.
+    await createEnrolledUser('olga@example.com', 'Olga Locked', ['global-admin']);
     const recovered = await suite.app.runtime.services.admin.recoverAdmin({
       tenantSlug: 'acme',
-      email: 'grace@example.com',
+      email: 'olga@example.com',
       reason: 'Every admin locked out: ticket 99',
       publicUrl: suite.origin,
     });
-    expect(recovered.notified).toEqual(['desk@example.com']);
+    expect(recovered.notified).toEqual(['desk@example.com', 'grace@example.com']);
     await admin.getByRole('link', { name: 'Audit log' }).click();
     await admin.getByLabel('Action').fill('break_glass.*');
     await admin.getByRole('button', { name: 'Apply' }).click();
