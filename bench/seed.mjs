@@ -4,7 +4,7 @@
 // per-user audit events that the user service would write are not written (they do not affect
 // verification or sign-in).
 
-import { methodSecretAad } from '../packages/server/dist/methods/totp/totp-method-service.js';
+import { methodSecretAad } from '../packages/server/dist/factors/totp/totp-method-service.js';
 import { generateToken, hashToken } from '../packages/server/dist/platform/crypto/tokens.js';
 import {
   defaultSessionLifetimes,
