@@ -8,6 +8,7 @@ import { providersFromConfig } from './courier/providers/index.js';
 import type { Providers } from './courier/providers/provider.js';
 import { createFactors } from './factors/index.js';
 import { createPostgresPushNotifier, type PostgresPushNotifier } from './factors/push/postgres-notifier.js';
+import { purgeAcceptedSteps } from './factors/totp/accepted-steps.js';
 import { createAdminFlows } from './flows/admin/index.js';
 import { createSelfServiceFlows } from './flows/self-service/index.js';
 import { createSignInFlowStore } from './flows/sign-in/flow-store.js';
@@ -204,6 +205,7 @@ export function createServices(deps: ServicesDeps) {
     sendLimits: factors.sendLimits,
     outbox,
     oidcPayloads: { purgeExpired: (now) => purgeExpiredPayloads(db, now) },
+    acceptedSteps: { purgeBefore: (before) => purgeAcceptedSteps(db, before) },
     ...(deps.log ? { log: deps.log } : {}),
   });
   return {

@@ -19,6 +19,7 @@ const deleteOrder = [
   'sessions',
   'sign_in_flows',
   'recovery_codes',
+  'accepted_steps',
   'methods',
   'audit_events',
   'secret_key_checks',

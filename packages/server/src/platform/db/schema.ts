@@ -130,6 +130,15 @@ export interface MethodsTable {
   updated_at: number;
 }
 
+/** One accepted TOTP step of a method: the row's insert is the step's single use. */
+export interface AcceptedStepsTable {
+  method_id: string;
+  step: number;
+  /** The device's clock against the server's when it was accepted, in steps. */
+  offset_steps: number;
+  accepted_at: number;
+}
+
 export interface RecoveryCodesTable {
   id: string;
   tenant_id: string;
@@ -331,6 +340,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   secret_key_checks: SecretKeyChecksTable;
   methods: MethodsTable;
+  accepted_steps: AcceptedStepsTable;
   recovery_codes: RecoveryCodesTable;
   sign_in_flows: SignInFlowsTable;
   sessions: SessionsTable;
