@@ -192,6 +192,16 @@ export const errorRegistry = {
     title: 'Temporary Access Pass expired',
     description: 'The Temporary Access Pass has expired or was used up; ask an admin for a new one.',
   },
+  help_request_not_found: {
+    status: 404,
+    title: 'Help request not found',
+    description: 'No help request with that id in this tenant.',
+  },
+  help_request_resolved: {
+    status: 409,
+    title: 'Help request already resolved',
+    description: 'Another admin resolved this help request first; reload the queue.',
+  },
   flow_expired: {
     status: 410,
     title: 'Sign-in expired',

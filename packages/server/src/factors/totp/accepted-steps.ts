@@ -72,21 +72,26 @@ export async function wasStepAccepted(
   return (await stepById.first(db, { methodId, step })) !== undefined;
 }
 
-export interface AcceptedOffset {
+export interface ClockReading {
   readonly methodId: string;
-  /** The device's clock against the server's when the code was accepted; positive when it ran ahead. */
+  /** The device's clock against the server's; positive when it runs ahead. */
   readonly offsetSeconds: number;
-  readonly acceptedAt: number;
+  /** When the code that showed it was typed. */
+  readonly at: number;
 }
 
-/** The user's accepted codes since `since`, newest first: where each device's clock stood (the troubleshooter). */
-export async function recentAcceptedOffsets(
+/**
+ * Where the user's device clock stood at their newest code since `since` (the troubleshooter):
+ * an accepted code's offset, or a refused one's skew hint (kept on the method until a code is
+ * accepted), whichever came last. Undefined when the user typed no code since then.
+ */
+export async function latestClockReading(
   db: Executor,
   tenantId: string,
   userId: string,
   since: number,
-): Promise<AcceptedOffset[]> {
-  const rows = await db
+): Promise<ClockReading | undefined> {
+  const accepted = await db
     .selectFrom('accepted_steps')
     .innerJoin('methods', 'methods.id', 'accepted_steps.method_id')
     .select([
@@ -99,13 +104,30 @@ export async function recentAcceptedOffsets(
     .where('methods.user_id', '=', userId)
     .where('accepted_steps.accepted_at', '>=', since)
     .orderBy('accepted_steps.accepted_at', 'desc')
-    .limit(20)
-    .execute();
-  return rows.map((r) => ({
-    methodId: r.method_id,
-    offsetSeconds: r.offset_steps * (r.period ?? 30),
-    acceptedAt: r.accepted_at,
-  }));
+    .limit(1)
+    .executeTakeFirst();
+  const hinted = await db
+    .selectFrom('methods')
+    .select(['id', 'skew_offset', 'period', 'updated_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .where('skew_offset', 'is not', null)
+    .where('updated_at', '>=', since)
+    .orderBy('updated_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const fromAccepted = accepted && {
+    methodId: accepted.method_id,
+    offsetSeconds: accepted.offset_steps * (accepted.period ?? 30),
+    at: accepted.accepted_at,
+  };
+  const fromHint = hinted && {
+    methodId: hinted.id,
+    offsetSeconds: (hinted.skew_offset ?? 0) * (hinted.period ?? 30),
+    at: hinted.updated_at,
+  };
+  if (fromAccepted && fromHint) return fromHint.at > fromAccepted.at ? fromHint : fromAccepted;
+  return fromAccepted ?? fromHint;
 }
 
 /** Deletes steps accepted before `before` (housekeeping); returns how many went. */

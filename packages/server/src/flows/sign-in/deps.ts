@@ -13,6 +13,7 @@ import type { Tenant } from '../../tenants/tenant-service.js';
 import type { MfaLockout } from '../../users/mfa-lockout.js';
 import type { PasswordThrottle } from '../../users/password-throttle.js';
 import type { User, UserService } from '../../users/user-service.js';
+import type { Troubleshooter } from '../troubleshoot/index.js';
 import type { FlowRow, SignInFlowStore } from './flow-store.js';
 import type { FlowClient, FlowView } from './types.js';
 
@@ -34,6 +35,8 @@ export interface SignInDeps {
   readonly signInLog: { record(event: SignInAttempt): Promise<unknown> };
   readonly passwordThrottle: PasswordThrottle;
   readonly push: Pick<PushService, 'outcome'>;
+  /** "I can't get a code": the diagnosis and help requests (flows/troubleshoot). */
+  readonly troubleshooter: Pick<Troubleshooter, 'diagnose' | 'requestHelp'>;
 }
 
 export function refuse(

@@ -13,6 +13,12 @@ import {
   StartBody,
   VerifyBody,
 } from '@twofold/api/sign-in';
+import {
+  DiagnosisQuery,
+  DiagnosisResponse,
+  HelpRequestBody,
+  HelpRequestReceived,
+} from '@twofold/api/troubleshoot';
 import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defaultPushWaitSeconds } from '../../factors/push/push-service.js';
@@ -28,6 +34,7 @@ import type { TenantService } from '../../tenants/tenant-service.js';
 import { knownDeviceCookieName, knownDeviceCookieOptions } from '../../users/password-throttle.js';
 import { sessionCookie } from '../auth.js';
 import { registerLongPolls, waitMs } from '../long-poll.js';
+import { diagnosisJson } from './troubleshoot-json.js';
 
 export const flowCookie = 'twofold_flow';
 
@@ -51,7 +58,10 @@ export interface SignInRouteDeps {
   readonly secureCookies: boolean;
 }
 
-/** Spec section 4 sign-in routes: start, read, challenge, verify, register, and the push long-poll. */
+/**
+ * Spec section 4 sign-in routes: start, read, challenge, verify, register, the push long-poll, and
+ * "I can't get a code" (section 6: diagnosis, help request).
+ */
 export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void {
   const { tenants, flows, secureCookies } = deps;
   const longPolls = registerLongPolls(app);
@@ -225,6 +235,56 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
       if (result.status !== 'signed_in') return { status: result.status };
       setSignedIn(reply, tenant.slug, result);
       return signedInJson(result);
+    },
+  );
+
+  app.get(
+    '/t/:tenant/api/v1/sign-in/:flowId/diagnosis',
+    {
+      schema: {
+        summary:
+          '"I can\'t get a code": what stands between the user and a second factor now, and what they can do',
+        tags: ['sign-in'],
+        params: FlowParams,
+        querystring: DiagnosisQuery,
+        response: { 200: DiagnosisResponse },
+      },
+    },
+    async (request, reply) => {
+      const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
+      const { deviceTime } = request.query as Static<typeof DiagnosisQuery>;
+      const tenant = await tenants.getBySlug(slug);
+      reply.header('cache-control', 'no-store');
+      return diagnosisJson(await flows.diagnose(tenant, flowId, client(request), deviceTime));
+    },
+  );
+
+  app.post(
+    '/t/:tenant/api/v1/sign-in/:flowId/help-request',
+    {
+      schema: {
+        summary: "Ask the organisation's helpdesk for help (emails its helpdesk and global admins)",
+        tags: ['sign-in'],
+        params: FlowParams,
+        querystring: DiagnosisQuery,
+        body: HelpRequestBody,
+        response: { 202: HelpRequestReceived },
+      },
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
+    },
+    async (request, reply) => {
+      const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
+      const { deviceTime } = request.query as Static<typeof DiagnosisQuery>;
+      const body = request.body as Static<typeof HelpRequestBody>;
+      const tenant = await tenants.getBySlug(slug);
+      const outcome = await flows.requestHelp(tenant, flowId, client(request), {
+        message: body.message,
+        contact: body.contact,
+        deviceTime,
+      });
+      return reply.code(202).send(outcome);
     },
   );
 
