@@ -47,6 +47,22 @@ export function refuse(
   throw new TwofoldError(code, message, extra);
 }
 
+/** How many sign-ins one browser keeps going at once (tabs): the cookie holds their secrets, newest first. */
+export const maxFlowsPerBrowser = 4;
+
+/** The flow secrets a cookie holds (`secret.secret...`). */
+export function flowSecrets(cookie: string | undefined): string[] {
+  return (cookie ?? '')
+    .split('.')
+    .filter((s) => s.length > 0)
+    .slice(0, maxFlowsPerBrowser);
+}
+
+/** The cookie after a new sign-in started: its secret first, then the others still kept. */
+export function addFlowSecret(cookie: string | undefined, secret: string): string {
+  return [secret, ...flowSecrets(cookie)].slice(0, maxFlowsPerBrowser).join('.');
+}
+
 /**
  * A live flow of this tenant for the client that started it; anything else is "expired". With
  * `failed`, a flow that ended in failure is returned too (to say why it ended).
@@ -59,10 +75,10 @@ export async function loadFlow(
   options: { failed?: boolean } = {},
 ): Promise<FlowRow> {
   const row = await deps.store.find(tenant.id, hashToken(flowId));
+  // The cookie holds the secrets of the browser's recent sign-ins (one per tab, issue 15 defect 7).
   const bound =
     row !== undefined &&
-    client.clientSecret !== undefined &&
-    constantTimeEqual(hashToken(client.clientSecret), row.client_hash);
+    flowSecrets(client.clientSecret).some((secret) => constantTimeEqual(hashToken(secret), row.client_hash));
   if (
     !row ||
     !bound ||

@@ -22,6 +22,7 @@ import {
 import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defaultPushWaitSeconds } from '../../factors/push/push-service.js';
+import { addFlowSecret, flowSecrets } from '../../flows/sign-in/deps.js';
 import {
   type FlowClient,
   type FlowSignedIn,
@@ -72,11 +73,18 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     userAgent: request.headers['user-agent']?.slice(0, 512),
   });
 
-  function setSignedIn(reply: FastifyReply, slug: string, signedIn: FlowSignedIn): void {
+  function setSignedIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    slug: string,
+    signedIn: FlowSignedIn,
+  ): void {
     reply.setCookie(sessionCookie, signedIn.session.token, {
       ...sessionCookieOptions({ secure: secureCookies }),
       expires: new Date(signedIn.session.expiresAt),
     });
+    // Another tab's sign-in may still need the cookie; a finished flow's secret opens nothing.
+    if (flowSecrets(request.cookies[flowCookie]).length > 1) return;
     // Cleared with the attributes it was set with, so the clearing header is as strict as the cookie.
     reply.clearCookie(flowCookie, {
       path: `/t/${slug}/api/v1/sign-in`,
@@ -126,7 +134,8 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
         userAgent: request.headers['user-agent']?.slice(0, 512),
         deviceToken: request.cookies[knownDeviceCookieName],
       });
-      reply.setCookie(flowCookie, result.clientSecret, {
+      // A sign-in in another tab of the same browser keeps going: the cookie holds both secrets.
+      reply.setCookie(flowCookie, addFlowSecret(request.cookies[flowCookie], result.clientSecret), {
         path: `/t/${tenant.slug}/api/v1/sign-in`,
         httpOnly: true,
         sameSite: 'strict',
@@ -141,7 +150,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
         });
       }
       if (result.signedIn) {
-        setSignedIn(reply, tenant.slug, result.signedIn);
+        setSignedIn(request, reply, tenant.slug, result.signedIn);
         return {
           ...flowJson(result.flow),
           session: {
@@ -207,7 +216,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
       const { methodId, code } = request.body as Static<typeof VerifyBody>;
       const tenant = await tenants.getBySlug(slug);
       const signedIn = await flows.verify(tenant, flowId, client(request), methodId, code);
-      setSignedIn(reply, tenant.slug, signedIn);
+      setSignedIn(request, reply, tenant.slug, signedIn);
       return signedInJson(signedIn);
     },
   );
@@ -233,7 +242,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
         signal: longPolls.signalFor(reply),
       });
       if (result.status !== 'signed_in') return { status: result.status };
-      setSignedIn(reply, tenant.slug, result);
+      setSignedIn(request, reply, tenant.slug, result);
       return signedInJson(result);
     },
   );
