@@ -166,7 +166,7 @@ export async function diagnose(deps: DiagnosisDeps, input: DiagnosisInput): Prom
     });
   }
   const clockOff = fromCodes ?? device;
-  if (clockOff && clockOff.code !== 'locked_out' && 'offsetSeconds' in clockOff) {
+  if (clockOff && 'offsetSeconds' in clockOff) {
     options.push({ code: 'fix_clock', offsetSeconds: clockOff.offsetSeconds });
   }
   if (lock.locked && lock.retryAfter !== undefined)

@@ -167,7 +167,8 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     '/t/:tenant/api/v1/sign-in/:flowId',
     {
       schema: {
-        summary: 'Where a sign-in stands',
+        summary:
+          "Where a sign-in stands (a push's answer comes from GET /sign-in/{flowId}/push, which also finishes the sign-in once approved)",
         tags: ['sign-in'],
         params: FlowParams,
         response: { 200: FlowResponse },
