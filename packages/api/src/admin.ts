@@ -169,7 +169,10 @@ export const OutboxJson = Type.Object({
   recipient: Type.String(),
   subject: Type.Union([Type.String(), Type.Null()]),
   body: Type.String(),
-  status: Type.String(),
+  status: Type.String({
+    description:
+      'pending, sending, sent (a provider took it), kept (the development outbox provider kept it: nobody received it), failed',
+  }),
   attempts: Type.Integer(),
   createdAt: DateTime,
   sentAt: NullableDateTime,

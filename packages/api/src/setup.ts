@@ -24,3 +24,19 @@ export const SetupResult = Type.Object({
   }),
   signInUrl: Type.String(),
 });
+
+export const SetupLinkBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200, description: 'The token from the setup link.' }) },
+  { additionalProperties: false },
+);
+
+export const SetupLinkState = Type.Object({
+  state: Type.Union(
+    [Type.Literal('ready'), Type.Literal('used'), Type.Literal('expired'), Type.Literal('unknown')],
+    {
+      description:
+        'ready: the form may be shown; used: the link made its admin already (sign in instead); expired: ask the operator for `twofold setup-link`; unknown: not a link of this tenant, or the tenant has its admin',
+    },
+  ),
+  signInUrl: Type.String(),
+});

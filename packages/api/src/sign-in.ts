@@ -44,8 +44,13 @@ export const RegisterBody = Type.Object(
 );
 
 export const MethodView = Type.Object({
-  id: Type.String(),
-  type: Type.String(),
+  id: Type.String({
+    description: 'What to send as methodId to /challenge and /verify (push: `push:{methodId}`)',
+  }),
+  type: Type.String({
+    description:
+      'authenticator, totp, sms, email, hardware_oath, recovery_codes, or push: approve on the Twofold Authenticator (/challenge answers {number}; GET /sign-in/{flowId}/push waits for the answer)',
+  }),
   label: Type.String(),
   isDefault: Type.Boolean(),
 });

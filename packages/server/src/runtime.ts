@@ -8,12 +8,15 @@ import { providersFromConfig } from './courier/providers/index.js';
 import type { Providers } from './courier/providers/provider.js';
 import { createFactors } from './factors/index.js';
 import { createPostgresPushNotifier, type PostgresPushNotifier } from './factors/push/postgres-notifier.js';
+import { latestClockReading, purgeAcceptedSteps } from './factors/totp/accepted-steps.js';
 import { createAdminFlows } from './flows/admin/index.js';
 import { createPasswordResetFlows } from './flows/password-reset/index.js';
 import { createPasswordResetStore } from './flows/password-reset/reset-store.js';
 import { createSelfServiceFlows } from './flows/self-service/index.js';
 import { createSignInFlowStore } from './flows/sign-in/flow-store.js';
 import { createSignInFlows } from './flows/sign-in/index.js';
+import { createTroubleshooter } from './flows/troubleshoot/index.js';
+import { createHelpRequestService } from './help-requests/help-request-service.js';
 import { createHousekeeping } from './housekeeping/housekeeping.js';
 import { createOidcClientService } from './oidc/client-service.js';
 import { purgeExpiredPayloads } from './oidc/payload-retention.js';
@@ -155,6 +158,22 @@ export function createServices(deps: ServicesDeps) {
     thresholdsFor: async (tenantId) => (await tenants.getById(tenantId)).policy.lockout,
   });
   const passwordThrottle = createPasswordThrottle({ db, clock });
+  const helpRequests = createHelpRequestService({ db, clock, audit });
+  const troubleshooter = createTroubleshooter({
+    db,
+    clock,
+    audit,
+    users,
+    lockout: mfaLockout,
+    methods,
+    factors: factors.registry,
+    recoveryCodes,
+    clockReading: (tenantId, userId, since) => latestClockReading(db, tenantId, userId, since),
+    nextSend: (input) => factors.messageCodes.nextSend(input),
+    helpRequests,
+    courier,
+    publicUrl,
+  });
   const flows = createSignInFlows({
     clock,
     unitOfWork,
@@ -169,6 +188,7 @@ export function createServices(deps: ServicesDeps) {
     signInLog,
     passwordThrottle,
     push,
+    troubleshooter,
   });
   const resets = createPasswordResetStore(db);
   // Sign-ins and password resets in progress end with the user's credentials (flows/end-credentials.ts).
@@ -230,6 +250,7 @@ export function createServices(deps: ServicesDeps) {
     sendLimits: factors.sendLimits,
     outbox,
     oidcPayloads: { purgeExpired: (now) => purgeExpiredPayloads(db, now) },
+    acceptedSteps: { purgeBefore: (before) => purgeAcceptedSteps(db, before) },
     ...(deps.log ? { log: deps.log } : {}),
   });
   return {
@@ -256,6 +277,8 @@ export function createServices(deps: ServicesDeps) {
     selfService,
     passwordResets,
     admin,
+    helpRequests,
+    troubleshooter,
     housekeeping,
     oidcClients: createOidcClientService({ db, clock, audit }),
     oidcKeys: createSigningKeyStore({ db, clock, sealer, audit }),

@@ -32,6 +32,8 @@ export const adminActions = {
   'users.revoke_sessions': 'helpdesk',
   'users.unlock': 'authentication-admin',
   'users.clear_push_block': 'authentication-admin',
+  'help_requests.read': 'helpdesk',
+  'help_requests.resolve': 'helpdesk',
   'sign_ins.read': 'helpdesk',
   'audit.read': 'authentication-admin',
   'policy.read': 'helpdesk',

@@ -227,6 +227,16 @@ export const errorRegistry = {
     description:
       'The tenant policy (`registrationRequiresPass`) lets a method be registered at sign-in only after signing in with a Temporary Access Pass; ask an admin for one.',
   },
+  help_request_not_found: {
+    status: 404,
+    title: 'Help request not found',
+    description: 'No help request with that id in this tenant.',
+  },
+  help_request_resolved: {
+    status: 409,
+    title: 'Help request already resolved',
+    description: 'Another admin resolved this help request first; reload the queue.',
+  },
   flow_expired: {
     status: 410,
     title: 'Sign-in expired',

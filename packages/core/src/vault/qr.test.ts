@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { TwofoldError } from '../errors/index.js';
@@ -55,7 +57,48 @@ async function errorCode(run: () => Promise<unknown>): Promise<string> {
 
 const uri = 'otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example';
 
+/**
+ * A code as a browser draws an SVG scaled to a size that is not a whole number of pixels a module
+ * (each pixel takes the module under its centre), on a page-grey background, as Twofold's page did
+ * before issue 15: modules 3 and 4 pixels wide.
+ */
+function drawUnevenly(text: string, side: number): RgbaImage {
+  const matrix = QRCode.create(text, { errorCorrectionLevel: 'M' }).modules;
+  const modules = matrix.size + 2;
+  const width = side + 200;
+  const data = new Uint8ClampedArray(width * width * 4).fill(243);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const row = Math.floor(((y + 0.5) * modules) / side) - 1;
+      const column = Math.floor(((x + 0.5) * modules) / side) - 1;
+      const inside = row >= 0 && column >= 0 && row < matrix.size && column < matrix.size;
+      const dark = inside && matrix.get(row, column) === 1;
+      const at = ((y + 100) * width + x + 100) * 4;
+      data.fill(dark ? 0 : 255, at, at + 3);
+    }
+  }
+  return { width, height: width, data };
+}
+
+const longUri =
+  'otpauth://totp/Twofold%20(Acme):quinn%40example.com?secret=VJCSFD6MCVJBS2GTD7ABCDEFGHIJKLMN' +
+  '&issuer=Twofold%20(Acme)&algorithm=SHA1&digits=6&period=30' +
+  '&twofold_push=tfp_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ' +
+  '&twofold_server=http%3A%2F%2F127.0.0.1%3A34567&twofold_tenant=acme';
+
 describe('QR codes in images', () => {
+  it('reads a code whose modules are uneven (3.2 pixels each), by binarising and rescaling (issue 15, defect 4)', async () => {
+    expect(await decodeQrCodes(drawUnevenly(longUri, 214))).toEqual([longUri]);
+    // A real screenshot (Chromium, device scale 1) of the registration page as it was before issue 15:
+    // 67 modules in 214 pixels. zbarimg read it; the authenticator did not.
+    const png = PNG.sync.read(
+      readFileSync(new URL('./fixtures/qr/register-page-uneven-modules.png', import.meta.url)),
+    );
+    const [text] = await decodeQrCodes({ width: png.width, height: png.height, data: png.data });
+    expect(text).toMatch(/^otpauth:\/\/totp\/Twofold%20\(Acme\):qr-1-900%40example\.com\?secret=/);
+    expect(text).toContain('&twofold_tenant=acme');
+  });
+
   it('reads an otpauth URI', async () => {
     expect(await decodeQrCodes(drawQrCodes([uri]))).toEqual([uri]);
   });

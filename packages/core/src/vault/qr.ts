@@ -1,5 +1,6 @@
 import type { Options, QRCode } from 'jsqr';
 import { TwofoldError } from '../errors/index.js';
+import { binarise, grayscale, resample } from './qr-resample.js';
 
 /** Pixels as RGBA bytes, row by row (ImageData in browsers; pngjs/jpeg-js output in Node). */
 export interface RgbaImage {
@@ -41,6 +42,11 @@ const LAYOUTS: readonly [number, number][] = [
 ];
 /** Images up to this size are also searched window by window (about 8 whole-image scans in all). */
 const MAX_WINDOWED_PIXELS = 4_000_000;
+/**
+ * Scales tried, smoothed and binarised, when nothing else read a code (uneven modules in a screenshot):
+ * smaller first, as they are quick and most often right; none makes an image over MAX_WINDOWED_PIXELS.
+ */
+const RESCALES: readonly number[] = [0.6, 0.75, 0.5, 0.85, 1.5, 2];
 
 /** Reads codes until none is left, blanking each one found so the next search finds another. */
 function readAll(
@@ -92,7 +98,8 @@ function crop(
 /**
  * Reads the QR codes in an image (jsQR, ISO/IEC 18004) and returns their texts. After each code is read its
  * area is blanked and the image searched again; when the whole image gives nothing (several codes side by side
- * confuse the locator), overlapping windows are searched too. Up to `maxCodes` (default 20) different texts.
+ * confuse the locator), overlapping windows are searched too, and then the image resampled to other scales and
+ * binarised (a screenshot of a code with uneven modules, qr-resample.ts). Up to `maxCodes` (default 20) different texts.
  * Throws `qr_not_found` when there is none, `image_invalid` when the pixels do not match the size.
  */
 export async function decodeQrCodes(
@@ -125,6 +132,14 @@ export async function decodeQrCodes(
           readAll(jsQR, crop(source, width, box), box.width, box.height, found, maxCodes);
         }
       }
+    }
+  }
+  if (found.size === 0 && width * height <= MAX_WINDOWED_PIXELS) {
+    const gray = grayscale(image.data, width, height);
+    for (const factor of RESCALES) {
+      if (found.size > 0 || width * height * factor * factor > MAX_WINDOWED_PIXELS) continue;
+      const scaled = resample(gray, width, height, factor);
+      readAll(jsQR, binarise(scaled.gray), scaled.width, scaled.height, found, maxCodes);
     }
   }
   if (found.size === 0) {

@@ -149,6 +149,8 @@ const actionDescriptions: Record<AdminAction, string> = {
   'users.revoke_sessions': 'Revoke sessions (sign out everywhere)',
   'users.unlock': 'Unlock a second-factor lockout',
   'users.clear_push_block': 'Clear a push block after a reported push',
+  'help_requests.read': "See users' help requests with their diagnosis (only of users one may act on)",
+  'help_requests.resolve': 'Resolve a help request (after acting on it)',
   'sign_ins.read': 'Read and export the sign-in log',
   'audit.read': 'Read and export the audit log',
   'policy.read': 'Read the tenant policy',

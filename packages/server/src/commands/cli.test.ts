@@ -178,6 +178,19 @@ for (const backend of testBackends) {
       const role = await run(['api-key', 'create', '--tenant', 'acme', '--role', 'root']);
       expect(role.code).toBe(2);
       expect(role.stderr).toContain('Allowed choices are global-admin, authentication-admin, helpdesk');
+      // A usage error is one line on stderr, not the whole help (issue 15, defect 7).
+      const recover = await run(['recover-admin', '--tenant', 'acme', '--reason', 'locked out']);
+      expect(recover.code).toBe(2);
+      expect(recover.stderr).toBe(
+        "twofold: required option '--email <email>' not specified (see --help) (validation_failed)\n",
+      );
+      const recoverJson = await run(['recover-admin', '--tenant', 'acme', '--json']);
+      expect(JSON.parse(recoverJson.stderr)).toEqual({
+        error: {
+          code: 'validation_failed',
+          message: "required option '--email <email>' not specified (see --help)",
+        },
+      });
     });
 
     it('rotate-key adds a key to the key file and re-seals every secret under it', async () => {

@@ -1,3 +1,4 @@
+import { TwofoldError } from '@twofold/core';
 import { Command, CommanderError } from 'commander';
 import { type Config, loadConfig } from '../platform/config.js';
 import { createRuntime, type Runtime } from '../runtime.js';
@@ -43,10 +44,12 @@ export function buildCli(ctx: Context, setExit: (code: number) => void): Command
     .description(
       'Twofold: self-hosted multi-factor authentication. Configuration comes from the environment (see docs/configuration.md).',
     )
-    .showHelpAfterError()
     .configureOutput({
       writeOut: (s) => ctx.io.stdout.write(s),
       writeErr: (s) => ctx.io.stderr.write(s),
+      // A usage error is one line on stderr like every other error (spec section 4), not the whole
+      // help (issue 15, defect 7); runCli writes it once the command line is known.
+      outputError: () => undefined,
     })
     .exitOverride();
 
@@ -88,7 +91,16 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      const message = error.message.replace(/^error: /, '').split('\n')[0]!;
+      reportError(
+        io,
+        new TwofoldError('validation_failed', `${message} (see --help)`),
+        argv.includes('--json'),
+      );
+      return 2;
+    }
     return reportError(io, error, argv.includes('--json'));
   }
   return exitCode;

@@ -258,6 +258,9 @@ for (const backend of testBackends) {
       const bodies = new Map((await services.outbox.list(tenantId)).map((m) => [m.id, m.body]));
       expect(bodies.get(keptCode.id)).toBe('Your code is 731902');
       expect(bodies.get(sentCode.id)).toBe(deliveredCodePlaceholder);
+      // The outbox says what happened: kept here (nobody received it) or sent (issue 15, defect 7).
+      expect(await services.outbox.get(keptCode.id)).toMatchObject({ status: 'kept' });
+      expect(await services.outbox.get(sentCode.id)).toMatchObject({ status: 'sent' });
     });
 
     it('twofold rotate-key re-seals message bodies under the new key', async () => {
@@ -313,7 +316,7 @@ for (const backend of testBackends) {
       expect(mail?.body).toMatch(/Reason given: ticket 7: every admin locked out/);
       expect(await services.courier.dispatchDue()).toBe(1);
       expect(await services.outbox.get(mail!.id)).toMatchObject({
-        status: 'sent',
+        status: 'kept',
         providerRef: 'outbox:kept',
       });
     });

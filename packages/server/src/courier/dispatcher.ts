@@ -154,6 +154,7 @@ export function createCourier(deps: CourierDeps): Courier {
       outbox.recordSent(claim, {
         sentAt: clock.now(),
         providerRef: receipt.ref,
+        ...(receipt.kept ? { kept: true } : {}),
         // A code that reached a real provider has no business staying in the database.
         ...(code && !receipt.kept ? { replaceBody: deliveredCodePlaceholder } : {}),
       }),
@@ -238,7 +239,7 @@ export function createCourier(deps: CourierDeps): Courier {
   async function awaitOutcome(id: string, deadline: number): Promise<DeliveryResult> {
     for (;;) {
       const row = await outbox.get(id);
-      if (row?.status === 'sent') return { id, state: 'sent' };
+      if (row?.status === 'sent' || row?.status === 'kept') return { id, state: 'sent' };
       if (row?.status === 'failed') return { id, state: 'failed', error: row.lastError ?? 'failed' };
       if (!row || Date.now() >= deadline || !claiming()) {
         return row?.lastError ? { id, state: 'queued', error: row.lastError } : { id, state: 'queued' };

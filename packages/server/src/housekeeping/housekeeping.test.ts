@@ -1,3 +1,4 @@
+import { decodeBase32, generateTotp } from '@twofold/core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
 import { type TestDatabaseHandle, testBackends } from '../test-support/databases.js';
@@ -120,6 +121,25 @@ for (const backend of testBackends) {
       expect(await db.selectFrom('audit_events').select('id').execute()).toHaveLength(auditBefore.length);
       // Nothing left to do the second time.
       expect(Object.values(await housekeeping.runOnce()).every((n) => n === 0)).toBe(true);
+    });
+
+    it('purges accepted TOTP steps once no window can reach them, and no sooner', async () => {
+      const { clock } = services;
+      const acme = await services.tenants.create({ slug: 'acme' }, operatorActor);
+      const ann = await services.users.create({ tenantId: acme.id, email: 'ann@example.com' }, operatorActor);
+      const method = await services.totp.register(
+        { tenantId: acme.id, userId: ann.id, type: 'totp' },
+        operatorActor,
+      );
+      const code = generateTotp({ secret: decodeBase32(method.secret), time: clock.now() / 1000 });
+      const ask = { tenantId: acme.id, userId: ann.id, methodId: method.methodId, code };
+      expect(await services.totp.verify(ask)).toMatchObject({ ok: true });
+      clock.advance(retention.acceptedStepsMs - 1);
+      expect(await services.housekeeping.runOnce()).toMatchObject({ acceptedSteps: 0 });
+      clock.advance(2);
+      expect(await services.housekeeping.runOnce()).toMatchObject({ acceptedSteps: 1 });
+      // An hour on, the code matches no window any more: it is simply wrong, never accepted again.
+      expect(await services.totp.verify(ask)).toEqual({ ok: false, reason: 'otp_invalid' });
     });
   });
 }

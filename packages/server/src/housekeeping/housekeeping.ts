@@ -3,10 +3,11 @@
  * indexes every request walks) do not grow with time: ended sessions after 30 days, sign-ins and
  * sent codes a day after they expired, password throttles and send-limit counters once their
  * windows passed, delivered or failed messages after 30 days, OpenID Connect tokens, grants
- * and interactions once expired. The audit log and the sign-in log
+ * and interactions once expired, accepted TOTP steps once no window can reach them. The audit log and the sign-in log
  * are records and are never purged here. Every instance of `twofold serve` runs it; the deletes
  * are idempotent, so several instances running it at once only repeat each other's work.
  */
+import { acceptedStepRetentionMs } from '../factors/totp/accepted-steps.js';
 import type { Clock } from '../platform/clock.js';
 
 const day = 24 * 60 * 60_000;
@@ -16,6 +17,7 @@ export const retention = {
   expiredFlowsMs: day,
   expiredCodesMs: day,
   finishedMessagesMs: 30 * day,
+  acceptedStepsMs: acceptedStepRetentionMs,
 } as const;
 
 export interface HousekeepingReport {
@@ -27,6 +29,7 @@ export interface HousekeepingReport {
   readonly sendLimits: number;
   readonly outboxMessages: number;
   readonly oidcPayloads: number;
+  readonly acceptedSteps: number;
 }
 
 export interface Housekeeping {
@@ -48,6 +51,7 @@ export function createHousekeeping(deps: {
   sendLimits: { purgeStale(): Promise<number> };
   outbox: { purgeFinished(before: number): Promise<number> };
   oidcPayloads: { purgeExpired(now: number): Promise<number> };
+  acceptedSteps: { purgeBefore(before: number): Promise<number> };
   log?: { warn(message: string): void };
 }): Housekeeping {
   const { clock } = deps;
@@ -65,6 +69,7 @@ export function createHousekeeping(deps: {
       sendLimits: await deps.sendLimits.purgeStale(),
       outboxMessages: await deps.outbox.purgeFinished(now - retention.finishedMessagesMs),
       oidcPayloads: await deps.oidcPayloads.purgeExpired(now),
+      acceptedSteps: await deps.acceptedSteps.purgeBefore(now - retention.acceptedStepsMs),
     };
   }
 

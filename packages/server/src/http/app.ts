@@ -13,6 +13,7 @@ import { registerMetrics, registerMetricsAccess } from './metrics.js';
 import { classifyError, registerProblemHandlers, sendProblem } from './problem.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerAdminHardwareTokenRoutes } from './routes/admin-hardware-tokens.js';
+import { registerAdminHelpRequestRoutes } from './routes/admin-help-requests.js';
 import { registerAdminLogRoutes } from './routes/admin-logs.js';
 import { registerAdminOidcClientRoutes } from './routes/admin-oidc-clients.js';
 import { registerDeviceRoutes } from './routes/devices.js';
@@ -166,6 +167,16 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     apiKeys: services.apiKeys,
     sessions: services.sessions,
     hardwareTokens: services.hardwareTokens,
+    publicUrl: config.publicUrl,
+  });
+
+  registerAdminHelpRequestRoutes(app, {
+    tenants: services.tenants,
+    apiKeys: services.apiKeys,
+    sessions: services.sessions,
+    users: services.users,
+    troubleshooter: services.troubleshooter,
+    clock: runtime.clock,
     publicUrl: config.publicUrl,
   });
 

@@ -17,7 +17,8 @@ import type { Database, OutboxMessagesTable } from '../platform/db/schema.js';
 import { generateId } from '../platform/ids.js';
 
 export type OutboxChannel = Channel;
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/** kept: the development outbox provider kept it here and nobody received it (issue 15, defect 7). */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'kept' | 'failed';
 
 /** The associated data binding a sealed body to its row (registered in secrets/sealed-columns.ts). */
 export function outboxBodyAad(id: string): string {
@@ -86,7 +87,7 @@ export interface Outbox {
   recordSent(
     claim: ClaimedMessage,
     /** replaceBody: the body (and the subject, if any) become this text. */
-    outcome: { sentAt: number; providerRef: string; replaceBody?: string },
+    outcome: { sentAt: number; providerRef: string; replaceBody?: string; kept?: boolean },
   ): Promise<boolean>;
   recordRetry(claim: ClaimedMessage, outcome: { nextAttemptAt: number; error: string }): Promise<boolean>;
   recordFailed(claim: ClaimedMessage, outcome: { error: string }): Promise<boolean>;
@@ -239,7 +240,7 @@ export function createOutbox(deps: { db: Kysely<Database>; clock: Clock; sealer:
     async recordSent(claim, outcome) {
       const result = await fenced(claim)
         .set({
-          status: 'sent',
+          status: outcome.kept ? 'kept' : 'sent',
           sent_at: outcome.sentAt,
           provider_ref: outcome.providerRef,
           last_error: null,
@@ -275,7 +276,7 @@ export function createOutbox(deps: { db: Kysely<Database>; clock: Clock; sealer:
     async purgeFinished(before) {
       const result = await db
         .deleteFrom('outbox_messages')
-        .where('status', 'in', ['sent', 'failed'])
+        .where('status', 'in', ['sent', 'kept', 'failed'])
         .where('created_at', '<', before)
         .executeTakeFirst();
       return Number(result.numDeletedRows);

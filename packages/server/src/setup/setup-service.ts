@@ -25,6 +25,8 @@ export interface SetupService {
     publicUrl: string,
     actor: Actor,
   ): Promise<{ setupUrl: string; expiresAt: number }>;
+  /** What a setup link is now, without spending it: the page shows the form only for `ready` (issue 15, defect 7). */
+  inspect(tenant: Tenant, token: string): Promise<'ready' | 'used' | 'expired' | 'unknown'>;
   /** Spends a setup token and creates the first global admin, all in one transaction. */
   complete(input: {
     tenant: Tenant;
@@ -103,6 +105,19 @@ export function createSetupService(deps: {
         );
       });
       return { setupUrl: setupUrlFor(publicUrl, tenant.slug, token), expiresAt };
+    },
+
+    async inspect(tenant, token) {
+      const row = await db
+        .selectFrom('setup_tokens')
+        .select(['used_at', 'expires_at'])
+        .where('tenant_id', '=', tenant.id)
+        .where('token_hash', '=', hashToken(token.trim()))
+        .executeTakeFirst();
+      if (!row) return 'unknown';
+      if (row.used_at !== null) return 'used';
+      if (row.expires_at <= clock.now()) return 'expired';
+      return (await users.countWithRole(tenant.id, 'global-admin')) > 0 ? 'unknown' : 'ready';
     },
 
     async complete(input) {

@@ -20,6 +20,8 @@ const deleteOrder = [
   'sign_in_flows',
   'password_reset_flows',
   'recovery_codes',
+  'accepted_steps',
+  'help_requests',
   'methods',
   'audit_events',
   'secret_key_checks',

@@ -20,6 +20,13 @@ describe('phone numbers', () => {
     expect(parsePhoneNumber('＋４４ ７９１１ １２３４５６')).toBe('+447911123456');
   });
 
+  it("accepts the phone field's own example, from Ofcom's range for drama (issue 15, defect 7), and no neighbour", () => {
+    expect(parsePhoneNumber('+44 7700 900123')).toBe('+447700900123');
+    expect(parsePhoneNumber('0044 7700 900999')).toBe('+447700900999');
+    expect(() => parsePhoneNumber('+44 7700 901123')).toThrow(/not a valid number/);
+    expect(() => parsePhoneNumber('+44 7700 9001234')).toThrow();
+  });
+
   it('refuses what is not a mobile number in international form, saying why', () => {
     const cases: [string, RegExp][] = [
       ['07911 123456', /international form: \+ then the country code/],

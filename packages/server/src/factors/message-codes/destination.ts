@@ -16,6 +16,14 @@ const parseReasons: Record<string, string> = {
   INVALID_LENGTH: 'it has the wrong number of digits',
 };
 
+/**
+ * Ofcom keeps +44 7700 900000 to 900999 for drama and documentation: mobile numbers that no one
+ * will ever hold. Google's metadata calls them invalid, but the phone field shows one as its
+ * example (issue 15, defect 7), so they are taken as the mobile numbers they look like; a real
+ * provider simply fails to deliver to them.
+ */
+const ofcomDramaRange = /^\+447700900\d{3}$/;
+
 /** The number in E.164 (`+447700900123`). Throws phone_number_invalid saying why. */
 export function parsePhoneNumber(input: string): string {
   const text = input.normalize('NFKC').trim();
@@ -34,6 +42,7 @@ export function parsePhoneNumber(input: string): string {
       error instanceof ParseError ? (parseReasons[error.message] ?? error.message) : 'it cannot be read';
     throw new TwofoldError('phone_number_invalid', `phone number '${text}': ${reason}`);
   }
+  if (ofcomDramaRange.test(parsed.number)) return parsed.number;
   if (!parsed.isValid()) {
     const where = parsed.country
       ? ` for country ${parsed.country}`

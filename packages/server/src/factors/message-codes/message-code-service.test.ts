@@ -56,7 +56,9 @@ for (const backend of testBackends) {
       expect(row?.code_hash).toMatch(/^h1\.[0-9a-f]{8}\.[0-9a-f]{64}$/);
       expect(JSON.stringify(row)).not.toContain(code);
       const [message] = await services.outbox.list(acme.id);
-      expect(message?.body).toMatch(new RegExp(`^${code} is your Acme verification code`));
+      expect(message?.body).toMatch(
+        new RegExp(`^${code} is your code to add this phone to Acme\\. It expires`),
+      );
       const method = await services.methods.get(acme.id, ann.id, sent.methodId);
       expect(method).toMatchObject({ type: 'sms', status: 'pending', label: '+1 ••• •• 71' });
     });
@@ -94,6 +96,54 @@ for (const backend of testBackends) {
       expect(
         await services.messageCodes.verify({ tenantId: acme.id, userId: ann.id, methodId, code: fresh }),
       ).toEqual({ ok: false, reason: 'otp_expired' });
+    });
+
+    it('right after a code was used (the phone was just added), signing in sends a code at once (issue 15, defect 6)', async () => {
+      const sent = await services.messageCodes.register(
+        { tenantId: acme.id, userId: ann.id, type: 'sms', destination: '+14155552671' },
+        operatorActor,
+      );
+      const ask = { tenantId: acme.id, userId: ann.id, methodId: sent.methodId };
+      expect(await services.messageCodes.verify({ ...ask, code: await lastCode() })).toMatchObject({
+        ok: true,
+      });
+      services.clock.advance(5_000);
+      expect(await services.messageCodes.nextSend(ask)).toBeUndefined();
+      const signIn = await services.messageCodes.sendCode({ ...ask, purpose: 'sign_in_code' });
+      expect(signIn).toMatchObject({ sentTo: '+1 ••• •• 71', delivery: 'sent' });
+      expect(await services.outbox.list(acme.id)).toHaveLength(2);
+    });
+
+    it('a refused resend says whether a code is waiting to be typed, and when the next can be sent', async () => {
+      const methodId = await activeSmsMethod();
+      const ask = { tenantId: acme.id, userId: ann.id, methodId };
+      await services.messageCodes.sendCode({ ...ask, purpose: 'sign_in_code' });
+      services.clock.advance(10_000);
+      await expect(services.messageCodes.sendCode({ ...ask, purpose: 'sign_in_code' })).rejects.toMatchObject(
+        {
+          code: 'send_limited',
+          details: { retryAfter: 20, scope: 'resend', codePending: true },
+        },
+      );
+      expect(await services.messageCodes.nextSend(ask)).toEqual({ retryAfter: 20, codePending: true });
+      // Five wrong tries retire the code: nothing is waiting any more, and the answer says so.
+      const code = await lastCode();
+      for (let i = 0; i < messageCodeMaxFailures; i++) {
+        await services.messageCodes.verify({ ...ask, code: code === '000000' ? '111111' : '000000' });
+      }
+      const refused = services.messageCodes.sendCode({ ...ask, purpose: 'sign_in_code' });
+      await expect(refused).rejects.toMatchObject({
+        code: 'send_limited',
+        message: 'no code is waiting; a new one can be sent in 20 seconds',
+        details: { retryAfter: 20, scope: 'resend', codePending: false },
+      });
+      services.clock.advance(20_000);
+      expect(await services.messageCodes.nextSend(ask)).toBeUndefined();
+      await expect(
+        services.messageCodes.sendCode({ ...ask, purpose: 'sign_in_code' }),
+      ).resolves.toMatchObject({
+        delivery: 'sent',
+      });
     });
 
     it("another user's or tenant's method is not found", async () => {

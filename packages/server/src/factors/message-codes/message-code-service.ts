@@ -84,6 +84,16 @@ export interface MessageCodeService {
   }): Promise<MessageCodeVerification>;
   /** Deletes sent codes that expired before `before`; returns how many. */
   purgeExpired(before: number): Promise<number>;
+  /**
+   * When a code could next be sent to the method, counting nothing (the troubleshooter): undefined
+   * when now; else the seconds to wait and whether a sent code is still waiting to be typed.
+   */
+  nextSend(input: {
+    tenantId: string;
+    userId: string;
+    methodId: string;
+    ip?: string | undefined;
+  }): Promise<{ retryAfter: number; codePending: boolean } | undefined>;
 }
 
 type MethodRow = Selectable<Database['methods']>;
@@ -104,8 +114,14 @@ export function composeMessage(input: {
   const minutes = messageCodeLifetimeMs / 60_000;
   if (input.channel === 'sms') {
     // The last line lets browsers offer the code on the sign-in page (WebOTP).
+    // The code first, for the notification's preview; the tenant's name as a name ("your Default
+    // verification code" read oddly for the first tenant, issue 15 defect 7).
+    const what =
+      purpose === 'registration_code'
+        ? `to add this phone to ${tenant.name}`
+        : `to sign in to ${tenant.name}`;
     return {
-      text: `${code} is your ${tenant.name} verification code. It expires in ${minutes} minutes. Never share it.\n\n@${input.host} #${code}`,
+      text: `${code} is your code ${what}. It expires in ${minutes} minutes. Never share it.\n\n@${input.host} #${code}`,
     };
   }
   const why =
@@ -115,7 +131,7 @@ export function composeMessage(input: {
         ? `Enter it to reset your ${tenant.name} password.`
         : `Enter it to finish signing in to ${tenant.name}.`;
   return {
-    subject: `${code} is your ${tenant.name} verification code`,
+    subject: `${code} is your code for ${tenant.name}`,
     text: [
       `Your verification code is ${code}`,
       '',
@@ -159,6 +175,30 @@ export function createMessageCodeService(deps: {
     return new TwofoldError('method_not_found', 'no such SMS or email method for this account');
   }
 
+  /**
+   * The resend interval: a method waits 30 s after a code was sent, unless that code was already
+   * used (the person got it: right after adding a phone, signing in by SMS sends at once).
+   */
+  async function resendWait(
+    methodId: string,
+    now: number,
+  ): Promise<{ retryAfter: number; codePending: boolean } | undefined> {
+    // The newest code sent within the interval and not used: a used one proved the person has it.
+    const last = await db
+      .selectFrom('otp_challenges')
+      .select(['created_at', 'expires_at'])
+      .where('method_id', '=', methodId)
+      .where('created_at', '>', now - resendIntervalMs)
+      .where('used_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    if (!last) return undefined;
+    return {
+      retryAfter: Math.ceil((last.created_at + resendIntervalMs - now) / 1000),
+      codePending: last.expires_at > now,
+    };
+  }
+
   async function send(
     tenant: Tenant,
     method: MethodRow,
@@ -169,21 +209,15 @@ export function createMessageCodeService(deps: {
     const channel = channelOf(type);
     const destination = method.destination ?? '';
     const now = clock.now();
-    const last = await db
-      .selectFrom('otp_challenges')
-      .select('created_at')
-      .where('method_id', '=', method.id)
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
-    if (last && now - last.created_at < resendIntervalMs) {
-      const retryAfter = Math.ceil((last.created_at + resendIntervalMs - now) / 1000);
+    const wait = await resendWait(method.id, now);
+    if (wait) {
+      // Honest about what the user has: a code still waiting to be typed, or none (issue 15, defect 6).
       throw new TwofoldError(
         'send_limited',
-        `a code was just sent; you can ask for a new one in ${retryAfter} seconds`,
-        {
-          retryAfter,
-          scope: 'resend',
-        },
+        wait.codePending
+          ? `a code was just sent; enter it, or ask for a new one in ${wait.retryAfter} seconds`
+          : `no code is waiting; a new one can be sent in ${wait.retryAfter} seconds`,
+        { retryAfter: wait.retryAfter, scope: 'resend', codePending: wait.codePending },
       );
     }
     const admitted = await sendLimits.admit({
@@ -198,7 +232,7 @@ export function createMessageCodeService(deps: {
       throw new TwofoldError(
         'send_limited',
         `too many codes were sent in the last hour; try again in ${Math.ceil(admitted.retryAfter / 60)} minutes or use another method`,
-        { retryAfter: admitted.retryAfter, scope: admitted.scope },
+        { retryAfter: admitted.retryAfter, scope: admitted.scope, codePending: false },
       );
     }
     const code = generateNumericCode(messageCodeDigits);
@@ -299,6 +333,27 @@ export function createMessageCodeService(deps: {
       if (!method) throw methodNotFound();
       const tenant = await tenants.getById(input.tenantId);
       return send(tenant, method, input.purpose, input.ip);
+    },
+
+    async nextSend(input) {
+      const method = await loadMethod(input.tenantId, input.userId, input.methodId);
+      if (!method) return undefined;
+      const now = clock.now();
+      const tenant = await tenants.getById(input.tenantId);
+      const limited = await sendLimits.peek({
+        tenantId: tenant.id,
+        userId: method.user_id,
+        channel: channelOf(method.type as MessageMethodType),
+        destination: method.destination ?? '',
+        ip: input.ip,
+        limits: tenant.policy.sendLimits,
+      });
+      const wait = await resendWait(method.id, now);
+      if (limited.allowed) return wait;
+      return {
+        retryAfter: Math.max(limited.retryAfter, wait?.retryAfter ?? 0),
+        codePending: wait?.codePending ?? false,
+      };
     },
 
     async purgeExpired(before) {

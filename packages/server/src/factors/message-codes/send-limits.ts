@@ -50,28 +50,60 @@ export function createSendLimits(deps: { db: Kysely<Database>; clock: Clock }) {
     return { count: Number(row.count), windowStartedAt: Number(row.window_started_at) };
   }
 
+  /** The counters a send to this destination bumps, with their limits. */
+  function countersOf(check: SendLimitCheck): [SendLimitScope, string, number][] {
+    // Destinations are counted across the tenant by a digest, so the counter names no number.
+    const counters: [SendLimitScope, string, number][] = [
+      ['user', `send:user:${check.tenantId}:${check.userId}`, check.limits.perUser],
+      [
+        'destination',
+        `send:dest:${check.tenantId}:${check.channel}:${hashToken(check.destination)}`,
+        check.limits.perDestination,
+      ],
+      ['tenant', `send:tenant:${check.tenantId}:${check.channel}`, check.limits.perTenant],
+    ];
+    // By the attacker's address as the password throttle counts it: an IPv6 client by its /64,
+    // so rotating through the addresses of one subscriber's prefix does not reset the count.
+    if (check.ip)
+      counters.push(['ip', `send:ip:${check.tenantId}:${throttleAddress(check.ip)}`, check.limits.perIp]);
+    return counters;
+  }
+
+  const retryAfterOf = (windowStartedAt: number, now: number) =>
+    Math.max(1, Math.ceil((windowStartedAt + sendLimitWindowMs - now) / 1000));
+
   return {
     async admit(check: SendLimitCheck): Promise<SendLimitResult> {
       const now = clock.now();
-      // Destinations are counted across the tenant by a digest, so the counter names no number.
-      const counters: [SendLimitScope, string, number][] = [
-        ['user', `send:user:${check.tenantId}:${check.userId}`, check.limits.perUser],
-        [
-          'destination',
-          `send:dest:${check.tenantId}:${check.channel}:${hashToken(check.destination)}`,
-          check.limits.perDestination,
-        ],
-        ['tenant', `send:tenant:${check.tenantId}:${check.channel}`, check.limits.perTenant],
-      ];
-      // By the attacker's address as the password throttle counts it: an IPv6 client by its /64,
-      // so rotating through the addresses of one subscriber's prefix does not reset the count.
-      if (check.ip)
-        counters.push(['ip', `send:ip:${check.tenantId}:${throttleAddress(check.ip)}`, check.limits.perIp]);
       let refusal: SendLimitResult = { allowed: true };
-      for (const [scope, key, limit] of counters) {
+      for (const [scope, key, limit] of countersOf(check)) {
         const { count, windowStartedAt } = await bump(key, now);
         if (count > limit && refusal.allowed) {
-          const retryAfter = Math.max(1, Math.ceil((windowStartedAt + sendLimitWindowMs - now) / 1000));
+          refusal = { allowed: false, scope, retryAfter: retryAfterOf(windowStartedAt, now) };
+        }
+      }
+      return refusal;
+    },
+
+    /** Whether a send would be admitted now, counting nothing (the troubleshooter asks). */
+    async peek(check: SendLimitCheck): Promise<SendLimitResult> {
+      const now = clock.now();
+      const counters = countersOf(check);
+      const rows = await db
+        .selectFrom('send_limits')
+        .select(['key', 'count', 'window_started_at'])
+        .where(
+          'key',
+          'in',
+          counters.map(([, key]) => key),
+        )
+        .execute();
+      let refusal: SendLimitResult = { allowed: true };
+      for (const [scope, key, limit] of counters) {
+        const row = rows.find((r) => r.key === key);
+        if (!row || Number(row.window_started_at) <= now - sendLimitWindowMs) continue;
+        const retryAfter = retryAfterOf(Number(row.window_started_at), now);
+        if (Number(row.count) >= limit && (refusal.allowed || retryAfter > refusal.retryAfter)) {
           refusal = { allowed: false, scope, retryAfter };
         }
       }

@@ -32,28 +32,44 @@ function modulesOf(svg: string): boolean[][] {
 }
 
 describe('renderQrCodeSvg', () => {
-  it('draws exactly the modules of the URI’s QR code (level M, one-module margin)', async () => {
+  it('draws exactly the modules of the URI’s QR code (level M, a four-module quiet zone)', async () => {
     const svg = await renderQrCodeSvg(uri);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     const drawn = modulesOf(svg);
     const qr = QRCode.create(uri, { errorCorrectionLevel: 'M' });
     const size = qr.modules.size;
-    expect(drawn).toHaveLength(size + 2);
-    for (let row = 0; row < size + 2; row++) {
-      for (let column = 0; column < size + 2; column++) {
-        const inside = row > 0 && column > 0 && row <= size && column <= size;
-        const expected = inside && qr.modules.get(row - 1, column - 1) === 1;
+    const quiet = 4;
+    expect(drawn).toHaveLength(size + 2 * quiet);
+    for (let row = 0; row < size + 2 * quiet; row++) {
+      for (let column = 0; column < size + 2 * quiet; column++) {
+        const inside = row >= quiet && column >= quiet && row < size + quiet && column < size + quiet;
+        const expected = inside && qr.modules.get(row - quiet, column - quiet) === 1;
         expect(drawn[row]![column], `module ${row},${column}`).toBe(expected);
       }
     }
   });
 
+  it('is a whole number of pixels a module, crisp, and fits a phone (issue 15, defect 4)', async () => {
+    for (const text of [
+      uri,
+      'otpauth://totp/a?secret=JBSWY3DPEHPK3PXP',
+      `${uri}&twofold_server=${'x'.repeat(200)}`,
+    ]) {
+      const svg = await renderQrCodeSvg(text);
+      const modules = Number(/viewBox="0 0 (\d+) \1"/.exec(svg)?.[1]);
+      const width = Number(/ width="(\d+)" height="\1"/.exec(svg)?.[1]);
+      expect(width % modules, text).toBe(0);
+      expect(width / modules).toBeGreaterThanOrEqual(2);
+      expect(width).toBeLessThanOrEqual(264);
+      expect(svg).toContain('shape-rendering="crispEdges"');
+    }
+  });
+
   it.skipIf(!zbarAvailable)('decodes back to the URI with an independent reader (zbarimg)', async () => {
     const modules = modulesOf(await renderQrCodeSvg(uri));
-    // Rendered as a greyscale PGM, 4 pixels a module; 3 more white modules around the SVG's own
-    // margin make the 4-module quiet zone that readers expect.
+    // Rendered as a greyscale PGM, 4 pixels a module; the SVG's own margin is the quiet zone.
     const scale = 4;
-    const border = 3 * scale;
+    const border = 0;
     const width = modules.length * scale + 2 * border;
     const pixels = Buffer.alloc(width * width, 255);
     modules.forEach((line, row) => {

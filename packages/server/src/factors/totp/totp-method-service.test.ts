@@ -302,7 +302,7 @@ for (const backend of testBackends) {
     });
 
     describe('the ±1 step window and replays', () => {
-      it('accepts the previous, current and next step, each once and only going forward', async () => {
+      it('accepts the previous, current and next step, each once', async () => {
         const method = await active();
         const now = step();
         expect(await verify(method, codeAt(method, -1))).toMatchObject({
@@ -326,12 +326,11 @@ for (const backend of testBackends) {
         expect(await row(method.methodId)).toMatchObject({ last_step: now + 1 });
       });
 
-      it('a used code is refused as a replay, and so is an older one not yet used', async () => {
+      it('a used code is refused as a replay', async () => {
         const method = await active();
         const current = codeAt(method, 0);
         expect(await verify(method, current)).toMatchObject({ ok: true });
         expect(await verify(method, current)).toEqual({ ok: false, reason: 'otp_replayed' });
-        expect(await verify(method, codeAt(method, -1))).toEqual({ ok: false, reason: 'otp_replayed' });
         // ... until the time of the next step has come.
         services.clock.advance(30_000);
         expect(await verify(method, codeAt(method, 0))).toMatchObject({ ok: true });
@@ -357,14 +356,12 @@ for (const backend of testBackends) {
         expect(await verify(method, codeAt(method, 5))).toMatchObject({ ok: true, offsetSteps: 5 });
         expect(await verify(method, codeAt(method, 6))).toMatchObject({ ok: true, offsetSteps: 6 });
         services.clock.advance(5 * minute);
-        // With the drift, the undrifted current code is outside the window: a skew hint.
-        expect(await verify(method, codeAt(method, 0))).toMatchObject({
-          ok: false,
-          reason: 'otp_clock_skew',
-          offsetSeconds: 0,
-        });
+        // Outside the drifted window (and not at the server's own time): a skew hint.
         expect(await verify(method, codeAt(method, 3))).toMatchObject({ reason: 'otp_clock_skew' });
         expect(await verify(method, codeAt(method, 7))).toMatchObject({ reason: 'otp_clock_skew' });
+        // At the server's own time: the clock was set right, so the code is accepted and the drift ends.
+        expect(await verify(method, codeAt(method, 0))).toMatchObject({ ok: true, resynced: true });
+        expect(await row(method.methodId)).toMatchObject({ drift_steps: 0 });
       });
 
       it('answers method_not_found for other users, other tenants, unknown, deleted and disabled methods', async () => {
@@ -529,6 +526,44 @@ for (const backend of testBackends) {
           drift_steps: -12,
         });
         expect(await verify(method, codeAt(method, -12))).toEqual({ ok: false, reason: 'otp_replayed' });
+      });
+
+      it('after a resync for a skewed clock, the corrected clock works at its next code (issue 15, defect 1)', async () => {
+        const method = await active();
+        // The phone runs 2 minutes fast: two codes resynchronise the method (+4 steps).
+        expect(await verify(method, codeAt(method, 4))).toMatchObject({ reason: 'otp_clock_skew' });
+        services.clock.advance(30_000);
+        expect(await verify(method, codeAt(method, 4))).toMatchObject({ ok: true, resynced: true });
+        // The user sets automatic time as the page advised: the very next code is right.
+        services.clock.advance(30_000);
+        const corrected = await verify(method, codeAt(method, 0));
+        expect(corrected).toMatchObject({ ok: true, offsetSteps: 0, resynced: true });
+        expect(await row(method.methodId)).toMatchObject({ drift_steps: 0, skew_step: null });
+        expect((await auditOf('method.resync')).at(-1)).toMatchObject({
+          details: JSON.stringify({
+            userId: alice.id,
+            driftSteps: 0,
+            previousDriftSteps: 4,
+            offsetSeconds: 0,
+            clockCorrected: true,
+          }),
+        });
+        // The same code again is a replay; the next ones are simply accepted.
+        expect(await verify(method, codeAt(method, 0))).toEqual({ ok: false, reason: 'otp_replayed' });
+        services.clock.advance(30_000);
+        expect(await verify(method, codeAt(method, 0))).toMatchObject({ ok: true, resynced: false });
+        // A later sign-in blames no clock: a fresh code is accepted, not "1 minute behind".
+        services.clock.advance(10 * minute);
+        expect(await verify(method, codeAt(method, 0))).toMatchObject({ ok: true, offsetSteps: 0 });
+      });
+
+      it('a code is a replay only if that same step was accepted before, not because a later one was', async () => {
+        const method = await active();
+        expect(await verify(method, codeAt(method, 1))).toMatchObject({ ok: true });
+        // The previous step was never accepted: it is within the window and is not a replay.
+        expect(await verify(method, codeAt(method, -1))).toMatchObject({ ok: true, offsetSteps: -1 });
+        expect(await verify(method, codeAt(method, 1))).toEqual({ ok: false, reason: 'otp_replayed' });
+        expect(await verify(method, codeAt(method, -1))).toEqual({ ok: false, reason: 'otp_replayed' });
       });
 
       it('an admin resyncs with two consecutive codes, once', async () => {

@@ -6,8 +6,11 @@
  * Verification (RFC 6238):
  * - the current step and one either side, around the step corrected by the method's recorded
  *   drift (section 5.2, section 6);
- * - a step is accepted once: `last_step` moves forward by one compare-and-set, so two concurrent
- *   requests with one code, on one instance or several, give exactly one success;
+ * - a step is accepted once: its row in `accepted_steps` is inserted by one compare-and-set, so
+ *   two concurrent requests with one code, on one instance or several, give exactly one success;
+ *   a code is a replay only if its own step was accepted before (spec section 6);
+ * - a method resynchronised for a skewed clock also accepts codes at the server's own time, and
+ *   then forgets its drift: the user fixed the clock as the page advised (issue 15, defect 1);
  * - a code that matches further out (10 minutes either side) is refused as `otp_clock_skew` with
  *   the measured offset and remembered as a hint; the next code, one step later at the same
  *   offset (±1), resynchronises the method (section 6) and is accepted.
@@ -34,6 +37,7 @@ import { generateId } from '../../platform/ids.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
 import type { UserService } from '../../users/user-service.js';
 import { activatePendingMethod, insertPendingMethod } from '../method-service.js';
+import { acceptStep, wasStepAccepted } from './accepted-steps.js';
 import { renderQrCodeSvg } from './qr-code.js';
 
 /** Method types whose rows hold a TOTP secret (hardware tokens are TOTP too). */
@@ -172,24 +176,23 @@ const totpMethodById = preparedQuery((db, v: Slots<{ methodId: string; tenantId:
     .where('status', 'in', ['pending', 'active']),
 );
 
-type AdvanceArgs = {
+type RecordArgs = {
   methodId: string;
   tenantId: string;
   userId: string;
   step: number;
   now: number;
   driftSteps?: number;
-  skewStep?: number;
 };
 
 /**
- * Advances last_step to `step` with one compare-and-set; with `resync`, the drift becomes
- * `driftSteps`, and with `expectSkewStep` only if the skew hint it builds on (`skewStep`) is still
- * there. Three shapes, each compiled once.
+ * After a step was spent (acceptStep): the method was used now, its failures and skew hint end,
+ * and with `resync` its drift becomes `driftSteps`. Two shapes, each compiled once. Returns the
+ * status, or nothing when the method stopped being usable meanwhile.
  */
-function advanceQuery(shape: { resync: boolean; expectSkewStep: boolean }) {
-  return preparedQuery((db, v: Slots<AdvanceArgs>) => {
-    let query = db
+function recordQuery(shape: { resync: boolean }) {
+  return preparedQuery((db, v: Slots<RecordArgs>) =>
+    db
       .updateTable('methods')
       .set({
         last_step: v.step,
@@ -204,14 +207,11 @@ function advanceQuery(shape: { resync: boolean; expectSkewStep: boolean }) {
       .where('tenant_id', '=', v.tenantId)
       .where('user_id', '=', v.userId)
       .where('status', 'in', ['pending', 'active'])
-      .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', v.step)]));
-    if (shape.expectSkewStep) query = query.where('skew_step', '=', v.skewStep as number);
-    return query.returning('status');
-  });
+      .returning('status'),
+  );
 }
-const advanceStep = advanceQuery({ resync: false, expectSkewStep: false });
-const advanceResync = advanceQuery({ resync: true, expectSkewStep: false });
-const advanceResyncOnHint = advanceQuery({ resync: true, expectSkewStep: true });
+const recordUse = recordQuery({ resync: false });
+const recordResync = recordQuery({ resync: true });
 
 export function createTotpMethodService(deps: {
   db: Kysely<Database>;
@@ -258,26 +258,49 @@ export function createTotpMethodService(deps: {
   }
 
   /**
-   * Advances last_step to `step` with one compare-and-set; with `resync`, the drift becomes the
-   * measured offset, and with its `skewStep` only if the skew hint it builds on is still there.
-   * Returns the row's status after the update, or undefined when another request won.
+   * Spends `step` (the compare-and-set: see accepted-steps.ts) and records the use; with `driftSteps`
+   * the method's drift becomes that. Returns the row's status after the update, or undefined when
+   * the step was spent before (another request won) or the method went.
    */
-  async function advance(
+  async function spend(
     row: MethodRow,
     step: number,
     now: number,
-    resync?: { driftSteps: number; skewStep?: number },
+    offsetSteps: number,
+    driftSteps?: number,
   ): Promise<string | undefined> {
-    const query = !resync ? advanceStep : resync.skewStep === undefined ? advanceResync : advanceResyncOnHint;
+    const ids = { methodId: row.id, tenantId: row.tenant_id, userId: row.user_id };
+    if (!(await acceptStep(db, { ...ids, step, offsetSteps, now }))) return undefined;
+    const query = driftSteps === undefined ? recordUse : recordResync;
     const updated = await query.first(db, {
-      methodId: row.id,
-      tenantId: row.tenant_id,
-      userId: row.user_id,
+      ...ids,
       step,
       now,
-      ...resync,
+      ...(driftSteps !== undefined ? { driftSteps } : {}),
     });
     return updated?.status;
+  }
+
+  async function auditResync(
+    row: MethodRow,
+    actor: Actor,
+    driftSteps: number,
+    period: number,
+    clockCorrected?: boolean,
+  ): Promise<void> {
+    await audit.record({
+      tenantId: row.tenant_id,
+      actor,
+      action: 'method.resync',
+      target: { type: 'method', id: row.id },
+      details: {
+        userId: row.user_id,
+        driftSteps,
+        previousDriftSteps: row.drift_steps,
+        offsetSeconds: driftSteps * period,
+        ...(clockCorrected ? { clockCorrected } : {}),
+      },
+    });
   }
 
   const activate = (method: MethodRow, now: number, actor?: Actor) =>
@@ -355,19 +378,32 @@ export function createTotpMethodService(deps: {
         return { ok: false, reason: 'otp_invalid' };
       const now = clock.now();
       const check = { ...parameters, code: input.code, time: now / 1000 };
+      const userActor: Actor = { type: 'user', id: row.user_id };
 
       const match = verifyTotp({ ...check, window: 1, driftSteps: row.drift_steps });
       if (match) {
-        const status = await advance(row, match.step, now);
+        const status = await spend(row, match.step, now, match.offset);
         if (status === undefined) return { ok: false, reason: await lostRace(row.id) };
         const activated = status === 'pending' && (await activate(row, now, input.actor));
         return { ok: true, step: match.step, offsetSteps: match.offset, resynced: false, activated };
       }
 
+      // A method resynchronised for a skewed clock, whose clock was then set right (as the page
+      // advised): a code at the server's own time is accepted and the drift is forgotten, so the
+      // user is never stuck between an old drift and a correct clock (issue 15, defect 1).
+      const corrected = row.drift_steps !== 0 ? verifyTotp({ ...check, window: 1, driftSteps: 0 }) : null;
+      if (corrected) {
+        const status = await spend(row, corrected.step, now, corrected.offset, 0);
+        if (status === undefined) return { ok: false, reason: await lostRace(row.id) };
+        await auditResync(row, userActor, 0, parameters.period, true);
+        const activated = status === 'pending' && (await activate(row, now, input.actor));
+        return { ok: true, step: corrected.step, offsetSteps: corrected.offset, resynced: true, activated };
+      }
+
       const skew = findTotpOffset({ ...check, maxOffsetSteps: skewSearchSteps(parameters.period) });
       if (!skew) return { ok: false, reason: 'otp_invalid' };
       // An old code (captured, or typed again) is a replay, not a clock problem.
-      if (row.last_step !== null && skew.step <= row.last_step) return { ok: false, reason: 'otp_replayed' };
+      if (await wasStepAccepted(db, row.id, skew.step)) return { ok: false, reason: 'otp_replayed' };
 
       const consecutive =
         row.skew_step !== null &&
@@ -375,23 +411,9 @@ export function createTotpMethodService(deps: {
         skew.step === row.skew_step + 1 &&
         Math.abs(skew.offset - row.skew_offset) <= 1;
       if (consecutive) {
-        const status = await advance(row, skew.step, now, {
-          driftSteps: skew.offset,
-          skewStep: row.skew_step!,
-        });
+        const status = await spend(row, skew.step, now, skew.offset, skew.offset);
         if (status === undefined) return { ok: false, reason: await lostRace(row.id) };
-        await audit.record({
-          tenantId: row.tenant_id,
-          actor: { type: 'user', id: row.user_id },
-          action: 'method.resync',
-          target: { type: 'method', id: row.id },
-          details: {
-            userId: row.user_id,
-            driftSteps: skew.offset,
-            previousDriftSteps: row.drift_steps,
-            offsetSeconds: skew.offset * parameters.period,
-          },
-        });
+        await auditResync(row, userActor, skew.offset, parameters.period);
         const activated = status === 'pending' && (await activate(row, now, input.actor));
         return { ok: true, step: skew.step, offsetSteps: skew.offset, resynced: true, activated };
       }
@@ -430,20 +452,12 @@ export function createTotpMethodService(deps: {
         first &&
         verifyTotp({ ...parameters, code: input.code2, time, window: 0, driftSteps: first.offset + 1 });
       if (!first || !second) return { ok: false, reason: 'otp_invalid' };
-      const status = await advance(row, second.step, now, { driftSteps: second.offset });
+      // The first code's step is proven too: spend it, so it cannot be typed again later.
+      const ids = { methodId: row.id, tenantId: row.tenant_id, userId: row.user_id };
+      await acceptStep(db, { ...ids, step: first.step, offsetSteps: first.offset, now });
+      const status = await spend(row, second.step, now, second.offset, second.offset);
       if (status === undefined) return { ok: false, reason: await lostRace(row.id) };
-      await audit.record({
-        tenantId: row.tenant_id,
-        actor,
-        action: 'method.resync',
-        target: { type: 'method', id: row.id },
-        details: {
-          userId: row.user_id,
-          driftSteps: second.offset,
-          previousDriftSteps: row.drift_steps,
-          offsetSeconds: second.offset * parameters.period,
-        },
-      });
+      await auditResync(row, actor, second.offset, parameters.period);
       return { ok: true, driftSteps: second.offset, step: second.step };
     },
   };

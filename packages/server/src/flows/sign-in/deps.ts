@@ -13,6 +13,7 @@ import type { Tenant } from '../../tenants/tenant-service.js';
 import type { MfaLockout } from '../../users/mfa-lockout.js';
 import type { PasswordThrottle } from '../../users/password-throttle.js';
 import type { User, UserService } from '../../users/user-service.js';
+import type { Troubleshooter } from '../troubleshoot/index.js';
 import type { FlowRow, SignInFlowStore } from './flow-store.js';
 import type { FlowClient, FlowView } from './types.js';
 
@@ -34,6 +35,8 @@ export interface SignInDeps {
   readonly signInLog: { record(event: SignInAttempt): Promise<unknown> };
   readonly passwordThrottle: PasswordThrottle;
   readonly push: Pick<PushService, 'outcome'>;
+  /** "I can't get a code": the diagnosis and help requests (flows/troubleshoot). */
+  readonly troubleshooter: Pick<Troubleshooter, 'diagnose' | 'requestHelp'>;
 }
 
 export function refuse(
@@ -42,6 +45,22 @@ export function refuse(
   extra?: Record<string, unknown>,
 ): never {
   throw new TwofoldError(code, message, extra);
+}
+
+/** How many sign-ins one browser keeps going at once (tabs): the cookie holds their secrets, newest first. */
+export const maxFlowsPerBrowser = 4;
+
+/** The flow secrets a cookie holds (`secret.secret...`). */
+export function flowSecrets(cookie: string | undefined): string[] {
+  return (cookie ?? '')
+    .split('.')
+    .filter((s) => s.length > 0)
+    .slice(0, maxFlowsPerBrowser);
+}
+
+/** The cookie after a new sign-in started: its secret first, then the others still kept. */
+export function addFlowSecret(cookie: string | undefined, secret: string): string {
+  return [secret, ...flowSecrets(cookie)].slice(0, maxFlowsPerBrowser).join('.');
 }
 
 /**
@@ -56,10 +75,10 @@ export async function loadFlow(
   options: { failed?: boolean } = {},
 ): Promise<FlowRow> {
   const row = await deps.store.find(tenant.id, hashToken(flowId));
+  // The cookie holds the secrets of the browser's recent sign-ins (one per tab, issue 15 defect 7).
   const bound =
     row !== undefined &&
-    client.clientSecret !== undefined &&
-    constantTimeEqual(hashToken(client.clientSecret), row.client_hash);
+    flowSecrets(client.clientSecret).some((secret) => constantTimeEqual(hashToken(secret), row.client_hash));
   if (
     !row ||
     !bound ||

@@ -1,7 +1,8 @@
 /**
  * The sign-in flow of spec section 3 (flow 1), one file per step as node-oidc-provider does:
  * start (first factor), challenge, verify (second factor or the new method's first code),
- * register ("More information required"), push-status; complete.ts ends them all.
+ * register ("More information required"), push-status, troubleshoot ("I can't get a code");
+ * complete.ts ends them all.
  */
 
 import { challengeSignIn } from './challenge.js';
@@ -9,6 +10,7 @@ import { loadFlow, type SignInDeps, viewOf } from './deps.js';
 import { pushStatusOfSignIn } from './push-status.js';
 import { registerAtSignIn } from './register.js';
 import { startSignIn } from './start.js';
+import { diagnoseSignIn, requestHelpAtSignIn } from './troubleshoot.js';
 import type { SignInFlowService } from './types.js';
 import { verifySignIn } from './verify.js';
 
@@ -28,5 +30,8 @@ export function createSignInFlows(deps: SignInDeps): SignInFlowService {
     register: (tenant, flowId, client, input) => registerAtSignIn(deps, tenant, flowId, client, input),
     pushStatus: (tenant, flowId, client, options) =>
       pushStatusOfSignIn(deps, tenant, flowId, client, options),
+    diagnose: (tenant, flowId, client, deviceTime) =>
+      diagnoseSignIn(deps, tenant, flowId, client, deviceTime),
+    requestHelp: (tenant, flowId, client, input) => requestHelpAtSignIn(deps, tenant, flowId, client, input),
   };
 }

@@ -1,6 +1,7 @@
 /** The sign-in flow's public shapes (spec section 4), shared by its steps and the routes. */
 import type { FactorChallenge, FactorRegistration } from '../../factors/factor.js';
 import type { Tenant } from '../../tenants/tenant-service.js';
+import type { DiagnosisResult, HelpRequestOutcome } from '../troubleshoot/index.js';
 
 /** A sign-in lives 10 minutes (issue 3); five wrong codes on one flow end it (spec section 2). */
 export const flowLifetimeMs = 10 * 60 * 1000;
@@ -111,4 +112,18 @@ export interface SignInFlowService {
     client: FlowClient,
     options: { waitMs: number; signal?: AbortSignal | undefined },
   ): Promise<FlowSignedIn | FlowPushPending>;
+  /** "I can't get a code": what stands in the way now (`deviceTime`: the browser's clock, ms). */
+  diagnose(
+    tenant: Tenant,
+    flowId: string,
+    client: FlowClient,
+    deviceTime: number | undefined,
+  ): Promise<DiagnosisResult>;
+  /** A help request to the tenant's helpdesk and global admins, with the diagnosis. */
+  requestHelp(
+    tenant: Tenant,
+    flowId: string,
+    client: FlowClient,
+    input: { message?: string | undefined; contact?: string | undefined; deviceTime?: number | undefined },
+  ): Promise<HelpRequestOutcome>;
 }

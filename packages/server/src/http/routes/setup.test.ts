@@ -54,7 +54,17 @@ for (const backend of testBackends) {
       expect(res.json().code).toBe('validation_failed');
     });
 
-    it('creates the first global admin once', async () => {
+    const linkState = async (value: string) =>
+      (
+        await t.app.inject({ method: 'POST', url: '/t/default/api/v1/setup/link', payload: { token: value } })
+      ).json();
+
+    it('creates the first global admin once; a used link says so, so the page shows no form (issue 15, defect 7)', async () => {
+      expect(await linkState(token)).toEqual({
+        state: 'ready',
+        signInUrl: 'http://localhost:8080/t/default/sign-in',
+      });
+      expect((await linkState('tfs_wrong')).state).toBe('unknown');
       const res = await t.app.inject({
         method: 'POST',
         url: '/t/default/api/v1/setup',
@@ -79,6 +89,10 @@ for (const backend of testBackends) {
         'correct horse battery',
       );
       expect(admin?.roles).toEqual(['global-admin']);
+      expect(await linkState(token)).toEqual({
+        state: 'used',
+        signInUrl: 'http://localhost:8080/t/default/sign-in',
+      });
     });
   });
 }

@@ -106,6 +106,58 @@ for (const backend of testBackends) {
       expect(log.map((e) => e.reason)).toContain('otp_replayed');
     });
 
+    it('the seed story: a phone 2 minutes fast resyncs, the user sets automatic time, and the next code signs in (issue 15, defect 1)', async () => {
+      await createUser();
+      const { secret } = await enrol(createBrowserClient(t.app));
+      clock.advance(60_000);
+      const browser = createBrowserClient(t.app);
+      const flow = (await start(browser)).json();
+      const methodId = flow.methods[0].id;
+      const verify = (code: string) =>
+        browser.post(`${base}/sign-in/${flow.flowId}/verify`, { methodId, code });
+      expect((await verify(codeAt(secret, 120))).json().code).toBe('otp_clock_skew');
+      clock.advance(30_000);
+      const resynced = await verify(codeAt(secret, 120));
+      expect(resynced.statusCode, resynced.body).toBe(200);
+      // Next sign-in, clock corrected: the first correct code works.
+      clock.advance(30_000);
+      const again = createBrowserClient(t.app);
+      const flow2 = (await start(again)).json();
+      const fixed = await again.post(`${base}/sign-in/${flow2.flowId}/verify`, {
+        methodId,
+        code: codeAt(secret),
+      });
+      expect(fixed.statusCode, fixed.body).toBe(200);
+      const reasons = await t.runtime.database.db.selectFrom('sign_in_events').select('reason').execute();
+      expect(reasons.map((r) => r.reason)).not.toContain('otp_replayed');
+    });
+
+    it('a sign-in started in a second tab keeps the first one going (issue 15, defect 7)', async () => {
+      await createUser();
+      const { secret } = await enrol(createBrowserClient(t.app));
+      clock.advance(60_000);
+      const browser = createBrowserClient(t.app);
+      const first = (await start(browser)).json();
+      const second = (await start(browser)).json();
+      expect((await browser.get(`${base}/sign-in/${second.flowId}`)).statusCode).toBe(200);
+      const stillThere = await browser.get(`${base}/sign-in/${first.flowId}`);
+      expect(stillThere.statusCode, stillThere.body).toBe(200);
+      const done = await browser.post(`${base}/sign-in/${first.flowId}/verify`, {
+        methodId: first.methods[0].id,
+        code: codeAt(secret),
+      });
+      expect(done.statusCode, done.body).toBe(200);
+      // The other tab's flow is still its own: a later code finishes it too.
+      clock.advance(30_000);
+      const other = await browser.post(`${base}/sign-in/${second.flowId}/verify`, {
+        methodId: second.methods[0].id,
+        code: codeAt(secret),
+      });
+      expect(other.statusCode, other.body).toBe(200);
+      // Another browser still cannot use either.
+      expect((await createBrowserClient(t.app).get(`${base}/sign-in/${second.flowId}`)).statusCode).toBe(410);
+    });
+
     it('two concurrent requests with the same code give exactly one success', async () => {
       await createUser();
       const { secret } = await enrol(createBrowserClient(t.app));

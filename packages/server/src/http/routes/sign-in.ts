@@ -14,9 +14,16 @@ import {
   VerifyBody,
   VerifyResponse,
 } from '@twofold/api/sign-in';
+import {
+  DiagnosisQuery,
+  DiagnosisResponse,
+  HelpRequestBody,
+  HelpRequestReceived,
+} from '@twofold/api/troubleshoot';
 import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defaultPushWaitSeconds } from '../../factors/push/push-service.js';
+import { addFlowSecret, flowSecrets } from '../../flows/sign-in/deps.js';
 import {
   type FlowClient,
   type FlowSignedIn,
@@ -29,6 +36,7 @@ import type { TenantService } from '../../tenants/tenant-service.js';
 import { knownDeviceCookieName, knownDeviceCookieOptions } from '../../users/password-throttle.js';
 import { sessionCookie } from '../auth.js';
 import { registerLongPolls, waitMs } from '../long-poll.js';
+import { diagnosisJson } from './troubleshoot-json.js';
 
 export const flowCookie = 'twofold_flow';
 
@@ -53,7 +61,10 @@ export interface SignInRouteDeps {
   readonly secureCookies: boolean;
 }
 
-/** Spec section 4 sign-in routes: start, read, challenge, verify, register, and the push long-poll. */
+/**
+ * Spec section 4 sign-in routes: start, read, challenge, verify, register, the push long-poll, and
+ * "I can't get a code" (section 6: diagnosis, help request).
+ */
 export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps): void {
   const { tenants, flows, secureCookies } = deps;
   const longPolls = registerLongPolls(app);
@@ -64,11 +75,18 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     userAgent: request.headers['user-agent']?.slice(0, 512),
   });
 
-  function setSignedIn(reply: FastifyReply, slug: string, signedIn: FlowSignedIn): void {
+  function setSignedIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    slug: string,
+    signedIn: FlowSignedIn,
+  ): void {
     reply.setCookie(sessionCookie, signedIn.session.token, {
       ...sessionCookieOptions({ secure: secureCookies }),
       expires: new Date(signedIn.session.expiresAt),
     });
+    // Another tab's sign-in may still need the cookie; a finished flow's secret opens nothing.
+    if (flowSecrets(request.cookies[flowCookie]).length > 1) return;
     // Cleared with the attributes it was set with, so the clearing header is as strict as the cookie.
     reply.clearCookie(flowCookie, {
       path: `/t/${slug}/api/v1/sign-in`,
@@ -118,7 +136,8 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
         userAgent: request.headers['user-agent']?.slice(0, 512),
         deviceToken: request.cookies[knownDeviceCookieName],
       });
-      reply.setCookie(flowCookie, result.clientSecret, {
+      // A sign-in in another tab of the same browser keeps going: the cookie holds both secrets.
+      reply.setCookie(flowCookie, addFlowSecret(request.cookies[flowCookie], result.clientSecret), {
         path: `/t/${tenant.slug}/api/v1/sign-in`,
         httpOnly: true,
         sameSite: 'strict',
@@ -133,7 +152,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
         });
       }
       if (result.signedIn) {
-        setSignedIn(reply, tenant.slug, result.signedIn);
+        setSignedIn(request, reply, tenant.slug, result.signedIn);
         return {
           ...flowJson(result.flow),
           session: {
@@ -150,7 +169,8 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     '/t/:tenant/api/v1/sign-in/:flowId',
     {
       schema: {
-        summary: 'Where a sign-in stands',
+        summary:
+          "Where a sign-in stands (a push's answer comes from GET /sign-in/{flowId}/push, which also finishes the sign-in once approved)",
         tags: ['sign-in'],
         params: FlowParams,
         response: { 200: FlowResponse },
@@ -201,7 +221,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
       const tenant = await tenants.getBySlug(slug);
       const answer = await flows.verify(tenant, flowId, client(request), methodId, code);
       if (!('session' in answer)) return flowJson(answer);
-      setSignedIn(reply, tenant.slug, answer);
+      setSignedIn(request, reply, tenant.slug, answer);
       return signedInJson(answer);
     },
   );
@@ -227,8 +247,58 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
         signal: longPolls.signalFor(reply),
       });
       if (result.status !== 'signed_in') return { status: result.status };
-      setSignedIn(reply, tenant.slug, result);
+      setSignedIn(request, reply, tenant.slug, result);
       return signedInJson(result);
+    },
+  );
+
+  app.get(
+    '/t/:tenant/api/v1/sign-in/:flowId/diagnosis',
+    {
+      schema: {
+        summary:
+          '"I can\'t get a code": what stands between the user and a second factor now, and what they can do',
+        tags: ['sign-in'],
+        params: FlowParams,
+        querystring: DiagnosisQuery,
+        response: { 200: DiagnosisResponse },
+      },
+    },
+    async (request, reply) => {
+      const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
+      const { deviceTime } = request.query as Static<typeof DiagnosisQuery>;
+      const tenant = await tenants.getBySlug(slug);
+      reply.header('cache-control', 'no-store');
+      return diagnosisJson(await flows.diagnose(tenant, flowId, client(request), deviceTime));
+    },
+  );
+
+  app.post(
+    '/t/:tenant/api/v1/sign-in/:flowId/help-request',
+    {
+      schema: {
+        summary: "Ask the organisation's helpdesk for help (emails its helpdesk and global admins)",
+        tags: ['sign-in'],
+        params: FlowParams,
+        querystring: DiagnosisQuery,
+        body: HelpRequestBody,
+        response: { 202: HelpRequestReceived },
+      },
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
+    },
+    async (request, reply) => {
+      const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
+      const { deviceTime } = request.query as Static<typeof DiagnosisQuery>;
+      const body = request.body as Static<typeof HelpRequestBody>;
+      const tenant = await tenants.getBySlug(slug);
+      const outcome = await flows.requestHelp(tenant, flowId, client(request), {
+        message: body.message,
+        contact: body.contact,
+        deviceTime,
+      });
+      return reply.code(202).send(outcome);
     },
   );
 

@@ -137,6 +137,34 @@ export interface MethodsTable {
   updated_at: number;
 }
 
+/** One accepted TOTP step of a method: the row's insert is the step's single use. */
+export interface AcceptedStepsTable {
+  method_id: string;
+  step: number;
+  /** The device's clock against the server's when it was accepted, in steps. */
+  offset_steps: number;
+  accepted_at: number;
+}
+
+/** A user's "I can't get a code" request to the helpdesk (help-requests/). */
+export interface HelpRequestsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  message: string | null;
+  contact: string | null;
+  /** JSON: the troubleshooter's findings when the user asked. */
+  findings: string;
+  /** open | resolved */
+  status: string;
+  resolution: string | null;
+  resolved_by: string | null;
+  resolved_at: number | null;
+  ip: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface RecoveryCodesTable {
   id: string;
   tenant_id: string;
@@ -361,6 +389,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   secret_key_checks: SecretKeyChecksTable;
   methods: MethodsTable;
+  accepted_steps: AcceptedStepsTable;
+  help_requests: HelpRequestsTable;
   recovery_codes: RecoveryCodesTable;
   sign_in_flows: SignInFlowsTable;
   sessions: SessionsTable;

@@ -6,6 +6,8 @@ import * as m0004 from './0004-codes-by-message.js';
 import * as m0005 from './0005-push.js';
 import * as m0006 from './0006-oidc.js';
 import * as m0008 from './0008-credentials.js';
+import * as m0009 from './0009-accepted-steps.js';
+import * as m0010 from './0010-help-requests.js';
 
 /** Ordered migrations; names sort in the order they apply. Never edit one that has shipped: add a new file. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0005-push': m0005,
   '0006-oidc': m0006,
   '0008-credentials': m0008,
+  '0009-accepted-steps': m0009,
+  '0010-help-requests': m0010,
 };
