@@ -35,10 +35,15 @@ function looksEncrypted(bytes: Uint8Array): boolean {
   return bytes.length >= 12 + 16 + 2;
 }
 
+/** The iteration counts an andOTP backup may open with (andOTP writes 140,000 to 160,000). */
+const andOtpIterations = { min: 1_000, max: 1_000_000 } as const;
+
 async function decrypt(bytes: Uint8Array, password: string): Promise<Uint8Array> {
   const copy = new Uint8Array(bytes);
   const iterations = ((copy[0]! << 24) | (copy[1]! << 16) | (copy[2]! << 8) | copy[3]!) >>> 0;
-  if (iterations >= 1 && iterations <= 10_000_000) {
+  // andOTP draws its count from 140,000 to 160,000; anything far outside is another file's bytes (or
+  // a crafted one), and must not cost seconds of PBKDF2 before the old format is tried.
+  if (iterations >= andOtpIterations.min && iterations <= andOtpIterations.max) {
     const key = await pbkdf2Key('SHA1', utf8(password), copy.subarray(4, 16), iterations, 32, WHAT);
     const plain = await openAesGcm(key, copy.slice(16, 28), copy.slice(28));
     if (plain !== undefined) return plain;

@@ -15,7 +15,8 @@ import { bytesEqual, utf8 } from '../bytes.js';
  * or exhaust memory.
  */
 
-export const MAX_PBKDF2_ITERATIONS = 10_000_000;
+/** Largest PBKDF2 count taken from a file: Bitwarden's own maximum (its default is 600,000). */
+export const MAX_PBKDF2_ITERATIONS = 2_000_000;
 /** Largest Argon2 memory taken from a file: 1 GiB (Ente's "sensitive" limit). */
 export const MAX_ARGON2_MEMORY_BYTES = 1024 * 1024 * 1024;
 export const MAX_ARGON2_PASSES = 64;
