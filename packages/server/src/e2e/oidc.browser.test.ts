@@ -32,7 +32,7 @@ describeInChromium(
   'an application signs users in through OpenID Connect',
   { scratchPrefix: 'twofold-oidc-', exactPublicUrl: true },
   (suite) => {
-    const { clock, scratch, shot } = suite;
+    const { check, clock, scratch, shot } = suite;
     let rp: { server: Server; origin: string };
     let context: BrowserContext;
     let page: Page;
@@ -148,6 +148,7 @@ describeInChromium(
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
       await page.getByText('to continue to Team wiki').waitFor();
       await shot(page, 'oidc-sign-in.png');
+      await check(page, 'application sign-in: email');
       await page.getByLabel('Email or username').fill('ada@example.com');
       await page.getByRole('button', { name: 'Next' }).click();
       await page.getByLabel('Password', { exact: true }).fill(password);
@@ -226,6 +227,7 @@ describeInChromium(
       await heading("Confirm it's you");
       await page.getByText('Team wiki asks you to confirm').waitFor();
       await shot(page, 'oidc-step-up.png');
+      await check(page, "application sign-in: confirm it's you");
       await enterCode(oathtool(secret, clock.now()));
       const tokens = await callback(checks, 0);
       const claims = tokens.claims();
@@ -286,6 +288,7 @@ describeInChromium(
       await start();
       await page.getByText('See your email address').waitFor();
       await shot(page, 'oidc-consent.png');
+      await check(page, 'application sign-in: consent');
       await page.getByRole('button', { name: 'Cancel' }).click();
       await page.waitForURL(`${rp.origin}/callback?**`);
       expect(new URL(page.url()).searchParams.get('error')).toBe('access_denied');
@@ -308,6 +311,7 @@ describeInChromium(
       await page.goto(endSession.href);
       await page.getByRole('heading', { name: 'Sign out of Team wiki?' }).waitFor();
       await shot(page, 'oidc-sign-out.png');
+      await check(page, 'application sign-out: confirm');
       await page.getByRole('button', { name: 'Sign out', exact: true }).click();
       await page.waitForURL(`${rp.origin}/signed-out**`);
       expect((await context.cookies()).some((c) => c.name === 'twofold_session')).toBe(false);
@@ -318,6 +322,32 @@ describeInChromium(
       // The next authorization asks for the password again.
       await authorize();
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    });
+
+    it('the pages for a sign-in that cannot go on, and for a sign-out without a way back, are accessible', async () => {
+      // An unknown application: the provider's own error page.
+      await page.goto(
+        `${suite.origin}/t/acme/oidc/auth?client_id=no-such-app&response_type=code&scope=openid`,
+      );
+      await heading('This sign-in cannot go on');
+      await check(page, 'application sign-in: provider error');
+      // An interaction that ended (or never was): the sign-in page says so.
+      await page.goto(`${suite.origin}/t/acme/sign-in?interaction=no-such-interaction`);
+      await heading('This sign-in cannot go on');
+      await check(page, 'application sign-in: ended');
+      // Signing out with no address to return to ends on Twofold's own page.
+      clock.advance(stepMs);
+      const checks = await authorize();
+      await page.getByLabel('Email or username').fill('ada@example.com');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await enterCode(oathtool(secret, clock.now()));
+      await callback(checks);
+      await page.goto(client.buildEndSessionUrl(config, {}).href);
+      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await heading('You are signed out');
+      await check(page, 'application sign-out: done');
     });
   },
 );
