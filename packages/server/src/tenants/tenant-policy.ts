@@ -1,4 +1,4 @@
-import { TwofoldError } from '@twofold/core';
+import { defaultLocale, isLocale, type Locale, TwofoldError } from '@twofold/core';
 
 /**
  * A tenant's policy, stored as JSON on the tenant row. Fields added later get defaults here so
@@ -33,6 +33,11 @@ export interface TenantPolicy {
     readonly perIp: number;
     readonly perTenant: number;
   };
+  /**
+   * The tenant's language (spec section 6): pages whose browser asks for none of Twofold's languages, and
+   * the emails and text messages of users who chose none.
+   */
+  readonly defaultLocale: Locale;
 }
 
 export const methodTypesInPolicy = [
@@ -59,6 +64,7 @@ export const defaultTenantPolicy: TenantPolicy = {
   lockout: { failuresPerLock: 10, firstLockMinutes: 15 },
   temporaryAccessPass: { minMinutes: 10, maxMinutes: 30 * 24 * 60, defaultMinutes: 60 },
   sendLimits: { perUser: 10, perDestination: 10, perIp: 30, perTenant: 1000 },
+  defaultLocale,
 };
 
 export function parsePolicy(json: string): TenantPolicy {
@@ -70,6 +76,7 @@ export function parsePolicy(json: string): TenantPolicy {
     lockout: { ...defaultTenantPolicy.lockout, ...stored.lockout },
     temporaryAccessPass: { ...defaultTenantPolicy.temporaryAccessPass, ...stored.temporaryAccessPass },
     sendLimits: { ...defaultTenantPolicy.sendLimits, ...stored.sendLimits },
+    defaultLocale: isLocale(stored.defaultLocale) ? stored.defaultLocale : defaultTenantPolicy.defaultLocale,
   };
 }
 

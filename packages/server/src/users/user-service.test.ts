@@ -62,6 +62,7 @@ for (const backend of testBackends) {
         pushBlocked: false,
         mfaFailures: 0,
         mfaLockedUntil: null,
+        locale: null,
         createdAt: clock.now(),
         updatedAt: clock.now(),
       });
@@ -151,6 +152,33 @@ for (const backend of testBackends) {
       expect(
         await handle.db.selectFrom('audit_events').selectAll().where('action', '=', 'user.create').execute(),
       ).toEqual([]);
+    });
+
+    it("keeps the language of a user's messages, audited; null hands it back to the tenant's", async () => {
+      const { users } = services;
+      const ann = await users.create({ tenantId: acme.id, email: 'ann@example.com' }, operatorActor);
+      expect(ann.locale).toBeNull();
+      const german = await users.update(acme.id, ann.id, { locale: 'de' }, operatorActor);
+      expect(german.locale).toBe('de');
+      expect((await users.getById(acme.id, ann.id)).locale).toBe('de');
+      // Renaming leaves the language as it is.
+      await users.update(acme.id, ann.id, { displayName: 'Ann' }, operatorActor);
+      expect((await users.getById(acme.id, ann.id)).locale).toBe('de');
+      await users.update(acme.id, ann.id, { locale: null }, operatorActor);
+      expect((await users.getById(acme.id, ann.id)).locale).toBeNull();
+      const changes = await handle.db
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'user.update')
+        .orderBy('seq')
+        .execute();
+      const locales = changes
+        .map((row) => (JSON.parse(row.details ?? '{}') as { changed?: { locale?: unknown } }).changed?.locale)
+        .filter((change) => change !== undefined);
+      expect(locales).toEqual([
+        { from: null, to: 'de' },
+        { from: 'de', to: null },
+      ]);
     });
 
     it('keeps tenants apart: a user of one tenant is not found through another', async () => {

@@ -1,4 +1,4 @@
-import { TwofoldError } from '@twofold/core';
+import { isLocale, type Locale, TwofoldError } from '@twofold/core';
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import { revokeApplicationGrants } from '../oidc/account-hash.js';
@@ -24,6 +24,8 @@ export interface User {
   /** Consecutive second-factor failures and the end of the current lock (methods/mfa-lockout). */
   readonly mfaFailures: number;
   readonly mfaLockedUntil: number | null;
+  /** The language of their emails and text messages; null: the tenant's `defaultLocale`. */
+  readonly locale: Locale | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -62,9 +64,9 @@ export interface UserService {
     options: { query?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
   ): Promise<{ users: User[]; nextCursor: string | null }>;
   /**
-   * Changes name, disabled flag or roles. The last active global admin cannot be disabled or
-   * demoted (last_global_admin). Disabling a user revokes their sessions in the same transaction.
-   * Audited with what changed.
+   * Changes name, disabled flag, roles or the language of their messages (null: the tenant's). The last
+   * active global admin cannot be disabled or demoted (last_global_admin). Disabling a user revokes their
+   * sessions in the same transaction. Audited with what changed.
    */
   update(
     tenantId: string,
@@ -73,6 +75,7 @@ export interface UserService {
       displayName?: string | undefined;
       disabled?: boolean | undefined;
       roles?: readonly string[] | undefined;
+      locale?: Locale | null | undefined;
     },
     actor: Actor,
     reason?: string,
@@ -156,6 +159,7 @@ type UserFields = Pick<
   push_blocked_at?: number | null;
   mfa_failures?: number;
   mfa_locked_until?: number | null;
+  locale?: string | null;
 };
 
 function toUser(row: UserFields, userRoles: Role[]): User {
@@ -171,6 +175,7 @@ function toUser(row: UserFields, userRoles: Role[]): User {
     pushBlocked: row.push_blocked_at !== undefined && row.push_blocked_at !== null,
     mfaFailures: row.mfa_failures ?? 0,
     mfaLockedUntil: row.mfa_locked_until ?? null,
+    locale: isLocale(row.locale) ? row.locale : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -349,6 +354,7 @@ export function createUserService(deps: {
           updated_at: now,
           ...(displayName !== undefined ? { display_name: displayName } : {}),
           ...(changes.disabled !== undefined ? { disabled: changes.disabled ? 1 : 0 } : {}),
+          ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
         };
         await trx.updateTable('users').set(set).where('id', '=', id).execute();
         if (newRoles && newRoles.join() !== before.join()) {
@@ -376,6 +382,8 @@ export function createUserService(deps: {
         if (disabled !== (row.disabled === 1))
           changed['disabled'] = { from: row.disabled === 1, to: disabled };
         if (roles.join() !== before.join()) changed['roles'] = { from: before, to: roles };
+        if (changes.locale !== undefined && changes.locale !== row.locale)
+          changed['locale'] = { from: row.locale, to: changes.locale };
         await audit.record(
           {
             tenantId,

@@ -20,6 +20,7 @@ import { checkPassLifetime, methodTypesInPolicy, type TenantPolicy } from '../..
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
 import { roles } from '../../users/roles.js';
 import type { User, UserService } from '../../users/user-service.js';
+import { LocaleJson, UserLocaleJson } from '../locale-json.js';
 
 export interface AdminRouteDeps extends AdminAccessDeps {
   readonly tenants: TenantService;
@@ -68,6 +69,7 @@ const PatchUserBody = Type.Object(
     displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     disabled: Type.Optional(Type.Boolean()),
     roles: Type.Optional(Type.Array(RoleName, { maxItems: 3 })),
+    locale: Type.Optional(UserLocaleJson),
     reason: Type.Optional(Reason),
   },
   { ...strict, minProperties: 1 },
@@ -118,10 +120,19 @@ const SendLimitsJson = Type.Object(
   },
   strict,
 );
-const PolicyResponse = Type.Object({ ...PolicyJson.properties, sendLimits: SendLimitsJson });
-/** The whole document; sendLimits may be left out (kept as they are), for clients older than them. */
+const PolicyResponse = Type.Object({
+  ...PolicyJson.properties,
+  sendLimits: SendLimitsJson,
+  defaultLocale: LocaleJson,
+});
+/** The whole document; sendLimits and defaultLocale may be left out (kept as they are), for older clients. */
 const PolicyBody = Type.Object(
-  { ...PolicyJson.properties, sendLimits: Type.Optional(SendLimitsJson), reason: Type.Optional(Reason) },
+  {
+    ...PolicyJson.properties,
+    sendLimits: Type.Optional(SendLimitsJson),
+    defaultLocale: Type.Optional(LocaleJson),
+    reason: Type.Optional(Reason),
+  },
   strict,
 );
 
@@ -142,6 +153,7 @@ const UserJson = Type.Object({
   registrationRequired: Type.Boolean(),
   lockout: LockoutJson,
   pushBlocked: Type.Boolean(),
+  locale: UserLocaleJson,
   createdAt: DateTime,
   updatedAt: DateTime,
 });
@@ -243,6 +255,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
         adminRequired: state.locked && state.adminRequired,
       },
       pushBlocked: user.pushBlocked,
+      locale: user.locale,
       createdAt: iso(user.createdAt),
       updatedAt: iso(user.updatedAt),
     };
@@ -315,7 +328,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
 
   app.patch(
     '/t/:tenant/api/v1/admin/users/:id',
-    schema('Rename, disable or enable a user, or change their roles', {
+    schema('Rename, disable or enable a user, or change their roles or the language of their messages', {
       params: UserParams,
       body: PatchUserBody,
       response: { 200: UserJson },
@@ -326,7 +339,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
       await users.update(
         tenant.id,
         user.id,
-        { displayName: body.displayName, disabled: body.disabled, roles: body.roles },
+        { displayName: body.displayName, disabled: body.disabled, roles: body.roles, locale: body.locale },
         principal.actor,
         body.reason,
       );
@@ -593,8 +606,12 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     }),
     async (request) => {
       const { tenant, principal } = await context(request, 'policy.update');
-      const { reason, sendLimits, ...rest } = request.body as Static<typeof PolicyBody>;
-      const policy: TenantPolicy = { ...rest, sendLimits: sendLimits ?? tenant.policy.sendLimits };
+      const { reason, sendLimits, defaultLocale, ...rest } = request.body as Static<typeof PolicyBody>;
+      const policy: TenantPolicy = {
+        ...rest,
+        sendLimits: sendLimits ?? tenant.policy.sendLimits,
+        defaultLocale: defaultLocale ?? tenant.policy.defaultLocale,
+      };
       const updated = await tenants.updatePolicy(tenant.id, policy, principal.actor, reason);
       return updated.policy;
     },

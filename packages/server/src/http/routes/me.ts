@@ -30,6 +30,7 @@ import {
   sessionCookie,
   stepUpWindowMs,
 } from '../auth.js';
+import { UserLocaleJson } from '../locale-json.js';
 
 export interface SelfServiceMethod {
   readonly id: string;
@@ -113,6 +114,7 @@ const DefaultBody = Type.Object(
   { methodId: Type.String({ minLength: 1, maxLength: 100 }) },
   { additionalProperties: false },
 );
+const PatchMeBody = Type.Object({ locale: UserLocaleJson }, { additionalProperties: false });
 
 const MethodJson = Type.Object({
   id: Type.String(),
@@ -128,6 +130,7 @@ const MeJson = Type.Object({
     email: Type.String(),
     displayName: Type.String(),
     roles: Type.Array(Type.String()),
+    locale: UserLocaleJson,
   }),
   methods: Type.Array(MethodJson),
   recoveryCodesRemaining: Type.Integer(),
@@ -208,7 +211,13 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
       const user = await users.getById(tenant.id, session.userId);
       const list = await activeMethods(tenant.id, user.id);
       return {
-        user: { id: user.id, email: user.email, displayName: user.displayName, roles: user.roles },
+        user: {
+          id: user.id,
+          email: user.email,
+          displayName: user.displayName,
+          roles: user.roles,
+          locale: user.locale,
+        },
         methods: list.map((m) => ({
           id: m.id,
           type: m.type,
@@ -220,6 +229,25 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
         recoveryCodesRemaining: await recoveryCodes.remaining(tenant.id, user.id),
         stepUpUntil: session.mfaAt === null ? null : iso(session.mfaAt + stepUpWindowMs),
       };
+    },
+  );
+
+  app.patch(
+    '/t/:tenant/api/v1/me',
+    {
+      schema: {
+        summary: 'Choose the language of your emails and text messages (null: your organisation’s)',
+        tags: ['self-service'],
+        params: TenantParams,
+        body: PatchMeBody,
+        response: { 200: Type.Object({ locale: UserLocaleJson }) },
+      },
+    },
+    async (request) => {
+      const { tenant, session, actor } = await context(request);
+      const { locale } = request.body as Static<typeof PatchMeBody>;
+      const user = await users.update(tenant.id, session.userId, { locale }, actor);
+      return { locale: user.locale };
     },
   );
 

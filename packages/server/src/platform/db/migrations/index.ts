@@ -5,6 +5,7 @@ import * as m0003 from './0003-admin.js';
 import * as m0004 from './0004-codes-by-message.js';
 import * as m0005 from './0005-push.js';
 import * as m0006 from './0006-oidc.js';
+import * as m0007 from './0007-user-locale.js';
 
 /** Ordered migrations; names sort in the order they apply. Never edit one that has shipped: add a new file. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-codes-by-message': m0004,
   '0005-push': m0005,
   '0006-oidc': m0006,
+  '0007-user-locale': m0007,
 };
