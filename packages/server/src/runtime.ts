@@ -146,6 +146,7 @@ function createServices(deps: {
     clock,
     audit,
     tenants,
+    users,
     courier,
     codeHasher: createCodeHasher(deps.keyring),
     sendLimits,

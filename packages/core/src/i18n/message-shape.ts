@@ -44,3 +44,36 @@ export function messageShape(message: string): MessageShape {
   walk(parse(message, { requiresOtherClause: true }));
   return { arguments: [...args].sort(), tags: [...tags].sort() };
 }
+
+/** Kinds that take the same value (a number): a language may pluralise what another only prints. */
+const numeric = new Set(['number', 'plural']);
+
+/**
+ * How a translation's shape differs from the reference (English) one, in words; empty when it fits. Same
+ * argument names and tags; select cases, dates and times exactly as in the reference; an argument the
+ * reference formats as a number or plural may be a number, a plural or plain text in the translation (a
+ * language that agrees its words with the count pluralises where English does not), but an argument the
+ * reference takes as text stays text.
+ */
+export function shapeDifferences(reference: MessageShape, translation: MessageShape): string[] {
+  const split = (shape: MessageShape) =>
+    new Map(
+      shape.arguments.map((entry) => {
+        const at = entry.indexOf(':');
+        return [entry.slice(0, at), entry.slice(at + 1)] as const;
+      }),
+    );
+  const wanted = split(reference);
+  const found = split(translation);
+  const differences: string[] = [];
+  for (const [name, kind] of wanted) {
+    const other = found.get(name);
+    if (other === undefined) differences.push(`lacks {${name}}`);
+    else if (other !== kind && !(numeric.has(kind) && (numeric.has(other) || other === 'text')))
+      differences.push(`{${name}} is ${other}, not ${kind}`);
+  }
+  for (const name of found.keys()) if (!wanted.has(name)) differences.push(`has an unknown {${name}}`);
+  if (reference.tags.join() !== translation.tags.join())
+    differences.push(`tags <${translation.tags.join('>, <')}> instead of <${reference.tags.join('>, <')}>`);
+  return differences;
+}

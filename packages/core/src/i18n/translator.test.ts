@@ -1,6 +1,6 @@
 import { parse } from '@formatjs/icu-messageformat-parser';
 import { describe, expect, it } from 'vitest';
-import { messageShape } from './message-shape.js';
+import { messageShape, shapeDifferences } from './message-shape.js';
 import { createTranslator } from './translator.js';
 
 describe('translator', () => {
@@ -65,5 +65,26 @@ describe('message shape', () => {
   it('refuses a select or plural without `other`, and broken syntax', () => {
     expect(() => messageShape('{n, plural, one {#}}')).toThrow();
     expect(() => messageShape('{oops')).toThrow();
+  });
+});
+
+describe('shape differences', () => {
+  const diff = (en: string, other: string) => shapeDifferences(messageShape(en), messageShape(other));
+
+  it('accepts a translation of the same shape, and one that pluralises a number', () => {
+    expect(diff('{n, number} sent to {who}', '{who}: {n, plural, one {# envoyé} other {# envoyés}}')).toEqual(
+      [],
+    );
+    expect(diff('{n, plural, one {# code} other {# codes}}', '{n} Codes')).toEqual([]);
+  });
+
+  it('names what is missing, unknown, of another kind, or tagged differently', () => {
+    expect(diff('Hi {name}', 'Hallo')).toEqual(['lacks {name}']);
+    expect(diff('Hi', 'Hallo {name}')).toEqual(['has an unknown {name}']);
+    expect(diff('Hi {name}', 'Hallo {name, plural, other {#}}')).toEqual(['{name} is plural, not text']);
+    expect(diff('{k, select, a {A} other {B}}', '{k, select, b {A} other {B}}')).toEqual([
+      '{k} is select(b|other), not select(a|other)',
+    ]);
+    expect(diff('<b>x</b>', 'x')).toEqual(['tags <> instead of <b>']);
   });
 });

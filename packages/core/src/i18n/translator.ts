@@ -18,6 +18,8 @@ export type TagFunction<T> = (chunks: (string | T)[]) => T | string;
 
 export interface Translator<K extends string> {
   readonly locale: Locale;
+  /** Whether the catalog has a message for this key (for keys made from data, such as a problem's code). */
+  has(key: string): key is K;
   /** The message as text. A key the catalog lacks, or a message that cannot be formatted, gives the key. */
   text(key: K, values?: Readonly<Record<string, MessageValue>>): string;
   /** The message with its `<tags>` made by `values`' functions (a page's `<strong>`), as pieces. */
@@ -25,6 +27,11 @@ export interface Translator<K extends string> {
 }
 
 export interface TranslatorOptions {
+  /**
+   * A more precise tag of the same language for numbers and dates (`en-GB` on an English page), so that a
+   * British reader gets British dates; the locale itself by default.
+   */
+  readonly formattingLocale?: string;
   /** Named formats for `{when, date, name}` and the like, on top of ICU's short, medium, long and full. */
   readonly formats?: Partial<Formats>;
   /** Told about a key the catalog lacks or a message that failed (tests fail on it; pages log it). */
@@ -42,7 +49,7 @@ export function createTranslator<K extends string>(
     let found = compiled.get(key);
     if (found) return found;
     if (!Object.hasOwn(catalog, key)) return undefined;
-    found = new IntlMessageFormat(catalog[key as K], locale, options.formats);
+    found = new IntlMessageFormat(catalog[key as K], options.formattingLocale ?? locale, options.formats);
     compiled.set(key, found);
     return found;
   }
@@ -60,6 +67,7 @@ export function createTranslator<K extends string>(
 
   return {
     locale,
+    has: (key): key is K => Object.hasOwn(catalog, key),
     text(key, values) {
       const result = format(key, values);
       return Array.isArray(result) ? result.join('') : String(result);

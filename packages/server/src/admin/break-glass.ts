@@ -5,10 +5,11 @@
  * the tenant is told by email, so a recovery can never happen quietly.
  */
 import { hostname, userInfo } from 'node:os';
-import { TwofoldError } from '@twofold/core';
+import { isLocale, TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
 import { type AuditLog, operatorActor } from '../audit/audit-log.js';
 import type { Courier } from '../courier/courier.js';
+import { recipientLocale, serverTexts } from '../i18n/server-texts.js';
 import type { TemporaryAccessPassService } from '../passes/temporary-access-pass-service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
@@ -90,27 +91,30 @@ export function createBreakGlass(deps: {
           operatorActor,
           trx,
         );
-        const when = new Date(clock.now()).toISOString();
         for (const admin of otherAdmins) {
+          // Each admin reads it in their own language.
+          const texts = serverTexts(
+            recipientLocale(isLocale(admin.locale) ? admin.locale : null, tenant.policy.defaultLocale),
+          );
+          const values = {
+            tenant: tenant.name,
+            email: user.email,
+            name: admin.displayName,
+            when: new Date(clock.now()),
+            osUser: operator.osUser,
+            host: operator.host,
+            minutes,
+            reason,
+            adminUrl: `${input.publicUrl}/t/${tenant.slug}/admin`,
+          };
           await courier.enqueue(
             {
               tenantId: tenant.id,
               channel: 'email',
               to: admin.email,
               purpose: 'admin_notice',
-              subject: `[${tenant.name}] Break-glass recovery of admin ${user.email}`,
-              text: [
-                `Hello ${admin.displayName},`,
-                '',
-                `At ${when} the operator of this Twofold deployment (${operator.osUser} on ${operator.host}) issued`,
-                `a one-time Temporary Access Pass, valid ${minutes} minutes, to the admin ${user.email}`,
-                `of '${tenant.name}', because every admin was locked out.`,
-                '',
-                `Reason given: ${reason}`,
-                '',
-                'If you did not expect this, review the audit log in the admin console now',
-                `(${input.publicUrl}/t/${tenant.slug}/admin) and contact your operator.`,
-              ].join('\n'),
+              subject: texts.text('email.breakGlass.subject', values),
+              text: texts.text('email.breakGlass.body', values),
             },
             trx,
           );
@@ -160,7 +164,7 @@ async function listOtherAdmins(db: Kysely<Database>, tenantId: string, exceptUse
         selectFrom('user_roles').select('user_roles.role').whereRef('user_roles.user_id', '=', 'users.id'),
       ),
     )
-    .select(['users.email', 'users.display_name as displayName'])
+    .select(['users.email', 'users.display_name as displayName', 'users.locale'])
     .orderBy('users.email')
     .execute();
 }

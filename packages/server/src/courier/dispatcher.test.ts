@@ -317,5 +317,29 @@ for (const backend of testBackends) {
         providerRef: 'outbox:kept',
       });
     });
+
+    it("writes each admin's notice in that admin's language", async () => {
+      await services.users.create(
+        { tenantId, email: 'root@example.com', roles: ['global-admin'] },
+        operatorActor,
+      );
+      const desk = await services.users.create(
+        { tenantId, email: 'desk@example.com', roles: ['helpdesk'] },
+        operatorActor,
+      );
+      await services.users.update(tenantId, desk.id, { locale: 'es' }, operatorActor);
+      await services.breakGlass.recoverAdmin({
+        tenantSlug: 'acme',
+        email: 'root@example.com',
+        reason: 'ticket 8',
+        publicUrl: 'http://localhost:8080',
+      });
+      const [mail] = await services.outbox.list(tenantId);
+      expect(mail?.subject).toMatch(
+        /^\[.+\] Recuperación de emergencia del administrador root@example\.com$/,
+      );
+      expect(mail?.body).toMatch(/^Hola, desk:/);
+      expect(mail?.body).toContain('Motivo indicado: ticket 8');
+    });
   });
 }

@@ -18,11 +18,12 @@
  *   every 500 ms for whatever a notification missed.
  */
 import { randomInt } from 'node:crypto';
-import { TwofoldError } from '@twofold/core';
+import { isLocale, TwofoldError } from '@twofold/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import type { Courier } from '../courier/courier.js';
 import type { FlowSignInLog } from '../flows/sign-in-flow-deps.js';
+import { recipientLocale, serverTexts } from '../i18n/server-texts.js';
 import { maskEmail } from '../methods/message-codes/destination.js';
 import type { Clock } from '../platform/clock.js';
 import { hashToken } from '../platform/crypto/tokens.js';
@@ -260,7 +261,7 @@ export function createPushService(deps: PushServiceDeps) {
       .where('users.tenant_id', '=', tenantId)
       .where('user_roles.role', '=', 'global-admin')
       .where('users.disabled', '=', 0)
-      .select(['users.email', 'users.display_name as displayName'])
+      .select(['users.email', 'users.display_name as displayName', 'users.locale'])
       .orderBy('users.email')
       .execute();
   }
@@ -295,25 +296,29 @@ export function createPushService(deps: PushServiceDeps) {
           .execute();
       }
       const admins = await globalAdmins(trx, row.tenant_id);
-      const when = new Date(now).toISOString();
       for (const admin of admins) {
+        // Each admin reads it in their own language.
+        const texts = serverTexts(
+          recipientLocale(isLocale(admin.locale) ? admin.locale : null, tenant.policy.defaultLocale),
+        );
+        const values = {
+          tenant: tenant.name,
+          email: user.email,
+          name: admin.displayName,
+          when: new Date(now),
+          device: device.name,
+          ip: row.ip ?? 'unknown',
+          application: row.application,
+          adminUrl: `${publicUrl}/t/${tenant.slug}/admin`,
+        };
         await courier.enqueue(
           {
             tenantId: row.tenant_id,
             channel: 'email',
             to: admin.email,
             purpose: 'admin_notice',
-            subject: `[${tenant.name}] ${user.email} reported a sign-in they did not start`,
-            text: [
-              `Hello ${admin.displayName},`,
-              '',
-              `At ${when} ${user.email} reported a push approval request as not theirs, on their device`,
-              `"${device.name}". The sign-in came from IP address ${row.ip ?? 'unknown'} (${row.application}).`,
-              '',
-              'Someone else may know their password. Push approvals are now blocked for this user until an admin',
-              'clears the block; the sign-in was refused. Consider asking them to change their password, and',
-              `review their sign-ins in the admin console: ${publicUrl}/t/${tenant.slug}/admin`,
-            ].join('\n'),
+            subject: texts.text('email.pushReport.subject', values),
+            text: texts.text('email.pushReport.body', values),
           },
           trx,
         );

@@ -100,6 +100,7 @@ export function createTestServices(handle: Pick<DatabaseHandle, 'db'>, options: 
     clock,
     audit,
     tenants,
+    users,
     courier,
     codeHasher: createCodeHasher(createKeyring([testSecretKey])),
     sendLimits,
