@@ -1,4 +1,5 @@
 /** The admin API as functions, one per route of the contract; every path is built here and nowhere else. */
+import type { Locale } from '@twofold/core';
 import { type ApiClient, type ApiResult, apiBase } from '../shared/api.js';
 import { queryString } from './routes.js';
 import type {
@@ -47,6 +48,8 @@ export interface UserChange {
   readonly displayName?: string;
   readonly disabled?: boolean;
   readonly roles?: readonly string[];
+  /** The language of the user's emails and text messages; null: the organisation's default. */
+  readonly locale?: Locale | null;
   /** For the audit log (the server takes it on PATCH too). */
   readonly reason?: string;
 }

@@ -1,5 +1,7 @@
 /** The shapes the admin API answers (docs: the admin API contract). Times are ISO-8601 strings. */
 
+import type { Locale } from '@twofold/core';
+
 export type { Role } from '@twofold/core';
 
 export interface Lockout {
@@ -18,6 +20,8 @@ export interface AdminUser {
   readonly registrationRequired: boolean;
   readonly lockout: Lockout;
   readonly pushBlocked: boolean;
+  /** The language of their emails and text messages; null: the organisation's default. */
+  readonly locale: Locale | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -134,6 +138,8 @@ export interface Policy {
   };
   /** Codes sent by text message or email, at most per hour. */
   readonly sendLimits: SendLimits;
+  /** The language of pages when the browser asks for none Twofold speaks, and of messages to users who chose none. */
+  readonly defaultLocale: Locale;
 }
 
 export interface SendLimits {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withMessages } from '../i18n/test-messages.js';
 import {
   checkCode,
   describeAlternative,
@@ -13,6 +14,8 @@ import {
   registrationChoices,
   svgDataUrl,
 } from './methods.js';
+
+withMessages();
 
 describe('methods on the pages', () => {
   it('groups a key in fours', () => {
