@@ -93,8 +93,8 @@ describeInChromium(
       await dialog.getByRole('button', { name: 'Register application' }).click();
       const redirectError = dialog.locator('#app-redirect-uris-error');
       await redirectError.getByText('Line 3:').waitFor();
-      expect(await redirectError.textContent()).toContain(
-        "'http://payroll.example.com/callback' must use https",
+      expect(await redirectError.textContent()).toBe(
+        'Line 3: the address must use https (plain http only for localhost, 127.0.0.1 and [::1]).',
       );
       expect(await redirects.getAttribute('aria-invalid')).toBe('true');
       expect(await redirects.getAttribute('aria-describedby')).toContain('app-redirect-uris-error');

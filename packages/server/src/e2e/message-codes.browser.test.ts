@@ -91,6 +91,23 @@ describeInChromium('SMS codes in Chromium', { scratchPrefix: 'twofold-sms-e2e-' 
     const first = await lastCode();
     await shot(page, 'sms-code.png');
     await check(page, 'sign-in: texted code, resend waits');
+    // The 30-second wait is shown and tied to the button, but is no live region: a screen reader is not
+    // told every second (it hears the wait when it reaches the button).
+    const wait = page.locator('#code-resend-wait');
+    expect(await wait.textContent()).toMatch(/^You can send a new code in 0:[0-3]\d\.$/);
+    expect(await page.getByRole('button', { name: 'Send a new code' }).getAttribute('aria-describedby')).toBe(
+      'code-resend-wait',
+    );
+    expect(
+      await wait.evaluate((element) => {
+        for (let e: Element | null = element; e; e = e.parentElement) {
+          const role = e.getAttribute('role') ?? '';
+          if (e.hasAttribute('aria-live') || ['status', 'alert', 'log', 'timer', 'marquee'].includes(role))
+            return true;
+        }
+        return false;
+      }),
+    ).toBe(false);
     await page.getByLabel('Code', { exact: true }).fill(first === '000000' ? '111111' : '000000');
     await page.getByRole('button', { name: 'Verify' }).click();
     const error = page.locator('#code-error');

@@ -451,6 +451,71 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     await page.waitForURL(url('sign-in'));
   });
 
+  it('speaks the browser language from the first paint; the picker switches every page and remembers it', async () => {
+    await context.clearCookies();
+    const german = await suite.browser.newContext({
+      viewport: { width: 900, height: 720 },
+      locale: 'de-DE',
+    });
+    try {
+      const page = await german.newPage();
+      await page.goto(url('sign-in'));
+      // Chosen by the server from Accept-Language: right before any script ran.
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+      expect(await page.title()).toBe('Anmelden · Twofold');
+      await page.getByRole('heading', { name: 'Anmelden' }).waitFor();
+      await shot(page, 'sign-in-de.png');
+      await check(page, 'sign-in in German');
+      await page.getByRole('button', { name: 'Weiter' }).click();
+      expect(await fieldError(page, 'username')).toBe(
+        'Geben Sie Ihre E-Mail-Adresse oder Ihren Benutzernamen ein.',
+      );
+      await check(page, 'sign-in in German: email missing');
+
+      // The picker: French, remembered in the cookie, for this page and the next.
+      await page.getByLabel('Sprache').selectOption('fr');
+      await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+      expect((await german.cookies()).find((c) => c.name === 'twofold_lang')?.value).toBe('fr');
+      await shot(page, 'sign-in-fr.png');
+      await check(page, 'sign-in in French');
+      await page.getByLabel('E-mail ou nom d’utilisateur').fill('ada@example.com');
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('heading', { name: 'Saisissez le code' }).waitFor();
+      clock.advance(stepMs);
+      await page.getByLabel('Code', { exact: true }).fill(oathtool(secret, clock.now()));
+      await page.getByRole('button', { name: 'Vérifier' }).click();
+      await page.waitForURL(url('security-info'));
+      await page.getByRole('heading', { name: 'Informations de sécurité' }).waitFor();
+      await check(page, 'security info in French');
+
+      // ?lang= outranks the cookie for one page; the picker drops it when it reloads.
+      await page.goto(`${url('security-info')}?lang=es`);
+      await page.getByRole('heading', { name: 'Información de seguridad' }).waitFor();
+      await page.getByLabel('Idioma', { exact: true }).selectOption('de');
+      await page.getByRole('heading', { name: 'Sicherheitsinformationen' }).waitFor();
+      expect(new URL(page.url()).search).toBe('');
+
+      // Her emails and texts: German from now on, chosen on the page.
+      await page.getByLabel('E-Mails und SMS von Twofold').selectOption('de');
+      await page.getByRole('button', { name: 'Speichern' }).click();
+      await page.getByRole('status').filter({ hasText: 'Gespeichert.' }).waitFor();
+      await check(page, 'security info in German, language of messages saved');
+      const ada = await suite.app.runtime.services.users.findByEmail(suite.tenant.id, 'ada@example.com');
+      expect(ada?.locale).toBe('de');
+      await suite.app.runtime.services.users.update(
+        suite.tenant.id,
+        ada?.id ?? '',
+        { locale: null },
+        operatorActor,
+      );
+    } finally {
+      await german.close();
+    }
+  });
+
   it('works at 375 px wide with the keyboard alone', async () => {
     await context.clearCookies();
     const mobile = await context.newPage();
