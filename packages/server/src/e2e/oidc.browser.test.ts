@@ -331,6 +331,14 @@ describeInChromium(
       );
       await heading('This sign-in cannot go on');
       await check(page, 'application sign-in: provider error');
+      // The page runs no script of ours; its picker is a link per language, and the choice is remembered.
+      await page.getByRole('navigation', { name: 'Language' }).getByRole('link', { name: 'Deutsch' }).click();
+      await heading('Diese Anmeldung kann nicht fortgesetzt werden');
+      expect(await page.getAttribute('html', 'lang')).toBe('de');
+      expect(new URL(page.url()).searchParams.get('client_id')).toBe('no-such-app');
+      expect((await context.cookies()).find((c) => c.name === 'twofold_lang')?.value).toBe('de');
+      await check(page, 'application sign-in: provider error in German');
+      await context.clearCookies({ name: 'twofold_lang' });
       // An interaction that ended (or never was): the sign-in page says so.
       await page.goto(`${suite.origin}/t/acme/sign-in?interaction=no-such-interaction`);
       await heading('This sign-in cannot go on');

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { type Locale, languageCookieName } from '@twofold/core';
+import { isLocale, type Locale, languageCookieName, localeNames, locales } from '@twofold/core';
 import { languageHints, pageLocale } from '../i18n/request-locale.js';
 import { type ServerMessageKey, serverTexts } from '../i18n/server-texts.js';
 
@@ -15,8 +15,14 @@ export function renderOidcPage(options: {
   title: string;
   body: string;
   stylesheet?: string | undefined;
+  /** The query of the page's address when loading it again is safe (a GET): then the page offers the languages. */
+  reloadQuery?: string | undefined;
 }): string {
   const link = options.stylesheet ? `<link rel="stylesheet" href="${options.stylesheet}">` : '';
+  const footer =
+    options.reloadQuery === undefined
+      ? ''
+      : `\n<footer class="page-footer">${languageLinks(options.locale, options.reloadQuery)}</footer>`;
   return `<!doctype html>
 <html lang="${options.locale}">
 <head>
@@ -31,9 +37,24 @@ ${link}
 <div class="page"><main class="card">
 <p class="brand">Twofold</p>
 ${options.body}
-</main></div>
+</main>${footer}</div>
 </body>
 </html>`;
+}
+
+/**
+ * The language picker of these pages (they run no script of ours): a link to this page in each language,
+ * the current one marked. The choice is remembered as on every page (see oidcPageLocale).
+ */
+export function languageLinks(current: Locale, query: string): string {
+  const items = locales.map((tag) => {
+    const params = new URLSearchParams(query);
+    params.set('lang', tag);
+    const mark = tag === current ? ' aria-current="true"' : '';
+    return `<li><a href="?${escapeHtml(params.toString())}" lang="${tag}" hreflang="${tag}"${mark}>${escapeHtml(localeNames[tag])}</a></li>`;
+  });
+  const label = escapeHtml(serverTexts(current).text('page.language'));
+  return `<nav class="language-links" aria-label="${label}"><ul>${items.join('')}</ul></nav>`;
 }
 
 export function escapeHtml(text: string): string {
@@ -91,6 +112,36 @@ export function oidcPageLocale(
     }),
     tenantLocales.get(ctx.req) ?? fallback,
   );
+}
+
+/** A year, as the pages' picker keeps it: the choice outlives the session, like the browser's own setting. */
+const languageCookieMaxAgeMs = 365 * 24 * 60 * 60 * 1000;
+
+/**
+ * Remembers a language chosen with these pages' links (`?lang=`) in the cookie the pages' picker sets, so
+ * the next page (the application's sign-in, the sign-out's result) keeps it.
+ */
+export function rememberChosenLanguage(
+  ctx: {
+    readonly query: unknown;
+    readonly cookies: {
+      get(name: string): string | undefined;
+      set(name: string, value: string, options: Record<string, unknown>): unknown;
+    };
+  },
+  secure: boolean,
+): void {
+  const chosen = (ctx.query as Record<string, unknown> | undefined)?.['lang'];
+  if (!isLocale(chosen) || ctx.cookies.get(languageCookieName) === chosen) return;
+  ctx.cookies.set(languageCookieName, chosen, {
+    path: '/',
+    maxAge: languageCookieMaxAgeMs,
+    sameSite: 'lax',
+    secure,
+    httpOnly: false,
+    signed: false,
+    overwrite: true,
+  });
 }
 
 /** The stylesheet the built sign-in page links to (its name carries a content hash), or undefined without a build. */

@@ -11,7 +11,14 @@ import { type Session, type SessionService, sessionCookieName } from '../session
 import type { Tenant } from '../tenants/tenant-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { OidcClientService } from './client-service.js';
-import { escapeHtml, type OidcPageText, oidcPageLocale, oidcPageText, renderOidcPage } from './pages.js';
+import {
+  escapeHtml,
+  type OidcPageText,
+  oidcPageLocale,
+  oidcPageText,
+  rememberChosenLanguage,
+  renderOidcPage,
+} from './pages.js';
 import { type SigningKeyStore, signingAlgorithm } from './signing-keys.js';
 import { storageAdapterFactory } from './storage-adapter.js';
 
@@ -180,8 +187,16 @@ async function buildProvider(deps: OidcProviderDeps, tenant: Tenant): Promise<Pr
   const page = (ctx: KoaContextWithOIDC, make: (text: OidcPageText) => { title: string; body: string }) => {
     const locale = oidcPageLocale(ctx, tenant.policy.defaultLocale);
     const made = make((key, values, tags) => oidcPageText(locale, key, values, tags));
+    // A page answering a GET may be loaded again in another language; one answering a POST may not.
+    const reloadable = ctx.method === 'GET';
+    if (reloadable) rememberChosenLanguage(ctx, secure);
     ctx.type = 'html';
-    ctx.body = renderOidcPage({ locale, ...made, stylesheet: deps.stylesheet });
+    ctx.body = renderOidcPage({
+      locale,
+      ...made,
+      stylesheet: deps.stylesheet,
+      reloadQuery: reloadable ? ctx.querystring : undefined,
+    });
   };
 
   const configuration: Configuration = {

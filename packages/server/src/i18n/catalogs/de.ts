@@ -4,6 +4,7 @@ import type { ServerCatalog } from '../server-texts.js';
 export const de: ServerCatalog = {
   'page.title':
     '{page, select, signIn {Anmelden} securityInfo {Sicherheitsinformationen} setup {Einrichtung} admin {Verwaltungskonsole} other {Twofold}} · Twofold',
+  'page.language': 'Sprache',
   'page.noscript':
     'Diese Seite braucht JavaScript. Schalten Sie es in Ihrem Browser ein und laden Sie die Seite neu.',
 

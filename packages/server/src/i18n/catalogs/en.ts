@@ -6,6 +6,7 @@
 export const en = {
   'page.title':
     '{page, select, signIn {Sign in} securityInfo {Security info} setup {Set up} admin {Admin console} other {Twofold}} · Twofold',
+  'page.language': 'Language',
   'page.noscript': 'This page needs JavaScript. Turn it on in your browser, then reload.',
 
   'sms.code': '{code} is your {tenant} verification code. It expires in {minutes} minutes. Never share it.',

@@ -4,6 +4,7 @@ import type { ServerCatalog } from '../server-texts.js';
 export const es: ServerCatalog = {
   'page.title':
     '{page, select, signIn {Iniciar sesión} securityInfo {Información de seguridad} setup {Configuración} admin {Consola de administración} other {Twofold}} · Twofold',
+  'page.language': 'Idioma',
   'page.noscript': 'Esta página necesita JavaScript. Actívelo en su navegador y vuelva a cargar la página.',
 
   'sms.code':

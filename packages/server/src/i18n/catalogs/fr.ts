@@ -4,6 +4,7 @@ import type { ServerCatalog } from '../server-texts.js';
 export const fr: ServerCatalog = {
   'page.title':
     '{page, select, signIn {Connexion} securityInfo {Informations de sécurité} setup {Configuration} admin {Console d’administration} other {Twofold}} · Twofold',
+  'page.language': 'Langue',
   'page.noscript':
     'Cette page a besoin de JavaScript. Activez-le dans votre navigateur, puis rechargez la page.',
 
