@@ -5,11 +5,11 @@
  * the tenant is told by email, so a recovery can never happen quietly.
  */
 import { hostname, userInfo } from 'node:os';
-import { isLocale, TwofoldError } from '@twofold/core';
+import { TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
 import { type AuditLog, operatorActor } from '../audit/audit-log.js';
 import type { Courier } from '../courier/courier.js';
-import { recipientLocale, serverTexts } from '../i18n/server-texts.js';
+import { adminNotice } from '../i18n/server-texts.js';
 import type { TemporaryAccessPassService } from '../passes/temporary-access-pass-service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
@@ -91,30 +91,23 @@ export function createBreakGlass(deps: {
           operatorActor,
           trx,
         );
+        const notice = {
+          tenant: tenant.name,
+          email: user.email,
+          when: new Date(clock.now()),
+          osUser: operator.osUser,
+          host: operator.host,
+          minutes,
+          reason,
+          adminUrl: `${input.publicUrl}/t/${tenant.slug}/admin`,
+        };
         for (const admin of otherAdmins) {
-          // Each admin reads it in their own language.
-          const texts = serverTexts(
-            recipientLocale(isLocale(admin.locale) ? admin.locale : null, tenant.policy.defaultLocale),
-          );
-          const values = {
-            tenant: tenant.name,
-            email: user.email,
-            name: admin.displayName,
-            when: new Date(clock.now()),
-            osUser: operator.osUser,
-            host: operator.host,
-            minutes,
-            reason,
-            adminUrl: `${input.publicUrl}/t/${tenant.slug}/admin`,
-          };
           await courier.enqueue(
             {
               tenantId: tenant.id,
               channel: 'email',
-              to: admin.email,
               purpose: 'admin_notice',
-              subject: texts.text('email.breakGlass.subject', values),
-              text: texts.text('email.breakGlass.body', values),
+              ...adminNotice(admin, tenant.policy.defaultLocale, 'email.breakGlass', notice),
             },
             trx,
           );

@@ -2,7 +2,14 @@
  * The server's words in each language (catalogs/), formatted with the same ICU translator as the pages.
  * Dates in emails name their zone (UTC): the server does not know the reader's.
  */
-import { type Catalog, createTranslator, type Locale, type Translator } from '@twofold/core';
+import {
+  type Catalog,
+  createTranslator,
+  isLocale,
+  type Locale,
+  type MessageValue,
+  type Translator,
+} from '@twofold/core';
 import { de } from './catalogs/de.js';
 import { type en as English, en, type ServerMessageKey } from './catalogs/en.js';
 import { es } from './catalogs/es.js';
@@ -33,7 +40,33 @@ export function serverTexts(locale: Locale): Translator<ServerMessageKey> {
   return found;
 }
 
-/** The language of what is sent to a person: theirs when they chose one, else their organisation's. */
-export function recipientLocale(userLocale: Locale | null | undefined, tenantDefault: Locale): Locale {
-  return userLocale ?? tenantDefault;
+/**
+ * The language of what is sent to a person: theirs when they chose one, else their organisation's. A
+ * column read straight from the table is only a string; one that is not a locale counts as no choice.
+ */
+export function recipientLocale(userLocale: string | null | undefined, tenantDefault: Locale): Locale {
+  return isLocale(userLocale) ? userLocale : tenantDefault;
+}
+
+/** The emails the server writes: each is a `.subject` and a `.body` message. */
+export type EmailMessage = 'email.code' | 'email.breakGlass' | 'email.pushReport';
+
+/** An email's subject and body in the translator's language. */
+export function emailText(
+  texts: Translator<ServerMessageKey>,
+  message: EmailMessage,
+  values: Readonly<Record<string, MessageValue>>,
+): { subject: string; text: string } {
+  return { subject: texts.text(`${message}.subject`, values), text: texts.text(`${message}.body`, values) };
+}
+
+/** A notice emailed to an admin, in their language (else their organisation's), greeting them by name. */
+export function adminNotice(
+  admin: { readonly email: string; readonly displayName: string; readonly locale: string | null },
+  tenantDefault: Locale,
+  message: EmailMessage,
+  values: Readonly<Record<string, MessageValue>>,
+): { to: string; subject: string; text: string } {
+  const texts = serverTexts(recipientLocale(admin.locale, tenantDefault));
+  return { to: admin.email, ...emailText(texts, message, { ...values, name: admin.displayName }) };
 }

@@ -18,12 +18,12 @@
  *   every 500 ms for whatever a notification missed.
  */
 import { randomInt } from 'node:crypto';
-import { isLocale, TwofoldError } from '@twofold/core';
+import { TwofoldError } from '@twofold/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import type { Courier } from '../courier/courier.js';
 import type { FlowSignInLog } from '../flows/sign-in-flow-deps.js';
-import { recipientLocale, serverTexts } from '../i18n/server-texts.js';
+import { adminNotice } from '../i18n/server-texts.js';
 import { maskEmail } from '../methods/message-codes/destination.js';
 import type { Clock } from '../platform/clock.js';
 import { hashToken } from '../platform/crypto/tokens.js';
@@ -296,29 +296,22 @@ export function createPushService(deps: PushServiceDeps) {
           .execute();
       }
       const admins = await globalAdmins(trx, row.tenant_id);
+      const notice = {
+        tenant: tenant.name,
+        email: user.email,
+        when: new Date(now),
+        device: device.name,
+        ip: row.ip ?? 'unknown',
+        application: row.application,
+        adminUrl: `${publicUrl}/t/${tenant.slug}/admin`,
+      };
       for (const admin of admins) {
-        // Each admin reads it in their own language.
-        const texts = serverTexts(
-          recipientLocale(isLocale(admin.locale) ? admin.locale : null, tenant.policy.defaultLocale),
-        );
-        const values = {
-          tenant: tenant.name,
-          email: user.email,
-          name: admin.displayName,
-          when: new Date(now),
-          device: device.name,
-          ip: row.ip ?? 'unknown',
-          application: row.application,
-          adminUrl: `${publicUrl}/t/${tenant.slug}/admin`,
-        };
         await courier.enqueue(
           {
             tenantId: row.tenant_id,
             channel: 'email',
-            to: admin.email,
             purpose: 'admin_notice',
-            subject: texts.text('email.pushReport.subject', values),
-            text: texts.text('email.pushReport.body', values),
+            ...adminNotice(admin, tenant.policy.defaultLocale, 'email.pushReport', notice),
           },
           trx,
         );

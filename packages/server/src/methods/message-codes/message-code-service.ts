@@ -9,7 +9,7 @@ import { type Locale, TwofoldError } from '@twofold/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Actor, AuditLog } from '../../audit/audit-log.js';
 import type { Courier, MessagePurpose } from '../../courier/courier.js';
-import { recipientLocale, serverTexts } from '../../i18n/server-texts.js';
+import { emailText, recipientLocale, serverTexts } from '../../i18n/server-texts.js';
 import type { Clock } from '../../platform/clock.js';
 import type { CodeHasher } from '../../platform/crypto/code-hasher.js';
 import { generateNumericCode } from '../../platform/crypto/tokens.js';
@@ -112,7 +112,7 @@ export function composeMessage(input: {
     // The last line lets browsers offer the code on the sign-in page (WebOTP); it is a format, not words.
     return { text: `${texts.text('sms.code', values)}\n\n@${input.host} #${input.code}` };
   }
-  return { subject: texts.text('email.code.subject', values), text: texts.text('email.code.body', values) };
+  return emailText(texts, 'email.code', values);
 }
 
 export function createMessageCodeService(deps: {
