@@ -1,3 +1,4 @@
+import type { Locale } from '@twofold/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
 import { outboxBodyAad, outboxSubjectAad } from '../outbox/outbox.js';
@@ -288,21 +289,27 @@ for (const backend of testBackends) {
       });
     });
 
-    it('break-glass queues its notices through the courier as admin notices', async () => {
+    /** Break-glass for root@example.com, whose notice goes to the one other admin, desk (in `deskLocale`). */
+    async function recoverRootWithDeskToldOf(reason: string, deskLocale?: Locale): Promise<void> {
       await services.users.create(
         { tenantId, email: 'root@example.com', roles: ['global-admin'] },
         operatorActor,
       );
-      await services.users.create(
+      const desk = await services.users.create(
         { tenantId, email: 'desk@example.com', roles: ['helpdesk'] },
         operatorActor,
       );
+      if (deskLocale) await services.users.update(tenantId, desk.id, { locale: deskLocale }, operatorActor);
       await services.breakGlass.recoverAdmin({
         tenantSlug: 'acme',
         email: 'root@example.com',
-        reason: 'ticket 7: every admin locked out',
+        reason,
         publicUrl: 'http://localhost:8080',
       });
+    }
+
+    it('break-glass queues its notices through the courier as admin notices', async () => {
+      await recoverRootWithDeskToldOf('ticket 7: every admin locked out');
       const [mail] = await services.outbox.list(tenantId);
       expect(mail).toMatchObject({
         channel: 'email',
@@ -319,21 +326,7 @@ for (const backend of testBackends) {
     });
 
     it("writes each admin's notice in that admin's language", async () => {
-      await services.users.create(
-        { tenantId, email: 'root@example.com', roles: ['global-admin'] },
-        operatorActor,
-      );
-      const desk = await services.users.create(
-        { tenantId, email: 'desk@example.com', roles: ['helpdesk'] },
-        operatorActor,
-      );
-      await services.users.update(tenantId, desk.id, { locale: 'es' }, operatorActor);
-      await services.breakGlass.recoverAdmin({
-        tenantSlug: 'acme',
-        email: 'root@example.com',
-        reason: 'ticket 8',
-        publicUrl: 'http://localhost:8080',
-      });
+      await recoverRootWithDeskToldOf('ticket 8', 'es');
       const [mail] = await services.outbox.list(tenantId);
       expect(mail?.subject).toMatch(
         /^\[.+\] Recuperación de emergencia del administrador root@example\.com$/,

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { formatList, type MessageKey, t } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
@@ -126,12 +127,7 @@ export function UserView(props: {
 
   return (
     <section aria-labelledby="user-title">
-      <p class="back-link">
-        <a href="#/users">{t('admin.user.back')}</a>
-      </p>
-      <Heading id="user-title" focus={props.focus}>
-        {user.displayName || user.email}
-      </Heading>
+      <UserPageHead focus={props.focus}>{user.displayName || user.email}</UserPageHead>
       <p class="user-subline">
         <span class="muted">{user.email}</span> <Badges badges={userBadges(user, now)} empty="" />
       </p>
@@ -214,17 +210,26 @@ export function UserView(props: {
   );
 }
 
+/** The way back to the list, and the page's heading (focused when the view opens). */
+function UserPageHead(props: { focus: boolean; children: ComponentChildren }) {
+  return (
+    <>
+      <p class="back-link">
+        <a href="#/users">{t('admin.user.back')}</a>
+      </p>
+      <Heading id="user-title" focus={props.focus}>
+        {props.children}
+      </Heading>
+    </>
+  );
+}
+
 /** The user page before the user is read: loading, or why it could not be. */
 function UserLoading(props: { problem: Problem | undefined; focus: boolean; onRetry: () => void }) {
   const { problem } = props;
   return (
     <section aria-labelledby="user-title">
-      <p class="back-link">
-        <a href="#/users">{t('admin.user.back')}</a>
-      </p>
-      <Heading id="user-title" focus={props.focus}>
-        {t('admin.user.title')}
-      </Heading>
+      <UserPageHead focus={props.focus}>{t('admin.user.title')}</UserPageHead>
       {problem ? (
         <>
           <FormError id="user-load-error" message={adminMessage(problem)} />
