@@ -1,6 +1,7 @@
-import { isLocale, type Locale, localeNames, locales } from '@twofold/core';
+import { isLocale, type Locale } from '@twofold/core';
 import { useState } from 'preact/hooks';
 import { type MessageKey, t } from '../i18n/i18n.js';
+import { MessageLocaleField } from '../i18n/message-locale-field.js';
 import type { ApiResult } from '../shared/api.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../shared/components/layout.js';
@@ -13,31 +14,6 @@ const roleHints: Readonly<Record<string, MessageKey>> = {
   'authentication-admin': 'admin.roleHint.authentication-admin',
   helpdesk: 'admin.roleHint.helpdesk',
 };
-
-/** The user's language for emails and text messages: one of the four, or the organisation's (none set). */
-function LocaleChoice(props: { value: string; onValue: (value: string) => void }) {
-  return (
-    <div class="field">
-      <label for="edit-locale">{t('admin.edit.language')}</label>
-      <select
-        id="edit-locale"
-        value={props.value}
-        aria-describedby="edit-locale-hint"
-        onChange={(event) => props.onValue(event.currentTarget.value)}
-      >
-        <option value="">{t('admin.edit.languageDefault')}</option>
-        {locales.map((tag) => (
-          <option key={tag} value={tag} lang={tag}>
-            {localeNames[tag]}
-          </option>
-        ))}
-      </select>
-      <p class="hint" id="edit-locale-hint">
-        {t('admin.edit.languageHint')}
-      </p>
-    </div>
-  );
-}
 
 function RoleChoices(props: { roles: readonly string[]; onRoles: (roles: string[]) => void }) {
   return (
@@ -230,7 +206,14 @@ export function EditUserForm(props: {
         inputRef={nameRef}
       />
       <RoleChoices roles={roles} onRoles={setRoles} />
-      <LocaleChoice value={locale} onValue={setLocale} />
+      <MessageLocaleField
+        id="edit-locale"
+        label={t('admin.edit.language')}
+        defaultLabel={t('admin.edit.languageDefault')}
+        hint={t('admin.edit.languageHint')}
+        value={locale}
+        onValue={setLocale}
+      />
       <div class="field">
         <label for="edit-reason">{t('admin.reason.optional')}</label>
         <textarea

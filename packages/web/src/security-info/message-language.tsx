@@ -1,6 +1,7 @@
-import { isLocale, type Locale, localeNames, locales } from '@twofold/core';
+import { isLocale, type Locale } from '@twofold/core';
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
+import { MessageLocaleField } from '../i18n/message-locale-field.js';
 import type { ApiClient, ApiResult } from '../shared/api.js';
 import { FormError } from '../shared/components/field.js';
 import { describeProblem } from '../shared/messages.js';
@@ -41,28 +42,17 @@ export function MessageLanguage(props: {
     <section aria-labelledby="message-language-title">
       <h2 id="message-language-title">{t('securityInfo.language.title')}</h2>
       <form class="inline-form" onSubmit={save} noValidate>
-        <div class="field">
-          <label for="message-language">{t('securityInfo.language.label')}</label>
-          <select
-            id="message-language"
-            value={choice}
-            aria-describedby="message-language-hint"
-            onChange={(event) => {
-              setChoice(event.currentTarget.value);
-              setStatus('');
-            }}
-          >
-            <option value="">{t('securityInfo.language.default')}</option>
-            {locales.map((tag) => (
-              <option key={tag} value={tag} lang={tag}>
-                {localeNames[tag]}
-              </option>
-            ))}
-          </select>
-          <p class="hint" id="message-language-hint">
-            {t('securityInfo.language.hint')}
-          </p>
-        </div>
+        <MessageLocaleField
+          id="message-language"
+          label={t('securityInfo.language.label')}
+          defaultLabel={t('securityInfo.language.default')}
+          hint={t('securityInfo.language.hint')}
+          value={choice}
+          onValue={(value) => {
+            setChoice(value);
+            setStatus('');
+          }}
+        />
         <button type="submit" class="secondary" disabled={busy || choice === (saved ?? '')}>
           {busy ? t('common.action.saving') : t('common.action.save')}
         </button>
