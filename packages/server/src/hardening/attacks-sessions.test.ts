@@ -1,15 +1,3 @@
-/**
- * Issue 9, attacks as tests: cross-site request forgery on every cookie-authenticated route that
- * changes state, session fixation, and a session's reuse after sign-out.
- *
- * The CSRF walk takes its routes from /api/openapi.json: every unsafe route that answers
- * `unauthenticated` without credentials and accepts the session cookie. Each gets a valid request
- * with the cookie of a signed-in global admin, sent as a browser would from another site (a
- * foreign Origin, `Origin: null`, or no Origin with `Sec-Fetch-Site: cross-site` / `same-site`);
- * every one is refused with 403 and nothing in the database changes. The same request from the
- * server's own origin then gets past that check (the control).
- */
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
 import { createManualClock } from '../platform/clock.js';
@@ -20,6 +8,7 @@ import { createBrowserClient } from '../test-support/browser-client.js';
 import { testBackends } from '../test-support/databases.js';
 import { type JsonSchema, type Operation, sampleOf } from '../test-support/openapi-schema.js';
 import { createTestPushDevice } from '../test-support/push-device.js';
+import { rowCounts as countRows } from '../test-support/row-counts.js';
 import { knownDeviceCookieName } from '../throttle/password-throttle.js';
 
 const publicUrl = 'https://mfa.acme.test';
@@ -45,18 +34,7 @@ for (const backend of testBackends) {
       await t?.close();
     });
 
-    async function rowCounts(): Promise<Record<string, number>> {
-      const tables = await t.runtime.database.db.introspection.getTables();
-      const counts: Record<string, number> = {};
-      for (const name of [...new Set(tables.map((table) => table.name))].sort()) {
-        if (name.startsWith('kysely_') || appendOnlyOrCounters.has(name)) continue;
-        const { rows } = await sql<{
-          n: number | string;
-        }>`select count(*) as n from ${sql.table(name)}`.execute(t.runtime.database.db);
-        counts[name] = Number(rows[0]?.n);
-      }
-      return counts;
-    }
+    const rowCounts = () => countRows(t.runtime.database.db, appendOnlyOrCounters);
 
     it('every cookie-authenticated route that changes state refuses requests from another site', async () => {
       const admin = await enrol(t, clock, {

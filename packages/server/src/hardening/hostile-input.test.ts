@@ -7,7 +7,6 @@
  * the append-only logs and the counters.
  */
 import { decodeBase32, generateTotp, isErrorCode } from '@twofold/core';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
 import { createManualClock } from '../platform/clock.js';
@@ -16,6 +15,7 @@ import { createTestApp, type TestApp } from '../test-support/app.js';
 import { createBrowserClient } from '../test-support/browser-client.js';
 import { testBackends } from '../test-support/databases.js';
 import { type JsonSchema, type Operation, sampleOf } from '../test-support/openapi-schema.js';
+import { rowCounts as countRows } from '../test-support/row-counts.js';
 
 const publicUrl = 'https://mfa.acme.test';
 const password = 'correct horse battery';
@@ -140,20 +140,7 @@ for (const backend of testBackends) {
       await t?.close();
     });
 
-    async function rowCounts(): Promise<Record<string, number>> {
-      const tables = await t.runtime.database.db.introspection.getTables();
-      const names = [...new Set(tables.map((table) => table.name))].filter(
-        (name) => !name.startsWith('kysely_'),
-      );
-      const counts: Record<string, number> = {};
-      for (const name of names.sort()) {
-        const { rows } = await sql<{
-          n: number | string;
-        }>`select count(*) as n from ${sql.table(name)}`.execute(t.runtime.database.db);
-        counts[name] = Number(rows[0]?.n);
-      }
-      return counts;
-    }
+    const rowCounts = () => countRows(t.runtime.database.db);
 
     function routesOf(spec: { paths: Record<string, Record<string, Operation>> }): Route[] {
       const routes: Route[] = [];
