@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { catalogChunkFileName, i18nCatalogs } from './vite/i18n-catalogs.js';
 
 const page = (name: string) => fileURLToPath(new URL(`./${name}.html`, import.meta.url));
 
@@ -30,7 +31,16 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/web/',
   publicDir: false,
-  plugins: [authenticatorStatic()],
+  plugins: [authenticatorStatic(), i18nCatalogs({ base: '/web/' })],
+  resolve: {
+    // Catalogs are parsed at build time (vite/i18n-catalogs.ts): pages format without the ICU parser.
+    alias: [
+      {
+        find: /^@formatjs\/icu-messageformat-parser$/,
+        replacement: '@formatjs/icu-messageformat-parser/no-parser.js',
+      },
+    ],
+  },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   build: {
     outDir: 'dist',
@@ -53,6 +63,7 @@ export default defineConfig({
       },
       // Preact and the shared components in chunks of their own, cached across pages and named for what they hold.
       output: {
+        chunkFileNames: catalogChunkFileName,
         codeSplitting: {
           groups: [
             { name: 'preact', test: /node_modules[\\/]preact/ },

@@ -1,7 +1,16 @@
 /** The admin part of the API: request and response schemas (TypeBox), shared by the server (which validates with them and publishes them as OpenAPI) and the pages. */
 import { type Static, Type } from '@sinclair/typebox';
 import { roles } from '@twofold/core';
-import { DateTime, type Frozen, Id, NullableDateTime, Slug, strict } from './common.js';
+import {
+  DateTime,
+  type Frozen,
+  Id,
+  LocaleJson,
+  NullableDateTime,
+  Slug,
+  strict,
+  UserLocaleJson,
+} from './common.js';
 
 export const UserParams = Type.Object({ tenant: Slug, id: Id });
 
@@ -39,6 +48,7 @@ export const PatchUserBody = Type.Object(
     displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     disabled: Type.Optional(Type.Boolean()),
     roles: Type.Optional(Type.Array(RoleName, { maxItems: 3 })),
+    locale: Type.Optional(UserLocaleJson),
     reason: Type.Optional(Reason),
   },
   { ...strict, minProperties: 1 },
@@ -104,13 +114,18 @@ export const SendLimitsJson = Type.Object(
   strict,
 );
 
-export const PolicyResponse = Type.Object({ ...PolicyJson.properties, sendLimits: SendLimitsJson });
+export const PolicyResponse = Type.Object({
+  ...PolicyJson.properties,
+  sendLimits: SendLimitsJson,
+  defaultLocale: LocaleJson,
+});
 
 /** The whole document; sendLimits (and registrationRequiresPass) may be left out (kept as they are), for clients older than them. */
 export const PolicyBody = Type.Object(
   {
     ...PolicyJson.properties,
     sendLimits: Type.Optional(SendLimitsJson),
+    defaultLocale: Type.Optional(LocaleJson),
     reason: Type.Optional(Reason),
   },
   strict,
@@ -132,6 +147,7 @@ export const UserJson = Type.Object({
   registrationRequired: Type.Boolean(),
   lockout: LockoutJson,
   pushBlocked: Type.Boolean(),
+  locale: UserLocaleJson,
   createdAt: DateTime,
   updatedAt: DateTime,
 });

@@ -1,6 +1,6 @@
 /** The self service part of the API: request and response schemas (TypeBox), shared by the server (which validates with them and publishes them as OpenAPI) and the pages. */
 import { type Static, Type } from '@sinclair/typebox';
-import type { Frozen } from './common.js';
+import { type Frozen, UserLocaleJson } from './common.js';
 
 export const MethodParams = Type.Object({
   tenant: Type.String({ minLength: 1, maxLength: 63 }),
@@ -50,6 +50,7 @@ export const MeJson = Type.Object({
     email: Type.String(),
     displayName: Type.String(),
     roles: Type.Array(Type.String()),
+    locale: UserLocaleJson,
   }),
   methods: Type.Array(MethodJson),
   recoveryCodesRemaining: Type.Integer(),
@@ -117,3 +118,7 @@ export type PasswordChanged = Frozen<Static<typeof PasswordChangedJson>>;
 export type OwnMethod = Frozen<Static<typeof MethodJson>>;
 export type Registration = Frozen<Static<typeof RegisterJson>>;
 export type SentCodeAnswer = Frozen<Static<typeof SentCodeJson>>;
+
+/** `PATCH /me`: the language of the user's emails and text messages (null: their organisation's). */
+export const PatchMeBody = Type.Object({ locale: UserLocaleJson }, { additionalProperties: false });
+export const PatchMeJson = Type.Object({ locale: UserLocaleJson });

@@ -378,7 +378,7 @@ export const errorRegistry = {
     status: 400,
     title: 'Phone number not valid',
     description:
-      'The phone number is not a valid number in international form (E.164), such as +44 7911 123456; the message says why.',
+      'The phone number is not a valid number in international form (E.164), such as +44 7911 123456; the message says why, and `numberType` is `landline` or `premium_rate` when that is why.',
   },
   send_limited: {
     status: 429,

@@ -1,3 +1,4 @@
+import type { Locale } from '@twofold/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
 import { outboxBodyAad, outboxSubjectAad } from '../outbox/outbox.js';
@@ -291,21 +292,34 @@ for (const backend of testBackends) {
       });
     });
 
-    it('break-glass queues its notices through the courier as admin notices', async () => {
+    /** Break-glass for root@example.com, whose notice goes to the one other admin, desk (in `deskLocale`). */
+    async function recoverRootWithDeskToldOf(reason: string, deskLocale?: Locale): Promise<void> {
       await services.users.create(
         { tenantId, email: 'root@example.com', roles: ['global-admin'] },
         operatorActor,
       );
-      await services.users.create(
+      const desk = await services.users.create(
         { tenantId, email: 'desk@example.com', roles: ['helpdesk'] },
         operatorActor,
       );
+      if (deskLocale) {
+        await services.admin.updateUser({
+          tenantId,
+          userId: desk.id,
+          changes: { locale: deskLocale },
+          actor: operatorActor,
+        });
+      }
       await services.admin.recoverAdmin({
         tenantSlug: 'acme',
         email: 'root@example.com',
-        reason: 'ticket 7: every admin locked out',
+        reason,
         publicUrl: 'http://localhost:8080',
       });
+    }
+
+    it('break-glass queues its notices through the courier as admin notices', async () => {
+      await recoverRootWithDeskToldOf('ticket 7: every admin locked out');
       const [mail] = await services.outbox.list(tenantId);
       expect(mail).toMatchObject({
         channel: 'email',
@@ -319,6 +333,16 @@ for (const backend of testBackends) {
         status: 'kept',
         providerRef: 'outbox:kept',
       });
+    });
+
+    it("writes each admin's notice in that admin's language", async () => {
+      await recoverRootWithDeskToldOf('ticket 8', 'es');
+      const [mail] = await services.outbox.list(tenantId);
+      expect(mail?.subject).toMatch(
+        /^\[.+\] Recuperación de emergencia del administrador root@example\.com$/,
+      );
+      expect(mail?.body).toMatch(/^Hola, desk:/);
+      expect(mail?.body).toContain('Motivo indicado: ticket 8');
     });
   });
 }

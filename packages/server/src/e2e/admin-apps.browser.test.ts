@@ -16,7 +16,7 @@ describeInChromium(
   'admin console: applications (OpenID Connect clients) in Chromium',
   { scratchPrefix: 'twofold-admin-apps-e2e-', exactPublicUrl: true },
   (suite) => {
-    const { clock, shot, url } = suite;
+    const { check, clock, shot, url } = suite;
     let adminContext: BrowserContext;
     let admin: Page;
     const secrets = new Map<string, string>();
@@ -62,6 +62,7 @@ describeInChromium(
       await admin.getByRole('heading', { name: 'Applications', level: 1 }).waitFor();
       expect(new URL(admin.url()).hash).toBe('#/apps');
       await admin.getByText('No applications yet.').waitFor();
+      await check(admin, 'console: applications, none yet');
 
       const issuer = `${suite.origin}/t/acme`;
       const discoveryUrl = `${issuer}/.well-known/openid-configuration`;
@@ -84,6 +85,7 @@ describeInChromium(
       await dialog.getByRole('button', { name: 'Register application' }).click();
       await dialog.getByText('Enter a name, like “Payroll”.').waitFor();
       await dialog.getByText('Enter at least one redirect URI').waitFor();
+      await check(admin, 'console: register application, fields missing');
 
       await dialog.getByLabel('Name').fill('Payroll');
       const redirects = dialog.getByLabel('Redirect URIs', { exact: true });
@@ -91,8 +93,8 @@ describeInChromium(
       await dialog.getByRole('button', { name: 'Register application' }).click();
       const redirectError = dialog.locator('#app-redirect-uris-error');
       await redirectError.getByText('Line 3:').waitFor();
-      expect(await redirectError.textContent()).toContain(
-        "'http://payroll.example.com/callback' must use https",
+      expect(await redirectError.textContent()).toBe(
+        'Line 3: the address must use https (plain http only for localhost, 127.0.0.1 and [::1]).',
       );
       expect(await redirects.getAttribute('aria-invalid')).toBe('true');
       expect(await redirects.getAttribute('aria-describedby')).toContain('app-redirect-uris-error');
@@ -101,6 +103,7 @@ describeInChromium(
       expect(await dialog.getByLabel('Name').getAttribute('aria-invalid')).toBeNull();
       expect(await dialog.locator('#app-logout-uris-error').textContent()).toBe('');
       expect(await clients()).toEqual([]);
+      await check(admin, 'console: register application, refused URI');
     });
 
     it('registers the application and shows its secret once', async () => {
@@ -118,6 +121,7 @@ describeInChromium(
       const clientId = (await created.getByTestId('client-id').textContent()) ?? '';
       expect(secret).toMatch(/^tfcs_\S{20,}$/);
       await shot(admin, 'admin-application-secret.png', false);
+      await check(admin, 'console: application registered, secret');
 
       // What the dialog shows is what the server registered: the secret is the one whose hash it keeps.
       const stored = await suite.app.runtime.services.oidcClients.find(suite.tenant.id, clientId);
@@ -171,12 +175,14 @@ describeInChromium(
         ['Team wiki', false, false],
       ]);
       await shot(admin, 'admin-applications.png');
+      await check(admin, 'console: applications');
     });
 
     it('deletes an application after a confirmation that warns its tokens stop working at once', async () => {
       await admin.getByRole('button', { name: 'Delete Payroll' }).click();
       const confirm = admin.getByRole('dialog', { name: 'Delete Payroll?' });
       await confirm.getByText('stops working at once').waitFor();
+      await check(admin, 'console: delete application dialog');
       // Cancel leaves it in place.
       await confirm.getByRole('button', { name: 'Cancel' }).click();
       await confirm.waitFor({ state: 'hidden' });
@@ -201,6 +207,14 @@ describeInChromium(
         await page.getByText('Only a global admin can see and register the applications').waitFor();
         expect(await page.getByRole('button', { name: 'Register application' }).count()).toBe(0);
         expect(await page.getByText('Team wiki').count()).toBe(0);
+        await check(page, 'console: applications, not for this role');
+        // What else such an admin sees differently: the policy read only, the messages not theirs.
+        await page.getByRole('link', { name: 'Policy' }).click();
+        await page.getByText('Read only').waitFor();
+        await check(page, 'console: policy, read only');
+        await page.goto(`${url('admin')}#/messages`);
+        await page.getByText('Only a global admin can read the messages').waitFor();
+        await check(page, 'console: messages, not for this role');
       } finally {
         await context.close();
       }

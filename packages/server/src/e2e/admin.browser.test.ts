@@ -22,7 +22,7 @@ import {
 const password = 'correct horse battery staple';
 
 describeInChromium('admin console in Chromium', { scratchPrefix: 'twofold-admin-e2e-' }, (suite) => {
-  const { clock, scratch, shot, url } = suite;
+  const { check, clock, scratch, shot, url } = suite;
   /** The admin's browser, and the users' browser (another person, another machine). */
   let adminContext: BrowserContext;
   let admin: Page;
@@ -88,6 +88,7 @@ describeInChromium('admin console in Chromium', { scratchPrefix: 'twofold-admin-
   it('an admin signs in with a second factor and comes back to the console', async () => {
     await admin.goto(url('admin'));
     await admin.getByRole('heading', { name: 'Sign in to use the admin console' }).waitFor();
+    await check(admin, 'console: signed out');
     await admin.getByRole('link', { name: 'Sign in' }).click();
     await admin.getByLabel('Email or username').waitFor();
     expect(new URL(admin.url()).searchParams.get('returnTo')).toBe('/t/acme/admin');
@@ -103,6 +104,7 @@ describeInChromium('admin console in Chromium', { scratchPrefix: 'twofold-admin-
     await admin.getByRole('heading', { name: 'Users' }).waitFor();
     await admin.getByRole('link', { name: 'ada@example.com' }).waitFor();
     await shot(admin, 'admin-users.png');
+    await check(admin, 'console: users');
   });
 
   it('requires re-registration: the user registers a new authenticator at the next sign-in, the old codes fail', async () => {
@@ -115,12 +117,14 @@ describeInChromium('admin console in Chromium', { scratchPrefix: 'twofold-admin-
     await openUser('ada@example.com');
     await admin.getByRole('cell', { name: 'Phone' }).first().waitFor();
     await shot(admin, 'admin-user.png');
+    await check(admin, 'console: a user');
     await admin.getByRole('button', { name: 'Require re-register MFA' }).click();
     const confirm = admin.getByRole('button', { name: 'Require re-registration' });
     expect(await confirm.isDisabled()).toBe(true);
     await admin.getByLabel('Reason').fill('Ticket 4711: new phone, app shows no codes');
     expect(await confirm.isDisabled()).toBe(false);
     await shot(admin, 'admin-require-reregistration.png', false);
+    await check(admin, 'console: require re-registration dialog');
     await confirm.click();
     await admin
       .getByRole('status')
@@ -171,12 +175,15 @@ describeInChromium('admin console in Chromium', { scratchPrefix: 'twofold-admin-
   it('a Temporary Access Pass issued in the console lets the user in once', async () => {
     await openUser('bob@example.com');
     await admin.getByRole('button', { name: 'Issue Temporary Access Pass' }).click();
+    await admin.getByLabel('Lifetime in minutes').waitFor();
+    await check(admin, 'console: issue a pass dialog');
     await admin.getByRole('button', { name: 'Issue pass' }).click();
     const issued = admin.getByTestId('issued-pass');
     await issued.waitFor();
     const pass = ((await issued.textContent()) ?? '').trim();
     expect(pass).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
     await shot(admin, 'admin-pass.png', false);
+    await check(admin, 'console: pass issued');
     await admin.getByRole('button', { name: 'Done' }).click();
 
     for (const attempt of [1, 2]) {
@@ -214,6 +221,7 @@ describeInChromium('admin console in Chromium', { scratchPrefix: 'twofold-admin-
     await admin.getByRole('button', { name: 'Apply' }).click();
     await admin.getByText('Every admin locked out: ticket 99').first().waitFor();
     await shot(admin, 'admin-audit.png');
+    await check(admin, 'console: audit log');
   });
 
   it('the sign-in log charts successes and failures by reason; the policy editor shows the policy', async () => {
@@ -275,8 +283,62 @@ describeInChromium('admin console in Chromium', { scratchPrefix: 'twofold-admin-
     expect(await chart.locator('rect').count()).toBeGreaterThan(0);
     await admin.getByRole('cell', { name: 'ada@example.com' }).first().waitFor();
     await shot(admin, 'admin-sign-ins.png', false);
+    await check(admin, 'console: sign-in log');
     await admin.getByRole('link', { name: 'Policy' }).click();
     await admin.getByRole('heading', { name: 'Policy' }).waitFor();
     await shot(admin, 'admin-policy.png');
+    await check(admin, 'console: policy');
+  });
+
+  it('every other view and dialog of the console passes the accessibility check', async () => {
+    /** Opens a dialog with its button, checks it, and closes it with Cancel. */
+    async function dialog(button: string, state: string) {
+      await admin.getByRole('button', { name: button, exact: true }).click();
+      await admin.locator('dialog[open]').waitFor();
+      await check(admin, state);
+      await admin.locator('dialog[open]').getByRole('button', { name: 'Cancel' }).click();
+      await admin.locator('dialog[open]').waitFor({ state: 'detached' });
+    }
+
+    await admin.getByRole('link', { name: 'Users', exact: true }).click();
+    await admin.getByRole('link', { name: 'ada@example.com' }).waitFor();
+    await dialog('+ Create user', 'console: create user dialog');
+    await admin.getByLabel('Search users').fill('nobody-here');
+    await admin.getByText('No user').waitFor();
+    await check(admin, 'console: users, nothing found');
+
+    await openUser('bob@example.com');
+    await dialog('Revoke sessions', 'console: revoke sessions dialog');
+    await dialog('Edit name and roles', 'console: edit user dialog');
+    await dialog('Disable user', 'console: disable user dialog');
+    await dialog('Delete user', 'console: delete user dialog');
+    await admin
+      .getByRole('button', { name: /^Resync: / })
+      .first()
+      .click();
+    await admin.locator('dialog[open]').waitFor();
+    await check(admin, 'console: resync dialog');
+    await admin.locator('dialog[open]').getByRole('button', { name: 'Cancel' }).click();
+    await admin
+      .getByRole('button', { name: /^Delete: / })
+      .first()
+      .click();
+    await admin.locator('dialog[open]').waitFor();
+    await check(admin, 'console: delete method dialog');
+    await admin.locator('dialog[open]').getByRole('button', { name: 'Cancel' }).click();
+
+    await admin.getByRole('link', { name: 'Messages' }).click();
+    await admin.getByRole('heading', { name: 'Messages' }).waitFor();
+    await admin.locator('table').waitFor();
+    await check(admin, 'console: messages');
+
+    // Someone without an admin role is told so.
+    await userContext.clearCookies();
+    clock.advance(stepMs);
+    await signInWithCode(user, 'bob@example.com');
+    await user.getByRole('heading', { name: 'Security info' }).waitFor();
+    await user.goto(url('admin'));
+    await user.getByRole('heading', { name: 'You are not an admin' }).waitFor();
+    await check(user, 'console: not an admin');
   });
 });

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
+import { expectAccessible } from '../test-support/accessibility.js';
 import { createTestApp, type TestApp } from '../test-support/app.js';
 import { chromiumPath, hasChromium, launchChromium } from '../test-support/browser.js';
 import { createBrowserClient } from '../test-support/browser-client.js';
@@ -43,6 +44,10 @@ describe.skipIf(!hasChromium)(
         let origin: string;
         let page: Page;
         let secret: Uint8Array;
+        /** The page has no database in it: checked in one run only. */
+        const check = async (state: string) => {
+          if (backend.name === 'sqlite') await expectAccessible(page, state);
+        };
 
         beforeAll(async () => {
           const port = await unusedPort();
@@ -82,6 +87,8 @@ describe.skipIf(!hasChromium)(
           await QRCode.toFile(qr, reg.otpauthUri, { width: 320 });
 
           await page.goto(`${origin}/authenticator/`);
+          await page.waitForSelector('#new-passphrase');
+          await check('authenticator: new vault');
           await page.fill('#new-passphrase', 'a long vault passphrase');
           await page.fill('#new-passphrase-again', 'a long vault passphrase');
           await page.click('button[type=submit]');
@@ -95,6 +102,7 @@ describe.skipIf(!hasChromium)(
             shown,
           );
           await page.screenshot({ path: join(shotsDir, 'authenticator.png'), fullPage: true });
+          await check('authenticator: unlocked, an account');
 
           // Moving to another app: an encrypted Aegis export that opens with its password.
           await page.selectOption('#export-format', 'aegis');
@@ -123,6 +131,7 @@ describe.skipIf(!hasChromium)(
           await page.waitForSelector('.challenge', { timeout: 10_000 });
           expect(await page.textContent('.challenge')).toContain('Acme');
           await page.screenshot({ path: join(shotsDir, 'authenticator-push.png'), fullPage: true });
+          await check('authenticator: push request');
           await page.fill('.push-number-input', String(number));
           await page.click('.challenge button[type=submit]');
           const outcome = await ann.get(`/t/acme/api/v1/sign-in/${flow.flowId}/push?wait=10`);
@@ -219,6 +228,12 @@ describe.skipIf(!hasChromium)(
           expect(shown).toContain('mallory\\x0dShop\\x1b[2K');
           expect(shown).not.toMatch(RAW_ACTIVE);
           expect((await page.textContent('#add-report')) ?? '').not.toMatch(RAW_ACTIVE);
+        });
+
+        it('is accessible locked', async () => {
+          await page.click('#lock');
+          await page.waitForSelector('#passphrase');
+          await check('authenticator: locked');
         });
       });
     }

@@ -12,7 +12,7 @@ import { describeInChromium } from '../test-support/browser.js';
 const password = 'correct horse battery staple';
 
 describeInChromium('SMS codes in Chromium', { scratchPrefix: 'twofold-sms-e2e-' }, (suite) => {
-  const { clock, shot, url } = suite;
+  const { check, clock, shot, url } = suite;
   let context: BrowserContext;
   let page: Page;
 
@@ -56,8 +56,10 @@ describeInChromium('SMS codes in Chromium', { scratchPrefix: 'twofold-sms-e2e-' 
     await page.getByRole('heading', { name: 'More information required' }).waitFor();
     await page.getByRole('radio', { name: /Phone \(text message\)/ }).check();
     await shot(page, 'register-choose-method.png');
+    await check(page, 'registration: choose a method');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('heading', { name: 'Enter your phone number' }).waitFor();
+    await check(page, 'registration: phone number');
     // A landline is refused next to the field, in plain words.
     await page.getByRole('textbox', { name: 'Phone number' }).fill('+44 20 7946 0958');
     await page.getByRole('button', { name: 'Send code' }).click();
@@ -66,10 +68,12 @@ describeInChromium('SMS codes in Chromium', { scratchPrefix: 'twofold-sms-e2e-' 
       .filter({ hasText: /landline/ })
       .first()
       .waitFor();
+    await check(page, 'registration: phone number refused');
     await page.getByRole('textbox', { name: 'Phone number' }).fill('+1 415 555 2671');
     await page.getByRole('button', { name: 'Send code' }).click();
     await page.getByRole('heading', { name: 'Enter the code' }).waitFor();
     await page.getByText('+1 ••• •• 71').first().waitFor();
+    await check(page, 'registration: texted code');
     await page.getByLabel('Code', { exact: true }).fill(await lastCode());
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
@@ -86,11 +90,30 @@ describeInChromium('SMS codes in Chromium', { scratchPrefix: 'twofold-sms-e2e-' 
     await page.getByText(/We sent a code to \+1 ••• •• 71/).waitFor();
     const first = await lastCode();
     await shot(page, 'sms-code.png');
+    await check(page, 'sign-in: texted code, resend waits');
+    // The 30-second wait is shown and tied to the button, but is no live region: a screen reader is not
+    // told every second (it hears the wait when it reaches the button).
+    const wait = page.locator('#code-resend-wait');
+    expect(await wait.textContent()).toMatch(/^You can send a new code in 0:[0-3]\d\.$/);
+    expect(await page.getByRole('button', { name: 'Send a new code' }).getAttribute('aria-describedby')).toBe(
+      'code-resend-wait',
+    );
+    expect(
+      await wait.evaluate((element) => {
+        for (let e: Element | null = element; e; e = e.parentElement) {
+          const role = e.getAttribute('role') ?? '';
+          if (e.hasAttribute('aria-live') || ['status', 'alert', 'log', 'timer', 'marquee'].includes(role))
+            return true;
+        }
+        return false;
+      }),
+    ).toBe(false);
     await page.getByLabel('Code', { exact: true }).fill(first === '000000' ? '111111' : '000000');
     await page.getByRole('button', { name: 'Verify' }).click();
     const error = page.locator('#code-error');
     await error.filter({ hasText: /\S/ }).waitFor();
     const wrongText = await error.textContent();
+    await check(page, 'sign-in: wrong texted code');
     // A new code makes the first one old.
     await advance(31_000);
     await page.getByRole('button', { name: 'Send a new code' }).click();
@@ -101,6 +124,7 @@ describeInChromium('SMS codes in Chromium', { scratchPrefix: 'twofold-sms-e2e-' 
       .waitFor();
     const second = await lastCode();
     expect(second).not.toBe('');
+    await check(page, 'sign-in: new code sent');
     await page.getByLabel('Code', { exact: true }).fill(first);
     await page.getByRole('button', { name: 'Verify' }).click();
     await error
@@ -109,6 +133,7 @@ describeInChromium('SMS codes in Chromium', { scratchPrefix: 'twofold-sms-e2e-' 
       .waitFor();
     expect(await error.textContent()).toMatch(/expired|new code/i);
     await shot(page, 'sms-code-expired.png');
+    await check(page, 'sign-in: older texted code');
     await page.getByLabel('Code', { exact: true }).fill(second);
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: 'Security info' }).waitFor();

@@ -118,7 +118,7 @@ describeInChromium(
   'an application signs users in through OpenID Connect',
   { scratchPrefix: 'twofold-oidc-', exactPublicUrl: true },
   (suite) => {
-    const { clock, scratch, shot } = suite;
+    const { check, clock, scratch, shot } = suite;
     let rp: { server: Server; origin: string };
     let context: BrowserContext;
     let page: Page;
@@ -184,6 +184,7 @@ describeInChromium(
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
       await page.getByText('to continue to Team wiki').waitFor();
       await shot(page, 'oidc-sign-in.png');
+      await check(page, 'application sign-in: email');
       await page.getByLabel('Email or username').fill('ada@example.com');
       await page.getByRole('button', { name: 'Next' }).click();
       await page.getByLabel('Password', { exact: true }).fill(password);
@@ -262,6 +263,7 @@ describeInChromium(
       await heading("Confirm it's you");
       await page.getByText('Team wiki asks you to confirm').waitFor();
       await shot(page, 'oidc-step-up.png');
+      await check(page, "application sign-in: confirm it's you");
       await enterCode(oathtool(secret, clock.now()));
       const tokens = await callback(checks, 0);
       const claims = tokens.claims();
@@ -322,6 +324,7 @@ describeInChromium(
       await start();
       await page.getByText('See your email address').waitFor();
       await shot(page, 'oidc-consent.png');
+      await check(page, 'application sign-in: consent');
       await page.getByRole('button', { name: 'Cancel' }).click();
       await page.waitForURL(`${rp.origin}/callback?**`);
       expect(new URL(page.url()).searchParams.get('error')).toBe('access_denied');
@@ -344,6 +347,7 @@ describeInChromium(
       await page.goto(endSession.href);
       await page.getByRole('heading', { name: 'Sign out of Team wiki?' }).waitFor();
       await shot(page, 'oidc-sign-out.png');
+      await check(page, 'application sign-out: confirm');
       await page.getByRole('button', { name: 'Sign out', exact: true }).click();
       await page.waitForURL(`${rp.origin}/signed-out**`);
       expect((await context.cookies()).some((c) => c.name === 'twofold_session')).toBe(false);
@@ -354,6 +358,40 @@ describeInChromium(
       // The next authorization asks for the password again.
       await authorize();
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    });
+
+    it('the pages for a sign-in that cannot go on, and for a sign-out without a way back, are accessible', async () => {
+      // An unknown application: the provider's own error page.
+      await page.goto(
+        `${suite.origin}/t/acme/oidc/auth?client_id=no-such-app&response_type=code&scope=openid`,
+      );
+      await heading('This sign-in cannot go on');
+      await check(page, 'application sign-in: provider error');
+      // The page runs no script of ours; its picker is a link per language, and the choice is remembered.
+      await page.getByRole('navigation', { name: 'Language' }).getByRole('link', { name: 'Deutsch' }).click();
+      await heading('Diese Anmeldung kann nicht fortgesetzt werden');
+      expect(await page.getAttribute('html', 'lang')).toBe('de');
+      expect(new URL(page.url()).searchParams.get('client_id')).toBe('no-such-app');
+      expect((await context.cookies()).find((c) => c.name === 'twofold_lang')?.value).toBe('de');
+      await check(page, 'application sign-in: provider error in German');
+      await context.clearCookies({ name: 'twofold_lang' });
+      // An interaction that ended (or never was): the sign-in page says so.
+      await page.goto(`${suite.origin}/t/acme/sign-in?interaction=no-such-interaction`);
+      await heading('This sign-in cannot go on');
+      await check(page, 'application sign-in: ended');
+      // Signing out with no address to return to ends on Twofold's own page.
+      clock.advance(stepMs);
+      const checks = await authorize();
+      await page.getByLabel('Email or username').fill('ada@example.com');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await enterCode(oathtool(secret, clock.now()));
+      await callback(checks);
+      await page.goto(client.buildEndSessionUrl(config, {}).href);
+      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await heading('You are signed out');
+      await check(page, 'application sign-out: done');
     });
   },
 );

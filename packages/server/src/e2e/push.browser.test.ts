@@ -19,7 +19,7 @@ describeInChromium(
   'push approvals on the sign-in page in Chromium',
   { scratchPrefix: 'twofold-push-e2e-' },
   (suite) => {
-    const { clock, shot, url } = suite;
+    const { check, clock, shot, url } = suite;
     let context: BrowserContext;
     let page: Page;
     let key: TestPushDevice;
@@ -110,6 +110,7 @@ describeInChromium(
       const number = await shownNumber();
       expect(await page.locator('.push-number').textContent()).toBe(String(number));
       await shot(page, 'push-number.png');
+      await check(page, 'sign-in: push number');
       const [challenge] = await pending();
       expect(challenge).toMatchObject({ tenantName: 'Acme', ip: '127.0.0.1' });
       expect((await answer(challenge!.id, { decision: 'approve', number })).json()).toEqual({
@@ -127,6 +128,7 @@ describeInChromium(
       await page.getByRole('heading', { name: 'Request denied' }).waitFor();
       await page.getByRole('status').filter({ hasText: 'was denied in Twofold Authenticator' }).waitFor();
       await shot(page, 'push-denied.png');
+      await check(page, 'sign-in: push denied');
 
       await page.getByRole('button', { name: 'Send another request' }).click();
       const number = await shownNumber();
@@ -160,6 +162,7 @@ describeInChromium(
       await page.getByRole('status').filter({ hasText: 'within 2 minutes' }).waitFor();
       await page.getByRole('button', { name: 'Send another request' }).waitFor();
       await page.getByRole('button', { name: 'Sign in another way' }).waitFor();
+      await check(page, 'sign-in: push timed out');
     });
 
     it('a reported request stops the sign-in; push is off until an admin clears it', async () => {
@@ -171,6 +174,7 @@ describeInChromium(
       await page.getByRole('heading', { name: 'Sign-in reported' }).waitFor();
       await page.getByRole('status').filter({ hasText: 'You reported this sign-in' }).waitFor();
       await shot(page, 'push-reported.png');
+      await check(page, 'sign-in: push reported');
       expect(await page.getByRole('button', { name: 'Sign in another way' }).count()).toBe(0);
       await page.getByRole('button', { name: 'Start again' }).click();
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();

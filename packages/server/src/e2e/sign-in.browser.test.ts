@@ -50,7 +50,7 @@ async function fieldError(page: Page, inputId: string): Promise<string> {
 }
 
 describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' }, (suite) => {
-  const { clock, scratch, shot, url } = suite;
+  const { check, clock, scratch, shot, url } = suite;
   let context: BrowserContext;
   let page: Page;
   /** Ada's authenticator key, as read from the QR code; her recovery codes, as shown once. */
@@ -105,6 +105,7 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     await page.getByRole('heading', { name: 'More information required' }).waitFor();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('heading', { name: 'Start by getting the app' }).waitFor();
+    await check(page, 'registration: get the app');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('heading', { name: 'Scan the QR code' }).waitFor();
     await page.locator('.qr img').waitFor();
@@ -131,27 +132,33 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     await page.goto(url('sign-in'));
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await shot(page, 'sign-in.png');
+    await check(page, 'sign-in: email');
 
     // Errors in plain words next to the field.
     await page.getByRole('button', { name: 'Next' }).click();
     expect(await fieldError(page, 'username')).toBe('Enter your email or username.');
+    await check(page, 'sign-in: email missing');
     await page.getByLabel('Email or username').fill('ada@example.com');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('heading', { name: 'Enter password' }).waitFor();
     await shot(page, 'password.png');
+    await check(page, 'sign-in: password');
     await page.getByLabel('Password', { exact: true }).fill('not her password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     expect(await fieldError(page, 'password')).toBe('That email or password is not right.');
     await shot(page, 'error-password.png');
+    await check(page, 'sign-in: wrong password');
 
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'More information required' }).waitFor();
     await shot(page, 'more-information-required.png');
+    await check(page, 'registration: more information required');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.locator('.qr img').waitFor();
     await shot(page, 'registration-qr.png');
+    await check(page, 'registration: QR code');
 
     // The QR code, read by another program from the pixels on screen, holds the key the page shows.
     const uri = await scanQrCode(page, scratch);
@@ -164,11 +171,13 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     expect(shownKey.replace(/ /g, '')).toBe(secret);
     await expect_text(page, '.manual-key', 'ada@example.com');
     await shot(page, 'manual-key.png');
+    await check(page, 'registration: key to type');
 
     await page.getByRole('button', { name: 'Next' }).click();
     // A wrong code does not confirm the method.
     await enterCode(wrongCode(secret, clock.now()));
     expect(await fieldError(page, 'code')).toMatch(/^That code is not right\./);
+    await check(page, 'registration: wrong code');
     await enterCode(oathtool(secret, clock.now()));
 
     await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
@@ -176,6 +185,7 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);
     await shot(page, 'recovery-codes.png');
+    await check(page, 'recovery codes');
 
     await page.getByRole('button', { name: 'Copy' }).click();
     await page.getByRole('status').filter({ hasText: 'Copied the codes.' }).waitFor();
@@ -194,12 +204,14 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     // Continue only once the user says they saved them.
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.locator('#saved-error').filter({ hasText: 'Save your codes first' }).waitFor();
+    await check(page, 'recovery codes: not saved yet');
     await page.getByLabel('I have saved these codes').check();
     await page.getByRole('button', { name: 'Continue' }).click();
     await atSecurityInfo();
     await page.getByRole('cell', { name: 'Authenticator app', exact: true }).first().waitFor();
     await expect_text(page, 'main', 'You have 10 unused recovery codes.');
     await shot(page, 'security-info.png');
+    await check(page, 'security info');
   });
 
   it('signs in again with a fresh code; wrong, skewed and replayed codes each get their own message', async () => {
@@ -210,12 +222,14 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     expect(await page.getByLabel('Code', { exact: true }).getAttribute('inputmode')).toBe('numeric');
     expect(await page.getByLabel('Code', { exact: true }).getAttribute('autocomplete')).toBe('one-time-code');
     await shot(page, 'challenge.png');
+    await check(page, 'sign-in: enter code');
 
     await enterCode(wrongCode(secret, clock.now()));
     expect(await fieldError(page, 'code')).toBe(
       'That code is not right. Check the code in your app and try again.',
     );
     await shot(page, 'error-wrong-code.png');
+    await check(page, 'sign-in: wrong code');
 
     // A phone whose clock runs 5 minutes fast.
     await enterCode(oathtool(secret, clock.now() + 5 * 60_000));
@@ -223,6 +237,7 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
       "Your device's clock looks about 5 minutes ahead. Set it to automatic date and time, then try a new code.",
     );
     await shot(page, 'error-clock-skew.png');
+    await check(page, 'sign-in: device clock wrong');
 
     const code = oathtool(secret, clock.now());
     await enterCode(code);
@@ -236,6 +251,7 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
       'This code was already used. Wait for the next code in your app, then enter it.',
     );
     await shot(page, 'error-replayed-code.png');
+    await check(page, 'sign-in: code already used');
 
     // The next code works.
     clock.advance(stepMs);
@@ -250,19 +266,23 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     await page.getByRole('button', { name: 'Sign in another way' }).click();
     await page.getByRole('heading', { name: 'Sign in another way' }).waitFor();
     await shot(page, 'other-ways.png');
+    await check(page, 'sign-in: other ways');
     await page.getByRole('button', { name: "I can't use any of these" }).click();
     await page.getByRole('heading', { name: 'Contact your admin' }).waitFor();
     await expect_text(page, 'main', 'Temporary Access Pass');
     await shot(page, 'cannot-use.png');
+    await check(page, "sign-in: can't use any of these");
     await page.getByRole('button', { name: 'Back', exact: true }).click();
 
     await page.getByRole('button', { name: 'Use a recovery code' }).click();
     await page.getByRole('heading', { name: 'Enter a recovery code' }).waitFor();
+    await check(page, 'sign-in: recovery code');
     const [first] = recoveryCodes;
     await enterCode(first ?? '', 'Recovery code');
     await page.getByRole('heading', { name: 'You signed in with a recovery code' }).waitFor();
     await expect_text(page, 'main', 'You have 9 recovery codes left.');
     await shot(page, 'recovery-code-used.png');
+    await check(page, 'sign-in: signed in with a recovery code');
     await page.getByRole('button', { name: 'Continue' }).click();
     await atSecurityInfo();
     await expect_text(page, 'main', 'You have 9 unused recovery codes.');
@@ -276,6 +296,7 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
       'That recovery code is not right, or it was already used. Each code works once.',
     );
     await shot(page, 'error-recovery-code-used.png');
+    await check(page, 'sign-in: recovery code used');
     await enterCode(recoveryCodes[1] ?? '', 'Recovery code');
     await page.getByRole('heading', { name: 'You signed in with a recovery code' }).waitFor();
     await page.getByRole('button', { name: 'Continue' }).click();
@@ -303,6 +324,7 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     await page.getByRole('button', { name: 'Use a Temporary Access Pass instead' }).click();
     await page.getByLabel('Temporary Access Pass').fill(issued.pass);
     await shot(page, 'temporary-access-pass.png');
+    await check(page, 'sign-in: Temporary Access Pass');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await registerByScanning();
     await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
@@ -319,6 +341,7 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
       'This Temporary Access Pass has expired or was already used. Ask your admin for a new one.',
     );
     await shot(page, 'error-pass-used.png');
+    await check(page, 'sign-in: pass used');
   });
 
   it('too many wrong codes end the sign-in, then lock code sign-in with a time to try again', async () => {
@@ -345,7 +368,10 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
         .locator('#code-error')
         .filter({ hasText: 'That was too many wrong codes, so this sign-in has ended. Start again.' })
         .waitFor();
-      if (round === 0) await shot(page, 'error-too-many-codes.png');
+      if (round === 0) {
+        await shot(page, 'error-too-many-codes.png');
+        await check(page, 'sign-in: too many wrong codes');
+      }
       await page.getByRole('button', { name: 'Start again' }).click();
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     }
@@ -358,6 +384,7 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
       /^Too many wrong codes, so signing in with a code is locked for now\. You can try again at .+ \(in about 15 minutes\)\.$/,
     );
     await shot(page, 'error-locked-out.png');
+    await check(page, 'sign-in: locked out');
 
     clock.advance(15 * 60_000 + stepMs);
     await signInWithPassword('bob@example.com');
@@ -373,14 +400,18 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     await atSecurityInfo();
 
     await page.getByRole('button', { name: '+ Add sign-in method' }).click();
+    await page.getByLabel('Which method would you like to add?').waitFor();
+    await check(page, 'security info: add a method');
     await page.getByLabel('Which method would you like to add?').selectOption('totp');
     await page.getByLabel('Name (optional)').fill('Tablet');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.locator('dialog .qr img').waitFor();
     await shot(page, 'add-method.png', false);
+    await check(page, 'security info: add a method, QR code');
     const tabletSecret = secretOf(await scanQrCode(page, scratch));
     expect(tabletSecret).not.toBe(secret);
     await page.getByRole('button', { name: 'Next' }).click();
+    await check(page, 'security info: add a method, code');
     await enterCode(oathtool(tabletSecret, clock.now()));
     await page.getByRole('status').filter({ hasText: 'Other authenticator app added.' }).waitFor();
     await page.getByRole('cell', { name: 'Tablet', exact: true }).waitFor();
@@ -392,9 +423,11 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     clock.advance(11 * 60_000);
     await page.getByRole('button', { name: 'Delete Tablet' }).click();
     await page.getByRole('heading', { name: 'Delete this method?' }).waitFor();
+    await check(page, 'security info: delete a method');
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
     await page.getByRole('heading', { name: "Confirm it's you" }).waitFor();
     await shot(page, 'step-up.png', false);
+    await check(page, "security info: confirm it's you");
     await page.getByLabel('Method', { exact: true }).selectOption({ label: 'Authenticator app' });
     await page.locator('#step-up-code').fill(oathtool(secret, clock.now()));
     await page.getByRole('button', { name: 'Verify' }).click();
@@ -403,8 +436,11 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     expect(await page.getByRole('cell', { name: 'Tablet', exact: true }).count()).toBe(0);
 
     await page.getByRole('button', { name: 'Get new recovery codes' }).click();
+    await page.getByRole('button', { name: 'Get new codes' }).waitFor();
+    await check(page, 'security info: new recovery codes?');
     await page.getByRole('button', { name: 'Get new codes' }).click();
     await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
+    await check(page, 'security info: new recovery codes');
     fresh = (await page.locator('dialog ul.codes li').allTextContents()).map((c) => c.trim());
     expect(fresh).toHaveLength(10);
     expect(fresh.some((c) => recoveryCodes.includes(c))).toBe(false);
@@ -414,10 +450,76 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
 
     await page.getByRole('button', { name: 'Sign out everywhere' }).click();
     await page.getByRole('heading', { name: 'Sign out everywhere?' }).waitFor();
+    await check(page, 'security info: sign out everywhere?');
     await page.locator('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
     await page.waitForURL(url('sign-in'));
     await page.goto(url('security-info'));
     await page.waitForURL(url('sign-in'));
+  });
+
+  it('speaks the browser language from the first paint; the picker switches every page and remembers it', async () => {
+    await context.clearCookies();
+    const german = await suite.browser.newContext({
+      viewport: { width: 900, height: 720 },
+      locale: 'de-DE',
+    });
+    try {
+      const page = await german.newPage();
+      await page.goto(url('sign-in'));
+      // Chosen by the server from Accept-Language: right before any script ran.
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+      expect(await page.title()).toBe('Anmelden · Twofold');
+      await page.getByRole('heading', { name: 'Anmelden' }).waitFor();
+      await shot(page, 'sign-in-de.png');
+      await check(page, 'sign-in in German');
+      await page.getByRole('button', { name: 'Weiter' }).click();
+      expect(await fieldError(page, 'username')).toBe(
+        'Geben Sie Ihre E-Mail-Adresse oder Ihren Benutzernamen ein.',
+      );
+      await check(page, 'sign-in in German: email missing');
+
+      // The picker: French, remembered in the cookie, for this page and the next.
+      await page.getByLabel('Sprache').selectOption('fr');
+      await page.getByRole('heading', { name: 'Connexion' }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+      expect((await german.cookies()).find((c) => c.name === 'twofold_lang')?.value).toBe('fr');
+      await shot(page, 'sign-in-fr.png');
+      await check(page, 'sign-in in French');
+      await page.getByLabel('E-mail ou nom d’utilisateur').fill('ada@example.com');
+      await page.getByRole('button', { name: 'Suivant' }).click();
+      await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByRole('heading', { name: 'Saisissez le code' }).waitFor();
+      clock.advance(stepMs);
+      await page.getByLabel('Code', { exact: true }).fill(oathtool(secret, clock.now()));
+      await page.getByRole('button', { name: 'Vérifier' }).click();
+      await page.waitForURL(url('security-info'));
+      await page.getByRole('heading', { name: 'Informations de sécurité' }).waitFor();
+      await check(page, 'security info in French');
+
+      // ?lang= outranks the cookie for one page; the picker drops it when it reloads.
+      await page.goto(`${url('security-info')}?lang=es`);
+      await page.getByRole('heading', { name: 'Información de seguridad' }).waitFor();
+      await page.getByLabel('Idioma', { exact: true }).selectOption('de');
+      await page.getByRole('heading', { name: 'Sicherheitsinformationen' }).waitFor();
+      expect(new URL(page.url()).search).toBe('');
+
+      // Her emails and texts: German from now on, chosen on the page.
+      await page.getByLabel('E-Mails und SMS von Twofold').selectOption('de');
+      await page.getByRole('button', { name: 'Speichern' }).click();
+      await page.getByRole('status').filter({ hasText: 'Gespeichert.' }).waitFor();
+      await check(page, 'security info in German, language of messages saved');
+      const ada = await suite.app.runtime.services.users.findByEmail(suite.tenant.id, 'ada@example.com');
+      expect(ada?.locale).toBe('de');
+      await suite.app.runtime.services.admin.updateUser({
+        tenantId: suite.tenant.id,
+        userId: ada?.id ?? '',
+        changes: { locale: null },
+        actor: operatorActor,
+      });
+    } finally {
+      await german.close();
+    }
   });
 
   it('works at 375 px wide with the keyboard alone', async () => {
@@ -442,6 +544,7 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
       await expect.poll(async () => (await focused()).id).toBe('username');
       await noSideways();
       await shot(mobile, 'sign-in-375.png');
+      await check(mobile, 'sign-in at 375 px');
       await mobile.keyboard.type('ada@example.com');
       await mobile.keyboard.press('Enter');
       await mobile.getByRole('heading', { name: 'Enter password' }).waitFor();
@@ -453,6 +556,7 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
       await expect.poll(async () => (await focused()).id).toBe('code');
       await noSideways();
       await shot(mobile, 'challenge-375.png');
+      await check(mobile, 'sign-in: enter code at 375 px');
 
       // Tab past Verify to "Sign in another way"; its focus ring shows.
       await mobile.keyboard.press('Tab');
@@ -481,6 +585,7 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
       await mobile.getByRole('cell', { name: 'Authenticator app', exact: true }).first().waitFor();
       await noSideways();
       await shot(mobile, 'security-info-375.png');
+      await check(mobile, 'security info at 375 px');
     } finally {
       await mobile.close();
     }

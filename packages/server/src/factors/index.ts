@@ -55,6 +55,7 @@ export function createFactors(deps: FactorsDeps) {
     clock,
     audit,
     tenants,
+    users,
     courier,
     codeHasher: deps.codeHasher,
     sendLimits,

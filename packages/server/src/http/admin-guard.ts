@@ -30,6 +30,8 @@ export const adminRouteActions: Readonly<Record<string, AdminAction>> = {
   [`POST ${admin('users/:id/methods/:methodId/reset-drift')}`]: 'methods.reset_drift',
   [`POST ${admin('users/:id/methods/:methodId/activate')}`]: 'methods.activate',
   [`GET ${admin('outbox')}`]: 'outbox.read',
+  [`GET ${admin('help-requests')}`]: 'help_requests.read',
+  [`POST ${admin('help-requests/:id/resolve')}`]: 'help_requests.resolve',
   [`GET ${admin('policy')}`]: 'policy.read',
   [`PUT ${admin('policy')}`]: 'policy.update',
   [`GET ${admin('sign-ins')}`]: 'sign_ins.read',

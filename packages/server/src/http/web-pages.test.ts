@@ -66,6 +66,53 @@ for (const backend of testBackends) {
       });
     }
 
+    it('serves a page in the language asked for: ?lang=, then the cookie, then Accept-Language, then the tenant default', async () => {
+      const page = async (url: string, headers: Record<string, string> = {}) => {
+        const res = await t.app.inject({ method: 'GET', url, headers });
+        expect(res.statusCode, url).toBe(200);
+        const lang = /<html lang="([a-z]+)">/.exec(res.body)?.[1];
+        // The page's own language everywhere: the header, <html lang>, the title before any script runs.
+        expect(res.headers['content-language']).toBe(lang);
+        expect(String(res.headers['vary'])).toMatch(/Accept-Language/);
+        return { lang, title: /<title>([^<]*)<\/title>/.exec(res.body)?.[1], body: res.body };
+      };
+      expect(await page('/t/acme/sign-in')).toMatchObject({ lang: 'en', title: 'Sign in · Twofold' });
+      expect(await page('/t/acme/sign-in?lang=de')).toMatchObject({
+        lang: 'de',
+        title: 'Anmelden · Twofold',
+      });
+      const both = { cookie: 'twofold_lang=fr', 'accept-language': 'es-ES,es;q=0.9' };
+      expect((await page('/t/acme/security-info?lang=de', both)).lang).toBe('de');
+      expect(await page('/t/acme/security-info', both)).toMatchObject({
+        lang: 'fr',
+        title: 'Informations de sécurité · Twofold',
+      });
+      expect((await page('/t/acme/admin', { 'accept-language': 'es-ES,es;q=0.9,en;q=0.5' })).lang).toBe('es');
+      // Something Twofold does not speak falls through to the next source.
+      expect((await page('/t/acme/setup?lang=it', { cookie: 'twofold_lang=klingon' })).lang).toBe('en');
+
+      // The tenant's default decides when the browser names none of the four.
+      const acme = await t.runtime.services.tenants.getBySlug('acme');
+      await t.runtime.services.tenants.updatePolicy(
+        acme.id,
+        { ...acme.policy, defaultLocale: 'de' },
+        operatorActor,
+      );
+      expect((await page('/t/acme/sign-in', { 'accept-language': 'ja' })).lang).toBe('de');
+      expect((await page('/t/acme/sign-in', { 'accept-language': 'fr' })).lang).toBe('fr');
+
+      // The page preloads its catalogs in its language, and the server has them.
+      const german = await page('/t/acme/sign-in?lang=de');
+      const preloads = [
+        ...german.body.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)">/g),
+      ].map((m) => m[1] ?? '');
+      const catalogs = preloads.filter((href) => /\/messages-[a-z-]+\.de-/.test(href));
+      expect(catalogs).toHaveLength(3);
+      for (const href of catalogs)
+        expect((await t.app.inject({ method: 'GET', url: href })).statusCode).toBe(200);
+      expect(german.body).toContain('<p class="noscript">Diese Seite braucht JavaScript.');
+    });
+
     it('serves the web authenticator at /authenticator/ with its manifest and service worker', async () => {
       const page = await t.app.inject({ method: 'GET', url: '/authenticator/' });
       expect(page.statusCode).toBe(200);
@@ -135,6 +182,8 @@ describe('the web build', () => {
   it('is found from the server package and holds every page', () => {
     const build = loadWebBuild(resolveWebDist());
     expect([...build.pages.keys()].sort()).toEqual(['admin', 'security-info', 'setup', 'sign-in']);
+    for (const byLocale of build.pages.values())
+      expect([...byLocale.keys()].sort()).toEqual(['de', 'en', 'es', 'fr']);
     expect(build.assets.size).toBeGreaterThan(0);
     for (const name of build.assets.keys()) expect(name).toMatch(/^[\w.-]+-[\w-]{8,}\.(?:js|css)$/);
   });

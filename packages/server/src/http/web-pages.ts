@@ -2,8 +2,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { Type } from '@sinclair/typebox';
+import { type Locale, locales } from '@twofold/core';
 import type { FastifyInstance } from 'fastify';
+import { languageHints, pageLocale } from '../i18n/request-locale.js';
+import { serverTexts } from '../i18n/server-texts.js';
 import type { TenantService } from '../tenants/tenant-service.js';
+import { localisePage } from './localised-page.js';
 
 /** The pages of packages/web served under /t/{tenant}/, by the name of their built HTML file. */
 const pages = {
@@ -12,6 +16,17 @@ const pages = {
   setup: 'setup.html',
   admin: 'admin.html',
 } as const;
+
+/** The `page` of the server's `page.title` message for each page. */
+const titleNames: Readonly<Record<keyof typeof pages, string>> = {
+  'sign-in': 'signIn',
+  'security-info': 'securityInfo',
+  setup: 'setup',
+  admin: 'admin',
+};
+
+/** What the web build writes about its message catalogs (packages/web/vite/i18n-catalogs.ts). */
+const i18nManifest = 'i18n.json';
 
 /**
  * The web authenticator: not per tenant, served at /authenticator/ with its manifest, service worker (its scope is
@@ -46,7 +61,8 @@ interface Asset {
 }
 
 export interface WebBuild {
-  readonly pages: ReadonlyMap<string, Buffer>;
+  /** Each page in each language (localised-page.ts). */
+  readonly pages: ReadonlyMap<string, ReadonlyMap<Locale, Buffer>>;
   readonly assets: ReadonlyMap<string, Asset>;
   /** The authenticator's files by URL path. */
   readonly authenticator: ReadonlyMap<string, { readonly body: Buffer; readonly type: string }>;
@@ -63,15 +79,36 @@ export function resolveWebDist(): string {
  * run, instead of a server that answers every page with 404.
  */
 export function loadWebBuild(distDir: string): WebBuild {
-  const missing = [...Object.values(pages), ...Object.values(authenticatorFiles).map((f) => f.file)].find(
-    (file) => !existsSync(join(distDir, file)),
-  );
+  const missing = [
+    ...Object.values(pages),
+    i18nManifest,
+    ...Object.values(authenticatorFiles).map((f) => f.file),
+  ].find((file) => !existsSync(join(distDir, file)));
   if (missing)
     throw new Error(
       `the web pages are not built (${join(distDir, missing)} is missing): run \`npm run build\``,
     );
-  const pageBodies = new Map<string, Buffer>();
-  for (const [name, file] of Object.entries(pages)) pageBodies.set(name, readFileSync(join(distDir, file)));
+  const catalogs = JSON.parse(readFileSync(join(distDir, i18nManifest), 'utf8')) as {
+    pages?: Record<string, Record<string, string[]>>;
+  };
+  const pageBodies = new Map<string, Map<Locale, Buffer>>();
+  for (const [name, file] of Object.entries(pages) as [keyof typeof pages, string][]) {
+    const html = readFileSync(join(distDir, file), 'utf8');
+    const byLocale = new Map<Locale, Buffer>();
+    for (const locale of locales) {
+      const texts = serverTexts(locale);
+      const preload = catalogs.pages?.[name]?.[locale];
+      if (!preload)
+        throw new Error(`the web build has no ${locale} messages for ${name}: run \`npm run build\``);
+      const body = localisePage(html, locale, {
+        title: texts.text('page.title', { page: titleNames[name] }),
+        noscript: texts.text('page.noscript'),
+        preload,
+      });
+      byLocale.set(locale, Buffer.from(body));
+    }
+    pageBodies.set(name, byLocale);
+  }
   const assets = new Map<string, Asset>();
   const assetsDir = join(distDir, 'assets');
   if (existsSync(assetsDir)) {
@@ -94,8 +131,10 @@ export function loadWebBuild(distDir: string): WebBuild {
 const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
 
 /**
- * Serves the sign-in, security-info and setup pages of a tenant and their assets under /web/assets/. Every file is
- * read at start-up; a request only ever looks a name up in that map, so no path is joined from input.
+ * Serves the sign-in, security-info, setup and admin pages of a tenant, each in the language the request asks
+ * for (`?lang=`, the `twofold_lang` cookie, `Accept-Language`, else the tenant's `defaultLocale`), and their
+ * assets under /web/assets/. Every file is read at start-up; a request only ever looks a name up in those
+ * maps, so no path is joined from input.
  */
 export function registerWebPages(
   app: FastifyInstance,
@@ -104,15 +143,21 @@ export function registerWebPages(
   const build = loadWebBuild(deps.distDir ?? resolveWebDist());
   const { tenants } = deps;
 
-  for (const [name, body] of build.pages) {
+  for (const [name, bodies] of build.pages) {
     app.get(
       `/t/:tenant/${name}`,
       { schema: { hide: true, params: TenantParams } },
       async (request, reply) => {
-        const { tenant } = request.params as { tenant: string };
+        const { tenant: slug } = request.params as { tenant: string };
         // Throws tenant_not_found, a 404 problem, before any page is sent.
-        await tenants.getBySlug(tenant);
-        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+        const tenant = await tenants.getBySlug(slug);
+        const locale = pageLocale(languageHints(request), tenant.policy.defaultLocale);
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .header('content-language', locale)
+          .header('vary', 'Accept-Language, Cookie')
+          .send(bodies.get(locale));
       },
     );
   }

@@ -63,42 +63,78 @@ function toClient(row: ClientRow): OidcClient {
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
+ * Why a redirect URI is refused: `rule` names it for pages (which say it in their own language), `message`
+ * says it in English for the API's `errors[]`.
+ */
+export interface UriProblem {
+  readonly rule:
+    | 'too_long'
+    | 'whitespace'
+    | 'not_absolute'
+    | 'fragment'
+    | 'wildcard'
+    | 'credentials'
+    | 'no_host'
+    | 'http'
+    | 'scheme';
+  readonly message: string;
+}
+
+/**
  * A redirect URI as OAuth 2.1 and RFC 8252 want it: absolute, no fragment, no wildcard, matched
  * exactly later. https anywhere; http only to a loopback host (development and native apps); a
- * private-use scheme with a dot (`com.example.app:/callback`) for native apps. Returns the reason
- * it is refused, or undefined.
+ * private-use scheme with a dot (`com.example.app:/callback`) for native apps. Returns why it is
+ * refused, or undefined.
  */
-export function redirectUriProblem(value: string): string | undefined {
-  if (value.length > maxUriLength) return `is longer than ${maxUriLength} characters`;
-  if (/\s/.test(value)) return 'contains white space';
+export function redirectUriProblem(value: string): UriProblem | undefined {
+  if (value.length > maxUriLength)
+    return { rule: 'too_long', message: `is longer than ${maxUriLength} characters` };
+  if (/\s/.test(value)) return { rule: 'whitespace', message: 'contains white space' };
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return 'is not an absolute URL';
+    return { rule: 'not_absolute', message: 'is not an absolute URL' };
   }
-  if (url.hash !== '' || value.includes('#')) return 'must not have a fragment (#...)';
-  if (value.includes('*')) return 'must not contain a wildcard; list each URI exactly';
-  if (url.username !== '' || url.password !== '') return 'must not contain a user name or password';
-  if (url.protocol === 'https:') return url.hostname ? undefined : 'has no host';
+  if (url.hash !== '' || value.includes('#'))
+    return { rule: 'fragment', message: 'must not have a fragment (#...)' };
+  if (value.includes('*'))
+    return { rule: 'wildcard', message: 'must not contain a wildcard; list each URI exactly' };
+  if (url.username !== '' || url.password !== '')
+    return { rule: 'credentials', message: 'must not contain a user name or password' };
+  if (url.protocol === 'https:')
+    return url.hostname ? undefined : { rule: 'no_host', message: 'has no host' };
   if (url.protocol === 'http:') {
     return loopbackHosts.has(url.hostname)
       ? undefined
-      : 'must use https (plain http is allowed only for localhost, 127.0.0.1 and [::1])';
+      : {
+          rule: 'http',
+          message: 'must use https (plain http is allowed only for localhost, 127.0.0.1 and [::1])',
+        };
   }
   const scheme = url.protocol.slice(0, -1);
   if (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+$/.test(scheme)) return undefined;
-  return `uses the scheme '${scheme}'; use https, http on a loopback host, or a reverse-domain scheme such as com.example.app`;
+  return {
+    rule: 'scheme',
+    message: `uses the scheme '${scheme}'; use https, http on a loopback host, or a reverse-domain scheme such as com.example.app`,
+  };
 }
 
 function checkUris(field: string, uris: readonly string[], required: boolean): string[] {
-  const errors: { path: string; message: string }[] = [];
+  const errors: { path: string; message: string; rule?: UriProblem['rule'] }[] = [];
   if (required && uris.length === 0) errors.push({ path: field, message: 'give at least one URI' });
   if (uris.length > maxRedirectUris) errors.push({ path: field, message: `at most ${maxRedirectUris} URIs` });
   uris.forEach((uri, index) => {
-    const problem = typeof uri === 'string' ? redirectUriProblem(uri) : 'is not a string';
+    const problem: UriProblem | undefined =
+      typeof uri === 'string'
+        ? redirectUriProblem(uri)
+        : { rule: 'not_absolute', message: 'is not a string' };
     if (problem)
-      errors.push({ path: `${field}/${index}`, message: `'${String(uri).slice(0, 80)}' ${problem}` });
+      errors.push({
+        path: `${field}/${index}`,
+        message: `'${String(uri).slice(0, 80)}' ${problem.message}`,
+        rule: problem.rule,
+      });
   });
   if (errors.length > 0) {
     throw new TwofoldError('validation_failed', `${errors[0]?.path}: ${errors[0]?.message}`, { errors });

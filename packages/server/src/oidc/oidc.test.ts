@@ -139,12 +139,12 @@ for (const backend of testBackends) {
     });
 
     it('refuses redirect URIs that could leak codes, saying which and why', async () => {
-      for (const [uri, reason] of [
-        ['http://wiki.example.com/callback', /must use https/],
-        ['https://wiki.example.com/callback#x', /fragment/],
-        ['https://*.example.com/callback', /wildcard/],
-        ['/callback', /absolute URL/],
-        ['javascript:alert(1)', /scheme 'javascript'/],
+      for (const [uri, reason, rule] of [
+        ['http://wiki.example.com/callback', /must use https/, 'http'],
+        ['https://wiki.example.com/callback#x', /fragment/, 'fragment'],
+        ['https://*.example.com/callback', /wildcard/, 'wildcard'],
+        ['/callback', /absolute URL/, 'not_absolute'],
+        ['javascript:alert(1)', /scheme 'javascript'/, 'scheme'],
       ] as const) {
         const answer = await api('/oidc-clients', adminKey, {
           method: 'POST',
@@ -155,6 +155,8 @@ for (const backend of testBackends) {
         expect(problem.code).toBe('validation_failed');
         expect(problem.errors[0].path).toBe('redirectUris/1');
         expect(problem.errors[0].message).toMatch(reason);
+        // The rule names the reason for pages, which say it in their own language.
+        expect(problem.errors[0].rule).toBe(rule);
       }
       for (const uri of ['http://127.0.0.1:8080/cb', 'http://localhost/cb', 'com.example.app:/callback']) {
         const answer = await api('/oidc-clients', adminKey, {
@@ -471,6 +473,40 @@ for (const backend of testBackends) {
       }
       expect(statuses.length).toBe(junk.length * 9);
       expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+    });
+
+    it("renders its own error page in the browser's language, the tenant's when the browser names none", async () => {
+      const page = async (headers: Record<string, string>, query = '') => {
+        const answer = await fetch(
+          `${origin}/t/acme/oidc/auth?client_id=no-such-app&response_type=code&scope=openid${query}`,
+          { headers },
+        );
+        expect(answer.status).toBe(400);
+        return answer.text();
+      };
+      const german = await page({ 'accept-language': 'de-DE,de;q=0.9' });
+      expect(german).toContain('<html lang="de">');
+      expect(german).toContain('<h1>Diese Anmeldung kann nicht fortgesetzt werden</h1>');
+      expect(german).toContain('Diese Anwendung ist hier nicht registriert');
+      expect(german).toContain('<code>invalid_client</code>');
+      expect(await page({ cookie: 'twofold_lang=es', 'accept-language': 'de' })).toContain(
+        '<html lang="es">',
+      );
+      expect(await page({ 'accept-language': 'de' }, '&lang=fr')).toContain('<html lang="fr">');
+      const tenant = await t.runtime.services.tenants.getBySlug('acme');
+      await t.runtime.services.tenants.updatePolicy(
+        tenant.id,
+        { ...tenant.policy, defaultLocale: 'fr' },
+        operatorActor,
+      );
+      try {
+        // The provider was built before the change; the page still follows the tenant's language now.
+        const french = await page({ 'accept-language': 'ja' });
+        expect(french).toContain('<html lang="fr">');
+        expect(french).toContain('Cette connexion ne peut pas aboutir');
+      } finally {
+        await t.runtime.services.tenants.updatePolicy(tenant.id, tenant.policy, operatorActor);
+      }
     });
 
     it('stores no token in readable form', async () => {

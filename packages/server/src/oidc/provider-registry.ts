@@ -11,7 +11,14 @@ import { type Session, type SessionService, sessionCookieName } from '../session
 import type { Tenant } from '../tenants/tenant-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { OidcClientService } from './client-service.js';
-import { renderOidcPage } from './pages.js';
+import {
+  escapeHtml,
+  type OidcPageText,
+  oidcPageLocale,
+  oidcPageText,
+  rememberChosenLanguage,
+  renderOidcPage,
+} from './pages.js';
 import { pinToPublicUrl } from './public-origin.js';
 import { type SigningKeyStore, signingAlgorithm } from './signing-keys.js';
 import { storageAdapterFactory } from './storage-adapter.js';
@@ -177,7 +184,21 @@ async function buildProvider(deps: OidcProviderDeps, tenant: Tenant): Promise<Pr
   const keys = await deps.keys.keys(tenant.id);
   const secure = deps.publicUrl.startsWith('https:');
   const cookiePath = `/t/${encodeURIComponent(tenant.slug)}/oidc`;
-  const page = (title: string, body: string) => renderOidcPage({ title, body, stylesheet: deps.stylesheet });
+  /** A page in the language of the request that gets it; `body` is made with `text` in that language. */
+  const page = (ctx: KoaContextWithOIDC, make: (text: OidcPageText) => { title: string; body: string }) => {
+    const locale = oidcPageLocale(ctx, tenant.policy.defaultLocale);
+    const made = make((key, values, tags) => oidcPageText(locale, key, values, tags));
+    // A page answering a GET may be loaded again in another language; one answering a POST may not.
+    const reloadable = ctx.method === 'GET';
+    if (reloadable) rememberChosenLanguage(ctx, secure);
+    ctx.type = 'html';
+    ctx.body = renderOidcPage({
+      locale,
+      ...made,
+      stylesheet: deps.stylesheet,
+      reloadQuery: reloadable ? ctx.querystring : undefined,
+    });
+  };
 
   const configuration: Configuration = {
     adapter: storageAdapterFactory(deps, tenant.id),
@@ -242,25 +263,28 @@ async function buildProvider(deps: OidcProviderDeps, tenant: Tenant): Promise<Pr
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
-          const client = ctx.oidc.client;
-          ctx.type = 'html';
-          ctx.body = page(
-            'Sign out',
-            `<h1>Sign out${client?.clientName ? ` of ${escapeHtml(client.clientName)}` : ''}?</h1>
-<p>You will be signed out of ${escapeHtml(tenant.name)} in this browser.</p>
+          const app = ctx.oidc.client?.clientName;
+          page(ctx, (text) => ({
+            title: text('oidc.signOut.title'),
+            body: `<h1>${app ? text('oidc.signOut.headingApp', { app }) : text('oidc.signOut.heading')}</h1>
+<p>${text('oidc.signOut.lead', { tenant: tenant.name })}</p>
 ${form}
 <div class="actions">
-<button type="submit" form="op.logoutForm" class="secondary">Stay signed in</button>
-<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Sign out</button>
+<button type="submit" form="op.logoutForm" class="secondary">${text('oidc.signOut.stay')}</button>
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">${text('oidc.signOut.confirm')}</button>
 </div>`,
-          );
+          }));
         },
         async postLogoutSuccessSource(ctx) {
-          ctx.type = 'html';
-          ctx.body = page(
-            'Signed out',
-            `<h1>You are signed out</h1><p>You can close this window, or <a href="/t/${encodeURIComponent(tenant.slug)}/sign-in">sign in again</a>.</p>`,
-          );
+          const signIn = `/t/${encodeURIComponent(tenant.slug)}/sign-in`;
+          page(ctx, (text) => ({
+            title: text('oidc.signedOut.title'),
+            body: `<h1>${text('oidc.signedOut.heading')}</h1><p>${text(
+              'oidc.signedOut.lead',
+              {},
+              { link: (content) => `<a href="${escapeHtml(signIn)}">${content}</a>` },
+            )}</p>`,
+          }));
         },
       },
     },
@@ -304,13 +328,14 @@ ${form}
         }
       }) ?? false,
     async renderError(ctx, out) {
-      ctx.type = 'html';
-      ctx.body = page(
-        'Sign-in problem',
-        `<h1>This sign-in cannot go on</h1>
-<p class="notice">${escapeHtml(String(out.error_description ?? out.error ?? 'The request was not valid.'))}</p>
-<p>Go back to the application and try again. If it keeps happening, tell its administrator: <code>${escapeHtml(String(out.error ?? 'error'))}</code>.</p>`,
-      );
+      // The provider's `error` code chooses the words (its English description is not shown).
+      const error = String(out.error ?? 'invalid_request');
+      page(ctx, (text) => ({
+        title: text('oidc.error.title'),
+        body: `<h1>${text('oidc.error.heading')}</h1>
+<p class="notice">${text('oidc.error.reason', { error })}</p>
+<p>${text('oidc.error.lead', { error }, { code: (content) => `<code>${content}</code>` })}</p>`,
+      }));
     },
   };
 
@@ -372,10 +397,6 @@ ${form}
     });
   });
   return provider;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function createOidcProviders(deps: OidcProviderDeps): OidcProviders {

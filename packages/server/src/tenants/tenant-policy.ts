@@ -1,4 +1,4 @@
-import { TwofoldError } from '@twofold/core';
+import { defaultLocale, isLocale, type Locale, TwofoldError } from '@twofold/core';
 import { policyTypes, secondFactorPolicyTypes } from '../factors/registry.js';
 
 /**
@@ -39,6 +39,11 @@ export interface TenantPolicy {
     readonly perIp: number;
     readonly perTenant: number;
   };
+  /**
+   * The tenant's language (spec section 6): pages whose browser asks for none of Twofold's languages, and
+   * the emails and text messages of users who chose none.
+   */
+  readonly defaultLocale: Locale;
 }
 
 /** What `allowedMethods` may name: the factor registry's policy types. */
@@ -59,6 +64,7 @@ export const defaultTenantPolicy: TenantPolicy = {
   temporaryAccessPass: { minMinutes: 10, maxMinutes: 30 * 24 * 60, defaultMinutes: 60 },
   registrationRequiresPass: false,
   sendLimits: { perUser: 10, perDestination: 10, perIp: 30, perTenant: 1000 },
+  defaultLocale,
 };
 
 export function parsePolicy(json: string): TenantPolicy {
@@ -70,6 +76,7 @@ export function parsePolicy(json: string): TenantPolicy {
     lockout: { ...defaultTenantPolicy.lockout, ...stored.lockout },
     temporaryAccessPass: { ...defaultTenantPolicy.temporaryAccessPass, ...stored.temporaryAccessPass },
     sendLimits: { ...defaultTenantPolicy.sendLimits, ...stored.sendLimits },
+    defaultLocale: isLocale(stored.defaultLocale) ? stored.defaultLocale : defaultTenantPolicy.defaultLocale,
   };
 }
 

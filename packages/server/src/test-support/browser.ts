@@ -13,6 +13,7 @@ import { operatorActor } from '../audit/audit-log.js';
 import { createManualClock, createRunningClock } from '../platform/clock.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import type { User } from '../users/user-service.js';
+import { expectAccessible } from './accessibility.js';
 import { createTestApp, type TestApp } from './app.js';
 import { type TestBackend, testBackends } from './databases.js';
 import { unusedPort } from './message-servers.js';
@@ -93,6 +94,11 @@ export interface BrowserSuite {
    * to the temporary folder, or with TWOFOLD_SCREENSHOTS=1 to docs/screenshots/ from the SQLite run.
    */
   shot(page: Page, name: string, fullPage?: boolean): Promise<Buffer>;
+  /**
+   * Checks the page as it stands with axe-core (no serious or critical violation) and that it shows no raw
+   * message key. Pages are the same whatever the database, so it runs in the SQLite run only.
+   */
+  check(page: Page, state: string): Promise<void>;
 }
 
 /**
@@ -174,6 +180,9 @@ export function describeInChromium(
             },
             url: (path) => `${origin}/t/acme/${path}`,
             shot: (page, name, fullPage = true) => page.screenshot({ path: join(shotsDir, name), fullPage }),
+            check: async (page, state) => {
+              if (backend.name === 'sqlite') await expectAccessible(page, state);
+            },
           });
         });
       }

@@ -109,7 +109,7 @@ export function createUserReads(
         });
       if (options.exceptUserId !== undefined) query = query.where('users.id', '!=', options.exceptUserId);
       return query
-        .select(['users.id', 'users.email', 'users.display_name as displayName'])
+        .select(['users.id', 'users.email', 'users.display_name as displayName', 'users.locale'])
         .orderBy('users.email')
         .execute();
     },

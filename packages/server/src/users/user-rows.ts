@@ -1,5 +1,5 @@
 /** How the user service's parts read and write rows: the row type, its mapping, paging cursors, the last-admin rule. */
-import { TwofoldError } from '@twofold/core';
+import { isLocale, TwofoldError } from '@twofold/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { AuditLog, Executor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
@@ -51,6 +51,7 @@ export type UserFields = Pick<
   push_blocked_at?: number | null;
   mfa_failures?: number;
   mfa_locked_until?: number | null;
+  locale?: string | null;
 };
 
 export function toUser(row: UserFields, userRoles: Role[]): User {
@@ -66,6 +67,7 @@ export function toUser(row: UserFields, userRoles: Role[]): User {
     pushBlocked: row.push_blocked_at !== undefined && row.push_blocked_at !== null,
     mfaFailures: row.mfa_failures ?? 0,
     mfaLockedUntil: row.mfa_locked_until ?? null,
+    locale: isLocale(row.locale) ? row.locale : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -62,6 +62,7 @@ for (const backend of testBackends) {
         pushBlocked: false,
         mfaFailures: 0,
         mfaLockedUntil: null,
+        locale: null,
         createdAt: clock.now(),
         updatedAt: clock.now(),
       });
@@ -154,6 +155,35 @@ for (const backend of testBackends) {
       expect(
         await handle.db.selectFrom('audit_events').selectAll().where('action', '=', 'user.create').execute(),
       ).toEqual([]);
+    });
+
+    it("keeps the language of a user's messages, audited; null hands it back to the tenant's", async () => {
+      const { users } = services;
+      const ann = await users.create({ tenantId: acme.id, email: 'ann@example.com' }, operatorActor);
+      expect(ann.locale).toBeNull();
+      const update = (changes: { locale?: 'de' | null; displayName?: string }) =>
+        handle.db.transaction().execute((trx) => users.update(trx, acme.id, ann.id, changes, operatorActor));
+      const german = await update({ locale: 'de' });
+      expect(german.user.locale).toBe('de');
+      expect((await users.getById(acme.id, ann.id)).locale).toBe('de');
+      // Renaming leaves the language as it is.
+      await update({ displayName: 'Ann' });
+      expect((await users.getById(acme.id, ann.id)).locale).toBe('de');
+      await update({ locale: null });
+      expect((await users.getById(acme.id, ann.id)).locale).toBeNull();
+      const changes = await handle.db
+        .selectFrom('audit_events')
+        .select('details')
+        .where('action', '=', 'user.update')
+        .orderBy('seq')
+        .execute();
+      const locales = changes
+        .map((row) => (JSON.parse(row.details ?? '{}') as { changed?: { locale?: unknown } }).changed?.locale)
+        .filter((change) => change !== undefined);
+      expect(locales).toEqual([
+        { from: null, to: 'de' },
+        { from: 'de', to: null },
+      ]);
     });
 
     it('keeps tenants apart: a user of one tenant is not found through another', async () => {

@@ -1,4 +1,4 @@
-import { TwofoldError } from '@twofold/core';
+import { type Locale, TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
@@ -27,6 +27,8 @@ export interface User {
   /** Consecutive second-factor failures and the end of the current lock (users/mfa-lockout.ts). */
   readonly mfaFailures: number;
   readonly mfaLockedUntil: number | null;
+  /** The language of their emails and text messages; null: the tenant's `defaultLocale`. */
+  readonly locale: Locale | null;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -65,7 +67,8 @@ export interface UserService {
     options: { query?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
   ): Promise<{ users: User[]; nextCursor: string | null }>;
   /**
-   * Changes name, disabled flag or roles, inside the caller's transaction (flows/update-user.ts
+   * Changes name, disabled flag, roles or the language of their messages (null: the tenant's),
+   * inside the caller's transaction (flows/admin/manage-user.ts
    * ends what a disabled user holds in the same one). The last active global admin cannot be
    * disabled or demoted (last_global_admin). Audited with what changed; `details` adds to it.
    */
@@ -99,7 +102,7 @@ export interface UserService {
   listAdmins(
     tenantId: string,
     options?: { roles?: readonly Role[]; exceptUserId?: string; executor?: Executor },
-  ): Promise<{ id: string; email: string; displayName: string }[]>;
+  ): Promise<{ id: string; email: string; displayName: string; locale: string | null }[]>;
   /**
    * Sets a user's password hash (computed beforehand, so the transaction does not wait on
    * hashing), inside the caller's transaction, and clears the password throttle's count for the
@@ -126,6 +129,8 @@ export interface UserChanges {
   readonly displayName?: string | undefined;
   readonly disabled?: boolean | undefined;
   readonly roles?: readonly string[] | undefined;
+  /** The language of their emails and text messages; null: the tenant's `defaultLocale`. */
+  readonly locale?: Locale | null | undefined;
 }
 
 /** A user after an update, with what changed that others must act on. */

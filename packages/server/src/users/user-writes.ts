@@ -90,6 +90,7 @@ export function createUserWrites(
         updated_at: now,
         ...(displayName !== undefined ? { display_name: displayName } : {}),
         ...(changes.disabled !== undefined ? { disabled: changes.disabled ? 1 : 0 } : {}),
+        ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
       };
       await executor.updateTable('users').set(set).where('id', '=', id).execute();
       if (newRoles && newRoles.join() !== before.join()) {
@@ -105,6 +106,8 @@ export function createUserWrites(
         changed['displayName'] = { from: row.display_name, to: displayName };
       if (disabled !== (row.disabled === 1)) changed['disabled'] = { from: row.disabled === 1, to: disabled };
       if (roles.join() !== before.join()) changed['roles'] = { from: before, to: roles };
+      if (changes.locale !== undefined && changes.locale !== row.locale)
+        changed['locale'] = { from: row.locale, to: changes.locale };
       await audit.record(
         {
           tenantId,

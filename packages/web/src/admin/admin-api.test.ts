@@ -103,6 +103,7 @@ describe('the admin API paths and bodies', () => {
       lockout: { failuresPerLock: 10, firstLockMinutes: 15 },
       temporaryAccessPass: { minMinutes: 10, maxMinutes: 480, defaultMinutes: 60 },
       sendLimits: { perUser: 3, perDestination: 3, perIp: 9, perTenant: 500 },
+      defaultLocale: 'fr',
     } as const;
     await admin.putPolicy(policy, ' fewer texts ');
     expect(calls).toEqual([

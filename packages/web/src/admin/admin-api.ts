@@ -1,4 +1,3 @@
-/** The admin API as functions, one per route of the contract; every path is built here and nowhere else. */
 import { type ApiClient, type ApiResult, apiBase } from '../shared/api.js';
 import { queryString } from './routes.js';
 import type {

@@ -1,4 +1,7 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { t, tRich } from '../i18n/i18n.js';
+import { LanguagePicker } from '../i18n/language-picker.js';
 import type { ApiClient, Problem } from '../shared/api.js';
 import { FormError } from '../shared/components/field.js';
 import { Brand, Heading, Page } from '../shared/components/layout.js';
@@ -17,6 +20,8 @@ import { SignInLogView } from './sign-in-log-view.js';
 import type { Me } from './types.js';
 import { UserView } from './user-view.js';
 import { UsersView } from './users-view.js';
+
+const strong = (chunks: ComponentChildren[]) => <strong>{chunks}</strong>;
 
 type Phase =
   | { readonly kind: 'loading' }
@@ -64,15 +69,16 @@ export function AdminApp(props: { api: ApiClient; tenant: string }) {
   // The tab's title names the view, so history entries and screen readers tell the views apart.
   useEffect(() => {
     const section = sections.find((s) => s.view === sectionOf(route));
-    document.title = `${route.view === 'user' ? 'User' : (section?.label ?? 'Users')} · Admin console · Twofold`;
+    const view = route.view === 'user' ? t('admin.user.title') : t(section?.label ?? 'admin.users.title');
+    document.title = t('admin.documentTitle', { view });
   }, [route]);
 
   if (phase.kind === 'loading') {
     return (
       <Page>
         <Brand />
-        <Heading>Admin console</Heading>
-        <Loading>Loading…</Loading>
+        <Heading>{t('admin.title')}</Heading>
+        <Loading>{t('common.loading')}</Loading>
       </Page>
     );
   }
@@ -80,15 +86,11 @@ export function AdminApp(props: { api: ApiClient; tenant: string }) {
     return (
       <Page>
         <Brand />
-        <Heading focus>{phase.ended ? 'Your session has ended' : 'Sign in to use the admin console'}</Heading>
-        <p class="lead">
-          {phase.ended
-            ? 'You were signed out (or your session expired). Sign in again, then come back to this page.'
-            : 'The admin console is for admins of this organisation. Sign in with your admin account and a second factor, then come back to this page.'}
-        </p>
+        <Heading focus>{t(phase.ended ? 'admin.signedOut.endedTitle' : 'admin.signedOut.title')}</Heading>
+        <p class="lead">{t(phase.ended ? 'admin.signedOut.endedLead' : 'admin.signedOut.lead')}</p>
         <div class="actions actions-start">
           <a class="button" href={signInPath}>
-            Sign in
+            {t('admin.signedOut.signIn')}
           </a>
         </div>
       </Page>
@@ -98,10 +100,10 @@ export function AdminApp(props: { api: ApiClient; tenant: string }) {
     return (
       <Page>
         <Brand />
-        <Heading>Admin console</Heading>
+        <Heading>{t('admin.title')}</Heading>
         <FormError id="load-error" message={adminMessage(phase.problem)} />
         <button type="button" onClick={() => void load()}>
-          Try again
+          {t('common.action.tryAgain')}
         </button>
       </Page>
     );
@@ -118,17 +120,14 @@ export function AdminApp(props: { api: ApiClient; tenant: string }) {
     return (
       <Page>
         <Brand />
-        <Heading focus>You are not an admin</Heading>
-        <p class="lead">
-          You are signed in as <strong>{me.user.email}</strong>, which has no admin role in this organisation.
-          Ask a global admin if you need access.
-        </p>
+        <Heading focus>{t('admin.notAdmin.title')}</Heading>
+        <p class="lead">{tRich('admin.notAdmin.lead', { strong, email: me.user.email })}</p>
         <div class="actions actions-start">
           <a class="button secondary" href={pagePath(tenant, 'security-info')}>
-            Go to your security info
+            {t('admin.notAdmin.securityInfo')}
           </a>
           <button type="button" class="secondary" onClick={() => void signOut()}>
-            Sign out
+            {t('common.action.signOut')}
           </button>
         </div>
       </Page>
@@ -138,14 +137,11 @@ export function AdminApp(props: { api: ApiClient; tenant: string }) {
     return (
       <Page>
         <Brand />
-        <Heading focus>Sign in with a second factor</Heading>
-        <p class="lead">
-          The admin console needs a sign-in that used a second factor. Sign out, then sign in again with a
-          code from your app.
-        </p>
+        <Heading focus>{t('admin.stepUp.title')}</Heading>
+        <p class="lead">{t('admin.stepUp.lead')}</p>
         <div class="actions actions-start">
           <button type="button" onClick={() => void signOut()}>
-            Sign out
+            {t('common.action.signOut')}
           </button>
         </div>
       </Page>
@@ -169,25 +165,26 @@ export function AdminApp(props: { api: ApiClient; tenant: string }) {
       <header class="admin-header">
         <div class="admin-bar">
           <p class="brand">
-            Twofold <span class="brand-sub">Admin console</span>
+            Twofold <span class="brand-sub">{t('admin.title')}</span>
           </p>
           <div class="summary-line">
             <span class="user-line">
               {me.user.displayName ? `${me.user.displayName} · ` : ''}
               {me.user.email} · {roleName(role)}
             </span>
-            <a href={pagePath(tenant, 'security-info')}>My security info</a>
+            <a href={pagePath(tenant, 'security-info')}>{t('admin.mySecurityInfo')}</a>
             <button type="button" class="secondary small" onClick={() => void signOut()}>
-              Sign out
+              {t('common.action.signOut')}
             </button>
+            <LanguagePicker />
           </div>
         </div>
-        <nav class="admin-nav" aria-label="Admin console">
+        <nav class="admin-nav" aria-label={t('admin.title')}>
           <ul>
             {visibleSections(me.user.roles).map((section) => (
               <li key={section.view}>
                 <a href={section.hash} aria-current={current === section.view ? 'page' : undefined}>
-                  {section.label}
+                  {t(section.label)}
                 </a>
               </li>
             ))}

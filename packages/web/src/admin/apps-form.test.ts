@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { withMessages } from '../i18n/test-messages.js';
 import { appServerErrors, checkDraft, emptyDraft, maxUris, parseUriLines } from './apps-form.js';
+
+withMessages();
 
 describe('URIs typed one a line', () => {
   it('keeps each URI with the line it was typed on, without blank lines and spaces', () => {
@@ -69,24 +72,26 @@ describe('checking the form before sending', () => {
 describe("the server's field errors", () => {
   const problem = (errors: unknown) => ({ status: 400, code: 'validation_failed', detail: 'x', errors });
 
-  it('puts a URI error next to its field, naming the line it was typed on', () => {
+  it('puts a URI error next to its field, naming the line it was typed on and the rule, in the page words', () => {
     const found = appServerErrors(
       problem([
-        { path: 'redirectUris/1', message: "'http://app.example/cb' must use https" },
-        { path: 'redirectUris/2', message: 'must not have a fragment (#...)' },
+        { path: 'redirectUris/1', message: "'http://app.example/cb' must use https", rule: 'http' },
+        { path: 'redirectUris/2', message: 'must not have a fragment (#...)', rule: 'fragment' },
         { path: 'postLogoutRedirectUris/0', message: 'is not an absolute URL' },
         { path: 'name', message: 'give 1 to 100 characters' },
       ]),
       { redirectUris: [1, 3, 4], postLogoutRedirectUris: [2] },
     );
+    const refused = (where: string) =>
+      `${where}: this address is not accepted. Use https (http only for localhost), exactly, without # or wildcards.`;
     expect(found).toEqual({
       fields: {
         redirectUris: [
-          "Line 3: 'http://app.example/cb' must use https.",
-          'Line 4: Must not have a fragment (#...).',
+          'Line 3: the address must use https (plain http only for localhost, 127.0.0.1 and [::1]).',
+          'Line 4: the address must not have a fragment (#…).',
         ],
-        postLogoutRedirectUris: ['Line 2: Is not an absolute URL.'],
-        name: ['Give 1 to 100 characters.'],
+        postLogoutRedirectUris: [refused('Line 2')],
+        name: ['The server did not accept this name: use 1 to 100 characters.'],
       },
       general: [],
     });
@@ -106,11 +111,11 @@ describe("the server's field errors", () => {
     ).toEqual({
       fields: {
         redirectUris: [
-          'URI 1: Must NOT have more than 2000 characters.',
-          'Must NOT have more than 10 items.',
+          'URI 1: this address is not accepted. Use https (http only for localhost), exactly, without # or wildcards.',
+          'These addresses are not accepted: enter 1 to 10, one a line.',
         ],
       },
-      general: ["Must have required property 'name'.", 'Colour: is unknown.', 'Something else.'],
+      general: ['Some of what you entered is not in the right form. Check it and try again.'],
     });
   });
 

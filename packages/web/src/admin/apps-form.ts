@@ -2,6 +2,7 @@
  * The "Register application" form without the page: URIs typed one per line, the checks made before sending,
  * and the server's `errors[].path` put next to the field (and line) they are about.
  */
+import { t } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
 
 /** The most URIs of each kind an application may have (the server's limit too). */
@@ -72,15 +73,14 @@ export function checkDraft(draft: AppDraft): DraftCheck {
   const redirect = parseUriLines(draft.redirectUris);
   const logout = parseUriLines(draft.postLogoutRedirectUris);
   const errors: Record<AppField, string[]> = { name: [], redirectUris: [], postLogoutRedirectUris: [] };
-  if (name === '') errors.name.push('Enter a name, like “Payroll”.');
-  else if (name.length > 100) errors.name.push('Enter at most 100 characters.');
-  if (redirect.uris.length === 0)
-    errors.redirectUris.push('Enter at least one redirect URI, like https://app.example.com/callback.');
+  if (name === '') errors.name.push(t('admin.apps.check.nameMissing'));
+  else if (name.length > 100) errors.name.push(t('admin.apps.check.nameLong', { max: 100 }));
+  if (redirect.uris.length === 0) errors.redirectUris.push(t('admin.apps.check.redirectMissing'));
   for (const [field, parsed] of [
     ['redirectUris', redirect],
     ['postLogoutRedirectUris', logout],
   ] as const) {
-    if (parsed.uris.length > maxUris) errors[field].push(`Enter at most ${maxUris} URIs, one a line.`);
+    if (parsed.uris.length > maxUris) errors[field].push(t('admin.apps.check.tooMany', { max: maxUris }));
   }
   const found = Object.fromEntries(
     Object.entries(errors).filter(([, messages]) => messages.length > 0),
@@ -99,45 +99,60 @@ export function checkDraft(draft: AppDraft): DraftCheck {
   };
 }
 
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
-}
-
 const fields: readonly AppField[] = ['name', 'redirectUris', 'postLogoutRedirectUris'];
 
+/** The reasons the server gives for refusing a URI (`errors[].rule`), each with words of its own. */
+const uriRules: ReadonlySet<string> = new Set([
+  'too_long',
+  'whitespace',
+  'not_absolute',
+  'fragment',
+  'wildcard',
+  'credentials',
+  'no_host',
+  'http',
+  'scheme',
+]);
+
 /**
- * The server's `validation_failed` errors by field: `redirectUris/1` (the service) or `body/redirectUris/1`
- * (the request schema) goes next to the redirect URIs as "Line 3: …", using the lines the URIs were typed on.
- * What belongs to no field (or an unknown one) is returned in `general`; both are empty when the problem lists
- * no errors (the caller then shows the problem itself).
+ * The server's `validation_failed` errors by field, in the page's words (the server's `message` is English
+ * and stays unread): `redirectUris/1` (the service) or `body/redirectUris/1` (the request schema) goes next
+ * to the redirect URIs as "Line 3: …", using the lines the URIs were typed on. What belongs to no field (or
+ * an unknown one) is said once in `general`; both are empty when the problem lists no errors (the caller
+ * then shows the problem itself).
  */
 export function appServerErrors(
   problem: Problem,
   lines: Readonly<Partial<Record<UriField, readonly number[]>>> = {},
 ): { fields: AppFieldErrors; general: string[] } {
   const found: Partial<Record<AppField, string[]>> = {};
-  const general: string[] = [];
+  const general = new Set<string>();
   const list = Array.isArray(problem['errors']) ? (problem['errors'] as unknown[]) : [];
   for (const entry of list) {
     if (!entry || typeof entry !== 'object') continue;
-    const { path, message } = entry as { path?: unknown; message?: unknown };
-    const text = typeof message === 'string' && message.trim() ? message : 'is not valid';
+    const { path, rule } = entry as { path?: unknown; rule?: unknown };
     const parts = (typeof path === 'string' ? path : '').split('/').filter((part) => part !== '');
     if (parts[0] === 'body') parts.shift();
     const [first, second] = parts;
     const field = fields.find((candidate) => candidate === first);
     if (!field) {
-      general.push(sentence(first ? `${parts.join('/')}: ${text}` : text));
+      general.add(t('problem.validation_failed'));
       continue;
     }
-    let where = '';
-    if (field !== 'name' && second !== undefined && /^\d+$/.test(second)) {
-      const line = lines[field]?.[Number(second)];
-      where = line === undefined ? `URI ${Number(second) + 1}: ` : `Line ${line}: `;
+    let text = t('admin.apps.refused.name');
+    if (field !== 'name') {
+      const index = second !== undefined && /^\d+$/.test(second) ? Number(second) : undefined;
+      const line = index === undefined ? undefined : lines[field]?.[index];
+      // The server's `rule` says why (https, a fragment, a wildcard, ...); an unknown one reads generally.
+      const why = { rule: typeof rule === 'string' && uriRules.has(rule) ? rule : 'other' };
+      text =
+        line !== undefined
+          ? t('admin.apps.refused.uriLine', { line, ...why })
+          : index !== undefined
+            ? t('admin.apps.refused.uriNumber', { number: index + 1, ...why })
+            : t('admin.apps.refused.uris', { max: maxUris });
     }
-    found[field] = [...(found[field] ?? []), `${where}${sentence(text)}`];
+    if (!found[field]?.includes(text)) found[field] = [...(found[field] ?? []), text];
   }
-  return { fields: found, general };
+  return { fields: found, general: [...general] };
 }

@@ -1,5 +1,6 @@
-import type { RefObject } from 'preact';
+import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t, tRich } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
 import { copyText } from '../shared/components/copy-text.js';
 import { Dialog } from '../shared/components/dialog.js';
@@ -22,6 +23,9 @@ import type { Console } from './console.js';
 import { formatDateTime } from './format.js';
 import { actionBlock, can } from './roles.js';
 import type { CreatedOidcClient, OidcClient, OidcClientList } from './types.js';
+
+const strong = (chunks: ComponentChildren[]) => <strong>{chunks}</strong>;
+const code = (chunks: ComponentChildren[]) => <code>{chunks}</code>;
 
 /**
  * Applications: the apps that sign their users in through this tenant with OpenID Connect. The tenant's
@@ -53,9 +57,9 @@ export function AppsView(props: { console: Console; focus: boolean }) {
     return (
       <section aria-labelledby="apps-title">
         <Heading id="apps-title" focus={props.focus}>
-          Applications
+          {t('admin.apps.title')}
         </Heading>
-        <p class="notice">Only a global admin can see and register the applications that sign users in.</p>
+        <p class="notice">{t('admin.apps.blocked')}</p>
       </section>
     );
   }
@@ -63,28 +67,25 @@ export function AppsView(props: { console: Console; focus: boolean }) {
   function askDelete(client: OidcClient) {
     setNotice('');
     setConfirm({
-      title: `Delete ${client.name}?`,
+      title: t('admin.apps.delete.title', { app: client.name }),
       body: (
         <>
-          <p>
-            <strong>{client.name}</strong> (client ID <code>{client.clientId}</code>) can no longer sign
-            anyone in through Twofold.
-          </p>
+          <p>{tRich('admin.apps.delete.body', { strong, code, app: client.name, id: client.clientId })}</p>
           <ul class="effects">
-            <li>Every token Twofold issued to it stops working at once: access and refresh tokens.</li>
-            <li>Registering it again gives it a new client ID and secret; its settings must then change.</li>
+            <li>{t('admin.apps.delete.tokens')}</li>
+            <li>{t('admin.apps.delete.again')}</li>
           </ul>
-          <p>This cannot be undone.</p>
+          <p>{t('admin.apps.delete.final')}</p>
         </>
       ),
-      confirmLabel: 'Delete application',
-      busyLabel: 'Deleting…',
+      confirmLabel: t('admin.apps.delete.confirm'),
+      busyLabel: t('common.action.deleting'),
       danger: true,
       reason: 'none',
       run: async () => {
         const result = await admin.deleteOidcClient(client.clientId);
         if (result.ok) {
-          setNotice(`Deleted ${client.name}: its tokens no longer work.`);
+          setNotice(t('admin.apps.delete.done', { app: client.name }));
           return undefined;
         }
         return result.problem;
@@ -96,7 +97,7 @@ export function AppsView(props: { console: Console; focus: boolean }) {
     <section aria-labelledby="apps-title">
       <div class="section-head section-head-top">
         <Heading id="apps-title" focus={props.focus}>
-          Applications
+          {t('admin.apps.title')}
         </Heading>
         {manages ? (
           <button
@@ -106,64 +107,53 @@ export function AppsView(props: { console: Console; focus: boolean }) {
               setRegistering(true);
             }}
           >
-            + Register application
+            {t('admin.apps.registerButton')}
           </button>
         ) : null}
       </div>
-      <p class="lead">
-        Apps that sign their users in through Twofold with OpenID Connect: users sign in here, with their
-        password and second factor, and the app receives who they are.
-      </p>
+      <p class="lead">{t('admin.apps.lead')}</p>
       <SuccessNotice message={notice} />
       <FormError id="apps-error" message={problem ? adminMessage(problem) : undefined} />
       {list === undefined ? (
         problem ? (
           <button type="button" onClick={() => void load()}>
-            Try again
+            {t('common.action.tryAgain')}
           </button>
         ) : (
-          <Loading>Loading applications…</Loading>
+          <Loading>{t('admin.apps.loading')}</Loading>
         )
       ) : (
         <>
           <section class="provider-panel" aria-labelledby="provider-title">
-            <h2 id="provider-title">This organisation's sign-in service</h2>
-            <p class="hint provider-hint">
-              Give an app the discovery URL (or the issuer): it finds the sign-in, token and key addresses
-              there.
-            </p>
+            <h2 id="provider-title">{t('admin.apps.provider.title')}</h2>
+            <p class="hint provider-hint">{t('admin.apps.provider.hint')}</p>
             <dl class="facts">
-              <dt>Issuer</dt>
+              <dt>{t('admin.apps.value.issuer')}</dt>
               <dd>
-                <CopyValue id="issuer" label="issuer" value={list.issuer} />
+                <CopyValue id="issuer" value="issuer" text={list.issuer} />
               </dd>
-              <dt>Discovery URL</dt>
+              <dt>{t('admin.apps.value.discoveryUrl')}</dt>
               <dd>
-                <CopyValue id="discovery-url" label="discovery URL" value={list.discoveryUrl} />
+                <CopyValue id="discovery-url" value="discoveryUrl" text={list.discoveryUrl} />
               </dd>
             </dl>
           </section>
           {list.clients.length === 0 ? (
-            <p class="empty">
-              No applications yet.{' '}
-              {manages ? 'Register one to let it sign its users in through Twofold.' : ''}
-            </p>
+            <p class="empty">{t(manages ? 'admin.apps.noneManage' : 'admin.apps.none')}</p>
           ) : (
             <>
-              <p class="muted result-count">
-                {list.clients.length} application{list.clients.length === 1 ? '' : 's'}
-              </p>
+              <p class="muted result-count">{t('admin.apps.count', { count: list.clients.length })}</p>
               <table class="methods data-table apps-table" aria-labelledby="apps-title">
                 <thead>
                   <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Client ID</th>
-                    <th scope="col">Type</th>
-                    <th scope="col">Redirect URIs</th>
-                    <th scope="col">Created</th>
+                    <th scope="col">{t('admin.apps.name')}</th>
+                    <th scope="col">{t('admin.apps.value.clientId')}</th>
+                    <th scope="col">{t('admin.apps.type')}</th>
+                    <th scope="col">{t('admin.apps.redirectUris')}</th>
+                    <th scope="col">{t('admin.apps.createdAt')}</th>
                     {manages ? (
                       <th scope="col">
-                        <span class="visually-hidden">Actions</span>
+                        <span class="visually-hidden">{t('common.table.actions')}</span>
                       </th>
                     ) : null}
                   </tr>
@@ -207,39 +197,43 @@ function AppRow(props: { client: OidcClient; onDelete: (() => void) | undefined 
   return (
     <tr>
       <td class="wrap">
-        <CellLabel>Name</CellLabel>
+        <CellLabel>{t('admin.apps.name')}</CellLabel>
         <strong>{client.name}</strong>
       </td>
       <td class="wrap">
-        <CellLabel>Client ID</CellLabel>
+        <CellLabel>{t('admin.apps.value.clientId')}</CellLabel>
         <span class="mono client-id">{client.clientId}</span>
       </td>
       <td>
-        <CellLabel>Type</CellLabel>
+        <CellLabel>{t('admin.apps.type')}</CellLabel>
         <span>
           {client.confidential ? (
-            <Badge tone="neutral">Confidential</Badge>
+            <Badge tone="neutral">{t('admin.apps.confidential')}</Badge>
           ) : (
-            <Badge tone="warning">Public (PKCE)</Badge>
+            <Badge tone="warning">{t('admin.apps.publicPkce')}</Badge>
           )}
-          <span class="app-party">{client.firstParty ? 'First-party' : 'Third-party'}</span>
-          <span class="hint block">{client.firstParty ? 'No consent screen' : 'Asks users for consent'}</span>
+          <span class="app-party">
+            {t(client.firstParty ? 'admin.apps.firstParty' : 'admin.apps.thirdParty')}
+          </span>
+          <span class="hint block">
+            {t(client.firstParty ? 'admin.apps.noConsent' : 'admin.apps.asksConsent')}
+          </span>
         </span>
       </td>
       <td class="wrap">
-        <CellLabel>Redirect URIs</CellLabel>
+        <CellLabel>{t('admin.apps.redirectUris')}</CellLabel>
         <span>
           <UriList uris={client.redirectUris} />
           {client.postLogoutRedirectUris.length > 0 ? (
             <>
-              <span class="hint block">After sign-out:</span>
+              <span class="hint block">{t('admin.apps.afterSignOut')}</span>
               <UriList uris={client.postLogoutRedirectUris} />
             </>
           ) : null}
         </span>
       </td>
       <td class="app-created">
-        <CellLabel>Created</CellLabel>
+        <CellLabel>{t('admin.apps.createdAt')}</CellLabel>
         {formatDateTime(client.createdAt)}
       </td>
       {props.onDelete ? (
@@ -247,10 +241,10 @@ function AppRow(props: { client: OidcClient; onDelete: (() => void) | undefined 
           <button
             type="button"
             class="secondary small"
-            aria-label={`Delete ${client.name}`}
+            aria-label={t('admin.apps.deleteOf', { app: client.name })}
             onClick={props.onDelete}
           >
-            Delete
+            {t('common.action.delete')}
           </button>
         </td>
       ) : null}
@@ -270,28 +264,30 @@ function UriList(props: { uris: readonly string[] }) {
   );
 }
 
+/** The values an app's settings take from here, named (by a select) in the Copy button and its status line. */
+type CopiedValue = 'issuer' | 'discoveryUrl' | 'clientId' | 'clientSecret';
+
 /** A value to paste elsewhere (issuer, client ID, secret), with Copy and a line saying whether it worked. */
-function CopyValue(props: { id: string; label: string; value: string; secret?: boolean }) {
+function CopyValue(props: { id: string; value: CopiedValue; text: string; secret?: boolean }) {
   const [status, setStatus] = useState('');
+  const { value } = props;
   async function copy() {
-    const copied = await copyText(props.value);
-    setStatus(
-      copied ? `Copied the ${props.label}.` : `Couldn't copy: select the ${props.label} and copy it.`,
-    );
+    const copied = await copyText(props.text);
+    setStatus(t(copied ? 'admin.apps.copied' : 'admin.apps.copyFailed', { value }));
   }
   return (
     <>
       <span class={`copy-value${props.secret ? ' copy-secret' : ''}`}>
         <code id={props.id} data-testid={props.id}>
-          {props.value}
+          {props.text}
         </code>
         <button
           type="button"
           class="secondary small"
-          aria-label={`Copy ${props.label}`}
+          aria-label={t('admin.apps.copyValue', { value })}
           onClick={() => void copy()}
         >
-          Copy
+          {t('common.action.copy')}
         </button>
       </span>
       <span class="status block" role="status">
@@ -361,23 +357,23 @@ function RegisterApp(props: {
   return (
     <form onSubmit={submit} noValidate class="register-app">
       <Heading level={2} id="register-title">
-        Register application
+        {t('admin.apps.register.title')}
       </Heading>
       <TextField
         id="app-name"
-        label="Name"
+        label={t('admin.apps.name')}
         value={draft.name}
         onValue={(name) => update({ name })}
         error={errors.name?.join(' ')}
-        hint="Users see it on the consent and sign-out pages, like “Payroll”."
+        hint={t('admin.apps.register.nameHint')}
         autoComplete="off"
         maxLength={100}
         inputRef={nameRef}
       />
       <UriField
         id="app-redirect-uris"
-        label="Redirect URIs"
-        hint={`One a line, up to ${maxUris}; matched exactly. Use https (http only for localhost), without # or wildcards.`}
+        label={t('admin.apps.redirectUris')}
+        hint={t('admin.apps.register.redirectHint', { max: maxUris })}
         value={draft.redirectUris}
         onValue={(redirectUris) => update({ redirectUris })}
         errors={errors.redirectUris}
@@ -385,15 +381,15 @@ function RegisterApp(props: {
       />
       <UriField
         id="app-logout-uris"
-        label="Post-logout redirect URIs (optional)"
-        hint="Where the app may send users after they sign out; one a line."
+        label={t('admin.apps.register.logoutUris')}
+        hint={t('admin.apps.register.logoutHint')}
         value={draft.postLogoutRedirectUris}
         onValue={(postLogoutRedirectUris) => update({ postLogoutRedirectUris })}
         errors={errors.postLogoutRedirectUris}
         textareaRef={logoutRef}
       />
       <fieldset class="radio-group">
-        <legend>Type</legend>
+        <legend>{t('admin.apps.type')}</legend>
         <label class="checkbox">
           <input
             type="radio"
@@ -402,10 +398,8 @@ function RegisterApp(props: {
             onChange={() => update({ confidential: true })}
           />
           <span>
-            Confidential
-            <span class="hint block">
-              A server-side app that can keep a secret. It gets a client secret, shown once.
-            </span>
+            {t('admin.apps.confidential')}
+            <span class="hint block">{t('admin.apps.register.confidentialHint')}</span>
           </span>
         </label>
         <label class="checkbox">
@@ -416,10 +410,8 @@ function RegisterApp(props: {
             onChange={() => update({ confidential: false })}
           />
           <span>
-            Public
-            <span class="hint block">
-              A single-page or mobile app that cannot keep a secret. No secret; it must use PKCE (S256).
-            </span>
+            {t('admin.apps.register.public')}
+            <span class="hint block">{t('admin.apps.register.publicHint')}</span>
           </span>
         </label>
       </fieldset>
@@ -431,20 +423,17 @@ function RegisterApp(props: {
           onChange={(event) => update({ asksConsent: event.currentTarget.checked })}
         />
         <span>
-          Asks users for consent (third-party)
-          <span class="hint block">
-            Leave it unticked for your organisation's own apps. Tick it for an app made by someone else: users
-            see what it asks for and agree before it gets their details.
-          </span>
+          {t('admin.apps.register.consent')}
+          <span class="hint block">{t('admin.apps.register.consentHint')}</span>
         </span>
       </label>
       <FormError id="register-error" message={error} />
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
+          {t('common.action.cancel')}
         </button>
         <button type="submit" disabled={busy}>
-          {busy ? 'Registering…' : 'Register application'}
+          {busy ? t('admin.apps.register.busy') : t('admin.apps.register.title')}
         </button>
       </div>
     </form>
@@ -502,47 +491,39 @@ function CreatedApp(props: { created: CreatedOidcClient; onDone: () => void }) {
   return (
     <section aria-labelledby="register-title" class="created-app">
       <Heading level={2} id="register-title">
-        Application registered
+        {t('admin.apps.created.title')}
       </Heading>
-      <p>
-        <strong>{client.name}</strong> can now sign users in through Twofold. Put these values in its OpenID
-        Connect settings.
-      </p>
+      <p>{tRich('admin.apps.created.lead', { strong, app: client.name })}</p>
       {clientSecret ? (
-        <p class="notice notice-warning secret-note">
-          <strong>Copy the client secret now: it is not shown again.</strong> Twofold keeps only a hash of it.
-          If it is lost, delete the application and register it again.
-        </p>
+        <p class="notice notice-warning secret-note">{tRich('admin.apps.created.secretNote', { strong })}</p>
       ) : (
-        <p class="notice">
-          A public client has no secret: the app must use PKCE with S256 when it signs users in.
-        </p>
+        <p class="notice">{t('admin.apps.created.noSecret')}</p>
       )}
       <dl class="facts">
-        <dt>Client ID</dt>
+        <dt>{t('admin.apps.value.clientId')}</dt>
         <dd>
-          <CopyValue id="client-id" label="client ID" value={client.clientId} />
+          <CopyValue id="client-id" value="clientId" text={client.clientId} />
         </dd>
         {clientSecret ? (
           <>
-            <dt>Client secret</dt>
+            <dt>{t('admin.apps.value.clientSecret')}</dt>
             <dd>
-              <CopyValue id="client-secret" label="client secret" value={clientSecret} secret />
+              <CopyValue id="client-secret" value="clientSecret" text={clientSecret} secret />
             </dd>
           </>
         ) : null}
-        <dt>Discovery URL</dt>
+        <dt>{t('admin.apps.value.discoveryUrl')}</dt>
         <dd>
-          <CopyValue id="created-discovery-url" label="discovery URL" value={discoveryUrl} />
+          <CopyValue id="created-discovery-url" value="discoveryUrl" text={discoveryUrl} />
         </dd>
-        <dt>Redirect URIs</dt>
+        <dt>{t('admin.apps.redirectUris')}</dt>
         <dd>
           <UriList uris={client.redirectUris} />
         </dd>
       </dl>
       <div class="actions">
         <button type="button" ref={doneRef} onClick={props.onDone}>
-          {clientSecret ? 'I have copied the secret' : 'Done'}
+          {t(clientSecret ? 'admin.apps.created.copiedSecret' : 'common.action.done')}
         </button>
       </div>
     </section>

@@ -1,5 +1,6 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { type MessageKey, t } from '../i18n/i18n.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
 import type { AuditFilter } from './admin-api.js';
@@ -33,12 +34,17 @@ function filtersFrom(params: Readonly<Record<string, string>>): Filters {
   };
 }
 
-const actorTypeNames: Readonly<Record<string, string>> = {
-  user: 'User',
-  api_key: 'API key',
-  operator: 'Operator (command line)',
-  system: 'Twofold',
+const actorTypeNames: Readonly<Record<string, MessageKey>> = {
+  user: 'admin.audit.actor.user',
+  api_key: 'admin.audit.actor.api_key',
+  operator: 'admin.audit.actor.operator',
+  system: 'admin.audit.actor.system',
 };
+
+function actorTypeName(type: string): string {
+  const key = actorTypeNames[type];
+  return key ? t(key) : type;
+}
 
 /** The audit log: who did what to whom, why and from where, filtered, page by page, exportable. */
 export function AuditView(props: {
@@ -72,17 +78,16 @@ export function AuditView(props: {
     ...(event.targetType === 'user' && event.targetId && event.targetId !== me.id ? [event.targetId] : []),
   ]);
   const names = useUserNames(admin, userIds);
-  const nameOf = (id: string) => (id === me.id ? `${me.email} (you)` : (names.get(id) ?? id));
+  const nameOf = (id: string) =>
+    id === me.id ? t('admin.audit.you', { email: me.email }) : (names.get(id) ?? id);
 
   if (blocked) {
     return (
       <section aria-labelledby="audit-title">
         <Heading id="audit-title" focus={props.focus}>
-          Audit log
+          {t('admin.audit.title')}
         </Heading>
-        <p class="notice">
-          You cannot read the audit log: {blocked.charAt(0).toLowerCase() + blocked.slice(1)}
-        </p>
+        <p class="notice">{t('admin.audit.blocked', { why: blocked })}</p>
       </section>
     );
   }
@@ -97,19 +102,19 @@ export function AuditView(props: {
   return (
     <section aria-labelledby="audit-title">
       <Heading id="audit-title" focus={props.focus}>
-        Audit log
+        {t('admin.audit.title')}
       </Heading>
-      <p class="lead">Every change to users, methods, passes and policy: who did it, to whom, and why.</p>
+      <p class="lead">{t('admin.audit.lead')}</p>
       <form
         class="filters"
-        aria-label="Filter audit events"
+        aria-label={t('admin.audit.filter')}
         onSubmit={(event) => {
           event.preventDefault();
           apply(draft);
         }}
       >
         <div class="field">
-          <label for="filter-action">Action</label>
+          <label for="filter-action">{t('admin.audit.action')}</label>
           <input
             id="filter-action"
             name="action"
@@ -122,7 +127,7 @@ export function AuditView(props: {
             onInput={(event) => setDraft({ ...draft, action: event.currentTarget.value })}
           />
           <p class="hint" id="filter-action-hint">
-            An action such as user.unlock, or all of a kind with a star: method.*
+            {t('admin.audit.actionHint')}
           </p>
           <datalist id="known-actions">
             {knownActions.map((action) => (
@@ -132,7 +137,7 @@ export function AuditView(props: {
         </div>
         <TextField
           id="filter-actor"
-          label="Actor id"
+          label={t('admin.audit.actorId')}
           value={draft.actorId}
           onValue={set('actorId')}
           spellcheck={false}
@@ -140,19 +145,19 @@ export function AuditView(props: {
         />
         <TextField
           id="filter-target"
-          label="Target id"
+          label={t('admin.audit.targetId')}
           value={draft.targetId}
           onValue={set('targetId')}
           spellcheck={false}
           autoComplete="off"
         />
-        <DateField id="audit-from" label="From" value={draft.from} onValue={set('from')} />
-        <DateField id="audit-to" label="To" value={draft.to} onValue={set('to')} />
+        <DateField id="audit-from" label={t('admin.filter.from')} value={draft.from} onValue={set('from')} />
+        <DateField id="audit-to" label={t('admin.filter.to')} value={draft.to} onValue={set('to')} />
         <div class="filter-actions">
-          <button type="submit">Apply</button>
+          <button type="submit">{t('admin.filter.apply')}</button>
           {filtered ? (
             <button type="button" class="secondary" onClick={() => apply(emptyFilters)}>
-              Clear
+              {t('admin.filter.clear')}
             </button>
           ) : null}
         </div>
@@ -165,48 +170,48 @@ export function AuditView(props: {
       <FormError id="audit-error" message={page.problem ? adminMessage(page.problem) : undefined} />
       {page.items === undefined ? (
         page.problem ? null : (
-          <Loading>Loading the audit log…</Loading>
+          <Loading>{t('admin.audit.loading')}</Loading>
         )
       ) : page.items.length === 0 ? (
-        <p class="empty">{filtered ? 'No audit events match these filters.' : 'No audit events yet.'}</p>
+        <p class="empty">{t(filtered ? 'admin.audit.noMatch' : 'admin.audit.none')}</p>
       ) : (
         <>
-          <table class="methods data-table" aria-label="Audit events">
+          <table class="methods data-table" aria-label={t('admin.audit.events')}>
             <thead>
               <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Reason</th>
-                <th scope="col">IP address</th>
+                <th scope="col">{t('admin.log.time')}</th>
+                <th scope="col">{t('admin.audit.who')}</th>
+                <th scope="col">{t('admin.audit.action')}</th>
+                <th scope="col">{t('admin.audit.target')}</th>
+                <th scope="col">{t('admin.log.reason')}</th>
+                <th scope="col">{t('admin.log.ip')}</th>
               </tr>
             </thead>
             <tbody>
               {page.items.map((event) => (
                 <tr key={event.id}>
                   <td>
-                    <CellLabel>Time</CellLabel>
+                    <CellLabel>{t('admin.log.time')}</CellLabel>
                     {formatDateTime(event.at)}
                   </td>
                   <td class="wrap">
-                    <CellLabel>Who</CellLabel>
+                    <CellLabel>{t('admin.audit.who')}</CellLabel>
                     {event.actorType === 'user' && event.actorId ? (
                       <a href={userHash(event.actorId)}>{nameOf(event.actorId)}</a>
                     ) : (
                       <span>
-                        {actorTypeNames[event.actorType] ?? event.actorType}
+                        {actorTypeName(event.actorType)}
                         {event.actorId ? <span class="hint block mono">{event.actorId}</span> : null}
                       </span>
                     )}
                   </td>
                   <td>
-                    <CellLabel>Action</CellLabel>
+                    <CellLabel>{t('admin.audit.action')}</CellLabel>
                     <span>
                       <code>{event.action}</code>
                       {event.details && Object.keys(event.details).length > 0 ? (
                         <details class="event-details">
-                          <summary>Details</summary>
+                          <summary>{t('admin.audit.details')}</summary>
                           <dl class="facts facts-compact">
                             {Object.entries(event.details).map(([key, value]) => (
                               <Fragment key={key}>
@@ -220,7 +225,7 @@ export function AuditView(props: {
                     </span>
                   </td>
                   <td class="wrap">
-                    <CellLabel>Target</CellLabel>
+                    <CellLabel>{t('admin.audit.target')}</CellLabel>
                     {event.targetType === 'user' && event.targetId ? (
                       <a href={userHash(event.targetId)}>{nameOf(event.targetId)}</a>
                     ) : event.targetId ? (
@@ -232,11 +237,11 @@ export function AuditView(props: {
                     )}
                   </td>
                   <td class="wrap">
-                    <CellLabel>Reason</CellLabel>
+                    <CellLabel>{t('admin.log.reason')}</CellLabel>
                     {event.reason ?? <span class="muted">—</span>}
                   </td>
                   <td>
-                    <CellLabel>IP address</CellLabel>
+                    <CellLabel>{t('admin.log.ip')}</CellLabel>
                     {event.ip ?? <span class="muted">—</span>}
                   </td>
                 </tr>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withMessages } from '../i18n/test-messages.js';
 import {
   bucketLabel,
   buildChart,
@@ -18,6 +19,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function stats(series: SignInStats['series'], hours = 4): SignInStats {
   return { bucket: 'hour', from: iso(t0), to: iso(t0 + hours * hour), series };
 }
+
+withMessages();
 
 describe('sign-in chart data', () => {
   it('fills the hours the server had nothing for, in order', () => {
@@ -143,7 +146,7 @@ describe('sign-in chart data', () => {
       from: '2026-03-04T11:00:00.000Z',
       to: '2026-03-05T10:42:00.000Z',
       bucket: 'hour',
-      label: 'the last 24 hours',
+      id: '24h',
     });
     expect(chartRange('7d', now)).toMatchObject({ from: '2026-02-27T00:00:00.000Z', bucket: 'day' });
     expect(chartRange('bogus', now).bucket).toBe('hour');
@@ -151,12 +154,13 @@ describe('sign-in chart data', () => {
 
   it('says in one sentence what the chart shows', () => {
     const empty = buildChart(stats([]));
-    expect(describeChart(empty, 'the last 24 hours')).toBe('No sign-ins in the last 24 hours.');
+    expect(describeChart(empty, '24h')).toBe('No sign-ins in the last 24 hours.');
     const model = buildChart(
       stats([{ start: iso(t0), success: 5, interrupted: 1, failures: { otp_invalid: 2, locked_out: 4 } }]),
     );
-    expect(describeChart(model, 'the last 24 hours')).toBe(
-      '5 successful, 6 failed, 1 interrupted sign-ins in the last 24 hours. Most failures: locked out (4), wrong code (2).',
+    expect(describeChart(model, '24h')).toBe(
+      '5 successful, 6 failed, 1 interrupted sign-ins in the last 24 hours. Most failures: Locked out (4), Wrong code (2).',
     );
+    expect(describeChart(model, '7d')).toMatch(/ sign-ins in the last 7 days\. /);
   });
 });

@@ -2,6 +2,7 @@
  * The sign-in chart as numbers: buckets filled in where the server had nothing, stacked by result and failure
  * reason, a rounded scale, and the rectangles to draw. No DOM here, so all of it is unit tested.
  */
+import { formattingLocale, t } from '../i18n/i18n.js';
 import type { FormatOptions } from './format.js';
 import { reasonName } from './format.js';
 import type { Bucket, SignInStats, StatsPoint } from './types.js';
@@ -130,10 +131,15 @@ export function buildChart(stats: SignInStats, options: BuildOptions = {}): Char
 
   const keys: ChartSeriesKey[] = [];
   if (show === 'all') {
-    keys.push({ key: 'success', label: 'Success', className: 'chart-success', total: success });
+    keys.push({
+      key: 'success',
+      label: t('admin.result.success'),
+      className: 'chart-success',
+      total: success,
+    });
     keys.push({
       key: 'interrupted',
-      label: 'Interrupted',
+      label: t('admin.result.interrupted'),
       className: 'chart-interrupted',
       total: interrupted,
     });
@@ -142,7 +148,12 @@ export function buildChart(stats: SignInStats, options: BuildOptions = {}): Char
     keys.push({ key: reason, label: reasonName(reason), className: `chart-f${index}`, total });
   });
   if (otherReasons.size > 0)
-    keys.push({ key: 'other', label: 'Other failures', className: 'chart-other', total: otherTotal });
+    keys.push({
+      key: 'other',
+      label: t('admin.chart.otherFailures'),
+      className: 'chart-other',
+      total: otherTotal,
+    });
 
   const bars: ChartBar[] = points.map((point) => {
     const values = new Map<string, number>();
@@ -247,13 +258,14 @@ export function bucketLabel(
   options: FormatOptions & { withDate?: boolean } = {},
 ): string {
   const date = new Date(start);
-  const day = new Intl.DateTimeFormat(options.locale, {
+  const locale = options.locale ?? formattingLocale();
+  const day = new Intl.DateTimeFormat(locale, {
     day: 'numeric',
     month: 'short',
     timeZone: options.timeZone,
   });
   if (bucket === 'day') return day.format(date);
-  const time = new Intl.DateTimeFormat(options.locale, {
+  const time = new Intl.DateTimeFormat(locale, {
     hour: '2-digit',
     minute: '2-digit',
     hourCycle: 'h23',
@@ -263,33 +275,28 @@ export function bucketLabel(
   return options.withDate || midnight ? `${day.format(date)} ${time}` : time;
 }
 
-/** One sentence that says what the chart shows, for its accessible description. */
-export function describeChart(model: ChartModel, range: string): string {
+/** One or two sentences that say what the chart shows over the range (its id), for its description. */
+export function describeChart(model: ChartModel, range: ChartRangeId): string {
   const { success, failure, interrupted } = model.totals;
-  if (success + failure + interrupted === 0) return `No sign-ins in ${range}.`;
-  const parts = [`${success} successful`, `${failure} failed`];
-  if (interrupted > 0) parts.push(`${interrupted} interrupted`);
+  if (success + failure + interrupted === 0) return t('admin.chart.none', { range });
+  const description = t('admin.chart.description', { success, failure, interrupted, range });
   const top = model.keys.filter((k) => k.key !== 'success' && k.key !== 'interrupted' && k.total > 0);
-  const reasons = top.length
-    ? ` Most failures: ${top
-        .slice(0, 3)
-        .map((k) => `${k.label.toLowerCase()} (${k.total})`)
-        .join(', ')}.`
-    : '';
-  return `${parts.join(', ')} sign-ins in ${range}.${reasons}`;
+  if (top.length === 0) return description;
+  const reasons = top
+    .slice(0, 3)
+    .map((k) => t('admin.chart.reasonCount', { reason: k.label, count: k.total }));
+  return t('admin.chart.mostFailures', {
+    description,
+    reasons: new Intl.ListFormat(formattingLocale(), { type: 'unit', style: 'short' }).format(reasons),
+  });
 }
 
+/** The periods the chart offers; each one's words are messages chosen by its id. */
 export const chartRanges = [
-  { id: '24h', label: 'the last 24 hours', option: 'Last 24 hours', buckets: 24, bucket: 'hour' },
-  { id: '7d', label: 'the last 7 days', option: 'Last 7 days', buckets: 7, bucket: 'day' },
-  { id: '30d', label: 'the last 30 days', option: 'Last 30 days', buckets: 30, bucket: 'day' },
-] as const satisfies readonly {
-  id: string;
-  label: string;
-  option: string;
-  buckets: number;
-  bucket: Bucket;
-}[];
+  { id: '24h', buckets: 24, bucket: 'hour' },
+  { id: '7d', buckets: 7, bucket: 'day' },
+  { id: '30d', buckets: 30, bucket: 'day' },
+] as const satisfies readonly { id: string; buckets: number; bucket: Bucket }[];
 
 export type ChartRangeId = (typeof chartRanges)[number]['id'];
 
@@ -297,7 +304,7 @@ export type ChartRangeId = (typeof chartRanges)[number]['id'];
 export function chartRange(
   id: string,
   now: number,
-): { from: string; to: string; bucket: Bucket; label: string } {
+): { from: string; to: string; bucket: Bucket; id: ChartRangeId } {
   const range = chartRanges.find((r) => r.id === id) ?? chartRanges[0];
   const step = bucketMs[range.bucket];
   const current = Math.floor(now / step) * step;
@@ -305,6 +312,6 @@ export function chartRange(
     from: new Date(current - (range.buckets - 1) * step).toISOString(),
     to: new Date(now).toISOString(),
     bucket: range.bucket,
-    label: range.label,
+    id: range.id,
   };
 }

@@ -1,6 +1,8 @@
+import { t } from '../i18n/i18n.js';
 import {
   bucketLabel,
   type ChartModel,
+  type ChartRangeId,
   describeChart,
   type Frame,
   labelledIndexes,
@@ -15,7 +17,12 @@ const frame: Frame = { width: 720, height: 240, top: 12, right: 8, bottom: 30, l
  * allows no style attributes). Screen readers get a title and a one-sentence description; everyone can open
  * the numbers as a table below it.
  */
-export function SignInChart(props: { model: ChartModel; range: string; id: string; failuresOnly?: boolean }) {
+export function SignInChart(props: {
+  model: ChartModel;
+  range: ChartRangeId;
+  id: string;
+  failuresOnly?: boolean;
+}) {
   const { model } = props;
   const layout = layoutChart(model, frame);
   const classes = new Map(model.keys.map((key) => [key.key, key.className]));
@@ -35,7 +42,11 @@ export function SignInChart(props: { model: ChartModel; range: string; id: strin
         preserveAspectRatio="xMidYMid meet"
       >
         <title id={titleId}>
-          {props.failuresOnly ? 'Failed sign-ins' : 'Sign-ins'} per {model.bucket}, {props.range}
+          {t('admin.chart.svgTitle', {
+            what: props.failuresOnly ? 'failures' : 'all',
+            bucket: model.bucket,
+            range: props.range,
+          })}
         </title>
         <desc id={descId}>{describeChart(model, props.range)}</desc>
         <g>
@@ -78,7 +89,11 @@ export function SignInChart(props: { model: ChartModel; range: string; id: strin
                   height={rect.height}
                 >
                   <title>
-                    {`${labels.get(rect.key) ?? rect.key}: ${rect.value} (${bucketLabel(bar.start, model.bucket, { withDate: true })})`}
+                    {t('admin.chart.barTitle', {
+                      series: labels.get(rect.key) ?? rect.key,
+                      value: rect.value,
+                      bucket: bucketLabel(bar.start, model.bucket, { withDate: true }),
+                    })}
                   </title>
                 </rect>
               ))}
@@ -92,7 +107,7 @@ export function SignInChart(props: { model: ChartModel; range: string; id: strin
         </g>
       </svg>
       <figcaption>
-        <ul class="chart-legend" aria-label="Legend">
+        <ul class="chart-legend" aria-label={t('admin.chart.legend')}>
           {model.keys.map((key) => (
             <li key={key.key}>
               <span class={`swatch ${key.className}`} aria-hidden="true" />
@@ -102,12 +117,12 @@ export function SignInChart(props: { model: ChartModel; range: string; id: strin
         </ul>
       </figcaption>
       <details class="chart-numbers">
-        <summary>Show the numbers</summary>
+        <summary>{t('admin.chart.numbers')}</summary>
         <div class="table-scroll">
           <table class="numbers">
             <thead>
               <tr>
-                <th scope="col">{model.bucket === 'hour' ? 'Hour from' : 'Day'}</th>
+                <th scope="col">{t(model.bucket === 'hour' ? 'admin.chart.hourFrom' : 'admin.chart.day')}</th>
                 {model.keys.map((key) => (
                   <th scope="col" key={key.key}>
                     {key.label}

@@ -1,4 +1,6 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { t, tRich } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../shared/components/layout.js';
@@ -35,8 +37,7 @@ export function CodeDialogBody(props: {
       ...(one.ok ? {} : { first: one.message }),
       ...(two.ok ? {} : { second: two.message }),
     };
-    if (one.ok && two.ok && resync && one.code === two.code)
-      next.second = 'Enter the next code the token shows, not the same one again.';
+    if (one.ok && two.ok && resync && one.code === two.code) next.second = t('admin.code.sameTwice');
     setErrors(next);
     if (next.first) return firstRef.current?.focus();
     if (next.second) return secondRef.current?.focus();
@@ -56,24 +57,16 @@ export function CodeDialogBody(props: {
   }
 
   const name = methodName(props.method);
+  const strong = (chunks: ComponentChildren[]) => <strong>{chunks}</strong>;
   return (
     <form onSubmit={submit} noValidate>
       <Heading level={2} id="code-title">
-        {resync ? 'Resynchronise this method' : 'Activate this hardware token'}
+        {t(resync ? 'admin.code.resyncTitle' : 'admin.code.activateTitle')}
       </Heading>
-      {resync ? (
-        <p>
-          Ask the user to read out two codes in a row from <strong>{name}</strong>: the one it shows now, then
-          the next one once it changes. Twofold finds how far the device's clock is off and corrects for it.
-        </p>
-      ) : (
-        <p>
-          Enter the code <strong>{name}</strong> shows now. The token then works for sign-in.
-        </p>
-      )}
+      <p>{tRich(resync ? 'admin.code.resyncLead' : 'admin.code.activateLead', { strong, name })}</p>
       <TextField
         id="code-first"
-        label={resync ? 'First code' : 'Code'}
+        label={t(resync ? 'admin.code.first' : 'common.code.label')}
         value={first}
         onValue={setFirst}
         error={errors.first}
@@ -87,7 +80,7 @@ export function CodeDialogBody(props: {
       {resync ? (
         <TextField
           id="code-second"
-          label="Next code"
+          label={t('admin.code.second')}
           value={second}
           onValue={setSecond}
           error={errors.second}
@@ -102,10 +95,12 @@ export function CodeDialogBody(props: {
       <FormError id="code-error" message={error} />
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
+          {t('common.action.cancel')}
         </button>
         <button type="submit" disabled={busy}>
-          {busy ? 'Checking…' : resync ? 'Resynchronise' : 'Activate'}
+          {busy
+            ? t('common.action.checking')
+            : t(resync ? 'admin.code.resyncButton' : 'admin.code.activateButton')}
         </button>
       </div>
     </form>

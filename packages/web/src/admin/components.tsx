@@ -1,5 +1,6 @@
 /** Small pieces the console's views share. */
 import type { ComponentChildren } from 'preact';
+import { t } from '../i18n/i18n.js';
 import type { BadgeTone, StatusBadge } from './format.js';
 
 /** The column's name beside the value when a table is stacked on a narrow screen. */
@@ -43,7 +44,7 @@ export function LoadMore(props: { nextCursor: string | null; busy: boolean; onMo
   return (
     <div class="actions actions-start">
       <button type="button" class="secondary" disabled={props.busy} onClick={props.onMore}>
-        {props.busy ? 'Loading…' : 'Load more'}
+        {props.busy ? t('common.loading') : t('admin.list.loadMore')}
       </button>
     </div>
   );
@@ -78,7 +79,8 @@ export function SelectField(props: {
   label: string;
   value: string;
   onValue: (v: string) => void;
-  options: readonly { value: string; label: string }[];
+  /** `lang` names the language of an option written in its own (a language picker's). */
+  options: readonly { value: string; label: string; lang?: string }[];
   hint?: string;
   error?: string | undefined;
   disabled?: boolean;
@@ -102,7 +104,7 @@ export function SelectField(props: {
         onChange={(event) => props.onValue(event.currentTarget.value)}
       >
         {props.options.map((option) => (
-          <option key={option.value} value={option.value}>
+          <option key={option.value} value={option.value} lang={option.lang}>
             {option.label}
           </option>
         ))}
@@ -125,12 +127,12 @@ export function SelectField(props: {
 export function ExportLinks(props: { csv: string; json: string; name: string }) {
   return (
     <p class="export-links">
-      <span class="muted">Export what matches the filters:</span>{' '}
+      <span class="muted">{t('admin.export.lead')}</span>{' '}
       <a href={props.csv} download={`${props.name}.csv`}>
-        Export CSV
+        {t('admin.export.csv')}
       </a>{' '}
       <a href={props.json} download={`${props.name}.json`}>
-        Export JSON
+        {t('admin.export.json')}
       </a>
     </p>
   );

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { t, tRich } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
 import { Dialog } from '../shared/components/dialog.js';
 import { FormError } from '../shared/components/field.js';
@@ -74,7 +75,9 @@ function ConfirmBody(props: { spec: ConfirmSpec; onCancel: () => void; onDone: (
       <div class="dialog-body">{spec.body}</div>
       {spec.reason === 'none' ? null : (
         <div class="field">
-          <label for="confirm-reason">{spec.reason === 'required' ? 'Reason' : 'Reason (optional)'}</label>
+          <label for="confirm-reason">
+            {t(spec.reason === 'required' ? 'admin.reason.required' : 'admin.reason.optional')}
+          </label>
           <textarea
             id="confirm-reason"
             name="reason"
@@ -87,16 +90,17 @@ function ConfirmBody(props: { spec: ConfirmSpec; onCancel: () => void; onDone: (
             onInput={(event) => setReason(event.currentTarget.value)}
           />
           <p class="hint" id="confirm-reason-hint">
-            {spec.reason === 'required'
-              ? 'Required. Saved in the audit log with your name, like “Ticket 4711: lost phone”.'
-              : 'Saved in the audit log with your name.'}
+            {t(spec.reason === 'required' ? 'admin.reason.requiredHint' : 'admin.reason.hint')}
           </p>
         </div>
       )}
       {spec.typeToConfirm !== undefined ? (
         <div class="field">
           <label for="confirm-typed">
-            Type <strong class="typed-target">{spec.typeToConfirm}</strong> to confirm
+            {tRich('admin.confirm.typeToConfirm', {
+              target: spec.typeToConfirm,
+              strong: (chunks) => <strong class="typed-target">{chunks}</strong>,
+            })}
           </label>
           <input
             id="confirm-typed"
@@ -113,14 +117,14 @@ function ConfirmBody(props: { spec: ConfirmSpec; onCancel: () => void; onDone: (
       <FormError id="confirm-error" message={error} />
       <div class="actions">
         <button type="button" class="secondary" ref={cancelRef} onClick={props.onCancel}>
-          Cancel
+          {t('common.action.cancel')}
         </button>
         <button
           type="submit"
           class={spec.danger ? 'danger' : undefined}
           disabled={busy || missingReason || notTyped}
         >
-          {busy ? (spec.busyLabel ?? 'Working…') : spec.confirmLabel}
+          {busy ? (spec.busyLabel ?? t('admin.confirm.working')) : spec.confirmLabel}
         </button>
       </div>
     </form>

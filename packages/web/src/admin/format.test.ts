@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { loadMessages } from '../i18n/i18n.js';
+import { withMessages } from '../i18n/test-messages.js';
 import {
   channelName,
   checkTokenCode,
-  count,
   dayBoundary,
   describeLockout,
   describeNextSignIn,
@@ -17,8 +18,8 @@ import {
   methodName,
   outboxStatusBadge,
   reasonName,
-  reasonNames,
   signInMethodName,
+  signInReasons,
   summariseOutbox,
   userBadges,
 } from './format.js';
@@ -36,11 +37,14 @@ function user(change: Partial<AdminUser> = {}): AdminUser {
     registrationRequired: false,
     lockout: { locked: false, failures: 0, lockedUntil: null, adminRequired: false },
     pushBlocked: false,
+    locale: null,
     createdAt: '2026-01-01T00:00:00Z',
     updatedAt: '2026-01-01T00:00:00Z',
     ...change,
   };
 }
+
+withMessages();
 
 describe('console formatting', () => {
   it('formats times in a given zone, with a fallback for none', () => {
@@ -151,7 +155,7 @@ describe('console formatting', () => {
       'user_disabled',
       'mfa_admin_required',
     ];
-    expect(Object.keys(reasonNames).sort()).toEqual([...serverReasons].sort());
+    expect([...signInReasons].sort()).toEqual([...serverReasons].sort());
   });
 
   it('names outbox channels and statuses', () => {
@@ -226,8 +230,12 @@ describe('console formatting', () => {
   });
 
   it('counts with the right noun', () => {
-    expect(count(1, 'session')).toBe('1 session');
-    expect(count(0, 'session')).toBe('0 sessions');
+    expect(
+      describeLockout(
+        { lockout: { locked: false, failures: 1, lockedUntil: null, adminRequired: false } },
+        now,
+      ),
+    ).toBe('Not locked; 1 failed attempt since the last success');
   });
 
   it('describes a pass and a lockout in the user details', () => {
@@ -263,5 +271,27 @@ describe('console formatting', () => {
     expect(describeLockout(lockout(true, 100, null, true), now)).toBe(
       'Locked until an admin unlocks it (100 failed attempts)',
     );
+  });
+});
+
+describe('console formatting in other languages', () => {
+  it('spells lifetimes, lockouts and outbox sums in German, French and Spanish', async () => {
+    await loadMessages('de', ['common', 'admin']);
+    expect(formatMinutes(1500)).toBe('1 Tag, 1 Stunde');
+    expect(formatMinutes(45)).toBe('45 Minuten');
+    expect(
+      describeLockout(
+        { lockout: { locked: false, failures: 3, lockedUntil: null, adminRequired: false } },
+        now,
+      ),
+    ).toBe('Nicht gesperrt; 3 Fehlversuche seit der letzten erfolgreichen Anmeldung');
+    expect(methodName({ type: 'hardware_oath', label: 'Token2 C202' })).toBe('Hardware-Token „Token2 C202“');
+    await loadMessages('fr', ['common', 'admin']);
+    expect(summariseOutbox([{ status: 'sent' }, { status: 'sent' }, { status: 'failed' }])).toBe(
+      '3 messages (2 envoyés et 1 en échec)',
+    );
+    await loadMessages('es', ['common', 'admin']);
+    expect(reasonName('otp_clock_skew')).toBe('Reloj del dispositivo mal');
+    await loadMessages('en', ['common', 'admin']);
   });
 });

@@ -1,8 +1,10 @@
 /** Words and numbers of the console: times, drift, statuses, sign-in reasons. */
-import { methodTypeName } from '../shared/methods.js';
+import { formattingLocale, type MessageKey, t } from '../i18n/i18n.js';
+import { methodLabel, methodTypeName } from '../shared/methods.js';
 import type { AdminMethod, AdminUser, OutboxMessage, PassState } from './types.js';
 
 export interface FormatOptions {
+  /** The page's language (with the browser's own variant of it) when unset. */
   readonly locale?: string | undefined;
   /** An IANA zone; the browser's own when unset (tests pass 'UTC'). */
   readonly timeZone?: string | undefined;
@@ -17,7 +19,7 @@ export function formatDateTime(
   if (value === null || value === undefined || value === '') return fallback;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return fallback;
-  return new Intl.DateTimeFormat(options.locale, {
+  return new Intl.DateTimeFormat(options.locale ?? formattingLocale(), {
     dateStyle: 'medium',
     timeStyle: 'short',
     timeZone: options.timeZone,
@@ -28,9 +30,10 @@ export function formatDateTime(
 export function formatTimeOfDay(value: string | number, options: FormatOptions = {}): string {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return '';
-  return new Intl.DateTimeFormat(options.locale, { timeStyle: 'medium', timeZone: options.timeZone }).format(
-    date,
-  );
+  return new Intl.DateTimeFormat(options.locale ?? formattingLocale(), {
+    timeStyle: 'medium',
+    timeZone: options.timeZone,
+  }).format(date);
 }
 
 /** Signed seconds of clock drift: "+30 s", "−60 s", "0 s" (a no-break space keeps the unit on the line). */
@@ -39,29 +42,32 @@ export function formatDrift(seconds: number): string {
   return `${seconds > 0 ? '+' : '−'}${Math.abs(Math.round(seconds))}\u00a0s`;
 }
 
-/** "45 minutes", "2 hours", "1 day 6 hours" for a pass lifetime. */
+/** "45 minutes", "2 hours", "1 day 6 hours" for a pass lifetime, in the page's language. */
 export function formatMinutes(minutes: number): string {
+  const tag = formattingLocale();
+  const unit = (n: number, name: 'day' | 'hour' | 'minute') =>
+    new Intl.NumberFormat(tag, { style: 'unit', unit: name, unitDisplay: 'long' }).format(n);
   const m = Math.max(0, Math.round(minutes));
-  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (m < 60) return plural(m, 'minute');
+  if (m < 60) return unit(m, 'minute');
   const days = Math.floor(m / 1440);
   const hours = Math.floor((m % 1440) / 60);
   const rest = m % 60;
   const parts: string[] = [];
-  if (days) parts.push(plural(days, 'day'));
-  if (hours) parts.push(plural(hours, 'hour'));
-  if (rest) parts.push(plural(rest, 'minute'));
-  return parts.join(' ');
+  if (days) parts.push(unit(days, 'day'));
+  if (hours) parts.push(unit(hours, 'hour'));
+  if (rest) parts.push(unit(rest, 'minute'));
+  return new Intl.ListFormat(tag, { type: 'unit', style: 'narrow' }).format(parts);
 }
 
-export const methodStatusNames: Readonly<Record<string, string>> = {
-  pending: 'Not activated',
-  active: 'Active',
-  disabled: 'Disabled',
+const methodStatusNames: Readonly<Record<string, MessageKey>> = {
+  pending: 'admin.methodStatus.pending',
+  active: 'admin.methodStatus.active',
+  disabled: 'admin.methodStatus.disabled',
 };
 
 export function methodStatusName(status: string): string {
-  return methodStatusNames[status] ?? status;
+  const key = methodStatusNames[status];
+  return key ? t(key) : status;
 }
 
 /** The method types an admin sees, with their names (the policy editor lists them in this order). */
@@ -80,14 +86,14 @@ export { methodTypeName };
 /** "Hardware token “Token2 C202”", or just the type's name when the label says nothing more. */
 export function methodName(method: { readonly type: string; readonly label: string }): string {
   const typeName = methodTypeName(method.type);
-  const label = method.label.trim();
-  return !label || label === typeName ? typeName : `${typeName} “${label}”`;
+  const label = methodLabel(method);
+  return label === typeName ? typeName : t('admin.method.named', { type: typeName, label });
 }
 
 /** "Serial 1234 · Token2 C202" for a hardware token, empty for other methods. */
 export function hardwareDetails(method: Pick<AdminMethod, 'serial' | 'manufacturer' | 'model'>): string {
   const parts: string[] = [];
-  if (method.serial) parts.push(`Serial ${method.serial}`);
+  if (method.serial) parts.push(t('admin.method.serial', { serial: method.serial }));
   const make = [method.manufacturer, method.model].filter((part) => part?.trim()).join(' ');
   if (make) parts.push(make);
   return parts.join(' · ');
@@ -95,7 +101,7 @@ export function hardwareDetails(method: Pick<AdminMethod, 'serial' | 'manufactur
 
 /** What a sign-in was checked with: a method type, or the first factor ("password"). */
 export function signInMethodName(type: string): string {
-  if (type === 'password') return 'Password';
+  if (type === 'password') return t('admin.signIns.methodPassword');
   return sentenceCase(methodTypeName(type));
 }
 
@@ -115,16 +121,16 @@ export interface StatusBadge {
 /** What needs an admin's eye on a user, most serious first; an empty list is a user in good standing. */
 export function userBadges(user: AdminUser, now: number): StatusBadge[] {
   const badges: StatusBadge[] = [];
-  if (user.disabled) badges.push({ key: 'disabled', label: 'Disabled', tone: 'danger' });
+  if (user.disabled) badges.push({ key: 'disabled', label: t('admin.badge.disabled'), tone: 'danger' });
   if (isLocked(user, now))
     badges.push({
       key: 'locked',
-      label: user.lockout.adminRequired ? 'Locked (admin must unlock)' : 'Locked',
+      label: t(user.lockout.adminRequired ? 'admin.badge.lockedAdmin' : 'admin.badge.locked'),
       tone: 'danger',
     });
-  if (user.pushBlocked) badges.push({ key: 'push', label: 'Push blocked', tone: 'warning' });
+  if (user.pushBlocked) badges.push({ key: 'push', label: t('admin.badge.pushBlocked'), tone: 'warning' });
   if (user.registrationRequired)
-    badges.push({ key: 'registration', label: 'Registration required', tone: 'warning' });
+    badges.push({ key: 'registration', label: t('admin.badge.registrationRequired'), tone: 'warning' });
   return badges;
 }
 
@@ -140,40 +146,46 @@ export function isLocked(user: Pick<AdminUser, 'lockout'>, now: number): boolean
 
 export const signInResults = ['success', 'failure', 'interrupted'] as const;
 
-export const resultNames: Readonly<Record<string, string>> = {
-  success: 'Success',
-  failure: 'Failure',
-  interrupted: 'Interrupted',
+const resultNames: Readonly<Record<string, MessageKey>> = {
+  success: 'admin.result.success',
+  failure: 'admin.result.failure',
+  interrupted: 'admin.result.interrupted',
 };
 
 export function resultName(result: string): string {
-  return resultNames[result] ?? result;
+  const key = resultNames[result];
+  return key ? t(key) : result;
 }
 
 /** The stable reasons of the sign-in log, with words an admin reads at a glance. */
-export const reasonNames: Readonly<Record<string, string>> = {
-  invalid_credentials: 'Wrong password or pass',
-  otp_invalid: 'Wrong code',
-  otp_replayed: 'Code used twice',
-  otp_clock_skew: 'Device clock wrong',
-  otp_expired: 'Code expired',
-  locked_out: 'Locked out',
-  send_limited: 'Too many codes sent',
-  delivery_failed: 'Message not delivered',
-  push_denied: 'Push denied',
-  push_reported: 'Push reported as fraud',
-  push_timeout: 'Push not answered',
-  registration_required: 'Registration required',
-  tap_expired: 'Pass expired or used',
-  recovery_code_invalid: 'Wrong recovery code',
-  flow_expired: 'Sign-in expired',
-  too_many_attempts: 'Too many wrong codes',
-  user_disabled: 'Account disabled',
-  mfa_admin_required: 'Needs an admin',
+const reasonKeys: Readonly<Record<string, MessageKey>> = {
+  invalid_credentials: 'admin.signInReason.invalid_credentials',
+  otp_invalid: 'admin.signInReason.otp_invalid',
+  otp_replayed: 'admin.signInReason.otp_replayed',
+  otp_clock_skew: 'admin.signInReason.otp_clock_skew',
+  otp_expired: 'admin.signInReason.otp_expired',
+  locked_out: 'admin.signInReason.locked_out',
+  send_limited: 'admin.signInReason.send_limited',
+  delivery_failed: 'admin.signInReason.delivery_failed',
+  push_denied: 'admin.signInReason.push_denied',
+  push_reported: 'admin.signInReason.push_reported',
+  push_timeout: 'admin.signInReason.push_timeout',
+  registration_required: 'admin.signInReason.registration_required',
+  tap_expired: 'admin.signInReason.tap_expired',
+  recovery_code_invalid: 'admin.signInReason.recovery_code_invalid',
+  flow_expired: 'admin.signInReason.flow_expired',
+  too_many_attempts: 'admin.signInReason.too_many_attempts',
+  user_disabled: 'admin.signInReason.user_disabled',
+  mfa_admin_required: 'admin.signInReason.mfa_admin_required',
 };
 
+/** The reasons the sign-in log filter lists, in the order above. */
+export const signInReasons: readonly string[] = Object.keys(reasonKeys);
+
+/** An unknown reason (a newer server's) is shown as its code reads. */
 export function reasonName(reason: string): string {
-  return reasonNames[reason] ?? sentenceCase(reason.replace(/_/g, ' '));
+  const key = reasonKeys[reason];
+  return key ? t(key) : sentenceCase(reason.replace(/_/g, ' '));
 }
 
 function sentenceCase(text: string): string {
@@ -195,27 +207,27 @@ export function dayBoundary(value: string, edge: 'start' | 'end'): string | unde
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
-/** "3 sessions", "1 code": a count with its noun. */
-export function count(n: number, noun: string, plural = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : plural}`;
-}
-
 /** A code the admin typed from a user's token: digits only (spaces and dashes dropped), 6 to 10 of them. */
 export function checkTokenCode(raw: string): { ok: true; code: string } | { ok: false; message: string } {
   const code = raw.replace(/[\s-]/g, '');
-  if (!code) return { ok: false, message: 'Enter the code the token shows.' };
-  if (!/^\d+$/.test(code)) return { ok: false, message: 'The code is digits only, like 123456.' };
+  if (!code) return { ok: false, message: t('admin.tokenCode.missing') };
+  if (!/^\d+$/.test(code)) return { ok: false, message: t('common.codeCheck.digitsOnly') };
   if (code.length < 6 || code.length > 10)
-    return { ok: false, message: `The code has 6 to 10 digits; this one has ${code.length}.` };
+    return { ok: false, message: t('admin.tokenCode.length', { entered: code.length }) };
   return { ok: true, code };
 }
 
 /** The Temporary Access Pass line of a user's details. */
 export function describePass(pass: PassState | null, now: number): string {
-  if (pass === null) return 'None';
-  if (Date.parse(pass.expiresAt) <= now) return `Expired ${formatDateTime(pass.expiresAt)}`;
-  if (pass.used && !pass.reusable) return 'Used (it worked for one sign-in)';
-  return `${pass.reusable ? 'Reusable' : 'One-time'}, ${pass.used ? 'used' : 'not used yet'}; expires ${formatDateTime(pass.expiresAt)}`;
+  if (pass === null) return t('admin.pass.state.none');
+  const at = formatDateTime(pass.expiresAt);
+  if (Date.parse(pass.expiresAt) <= now) return t('admin.pass.state.expired', { at });
+  if (pass.used && !pass.reusable) return t('admin.pass.state.spent');
+  return t('admin.pass.state.valid', {
+    use: pass.reusable ? 'reusable' : 'once',
+    used: pass.used ? 'yes' : 'no',
+    at,
+  });
 }
 
 /**
@@ -226,47 +238,44 @@ export function describeNextSignIn(
   user: Pick<AdminUser, 'registrationRequired'>,
   methods: readonly Pick<AdminMethod, 'status'>[] | undefined,
 ): string {
-  if (user.registrationRequired) return 'Must register a new method';
-  if (methods === undefined) return 'Uses their registered methods';
-  if (methods.length === 0) return 'Registers a first method (they have none yet)';
-  if (!methods.some((method) => method.status === 'active'))
-    return 'Registers a method (none of theirs is active yet)';
-  return 'Uses their registered methods';
+  if (user.registrationRequired) return t('admin.nextSignIn.mustRegister');
+  if (methods === undefined) return t('admin.nextSignIn.usual');
+  if (methods.length === 0) return t('admin.nextSignIn.first');
+  if (!methods.some((method) => method.status === 'active')) return t('admin.nextSignIn.noneActive');
+  return t('admin.nextSignIn.usual');
 }
 
 /** The lockout line of a user's details. */
 export function describeLockout(user: Pick<AdminUser, 'lockout'>, now: number): string {
   const { lockout } = user;
-  if (lockout.adminRequired)
-    return `Locked until an admin unlocks it (${count(lockout.failures, 'failed attempt')})`;
+  const count = lockout.failures;
+  if (lockout.adminRequired) return t('admin.lockout.adminRequired', { count });
   if (isLocked(user, now))
     return lockout.lockedUntil
-      ? `Locked until ${formatDateTime(lockout.lockedUntil)} (${count(lockout.failures, 'failed attempt')})`
-      : `Locked (${count(lockout.failures, 'failed attempt')})`;
-  return lockout.failures > 0
-    ? `Not locked; ${count(lockout.failures, 'failed attempt')} since the last success`
-    : 'Not locked';
+      ? t('admin.lockout.until', { count, at: formatDateTime(lockout.lockedUntil) })
+      : t('admin.lockout.locked', { count });
+  return count > 0 ? t('admin.lockout.failures', { count }) : t('admin.lockout.none');
 }
 
 /** The channel of an outbox message: "SMS", "Email". */
 export function channelName(channel: string): string {
-  if (channel === 'sms') return 'SMS';
-  if (channel === 'email') return 'Email';
+  if (channel === 'sms') return t('admin.channel.sms');
+  if (channel === 'email') return t('admin.channel.email');
   return sentenceCase(channel.replace(/_/g, ' '));
 }
 
-const outboxStatuses: Readonly<Record<string, { label: string; tone: BadgeTone }>> = {
-  pending: { label: 'Waiting', tone: 'neutral' },
-  sending: { label: 'Sending', tone: 'warning' },
-  sent: { label: 'Sent', tone: 'success' },
-  failed: { label: 'Failed', tone: 'danger' },
+const outboxStatuses: Readonly<Record<string, { label: MessageKey; count: MessageKey; tone: BadgeTone }>> = {
+  pending: { label: 'admin.outbox.pending', count: 'admin.outbox.pendingCount', tone: 'neutral' },
+  sending: { label: 'admin.outbox.sending', count: 'admin.outbox.sendingCount', tone: 'warning' },
+  sent: { label: 'admin.outbox.sent', count: 'admin.outbox.sentCount', tone: 'success' },
+  failed: { label: 'admin.outbox.failed', count: 'admin.outbox.failedCount', tone: 'danger' },
 };
 
 /** The badge of an outbox message's status; an unknown status is shown as it comes, neutral. */
 export function outboxStatusBadge(status: string): StatusBadge {
   const known = outboxStatuses[status];
   return known
-    ? { key: status, ...known }
+    ? { key: status, label: t(known.label), tone: known.tone }
     : { key: status, label: sentenceCase(status.replace(/_/g, ' ')), tone: 'neutral' };
 }
 
@@ -280,12 +289,16 @@ export function isRemovedCode(text: string | null): boolean {
 
 /** "3 messages (1 waiting, 2 sent)" above the Messages table (statuses in a fixed order, unknown ones last). */
 export function summariseOutbox(messages: readonly Pick<OutboxMessage, 'status'>[]): string {
-  if (messages.length === 0) return 'No messages';
+  if (messages.length === 0) return t('admin.outbox.none');
   const counts = new Map<string, number>();
   for (const message of messages) counts.set(message.status, (counts.get(message.status) ?? 0) + 1);
   const order = [...Object.keys(outboxStatuses), ...[...counts.keys()].filter((s) => !(s in outboxStatuses))];
-  const parts = order
-    .filter((status) => counts.has(status))
-    .map((status) => `${counts.get(status)} ${outboxStatusBadge(status).label.toLowerCase()}`);
-  return `${count(messages.length, 'message')} (${parts.join(', ')})`;
+  const parts = order.flatMap((status) => {
+    const count = counts.get(status);
+    if (count === undefined) return [];
+    const known = outboxStatuses[status];
+    return [known ? t(known.count, { count }) : `${count} ${status.replace(/_/g, ' ')}`];
+  });
+  const list = new Intl.ListFormat(formattingLocale(), { type: 'unit', style: 'short' }).format(parts);
+  return t('admin.outbox.summary', { count: messages.length, statuses: list });
 }

@@ -1,4 +1,6 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { t, tRich } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
 import { FormError } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
@@ -15,6 +17,8 @@ import {
 } from './format.js';
 import { actionBlock } from './roles.js';
 import type { OutboxMessage } from './types.js';
+
+const code = (chunks: ComponentChildren[]) => <code>{chunks}</code>;
 
 /**
  * The outbox: the newest messages Twofold queued for people (codes by text message and email). With the
@@ -47,9 +51,9 @@ export function MessagesView(props: { console: Console; focus: boolean }) {
     return (
       <section aria-labelledby="messages-title">
         <Heading id="messages-title" focus={props.focus}>
-          Messages
+          {t('admin.messages.title')}
         </Heading>
-        <p class="notice">Only a global admin can read the messages Twofold sends.</p>
+        <p class="notice">{t('admin.messages.blocked')}</p>
       </section>
     );
   }
@@ -57,52 +61,47 @@ export function MessagesView(props: { console: Console; focus: boolean }) {
   return (
     <section aria-labelledby="messages-title">
       <Heading id="messages-title" focus={props.focus}>
-        Messages
+        {t('admin.messages.title')}
       </Heading>
-      <p class="lead">
-        The newest messages Twofold queued for people (codes by text message and email) and how their delivery
-        went. With the development SMS provider (<code>outbox</code>), and for email when{' '}
-        <code>SMTP_URL</code> is not set, messages are only kept here: this is where to read a code while
-        testing. Once a real provider has delivered a code, the code is removed from its text.
-      </p>
+      <p class="lead">{tRich('admin.messages.lead', { code })}</p>
       <div class="summary-line">
         <button type="button" class="secondary small" disabled={busy} onClick={() => void load(true)}>
-          {busy && messages !== undefined ? 'Refreshing…' : 'Refresh'}
+          {busy && messages !== undefined ? t('admin.messages.refreshing') : t('admin.messages.refresh')}
         </button>
         {/* Announced after each refresh, so a screen reader hears what changed. */}
         <span class="muted result-count" role="status">
           {messages === undefined
             ? ''
-            : `${summariseOutbox(messages)}${messages.length > 1 ? ', newest first' : ''}${
-                refreshedAt === undefined ? '' : ` · refreshed at ${formatTimeOfDay(refreshedAt)}`
-              }`}
+            : t('admin.messages.summary', {
+                summary: summariseOutbox(messages),
+                order: messages.length > 1 ? 'newest' : 'one',
+                refreshed: refreshedAt === undefined ? 'no' : 'yes',
+                time: refreshedAt === undefined ? '' : formatTimeOfDay(refreshedAt),
+              })}
         </span>
       </div>
       <FormError id="messages-error" message={problem ? adminMessage(problem) : undefined} />
       {messages === undefined ? (
         problem ? (
           <button type="button" onClick={() => void load(false)}>
-            Try again
+            {t('common.action.tryAgain')}
           </button>
         ) : (
-          <Loading>Loading messages…</Loading>
+          <Loading>{t('admin.messages.loading')}</Loading>
         )
       ) : messages.length === 0 ? (
-        <p class="empty">
-          No messages yet. A code appears here when someone registers a phone or an email address, or asks for
-          a code at sign-in.
-        </p>
+        <p class="empty">{t('admin.messages.none')}</p>
       ) : (
         <table class="methods data-table messages-table" aria-labelledby="messages-title">
           <thead>
             <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Recipient</th>
-              <th scope="col">Message</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last error</th>
+              <th scope="col">{t('admin.messages.time')}</th>
+              <th scope="col">{t('admin.messages.channel')}</th>
+              <th scope="col">{t('admin.messages.recipient')}</th>
+              <th scope="col">{t('admin.messages.message')}</th>
+              <th scope="col">{t('admin.messages.status')}</th>
+              <th scope="col">{t('admin.messages.attempts')}</th>
+              <th scope="col">{t('admin.messages.lastError')}</th>
             </tr>
           </thead>
           <tbody>
@@ -123,47 +122,53 @@ function MessageRow(props: { message: OutboxMessage }) {
   return (
     <tr>
       <td class="message-time">
-        <CellLabel>Time</CellLabel>
+        <CellLabel>{t('admin.messages.time')}</CellLabel>
         <span>
           {formatDateTime(message.createdAt)}
-          {message.sentAt ? <span class="hint block">Sent {formatDateTime(message.sentAt)}</span> : null}
+          {message.sentAt ? (
+            <span class="hint block">
+              {t('admin.messages.sentAt', { at: formatDateTime(message.sentAt) })}
+            </span>
+          ) : null}
         </span>
       </td>
       <td>
-        <CellLabel>Channel</CellLabel>
+        <CellLabel>{t('admin.messages.channel')}</CellLabel>
         {channelName(message.channel)}
       </td>
       <td class="wrap">
-        <CellLabel>Recipient</CellLabel>
+        <CellLabel>{t('admin.messages.recipient')}</CellLabel>
         <span class="mono">{message.recipient}</span>
       </td>
       <td class="wrap message-cell">
-        <CellLabel>Message</CellLabel>
+        <CellLabel>{t('admin.messages.message')}</CellLabel>
         <span>
           {message.subject && !isRemovedCode(message.subject) ? (
             <span class="message-subject">{message.subject}</span>
           ) : null}
           {removed ? (
-            <span class="muted">Code removed after delivery</span>
+            <span class="muted">{t('admin.messages.removed')}</span>
           ) : (
             // A text message is short and is the code itself: shown open. An email's subject holds the code.
             <details class="event-details" open={message.channel === 'sms'}>
-              <summary>{message.channel === 'sms' ? 'Text' : 'Email text'}</summary>
+              <summary>
+                {t(message.channel === 'sms' ? 'admin.messages.smsText' : 'admin.messages.emailText')}
+              </summary>
               <pre class="message-body">{message.body}</pre>
             </details>
           )}
         </span>
       </td>
       <td>
-        <CellLabel>Status</CellLabel>
+        <CellLabel>{t('admin.messages.status')}</CellLabel>
         <Badge tone={status.tone}>{status.label}</Badge>
       </td>
       <td>
-        <CellLabel>Attempts</CellLabel>
+        <CellLabel>{t('admin.messages.attempts')}</CellLabel>
         {message.attempts}
       </td>
       <td class="wrap">
-        <CellLabel>Last error</CellLabel>
+        <CellLabel>{t('admin.messages.lastError')}</CellLabel>
         {message.lastError ? (
           <span class="message-error">{message.lastError}</span>
         ) : (

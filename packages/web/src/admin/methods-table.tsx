@@ -1,14 +1,15 @@
-import { methodTypeName } from '../shared/methods.js';
+import { type MessageKey, t } from '../i18n/i18n.js';
+import { methodDisplayName, methodLabel, methodTypeName } from '../shared/methods.js';
 import { Badge, CellLabel } from './components.js';
 import { formatDateTime, formatDrift, hardwareDetails, isTimeBased, methodStatusName } from './format.js';
 import type { AdminMethod } from './types.js';
 import { type MethodAction, methodActions } from './user-actions.js';
 
-const actionLabels: Readonly<Record<MethodAction, string>> = {
-  activate: 'Activate',
-  resync: 'Resync',
-  'reset-drift': 'Reset drift',
-  delete: 'Delete',
+const actionLabels: Readonly<Record<MethodAction, MessageKey>> = {
+  activate: 'admin.methodAction.activate',
+  resync: 'admin.methodAction.resync',
+  'reset-drift': 'admin.methodAction.resetDrift',
+  delete: 'common.action.delete',
 };
 
 function statusTone(status: string) {
@@ -25,17 +26,17 @@ export function MethodsTable(props: {
     <table class="methods data-table admin-methods" aria-labelledby="methods-title">
       <thead>
         <tr>
-          <th scope="col">Method</th>
-          <th scope="col">Name</th>
-          <th scope="col">Status</th>
-          <th scope="col">Added</th>
-          <th scope="col">Last used</th>
+          <th scope="col">{t('admin.methods.method')}</th>
+          <th scope="col">{t('admin.methods.name')}</th>
+          <th scope="col">{t('admin.methods.status')}</th>
+          <th scope="col">{t('admin.methods.added')}</th>
+          <th scope="col">{t('admin.methods.lastUsed')}</th>
           <th scope="col">
-            <abbr title="Clock drift found at sign-in, in seconds">Drift</abbr>
+            <abbr title={t('admin.methods.driftTitle')}>{t('admin.methods.drift')}</abbr>
           </th>
-          <th scope="col">Failures</th>
+          <th scope="col">{t('admin.methods.failures')}</th>
           <th scope="col">
-            <span class="visually-hidden">Actions</span>
+            <span class="visually-hidden">{t('common.table.actions')}</span>
           </th>
         </tr>
       </thead>
@@ -46,41 +47,43 @@ export function MethodsTable(props: {
           return (
             <tr key={method.id}>
               <td>
-                <CellLabel>Method</CellLabel>
+                <CellLabel>{t('admin.methods.method')}</CellLabel>
                 <span>
                   {methodTypeName(method.type)}
                   {hardware ? <span class="hint block">{hardware}</span> : null}
                 </span>
               </td>
               <td>
-                <CellLabel>Name</CellLabel>
-                {method.label || <span class="muted">—</span>}
+                <CellLabel>{t('admin.methods.name')}</CellLabel>
+                {method.label.trim() ? methodLabel(method) : <span class="muted">—</span>}
               </td>
               <td>
-                <CellLabel>Status</CellLabel>
+                <CellLabel>{t('admin.methods.status')}</CellLabel>
                 <span class="badges">
                   <Badge tone={statusTone(method.status)}>{methodStatusName(method.status)}</Badge>
-                  {method.isDefault ? <Badge>Default</Badge> : null}
+                  {method.isDefault ? <Badge>{t('admin.methods.default')}</Badge> : null}
                 </span>
               </td>
               <td>
-                <CellLabel>Added</CellLabel>
+                <CellLabel>{t('admin.methods.added')}</CellLabel>
                 {formatDateTime(method.createdAt)}
               </td>
               <td>
-                <CellLabel>Last used</CellLabel>
-                {formatDateTime(method.lastUsedAt, 'Never')}
+                <CellLabel>{t('admin.methods.lastUsed')}</CellLabel>
+                {formatDateTime(method.lastUsedAt, t('common.never'))}
               </td>
               <td>
-                <CellLabel>Drift</CellLabel>
+                <CellLabel>{t('admin.methods.drift')}</CellLabel>
                 {isTimeBased(method.type) ? (
-                  <span title={`${method.driftSteps} time steps`}>{formatDrift(method.driftSeconds)}</span>
+                  <span title={t('admin.methods.driftSteps', { count: method.driftSteps })}>
+                    {formatDrift(method.driftSeconds)}
+                  </span>
                 ) : (
                   <span class="muted">—</span>
                 )}
               </td>
               <td>
-                <CellLabel>Failures</CellLabel>
+                <CellLabel>{t('admin.methods.failures')}</CellLabel>
                 {method.failures > 0 ? <strong>{method.failures}</strong> : '0'}
               </td>
               <td class="row-actions">
@@ -89,10 +92,13 @@ export function MethodsTable(props: {
                     key={action}
                     type="button"
                     class="secondary small"
-                    aria-label={`${actionLabels[action]}: ${methodTypeName(method.type)}${method.label ? ` (${method.label})` : ''}`}
+                    aria-label={t('admin.methods.actionOn', {
+                      action: t(actionLabels[action]),
+                      method: methodDisplayName(method),
+                    })}
                     onClick={() => props.onAction(action, method)}
                   >
-                    {actionLabels[action]}
+                    {t(actionLabels[action])}
                   </button>
                 ))}
               </td>

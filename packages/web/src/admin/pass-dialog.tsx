@@ -1,4 +1,6 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { t, tRich } from '../i18n/i18n.js';
 import { copyText } from '../shared/components/copy-text.js';
 import { FormError } from '../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../shared/components/layout.js';
@@ -7,6 +9,8 @@ import { adminMessage } from './admin-messages.js';
 import { formatDateTime, formatMinutes } from './format.js';
 import { checkLifetime, normalisePolicy } from './policy-form.js';
 import type { AdminUserDetails, IssuedPass, Policy } from './types.js';
+
+const strong = (chunks: ComponentChildren[]) => <strong>{chunks}</strong>;
 
 /**
  * Issue a Temporary Access Pass: lifetime within the tenant policy, one-time or reusable, an optional reason;
@@ -78,22 +82,15 @@ export function PassDialogBody(props: {
   return (
     <form onSubmit={submit} noValidate>
       <Heading level={2} id="pass-title">
-        Issue a Temporary Access Pass
+        {t('admin.pass.title')}
       </Heading>
-      <p>
-        A time-limited pass that <strong>{props.user.email}</strong> types instead of their password. It
-        counts as a strong sign-in and leads straight to registering a new method.
-      </p>
-      {props.user.temporaryAccessPass ? (
-        <p class="notice">
-          This user already has a pass: the new one replaces it, and the old one stops working.
-        </p>
-      ) : null}
+      <p>{tRich('admin.pass.lead', { strong, who: props.user.email })}</p>
+      {props.user.temporaryAccessPass ? <p class="notice">{t('admin.pass.replaces')}</p> : null}
       <FormError id="pass-load-error" message={loadError} />
       {limits ? (
         <>
           <div class="field">
-            <label for="pass-lifetime">Lifetime in minutes</label>
+            <label for="pass-lifetime">{t('admin.pass.lifetime')}</label>
             <input
               id="pass-lifetime"
               name="lifetime"
@@ -109,26 +106,30 @@ export function PassDialogBody(props: {
               onInput={(event) => setLifetime(event.currentTarget.value)}
             />
             <p class="hint" id="pass-lifetime-hint">
-              From {limits.minMinutes} to {limits.maxMinutes} minutes ({formatMinutes(limits.maxMinutes)});
-              your organisation's default is {formatMinutes(limits.defaultMinutes)}.
+              {t('admin.pass.lifetimeHint', {
+                min: limits.minMinutes,
+                max: limits.maxMinutes,
+                longest: formatMinutes(limits.maxMinutes),
+                usual: formatMinutes(limits.defaultMinutes),
+              })}
             </p>
             <p class="error" id="pass-lifetime-error" role="alert">
               {fieldError ?? ''}
             </p>
           </div>
           <fieldset class="radio-group">
-            <legend>Use</legend>
+            <legend>{t('admin.pass.use')}</legend>
             <label class="checkbox">
               <input type="radio" name="pass-use" checked={!reusable} onChange={() => setReusable(false)} />
-              <span>One-time: it works for one sign-in</span>
+              <span>{t('admin.pass.oneTime')}</span>
             </label>
             <label class="checkbox">
               <input type="radio" name="pass-use" checked={reusable} onChange={() => setReusable(true)} />
-              <span>Reusable: it works until it expires</span>
+              <span>{t('admin.pass.reusable')}</span>
             </label>
           </fieldset>
           <div class="field">
-            <label for="pass-reason">Reason (optional)</label>
+            <label for="pass-reason">{t('admin.reason.optional')}</label>
             <textarea
               id="pass-reason"
               name="reason"
@@ -139,22 +140,22 @@ export function PassDialogBody(props: {
               onInput={(event) => setReason(event.currentTarget.value)}
             />
             <p class="hint" id="pass-reason-hint">
-              Saved in the audit log with your name.
+              {t('admin.reason.hint')}
             </p>
           </div>
         </>
       ) : loadError ? null : (
         <p class="muted" role="status">
-          Reading your organisation's pass policy…
+          {t('admin.pass.loadingPolicy')}
         </p>
       )}
       <FormError id="pass-error" message={error} />
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
+          {t('common.action.cancel')}
         </button>
         <button type="submit" disabled={!limits || busy}>
-          {busy ? 'Issuing…' : 'Issue pass'}
+          {busy ? t('admin.pass.issuing') : t('admin.pass.issue')}
         </button>
       </div>
     </form>
@@ -166,40 +167,37 @@ function IssuedPassPanel(props: { pass: IssuedPass; email: string; onDone: () =>
   const doneRef = useFocusOnMount<HTMLButtonElement>();
   async function copy() {
     const copied = await copyText(props.pass.pass);
-    setStatus(copied ? 'Copied the pass.' : "Couldn't copy: select the pass and copy it yourself.");
+    setStatus(t(copied ? 'admin.pass.copied' : 'admin.pass.copyFailed'));
   }
   return (
     <section aria-labelledby="pass-title">
       <Heading level={2} id="pass-title">
-        Temporary Access Pass issued
+        {t('admin.pass.issuedTitle')}
       </Heading>
-      <p>
-        Give this pass to <strong>{props.email}</strong> over a channel you trust. This is the only time it is
-        shown.
-      </p>
+      <p>{tRich('admin.pass.issuedLead', { strong, who: props.email })}</p>
       <div class="pass-box">
         <p class="pass-value" data-testid="issued-pass">
           {props.pass.pass}
         </p>
         <button type="button" class="secondary small" onClick={() => void copy()}>
-          Copy pass
+          {t('admin.pass.copy')}
         </button>
       </div>
       <p class="status" role="status">
         {status}
       </p>
       <dl class="facts facts-compact">
-        <dt>Expires</dt>
+        <dt>{t('admin.pass.expires')}</dt>
         <dd>{formatDateTime(props.pass.expiresAt)}</dd>
-        <dt>Lifetime</dt>
+        <dt>{t('admin.pass.lifetimeShort')}</dt>
         <dd>{formatMinutes(props.pass.lifetimeMinutes)}</dd>
-        <dt>Use</dt>
-        <dd>{props.pass.reusable ? 'Reusable until it expires' : 'One sign-in'}</dd>
+        <dt>{t('admin.pass.use')}</dt>
+        <dd>{t(props.pass.reusable ? 'admin.pass.useReusable' : 'admin.pass.useOnce')}</dd>
       </dl>
-      <p class="muted">It replaces any older pass of this user.</p>
+      <p class="muted">{t('admin.pass.replacesOlder')}</p>
       <div class="actions">
         <button type="button" ref={doneRef} onClick={props.onDone}>
-          Done
+          {t('common.action.done')}
         </button>
       </div>
     </section>

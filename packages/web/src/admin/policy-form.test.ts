@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withMessages } from '../i18n/test-messages.js';
 import {
   checkLifetime,
   fieldForPath,
@@ -16,7 +17,10 @@ const policy: Policy = {
   lockout: { failuresPerLock: 10, firstLockMinutes: 15 },
   temporaryAccessPass: { minMinutes: 10, maxMinutes: 43_200, defaultMinutes: 60 },
   sendLimits: { perUser: 5, perDestination: 4, perIp: 20, perTenant: 100_000 },
+  defaultLocale: 'de',
 };
+
+withMessages();
 
 describe('the policy form', () => {
   it('round-trips a policy through the form', () => {
@@ -117,18 +121,26 @@ describe('the policy form', () => {
     expect(fieldForPath('body/extra')).toBeUndefined();
   });
 
-  it('spreads a refusal over the form, keeping what names no field', () => {
+  it('spreads a refusal over the form in the page words, keeping what names no field', () => {
     const errors = serverErrors({
       status: 400,
       code: 'validation_failed',
       errors: [
         { path: 'body/temporaryAccessPass/defaultMinutes', message: 'must be >= 10' },
         { path: 'body', message: "must NOT have additional property 'x'" },
+        { path: 'body/x', message: 'is unknown' },
+        { path: 'lockout.failuresPerLock', message: 'a whole number from 3 to 10' },
         'junk',
       ],
     });
-    expect(errors.fields).toEqual({ defaultMinutes: 'Must be >= 10' });
-    expect(errors.general).toEqual(["body: must NOT have additional property 'x'"]);
+    expect(errors.fields).toEqual({
+      defaultMinutes: expect.stringMatching(/^The server did not accept this lifetime/),
+      failuresPerLock: 'The server did not accept this value.',
+    });
+    // What names no field is said once, whatever the server's English said.
+    expect(errors.general).toEqual([
+      'Some of what you entered is not in the right form. Check it and try again.',
+    ]);
     expect(serverErrors({ status: 400, code: 'validation_failed' })).toEqual({ fields: {}, general: [] });
   });
 

@@ -2,6 +2,8 @@
  * The policy editor's form as text fields and back, with the same bounds the server checks (the server's
  * answer still decides: its `errors[]` are mapped back onto the fields they name).
  */
+import { defaultLocale, isLocale } from '@twofold/core';
+import { type MessageKey, t } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
 import { formatMinutes } from './format.js';
 import type { Policy, SendLimits } from './types.js';
@@ -43,6 +45,7 @@ export interface PolicyDraft {
   readonly sendPerDestination: string;
   readonly sendPerIp: string;
   readonly sendPerTenant: string;
+  readonly defaultLocale: string;
 }
 
 export type PolicyField = keyof PolicyDraft;
@@ -63,6 +66,7 @@ export function normalisePolicy(raw: Partial<Policy>): Policy {
       ...raw.temporaryAccessPass,
     },
     sendLimits: { ...defaultSendLimits, ...raw.sendLimits },
+    defaultLocale: isLocale(raw.defaultLocale) ? raw.defaultLocale : defaultLocale,
   };
 }
 
@@ -82,6 +86,7 @@ export function toDraft(policy: Policy): PolicyDraft {
     sendPerDestination: String(policy.sendLimits.perDestination),
     sendPerIp: String(policy.sendLimits.perIp),
     sendPerTenant: String(policy.sendLimits.perTenant),
+    defaultLocale: policy.defaultLocale,
   };
 }
 
@@ -90,15 +95,18 @@ function wholeNumber(text: string): number | undefined {
   return /^\d{1,9}$/.test(trimmed) ? Number(trimmed) : undefined;
 }
 
+/** What a number field counts, for its error message. */
+type Quantity = 'number' | 'minutes' | 'codes';
+
 function inRange(
   text: string,
   bounds: { min: number; max: number },
-  name: string,
+  quantity: Quantity,
 ): { value?: number; error?: string } {
   const value = wholeNumber(text);
-  if (value === undefined) return { error: `Enter ${name} as a whole number.` };
+  if (value === undefined) return { error: t('admin.policy.check.whole', { quantity }) };
   if (value < bounds.min || value > bounds.max)
-    return { error: `Enter ${name} from ${bounds.min} to ${bounds.max}.` };
+    return { error: t('admin.policy.check.range', { quantity, min: bounds.min, max: bounds.max }) };
   return { value };
 }
 
@@ -107,7 +115,7 @@ export function fromDraft(
   draft: PolicyDraft,
 ): { ok: true; policy: Policy } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const failures = inRange(draft.failuresPerLock, policyBounds.failuresPerLock, 'a number');
+  const failures = inRange(draft.failuresPerLock, policyBounds.failuresPerLock, 'number');
   const firstLock = inRange(draft.firstLockMinutes, policyBounds.firstLockMinutes, 'minutes');
   const min = inRange(draft.minMinutes, policyBounds.passMinutes, 'minutes');
   const def = inRange(draft.defaultMinutes, policyBounds.passMinutes, 'minutes');
@@ -119,12 +127,12 @@ export function fromDraft(
   if (max.error) errors.maxMinutes = max.error;
   const sendLimits: Partial<Record<keyof SendLimits, number>> = {};
   for (const { key, field } of sendLimitFields) {
-    const checked = inRange(draft[field], policyBounds.sendLimit, 'codes per hour');
+    const checked = inRange(draft[field], policyBounds.sendLimit, 'codes');
     if (checked.error) errors[field] = checked.error;
     else sendLimits[key] = checked.value;
   }
   if (min.value !== undefined && max.value !== undefined && min.value > max.value)
-    errors.maxMinutes = 'The longest lifetime must be at least the shortest.';
+    errors.maxMinutes = t('admin.policy.check.maxBelowMin');
   if (
     def.value !== undefined &&
     min.value !== undefined &&
@@ -132,14 +140,15 @@ export function fromDraft(
     !errors.maxMinutes &&
     (def.value < min.value || def.value > max.value)
   )
-    errors.defaultMinutes = 'The default lifetime must lie between the shortest and the longest.';
-  if (draft.allowedMethods.length === 0) errors.allowedMethods = 'Allow at least one method.';
+    errors.defaultMinutes = t('admin.policy.check.defaultOutside');
+  if (draft.allowedMethods.length === 0) errors.allowedMethods = t('admin.policy.check.noMethod');
   const algorithm = draft.algorithm as Policy['totp']['algorithm'];
-  if (!['SHA1', 'SHA256', 'SHA512'].includes(algorithm)) errors.algorithm = 'Choose an algorithm.';
+  if (!['SHA1', 'SHA256', 'SHA512'].includes(algorithm)) errors.algorithm = t('admin.policy.check.algorithm');
   const digits = Number(draft.digits);
-  if (digits !== 6 && digits !== 8) errors.digits = 'Choose 6 or 8 digits.';
+  if (digits !== 6 && digits !== 8) errors.digits = t('admin.policy.check.digits');
   const period = Number(draft.period);
-  if (period !== 30 && period !== 60) errors.period = 'Choose 30 or 60 seconds.';
+  if (period !== 30 && period !== 60) errors.period = t('admin.policy.check.period');
+  if (!isLocale(draft.defaultLocale)) errors.defaultLocale = t('admin.policy.check.language');
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -150,6 +159,7 @@ export function fromDraft(
       lockout: { failuresPerLock: failures.value!, firstLockMinutes: firstLock.value! },
       temporaryAccessPass: { minMinutes: min.value!, defaultMinutes: def.value!, maxMinutes: max.value! },
       sendLimits: sendLimits as SendLimits,
+      defaultLocale: isLocale(draft.defaultLocale) ? draft.defaultLocale : defaultLocale,
     },
   };
 }
@@ -169,6 +179,7 @@ const fieldsByPath: Readonly<Record<string, PolicyField>> = {
   'sendLimits.perDestination': 'sendPerDestination',
   'sendLimits.perIp': 'sendPerIp',
   'sendLimits.perTenant': 'sendPerTenant',
+  defaultLocale: 'defaultLocale',
 };
 
 /**
@@ -193,25 +204,28 @@ export interface ServerErrors {
   readonly general: readonly string[];
 }
 
-/** Spreads a refusal's `errors[]` (`{path|field, message}`) over the form's fields. */
+/** What the page says next to a field the server refused (its English `message` stays unread). */
+const refusals: Readonly<Partial<Record<PolicyField, MessageKey>>> = {
+  allowedMethods: 'admin.policy.refused.allowedMethods',
+  minMinutes: 'admin.policy.refused.passMinutes',
+  defaultMinutes: 'admin.policy.refused.passMinutes',
+  maxMinutes: 'admin.policy.refused.passMinutes',
+};
+
+/** Spreads a refusal's `errors[]` (`{path|field, message}`) over the form's fields, in the page's words. */
 export function serverErrors(problem: Problem): ServerErrors {
   const fields: FieldErrors = {};
-  const general: string[] = [];
+  const general = new Set<string>();
   const list = Array.isArray(problem['errors']) ? (problem['errors'] as unknown[]) : [];
   for (const entry of list) {
     if (!entry || typeof entry !== 'object') continue;
-    const { path, field, message } = entry as { path?: unknown; field?: unknown; message?: unknown };
+    const { path, field } = entry as { path?: unknown; field?: unknown };
     const where = typeof path === 'string' ? path : typeof field === 'string' ? field : '';
-    const text = typeof message === 'string' && message ? message : 'is not valid';
     const target = where ? fieldForPath(where) : undefined;
-    if (target && !fields[target]) fields[target] = capitalise(text);
-    else general.push(where ? `${where}: ${text}` : capitalise(text));
+    if (target) fields[target] ??= t(refusals[target] ?? 'admin.policy.refused.value');
+    else general.add(t('problem.validation_failed'));
   }
-  return { fields, general };
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return { fields, general: [...general] };
 }
 
 /** Checks a pass lifetime typed in the issue dialog against the policy's bounds. */
@@ -220,10 +234,14 @@ export function checkLifetime(
   limits: Policy['temporaryAccessPass'],
 ): { ok: true; minutes: number } | { ok: false; message: string } {
   const trimmed = text.trim();
-  const range = `from ${limits.minMinutes} to ${limits.maxMinutes} minutes (${formatMinutes(limits.maxMinutes)})`;
-  if (!/^\d{1,6}$/.test(trimmed)) return { ok: false, message: `Enter whole minutes, ${range}.` };
+  const range = {
+    min: limits.minMinutes,
+    max: limits.maxMinutes,
+    longest: formatMinutes(limits.maxMinutes),
+  };
+  if (!/^\d{1,6}$/.test(trimmed)) return { ok: false, message: t('admin.pass.check.whole', range) };
   const minutes = Number(trimmed);
   if (minutes < limits.minMinutes || minutes > limits.maxMinutes)
-    return { ok: false, message: `Enter a lifetime ${range}.` };
+    return { ok: false, message: t('admin.pass.check.range', range) };
   return { ok: true, minutes };
 }

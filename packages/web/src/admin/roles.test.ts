@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { withMessages } from '../i18n/test-messages.js';
 import { actionBlock, can, roleName, strongestRole, targetBlock } from './roles.js';
+
+withMessages();
 
 describe('admin roles in the console', () => {
   it('finds the strongest role and ignores unknown ones', () => {

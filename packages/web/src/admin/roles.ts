@@ -12,19 +12,21 @@ import {
   strongestRole,
 } from '@twofold/core';
 
+import { type MessageKey, t } from '../i18n/i18n.js';
+
 export { type AdminAction, strongestRole } from '@twofold/core';
 
-export const roleNames: Readonly<Record<Role, string>> = {
-  'global-admin': 'Global admin',
-  'authentication-admin': 'Authentication admin',
-  helpdesk: 'Helpdesk admin',
+const roleNames: Readonly<Record<Role, MessageKey>> = {
+  'global-admin': 'admin.role.global-admin',
+  'authentication-admin': 'admin.role.authentication-admin',
+  helpdesk: 'admin.role.helpdesk',
 };
 
 /** Every role, strongest first (the order the create-user dialog lists them in). */
 export const allRoles: readonly Role[] = roles;
 
 export function roleName(role: string): string {
-  return isRole(role) ? roleNames[role] : role;
+  return isRole(role) ? t(roleNames[role]) : role;
 }
 
 export function can(held: readonly string[], action: AdminAction): boolean {
@@ -37,15 +39,18 @@ export function targetBlock(
   me: { readonly id: string; readonly roles: readonly string[] },
   target: { readonly id: string; readonly roles: readonly string[] },
 ): string | undefined {
-  if (me.id === target.id)
-    return 'This is your own account: change your own methods and sessions on your Security info page.';
+  if (me.id === target.id) return t('admin.block.self');
   if (strongestRole(target.roles) !== undefined && strongestRole(me.roles) !== 'global-admin')
-    return 'This user is an admin: only a global admin can act on another admin.';
+    return t('admin.block.otherAdmin');
   return undefined;
 }
 
 /** Why the action is not offered to this admin, in words, or undefined when it is. */
 export function actionBlock(held: readonly string[], action: AdminAction): string | undefined {
   if (can(held, action)) return undefined;
-  return `Needs the ${roleNames[adminActions[action]].toLowerCase()} role or higher.`;
+  const least = adminActions[action];
+  return t('admin.block.role', {
+    role:
+      least === 'global-admin' ? 'global' : least === 'authentication-admin' ? 'authentication' : 'helpdesk',
+  });
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { t } from '../i18n/i18n.js';
+import { withMessages } from '../i18n/test-messages.js';
 import { formatRoute, parseRoute, queryString, sectionOf, userHash, visibleSections } from './routes.js';
+
+withMessages();
 
 describe('console routes in the hash', () => {
   it('reads every view, with its parameters', () => {
@@ -47,7 +51,7 @@ describe('console routes in the hash', () => {
   });
 
   it('shows each admin the sections their role can read', () => {
-    const labels = (roles: string[]) => visibleSections(roles).map((section) => section.label);
+    const labels = (roles: string[]) => visibleSections(roles).map((section) => t(section.label));
     expect(labels(['global-admin'])).toEqual([
       'Users',
       'Sign-in log',

@@ -2,6 +2,7 @@
  * The console's views live in the address's hash (`#/users/ID`, `#/sign-ins?result=failure`), so a reload or
  * a shared link opens the same view, and the server serves one page for all of them.
  */
+import type { MessageKey } from '../i18n/i18n.js';
 import { type AdminAction, can } from './roles.js';
 
 export type View = 'users' | 'user' | 'sign-ins' | 'audit' | 'policy' | 'messages' | 'apps';
@@ -18,7 +19,7 @@ export const defaultRoute: Route = { view: 'users', params: {} };
 
 export interface Section {
   readonly view: View;
-  readonly label: string;
+  readonly label: MessageKey;
   readonly hash: string;
   /** The action an admin needs to see the section in the navigation; every admin sees it when unset. */
   readonly needs?: AdminAction;
@@ -26,12 +27,12 @@ export interface Section {
 
 /** The top-level sections, in the navigation's order. */
 export const sections: readonly Section[] = [
-  { view: 'users', label: 'Users', hash: '#/users' },
-  { view: 'sign-ins', label: 'Sign-in log', hash: '#/sign-ins' },
-  { view: 'audit', label: 'Audit log', hash: '#/audit', needs: 'audit.read' },
-  { view: 'policy', label: 'Policy', hash: '#/policy' },
-  { view: 'messages', label: 'Messages', hash: '#/messages', needs: 'outbox.read' },
-  { view: 'apps', label: 'Applications', hash: '#/apps', needs: 'oidc_clients.read' },
+  { view: 'users', label: 'admin.users.title', hash: '#/users' },
+  { view: 'sign-ins', label: 'admin.signIns.title', hash: '#/sign-ins' },
+  { view: 'audit', label: 'admin.audit.title', hash: '#/audit', needs: 'audit.read' },
+  { view: 'policy', label: 'admin.policy.title', hash: '#/policy' },
+  { view: 'messages', label: 'admin.messages.title', hash: '#/messages', needs: 'outbox.read' },
+  { view: 'apps', label: 'admin.apps.title', hash: '#/apps', needs: 'oidc_clients.read' },
 ];
 
 /** The sections an admin holding these roles is shown (the server still refuses what they may not read). */

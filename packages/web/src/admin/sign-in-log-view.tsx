@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { t } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
@@ -12,9 +13,9 @@ import {
   dayBoundary,
   formatDateTime,
   reasonName,
-  reasonNames,
   resultName,
   signInMethodName,
+  signInReasons,
   signInResults,
 } from './format.js';
 import { formatRoute, userHash } from './routes.js';
@@ -69,7 +70,7 @@ export function SignInLogView(props: {
       setResolved(
         match
           ? { user: applied.user, id: match.id }
-          : { user: applied.user, problem: `No user has the email ${user}.` },
+          : { user: applied.user, problem: t('admin.signIns.noSuchEmail', { email: user }) },
       );
     });
     return () => {
@@ -109,16 +110,16 @@ export function SignInLogView(props: {
   return (
     <section aria-labelledby="sign-ins-title">
       <Heading id="sign-ins-title" focus={props.focus}>
-        Sign-in log
+        {t('admin.signIns.title')}
       </Heading>
-      <p class="lead">Every sign-in to this tenant: who, when, from where, and why it failed.</p>
+      <p class="lead">{t('admin.signIns.lead')}</p>
 
       <StatsPanel console={props.console} rangeId={props.params['range'] ?? '24h'} params={props.params} />
 
-      <h2 id="events-title">Sign-ins</h2>
+      <h2 id="events-title">{t('admin.signIns.events')}</h2>
       <form
         class="filters"
-        aria-label="Filter sign-ins"
+        aria-label={t('admin.signIns.filter')}
         onSubmit={(event) => {
           event.preventDefault();
           apply(draft);
@@ -126,7 +127,7 @@ export function SignInLogView(props: {
       >
         <TextField
           id="filter-user"
-          label="User (email or id)"
+          label={t('admin.signIns.user')}
           value={draft.user}
           onValue={set('user')}
           autoComplete="off"
@@ -135,35 +136,35 @@ export function SignInLogView(props: {
         />
         <SelectField
           id="filter-result"
-          label="Result"
+          label={t('admin.signIns.result')}
           value={draft.result}
           onValue={set('result')}
           options={[
-            { value: '', label: 'Any' },
+            { value: '', label: t('admin.filter.any') },
             ...signInResults.map((r) => ({ value: r, label: resultName(r) })),
           ]}
         />
         <SelectField
           id="filter-reason"
-          label="Failure reason"
+          label={t('admin.signIns.reason')}
           value={draft.reason}
           onValue={set('reason')}
           options={[
-            { value: '', label: 'Any' },
-            ...Object.entries(reasonNames).map(([value, label]) => ({ value, label })),
+            { value: '', label: t('admin.filter.any') },
+            ...signInReasons.map((value) => ({ value, label: reasonName(value) })),
           ]}
         />
-        <DateField id="filter-from" label="From" value={draft.from} onValue={set('from')} />
-        <DateField id="filter-to" label="To" value={draft.to} onValue={set('to')} />
+        <DateField id="filter-from" label={t('admin.filter.from')} value={draft.from} onValue={set('from')} />
+        <DateField id="filter-to" label={t('admin.filter.to')} value={draft.to} onValue={set('to')} />
         <div class="filter-actions">
-          <button type="submit">Apply</button>
+          <button type="submit">{t('admin.filter.apply')}</button>
           {filtered ? (
             <button
               type="button"
               class="secondary"
               onClick={() => apply({ user: '', result: '', reason: '', from: '', to: '' })}
             >
-              Clear
+              {t('admin.filter.clear')}
             </button>
           ) : null}
         </div>
@@ -176,43 +177,44 @@ export function SignInLogView(props: {
       <FormError id="events-error" message={page.problem ? adminMessage(page.problem) : undefined} />
       {page.items === undefined || waiting ? (
         page.problem ? null : (
-          <Loading>Loading sign-ins…</Loading>
+          <Loading>{t('admin.signIns.loading')}</Loading>
         )
       ) : page.items.length === 0 ? (
-        <p class="empty">{filtered ? 'No sign-ins match these filters.' : 'No sign-ins yet.'}</p>
+        <p class="empty">{t(filtered ? 'admin.signIns.noMatch' : 'admin.signIns.none')}</p>
       ) : (
         <>
           <table class="methods data-table" aria-labelledby="events-title">
             <thead>
               <tr>
-                <th scope="col">Time</th>
-                <th scope="col">User</th>
-                <th scope="col">Result</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Method</th>
-                <th scope="col">IP address</th>
-                <th scope="col">Browser</th>
+                <th scope="col">{t('admin.log.time')}</th>
+                <th scope="col">{t('admin.signIns.userColumn')}</th>
+                <th scope="col">{t('admin.signIns.result')}</th>
+                <th scope="col">{t('admin.log.reason')}</th>
+                <th scope="col">{t('admin.signIns.method')}</th>
+                <th scope="col">{t('admin.log.ip')}</th>
+                <th scope="col">{t('admin.signIns.browser')}</th>
               </tr>
             </thead>
             <tbody>
               {page.items.map((event) => (
                 <tr key={event.id}>
                   <td>
-                    <CellLabel>Time</CellLabel>
+                    <CellLabel>{t('admin.log.time')}</CellLabel>
                     {formatDateTime(event.at)}
                   </td>
                   <td class="wrap">
-                    <CellLabel>User</CellLabel>
+                    <CellLabel>{t('admin.signIns.userColumn')}</CellLabel>
                     {event.userId ? (
                       <a href={userHash(event.userId)}>{event.username || event.userId}</a>
                     ) : (
                       <span>
-                        {event.username || '—'} <span class="hint block">no such user</span>
+                        {event.username || '—'}{' '}
+                        <span class="hint block">{t('admin.signIns.unknownUser')}</span>
                       </span>
                     )}
                   </td>
                   <td>
-                    <CellLabel>Result</CellLabel>
+                    <CellLabel>{t('admin.signIns.result')}</CellLabel>
                     <Badge
                       tone={
                         event.result === 'success'
@@ -226,7 +228,7 @@ export function SignInLogView(props: {
                     </Badge>
                   </td>
                   <td>
-                    <CellLabel>Reason</CellLabel>
+                    <CellLabel>{t('admin.log.reason')}</CellLabel>
                     {event.reason ? (
                       <span title={event.reason}>{reasonName(event.reason)}</span>
                     ) : (
@@ -234,15 +236,15 @@ export function SignInLogView(props: {
                     )}
                   </td>
                   <td>
-                    <CellLabel>Method</CellLabel>
+                    <CellLabel>{t('admin.signIns.method')}</CellLabel>
                     {event.methodType ? signInMethodName(event.methodType) : <span class="muted">—</span>}
                   </td>
                   <td>
-                    <CellLabel>IP address</CellLabel>
+                    <CellLabel>{t('admin.log.ip')}</CellLabel>
                     {event.ip ?? <span class="muted">—</span>}
                   </td>
                   <td class="user-agent">
-                    <CellLabel>Browser</CellLabel>
+                    <CellLabel>{t('admin.signIns.browser')}</CellLabel>
                     <span class="ua" title={event.userAgent ?? undefined}>
                       {event.userAgent ?? '—'}
                     </span>
@@ -289,10 +291,10 @@ function StatsPanel(props: { console: Console; rangeId: string; params: Readonly
   return (
     <div class="stats-panel">
       <div class="section-head">
-        <h2 id="chart-title">Sign-ins over time</h2>
+        <h2 id="chart-title">{t('admin.chart.title')}</h2>
         <div class="chart-controls">
           <div class="field inline-field">
-            <label for="chart-range">Period</label>
+            <label for="chart-range">{t('admin.chart.period')}</label>
             <select
               id="chart-range"
               value={props.rangeId}
@@ -307,7 +309,7 @@ function StatsPanel(props: { console: Console; rangeId: string; params: Readonly
             >
               {chartRanges.map((r) => (
                 <option key={r.id} value={r.id}>
-                  {r.option}
+                  {t('admin.chart.rangeOption', { range: r.id })}
                 </option>
               ))}
             </select>
@@ -318,7 +320,7 @@ function StatsPanel(props: { console: Console; rangeId: string; params: Readonly
               checked={failuresOnly}
               onChange={(event) => setFailuresOnly(event.currentTarget.checked)}
             />
-            <span>Failures only</span>
+            <span>{t('admin.chart.failuresOnly')}</span>
           </label>
         </div>
       </div>
@@ -326,13 +328,13 @@ function StatsPanel(props: { console: Console; rangeId: string; params: Readonly
       {model ? (
         model.bars.every((bar) => bar.total === 0) ? (
           <p class="empty">
-            {failuresOnly ? 'No failed sign-ins' : 'No sign-ins'} in {range.label}.
+            {t(failuresOnly ? 'admin.chart.noFailures' : 'admin.chart.none', { range: range.id })}
           </p>
         ) : (
-          <SignInChart model={model} range={range.label} id="sign-in-chart" failuresOnly={failuresOnly} />
+          <SignInChart model={model} range={range.id} id="sign-in-chart" failuresOnly={failuresOnly} />
         )
       ) : problem ? null : (
-        <Loading>Loading the chart…</Loading>
+        <Loading>{t('admin.chart.loading')}</Loading>
       )}
     </div>
   );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withMessages } from '../i18n/test-messages.js';
 import type { AdminMethod, AdminUser } from './types.js';
 import { methodActionAllowed, methodActions, offeredUserActions } from './user-actions.js';
 
@@ -17,6 +18,7 @@ function user(change: Partial<AdminUser> = {}): AdminUser {
     registrationRequired: false,
     lockout: { locked: false, failures: 0, lockedUntil: null, adminRequired: false },
     pushBlocked: false,
+    locale: null,
     createdAt: '2026-01-01T00:00:00Z',
     updatedAt: '2026-01-01T00:00:00Z',
     ...change,
@@ -38,6 +40,8 @@ function method(change: Partial<AdminMethod> = {}): AdminMethod {
     ...change,
   };
 }
+
+withMessages();
 
 describe('actions the user page offers', () => {
   it('gives a helpdesk admin the helpdesk actions and says which need more', () => {

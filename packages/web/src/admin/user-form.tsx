@@ -1,22 +1,25 @@
+import { isLocale, type Locale } from '@twofold/core';
 import { useState } from 'preact/hooks';
+import { type MessageKey, t } from '../i18n/i18n.js';
+import { MessageLocaleField } from '../i18n/message-locale-field.js';
 import type { ApiResult } from '../shared/api.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../shared/components/layout.js';
 import { adminMessage } from './admin-messages.js';
-import { allRoles, roleNames } from './roles.js';
+import { allRoles, roleName } from './roles.js';
 import type { AdminUser, Role } from './types.js';
 
-const roleHints: Readonly<Record<string, string>> = {
-  'global-admin': 'Everything, including other admins, roles and the policy.',
-  'authentication-admin': 'Helpdesk, plus deleting methods, resync, unlock and hardware tokens.',
-  helpdesk: 'Re-registration, passes and sessions of ordinary users; reads the sign-in log.',
+const roleHints: Readonly<Record<string, MessageKey>> = {
+  'global-admin': 'admin.roleHint.global-admin',
+  'authentication-admin': 'admin.roleHint.authentication-admin',
+  helpdesk: 'admin.roleHint.helpdesk',
 };
 
 function RoleChoices(props: { roles: readonly Role[]; onRoles: (roles: Role[]) => void }) {
   return (
     <fieldset class="role-choices">
-      <legend>Admin roles</legend>
-      <p class="hint">None: an ordinary user.</p>
+      <legend>{t('admin.roles.legend')}</legend>
+      <p class="hint">{t('admin.roles.none')}</p>
       {allRoles.map((role) => (
         <label class="checkbox" key={role}>
           <input
@@ -33,8 +36,8 @@ function RoleChoices(props: { roles: readonly Role[]; onRoles: (roles: Role[]) =
             }
           />
           <span>
-            {roleNames[role]}
-            <span class="hint block">{roleHints[role]}</span>
+            {roleName(role)}
+            <span class="hint block">{t(roleHints[role] ?? 'admin.roleHint.helpdesk')}</span>
           </span>
         </label>
       ))}
@@ -66,7 +69,7 @@ export function CreateUserForm(props: {
     event.preventDefault();
     if (busy) return;
     if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) {
-      setEmailError('Enter an email address, like ada@example.com.');
+      setEmailError(t('admin.create.emailInvalid'));
       emailRef.current?.focus();
       return;
     }
@@ -90,11 +93,11 @@ export function CreateUserForm(props: {
   return (
     <form onSubmit={submit} noValidate>
       <Heading level={2} id="create-title">
-        Create user
+        {t('admin.create.title')}
       </Heading>
       <TextField
         id="new-email"
-        label="Email"
+        label={t('admin.user.email')}
         type="email"
         value={email}
         onValue={setEmail}
@@ -103,40 +106,55 @@ export function CreateUserForm(props: {
         maxLength={254}
         inputRef={emailRef}
       />
-      <TextField id="new-name" label="Name (optional)" value={name} onValue={setName} maxLength={200} />
+      <TextField
+        id="new-name"
+        label={t('admin.create.name')}
+        value={name}
+        onValue={setName}
+        maxLength={200}
+      />
       <RoleChoices roles={roles} onRoles={setRoles} />
       <TextField
         id="new-password"
-        label="Password (optional)"
+        label={t('admin.create.password')}
         type="password"
         value={password}
         onValue={setPassword}
         autoComplete="new-password"
         maxLength={256}
-        hint="Leave it empty and issue a Temporary Access Pass instead: the user signs in with it and registers a method."
+        hint={t('admin.create.passwordHint')}
       />
       <FormError id="create-error" message={error} />
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
+          {t('common.action.cancel')}
         </button>
         <button type="submit" disabled={busy}>
-          {busy ? 'Creating…' : 'Create user'}
+          {busy ? t('admin.create.busy') : t('admin.create.title')}
         </button>
       </div>
     </form>
   );
 }
 
-/** "Edit user": name and roles (global admins); only what changed is sent, with an optional reason. */
+/**
+ * "Edit user": name, roles (global admins) and the language of their messages; only what changed is sent,
+ * with an optional reason.
+ */
 export function EditUserForm(props: {
   user: AdminUser;
-  save: (change: { displayName?: string; roles?: Role[]; reason: string }) => Promise<ApiResult<AdminUser>>;
+  save: (change: {
+    displayName?: string;
+    roles?: Role[];
+    locale?: Locale | null;
+    reason: string;
+  }) => Promise<ApiResult<AdminUser>>;
   onCancel: () => void;
   onSaved: (changed: boolean) => void;
 }) {
   const [name, setName] = useState(props.user.displayName);
   const [roles, setRoles] = useState<Role[]>([...props.user.roles]);
+  const [locale, setLocale] = useState<string>(props.user.locale ?? '');
   const [reason, setReason] = useState('');
   const [nameError, setNameError] = useState<string>();
   const [error, setError] = useState<string>();
@@ -148,16 +166,18 @@ export function EditUserForm(props: {
     if (busy) return;
     const displayName = name.trim();
     if (!displayName && props.user.displayName) {
-      setNameError('Enter a name: a user keeps one once they have it.');
+      setNameError(t('admin.edit.nameMissing'));
       nameRef.current?.focus();
       return;
     }
     setNameError(undefined);
     const sameRoles =
       roles.length === props.user.roles.length && roles.every((role) => props.user.roles.includes(role));
+    const newLocale = isLocale(locale) ? locale : null;
     const change = {
       ...(displayName !== props.user.displayName && displayName ? { displayName } : {}),
       ...(sameRoles ? {} : { roles }),
+      ...(newLocale === (props.user.locale ?? null) ? {} : { locale: newLocale }),
     };
     if (Object.keys(change).length === 0) {
       props.onSaved(false);
@@ -174,11 +194,11 @@ export function EditUserForm(props: {
   return (
     <form onSubmit={submit} noValidate>
       <Heading level={2} id="edit-title">
-        Edit {props.user.email}
+        {t('admin.edit.title', { who: props.user.email })}
       </Heading>
       <TextField
         id="edit-name"
-        label="Name"
+        label={t('admin.user.name')}
         value={name}
         onValue={setName}
         error={nameError}
@@ -186,8 +206,16 @@ export function EditUserForm(props: {
         inputRef={nameRef}
       />
       <RoleChoices roles={roles} onRoles={setRoles} />
+      <MessageLocaleField
+        id="edit-locale"
+        label={t('admin.edit.language')}
+        defaultLabel={t('admin.edit.languageDefault')}
+        hint={t('admin.edit.languageHint')}
+        value={locale}
+        onValue={setLocale}
+      />
       <div class="field">
-        <label for="edit-reason">Reason (optional)</label>
+        <label for="edit-reason">{t('admin.reason.optional')}</label>
         <textarea
           id="edit-reason"
           name="reason"
@@ -198,16 +226,16 @@ export function EditUserForm(props: {
           onInput={(event) => setReason(event.currentTarget.value)}
         />
         <p class="hint" id="edit-reason-hint">
-          Saved in the audit log with your name.
+          {t('admin.reason.hint')}
         </p>
       </div>
       <FormError id="edit-error" message={error} />
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
+          {t('common.action.cancel')}
         </button>
         <button type="submit" disabled={busy}>
-          {busy ? 'Saving…' : 'Save'}
+          {busy ? t('common.action.saving') : t('common.action.save')}
         </button>
       </div>
     </form>

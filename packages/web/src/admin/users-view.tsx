@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatList, t } from '../i18n/i18n.js';
 import { Dialog } from '../shared/components/dialog.js';
 import { FormError } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
@@ -73,11 +74,11 @@ export function UsersView(props: {
     <section aria-labelledby="users-title">
       <div class="section-head section-head-top">
         <Heading id="users-title" focus={props.focus}>
-          Users
+          {t('admin.users.title')}
         </Heading>
         {can(me.roles, 'users.create') ? (
           <button type="button" onClick={() => setCreating(true)}>
-            + Create user
+            {t('admin.users.create')}
           </button>
         ) : null}
       </div>
@@ -89,7 +90,7 @@ export function UsersView(props: {
           setQuery(text.trim());
         }}
       >
-        <label for="user-search">Search users</label>
+        <label for="user-search">{t('admin.users.search')}</label>
         <input
           id="user-search"
           name="query"
@@ -97,61 +98,62 @@ export function UsersView(props: {
           value={text}
           autoComplete="off"
           spellcheck={false}
-          placeholder="Email or name"
+          placeholder={t('admin.users.searchPlaceholder')}
           aria-describedby="user-search-hint"
           onInput={(event) => setText(event.currentTarget.value)}
         />
         <p class="hint" id="user-search-hint">
-          Matches any part of the email or name; results update as you type.
+          {t('admin.users.searchHint')}
         </p>
       </form>
       <FormError id="users-error" message={error} />
       {users === undefined ? (
         error ? null : (
-          <Loading>Loading users…</Loading>
+          <Loading>{t('admin.users.loading')}</Loading>
         )
       ) : users.length === 0 ? (
-        <p class="empty">
-          {query ? `No user's email or name contains “${query}”.` : 'There are no users in this tenant yet.'}
-        </p>
+        <p class="empty">{query ? t('admin.users.noMatch', { query }) : t('admin.users.none')}</p>
       ) : (
         <>
           <p class="muted result-count" aria-live="polite">
-            {users.length} user{users.length === 1 ? '' : 's'}
-            {nextCursor ? ' shown, more to load' : ''}
-            {query ? ` matching “${query}”` : ''}
+            {t('admin.users.count', {
+              count: users.length,
+              more: nextCursor ? 'yes' : 'no',
+              query: query || '',
+              matching: query ? 'yes' : 'no',
+            })}
           </p>
           <table class="methods data-table" aria-labelledby="users-title">
             <thead>
               <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Name</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Status</th>
+                <th scope="col">{t('admin.user.email')}</th>
+                <th scope="col">{t('admin.user.name')}</th>
+                <th scope="col">{t('admin.user.roles')}</th>
+                <th scope="col">{t('admin.users.status')}</th>
               </tr>
             </thead>
             <tbody>
               {users.map((user) => (
                 <tr key={user.id}>
                   <td>
-                    <CellLabel>Email</CellLabel>
+                    <CellLabel>{t('admin.user.email')}</CellLabel>
                     <a href={userHash(user.id)}>{user.email}</a>
                   </td>
                   <td>
-                    <CellLabel>Name</CellLabel>
+                    <CellLabel>{t('admin.user.name')}</CellLabel>
                     {user.displayName || <span class="muted">—</span>}
                   </td>
                   <td>
-                    <CellLabel>Roles</CellLabel>
+                    <CellLabel>{t('admin.user.roles')}</CellLabel>
                     {user.roles.length ? (
-                      user.roles.map(roleName).join(', ')
+                      formatList(user.roles.map(roleName))
                     ) : (
-                      <span class="muted">User</span>
+                      <span class="muted">{t('admin.users.plainUser')}</span>
                     )}
                   </td>
                   <td>
-                    <CellLabel>Status</CellLabel>
-                    <Badges badges={userBadges(user, now)} empty="OK" />
+                    <CellLabel>{t('admin.users.status')}</CellLabel>
+                    <Badges badges={userBadges(user, now)} empty={t('admin.users.ok')} />
                   </td>
                 </tr>
               ))}
@@ -166,7 +168,7 @@ export function UsersView(props: {
           onCancel={() => setCreating(false)}
           onCreated={(user) => {
             setCreating(false);
-            navigate(userHash(user.id), `Created ${user.email}.`);
+            navigate(userHash(user.id), t('admin.create.done', { who: user.email }));
           }}
         />
       </Dialog>

@@ -1,4 +1,7 @@
+import type { Locale } from '@twofold/core';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { type MessageKey, t, tRich } from '../i18n/i18n.js';
 import type { ApiClient, ApiResult, Problem } from '../shared/api.js';
 import { Dialog } from '../shared/components/dialog.js';
 import { FormError, TextField } from '../shared/components/field.js';
@@ -7,8 +10,15 @@ import { RecoveryCodesPanel } from '../shared/components/recovery-codes.js';
 import { RegisterWizard } from '../shared/components/register-wizard.js';
 import { StepUp } from '../shared/components/step-up.js';
 import { describeProblem } from '../shared/messages.js';
-import { formatDate, methodDisplayName, methodTypeName, type OwnMethod } from '../shared/methods.js';
+import {
+  formatDate,
+  methodDisplayName,
+  methodLabel,
+  methodTypeName,
+  type OwnMethod,
+} from '../shared/methods.js';
 import { isSentCodeType } from '../shared/sent-codes.js';
+import { MessageLanguage } from './message-language.js';
 
 /** `GET /me`. */
 export interface Me {
@@ -17,6 +27,8 @@ export interface Me {
     readonly email: string;
     readonly displayName: string;
     readonly roles: string[];
+    /** The language of the user's emails and text messages; null: the organisation's default. */
+    readonly locale?: Locale | null;
   };
   readonly methods: readonly OwnMethod[];
   readonly recoveryCodesRemaining: number;
@@ -37,33 +49,20 @@ export interface SecurityInfoAppProps {
 }
 
 const cancelled: Problem = { status: 0, code: 'cancelled' };
-const newMethodTypes = [
-  {
-    type: 'authenticator',
-    name: 'Authenticator app',
-    hint: 'Codes from any authenticator app; approvals in Twofold Authenticator.',
-  },
-  {
-    type: 'totp',
-    name: 'Other authenticator app',
-    hint: 'Codes only, from any app that reads otpauth QR codes.',
-  },
-  {
-    type: 'sms',
-    name: 'Phone (text message)',
-    hint: 'We text a code to your mobile phone each time you sign in.',
-  },
-  {
-    type: 'email',
-    name: 'Email',
-    hint: 'We email a code to an address you choose each time you sign in.',
-  },
-] as const;
+/** What can be added here, with the line under the choice that says what using it is like. */
+const newMethodTypes: readonly { readonly type: string; readonly hint: MessageKey }[] = [
+  { type: 'authenticator', hint: 'securityInfo.add.hint.authenticator' },
+  { type: 'totp', hint: 'securityInfo.add.hint.totp' },
+  { type: 'sms', hint: 'common.registrationChoice.sms' },
+  { type: 'email', hint: 'common.registrationChoice.email' },
+];
 
 function message(problem: Problem, context: 'code' | 'recovery-code' | 'general' = 'general'): string {
-  if (problem.code === 'cancelled') return 'Nothing changed: you did not confirm it was you.';
+  if (problem.code === 'cancelled') return t('securityInfo.cancelled');
   return describeProblem(problem, context, { now: Date.now() });
 }
+
+const strong = (chunks: ComponentChildren[]) => <strong>{chunks}</strong>;
 
 /** "My sign-ins / Security info": the user's methods, recovery codes and sessions. */
 export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
@@ -123,7 +122,7 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
       return;
     }
     await load();
-    setNotice(`${methodDisplayName(method)} is now your default sign-in method.`);
+    setNotice(t('securityInfo.default.done', { method: methodDisplayName(method) }));
   }
 
   async function signOut() {
@@ -135,17 +134,17 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
     return (
       <Page wide>
         <Brand />
-        <Heading>Security info</Heading>
+        <Heading>{t('securityInfo.title')}</Heading>
         {loadProblem ? (
           <>
             <FormError id="load-error" message={message(loadProblem)} />
             <button type="button" onClick={() => void load()}>
-              Try again
+              {t('common.action.tryAgain')}
             </button>
           </>
         ) : (
           <p class="muted" role="status">
-            Loading your security info…
+            {t('securityInfo.loading')}
           </p>
         )}
       </Page>
@@ -164,19 +163,19 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
             {me.user.email}
           </span>
           <button type="button" class="secondary small" onClick={() => void signOut()}>
-            Sign out
+            {t('common.action.signOut')}
           </button>
         </div>
       </Brand>
-      <Heading>Security info</Heading>
-      <p class="lead">These are the methods you use to sign in to your account.</p>
+      <Heading>{t('securityInfo.title')}</Heading>
+      <p class="lead">{t('securityInfo.lead')}</p>
       <p class="status notice notice-success" role="status">
         {notice}
       </p>
       <FormError id="page-error" message={pageError} />
 
       <div class="section-head">
-        <h2 id="methods-title">Sign-in methods</h2>
+        <h2 id="methods-title">{t('securityInfo.methods.title')}</h2>
         <button
           type="button"
           onClick={() => {
@@ -184,28 +183,27 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
             setDialog({ kind: 'add' });
           }}
         >
-          + Add sign-in method
+          {t('securityInfo.methods.add')}
         </button>
       </div>
       <p>
-        Default sign-in method:{' '}
-        <strong>{defaultMethod ? methodDisplayName(defaultMethod) : 'none yet'}</strong>
+        {defaultMethod
+          ? tRich('securityInfo.default.line', { strong, method: methodDisplayName(defaultMethod) })
+          : tRich('securityInfo.default.none', { strong })}
       </p>
       {methods.length === 0 ? (
-        <p class="notice">
-          You have no sign-in method yet. Add an authenticator app to keep your account safe.
-        </p>
+        <p class="notice">{t('securityInfo.methods.none')}</p>
       ) : (
         <table class="methods" aria-labelledby="methods-title">
           <thead>
             <tr>
-              <th scope="col">Method</th>
-              <th scope="col">Name</th>
-              <th scope="col">Default</th>
-              <th scope="col">Added</th>
-              <th scope="col">Last used</th>
+              <th scope="col">{t('securityInfo.methods.method')}</th>
+              <th scope="col">{t('securityInfo.methods.name')}</th>
+              <th scope="col">{t('securityInfo.methods.default')}</th>
+              <th scope="col">{t('securityInfo.methods.added')}</th>
+              <th scope="col">{t('securityInfo.methods.lastUsed')}</th>
               <th scope="col">
-                <span class="visually-hidden">Actions</span>
+                <span class="visually-hidden">{t('common.table.actions')}</span>
               </th>
             </tr>
           </thead>
@@ -213,24 +211,28 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
             {methods.map((method) => (
               <tr key={method.id}>
                 <td>
-                  <CellLabel>Method</CellLabel>
+                  <CellLabel>{t('securityInfo.methods.method')}</CellLabel>
                   {methodTypeName(method.type)}
                 </td>
                 <td>
-                  <CellLabel>Name</CellLabel>
-                  {method.label}
+                  <CellLabel>{t('securityInfo.methods.name')}</CellLabel>
+                  {methodLabel(method)}
                 </td>
                 <td>
-                  <CellLabel>Default</CellLabel>
-                  {method.isDefault ? <span class="badge">Default</span> : <span class="muted">—</span>}
+                  <CellLabel>{t('securityInfo.methods.default')}</CellLabel>
+                  {method.isDefault ? (
+                    <span class="badge">{t('securityInfo.methods.default')}</span>
+                  ) : (
+                    <span class="muted">—</span>
+                  )}
                 </td>
                 <td>
-                  <CellLabel>Added</CellLabel>
+                  <CellLabel>{t('securityInfo.methods.added')}</CellLabel>
                   {formatDate(method.createdAt, '—')}
                 </td>
                 <td>
-                  <CellLabel>Last used</CellLabel>
-                  {formatDate(method.lastUsedAt, 'Never')}
+                  <CellLabel>{t('securityInfo.methods.lastUsed')}</CellLabel>
+                  {formatDate(method.lastUsedAt, t('common.never'))}
                 </td>
                 <td class="row-actions">
                   {method.isDefault ? null : (
@@ -238,9 +240,9 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
                       type="button"
                       class="secondary small"
                       onClick={() => void setDefault(method)}
-                      aria-label={`Set ${method.label} as default`}
+                      aria-label={t('securityInfo.methods.setDefaultOf', { name: methodLabel(method) })}
                     >
-                      Set as default
+                      {t('securityInfo.methods.setDefault')}
                     </button>
                   )}
                   <button
@@ -250,9 +252,9 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
                       setNotice('');
                       setDialog({ kind: 'delete', method });
                     }}
-                    aria-label={`Delete ${method.label}`}
+                    aria-label={t('securityInfo.methods.deleteOf', { name: methodLabel(method) })}
                   >
-                    Delete
+                    {t('common.action.delete')}
                   </button>
                 </td>
               </tr>
@@ -262,25 +264,26 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
       )}
 
       <div class="section-head">
-        <h2>Recovery codes</h2>
+        <h2>{t('securityInfo.codes.title')}</h2>
         <button type="button" class="secondary" onClick={() => setDialog({ kind: 'recovery-codes' })}>
-          Get new recovery codes
+          {t('securityInfo.codes.new')}
         </button>
       </div>
       <p class={me.recoveryCodesRemaining <= 3 ? 'notice' : ''}>
-        You have {me.recoveryCodesRemaining} unused recovery code{me.recoveryCodesRemaining === 1 ? '' : 's'}.
-        {me.recoveryCodesRemaining <= 3
-          ? ' Get new ones so you can still sign in if you lose your phone.'
-          : ''}
+        {t(me.recoveryCodesRemaining <= 3 ? 'securityInfo.codes.fewLeft' : 'securityInfo.codes.left', {
+          count: me.recoveryCodesRemaining,
+        })}
       </p>
 
       <div class="section-head">
-        <h2>Lost a device?</h2>
+        <h2>{t('securityInfo.everywhere.title')}</h2>
         <button type="button" class="secondary" onClick={() => setDialog({ kind: 'sign-out-everywhere' })}>
-          Sign out everywhere
+          {t('securityInfo.everywhere.button')}
         </button>
       </div>
-      <p>Signs you out on every browser and device where you are signed in, this one included.</p>
+      <p>{t('securityInfo.everywhere.lead')}</p>
+
+      <MessageLanguage api={api} locale={me.user.locale ?? null} guard={guard} />
 
       <Dialog open={dialog.kind === 'add'} labelledBy="add-title" onClose={() => setDialog({ kind: 'none' })}>
         <AddMethod
@@ -290,7 +293,7 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
           onAdded={(name) => {
             setDialog({ kind: 'none' });
             // The notice comes once the table shows the change, so the two never disagree.
-            void load().then(() => setNotice(`${name} added. You can now sign in with it.`));
+            void load().then(() => setNotice(t('securityInfo.add.done', { method: name })));
           }}
         />
       </Dialog>
@@ -308,7 +311,7 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
             onDeleted={() => {
               setDialog({ kind: 'none' });
               const name = methodDisplayName(dialog.method);
-              void load().then(() => setNotice(`${name} deleted.`));
+              void load().then(() => setNotice(t('securityInfo.delete.done', { method: name })));
             }}
           />
         ) : null}
@@ -367,7 +370,7 @@ function AddMethod(props: {
   const [label, setLabel] = useState('');
   const [chosen, setChosen] = useState(false);
   const selectRef = useFocusOnMount<HTMLSelectElement>();
-  const typeName = newMethodTypes.find((t) => t.type === type)?.name ?? methodTypeName(type);
+  const typeName = methodTypeName(type);
   // A phone or an address is named by itself (masked); only apps take a name.
   const named = !isSentCodeType(type);
 
@@ -395,7 +398,7 @@ function AddMethod(props: {
       />
     );
   }
-  const hint = newMethodTypes.find((t) => t.type === type)?.hint;
+  const hint = newMethodTypes.find((option) => option.type === type)?.hint;
   return (
     <form
       noValidate
@@ -405,10 +408,10 @@ function AddMethod(props: {
       }}
     >
       <Heading level={2} id="add-title">
-        Add a sign-in method
+        {t('securityInfo.add.title')}
       </Heading>
       <div class="field">
-        <label for="method-type">Which method would you like to add?</label>
+        <label for="method-type">{t('securityInfo.add.which')}</label>
         <select
           id="method-type"
           ref={selectRef}
@@ -416,31 +419,31 @@ function AddMethod(props: {
           onChange={(event) => setType(event.currentTarget.value)}
           aria-describedby="method-type-hint"
         >
-          {newMethodTypes.map((t) => (
-            <option key={t.type} value={t.type}>
-              {t.name}
+          {newMethodTypes.map((option) => (
+            <option key={option.type} value={option.type}>
+              {methodTypeName(option.type)}
             </option>
           ))}
         </select>
         <p class="hint" id="method-type-hint">
-          {hint}
+          {hint ? t(hint) : ''}
         </p>
       </div>
       {named ? (
         <TextField
           id="method-label"
-          label="Name (optional)"
+          label={t('securityInfo.add.name')}
           value={label}
           onValue={setLabel}
-          hint="To tell your devices apart, like “Work phone”."
+          hint={t('securityInfo.add.nameHint')}
           maxLength={100}
         />
       ) : null}
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
+          {t('common.action.cancel')}
         </button>
-        <button type="submit">Next</button>
+        <button type="submit">{t('common.action.next')}</button>
       </div>
     </form>
   );
@@ -468,19 +471,16 @@ function DeleteMethod(props: {
   return (
     <section>
       <Heading level={2} id="delete-title">
-        Delete this method?
+        {t('securityInfo.delete.title')}
       </Heading>
-      <p>
-        <strong>{methodDisplayName(props.method)}</strong> will stop working for sign-in. To use it again you
-        would have to set it up again.
-      </p>
+      <p>{tRich('securityInfo.delete.lead', { strong, method: methodDisplayName(props.method) })}</p>
       <FormError id="delete-error" message={error} />
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
+          {t('common.action.cancel')}
         </button>
         <button type="button" class="danger" onClick={() => void remove()} disabled={busy}>
-          {busy ? 'Deleting…' : 'Delete'}
+          {busy ? t('common.action.deleting') : t('common.action.delete')}
         </button>
       </div>
     </section>
@@ -514,7 +514,7 @@ function NewRecoveryCodes(props: {
         account={props.account}
         headingLevel={2}
         headingId="codes-title"
-        continueLabel="Done"
+        continueLabel={t('common.action.done')}
         onContinue={props.onDone}
       />
     );
@@ -522,21 +522,16 @@ function NewRecoveryCodes(props: {
   return (
     <section>
       <Heading level={2} id="codes-title">
-        Get new recovery codes?
+        {t('securityInfo.codes.newTitle')}
       </Heading>
-      <p>
-        You get 10 new codes, shown once.{' '}
-        {props.remaining > 0
-          ? `Your ${props.remaining} current code${props.remaining === 1 ? '' : 's'} stop working.`
-          : ''}
-      </p>
+      <p>{t('securityInfo.codes.newLead', { count: props.remaining })}</p>
       <FormError id="codes-error" message={error} />
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onDone}>
-          Cancel
+          {t('common.action.cancel')}
         </button>
         <button type="button" onClick={() => void issue()} disabled={busy}>
-          {busy ? 'Getting codes…' : 'Get new codes'}
+          {busy ? t('securityInfo.codes.getting') : t('securityInfo.codes.get')}
         </button>
       </div>
     </section>
@@ -556,19 +551,16 @@ function SignOutEverywhere(props: { api: ApiClient; onCancel: () => void; onDone
   return (
     <section>
       <Heading level={2} id="everywhere-title">
-        Sign out everywhere?
+        {t('securityInfo.everywhere.confirmTitle')}
       </Heading>
-      <p>
-        This signs you out on every browser and device, this one included. Use it when you lose a phone or
-        computer. Then sign in again with another method or a recovery code.
-      </p>
+      <p>{t('securityInfo.everywhere.confirmLead')}</p>
       <FormError id="everywhere-error" message={error} />
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
+          {t('common.action.cancel')}
         </button>
         <button type="button" class="danger" onClick={() => void confirm()} disabled={busy}>
-          Sign out everywhere
+          {t('securityInfo.everywhere.button')}
         </button>
       </div>
     </section>

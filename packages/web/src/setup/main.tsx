@@ -1,5 +1,6 @@
 import '../shared/styles/twofold.css';
 import { render } from 'preact';
+import { startPage } from '../i18n/i18n.js';
 import { createApiClient } from '../shared/api.js';
 import { TenantMissing } from '../shared/components/tenant-missing.js';
 import { pagePath, tenantFromPath } from '../shared/tenant.js';
@@ -11,6 +12,7 @@ const tenant = tenantFromPath(location.pathname);
 const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? undefined;
 if (token) history.replaceState(null, '', location.pathname);
 if (root) {
+  await startPage('setup');
   render(
     tenant ? (
       <SetupApp api={createApiClient(tenant)} token={token} signInPath={pagePath(tenant, 'sign-in')} />

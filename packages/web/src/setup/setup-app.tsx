@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
+import { t } from '../i18n/i18n.js';
 import type { ApiClient } from '../shared/api.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Brand, Heading, Page } from '../shared/components/layout.js';
+import { messageOfCode } from '../shared/messages.js';
 
 interface SetupResult {
   readonly user: { readonly email: string };
@@ -15,19 +17,18 @@ export function SetupApp(props: { api: ApiClient; token: string | undefined; sig
   const [errors, setErrors] = useState<{ email?: string; password?: string; form?: string }>({});
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<SetupResult | undefined>(undefined);
+  // The link's token left the address once read: a change of language loads the page again with it.
+  const reloadTo = props.token ? () => `${location.pathname}#token=${props.token}` : undefined;
 
   if (done) {
     return (
       <Page>
         <Brand />
-        <Heading focus>Your administrator account is ready</Heading>
-        <p class="lead">
-          {done.user.email} is a global admin. Next, sign in: Twofold will ask you to register a second
-          factor, such as an authenticator app.
-        </p>
+        <Heading focus>{t('setup.done.title')}</Heading>
+        <p class="lead">{t('setup.done.lead', { email: done.user.email })}</p>
         <p>
           <a class="button" href={props.signInPath}>
-            Go to sign-in
+            {t('setup.done.signIn')}
           </a>
         </p>
       </Page>
@@ -37,7 +38,7 @@ export function SetupApp(props: { api: ApiClient; token: string | undefined; sig
   async function submit(event: Event) {
     event.preventDefault();
     if (password.length < 8) {
-      setErrors({ password: 'Use at least 8 characters.' });
+      setErrors({ password: t('setup.password.tooShort') });
       return;
     }
     setBusy(true);
@@ -53,26 +54,23 @@ export function SetupApp(props: { api: ApiClient; token: string | undefined; sig
       setDone(result.data);
       return;
     }
-    const { code, detail } = result.problem;
-    if (code === 'email_invalid' || code === 'user_exists') setErrors({ email: detail });
-    else if (code === 'password_invalid') setErrors({ password: detail });
-    else if (code === 'setup_token_invalid') {
-      setErrors({
-        form: 'This setup link is no longer valid. Ask the operator for a new one (twofold setup-link).',
-      });
-    } else setErrors({ form: detail ?? 'Something went wrong. Try again.' });
+    const { problem } = result;
+    const message = messageOfCode(problem);
+    if (problem.code === 'email_invalid' || problem.code === 'user_exists') setErrors({ email: message });
+    else if (problem.code === 'password_invalid') setErrors({ password: message });
+    else setErrors({ form: message });
   }
 
   return (
-    <Page>
+    <Page reloadTo={reloadTo}>
       <Brand />
-      <Heading>Create the first administrator</Heading>
-      <p class="lead">This link works once. The account you create is a global admin of this organisation.</p>
+      <Heading>{t('setup.title')}</Heading>
+      <p class="lead">{t('setup.lead')}</p>
       {props.token ? (
         <form onSubmit={submit} noValidate>
           <TextField
             id="email"
-            label="Email"
+            label={t('setup.email.label')}
             type="email"
             autoComplete="username"
             maxLength={254}
@@ -82,7 +80,7 @@ export function SetupApp(props: { api: ApiClient; token: string | undefined; sig
           />
           <TextField
             id="displayName"
-            label="Display name"
+            label={t('setup.name.label')}
             autoComplete="name"
             maxLength={200}
             value={displayName}
@@ -90,27 +88,24 @@ export function SetupApp(props: { api: ApiClient; token: string | undefined; sig
           />
           <TextField
             id="password"
-            label="Password"
+            label={t('setup.password.label')}
             type="password"
             autoComplete="new-password"
             maxLength={256}
             value={password}
             onValue={setPassword}
-            hint="At least 8 characters. A passphrase of several words is best."
+            hint={t('setup.password.hint')}
             error={errors.password}
           />
           <FormError id="form-error" message={errors.form} />
           <div class="actions">
             <button type="submit" disabled={busy}>
-              Create administrator
+              {t('setup.submit')}
             </button>
           </div>
         </form>
       ) : (
-        <FormError
-          id="form-error"
-          message="This page needs the full setup link, including the part after #. Ask the operator for a new one (twofold setup-link)."
-        />
+        <FormError id="form-error" message={t('setup.noToken')} />
       )}
     </Page>
   );

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { loadMessages } from '../i18n/i18n.js';
+import { withMessages } from '../i18n/test-messages.js';
 import type { Problem } from './api.js';
 import { describeClockSkew, describeProblem, flowEndingCodes, formatDuration } from './messages.js';
 
@@ -11,6 +13,8 @@ const problem = (code: string, extra: Record<string, unknown> = {}, status = 400
   code,
   ...extra,
 });
+
+withMessages();
 
 describe('problems in plain words', () => {
   it('gives every sign-in refusal its own message', () => {
@@ -97,13 +101,20 @@ describe('problems in plain words', () => {
     expect(describeProblem(problem('recovery_code_invalid'), 'recovery-code', at)).toMatch(/recovery code/);
   });
 
-  it('falls back to the server detail as a sentence, and hides server errors', () => {
+  it('never shows the English detail: a code it does not know is said by its status', () => {
     expect(describeProblem(problem('something_new', { detail: 'the moon is full' }), 'general', at)).toBe(
-      'The moon is full.',
+      'That did not work. Try again.',
+    );
+    expect(describeProblem(problem('something_new', { detail: 'boom' }, 503), 'general', at)).toBe(
+      'Something went wrong on our side. Try again in a moment.',
     );
     expect(
       describeProblem(problem('internal_error', { detail: 'stack trace here' }, 500), 'general', at),
     ).toBe('Something went wrong on our side. Try again in a moment.');
+    // Every registered code has words of its own.
+    expect(
+      describeProblem(problem('user_exists', { detail: "a user with email 'x' exists" }), 'general', at),
+    ).toBe('A user with this email already exists.');
   });
 
   it('speaks of codes we sent by text message or email', () => {
@@ -134,7 +145,7 @@ describe('problems in plain words', () => {
     expect(
       describeProblem(problem('send_limited', { retryAfter: 40 }, 429), 'destination', {
         ...at,
-        otherWay: 'choose another method',
+        otherWay: 'method',
       }),
     ).toBe(
       'Too many codes were sent. Wait 40 seconds before asking for a new one, or choose another method.',
@@ -154,7 +165,7 @@ describe('problems in plain words', () => {
     expect(
       describeProblem(problem('delivery_failed', {}, 502), 'destination', {
         ...at,
-        otherWay: 'choose another method',
+        otherWay: 'method',
       }),
     ).toBe("We couldn't send the code. Try again, or choose another method.");
   });
@@ -163,12 +174,16 @@ describe('problems in plain words', () => {
     expect(
       describeProblem(
         problem('phone_number_invalid', {
-          detail: 'not a number in international form: start with + and the country code',
+          detail: "phone number '+44…' is a landline",
+          numberType: 'landline',
         }),
         'destination',
         at,
       ),
-    ).toBe('Not a number in international form: start with + and the country code.');
+    ).toBe('That is a landline number, which cannot receive text messages. Enter a mobile number.');
+    expect(
+      describeProblem(problem('phone_number_invalid', { numberType: 'premium_rate' }), 'destination', at),
+    ).toMatch(/^That is a premium-rate number/);
     expect(describeProblem(problem('phone_number_invalid'), 'destination', at)).toMatch(
       /^That is not a mobile number in international form\. Start with \+ and the country code/,
     );
@@ -186,5 +201,41 @@ describe('problems in plain words', () => {
     expect(formatDuration(60)).toBe('1 minute');
     expect(formatDuration(900)).toBe('about 15 minutes');
     expect(formatDuration(7200)).toBe('about 2 hours');
+  });
+});
+
+describe('problems in the page language', () => {
+  const at = { now: Date.UTC(2026, 0, 5, 9, 0, 0), formatTime: () => '09:15' };
+  const problem = (code: string, extra: Record<string, unknown> = {}, status = 400): Problem => ({
+    status,
+    code,
+    ...extra,
+  });
+
+  it('speaks German, with German durations and the way on chosen inside the sentence', async () => {
+    await loadMessages('de', ['common', 'problems']);
+    expect(describeProblem(problem('otp_invalid'), 'code', at)).toBe(
+      'Dieser Code ist nicht richtig. Prüfen Sie den Code in Ihrer App und versuchen Sie es erneut.',
+    );
+    expect(describeProblem(problem('locked_out', { retryAfter: 900 }, 429), 'code', at)).toBe(
+      'Zu viele falsche Codes, daher ist die Anmeldung mit einem Code vorerst gesperrt. Sie können es um 09:15 erneut versuchen (in etwa 15 Minuten).',
+    );
+    expect(
+      describeProblem(problem('delivery_failed', {}, 502), 'destination', { ...at, otherWay: 'method' }),
+    ).toBe(
+      'Wir konnten den Code nicht senden. Versuchen Sie es erneut, oder wählen Sie eine andere Methode.',
+    );
+    expect(describeClockSkew(-300)).toMatch(/^Die Uhr Ihres Geräts geht offenbar etwa 5 Minuten nach\./);
+  });
+
+  it('speaks French and Spanish, one minute and several', async () => {
+    await loadMessages('fr', ['common', 'problems']);
+    expect(describeClockSkew(60)).toMatch(/^L’horloge de votre appareil semble avancer d’environ 1 minute\./);
+    expect(formatDuration(45)).toBe('45\u00a0secondes');
+    await loadMessages('es', ['common', 'problems']);
+    expect(describeProblem(problem('otp_invalid', { attemptsLeft: 2 }), 'code', at)).toMatch(
+      /2 códigos incorrectos más pondrán fin a este inicio de sesión\.$/,
+    );
+    await loadMessages('en', ['common', 'problems']);
   });
 });

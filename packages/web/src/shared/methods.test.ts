@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { loadMessages } from '../i18n/i18n.js';
+import { namespaces } from '../i18n/page-catalogs.js';
+import { withMessages } from '../i18n/test-messages.js';
 import {
   checkCode,
   describeAlternative,
   groupKey,
   methodDisplayName,
+  methodLabel,
   methodTypeName,
   normaliseCode,
   pickDefaultMethod,
@@ -13,6 +17,8 @@ import {
   registrationChoices,
   svgDataUrl,
 } from './methods.js';
+
+withMessages();
 
 describe('methods on the pages', () => {
   it('groups a key in fours', () => {
@@ -83,6 +89,23 @@ describe('methods on the pages', () => {
       'Phone (text message) (+1 ••• •• 23)',
     );
     expect(methodDisplayName({ type: 'email', label: 'a•••@example.com' })).toBe('Email (a•••@example.com)');
+  });
+
+  it("names a method nobody named by its type in the page's language, keeps a user's own name", async () => {
+    await loadMessages('de', namespaces);
+    try {
+      expect(methodLabel({ type: 'authenticator', label: 'Authenticator app' })).toBe('Authenticator-App');
+      expect(methodLabel({ type: 'totp', label: 'Authenticator app (code only)' })).toBe(
+        'Andere Authenticator-App',
+      );
+      expect(methodLabel({ type: 'totp', label: ' ' })).toBe('Andere Authenticator-App');
+      expect(methodLabel({ type: 'authenticator', label: 'Diensthandy' })).toBe('Diensthandy');
+      expect(methodDisplayName({ type: 'authenticator', label: 'Diensthandy' })).toBe(
+        'Authenticator-App (Diensthandy)',
+      );
+    } finally {
+      await loadMessages('en', namespaces);
+    }
   });
 
   it('checks a sent code for its six digits', () => {

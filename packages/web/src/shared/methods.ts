@@ -1,32 +1,46 @@
 /** How the pages name methods; their shapes are the API contract's (@twofold/api). */
 import type { OwnMethod } from '@twofold/api/self-service';
 import type { SignInMethod } from '@twofold/api/sign-in';
+import { formattingLocale, type MessageKey, t } from '../i18n/i18n.js';
 
 export type { OwnMethod, SignInMethod };
 
-const typeNames: Record<string, string> = {
-  authenticator: 'Authenticator app',
-  push: 'Push approval',
-  totp: 'Other authenticator app',
-  sms: 'Phone (text message)',
-  email: 'Email',
-  hardware_oath: 'Hardware token',
-  recovery_codes: 'Recovery codes',
-  temporary_access_pass: 'Temporary Access Pass',
+const typeNames: Readonly<Record<string, MessageKey>> = {
+  authenticator: 'common.methodType.authenticator',
+  push: 'common.methodType.push',
+  totp: 'common.methodType.totp',
+  sms: 'common.methodType.sms',
+  email: 'common.methodType.email',
+  hardware_oath: 'common.methodType.hardware_oath',
+  recovery_codes: 'common.methodType.recovery_codes',
+  temporary_access_pass: 'common.methodType.temporary_access_pass',
 };
 
 export function methodTypeName(type: string): string {
-  return typeNames[type] ?? type.replace(/_/g, ' ');
+  const key = typeNames[type];
+  return key ? t(key) : type.replace(/_/g, ' ');
+}
+
+/** The labels the server gives methods nobody named (stored in English): they read as the type's name. */
+const unnamedLabels: ReadonlySet<string> = new Set(['Authenticator app', 'Authenticator app (code only)']);
+
+/** A method's label as the page shows it: the user's own, or the type's name in the page's language. */
+export function methodLabel(method: { readonly type: string; readonly label: string }): string {
+  const label = method.label.trim();
+  return !label || unnamedLabels.has(label) ? methodTypeName(method.type) : label;
 }
 
 /** "Authenticator app (Work phone)", or just the type's name when the label says nothing more. */
 export function methodDisplayName(method: { readonly type: string; readonly label: string }): string {
   const typeName = methodTypeName(method.type);
-  const label = method.label.trim();
-  return !label || label === typeName ? typeName : `${typeName} (${label})`;
+  const label = methodLabel(method);
+  return label === typeName ? typeName : t('common.method.named', { type: typeName, label });
 }
 
-/** The device a push entry goes to, from its label "Approve on <device>"; undefined when it names none. */
+/**
+ * The device a push entry goes to, from its label "Approve on <device>" (the server's words, in English, for
+ * API clients); undefined when it names none.
+ */
 export function pushDeviceName(method: {
   readonly type: string;
   readonly label: string;
@@ -43,12 +57,15 @@ export function isAppCode(type: string): boolean {
 
 /** The line on "Sign in another way" for a method: sms and email show their masked destination. */
 export function describeAlternative(method: SignInMethod): string {
-  if (method.type === 'recovery_codes') return 'Use a recovery code';
-  // "Approve on Ann's phone": the server names the device the request goes to.
-  if (method.type === 'push') return `${method.label} (Twofold Authenticator)`;
-  if (method.type === 'sms') return `Text ${method.label}`;
-  if (method.type === 'email') return `Email ${method.label}`;
-  return `Use a verification code from ${method.label}`;
+  if (method.type === 'recovery_codes') return t('common.alternative.recoveryCode');
+  if (method.type === 'push') {
+    // The server names the device the request goes to ("Approve on Ann's phone").
+    const device = pushDeviceName(method);
+    return device ? t('common.alternative.pushOn', { device }) : t('common.alternative.push');
+  }
+  if (method.type === 'sms') return t('common.alternative.sms', { destination: method.label });
+  if (method.type === 'email') return t('common.alternative.email', { destination: method.label });
+  return t('common.alternative.code', { name: methodLabel(method) });
 }
 
 /** What a user may set up when sign-in asks for more information. */
@@ -69,11 +86,11 @@ export function registrationChoices(allowed: readonly string[] | undefined): Reg
 export function registrationChoiceHint(type: RegistrationChoice): string {
   switch (type) {
     case 'authenticator':
-      return 'An app on your phone shows a code. Works without signal. Recommended.';
+      return t('common.registrationChoice.authenticator');
     case 'sms':
-      return 'We text a code to your mobile phone each time you sign in.';
+      return t('common.registrationChoice.sms');
     case 'email':
-      return 'We email a code to an address you choose each time you sign in.';
+      return t('common.registrationChoice.email');
   }
 }
 
@@ -140,14 +157,14 @@ export function formatDate(value: number | string | null | undefined, fallback: 
   if (value === null || value === undefined || value === '') return fallback;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return fallback;
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(date);
+  return new Intl.DateTimeFormat(formattingLocale(), { dateStyle: 'medium' }).format(date);
 }
 
 /** The text file behind "Download": what the codes are and that each works once. */
 export function recoveryCodesFile(codes: readonly string[], account: string, issuedAt: Date): string {
   return [
-    `Twofold recovery codes${account ? ` for ${account}` : ''}`,
-    `Issued ${issuedAt.toISOString()}. Each code works once; new codes replace these.`,
+    account ? t('common.recoveryFile.titleFor', { account }) : t('common.recoveryFile.title'),
+    t('common.recoveryFile.issued', { at: issuedAt.toISOString() }),
     '',
     ...codes,
     '',
@@ -162,14 +179,19 @@ export type CodeCheck =
 export function checkCode(raw: string, type: string, digits?: number): CodeCheck {
   const code = normaliseCode(raw, type);
   if (type === 'recovery_codes') {
-    return code ? { ok: true, code } : { ok: false, message: 'Enter one of your recovery codes.' };
+    return code ? { ok: true, code } : { ok: false, message: t('common.codeCheck.recoveryMissing') };
   }
-  const source = type === 'sms' || type === 'email' ? 'the code we sent you' : 'the code from your app';
-  if (!code) return { ok: false, message: `Enter ${source}.` };
-  if (!/^\d+$/.test(code)) return { ok: false, message: 'The code is digits only, like 123456.' };
+  if (!code)
+    return {
+      ok: false,
+      message: t(
+        type === 'sms' || type === 'email' ? 'common.codeCheck.sentMissing' : 'common.codeCheck.appMissing',
+      ),
+    };
+  if (!/^\d+$/.test(code)) return { ok: false, message: t('common.codeCheck.digitsOnly') };
   if (digits !== undefined && code.length !== digits)
-    return { ok: false, message: `The code has ${digits} digits; you entered ${code.length}.` };
+    return { ok: false, message: t('common.codeCheck.length', { digits, entered: code.length }) };
   if (digits === undefined && (code.length < 6 || code.length > 10))
-    return { ok: false, message: `The code has 6 to 10 digits; you entered ${code.length}.` };
+    return { ok: false, message: t('common.codeCheck.lengthRange', { entered: code.length }) };
   return { ok: true, code };
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { withMessages } from '../i18n/test-messages.js';
 import {
   checkEmailAddress,
   checkPhoneNumber,
-  codeLifetimeText,
+  codeLifetimeMinutes,
   formatCountdown,
   isRecentlySent,
   isSentCodeType,
@@ -15,6 +16,8 @@ import {
 } from './sent-codes.js';
 
 const now = Date.UTC(2026, 0, 5, 9, 0, 0);
+
+withMessages();
 
 describe('codes sent by text message or email', () => {
   it('knows which method types send their code', () => {
@@ -80,16 +83,23 @@ describe('codes sent by text message or email', () => {
     expect(resentStatus('email', 'a•••@example.com')).toMatch(
       /^We emailed a new code to a•••@example\.com\./,
     );
+    expect(sentCodeLead('sms', '+1 ••• •• 23', { minutes: 1 })).toBe(
+      'We sent a code to +1 ••• •• 23. It works for 1 minute.',
+    );
+    expect(sentCodeLead('email', 'a•••@example.com', { moment: true })).toBe(
+      'We emailed a code to a•••@example.com a moment ago.',
+    );
+    expect(sentCodeLead('sms', undefined)).toBe('We could not text you a code yet.');
   });
 
   it('says how long the code works, unless this clock makes it implausible', () => {
-    expect(codeLifetimeText('2026-01-05T09:10:00.000Z', now)).toBe('It works for 10 minutes.');
-    expect(codeLifetimeText('2026-01-05T09:01:00.000Z', now)).toBe('It works for 1 minute.');
+    expect(codeLifetimeMinutes('2026-01-05T09:10:00.000Z', now)).toBe(10);
+    expect(codeLifetimeMinutes('2026-01-05T09:01:00.000Z', now)).toBe(1);
     // A browser clock a minute behind the server's still says ten.
-    expect(codeLifetimeText('2026-01-05T09:11:00.000Z', now)).toBe('It works for 10 minutes.');
-    expect(codeLifetimeText('2026-01-05T08:50:00.000Z', now)).toBe('');
-    expect(codeLifetimeText('2026-01-06T09:00:00.000Z', now)).toBe('');
-    expect(codeLifetimeText('not a date', now)).toBe('');
+    expect(codeLifetimeMinutes('2026-01-05T09:11:00.000Z', now)).toBe(10);
+    expect(codeLifetimeMinutes('2026-01-05T08:50:00.000Z', now)).toBeUndefined();
+    expect(codeLifetimeMinutes('2026-01-06T09:00:00.000Z', now)).toBeUndefined();
+    expect(codeLifetimeMinutes('not a date', now)).toBeUndefined();
   });
 
   it('checks a phone number before sending it, leaving the real check to the server', () => {

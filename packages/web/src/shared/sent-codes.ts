@@ -1,4 +1,5 @@
 import type { SentCodeAnswer as SentCodeJson } from '@twofold/api/self-service';
+import { t } from '../i18n/i18n.js';
 import type { Problem } from './api.js';
 
 /**
@@ -60,7 +61,7 @@ export function formatCountdown(seconds: number): string {
 
 /** The line under "Send a new code" while it waits: "You can send a new code in 0:45." */
 export function resendWaitText(seconds: number): string {
-  return seconds > 0 ? `You can send a new code in ${formatCountdown(seconds)}.` : '';
+  return seconds > 0 ? t('common.sentCode.resendWait', { countdown: formatCountdown(seconds) }) : '';
 }
 
 /** Until when "Send a new code" stays off after a refusal that says how long to wait (`send_limited`). */
@@ -80,39 +81,46 @@ export function isRecentlySent(problem: Problem | undefined): boolean {
   return problem?.code === 'send_limited' && problem['scope'] === 'resend';
 }
 
-/** "We sent a code to +1 ••• •• 23." or "We emailed a code to a•••@example.com." */
-export function sentCodeLead(type: SentCodeType, sentTo: string): string {
-  return type === 'email' ? `We emailed a code to ${sentTo}.` : `We sent a code to ${sentTo}.`;
+/**
+ * The line above the Code field: "We sent a code to +1 ••• •• 23. It works for 10 minutes.", "We emailed a
+ * code to a•••@example.com a moment ago.", or, when nothing could be sent yet, that.
+ */
+export function sentCodeLead(
+  type: SentCodeType,
+  sentTo: string | undefined,
+  when: { readonly minutes?: number | undefined; readonly moment?: boolean } = {},
+): string {
+  const channel = type;
+  if (sentTo === undefined) return t('common.sentCode.notYet', { channel });
+  if (when.moment) return t('common.sentCode.sentMoment', { channel, destination: sentTo });
+  if (when.minutes === undefined) return t('common.sentCode.sent', { channel, destination: sentTo });
+  return t('common.sentCode.sentFor', { channel, destination: sentTo, minutes: when.minutes });
 }
 
 /** The status line after "Send a new code". */
 export function resentStatus(type: SentCodeType, sentTo: string): string {
-  return type === 'email'
-    ? `We emailed a new code to ${sentTo}. Codes sent before it no longer work.`
-    : `We sent a new code to ${sentTo}. Codes sent before it no longer work.`;
+  return t('common.sentCode.resent', { channel: type, destination: sentTo });
 }
 
 /** Codes sent by text or email never live longer than this (spec section 2). */
 export const sentCodeLifetimeMinutes = 10;
 
 /**
- * "It works for 10 minutes." from the expiry, or nothing when this browser's clock makes it implausible.
- * Never more than a code's lifetime: a browser clock behind the server's would otherwise promise more.
+ * The minutes a code still works from its expiry, or undefined when this browser's clock makes it
+ * implausible. Never more than a code's lifetime: a browser clock behind the server's would otherwise promise
+ * more.
  */
-export function codeLifetimeText(expiresAt: string, now: number): string {
+export function codeLifetimeMinutes(expiresAt: string, now: number): number | undefined {
   const ms = Date.parse(expiresAt) - now;
-  if (!Number.isFinite(ms)) return '';
+  if (!Number.isFinite(ms)) return undefined;
   const minutes = Math.min(Math.round(ms / 60_000), sentCodeLifetimeMinutes);
-  if (minutes < 1 || ms > 60 * 60_000) return '';
-  return minutes === 1 ? 'It works for 1 minute.' : `It works for ${minutes} minutes.`;
+  if (minutes < 1 || ms > 60 * 60_000) return undefined;
+  return minutes;
 }
 
 export type ValueCheck =
   | { readonly ok: true; readonly value: string }
   | { readonly ok: false; readonly message: string };
-
-export const phoneNumberHint =
-  'In international form: + and the country code, then the number, like +44 7700 900123.';
 
 /**
  * What the page can tell about a phone number before the server does the real check (which knows every
@@ -121,27 +129,21 @@ export const phoneNumberHint =
  */
 export function checkPhoneNumber(raw: string): ValueCheck {
   const value = raw.trim();
-  if (!value) return { ok: false, message: 'Enter your mobile phone number.' };
+  if (!value) return { ok: false, message: t('common.phoneCheck.missing') };
   // 00 before the country code is the international prefix in most countries; the server reads it as +.
   const international = value.startsWith('00') ? `+${value.slice(2)}` : value;
-  if (!international.startsWith('+'))
-    return {
-      ok: false,
-      message:
-        'Start with + and the country code, like +44 7700 900123 (not a local number like 07700 900123).',
-    };
-  if (!/^\+[\d\s().-]+$/.test(international))
-    return { ok: false, message: 'A phone number has only digits after the +, like +44 7700 900123.' };
+  if (!international.startsWith('+')) return { ok: false, message: t('common.phoneCheck.plus') };
+  if (!/^\+[\d\s().-]+$/.test(international)) return { ok: false, message: t('common.phoneCheck.digits') };
   if (international.replace(/\D/g, '').length > 15)
-    return { ok: false, message: 'That number is too long: a phone number has at most 15 digits.' };
+    return { ok: false, message: t('common.phoneCheck.tooLong') };
   return { ok: true, value };
 }
 
 /** An address the server may accept: something@domain.tld, at most 254 characters, no spaces. */
 export function checkEmailAddress(raw: string): ValueCheck {
   const value = raw.trim();
-  if (!value) return { ok: false, message: 'Enter your email address.' };
+  if (!value) return { ok: false, message: t('common.emailCheck.missing') };
   if (value.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value))
-    return { ok: false, message: 'Enter an email address like name@example.com.' };
+    return { ok: false, message: t('common.emailCheck.form') };
   return { ok: true, value };
 }

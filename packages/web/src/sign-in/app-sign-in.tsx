@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { type MessageKey, t } from '../i18n/i18n.js';
 import { type ApiClient, createApiClient, type Problem } from '../shared/api.js';
 import { Brand, Heading, Page } from '../shared/components/layout.js';
 import { StepUp } from '../shared/components/step-up.js';
@@ -15,11 +16,11 @@ export interface InteractionDetails {
 }
 
 /** What each scope lets an application do, as the consent screen says it. */
-export const scopeDescriptions: Readonly<Record<string, string>> = {
-  openid: 'Sign you in and know who you are',
-  email: 'See your email address',
-  profile: 'See your name',
-  offline_access: 'Stay signed in to it when you are not using it',
+export const scopeDescriptions: Readonly<Record<string, MessageKey>> = {
+  openid: 'signIn.app.scope.openid',
+  email: 'signIn.app.scope.email',
+  profile: 'signIn.app.scope.profile',
+  offline_access: 'signIn.app.scope.offline_access',
 };
 
 /** An interaction uid as the provider makes them; anything else in the address is not followed. */
@@ -105,7 +106,7 @@ export function AppSignIn(props: { tenant: string; uid: string; go: (url: string
       <Page>
         <Brand />
         <p class="lead" role="status">
-          Loading…
+          {t('common.loading')}
         </p>
       </Page>
     );
@@ -114,11 +115,11 @@ export function AppSignIn(props: { tenant: string; uid: string; go: (url: string
     return (
       <Page>
         <Brand />
-        <Heading focus>This sign-in cannot go on</Heading>
+        <Heading focus>{t('signIn.app.failed.title')}</Heading>
         <p class="notice" role="alert">
           {describeProblem(state.problem, 'general', { now: Date.now() })}
         </p>
-        <p>Go back to the application and start signing in again.</p>
+        <p>{t('signIn.app.failed.lead')}</p>
       </Page>
     );
   }
@@ -134,7 +135,7 @@ export function AppSignIn(props: { tenant: string; uid: string; go: (url: string
             level={1}
             methods={state.methods ?? []}
             recoveryCodes={state.recoveryCodes ?? 0}
-            reason={`${details.client.name} asks you to confirm it's you again: enter a code from one of your methods.`}
+            reason={t('signIn.app.stepUp', { app: details.client.name })}
             onDone={(confirmed) => (confirmed ? continueTo() : void answer('/abort'))}
           />
         </Page>
@@ -143,16 +144,15 @@ export function AppSignIn(props: { tenant: string; uid: string; go: (url: string
       return (
         <Page>
           <Brand />
-          <Heading focus>Allow {details.client.name}?</Heading>
-          <p class="lead">{details.client.name} is an application outside your organisation. It asks to:</p>
+          <Heading focus>{t('signIn.app.consent.title', { app: details.client.name })}</Heading>
+          <p class="lead">{t('signIn.app.consent.lead', { app: details.client.name })}</p>
           <ul class="consent-scopes">
-            {details.scopes
-              .filter((scope) => scopeDescriptions[scope])
-              .map((scope) => (
-                <li key={scope}>{scopeDescriptions[scope]}</li>
-              ))}
+            {details.scopes.flatMap((scope) => {
+              const description = scopeDescriptions[scope];
+              return description ? [<li key={scope}>{t(description)}</li>] : [];
+            })}
           </ul>
-          <p>You can take this back later by signing out everywhere on Security info.</p>
+          <p>{t('signIn.app.consent.takeBack')}</p>
           <div class="actions">
             <button
               type="button"
@@ -160,14 +160,14 @@ export function AppSignIn(props: { tenant: string; uid: string; go: (url: string
               disabled={busy}
               onClick={() => void answer('/consent', { decision: 'deny' })}
             >
-              Cancel
+              {t('common.action.cancel')}
             </button>
             <button
               type="button"
               disabled={busy}
               onClick={() => void answer('/consent', { decision: 'allow' })}
             >
-              Allow
+              {t('signIn.app.consent.allow')}
             </button>
           </div>
         </Page>

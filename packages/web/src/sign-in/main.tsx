@@ -1,5 +1,6 @@
 import '../shared/styles/twofold.css';
 import { render } from 'preact';
+import { startPage } from '../i18n/i18n.js';
 import { createApiClient } from '../shared/api.js';
 import { TenantMissing } from '../shared/components/tenant-missing.js';
 import { afterSignIn, tenantFromPath } from '../shared/tenant.js';
@@ -11,6 +12,7 @@ const tenant = tenantFromPath(location.pathname);
 // Signing in to an application (OpenID Connect): /t/{tenant}/sign-in?interaction={uid}
 const interaction = interactionUidFrom(location.search);
 if (root) {
+  await startPage('sign-in');
   render(
     !tenant ? (
       <TenantMissing />

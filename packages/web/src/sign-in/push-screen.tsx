@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { t, tRich } from '../i18n/i18n.js';
 import type { ApiClient, Problem } from '../shared/api.js';
 import { FormError } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
@@ -11,7 +12,6 @@ import {
   type PushOutcome,
   type PushRequest,
   pushOutcomeText,
-  pushPrompt,
   pushRetryDelayMs,
   pushWaitSeconds,
   toPushRequest,
@@ -123,7 +123,7 @@ export function PushScreen(props: PushScreenProps) {
   }
 
   const outcome = isPushOutcome(phase) ? pushOutcomeText(phase) : undefined;
-  const title = outcome?.title ?? 'Approve sign-in request';
+  const title = outcome?.title ?? t('signIn.push.title');
   // A reported sign-in was stopped by the server: only starting again helps.
   const canSendAgain = phase !== 'reported' && !ended;
 
@@ -136,10 +136,14 @@ export function PushScreen(props: PushScreenProps) {
       {phase === 'waiting' && push ? (
         <>
           <p class="push-prompt">
-            {pushPrompt(device)} <strong class="push-number">{push.number}</strong>
+            {tRich(device ? 'signIn.push.promptOn' : 'signIn.push.prompt', {
+              device,
+              number: push.number,
+              big: (chunks) => <strong class="push-number">{chunks}</strong>,
+            })}
           </p>
           <p class="hint push-waiting" role="status">
-            Waiting for your approval… The request is valid for 2 minutes.
+            {t('signIn.push.waiting')}
           </p>
         </>
       ) : null}
@@ -153,11 +157,11 @@ export function PushScreen(props: PushScreenProps) {
         <div class="actions actions-start">
           {canSendAgain ? (
             <button type="button" onClick={sendAgain} disabled={busy}>
-              {busy ? 'Sending…' : 'Send another request'}
+              {busy ? t('common.sentCode.sending') : t('signIn.push.sendAgain')}
             </button>
           ) : (
             <button type="button" onClick={props.onRestart}>
-              Start again
+              {t('common.action.startAgain')}
             </button>
           )}
         </div>

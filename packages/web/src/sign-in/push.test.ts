@@ -1,17 +1,29 @@
 import { describe, expect, it } from 'vitest';
+import { t, tRich } from '../i18n/i18n.js';
+import { withMessages } from '../i18n/test-messages.js';
 import { describeProblem } from '../shared/messages.js';
 import { describeAlternative, methodTypeName, pushDeviceName } from '../shared/methods.js';
-import { isPushOutcome, pushOutcomeText, pushPrompt, pushRetryDelayMs, toPushRequest } from './push.js';
+import { isPushOutcome, pushOutcomeText, pushRetryDelayMs, toPushRequest } from './push.js';
 
 const push = { id: 'push:m1', type: 'push', label: "Approve on Ann's phone", isDefault: true };
+
+withMessages();
 
 describe('the push step of the sign-in page', () => {
   it('names the device the request went to, in the prompt and among the other ways', () => {
     expect(pushDeviceName(push)).toBe("Ann's phone");
     expect(pushDeviceName({ type: 'push', label: 'Push' })).toBeUndefined();
     expect(pushDeviceName({ type: 'authenticator', label: 'Approve on X' })).toBeUndefined();
-    expect(pushPrompt("Ann's phone")).toBe("Open Twofold Authenticator on Ann's phone and enter");
-    expect(pushPrompt(undefined)).toBe('Open Twofold Authenticator and enter');
+    // The number is its own element (shown big): the words around it are one message.
+    expect(
+      tRich('signIn.push.promptOn', { device: "Ann's phone", number: 42, big: (c) => ({ big: c }) as never }),
+    ).toEqual(["Open Twofold Authenticator on Ann's phone and enter ", { big: ['42'] }]);
+    expect(t('signIn.push.prompt', { number: 42, big: (c: unknown) => String(c) } as never)).toBe(
+      'Open Twofold Authenticator and enter 42',
+    );
+    expect(describeAlternative({ ...push, label: 'Push' })).toBe(
+      'Approve a request in Twofold Authenticator',
+    );
     expect(describeAlternative(push)).toBe("Approve on Ann's phone (Twofold Authenticator)");
     expect(methodTypeName('push')).toBe('Push approval');
   });

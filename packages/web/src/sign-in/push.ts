@@ -1,4 +1,5 @@
 /** The push approval step of the sign-in page: what the server answers, and what the page says about it. */
+import { t } from '../i18n/i18n.js';
 
 /** `POST .../challenge` for a push entry: the number to type on the device. */
 export interface PushRequest {
@@ -32,31 +33,15 @@ export function isPushOutcome(status: string): status is PushOutcome {
   return status === 'denied' || status === 'expired' || status === 'reported';
 }
 
-/** "Open Twofold Authenticator on Ann's phone and enter" (the number follows, big). */
-export function pushPrompt(device: string | undefined): string {
-  return device
-    ? `Open Twofold Authenticator on ${device} and enter`
-    : 'Open Twofold Authenticator and enter';
-}
-
 /** The title and the sentence for each outcome. */
 export function pushOutcomeText(outcome: PushOutcome): { title: string; text: string } {
   switch (outcome) {
     case 'denied':
-      return {
-        title: 'Request denied',
-        text: 'The sign-in request was denied in Twofold Authenticator, or the number entered there did not match. Send another request, or sign in another way.',
-      };
+      return { title: t('signIn.push.denied.title'), text: t('signIn.push.denied.text') };
     case 'expired':
-      return {
-        title: 'Request timed out',
-        text: 'No answer came within 2 minutes, so the request expired. Send another request, or sign in another way.',
-      };
+      return { title: t('signIn.push.expired.title'), text: t('signIn.push.expired.text') };
     case 'reported':
-      return {
-        title: 'Sign-in reported',
-        text: 'You reported this sign-in as one you did not start, so it was stopped and your admin was told. Sign-in requests to your device are off until your admin turns them back on. If someone else may know your password, change it.',
-      };
+      return { title: t('signIn.push.reported.title'), text: t('signIn.push.reported.text') };
   }
 }
 

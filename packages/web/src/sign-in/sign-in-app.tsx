@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t, tRich } from '../i18n/i18n.js';
 import type { ApiClient, Problem } from '../shared/api.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Brand, Heading, Page, useFocusOnMount } from '../shared/components/layout.js';
@@ -11,7 +12,7 @@ import {
   checkCode,
   describeAlternative,
   isAppCode,
-  methodDisplayName,
+  methodLabel,
   methodTypeName,
   pickDefaultMethod,
   type RegistrationChoice,
@@ -216,7 +217,7 @@ export function SignInApp({ api, onSignedIn, appName }: SignInAppProps) {
                 ? () => setScreen({ kind: 'more-info', flow: screen.flow, choice: screen.type })
                 : restart
             }
-            cancelLabel={canChoose ? 'Back' : 'Cancel'}
+            cancelLabel={t(canChoose ? 'common.action.back' : 'common.action.cancel')}
             onRestart={restart}
           />
         </Page>
@@ -234,6 +235,9 @@ export function SignInApp({ api, onSignedIn, appName }: SignInAppProps) {
   }
 }
 
+/** `<strong>` for the tags of rich messages. */
+const strong = (chunks: ComponentChildren[]) => <strong>{chunks}</strong>;
+
 /** The account being signed in to, as a button back to the start (Entra shows the same "← name"). */
 function Identity(props: { username: string; onBack: () => void }) {
   return (
@@ -241,7 +245,7 @@ function Identity(props: { username: string; onBack: () => void }) {
       type="button"
       class="identity"
       onClick={props.onBack}
-      aria-label={`${props.username}: use another account`}
+      aria-label={t('signIn.identity.label', { username: props.username })}
     >
       <span aria-hidden="true">←</span>
       <span>{props.username}</span>
@@ -261,7 +265,7 @@ function UsernameScreen(props: {
     event.preventDefault();
     const trimmed = value.trim();
     if (!trimmed) {
-      setError('Enter your email or username.');
+      setError(t('signIn.username.missing'));
       inputRef.current?.focus();
       return;
     }
@@ -270,14 +274,14 @@ function UsernameScreen(props: {
   return (
     <Page>
       <Brand />
-      <Heading>Sign in</Heading>
+      <Heading>{t('signIn.username.title')}</Heading>
       <p class="lead">
-        {props.appName ? `to continue to ${props.appName}` : 'Use your work or school account.'}
+        {props.appName ? t('signIn.username.leadApp', { app: props.appName }) : t('signIn.username.lead')}
       </p>
       <form onSubmit={submit} noValidate>
         <TextField
           id="username"
-          label="Email or username"
+          label={t('signIn.username.label')}
           value={value}
           onValue={(v) => {
             setValue(v);
@@ -293,7 +297,7 @@ function UsernameScreen(props: {
           inputRef={inputRef}
         />
         <div class="actions">
-          <button type="submit">Next</button>
+          <button type="submit">{t('common.action.next')}</button>
         </div>
       </form>
     </Page>
@@ -329,7 +333,7 @@ function PasswordScreen(props: {
     event.preventDefault();
     if (busy) return;
     if (!secret) {
-      setError(isPass ? 'Enter the Temporary Access Pass your admin gave you.' : 'Enter your password.');
+      setError(t(isPass ? 'signIn.pass.missing' : 'signIn.password.missing'));
       inputRef.current?.focus();
       return;
     }
@@ -365,15 +369,15 @@ function PasswordScreen(props: {
     <Page>
       <Brand />
       <Identity username={props.username} onBack={props.onBack} />
-      <Heading focus={false}>{isPass ? 'Enter Temporary Access Pass' : 'Enter password'}</Heading>
-      {isPass ? <p class="lead">Your admin gave you this pass to sign in and set up your methods.</p> : null}
+      <Heading focus={false}>{t(isPass ? 'signIn.pass.title' : 'signIn.password.title')}</Heading>
+      {isPass ? <p class="lead">{t('signIn.pass.lead')}</p> : null}
       <form onSubmit={submit} noValidate>
         <FormError id="password-form-error" message={formError} />
         {/* The username goes along for password managers, which look for it in the same form. */}
         <input type="email" name="username" autoComplete="username" value={props.username} hidden readOnly />
         <TextField
           id={isPass ? 'pass' : 'password'}
-          label={isPass ? 'Temporary Access Pass' : 'Password'}
+          label={t(isPass ? 'signIn.pass.label' : 'signIn.password.label')}
           value={secret}
           onValue={(v) => {
             setSecret(v);
@@ -389,12 +393,12 @@ function PasswordScreen(props: {
         />
         <div class="links">
           <button type="button" class="link" onClick={() => switchMode(isPass ? 'password' : 'pass')}>
-            {isPass ? 'Use your password instead' : 'Use a Temporary Access Pass instead'}
+            {t(isPass ? 'signIn.pass.usePassword' : 'signIn.password.usePass')}
           </button>
         </div>
         <div class="actions">
           <button type="submit" disabled={busy}>
-            {busy ? 'Signing in…' : 'Sign in'}
+            {busy ? t('signIn.password.signingIn') : t('signIn.password.submit')}
           </button>
         </div>
       </form>
@@ -438,16 +442,13 @@ async function startChallenge(
 
 function challengeText(method: SignInMethod): { title: string; lead: string } {
   if (method.type === 'recovery_codes')
-    return {
-      title: 'Enter a recovery code',
-      lead: 'Enter one of the recovery codes you saved. Each code works once.',
-    };
-  const name = methodDisplayName(method);
-  const app =
-    name === methodTypeName(method.type)
-      ? 'your authenticator app'
-      : `your authenticator app (${method.label})`;
-  return { title: 'Enter code', lead: `Enter the code shown in ${app} for this account.` };
+    return { title: t('signIn.recoveryCode.title'), lead: t('signIn.recoveryCode.lead') };
+  const label = methodLabel(method);
+  return {
+    title: t('signIn.code.title'),
+    lead:
+      label !== methodTypeName(method.type) ? t('signIn.code.leadNamed', { label }) : t('signIn.code.lead'),
+  };
 }
 
 function ChallengeScreen(props: {
@@ -464,7 +465,7 @@ function ChallengeScreen(props: {
   const otherWays = (
     <div class="links">
       <button type="button" class="link" onClick={props.onOtherWays}>
-        Sign in another way
+        {t('signIn.otherWays.link')}
       </button>
     </div>
   );
@@ -492,7 +493,7 @@ function ChallengeScreen(props: {
       <Page>
         <Brand />
         <Identity username={flow.username} onBack={props.onRestart} />
-        <Heading>Enter code</Heading>
+        <Heading>{t('signIn.code.title')}</Heading>
         <SentCodeForm<SignedIn>
           type={method.type}
           sent={props.challenge.sent}
@@ -564,7 +565,7 @@ function AppCodeScreen(props: {
       <form onSubmit={submit} noValidate>
         <TextField
           id="code"
-          label={isRecovery ? 'Recovery code' : 'Code'}
+          label={t(isRecovery ? 'common.recoveryCode.label' : 'common.code.label')}
           value={code}
           onValue={(v) => {
             setCode(v);
@@ -582,19 +583,17 @@ function AppCodeScreen(props: {
         <div class="actions">
           {ended ? (
             <button type="button" onClick={props.onRestart}>
-              Start again
+              {t('common.action.startAgain')}
             </button>
           ) : (
             <button type="submit" disabled={busy}>
-              {busy ? 'Checking…' : 'Verify'}
+              {busy ? t('common.action.checking') : t('common.action.verify')}
             </button>
           )}
         </div>
       </form>
       {props.otherWays}
-      {isAppCode(method.type) ? (
-        <p class="hint">Codes change every 30 seconds. If a code does not work, wait for the next one.</p>
-      ) : null}
+      {isAppCode(method.type) ? <p class="hint">{t('signIn.code.hint')}</p> : null}
     </Page>
   );
 }
@@ -633,13 +632,13 @@ function OtherWaysScreen(props: {
     <Page>
       <Brand />
       <Identity username={props.flow.username} onBack={props.onRestart} />
-      <Heading focus>Sign in another way</Heading>
-      <p class="lead">Choose how to confirm it is you.</p>
+      <Heading focus>{t('signIn.otherWays.title')}</Heading>
+      <p class="lead">{t('signIn.otherWays.lead')}</p>
       <FormError id="other-ways-error" message={formError} />
       {ended ? (
         <div class="actions actions-start">
           <button type="button" onClick={props.onRestart}>
-            Start again
+            {t('common.action.startAgain')}
           </button>
         </div>
       ) : null}
@@ -654,23 +653,23 @@ function OtherWaysScreen(props: {
                 disabled={busy !== undefined || ended}
               >
                 {busy === method.id && isSentCodeType(method.type)
-                  ? `${describeAlternative(method)}: sending…`
+                  ? t('signIn.otherWays.sending', { way: describeAlternative(method) })
                   : describeAlternative(method)}
               </button>
             </li>
           ))}
         </ul>
       ) : (
-        <p>You have no other method registered.</p>
+        <p>{t('signIn.otherWays.none')}</p>
       )}
       <div class="links">
         <button type="button" class="link" onClick={props.onCannotUse}>
-          I can't use any of these
+          {t('signIn.otherWays.cannotUse')}
         </button>
       </div>
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onBack}>
-          Back
+          {t('common.action.back')}
         </button>
       </div>
     </Page>
@@ -682,25 +681,19 @@ function CannotUseScreen(props: { username: string; onBack: () => void; onRestar
     <Page>
       <Brand />
       <Identity username={props.username} onBack={props.onRestart} />
-      <Heading focus>Contact your admin</Heading>
-      <p class="lead">If you can't use any of your sign-in methods, your admin can help you get back in:</p>
+      <Heading focus>{t('signIn.cannotUse.title')}</Heading>
+      <p class="lead">{t('signIn.cannotUse.lead')}</p>
       <ul>
-        <li>
-          they can give you a <strong>Temporary Access Pass</strong>: sign in with it (choose “Use a Temporary
-          Access Pass instead” after your email), then set up a new method;
-        </li>
-        <li>
-          or they can <strong>require you to register again</strong>: the next time you sign in with your
-          password, you set up a new sign-in method.
-        </li>
+        <li>{tRich('signIn.cannotUse.pass', { strong })}</li>
+        <li>{tRich('signIn.cannotUse.reregister', { strong })}</li>
       </ul>
-      <p>Your admin is whoever manages accounts in your organisation, often the IT help desk.</p>
+      <p>{t('signIn.cannotUse.who')}</p>
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onBack}>
-          Back
+          {t('common.action.back')}
         </button>
         <button type="button" onClick={props.onRestart}>
-          Start again
+          {t('common.action.startAgain')}
         </button>
       </div>
     </Page>
@@ -720,33 +713,22 @@ function MoreInfoScreen(props: {
     props.choice && choices.includes(props.choice) ? props.choice : first,
   );
   const only = choices.length === 1 ? first : undefined;
-  const what =
-    only === 'sms'
-      ? 'add your mobile phone number, so that signing in takes your password and a code we text you'
-      : only === 'email'
-        ? 'add an email address, so that signing in takes your password and a code we email you'
-        : only === 'authenticator'
-          ? 'set up an authenticator app, so that signing in takes your password and a code from your phone'
-          : 'set up a second way to confirm it is you, so that signing in takes your password and a code';
   return (
     <Page>
       <Brand />
       <Identity username={props.username} onBack={props.onCancel} />
-      <Heading focus>More information required</Heading>
+      <Heading focus>{t('signIn.moreInfo.title')}</Heading>
       {choices.length === 0 ? (
         <>
-          <p class="lead">
-            Your organisation needs more information to keep your account secure, but it allows no method you
-            can set up here.
-          </p>
-          <p>Contact your admin: they can allow a method or set one up with you.</p>
+          <p class="lead">{t('signIn.moreInfo.noChoice')}</p>
+          <p>{t('signIn.moreInfo.noChoiceHelp')}</p>
         </>
       ) : (
         <>
-          <p class="lead">Your organisation needs more information to keep your account secure: {what}.</p>
+          <p class="lead">{t('signIn.moreInfo.lead', { only: only ?? 'any' })}</p>
           {choices.length > 1 ? (
             <fieldset class="options">
-              <legend>What would you like to set up?</legend>
+              <legend>{t('signIn.moreInfo.choose')}</legend>
               {choices.map((type) => (
                 <label key={type} class="option">
                   <input
@@ -767,16 +749,16 @@ function MoreInfoScreen(props: {
               ))}
             </fieldset>
           ) : null}
-          <p>It takes about a minute.</p>
+          <p>{t('signIn.moreInfo.minute')}</p>
         </>
       )}
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onCancel}>
-          Cancel
+          {t('common.action.cancel')}
         </button>
         {choice ? (
           <button type="button" onClick={() => props.onNext(choice)}>
-            Next
+            {t('common.action.next')}
           </button>
         ) : null}
       </div>
@@ -789,17 +771,14 @@ function RecoveryUsedScreen(props: { remaining: number; onContinue: () => void }
   return (
     <Page>
       <Brand />
-      <Heading focus>You signed in with a recovery code</Heading>
+      <Heading focus>{t('signIn.recoveryUsed.title')}</Heading>
       <p class={remaining <= 3 ? 'notice' : 'lead'} role="status">
-        That code is now used up. You have {remaining} recovery code{remaining === 1 ? '' : 's'} left.
+        {t('signIn.recoveryUsed.remaining', { count: remaining })}
       </p>
-      <p>
-        If you lost your phone, set up your authenticator app again in Security info, and get new recovery
-        codes there.
-      </p>
+      <p>{t('signIn.recoveryUsed.lostPhone')}</p>
       <div class="actions">
         <button type="button" onClick={props.onContinue}>
-          Continue
+          {t('common.action.continue')}
         </button>
       </div>
     </Page>

@@ -52,9 +52,12 @@ export function parsePhoneNumber(input: string): string {
   // Landlines cannot receive texts, and premium-rate numbers are how SMS pumping makes money.
   const type = parsed.getType();
   if (type === 'FIXED_LINE' || type === 'PREMIUM_RATE' || type === 'SHARED_COST') {
+    // `numberType` lets a page say which, in its own language (the detail stays English).
+    const landline = type === 'FIXED_LINE';
     throw new TwofoldError(
       'phone_number_invalid',
-      `phone number '${text}' is ${type === 'FIXED_LINE' ? 'a landline' : 'a premium-rate number'}: text messages need a mobile number`,
+      `phone number '${text}' is ${landline ? 'a landline' : 'a premium-rate number'}: text messages need a mobile number`,
+      { numberType: landline ? 'landline' : 'premium_rate' },
     );
   }
   return parsed.number;

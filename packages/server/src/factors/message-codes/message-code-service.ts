@@ -5,16 +5,18 @@
  * then fail as expired, not as wrong: people type the code from the message they opened first.
  * Sends pass the resend interval and the hourly limits (send-limits.ts) before anything is sent.
  */
-import { TwofoldError } from '@twofold/core';
+import { type Locale, TwofoldError } from '@twofold/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Actor, AuditLog } from '../../audit/audit-log.js';
 import type { Courier, MessagePurpose } from '../../courier/courier.js';
+import { emailText, recipientLocale, serverTexts } from '../../i18n/server-texts.js';
 import type { Clock } from '../../platform/clock.js';
 import type { CodeHasher } from '../../platform/crypto/code-hasher.js';
 import { generateNumericCode } from '../../platform/crypto/tokens.js';
 import type { Database } from '../../platform/db/schema.js';
 import { generateId } from '../../platform/ids.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
+import type { UserService } from '../../users/user-service.js';
 import { activatePendingMethod, insertPendingMethod } from '../method-service.js';
 import { checkDestination, type MessageChannel, maskDestination } from './destination.js';
 import { resendIntervalMs, type SendLimits } from './send-limits.js';
@@ -102,47 +104,32 @@ function channelOf(type: MessageMethodType): MessageChannel {
   return type;
 }
 
-/** The words of each message; the tenant's name says who is asking. */
+/** The words of each message, in the reader's language; the tenant's name says who is asking. */
 export function composeMessage(input: {
   tenant: Pick<Tenant, 'name'>;
   channel: MessageChannel;
   code: string;
   purpose: MessagePurpose;
   host: string;
+  locale: Locale;
 }): { subject?: string; text: string } {
-  const { tenant, code, purpose } = input;
-  const minutes = messageCodeLifetimeMs / 60_000;
-  if (input.channel === 'sms') {
-    // The last line lets browsers offer the code on the sign-in page (WebOTP).
-    // The code first, for the notification's preview; the tenant's name as a name ("your Default
-    // verification code" read oddly for the first tenant, issue 15 defect 7).
-    const what =
-      purpose === 'registration_code'
-        ? `to add this phone to ${tenant.name}`
-        : `to sign in to ${tenant.name}`;
-    return {
-      text: `${code} is your code ${what}. It expires in ${minutes} minutes. Never share it.\n\n@${input.host} #${code}`,
-    };
-  }
-  const why =
-    purpose === 'registration_code'
-      ? `Enter it to confirm this email address for signing in to ${tenant.name}.`
-      : purpose === 'password_reset_code'
-        ? `Enter it to reset your ${tenant.name} password.`
-        : `Enter it to finish signing in to ${tenant.name}.`;
-  return {
-    subject: `${code} is your code for ${tenant.name}`,
-    text: [
-      `Your verification code is ${code}`,
-      '',
-      why,
-      `It expires in ${minutes} minutes and works once.`,
-      '',
-      purpose === 'password_reset_code'
-        ? `If you did not ask to reset your password, do not give this code to anyone, and tell your ${tenant.name} administrator.`
-        : `If you did not try to sign in, someone may know your password: change it, and tell your ${tenant.name} administrator.`,
-    ].join('\n'),
+  const texts = serverTexts(input.locale);
+  const values = {
+    code: input.code,
+    tenant: input.tenant.name,
+    minutes: messageCodeLifetimeMs / 60_000,
+    purpose:
+      input.purpose === 'registration_code'
+        ? 'registration'
+        : input.purpose === 'password_reset_code'
+          ? 'passwordReset'
+          : 'signIn',
   };
+  if (input.channel === 'sms') {
+    // The last line lets browsers offer the code on the sign-in page (WebOTP); it is a format, not words.
+    return { text: `${texts.text('sms.code', values)}\n\n@${input.host} #${input.code}` };
+  }
+  return emailText(texts, 'email.code', values);
 }
 
 export function createMessageCodeService(deps: {
@@ -150,12 +137,14 @@ export function createMessageCodeService(deps: {
   clock: Clock;
   audit: AuditLog;
   tenants: Pick<TenantService, 'getById'>;
+  /** The reader's language (their `locale`, else the tenant's `defaultLocale`). */
+  users: Pick<UserService, 'getById'>;
   courier: Pick<Courier, 'send'>;
   codeHasher: CodeHasher;
   sendLimits: SendLimits;
   publicUrl: string;
 }): MessageCodeService {
-  const { db, clock, audit, tenants, courier, codeHasher, sendLimits } = deps;
+  const { db, clock, audit, tenants, users, courier, codeHasher, sendLimits } = deps;
   // WebOTP names the host without the port (`@example.com #123456`).
   const host = new URL(deps.publicUrl).hostname;
 
@@ -235,6 +224,9 @@ export function createMessageCodeService(deps: {
         { retryAfter: admitted.retryAfter, scope: admitted.scope, codePending: false },
       );
     }
+    // In the reader's language, read before the code exists: nothing is stored for a send that fails here.
+    const reader = await users.getById(tenant.id, method.user_id);
+    const locale = recipientLocale(reader.locale, tenant.policy.defaultLocale);
     const code = generateNumericCode(messageCodeDigits);
     const id = generateId(now);
     const expiresAt = now + messageCodeLifetimeMs;
@@ -261,7 +253,7 @@ export function createMessageCodeService(deps: {
         })
         .execute();
     });
-    const message = composeMessage({ tenant, channel, code, purpose, host });
+    const message = composeMessage({ tenant, channel, code, purpose, host, locale });
     const delivery = await courier.send(
       {
         tenantId: tenant.id,

@@ -6,6 +6,7 @@
  */
 import { TwofoldError } from '@twofold/core';
 import type { Executor } from '../../audit/audit-log.js';
+import { adminNotice } from '../../i18n/server-texts.js';
 import type { PushChallenges } from './push-challenges.js';
 import type { ChallengeRow, PushDecision, PushDevice, PushParts } from './push-types.js';
 
@@ -75,25 +76,22 @@ export function createPushAnswers(deps: PushParts & { readonly challenges: PushC
         .execute();
       if (row.flow_id_hash) await signIns.fail(row.flow_id_hash, trx);
       const admins = await users.listAdmins(row.tenant_id, { roles: ['global-admin'], executor: trx });
-      const when = new Date(now).toISOString();
+      const notice = {
+        tenant: tenant.name,
+        email: user.email,
+        when: new Date(now),
+        device: device.name,
+        ip: row.ip ?? 'unknown',
+        application: row.application,
+        adminUrl: `${publicUrl}/t/${tenant.slug}/admin`,
+      };
       for (const admin of admins) {
         await courier.enqueue(
           {
             tenantId: row.tenant_id,
             channel: 'email',
-            to: admin.email,
             purpose: 'admin_notice',
-            subject: `[${tenant.name}] ${user.email} reported a sign-in they did not start`,
-            text: [
-              `Hello ${admin.displayName},`,
-              '',
-              `At ${when} ${user.email} reported a push approval request as not theirs, on their device`,
-              `"${device.name}". The sign-in came from IP address ${row.ip ?? 'unknown'} (${row.application}).`,
-              '',
-              'Someone else may know their password. Push approvals are now blocked for this user until an admin',
-              'clears the block; the sign-in was refused. Consider asking them to change their password, and',
-              `review their sign-ins in the admin console: ${publicUrl}/t/${tenant.slug}/admin`,
-            ].join('\n'),
+            ...adminNotice(admin, tenant.policy.defaultLocale, 'email.pushReport', notice),
           },
           trx,
         );

@@ -9,6 +9,8 @@
 import { hostname, userInfo } from 'node:os';
 import { TwofoldError } from '@twofold/core';
 import { operatorActor } from '../../audit/audit-log.js';
+import { adminNotice } from '../../i18n/server-texts.js';
+import { lockStateOf } from '../../users/mfa-lockout.js';
 import { type AdminFlowDeps, checkReason } from './deps.js';
 import { type ReregistrationResult, reregister } from './require-reregistration.js';
 
@@ -69,6 +71,12 @@ export async function recoverAdmin(deps: AdminFlowDeps, input: RecoverAdminInput
     throw new TwofoldError('user_disabled', `${user.email} is disabled; a pass would not let them in`);
   }
   const otherAdmins = await users.listAdmins(tenant.id, { exceptUserId: user.id });
+  // The email says every admin was locked out only when it was so: each other admin's second-factor
+  // sign-in is locked (or there is no other admin); otherwise it asks why the operator was needed.
+  const now = clock.now();
+  const everyAdminLocked = (
+    await Promise.all(otherAdmins.map((admin) => users.getById(tenant.id, admin.id)))
+  ).every((admin) => lockStateOf(admin.mfaFailures, admin.mfaLockedUntil, now).locked);
   const operator = operatorContext();
   const signInUrl = `${input.publicUrl}/t/${tenant.slug}/sign-in`;
   const { issued, ended } = await db.transaction().execute(async (trx) => {
@@ -91,28 +99,24 @@ export async function recoverAdmin(deps: AdminFlowDeps, input: RecoverAdminInput
       operatorActor,
       trx,
     );
-    const when = new Date(clock.now()).toISOString();
+    const notice = {
+      tenant: tenant.name,
+      email: user.email,
+      when: new Date(clock.now()),
+      osUser: operator.osUser,
+      host: operator.host,
+      minutes,
+      reason,
+      everyAdminLocked: everyAdminLocked ? 'yes' : 'no',
+      adminUrl: `${input.publicUrl}/t/${tenant.slug}/admin`,
+    };
     for (const admin of otherAdmins) {
       await courier.enqueue(
         {
           tenantId: tenant.id,
           channel: 'email',
-          to: admin.email,
           purpose: 'admin_notice',
-          subject: `[${tenant.name}] Break-glass recovery of admin ${user.email}`,
-          text: [
-            `Hello ${admin.displayName},`,
-            '',
-            `At ${when} the operator of this Twofold deployment (${operator.osUser} on ${operator.host}) issued`,
-            `a one-time Temporary Access Pass, valid ${minutes} minutes, to the admin ${user.email}`,
-            `of '${tenant.name}', because every admin was locked out. The admin's methods, recovery codes`,
-            'and sessions were ended: they register new methods with the pass.',
-            '',
-            `Reason given: ${reason}`,
-            '',
-            'If you did not expect this, review the audit log in the admin console now',
-            `(${input.publicUrl}/t/${tenant.slug}/admin) and contact your operator.`,
-          ].join('\n'),
+          ...adminNotice(admin, tenant.policy.defaultLocale, 'email.breakGlass', notice),
         },
         trx,
       );

@@ -7,6 +7,7 @@ import {
   describeMe,
   issueRecoveryCodes,
   setDefaultMethod,
+  setLocale,
 } from './methods.js';
 import { changePassword } from './password.js';
 import { signOut, signOutEverywhere } from './sign-out.js';
@@ -27,6 +28,7 @@ export function createSelfServiceFlows(deps: SelfServiceDeps) {
     confirmMethod: bind(confirmMethod),
     deleteMethod: bind(deleteMethod),
     setDefaultMethod: bind(setDefaultMethod),
+    setLocale: bind(setLocale),
     issueRecoveryCodes: bind(issueRecoveryCodes),
     signOutEverywhere: bind(signOutEverywhere),
     signOut: bind(signOut),

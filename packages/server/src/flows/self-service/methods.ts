@@ -1,5 +1,5 @@
 /** The user's own methods (Security info): add one, confirm it, delete one, choose the default, new recovery codes. */
-import { TwofoldError } from '@twofold/core';
+import { type Locale, TwofoldError } from '@twofold/core';
 import type { FactorRegistration, RegistrationInput } from '../../factors/factor.js';
 import { checkCode } from '../code-check.js';
 import { context, type Me, requireStepUp, type SelfServiceDeps } from './deps.js';
@@ -60,4 +60,16 @@ export async function setDefaultMethod(deps: SelfServiceDeps, me: Me, methodId: 
 export async function issueRecoveryCodes(deps: SelfServiceDeps, me: Me): Promise<string[]> {
   requireStepUp(deps, me);
   return deps.recoveryCodes.issue(me.tenant.id, me.session.userId, me.actor);
+}
+
+/** The language of the user's emails and text messages (null: their organisation's). Audited as a user change. */
+export async function setLocale(
+  deps: SelfServiceDeps,
+  me: Me,
+  locale: Locale | null,
+): Promise<Locale | null> {
+  const updated = await deps.db
+    .transaction()
+    .execute((trx) => deps.users.update(trx, me.tenant.id, me.session.userId, { locale }, me.actor));
+  return updated.user.locale;
 }

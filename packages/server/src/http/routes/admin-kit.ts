@@ -93,6 +93,7 @@ export function createAdminKit(deps: AdminKitDeps) {
         adminRequired: state.locked && state.adminRequired,
       },
       pushBlocked: user.pushBlocked,
+      locale: user.locale,
       createdAt: iso(user.createdAt),
       updatedAt: iso(user.updatedAt),
     };

@@ -64,13 +64,15 @@ export function registerAdminPolicyRoutes(app: FastifyInstance, deps: AdminPolic
     }),
     async (request) => {
       const { tenant, principal } = await context(request, 'policy.update');
-      const { reason, sendLimits, registrationRequiresPass, ...rest } = request.body as Static<
+      const { reason, sendLimits, registrationRequiresPass, defaultLocale, ...rest } = request.body as Static<
         typeof PolicyBody
       >;
+      // What older clients leave out is kept as it is.
       const policy: TenantPolicy = {
         ...rest,
         sendLimits: sendLimits ?? tenant.policy.sendLimits,
         registrationRequiresPass: registrationRequiresPass ?? tenant.policy.registrationRequiresPass,
+        defaultLocale: defaultLocale ?? tenant.policy.defaultLocale,
       };
       const updated = await tenants.updatePolicy(tenant.id, policy, principal.actor, reason);
       return updated.policy;

@@ -112,7 +112,12 @@ export function registerAdminUserRoutes(app: FastifyInstance, deps: AdminUserRou
       await admin.updateUser({
         tenantId: tenant.id,
         userId: user.id,
-        changes: { displayName: body.displayName, disabled: body.disabled, roles: body.roles },
+        changes: {
+          displayName: body.displayName,
+          disabled: body.disabled,
+          roles: body.roles,
+          locale: body.locale,
+        },
         actor: principal.actor,
         reason: body.reason,
       });

@@ -297,6 +297,21 @@ for (const backend of testBackends) {
         });
       });
 
+      it("holds the tenant's language: English at first, kept when a client leaves it out, one of four", async () => {
+        const policy = (await admin('GET', '/policy')).json();
+        expect(policy.defaultLocale).toBe('en');
+        const german = await admin('PUT', '/policy', { ...policy, defaultLocale: 'de' });
+        expect(german.statusCode, german.body).toBe(200);
+        expect(german.json().defaultLocale).toBe('de');
+        // A client older than the field sends the document without it: the language stays.
+        const { defaultLocale: _, ...older } = policy;
+        expect((await admin('PUT', '/policy', older)).json().defaultLocale).toBe('de');
+        const italian = await admin('PUT', '/policy', { ...policy, defaultLocale: 'it' });
+        expect(italian.statusCode).toBe(400);
+        expect(italian.json().code).toBe('validation_failed');
+        expect((await admin('GET', '/policy')).json().defaultLocale).toBe('de');
+      });
+
       it('a method type turned off stops working at sign-in at once; new registrations use the TOTP policy', async () => {
         const { user, secret, methodId } = await enrolledUser();
         const policy = (await admin('GET', '/policy')).json();
@@ -434,6 +449,20 @@ for (const backend of testBackends) {
         expect(empty.statusCode).toBe(400);
         expect((await admin('DELETE', `/users/${id}`)).statusCode).toBe(204);
         expect((await admin('GET', `/users/${id}`)).statusCode).toBe(404);
+      });
+
+      it("sets a user's language of messages, or hands it back to the tenant's with null", async () => {
+        const ann = await t.runtime.services.users.create(
+          { tenantId: acme.id, email: 'ann@example.com', password },
+          operatorActor,
+        );
+        expect((await admin('GET', `/users/${ann.id}`)).json().locale).toBeNull();
+        const french = await admin('PATCH', `/users/${ann.id}`, { locale: 'fr', reason: 'asked for French' });
+        expect(french.statusCode, french.body).toBe(200);
+        expect(french.json().locale).toBe('fr');
+        expect((await admin('GET', `/users?query=ann`)).json().users[0].locale).toBe('fr');
+        expect((await admin('PATCH', `/users/${ann.id}`, { locale: 'pt' })).statusCode).toBe(400);
+        expect((await admin('PATCH', `/users/${ann.id}`, { locale: null })).json().locale).toBeNull();
       });
 
       it('never disables, demotes or deletes the last active global admin', async () => {

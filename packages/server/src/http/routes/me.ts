@@ -9,6 +9,8 @@ import {
   MethodIdBody,
   MethodParams,
   PasswordChangedJson,
+  PatchMeBody,
+  PatchMeJson,
   RegisterJson,
   SentCodeJson,
   SignedOutEverywhereJson,
@@ -57,7 +59,13 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
       const { user, methods, recoveryCodesRemaining } = await selfService.describeMe(caller);
       const { mfaAt } = caller.session;
       return {
-        user: { id: user.id, email: user.email, displayName: user.displayName, roles: user.roles },
+        user: {
+          id: user.id,
+          email: user.email,
+          displayName: user.displayName,
+          roles: user.roles,
+          locale: user.locale,
+        },
         methods: methods.map((m) => ({
           id: m.id,
           type: m.type,
@@ -69,6 +77,23 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
         recoveryCodesRemaining,
         stepUpUntil: mfaAt === null ? null : iso(mfaAt + stepUpWindowMs),
       };
+    },
+  );
+
+  app.patch(
+    '/t/:tenant/api/v1/me',
+    {
+      schema: {
+        summary: 'Choose the language of your emails and text messages (null: your organisation’s)',
+        tags: ['self-service'],
+        params: TenantParams,
+        body: PatchMeBody,
+        response: { 200: PatchMeJson },
+      },
+    },
+    async (request) => {
+      const { locale } = request.body as Static<typeof PatchMeBody>;
+      return { locale: await selfService.setLocale(await me(request), locale) };
     },
   );
 

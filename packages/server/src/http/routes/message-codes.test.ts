@@ -299,5 +299,54 @@ for (const backend of testBackends) {
         'email a•••@example.com',
       ]);
     });
+
+    it("codes go out in the user's language, else the tenant's; the user chooses theirs with PATCH /me", async () => {
+      const policy = (await t.runtime.services.tenants.getById(acme.id)).policy;
+      await t.runtime.services.tenants.updatePolicy(
+        acme.id,
+        { ...policy, defaultLocale: 'fr' },
+        operatorActor,
+      );
+      // The browser is on Twofold's own site: its cookie requests carry that origin.
+      const { browser, flow, registered } = await registerBy(
+        'email',
+        'ann.home@example.com',
+        'https://mfa.acme.test',
+      );
+      await waitUntil(() => smtp.received.length === 1, 10_000, 'the registration email');
+      expect(lastMail()?.subject).toMatch(/^\d{6} est votre code pour Acme Corp$/);
+      expect(lastMail()?.text).toContain('pour confirmer cette adresse e-mail');
+      const confirm = await browser.post(`${base}/sign-in/${flow.flowId}/verify`, {
+        methodId: registered.methodId,
+        code: codeIn(lastMail()?.subject),
+      });
+      expect(confirm.statusCode, confirm.body).toBe(200);
+
+      // Signed in, Ann chooses German for herself; the tenant stays French.
+      expect((await browser.get(`${base}/me`)).json().user.locale).toBeNull();
+      const bad = await browser.request({ method: 'PATCH', url: `${base}/me`, json: { locale: 'it' } });
+      expect(bad.statusCode).toBe(400);
+      const chosen = await browser.request({ method: 'PATCH', url: `${base}/me`, json: { locale: 'de' } });
+      expect(chosen.statusCode, chosen.body).toBe(200);
+      expect(chosen.json()).toEqual({ locale: 'de' });
+      expect((await browser.get(`${base}/me`)).json().user.locale).toBe('de');
+
+      clock.advance(60_000);
+      const next = createBrowserClient(t.app);
+      const flow2 = await startSignIn(next);
+      await next.post(`${base}/sign-in/${flow2.flowId}/challenge`, { methodId: flow2.methods[0].id });
+      await waitUntil(() => smtp.received.length === 2, 10_000, 'the sign-in email');
+      expect(lastMail()?.subject).toMatch(/^\d{6} ist Ihr Code für Acme Corp$/);
+      expect(lastMail()?.text).toContain('um die Anmeldung bei Acme Corp abzuschließen');
+
+      // Back to the organisation's language.
+      await browser.request({ method: 'PATCH', url: `${base}/me`, json: { locale: null } });
+      clock.advance(60_000);
+      const third = createBrowserClient(t.app);
+      const flow3 = await startSignIn(third);
+      await third.post(`${base}/sign-in/${flow3.flowId}/challenge`, { methodId: flow3.methods[0].id });
+      await waitUntil(() => smtp.received.length === 3, 10_000, 'the third email');
+      expect(lastMail()?.subject).toMatch(/est votre code pour/);
+    });
   });
 }

@@ -12,6 +12,7 @@ import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import { errors as oidcErrors } from 'oidc-provider';
+import { rememberTenantLocale } from '../../oidc/pages.js';
 import {
   acrOf,
   authTimeOf,
@@ -82,8 +83,10 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
 
     const hand = async (request: FastifyRequest, reply: FastifyReply) => {
       const { tenant: slug } = request.params as Static<typeof TenantParams>;
-      const { provider } = await providerOf(slug);
+      const { tenant, provider } = await providerOf(slug);
       const raw = request.raw as IncomingMessage & { originalUrl?: string };
+      // The pages the provider renders fall back to the tenant's language as it is now.
+      rememberTenantLocale(raw, tenant.policy.defaultLocale);
       const url = raw.url ?? '/';
       // '/t/{tenant}' is the provider's mount path (its issuer's path); it sees the rest.
       const cut = url.indexOf('/', 3);

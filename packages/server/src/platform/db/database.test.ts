@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TestDatabaseHandle, testBackends } from '../../test-support/databases.js';
 import { listMigrations, migrateToLatest, openDatabase } from './database.js';
@@ -101,6 +102,39 @@ for (const backend of testBackends) {
             .execute();
         } finally {
           await Promise.all(instances.map((instance) => instance.close()));
+        }
+      },
+    );
+
+    it.runIf(backend.name === 'postgres')(
+      'looks only at its own schema: another schema dropped while it reads the catalog is none of its business',
+      async () => {
+        const handle = await create({ migrate: true });
+        const url = handle.location.databaseUrl ?? '';
+        const other = `gone_${Math.random().toString(36).slice(2, 10)}`;
+        const admin = new pg.Client({ connectionString: url });
+        await admin.connect();
+        try {
+          await admin.query(`CREATE SCHEMA ${other}`);
+          await admin.query(`CREATE TABLE ${other}.t (id serial PRIMARY KEY)`);
+          // The race another test run's clean-up makes, made certain: the catalog is read under a snapshot
+          // taken before the other schema is dropped, and looked up by name after.
+          const tables = await handle.db
+            .transaction()
+            .setIsolationLevel('repeatable read')
+            .execute(async (trx) => {
+              await sql`select 1`.execute(trx);
+              await admin.query(`DROP SCHEMA ${other} CASCADE`);
+              return trx.introspection.getTables({ withInternalKyselyTables: true });
+            });
+          const names = tables.map((table) => table.name);
+          expect(names).toEqual(expect.arrayContaining(['users', 'tenants', 'kysely_migration']));
+          expect(names).not.toContain('t');
+          expect(new Set(tables.map((table) => table.schema)).size).toBe(1);
+          expect((await migrateToLatest(handle)).applied).toEqual([]);
+        } finally {
+          await admin.query(`DROP SCHEMA IF EXISTS ${other} CASCADE`);
+          await admin.end();
         }
       },
     );

@@ -27,6 +27,8 @@ export interface UsersTable {
   password_locked_until: number | null;
   /** Set when the user reported a push they did not start; push stays off until an admin clears it. */
   push_blocked_at: number | null;
+  /** The language of the user's emails and text messages (en, de, fr, es); null: the tenant's default. */
+  locale: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -3,13 +3,16 @@ import { TwofoldError } from '@twofold/core';
 import {
   CompiledQuery,
   type DatabaseConnection,
+  type DatabaseIntrospector,
   type Driver,
+  type Kysely,
   PostgresDialect,
   type QueryCompiler,
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
 import { Mutex } from './mutex.js';
+import { CurrentSchemaIntrospector } from './schema-introspector.js';
 
 /**
  * One request's statements on one PostgreSQL connection, in one transaction that commits when the
@@ -188,6 +191,11 @@ export class UnitOfWorkPostgresDialect extends PostgresDialect {
   override createDriver(): Driver {
     this.#driver ??= new UnitOfWorkDriver(super.createDriver(), this.#units);
     return this.#driver;
+  }
+
+  /** Introspection of the connection's own schema only (see CurrentSchemaIntrospector). */
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
   }
 
   /** Runs `work` as one unit of work on this dialect's database. */

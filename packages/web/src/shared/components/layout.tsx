@@ -1,11 +1,23 @@
 import type { ComponentChildren, JSX, RefObject } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import { LanguagePicker } from '../../i18n/language-picker.js';
 
-/** The page frame every Twofold page shares: a centred card with the brand on top. */
-export function Page(props: { wide?: boolean; children: ComponentChildren }) {
+/**
+ * The page frame every Twofold page shares: a centred card with the brand on top, and the language picker
+ * under it (after the card in the tab order, so the page's own steps come first).
+ */
+export function Page(props: {
+  wide?: boolean;
+  /** Where the picker loads the page again (the setup link needs its token back); this address by default. */
+  reloadTo?: () => string;
+  children: ComponentChildren;
+}) {
   return (
-    <div class="page">
+    <div class={props.wide ? 'page page-wide' : 'page'}>
       <main class={props.wide ? 'card card-wide' : 'card'}>{props.children}</main>
+      <footer class="page-footer">
+        <LanguagePicker reloadTo={props.reloadTo} />
+      </footer>
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { t } from '../../i18n/i18n.js';
 import { recoveryCodesFile } from '../methods.js';
 import { copyText } from './copy-text.js';
 import { Heading } from './layout.js';
@@ -30,13 +31,13 @@ export function RecoveryCodesPanel(props: {
   async function copy() {
     setStatus('');
     const copied = await copyText(`${props.codes.join('\n')}\n`);
-    setStatus(copied ? 'Copied the codes.' : "Couldn't copy: select the codes and copy them yourself.");
+    setStatus(t(copied ? 'common.recoveryCodes.copied' : 'common.recoveryCodes.copyFailed'));
   }
 
   function finish(event: Event) {
     event.preventDefault();
     if (!saved) {
-      setError('Save your codes first, then tick “I have saved these codes”.');
+      setError(t('common.recoveryCodes.notSaved'));
       return;
     }
     props.onContinue();
@@ -45,23 +46,20 @@ export function RecoveryCodesPanel(props: {
   return (
     <section aria-labelledby={props.headingId ?? 'recovery-codes-title'}>
       <Heading level={props.headingLevel ?? 1} focus id={props.headingId ?? 'recovery-codes-title'}>
-        Save your recovery codes
+        {t('common.recoveryCodes.title')}
       </Heading>
-      <p class="lead">
-        If you lose your phone, sign in with one of these codes instead. Each code works once. This is the
-        only time you will see them: keep them somewhere safe, like a password manager or a printed page.
-      </p>
-      <ul class="codes" aria-label="Recovery codes">
+      <p class="lead">{t('common.recoveryCodes.lead')}</p>
+      <ul class="codes" aria-label={t('common.recoveryCodes.listLabel')}>
         {props.codes.map((code) => (
           <li key={code}>{code}</li>
         ))}
       </ul>
       <div class="actions actions-start">
         <button type="button" class="secondary" onClick={copy}>
-          Copy
+          {t('common.action.copy')}
         </button>
         <a class="button secondary" href={downloadUrl} download={recoveryCodesFileName}>
-          Download
+          {t('common.action.download')}
         </a>
       </div>
       <p class="status" role="status">
@@ -78,13 +76,13 @@ export function RecoveryCodesPanel(props: {
             }}
             aria-describedby="saved-error"
           />
-          <span>I have saved these codes</span>
+          <span>{t('common.recoveryCodes.saved')}</span>
         </label>
         <p class="error" id="saved-error" role="alert">
           {error}
         </p>
         <div class="actions">
-          <button type="submit">{props.continueLabel ?? 'Continue'}</button>
+          <button type="submit">{props.continueLabel ?? t('common.action.continue')}</button>
         </div>
       </form>
     </section>

@@ -1,5 +1,6 @@
 import type { Registration as RegistrationAnswer } from '@twofold/api/self-service';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../../i18n/i18n.js';
 import type { ApiResult, Problem } from '../api.js';
 import { describeProblem, flowEndingCodes } from '../messages.js';
 import { checkCode, groupKey, readOtpauthUri, svgDataUrl } from '../methods.js';
@@ -7,7 +8,6 @@ import {
   checkEmailAddress,
   checkPhoneNumber,
   isSentCodeType,
-  phoneNumberHint,
   type SentCode,
   type SentCodeAnswer,
   type SentCodeType,
@@ -40,7 +40,7 @@ export interface RegisterWizardProps<T> {
   readonly confirm: (methodId: string, code: string) => Promise<ApiResult<T>>;
   readonly onConfirmed: (result: T) => void;
   readonly onCancel?: () => void;
-  /** The name of the button that calls `onCancel` ("Cancel"; "Back" when it returns to a choice). */
+  /** The name of the button that calls `onCancel` (Cancel; Back when it returns to a choice). */
   readonly cancelLabel?: string;
   /** Offered when the sign-in this wizard belongs to has ended (too many codes, expired). */
   readonly onRestart?: () => void;
@@ -81,11 +81,7 @@ function isSentCodeAnswer(value: unknown): value is SentCodeAnswer & { readonly 
 }
 
 /** A success that is not the answer the page needs (a server of another version): said plainly. */
-const unexpectedAnswer: Problem = {
-  status: 0,
-  code: 'unexpected_answer',
-  detail: 'the server answered in a way this page does not understand; reload the page and try again',
-};
+const unexpectedAnswer: Problem = { status: 0, code: 'unexpected_answer' };
 
 type AppStep = 'app' | 'scan' | 'code';
 
@@ -97,7 +93,7 @@ function AppRegistration<T>(props: RegisterWizardProps<T> & { type: 'authenticat
   const level = props.headingLevel ?? 1;
   const headingId = props.headingId ?? 'register-title';
   const cancel = props.onCancel;
-  const cancelLabel = props.cancelLabel ?? 'Cancel';
+  const cancelLabel = props.cancelLabel ?? t('common.action.cancel');
 
   useEffect(() => {
     if (step === 'app' || registration || startProblem) return;
@@ -117,14 +113,11 @@ function AppRegistration<T>(props: RegisterWizardProps<T> & { type: 'authenticat
   if (step === 'app') {
     return (
       <section aria-labelledby={headingId}>
-        <p class="steps">Step 1 of 3</p>
+        <p class="steps">{t('common.register.step', { step: 1, steps: 3 })}</p>
         <Heading level={level} focus id={headingId}>
-          Start by getting the app
+          {t('common.register.getApp.title')}
         </Heading>
-        <p class="lead">
-          On your phone, install an authenticator app: Twofold Authenticator, Microsoft Authenticator, Google
-          Authenticator or Aegis all work. Once it is installed, choose Next.
-        </p>
+        <p class="lead">{t('common.register.getApp.lead')}</p>
         <div class="actions">
           {cancel ? (
             <button type="button" class="secondary" onClick={cancel}>
@@ -132,7 +125,7 @@ function AppRegistration<T>(props: RegisterWizardProps<T> & { type: 'authenticat
             </button>
           ) : null}
           <button type="button" onClick={() => setStep('scan')}>
-            Next
+            {t('common.action.next')}
           </button>
         </div>
       </section>
@@ -147,10 +140,10 @@ function AppRegistration<T>(props: RegisterWizardProps<T> & { type: 'authenticat
         problem={startProblem}
         level={level}
         headingId={headingId}
-        stepLabel={`Step ${total - 1} of ${total}`}
+        stepLabel={t('common.register.step', { step: total - 1, steps: total })}
         onRestart={props.onRestart}
         onBack={props.showAppStep ? () => setStep('app') : cancel}
-        backLabel={props.showAppStep ? 'Back' : cancelLabel}
+        backLabel={props.showAppStep ? t('common.action.back') : cancelLabel}
         onNext={() => setStep('code')}
       />
     );
@@ -161,7 +154,7 @@ function AppRegistration<T>(props: RegisterWizardProps<T> & { type: 'authenticat
       registration={registration}
       level={level}
       headingId={headingId}
-      stepLabel={`Step ${total} of ${total}`}
+      stepLabel={t('common.register.step', { step: total, steps: total })}
       confirm={props.confirm}
       onConfirmed={props.onConfirmed}
       onRestart={props.onRestart}
@@ -195,9 +188,8 @@ function SentCodeRegistration<T>(props: RegisterWizardProps<T> & { type: SentCod
   const methodId = useRef('');
   const request = useRef<RegistrationRequest>({ type: 'authenticator' });
   const inputRef = useRef<HTMLInputElement>(null);
-  const otherWay = 'choose another method';
   const message = (problem: Problem) =>
-    describeProblem(problem, 'destination', { now: Date.now(), otherWay });
+    describeProblem(problem, 'destination', { now: Date.now(), otherWay: 'method' });
 
   async function send(event: Event) {
     event.preventDefault();
@@ -236,14 +228,14 @@ function SentCodeRegistration<T>(props: RegisterWizardProps<T> & { type: SentCod
   if (step === 'code') {
     return (
       <section aria-labelledby={headingId}>
-        <p class="steps">Step 2 of 2</p>
+        <p class="steps">{t('common.register.step', { step: 2, steps: 2 })}</p>
         <Heading level={level} id={headingId}>
-          Enter the code
+          {t('common.register.code.title')}
         </Heading>
         <SentCodeForm<T>
           type={type}
           sent={sent}
-          otherWay={otherWay}
+          otherWay="method"
           verify={(code, current) => props.confirm(current?.methodId ?? methodId.current, code)}
           resend={async () => {
             const result = await props.start(request.current);
@@ -267,27 +259,23 @@ function SentCodeRegistration<T>(props: RegisterWizardProps<T> & { type: SentCod
 
   return (
     <section aria-labelledby={headingId}>
-      <p class="steps">Step 1 of 2</p>
+      <p class="steps">{t('common.register.step', { step: 1, steps: 2 })}</p>
       <Heading level={level} focus id={headingId}>
-        {isSms ? 'Enter your phone number' : 'Enter your email address'}
+        {t(isSms ? 'common.register.phone.title' : 'common.register.email.title')}
       </Heading>
-      <p class="lead">
-        {isSms
-          ? 'We text a code to this mobile number to check it is yours. Then, when you sign in, we text you a code.'
-          : 'We email a code to this address to check it is yours. Then, when you sign in, we email you a code.'}
-      </p>
+      <p class="lead">{t(isSms ? 'common.register.phone.lead' : 'common.register.email.lead')}</p>
       <form onSubmit={send} noValidate>
         <FormError id="register-error" message={formError} />
         <TextField
           id={fieldId}
-          label={isSms ? 'Phone number' : 'Email address'}
+          label={t(isSms ? 'common.register.phone.label' : 'common.register.email.label')}
           value={value}
           onValue={(v) => {
             setValue(v);
             setError(undefined);
           }}
           error={error}
-          hint={isSms ? phoneNumberHint : undefined}
+          hint={isSms ? t('common.register.phone.hint') : undefined}
           type={isSms ? 'tel' : 'email'}
           inputMode={isSms ? 'tel' : 'email'}
           autoComplete={isSms ? 'tel' : 'email'}
@@ -299,17 +287,17 @@ function SentCodeRegistration<T>(props: RegisterWizardProps<T> & { type: SentCod
         <div class="actions">
           {ended && props.onRestart ? (
             <button type="button" onClick={props.onRestart}>
-              Start again
+              {t('common.action.startAgain')}
             </button>
           ) : (
             <>
               {props.onCancel ? (
                 <button type="button" class="secondary" onClick={props.onCancel}>
-                  {props.cancelLabel ?? 'Cancel'}
+                  {props.cancelLabel ?? t('common.action.cancel')}
                 </button>
               ) : null}
               <button type="submit" disabled={busy}>
-                {busy ? 'Sending…' : 'Send code'}
+                {busy ? t('common.sentCode.sending') : t('common.sentCode.send')}
               </button>
             </>
           )}
@@ -337,18 +325,16 @@ function ScanStep(props: {
   async function copyKey() {
     if (!registration) return;
     const copied = await copyText(registration.secret);
-    setCopyStatus(copied ? 'Copied the key.' : "Couldn't copy: select the key and copy it yourself.");
+    setCopyStatus(t(copied ? 'common.register.scan.copied' : 'common.register.scan.copyFailed'));
   }
   const details = registration ? readOtpauthUri(registration.otpauthUri) : undefined;
   return (
     <section aria-labelledby={props.headingId}>
       <p class="steps">{props.stepLabel}</p>
       <Heading level={props.level} focus id={props.headingId}>
-        Scan the QR code
+        {t('common.register.scan.title')}
       </Heading>
-      <p class="lead">
-        In your authenticator app, add an account and scan this QR code. This links the app to your account.
-      </p>
+      <p class="lead">{t('common.register.scan.lead')}</p>
       <FormError
         id="register-error"
         message={problem ? describeProblem(problem, 'general', { now: Date.now() }) : undefined}
@@ -356,7 +342,7 @@ function ScanStep(props: {
       {problem && props.onRestart && flowEndingCodes.has(problem.code) ? (
         <div class="actions actions-start">
           <button type="button" onClick={props.onRestart}>
-            Start again
+            {t('common.action.startAgain')}
           </button>
         </div>
       ) : null}
@@ -365,7 +351,11 @@ function ScanStep(props: {
           <div class="qr">
             <img
               src={svgDataUrl(registration.qrCodeSvg)}
-              alt={`QR code to add ${details.account || 'your account'} to an authenticator app`}
+              alt={
+                details.account
+                  ? t('common.register.scan.qrAlt', { account: details.account })
+                  : t('common.register.scan.qrAltAnonymous')
+              }
               width={232}
               height={232}
             />
@@ -377,27 +367,27 @@ function ScanStep(props: {
             aria-controls="manual-key"
             onClick={() => setShowKey(!showKey)}
           >
-            {showKey ? 'Hide the key' : "Can't scan the QR code?"}
+            {t(showKey ? 'common.register.scan.hideKey' : 'common.register.scan.cannotScan')}
           </button>
           <div class="manual-key" id="manual-key" hidden={!showKey}>
-            <p>In your app, choose to enter a key instead, and type these:</p>
+            <p>{t('common.register.scan.typeThese')}</p>
             <dl>
-              <dt>Account name</dt>
+              <dt>{t('common.register.scan.account')}</dt>
               <dd>{details.account || '—'}</dd>
-              <dt>Issuer</dt>
+              <dt>{t('common.register.scan.issuer')}</dt>
               <dd>{details.issuer || '—'}</dd>
-              <dt>Type</dt>
+              <dt>{t('common.register.scan.type')}</dt>
               <dd>
-                Time based, {details.digits} digits, every {details.period} seconds
+                {t('common.register.scan.typeValue', { digits: details.digits, period: details.period })}
               </dd>
             </dl>
-            <p class="label">Secret key</p>
+            <p class="label">{t('common.register.scan.secret')}</p>
             <div class="key-row">
               <p class="key" data-testid="secret-key">
                 {groupKey(registration.secret)}
               </p>
               <button type="button" class="secondary small" onClick={() => void copyKey()}>
-                Copy key
+                {t('common.register.scan.copyKey')}
               </button>
             </div>
             <p class="status" role="status">
@@ -407,7 +397,7 @@ function ScanStep(props: {
         </>
       ) : problem ? null : (
         <p class="muted" role="status">
-          Preparing your QR code…
+          {t('common.register.scan.preparing')}
         </p>
       )}
       <div class="actions">
@@ -417,7 +407,7 @@ function ScanStep(props: {
           </button>
         ) : null}
         <button type="button" onClick={props.onNext} disabled={!registration}>
-          Next
+          {t('common.action.next')}
         </button>
       </div>
     </section>
@@ -468,13 +458,13 @@ function ConfirmStep<T>(props: {
     <section aria-labelledby={props.headingId}>
       <p class="steps">{props.stepLabel}</p>
       <Heading level={props.level} id={props.headingId}>
-        Enter the code
+        {t('common.register.code.title')}
       </Heading>
-      <p class="lead">Enter the {digits}-digit code your authenticator app now shows for this account.</p>
+      <p class="lead">{t('common.register.code.lead', { digits })}</p>
       <form onSubmit={submit} noValidate>
         <TextField
           id="code"
-          label="Code"
+          label={t('common.code.label')}
           value={code}
           onValue={setCode}
           error={error}
@@ -488,15 +478,15 @@ function ConfirmStep<T>(props: {
         <div class="actions">
           {ended && props.onRestart ? (
             <button type="button" onClick={props.onRestart}>
-              Start again
+              {t('common.action.startAgain')}
             </button>
           ) : (
             <>
               <button type="button" class="secondary" onClick={props.onBack}>
-                Back
+                {t('common.action.back')}
               </button>
               <button type="submit" disabled={busy}>
-                {busy ? 'Checking…' : 'Verify'}
+                {busy ? t('common.action.checking') : t('common.action.verify')}
               </button>
             </>
           )}

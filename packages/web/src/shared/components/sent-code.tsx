@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
+import { t } from '../../i18n/i18n.js';
 import type { ApiResult, Problem } from '../api.js';
-import { describeProblem, flowEndingCodes } from '../messages.js';
+import { describeProblem, flowEndingCodes, type OtherWay } from '../messages.js';
 import { checkCode } from '../methods.js';
 import {
-  codeLifetimeText,
+  codeLifetimeMinutes,
   isRecentlySent,
   resendBlockedUntil,
   resendWaitText,
@@ -54,7 +55,7 @@ export interface SentCodeFormProps<T> {
   readonly onBack?: (() => void) | undefined;
   readonly backLabel?: string;
   /** What else the user can do when no code arrives ("sign in another way" by default). */
-  readonly otherWay?: string;
+  readonly otherWay?: OtherWay;
   /** The code field's id; other ids derive from it. */
   readonly id?: string;
 }
@@ -147,17 +148,14 @@ export function SentCodeForm<T>(props: SentCodeFormProps<T>) {
 
   const leadId = `${id}-sent-to`;
   const waitId = `${id}-resend-wait`;
-  const lifetime = sent ? codeLifetimeText(sent.expiresAt, Date.now()) : '';
   return (
     <>
       <p class="lead" id={leadId}>
         {sent
-          ? `${sentCodeLead(type, sent.sentTo)}${lifetime ? ` ${lifetime}` : ''}`
+          ? sentCodeLead(type, sent.sentTo, { minutes: codeLifetimeMinutes(sent.expiresAt, Date.now()) })
           : isRecentlySent(props.sendProblem) && props.destination
-            ? `${sentCodeLead(type, props.destination).slice(0, -1)} a moment ago.`
-            : type === 'email'
-              ? 'We could not email you a code yet.'
-              : 'We could not text you a code yet.'}
+            ? sentCodeLead(type, props.destination, { moment: true })
+            : sentCodeLead(type, undefined)}
       </p>
       <FormError id={`${id}-send-error`} message={sendError} />
       <p class="status" role="status">
@@ -166,7 +164,7 @@ export function SentCodeForm<T>(props: SentCodeFormProps<T>) {
       <form onSubmit={submit} noValidate>
         <TextField
           id={id}
-          label="Code"
+          label={t('common.code.label')}
           value={code}
           onValue={(value) => {
             setCode(value);
@@ -191,7 +189,7 @@ export function SentCodeForm<T>(props: SentCodeFormProps<T>) {
               disabled={sending || left > 0}
               aria-describedby={waitId}
             >
-              {sending ? 'Sending…' : 'Send a new code'}
+              {sending ? t('common.sentCode.sending') : t('common.sentCode.resend')}
             </button>
             <p class="hint" id={waitId}>
               {resendWaitText(left)}
@@ -201,17 +199,17 @@ export function SentCodeForm<T>(props: SentCodeFormProps<T>) {
         <div class="actions">
           {canRestart ? (
             <button type="button" onClick={props.onRestart}>
-              Start again
+              {t('common.action.startAgain')}
             </button>
           ) : (
             <>
               {props.onBack ? (
                 <button type="button" class="secondary" onClick={props.onBack}>
-                  {props.backLabel ?? 'Back'}
+                  {props.backLabel ?? t('common.action.back')}
                 </button>
               ) : null}
               <button type="submit" disabled={busy || ended}>
-                {busy ? 'Checking…' : 'Verify'}
+                {busy ? t('common.action.checking') : t('common.action.verify')}
               </button>
             </>
           )}

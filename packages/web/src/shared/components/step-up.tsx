@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { t } from '../../i18n/i18n.js';
 import type { ApiClient, Problem } from '../api.js';
 import { describeProblem } from '../messages.js';
 import { checkCode, isAppCode, methodDisplayName, type OwnMethod } from '../methods.js';
@@ -40,7 +41,7 @@ export function StepUp(props: {
       .filter((m) => isAppCode(m.type) || isSentCodeType(m.type))
       .map((m) => ({ id: m.id, type: m.type, label: m.label, name: methodDisplayName(m) })),
     ...(props.recoveryCodes > 0
-      ? [{ id: 'recovery-codes', type: 'recovery_codes', label: '', name: 'Recovery code' }]
+      ? [{ id: 'recovery-codes', type: 'recovery_codes', label: '', name: t('common.recoveryCode.label') }]
       : []),
   ];
   const initial = options.find((o) => props.methods.some((m) => m.id === o.id && m.isDefault)) ?? options[0];
@@ -81,12 +82,12 @@ export function StepUp(props: {
         sent={current.sent}
         sendProblem={current.problem}
         destination={option.label}
-        otherWay="choose another method"
+        otherWay="method"
         verify={(code) => props.api.post('/me/step-up', { methodId: option.id, code })}
         resend={() => challenge(option.id)}
         onVerified={() => props.onDone(true)}
         onBack={() => props.onDone(false)}
-        backLabel="Cancel"
+        backLabel={t('common.action.cancel')}
       />
     );
   } else if (option && isSentCodeType(option.type)) {
@@ -94,17 +95,15 @@ export function StepUp(props: {
       <>
         <p class="lead" role="status">
           {sending
-            ? 'Sending a code…'
-            : option.type === 'email'
-              ? `We will email a code to ${option.label}.`
-              : `We will text a code to ${option.label}.`}
+            ? t('common.stepUp.sending')
+            : t('common.stepUp.willSend', { channel: option.type, destination: option.label })}
         </p>
         <div class="actions">
           <button type="button" class="secondary" onClick={() => props.onDone(false)}>
-            Cancel
+            {t('common.action.cancel')}
           </button>
           <button type="button" onClick={() => void sendCode(option.id)} disabled={sending}>
-            {sending ? 'Sending…' : 'Send code'}
+            {sending ? t('common.sentCode.sending') : t('common.sentCode.send')}
           </button>
         </div>
       </>
@@ -114,13 +113,10 @@ export function StepUp(props: {
   } else {
     body = (
       <>
-        <p class="notice">
-          You have no method to confirm it is you with. Sign out and sign in again, or ask your admin for a
-          Temporary Access Pass.
-        </p>
+        <p class="notice">{t('common.stepUp.noMethod')}</p>
         <div class="actions">
           <button type="button" class="secondary" onClick={() => props.onDone(false)}>
-            Cancel
+            {t('common.action.cancel')}
           </button>
         </div>
       </>
@@ -130,12 +126,12 @@ export function StepUp(props: {
   return (
     <section aria-labelledby="step-up-title">
       <Heading level={props.level ?? 2} id="step-up-title" focus={props.level === 1}>
-        Confirm it's you
+        {t('common.stepUp.title')}
       </Heading>
-      <p>{props.reason ?? 'To change your sign-in methods, enter a code from one of your methods.'}</p>
+      <p>{props.reason ?? t('common.stepUp.reason')}</p>
       {options.length > 1 ? (
         <div class="field">
-          <label for="step-up-method">Method</label>
+          <label for="step-up-method">{t('common.stepUp.method')}</label>
           <select
             id="step-up-method"
             value={methodId}
@@ -194,7 +190,7 @@ function StepUpAppCode(props: {
     <form onSubmit={submit} noValidate>
       <TextField
         id="step-up-code"
-        label={isRecovery ? 'Recovery code' : 'Code'}
+        label={t(isRecovery ? 'common.recoveryCode.label' : 'common.code.label')}
         value={code}
         onValue={setCode}
         error={error}
@@ -207,10 +203,10 @@ function StepUpAppCode(props: {
       />
       <div class="actions">
         <button type="button" class="secondary" onClick={() => props.onDone(false)}>
-          Cancel
+          {t('common.action.cancel')}
         </button>
         <button type="submit" disabled={busy}>
-          {busy ? 'Checking…' : 'Verify'}
+          {busy ? t('common.action.checking') : t('common.action.verify')}
         </button>
       </div>
     </form>

@@ -1,3 +1,4 @@
+import { t } from '../../i18n/i18n.js';
 import { Brand, Heading, Page } from './layout.js';
 
 /** Shown when the address has no /t/{tenant}/ (the server only serves these pages under one). */
@@ -5,8 +6,8 @@ export function TenantMissing() {
   return (
     <Page>
       <Brand />
-      <Heading>This address is not complete</Heading>
-      <p class="lead">Sign-in pages live at /t/your-organisation/sign-in. Check the link you were given.</p>
+      <Heading>{t('common.tenantMissing.title')}</Heading>
+      <p class="lead">{t('common.tenantMissing.lead')}</p>
     </Page>
   );
 }

@@ -5,6 +5,7 @@ import * as m0003 from './0003-admin.js';
 import * as m0004 from './0004-codes-by-message.js';
 import * as m0005 from './0005-push.js';
 import * as m0006 from './0006-oidc.js';
+import * as m0007 from './0007-user-locale.js';
 import * as m0008 from './0008-credentials.js';
 import * as m0009 from './0009-accepted-steps.js';
 import * as m0010 from './0010-help-requests.js';
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0004-codes-by-message': m0004,
   '0005-push': m0005,
   '0006-oidc': m0006,
+  '0007-user-locale': m0007,
   '0008-credentials': m0008,
   '0009-accepted-steps': m0009,
   '0010-help-requests': m0010,

@@ -1,0 +1,3 @@
+export * from './locales.js';
+export * from './message-shape.js';
+export * from './translator.js';

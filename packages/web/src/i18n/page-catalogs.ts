@@ -1,0 +1,30 @@
+/**
+ * The message catalogs, one folder per namespace (`catalogs/<namespace>/<locale>.json`), and which ones each
+ * page loads. A key starts with its namespace's prefix (`signIn.password.title` is in `sign-in`), so a page
+ * that shows a key of a namespace it does not load is caught by the browser tests. The web build writes this
+ * table, with the built file of each catalog, to dist/i18n.json: the server preloads a page's catalogs in
+ * its language with the page.
+ */
+export const namespaces = ['common', 'problems', 'sign-in', 'security-info', 'setup', 'admin'] as const;
+
+export type Namespace = (typeof namespaces)[number];
+
+/** The first part of every key of a namespace. */
+export const keyPrefixes: Readonly<Record<Namespace, string>> = {
+  common: 'common.',
+  problems: 'problem.',
+  'sign-in': 'signIn.',
+  'security-info': 'securityInfo.',
+  setup: 'setup.',
+  admin: 'admin.',
+};
+
+/** The pages under /t/{tenant}/, by the name the server serves them under. */
+export const pageCatalogs = {
+  'sign-in': ['common', 'problems', 'sign-in'],
+  'security-info': ['common', 'problems', 'security-info'],
+  setup: ['common', 'problems', 'setup'],
+  admin: ['common', 'problems', 'admin'],
+} as const satisfies Readonly<Record<string, readonly Namespace[]>>;
+
+export type CatalogPage = keyof typeof pageCatalogs;
