@@ -140,7 +140,7 @@ export const ResolveHelpRequestBody = Type.Object(
 /** A one-click action the console offers for a request: the admin route it calls, allowed to the caller. */
 export const HelpRequestAction = Type.Object({
   action: Type.Union([
-    Type.Literal('temporary_access_pass'),
+    Type.Literal('issue_pass'),
     Type.Literal('require_reregistration'),
     Type.Literal('unlock'),
     Type.Literal('clear_push_block'),

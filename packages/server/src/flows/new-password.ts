@@ -6,8 +6,8 @@
  */
 import type { Actor, Executor } from '../audit/audit-log.js';
 import type { Courier } from '../courier/courier.js';
+import { emailText, recipientLocale, serverTexts } from '../i18n/server-texts.js';
 import type { Tenant } from '../tenants/tenant-service.js';
-import { passwordChangedEmail } from '../users/password-messages.js';
 import type { User, UserService } from '../users/user-service.js';
 import { type EndCredentialsDeps, type EndedCredentials, endCredentials } from './end-credentials.js';
 
@@ -24,7 +24,7 @@ export async function applyNewPassword(
   trx: Executor,
   input: {
     tenant: Tenant;
-    user: Pick<User, 'id' | 'email' | 'displayName'>;
+    user: Pick<User, 'id' | 'email' | 'displayName' | 'locale'>;
     passwordHash: string;
     actor: Actor;
     how: 'change' | 'reset' | 'operator';
@@ -42,10 +42,11 @@ export async function applyNewPassword(
     how === 'change' ? 'password_change' : 'password_reset',
     { keepSessionId: input.keepSessionId },
   );
-  const email = passwordChangedEmail({
-    tenantName: tenant.name,
-    displayName: user.displayName,
-    when: new Date(now).toISOString(),
+  const texts = serverTexts(recipientLocale(user.locale, tenant.policy.defaultLocale));
+  const email = emailText(texts, 'email.passwordChanged', {
+    tenant: tenant.name,
+    name: user.displayName,
+    when: new Date(now),
     how,
     signInUrl: `${deps.publicUrl}/t/${tenant.slug}/sign-in`,
   });

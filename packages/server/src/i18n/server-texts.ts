@@ -49,7 +49,12 @@ export function recipientLocale(userLocale: string | null | undefined, tenantDef
 }
 
 /** The emails the server writes: each is a `.subject` and a `.body` message. */
-export type EmailMessage = 'email.code' | 'email.breakGlass' | 'email.pushReport';
+export type EmailMessage =
+  | 'email.code'
+  | 'email.breakGlass'
+  | 'email.pushReport'
+  | 'email.passwordChanged'
+  | 'email.helpRequest';
 
 /** An email's subject and body in the translator's language. */
 export function emailText(

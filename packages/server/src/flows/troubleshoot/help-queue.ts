@@ -14,7 +14,7 @@ import { type DiagnosisResult, diagnose } from './diagnose.js';
 import type { TroubleshootDeps } from './index.js';
 
 export type HelpAction =
-  | 'temporary_access_pass'
+  | 'issue_pass'
   | 'require_reregistration'
   | 'unlock'
   | 'clear_push_block'
@@ -51,7 +51,7 @@ export interface HelpQueue {
 }
 
 const adminActionOf: Record<HelpAction, AdminAction> = {
-  temporary_access_pass: 'users.temporary_access_pass',
+  issue_pass: 'users.temporary_access_pass',
   require_reregistration: 'users.require_reregistration',
   unlock: 'users.unlock',
   clear_push_block: 'users.clear_push_block',
@@ -80,7 +80,7 @@ export function actionsFor(
       });
     }
   }
-  offered.push({ action: 'temporary_access_pass', method: 'POST', path: `${base}/temporary-access-pass` });
+  offered.push({ action: 'issue_pass', method: 'POST', path: `${base}/temporary-access-pass` });
   offered.push({ action: 'require_reregistration', method: 'POST', path: `${base}/require-reregistration` });
   return offered.filter((a) => roleAllows(principal.role, adminActionOf[a.action]));
 }

@@ -1,33 +1,48 @@
-/** The email that tells a tenant's helpdesk and global admins that a user asked for help (spec section 6). */
+/**
+ * The email that tells a tenant's helpdesk and global admins that a user asked for help (spec
+ * section 6), in each admin's language: what the user wrote, what the diagnosis found, and (for the
+ * tenant's only global admin) what the operator runs.
+ */
 import type { DiagnosisFinding } from '@twofold/api/troubleshoot';
+import type { Locale } from '@twofold/core';
+import { adminNotice, recipientLocale, serverTexts } from '../../i18n/server-texts.js';
 
-/** One English sentence per finding, for emails (pages choose their own words by `code`). */
-export function describeFinding(finding: DiagnosisFinding): string {
+/** One line per finding, in the reader's language (pages choose their own words by `code`). */
+export function describeFindings(findings: readonly DiagnosisFinding[], locale: Locale): string {
+  const texts = serverTexts(locale);
+  if (findings.length === 0) return texts.text('email.helpRequest.finding', { code: 'none' });
+  return findings
+    .map((finding) => texts.text('email.helpRequest.finding', findingValues(finding)))
+    .join('\n');
+}
+
+function findingValues(finding: DiagnosisFinding): Record<string, string | number> {
   switch (finding.code) {
     case 'locked_out':
-      return finding.adminRequired
-        ? 'Second-factor sign-in is locked until an admin unlocks it (too many wrong codes).'
-        : `Second-factor sign-in is locked for ${Math.ceil((finding.retryAfter ?? 0) / 60)} more minutes (too many wrong codes).`;
-    case 'no_method':
-      return 'The user has no sign-in method they can use (none registered, or re-registration is required).';
+      return {
+        code: finding.code,
+        adminRequired: finding.adminRequired ? 'yes' : 'no',
+        minutes: Math.ceil((finding.retryAfter ?? 0) / 60),
+      };
     case 'method_not_allowed':
-      return `The policy no longer allows the user's ${finding.methods.map((m) => m.type).join(', ')} method(s).`;
+      return { code: finding.code, methods: finding.methods.map((m) => m.type).join(', ') };
     case 'clock_ahead':
-    case 'clock_behind': {
-      const minutes = Math.max(1, Math.round(Math.abs(finding.offsetSeconds) / 60));
-      const where = finding.source === 'codes' ? "The user's authenticator" : "The user's browser";
-      return `${where} clock looks about ${minutes} minute${minutes === 1 ? '' : 's'} ${finding.code === 'clock_ahead' ? 'ahead' : 'behind'}.`;
-    }
-    case 'push_blocked':
-      return 'Push approvals are blocked since the user reported a push they did not start.';
+    case 'clock_behind':
+      return {
+        code: finding.code,
+        source: finding.source,
+        minutes: Math.max(1, Math.round(Math.abs(finding.offsetSeconds) / 60)),
+      };
     case 'send_limit':
-      return `No ${finding.type === 'sms' ? 'text message' : 'email'} code can be sent for ${finding.retryAfter} seconds (send limit).`;
+      return { code: finding.code, channel: finding.type, seconds: finding.retryAfter };
+    default:
+      return { code: finding.code };
   }
 }
 
 export function helpRequestEmail(input: {
-  readonly tenantName: string;
-  readonly recipientName: string;
+  readonly tenant: { readonly name: string; readonly policy: { readonly defaultLocale: Locale } };
+  readonly admin: { readonly email: string; readonly displayName: string; readonly locale: string | null };
   readonly user: { readonly email: string; readonly displayName: string };
   readonly message: string | null;
   readonly contact: string | null;
@@ -36,35 +51,19 @@ export function helpRequestEmail(input: {
   readonly recoverCommand: string;
   readonly consoleUrl: string;
   readonly at: number;
-}): { subject: string; text: string } {
-  const { user } = input;
-  const lines = [
-    `Hello ${input.recipientName},`,
-    '',
-    `${user.displayName} (${user.email}) cannot get a sign-in code for ${input.tenantName} and asked for help at ${new Date(input.at).toISOString()}.`,
-    '',
-    `Their message: ${input.message ?? '(none)'}`,
-    `How to reach them: ${input.contact ?? '(not given)'}`,
-    '',
-    'What Twofold found:',
-    ...(input.findings.length > 0
-      ? input.findings.map((f) => `- ${describeFinding(f)}`)
-      : ['- Nothing blocking: their methods should work; they may have lost the device.']),
-    '',
-    ...(input.soleGlobalAdmin
-      ? [
-          'They are the only global admin of this organisation, so no admin can issue them a pass.',
-          'The operator of this Twofold deployment recovers the account on the host with:',
-          `  ${input.recoverCommand}`,
-          '',
-        ]
-      : []),
-    `Open the help requests in the admin console to act on it: ${input.consoleUrl}`,
-    '',
-    'Check who you are talking to before you issue a Temporary Access Pass.',
-  ];
-  return {
-    subject: `[${input.tenantName}] Help request: ${user.email} cannot get a sign-in code`,
-    text: lines.join('\n'),
-  };
+}): { to: string; subject: string; text: string } {
+  const { tenant, admin, user } = input;
+  const locale = recipientLocale(admin.locale, tenant.policy.defaultLocale);
+  return adminNotice(admin, tenant.policy.defaultLocale, 'email.helpRequest', {
+    tenant: tenant.name,
+    userName: user.displayName,
+    email: user.email,
+    when: new Date(input.at),
+    message: input.message ?? 'none',
+    contact: input.contact ?? 'none',
+    findings: describeFindings(input.findings, locale),
+    soleAdmin: input.soleGlobalAdmin ? 'yes' : 'no',
+    command: input.recoverCommand,
+    adminUrl: input.consoleUrl,
+  });
 }

@@ -57,8 +57,8 @@ export async function requestHelp(
     if (repeated) return;
     for (const admin of recipients) {
       const email = helpRequestEmail({
-        tenantName: tenant.name,
-        recipientName: admin.displayName,
+        tenant,
+        admin,
         user,
         message,
         contact,
@@ -69,14 +69,7 @@ export async function requestHelp(
         at: request.createdAt,
       });
       await deps.courier.enqueue(
-        {
-          tenantId: tenant.id,
-          channel: 'email',
-          to: admin.email,
-          purpose: 'admin_notice',
-          subject: email.subject,
-          text: email.text,
-        },
+        { tenantId: tenant.id, channel: 'email', purpose: 'admin_notice', ...email },
         trx,
       );
     }

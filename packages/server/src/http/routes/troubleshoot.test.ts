@@ -177,7 +177,7 @@ for (const backend of testBackends) {
       });
       // A helpdesk may issue a pass or require re-registration (unlock is not theirs).
       expect(request.actions.map((a: { action: string }) => a.action)).toEqual([
-        'temporary_access_pass',
+        'issue_pass',
         'require_reregistration',
       ]);
       const pass = request.actions[0];
