@@ -17,23 +17,25 @@ const pages = {
   admin: 'admin.html',
 } as const;
 
-/** The `page` of the server's `page.title` message for each page. */
-const titleNames: Readonly<Record<keyof typeof pages, string>> = {
+/** The `page` of the server's `page.title` message for each page (and the web authenticator). */
+const titleNames: Readonly<Record<keyof typeof pages | 'web-authenticator', string>> = {
   'sign-in': 'signIn',
   'security-info': 'securityInfo',
   setup: 'setup',
   admin: 'admin',
+  'web-authenticator': 'webAuthenticator',
 };
 
 /** What the web build writes about its message catalogs (packages/web/vite/i18n-catalogs.ts). */
 const i18nManifest = 'i18n.json';
 
 /**
- * The web authenticator: not per tenant, served at /authenticator/ with its manifest, service worker (its scope is
- * /authenticator/ because the file lives there) and icon, each by its URL from a built file.
+ * The web authenticator: not per tenant, served at /authenticator/ (its page in each language, like the
+ * others) with its manifest, service worker (its scope is /authenticator/ because the file lives there) and
+ * icon, each by its URL from a built file.
  */
+const authenticatorPage = { path: '/authenticator/', file: 'authenticator.html' } as const;
 const authenticatorFiles = {
-  '/authenticator/': { file: 'authenticator.html', type: 'text/html; charset=utf-8' },
   '/authenticator/manifest.webmanifest': {
     file: 'authenticator/manifest.webmanifest',
     type: 'application/manifest+json; charset=utf-8',
@@ -64,7 +66,9 @@ export interface WebBuild {
   /** Each page in each language (localised-page.ts). */
   readonly pages: ReadonlyMap<string, ReadonlyMap<Locale, Buffer>>;
   readonly assets: ReadonlyMap<string, Asset>;
-  /** The authenticator's files by URL path. */
+  /** The authenticator's page in each language. */
+  readonly authenticatorPage: ReadonlyMap<Locale, Buffer>;
+  /** The authenticator's other files by URL path. */
   readonly authenticator: ReadonlyMap<string, { readonly body: Buffer; readonly type: string }>;
 }
 
@@ -81,6 +85,7 @@ export function resolveWebDist(): string {
 export function loadWebBuild(distDir: string): WebBuild {
   const missing = [
     ...Object.values(pages),
+    authenticatorPage.file,
     i18nManifest,
     ...Object.values(authenticatorFiles).map((f) => f.file),
   ].find((file) => !existsSync(join(distDir, file)));
@@ -91,8 +96,7 @@ export function loadWebBuild(distDir: string): WebBuild {
   const catalogs = JSON.parse(readFileSync(join(distDir, i18nManifest), 'utf8')) as {
     pages?: Record<string, Record<string, string[]>>;
   };
-  const pageBodies = new Map<string, Map<Locale, Buffer>>();
-  for (const [name, file] of Object.entries(pages) as [keyof typeof pages, string][]) {
+  const localised = (name: keyof typeof titleNames, file: string): Map<Locale, Buffer> => {
     const html = readFileSync(join(distDir, file), 'utf8');
     const byLocale = new Map<Locale, Buffer>();
     for (const locale of locales) {
@@ -107,8 +111,11 @@ export function loadWebBuild(distDir: string): WebBuild {
       });
       byLocale.set(locale, Buffer.from(body));
     }
-    pageBodies.set(name, byLocale);
-  }
+    return byLocale;
+  };
+  const pageBodies = new Map<string, Map<Locale, Buffer>>();
+  for (const [name, file] of Object.entries(pages) as [keyof typeof pages, string][])
+    pageBodies.set(name, localised(name, file));
   const assets = new Map<string, Asset>();
   const assetsDir = join(distDir, 'assets');
   if (existsSync(assetsDir)) {
@@ -125,7 +132,12 @@ export function loadWebBuild(distDir: string): WebBuild {
   const authenticator = new Map<string, { body: Buffer; type: string }>();
   for (const [path, { file, type }] of Object.entries(authenticatorFiles))
     authenticator.set(path, { body: readFileSync(join(distDir, file)), type });
-  return { pages: pageBodies, assets, authenticator };
+  return {
+    pages: pageBodies,
+    assets,
+    authenticatorPage: localised('web-authenticator', authenticatorPage.file),
+    authenticator,
+  };
 }
 
 const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
@@ -162,7 +174,17 @@ export function registerWebPages(
     );
   }
 
-  // The authenticator: `no-cache` so that a new build (and a new service worker) is picked up at once.
+  // The authenticator: `no-cache` so that a new build (and a new service worker) is picked up at once. Its
+  // page is in the language the request asks for, English when it names none (it belongs to no tenant).
+  app.get(authenticatorPage.path, { schema: { hide: true } }, async (request, reply) => {
+    const locale = pageLocale(languageHints(request));
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('content-language', locale)
+      .header('vary', 'Accept-Language, Cookie')
+      .send(build.authenticatorPage.get(locale));
+  });
   for (const [path, file] of build.authenticator) {
     app.get(path, { schema: { hide: true } }, async (_request, reply) =>
       reply.type(file.type).header('cache-control', 'no-cache').send(file.body),

@@ -18,6 +18,7 @@ import {
 } from '@twofold/core';
 import type { ComponentChildren, VNode } from 'preact';
 import type adminEn from './catalogs/admin/en.json';
+import type authenticatorEn from './catalogs/authenticator/en.json';
 import type commonEn from './catalogs/common/en.json';
 import type problemsEn from './catalogs/problems/en.json';
 import type securityInfoEn from './catalogs/security-info/en.json';
@@ -31,7 +32,8 @@ export type MessageKey =
   | keyof typeof signInEn
   | keyof typeof securityInfoEn
   | keyof typeof setupEn
-  | keyof typeof adminEn;
+  | keyof typeof adminEn
+  | keyof typeof authenticatorEn;
 
 export type MessageValues = Readonly<Record<string, MessageValue>>;
 
@@ -87,7 +89,7 @@ export function startPage(page: CatalogPage): Promise<void> {
   return loadMessages(documentLocale(), pageCatalogs[page], navigator.languages ?? []);
 }
 
-/** Whether this page has loaded its messages (a page not yet translated, like the authenticator, has not). */
+/** Whether this page has loaded its messages (a unit test of a component that says nothing may not have). */
 export function messagesLoaded(): boolean {
   return active !== undefined;
 }

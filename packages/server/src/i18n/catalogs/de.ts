@@ -3,7 +3,7 @@ import type { ServerCatalog } from '../server-texts.js';
 /** The server's words in German (formal "Sie", as in Twofold's pages). */
 export const de: ServerCatalog = {
   'page.title':
-    '{page, select, signIn {Anmelden} securityInfo {Sicherheitsinformationen} setup {Einrichtung} admin {Verwaltungskonsole} other {Twofold}} · Twofold',
+    '{page, select, signIn {Anmelden} securityInfo {Sicherheitsinformationen} setup {Einrichtung} admin {Verwaltungskonsole} webAuthenticator {Authenticator} other {Twofold}} · Twofold',
   'page.language': 'Sprache',
   'page.noscript':
     'Diese Seite braucht JavaScript. Schalten Sie es in Ihrem Browser ein und laden Sie die Seite neu.',

@@ -5,7 +5,7 @@
  */
 export const en = {
   'page.title':
-    '{page, select, signIn {Sign in} securityInfo {Security info} setup {Set up} admin {Admin console} other {Twofold}} · Twofold',
+    '{page, select, signIn {Sign in} securityInfo {Security info} setup {Set up} admin {Admin console} webAuthenticator {Authenticator} other {Twofold}} · Twofold',
   'page.language': 'Language',
   'page.noscript': 'This page needs JavaScript. Turn it on in your browser, then reload.',
 

@@ -3,7 +3,7 @@ import type { ServerCatalog } from '../server-texts.js';
 /** The server's words in Spanish ("usted", as in Twofold's pages). */
 export const es: ServerCatalog = {
   'page.title':
-    '{page, select, signIn {Iniciar sesión} securityInfo {Información de seguridad} setup {Configuración} admin {Consola de administración} other {Twofold}} · Twofold',
+    '{page, select, signIn {Iniciar sesión} securityInfo {Información de seguridad} setup {Configuración} admin {Consola de administración} webAuthenticator {Autenticador} other {Twofold}} · Twofold',
   'page.language': 'Idioma',
   'page.noscript': 'Esta página necesita JavaScript. Actívelo en su navegador y vuelva a cargar la página.',
 

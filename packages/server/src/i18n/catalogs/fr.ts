@@ -3,7 +3,7 @@ import type { ServerCatalog } from '../server-texts.js';
 /** The server's words in French ("vous", as in Twofold's pages). */
 export const fr: ServerCatalog = {
   'page.title':
-    '{page, select, signIn {Connexion} securityInfo {Informations de sécurité} setup {Configuration} admin {Console d’administration} other {Twofold}} · Twofold',
+    '{page, select, signIn {Connexion} securityInfo {Informations de sécurité} setup {Configuration} admin {Console d’administration} webAuthenticator {Authentificateur} other {Twofold}} · Twofold',
   'page.language': 'Langue',
   'page.noscript':
     'Cette page a besoin de JavaScript. Activez-le dans votre navigateur, puis rechargez la page.',
