@@ -228,6 +228,32 @@ describe.skipIf(!hasChromium)(
           expect(shown).toContain('mallory\\x0dShop\\x1b[2K');
           expect(shown).not.toMatch(RAW_ACTIVE);
           expect((await page.textContent('#add-report')) ?? '').not.toMatch(RAW_ACTIVE);
+          // What screen readers hear, and the status line after a copy, are inert too.
+          const heard = await page.$$eval('.account-main', (nodes) =>
+            nodes.map((node) => node.getAttribute('aria-label') ?? ''),
+          );
+          expect(heard.join('\n')).toContain('elgoog\\u202e');
+          expect(heard.join('\n')).not.toMatch(RAW_ACTIVE);
+          await page.click('.account:has-text("mallory") .account-main');
+          await page.waitForSelector('#status:has-text("mallory")');
+          expect((await page.textContent('#status')) ?? '').not.toMatch(RAW_ACTIVE);
+
+          // A file's crafted names in the import preview, before anything is added.
+          const file = join(scratch, 'crafted.txt');
+          writeFileSync(
+            file,
+            `otpauth://totp/${encodeURIComponent('Bank\u202e')}:${encodeURIComponent('eve\x1b]0;pwned\x07')}?secret=${secretText}&digits=8\n`,
+          );
+          await page.click('#tab-import');
+          await page.setInputFiles('#import-file', file);
+          await page.click('#import-submit');
+          await page.waitForSelector('#import-preview');
+          const preview = (await page.textContent('#import-preview')) ?? '';
+          expect(preview).toContain('Bank\\u202e');
+          expect(preview).toContain('eve\\x1b]0;pwned\\x07');
+          expect(preview).not.toMatch(RAW_ACTIVE);
+          expect(preview).not.toContain('\x07');
+          await page.click('#import-cancel');
         });
 
         it('is accessible locked', async () => {
