@@ -119,7 +119,7 @@ for (const backend of testBackends) {
       expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(page.headers['cache-control']).toBe('no-cache');
       expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
-      expect(page.body).toContain('<link rel="manifest" href="/authenticator/manifest.webmanifest"');
+      expect(page.body).toContain('<link rel="manifest" href="/authenticator/manifest.webmanifest?lang=en"');
       expect(page.body).not.toMatch(/<style\b|\sstyle=|\son[a-z]+=/i);
       for (const asset of referencedAssets(page.body)) {
         expect((await t.app.inject({ method: 'GET', url: asset })).statusCode, asset).toBe(200);
@@ -155,7 +155,26 @@ for (const backend of testBackends) {
       const manifest = await t.app.inject({ method: 'GET', url: '/authenticator/manifest.webmanifest' });
       expect(manifest.statusCode).toBe(200);
       expect(manifest.headers['content-type']).toBe('application/manifest+json; charset=utf-8');
-      expect(manifest.json()).toMatchObject({ start_url: '/authenticator/', scope: '/authenticator/' });
+      expect(manifest.json()).toMatchObject({
+        start_url: '/authenticator/',
+        scope: '/authenticator/',
+        lang: 'en',
+        short_name: 'Authenticator',
+      });
+      // The German page names the German manifest (a manifest is fetched without cookies).
+      expect(german.body).toContain(
+        '<link rel="manifest" href="/authenticator/manifest.webmanifest?lang=de"',
+      );
+      const germanManifest = await t.app.inject({
+        method: 'GET',
+        url: '/authenticator/manifest.webmanifest?lang=de',
+      });
+      expect(germanManifest.json()).toMatchObject({
+        id: '/authenticator/',
+        lang: 'de',
+        description: 'Einmalcodes und Push-Bestätigungen, in einem verschlüsselten Tresor auf diesem Gerät.',
+      });
+      expect(germanManifest.headers['content-language']).toBe('de');
 
       const worker = await t.app.inject({ method: 'GET', url: '/authenticator/sw.js' });
       expect(worker.statusCode).toBe(200);

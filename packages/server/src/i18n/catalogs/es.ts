@@ -6,6 +6,9 @@ export const es: ServerCatalog = {
     '{page, select, signIn {Iniciar sesión} securityInfo {Información de seguridad} setup {Configuración} admin {Consola de administración} webAuthenticator {Autenticador} other {Twofold}} · Twofold',
   'page.language': 'Idioma',
   'page.noscript': 'Esta página necesita JavaScript. Actívelo en su navegador y vuelva a cargar la página.',
+  'page.authenticator.shortName': 'Autenticador',
+  'page.authenticator.description':
+    'Códigos de un solo uso y aprobaciones push, en una bóveda cifrada en este dispositivo.',
 
   'sms.code':
     '{code} es su código {purpose, select, registration {para añadir este teléfono a {tenant}} passwordReset {para restablecer su contraseña de {tenant}} other {para iniciar sesión en {tenant}}}. Caduca en {minutes} minutos. No lo comparta nunca.',

@@ -7,6 +7,9 @@ export const fr: ServerCatalog = {
   'page.language': 'Langue',
   'page.noscript':
     'Cette page a besoin de JavaScript. Activez-le dans votre navigateur, puis rechargez la page.',
+  'page.authenticator.shortName': 'Authentificateur',
+  'page.authenticator.description':
+    'Codes à usage unique et approbations push, dans un coffre chiffré sur cet appareil.',
 
   'sms.code':
     '{code} est votre code {purpose, select, registration {pour ajouter ce téléphone à {tenant}} passwordReset {pour réinitialiser votre mot de passe {tenant}} other {pour vous connecter à {tenant}}}. Il expire dans {minutes} minutes. Ne le communiquez jamais.',
