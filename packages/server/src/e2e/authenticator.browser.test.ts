@@ -345,8 +345,12 @@ describe.skipIf(!hasChromium)(
         await page.click('.challenge button[type=submit]');
         await page.waitForSelector('text=Anmeldung bestätigt.');
 
-        // The import view and its preview.
-        await page.click('#tab-import');
+        // The import view and its preview, reached with the keyboard: the tabs are one stop, the arrows move.
+        await page.focus('#tab-uri');
+        await page.keyboard.press('ArrowLeft');
+        expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-import');
+        expect(await page.getAttribute('#tab-import', 'aria-selected')).toBe('true');
+        expect(await page.getAttribute('#tab-uri', 'tabindex')).toBe('-1');
         await expectAccessible(page, 'authenticator (de): import view');
         const file = join(scratch, 'links.txt');
         writeFileSync(

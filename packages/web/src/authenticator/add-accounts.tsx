@@ -56,6 +56,15 @@ export function SaidText(props: { said: Said | undefined }) {
 
 type AddTab = 'uri' | 'qr' | 'manual' | 'import';
 
+/** The tab an arrow, Home or End key moves to from tab `index` of `count`, or undefined for other keys. */
+export function tabKeyTarget(key: string, index: number, count: number): number | undefined {
+  if (key === 'ArrowRight') return (index + 1) % count;
+  if (key === 'ArrowLeft') return (index - 1 + count) % count;
+  if (key === 'Home') return 0;
+  if (key === 'End') return count - 1;
+  return undefined;
+}
+
 export function AddAccounts(props: {
   vault: Vault;
   save: (vault: Vault) => Promise<void>;
@@ -81,6 +90,11 @@ export function AddAccounts(props: {
       .catch((caught: unknown) => setError(describeError(caught)));
   };
 
+  const choose = (id: AddTab) => {
+    setTab(id);
+    setError(undefined);
+    setReport(undefined);
+  };
   const tabs: [AddTab, string][] = [
     ['uri', t('authenticator.add.tab.uri')],
     ['qr', t('authenticator.add.tab.qr')],
@@ -90,50 +104,61 @@ export function AddAccounts(props: {
   return (
     <section class="auth-section">
       <h2>{t('authenticator.add.title')}</h2>
-      <div class="tabs" role="tablist">
-        {tabs.map(([id, name]) => (
+      <div class="tabs" role="tablist" aria-label={t('authenticator.add.title')}>
+        {tabs.map(([id, name], index) => (
           <button
             key={id}
             type="button"
             role="tab"
             id={`tab-${id}`}
             aria-selected={tab === id}
+            aria-controls="add-panel"
+            // One stop in the tab order; the arrow keys move between the tabs (WAI-ARIA tabs pattern).
+            tabIndex={tab === id ? 0 : -1}
             class={tab === id ? 'tab tab-selected' : 'tab'}
-            onClick={() => {
-              setTab(id);
-              setError(undefined);
-              setReport(undefined);
+            onClick={() => choose(id)}
+            onKeyDown={(event) => {
+              const next = tabKeyTarget(event.key, index, tabs.length);
+              if (next === undefined) return;
+              event.preventDefault();
+              const [nextId] = tabs[next]!;
+              choose(nextId);
+              document.getElementById(`tab-${nextId}`)?.focus();
             }}
           >
             {name}
           </button>
         ))}
       </div>
-      {tab === 'uri' ? (
-        <UriForm onAdd={(text) => attempt(() => take(importUriSources(lines(text))))} />
-      ) : tab === 'qr' ? (
-        <>
-          <QrForm onImage={(image) => attempt(async () => take(importQrTexts(await decodeQrCodes(image))))} />
-          <CameraScan onTexts={(texts) => attempt(() => take(importQrTexts(texts)))} />
-        </>
-      ) : tab === 'manual' ? (
-        <ManualForm
-          onAdd={(form) =>
-            attempt(() =>
-              take({ format: 'otpauth', entries: [manualEntry(form)], skipped: [], warnings: [] }),
-            )
-          }
-        />
-      ) : (
-        <ImportView
-          vault={props.vault}
-          onError={(said) => {
-            setReport(undefined);
-            setError(said);
-          }}
-          onTake={(result) => attempt(() => take(result))}
-        />
-      )}
+      <div role="tabpanel" id="add-panel" aria-labelledby={`tab-${tab}`}>
+        {tab === 'uri' ? (
+          <UriForm onAdd={(text) => attempt(() => take(importUriSources(lines(text))))} />
+        ) : tab === 'qr' ? (
+          <>
+            <QrForm
+              onImage={(image) => attempt(async () => take(importQrTexts(await decodeQrCodes(image))))}
+            />
+            <CameraScan onTexts={(texts) => attempt(() => take(importQrTexts(texts)))} />
+          </>
+        ) : tab === 'manual' ? (
+          <ManualForm
+            onAdd={(form) =>
+              attempt(() =>
+                take({ format: 'otpauth', entries: [manualEntry(form)], skipped: [], warnings: [] }),
+              )
+            }
+          />
+        ) : (
+          <ImportView
+            vault={props.vault}
+            onError={(said) => {
+              setReport(undefined);
+              setError(said);
+            }}
+            onTake={(result) => attempt(() => take(result))}
+          />
+        )}
+      </div>
       <p class="form-error" role="alert" id="add-error">
         <SaidText said={error} />
       </p>
