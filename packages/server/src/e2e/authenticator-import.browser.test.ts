@@ -4,7 +4,7 @@
  * and afterwards the vault (read back from the encrypted backup the page downloads) holds exactly the
  * expected accounts; a wrong password says so and adds nothing, and so does a preview that is cancelled.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Catalog, createTranslator, type ImportFormat, openVault, type VaultEntry } from '@twofold/core';
@@ -47,7 +47,10 @@ describe.skipIf(!hasChromium)(
     let t: TestApp;
     let page: Page;
     let origin: string;
-    const shotsDir = process.env['TWOFOLD_SCREENSHOTS'] ? docsShots : tmpdir();
+    /** This run's own folder: other runs on the machine write theirs at the same time. */
+    const scratch =
+      process.env['TWOFOLD_SCRATCH'] ?? mkdtempSync(join(tmpdir(), 'twofold-authenticator-import-'));
+    const shotsDir = process.env['TWOFOLD_SCREENSHOTS'] ? docsShots : scratch;
     beforeAll(async () => {
       browser = await launchChromium();
       const port = await unusedPort();
@@ -68,6 +71,7 @@ describe.skipIf(!hasChromium)(
     afterAll(async () => {
       await browser?.close();
       await t?.close();
+      if (!process.env['TWOFOLD_SCRATCH']) rmSync(scratch, { recursive: true, force: true });
     });
 
     async function vaultEntries(): Promise<VaultEntry[]> {
@@ -150,9 +154,9 @@ describe.skipIf(!hasChromium)(
     }
 
     it('takes screenshots of the import view at desktop and phone widths', async () => {
-      await page.screenshot({ path: join(tmpdir(), 'twofold-authenticator-import.png'), fullPage: true });
+      await page.screenshot({ path: join(scratch, 'authenticator-import-report.png'), fullPage: true });
       await page.setViewportSize({ width: 375, height: 800 });
-      await page.screenshot({ path: join(tmpdir(), 'twofold-authenticator-import-375.png'), fullPage: true });
+      await page.screenshot({ path: join(scratch, 'authenticator-import-375.png'), fullPage: true });
       expect(await page.textContent('#tab-import')).toContain('Import');
       await expectAccessible(page, 'authenticator: import report, 375 px');
     });
