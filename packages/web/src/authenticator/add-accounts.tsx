@@ -159,11 +159,11 @@ export function AddAccounts(props: {
           />
         )}
       </div>
-      <p class="form-error" role="alert" id="add-error">
+      <p class="form-error add-outcome" role="alert" id="add-error">
         <SaidText said={error} />
       </p>
       {report ? (
-        <p class="notice notice-success" id="add-report">
+        <p class="notice notice-success add-outcome" id="add-report">
           {inertText(report)}
         </p>
       ) : null}
