@@ -129,6 +129,7 @@ describe.skipIf(!hasChromium)(
       await expectAccessible(page, 'authenticator: import preview');
       await page.click('#import-cancel');
       expect(await page.$('#import-preview')).toBeNull();
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('import-file');
       expect(await vaultEntries()).toEqual([]);
     });
 

@@ -54,11 +54,18 @@ export function ImportView(props: {
   const [busy, setBusy] = useState(false);
   const [preview, setPreview] = useState<Preview>();
   const passwordField = useRef<HTMLInputElement>(null);
+  const fileField = useRef<HTMLInputElement>(null);
   const title = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     if (preview) title.current?.focus();
   }, [preview]);
+
+  // The preview's buttons go with it: keyboard focus goes back to the file field, ready for another file.
+  const close = () => {
+    setPreview(undefined);
+    fileField.current?.focus();
+  };
 
   const read = async () => {
     if (!file) return;
@@ -92,6 +99,7 @@ export function ImportView(props: {
           <label for="import-file">{t('authenticator.import.file')}</label>
           <input
             id="import-file"
+            ref={fileField}
             type="file"
             onChange={(event) => {
               setFile(event.currentTarget.files?.[0]);
@@ -119,10 +127,10 @@ export function ImportView(props: {
           preview={preview}
           titleRef={title}
           onConfirm={() => {
-            setPreview(undefined);
+            close();
             props.onTake(preview.result);
           }}
-          onCancel={() => setPreview(undefined)}
+          onCancel={close}
         />
       ) : null}
     </>
