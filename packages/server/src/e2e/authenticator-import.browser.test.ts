@@ -124,7 +124,8 @@ describe.skipIf(!hasChromium)(
       expect(rows).toHaveLength(expected.accounts.length);
       expect(rows.join('\n')).toMatch(/TOTP, 30 seconds, 6 digits, SHA-1/);
       expect(rows.join('\n')).toMatch(/HOTP, counter \d+, 8 digits, SHA-1/);
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('import-preview-title');
+      // Focus moves to the preview's title once it is drawn (an effect: waited for, not assumed).
+      await page.waitForFunction(() => document.activeElement?.id === 'import-preview-title');
       await page.screenshot({ path: join(shotsDir, 'authenticator-import.png'), fullPage: true });
       await expectAccessible(page, 'authenticator: import preview');
       await page.click('#import-cancel');
