@@ -3,8 +3,10 @@
  * with "Confirm it's you" when the last second factor is older than ten minutes, and "Forgot password?"
  * on the sign-in page, proven with a code from the user's authenticator (oathtool) or, for an admin, two
  * different methods (the authenticator and a code emailed to them, read from the outbox as a developer
- * would in the console). An unknown username sees the page a user without a method sees. Every state
- * is checked with axe; screenshots go to docs/screenshots/ with TWOFOLD_SCREENSHOTS=1.
+ * would in the console). An unknown username sees the page a user without a method sees; a session
+ * started with a Temporary Access Pass is not asked for the current password; the console's policy
+ * view edits `registrationRequiresPass`. Every state is checked with axe; screenshots go to
+ * docs/screenshots/ with TWOFOLD_SCREENSHOTS=1.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -137,6 +139,40 @@ describeInChromium('passwords in Chromium', { scratchPrefix: 'twofold-passwords-
     await signIn('ann@example.com', secret, newPassword);
   });
 
+  it('a session started with a Temporary Access Pass changes the password without the current one', async () => {
+    const { user, secret } = await enrolUser(suite, {
+      email: 'eve@example.com',
+      displayName: 'Eve',
+      password,
+    });
+    const { pass } = await suite.app.runtime.services.passes.issue(
+      {
+        tenantId: suite.tenant.id,
+        userId: user.id,
+        lifetimeMinutes: 60,
+        reusable: false,
+        issuerRole: 'operator',
+      },
+      operatorActor,
+    );
+    await toPasswordStep('eve@example.com');
+    await page.getByRole('button', { name: 'Use a Temporary Access Pass instead' }).click();
+    await page.getByLabel('Temporary Access Pass').fill(pass);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Security info' }).waitFor();
+    await page.getByRole('button', { name: 'Change password' }).click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.getByText('You signed in with a Temporary Access Pass').waitFor();
+    expect(await dialog.getByLabel('Current password').count()).toBe(0);
+    await check(page, 'security info: change password after a pass');
+    await dialog.getByLabel('New password', { exact: true }).fill(newPassword);
+    await dialog.getByLabel('Type the new password again').fill(newPassword);
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Your password is changed.' }).waitFor();
+    await advance(stepMs);
+    await signIn('eve@example.com', secret, newPassword);
+  });
+
   it('"Forgot password?": a user proves it with their authenticator and chooses a new password', async () => {
     const { secret } = await enrolUser(suite, { email: 'bea@example.com', displayName: 'Bea', password });
     await toPasswordStep('bea@example.com');
@@ -236,6 +272,37 @@ describeInChromium('passwords in Chromium', { scratchPrefix: 'twofold-passwords-
     await page.getByRole('heading', { name: 'Your password is reset' }).waitFor();
     await advance(stepMs);
     await signIn('cid@example.com', secret, newPassword);
+  });
+
+  it("the console's policy shows and saves 'registration needs a Temporary Access Pass'", async () => {
+    const { secret } = await enrolUser(suite, {
+      email: 'gus@example.com',
+      displayName: 'Gus',
+      password,
+      roles: ['global-admin'],
+    });
+    const { tenants } = suite.app.runtime.services;
+    expect((await tenants.getBySlug('acme')).policy.registrationRequiresPass).toBe(false);
+    await signIn('gus@example.com', secret);
+    await page.goto(url('admin'));
+    await page.getByRole('link', { name: 'Policy' }).click();
+    await page.getByRole('heading', { name: 'Policy' }).waitFor();
+    const box = page.getByRole('checkbox', {
+      name: /^Registering a method at sign-in needs a Temporary Access Pass/,
+    });
+    expect(await box.isChecked()).toBe(false);
+    for (const wanted of [true, false]) {
+      await box.setChecked(wanted);
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await page.getByText('Policy saved.').first().waitFor();
+      expect((await tenants.getBySlug('acme')).policy.registrationRequiresPass).toBe(wanted);
+      if (wanted) {
+        await page.reload();
+        await page.getByRole('heading', { name: 'Policy' }).waitFor();
+        expect(await box.isChecked()).toBe(true);
+        await check(page, 'console: policy, registration needs a pass');
+      }
+    }
   });
 
   it('an unknown username sees the page a user without a method sees, in the page language', async () => {
