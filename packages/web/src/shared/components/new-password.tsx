@@ -19,13 +19,14 @@ export interface NewPasswordErrors {
   readonly confirm?: string | undefined;
 }
 
-/** The spec's shortest password (section 6): shorter ones are refused before they are sent. */
+/** The spec's shortest password (section 6), in code points of the NFC form as the server counts: shorter ones are not sent. */
 export const minPasswordLength = 8;
 
 /** What is wrong with the draft before it goes to the server, field by field; empty when nothing is. */
 export function checkNewPassword(draft: NewPasswordDraft): NewPasswordErrors {
   if (!draft.password) return { password: t('passwords.check.newMissing') };
-  if ([...draft.password].length < minPasswordLength) return { password: t('problem.password_too_short') };
+  if ([...draft.password.normalize('NFC')].length < minPasswordLength)
+    return { password: t('problem.password_too_short') };
   if (!draft.confirm) return { confirm: t('passwords.check.confirmMissing') };
   if (draft.confirm !== draft.password) return { confirm: t('passwords.check.mismatch') };
   return {};
