@@ -4,8 +4,8 @@
  * on the sign-in page, proven with a code from the user's authenticator (oathtool) or, for an admin, two
  * different methods (the authenticator and a code emailed to them, read from the outbox as a developer
  * would in the console). An unknown username sees the page a user without a method sees; a session
- * started with a Temporary Access Pass is not asked for the current password; the console's policy
- * view edits `registrationRequiresPass`. Every state is checked with axe; screenshots go to
+ * started with a Temporary Access Pass is not asked for the current password; the console names who
+ * issued a user's pass, and its policy view edits `registrationRequiresPass`. Every state is checked with axe; screenshots go to
  * docs/screenshots/ with TWOFOLD_SCREENSHOTS=1.
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -274,7 +274,7 @@ describeInChromium('passwords in Chromium', { scratchPrefix: 'twofold-passwords-
     await signIn('cid@example.com', secret, newPassword);
   });
 
-  it("the console's policy shows and saves 'registration needs a Temporary Access Pass'", async () => {
+  it("the console names who issued a pass, and its policy shows and saves 'registration needs a Temporary Access Pass'", async () => {
     const { secret } = await enrolUser(suite, {
       email: 'gus@example.com',
       displayName: 'Gus',
@@ -283,8 +283,29 @@ describeInChromium('passwords in Chromium', { scratchPrefix: 'twofold-passwords-
     });
     const { tenants } = suite.app.runtime.services;
     expect((await tenants.getBySlug('acme')).policy.registrationRequiresPass).toBe(false);
+    // A pass Gus issued for Fay: her details name him as its issuer.
+    const gus = await suite.app.runtime.services.users.findByEmail(suite.tenant.id, 'gus@example.com');
+    const fay = await suite.app.runtime.services.users.create(
+      { tenantId: suite.tenant.id, email: 'fay@example.com', displayName: 'Fay', password },
+      operatorActor,
+    );
+    await suite.app.runtime.services.passes.issue(
+      {
+        tenantId: suite.tenant.id,
+        userId: fay.id,
+        lifetimeMinutes: 60,
+        reusable: false,
+        issuerRole: 'global-admin',
+      },
+      { type: 'user', id: gus?.id ?? '' },
+    );
     await signIn('gus@example.com', secret);
     await page.goto(url('admin'));
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await page.getByLabel('Search users').fill('fay');
+    await page.getByRole('link', { name: 'fay@example.com' }).click();
+    await page.getByText('Issued by gus@example.com (Global admin)').waitFor();
+    await check(page, 'console: a user with a pass and its issuer');
     await page.getByRole('link', { name: 'Policy' }).click();
     await page.getByRole('heading', { name: 'Policy' }).waitFor();
     const box = page.getByRole('checkbox', {
