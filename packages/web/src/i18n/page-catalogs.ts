@@ -5,7 +5,16 @@
  * table, with the built file of each catalog, to dist/i18n.json: the server preloads a page's catalogs in
  * its language with the page.
  */
-export const namespaces = ['common', 'problems', 'sign-in', 'security-info', 'setup', 'admin'] as const;
+export const namespaces = [
+  'common',
+  'problems',
+  'sign-in',
+  'troubleshooter',
+  'security-info',
+  'setup',
+  'admin',
+  'help-requests',
+] as const;
 
 export type Namespace = (typeof namespaces)[number];
 
@@ -14,17 +23,19 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
   common: 'common.',
   problems: 'problem.',
   'sign-in': 'signIn.',
+  troubleshooter: 'troubleshooter.',
   'security-info': 'securityInfo.',
   setup: 'setup.',
   admin: 'admin.',
+  'help-requests': 'helpRequests.',
 };
 
 /** The pages under /t/{tenant}/, by the name the server serves them under. */
 export const pageCatalogs = {
-  'sign-in': ['common', 'problems', 'sign-in'],
+  'sign-in': ['common', 'problems', 'sign-in', 'troubleshooter'],
   'security-info': ['common', 'problems', 'security-info'],
   setup: ['common', 'problems', 'setup'],
-  admin: ['common', 'problems', 'admin'],
+  admin: ['common', 'problems', 'admin', 'help-requests'],
 } as const satisfies Readonly<Record<string, readonly Namespace[]>>;
 
 export type CatalogPage = keyof typeof pageCatalogs;
