@@ -166,7 +166,7 @@ export function HelpRequestDetail(props: {
       {request.diagnosis ? (
         <>
           <h2>{t('helpRequests.detail.now')}</h2>
-          <Findings findings={request.diagnosis.findings} />
+          <Findings findings={request.diagnosis.findings} now />
         </>
       ) : null}
 
@@ -250,8 +250,9 @@ function actionLabel(offer: Offered, methods: readonly AdminMethod[]): string {
   return method ? `${label}: ${methodName(method)}` : label;
 }
 
-function Findings(props: { findings: HelpRequestView['findingsAtRequest'] }) {
-  if (props.findings.length === 0) return <p>{t('helpRequests.detail.nothing')}</p>;
+function Findings(props: { findings: HelpRequestView['findingsAtRequest']; now?: boolean }) {
+  if (props.findings.length === 0)
+    return <p>{t(props.now ? 'helpRequests.detail.nothingNow' : 'helpRequests.detail.nothing')}</p>;
   return (
     <ul class="findings">
       {props.findings.map((finding, index) => (

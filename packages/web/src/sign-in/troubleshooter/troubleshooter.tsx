@@ -264,7 +264,11 @@ function Diagnosed(
           />
         ) : (
           <div class="actions actions-start">
-            <button type="button" onClick={() => setAsking(true)}>
+            <button
+              type="button"
+              class={fixClock || ways.length > 0 ? 'secondary' : undefined}
+              onClick={() => setAsking(true)}
+            >
               {t('troubleshooter.help.open')}
             </button>
           </div>
