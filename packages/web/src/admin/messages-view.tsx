@@ -127,7 +127,9 @@ function MessageRow(props: { message: OutboxMessage }) {
           {formatDateTime(message.createdAt)}
           {message.sentAt ? (
             <span class="hint block">
-              {t('admin.messages.sentAt', { at: formatDateTime(message.sentAt) })}
+              {t(message.status === 'kept' ? 'admin.messages.keptAt' : 'admin.messages.sentAt', {
+                at: formatDateTime(message.sentAt),
+              })}
             </span>
           ) : null}
         </span>
