@@ -115,7 +115,9 @@ function messageColumns(): readonly Column<OutboxMessage>[] {
           {formatDateTime(message.createdAt)}
           {message.sentAt ? (
             <span class="hint block">
-              {t('admin.messages.sentAt', { at: formatDateTime(message.sentAt) })}
+              {t(message.status === 'kept' ? 'admin.messages.keptAt' : 'admin.messages.sentAt', {
+                at: formatDateTime(message.sentAt),
+              })}
             </span>
           ) : null}
         </span>
