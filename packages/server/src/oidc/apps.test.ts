@@ -1,0 +1,333 @@
+/**
+ * What applications get besides signing users in (spec section 6, "Groups, provisioning and
+ * apps"), over real HTTP on both databases: the profile and email claims, back-channel logout
+ * tokens delivered through the courier to a real receiver (verified against the JWKS that
+ * discovery names, retried after a 500), services with client_credentials, token introspection,
+ * and the RFC 8414 metadata.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLocalJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify } from 'jose';
+import * as client from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operatorActor } from '../audit/audit-log.js';
+import { createManualClock } from '../platform/clock.js';
+import type { Tenant } from '../tenants/tenant-service.js';
+import { createTestApp, type TestApp } from '../test-support/app.js';
+import { bearer, type Enrolled, enrol } from '../test-support/attack-kit.js';
+import { testBackends } from '../test-support/databases.js';
+import { unusedPort } from '../test-support/message-servers.js';
+import { backchannelLogoutEvent } from './logout-token.js';
+
+const redirectUri = 'https://wiki.example.com/callback';
+
+/** An application's back-channel logout endpoint: records each POST; answers `statuses` in turn, then 200. */
+async function logoutReceiver(statuses: number[] = []) {
+  const received: { token: string; at: number; contentType: string | undefined }[] = [];
+  const waiting: (() => void)[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    req.on('end', () => {
+      const status = statuses.shift() ?? 200;
+      if (status === 200) {
+        received.push({
+          token: new URLSearchParams(body).get('logout_token') ?? '',
+          at: Date.now(),
+          contentType: req.headers['content-type'],
+        });
+        for (const wake of waiting.splice(0)) wake();
+      }
+      res.writeHead(status, { 'cache-control': 'no-store' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/backchannel-logout`,
+    received,
+    /** Resolves once `count` tokens arrived (the test's timeout bounds it). */
+    async until(count: number) {
+      while (received.length < count) await new Promise<void>((resolve) => waiting.push(resolve));
+      return received;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+for (const backend of testBackends) {
+  describe(`Applications and services on ${backend.name}`, { timeout: 60_000 }, () => {
+    const clock = createManualClock(Date.now());
+    let t: TestApp;
+    let origin = '';
+    let acme: Tenant;
+    let adminKey = '';
+    let ada: Enrolled;
+
+    beforeAll(async () => {
+      const port = await unusedPort();
+      origin = `http://127.0.0.1:${port}`;
+      t = await createTestApp(backend, { TWOFOLD_PUBLIC_URL: origin }, { clock });
+      await t.app.listen({ port, host: '127.0.0.1' });
+      const { tenants, apiKeys } = t.runtime.services;
+      acme = await tenants.create({ slug: 'acme', name: 'Acme' }, operatorActor);
+      adminKey = (await apiKeys.create({ tenantId: acme.id, role: 'global-admin' }, operatorActor)).key;
+      ada = await enrol(t, clock, { email: 'ada@example.com' });
+      // As `twofold serve` does: the courier delivers what is queued.
+      t.runtime.services.courier.start();
+    });
+    afterAll(async () => {
+      await t?.runtime.services.courier.stop();
+      await t?.close();
+    });
+
+    const api = (path: string, init: { method?: string; body?: unknown; key?: string } = {}) =>
+      fetch(`${origin}/t/acme/api/v1/admin${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          authorization: `Bearer ${init.key ?? adminKey}`,
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      });
+
+    async function createClient(body: Record<string, unknown>) {
+      const created = await api('/oidc-clients', { method: 'POST', body });
+      expect(created.status, await created.clone().text()).toBe(201);
+      return (await created.json()) as {
+        client: { clientId: string; service: boolean; backchannelLogoutUri: string | null };
+        clientSecret: string;
+      };
+    }
+
+    /** The browser's part without a browser (see oidc.test.ts): follows redirects with the session cookie. */
+    async function authorize(sessionToken: string, params: Record<string, string>): Promise<URL> {
+      const jar = new Map<string, string>([['twofold_session', sessionToken]]);
+      let next = new URL(`${origin}/t/acme/oidc/auth?${new URLSearchParams(params)}`);
+      for (let hop = 0; hop < 10; hop++) {
+        if (next.origin !== origin) return next;
+        const response = await fetch(next, {
+          redirect: 'manual',
+          headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+        });
+        for (const line of response.headers.getSetCookie()) {
+          const [pair] = line.split(';');
+          const [name, ...value] = (pair ?? '').split('=');
+          if (name) jar.set(name.trim(), value.join('='));
+        }
+        const location = response.headers.get('location');
+        if (!location) throw new Error(`no redirect from ${next.pathname}: ${response.status}`);
+        next = new URL(location, next);
+      }
+      throw new Error('too many redirects');
+    }
+
+    const discover = (id: string, secret: string) =>
+      client.discovery(new URL(`${origin}/t/acme`), id, secret, undefined, {
+        execute: [client.allowInsecureRequests],
+      });
+
+    /** Signs `user` in to the application and returns its tokens. */
+    async function signIn(app: { clientId: string; secret: string }, user: Enrolled, scope = 'openid') {
+      const config = await discover(app.clientId, app.secret);
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const answer = await authorize(user.sessionToken, {
+        client_id: app.clientId,
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        scope,
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+      });
+      const tokens = await client.authorizationCodeGrant(config, answer, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+      });
+      return { config, tokens };
+    }
+
+    async function verifyAgainstDiscovery(token: string, audience: string): Promise<JWTPayload> {
+      const metadata = await (await fetch(`${origin}/t/acme/.well-known/openid-configuration`)).json();
+      const jwks = createLocalJWKSet(await (await fetch(metadata.jwks_uri)).json());
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer: metadata.issuer,
+        audience,
+        typ: 'logout+jwt',
+        currentDate: new Date(clock.now()),
+      });
+      return payload;
+    }
+
+    it('profile gives preferred_username; email gives email_verified, true only once a code sent there was typed back', async () => {
+      const created = await createClient({ name: 'Claims', redirectUris: [redirectUri] });
+      const app = { clientId: created.client.clientId, secret: created.clientSecret };
+
+      const first = await signIn(app, ada, 'openid profile email');
+      const claims = first.tokens.claims();
+      expect(claims).toMatchObject({
+        sub: ada.user.id,
+        email: 'ada@example.com',
+        email_verified: false,
+        preferred_username: 'ada@example.com',
+      });
+
+      // Ada adds an email method at her address and confirms it with the code sent there.
+      const { messageCodes, outbox } = t.runtime.services;
+      const actor = { type: 'user' as const, id: ada.user.id };
+      const registered = await messageCodes.register(
+        { tenantId: acme.id, userId: ada.user.id, type: 'email', destination: 'Ada@Example.com' },
+        actor,
+      );
+      const mail = (await outbox.list(acme.id)).find((m) => m.recipient.toLowerCase() === 'ada@example.com');
+      const code = /\b(\d{6})\b/.exec(mail?.body ?? '')?.[1] ?? '';
+      const checked = await messageCodes.verify({
+        tenantId: acme.id,
+        userId: ada.user.id,
+        methodId: registered.methodId,
+        code,
+        actor,
+      });
+      expect(checked).toMatchObject({ ok: true, activated: true });
+
+      const second = await signIn(app, ada, 'openid profile email');
+      expect(second.tokens.claims()).toMatchObject({ email_verified: true });
+      const info = await client.fetchUserInfo(second.config, second.tokens.access_token, ada.user.id);
+      expect(info).toMatchObject({ email_verified: true, preferred_username: 'ada@example.com' });
+
+      // Without the scopes, neither claim.
+      const bare = await signIn(app, ada, 'openid');
+      expect(bare.tokens.claims()).not.toHaveProperty('email_verified');
+      expect(bare.tokens.claims()).not.toHaveProperty('preferred_username');
+    });
+
+    it('"Sign out everywhere" sends each application with a logout URI a signed logout token within seconds', async () => {
+      const receiver = await logoutReceiver();
+      const other = await logoutReceiver();
+      try {
+        const wiki = await createClient({
+          name: 'Wiki',
+          redirectUris: [redirectUri],
+          backchannelLogoutUri: receiver.url,
+        });
+        expect(wiki.client.backchannelLogoutUri).toBe(receiver.url);
+        const quiet = await createClient({ name: 'No logout URI', redirectUris: [redirectUri] });
+        // An application the user never signed in to is not told.
+        await createClient({ name: 'Unused', redirectUris: [redirectUri], backchannelLogoutUri: other.url });
+        const grace = await enrol(t, clock, { email: 'grace@example.com' });
+        await signIn({ clientId: wiki.client.clientId, secret: wiki.clientSecret }, grace);
+        await signIn({ clientId: quiet.client.clientId, secret: quiet.clientSecret }, grace);
+
+        const metadata = await (await fetch(`${origin}/t/acme/.well-known/openid-configuration`)).json();
+        expect(metadata).toMatchObject({
+          backchannel_logout_supported: true,
+          backchannel_logout_session_supported: true,
+        });
+
+        const signedOutAt = Date.now();
+        const answer = await fetch(`${origin}/t/acme/api/v1/me/sign-out-everywhere`, {
+          method: 'POST',
+          headers: bearer(grace.sessionToken),
+        });
+        expect(answer.status).toBe(200);
+        const [delivery] = await receiver.until(1);
+        const latencyMs = (delivery?.at ?? 0) - signedOutAt;
+        console.info(
+          `back-channel logout on ${backend.name}: token received ${latencyMs} ms after sign out everywhere`,
+        );
+        expect(latencyMs).toBeLessThan(5_000);
+        expect(delivery?.contentType).toBe('application/x-www-form-urlencoded');
+
+        const token = delivery?.token ?? '';
+        expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'RS256', typ: 'logout+jwt' });
+        const payload = await verifyAgainstDiscovery(token, wiki.client.clientId);
+        expect(payload).toMatchObject({
+          iss: `${origin}/t/acme`,
+          aud: wiki.client.clientId,
+          sub: grace.user.id,
+          events: { [backchannelLogoutEvent]: {} },
+        });
+        expect(typeof payload.jti).toBe('string');
+        expect(typeof payload.iat).toBe('number');
+        expect(payload).not.toHaveProperty('nonce');
+
+        // Audited in the transaction that ended the sessions; the delivery is recorded in the outbox.
+        const audit = await t.runtime.database.db
+          .selectFrom('audit_events')
+          .select(['action', 'details'])
+          .where('tenant_id', '=', acme.id)
+          .where('action', '=', 'oidc.backchannel_logout')
+          .where('target_id', '=', grace.user.id)
+          .execute();
+        expect(audit).toHaveLength(1);
+        expect(JSON.parse(audit[0]?.details ?? '{}').clients).toEqual([
+          { clientId: wiki.client.clientId, messageId: payload.jti },
+        ]);
+        const sent = await t.runtime.services.outbox.get(String(payload.jti));
+        expect(sent).toMatchObject({ channel: 'logout', recipient: receiver.url, status: 'sent' });
+        expect(other.received).toEqual([]);
+      } finally {
+        await receiver.close();
+        await other.close();
+      }
+    });
+
+    it('a logout token refused with a 500 is sent again after the back-off; disabling a user tells the application too', async () => {
+      const receiver = await logoutReceiver([500]);
+      try {
+        const wiki = await createClient({
+          name: 'Flaky wiki',
+          redirectUris: [redirectUri],
+          backchannelLogoutUri: receiver.url,
+        });
+        const lin = await enrol(t, clock, { email: 'lin@example.com' });
+        await signIn({ clientId: wiki.client.clientId, secret: wiki.clientSecret }, lin);
+        await t.runtime.services.admin.updateUser({
+          tenantId: acme.id,
+          userId: lin.user.id,
+          changes: { disabled: true },
+          actor: operatorActor,
+        });
+        const { outbox } = t.runtime.services;
+        const first = async () =>
+          (await outbox.list(acme.id)).find((m) => m.channel === 'logout' && m.recipient === receiver.url);
+        // The first attempt is answered 500 and recorded as a retry in 10 s.
+        for (;;) {
+          const message = await first();
+          if (message?.attempts === 1 && message.status === 'pending') {
+            expect(message.lastError).toContain('500');
+            break;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(receiver.received).toEqual([]);
+        clock.advance(10_000);
+        const [delivery] = await receiver.until(1);
+        const payload = await verifyAgainstDiscovery(delivery?.token ?? '', wiki.client.clientId);
+        expect(payload.sub).toBe(lin.user.id);
+        expect(await first()).toMatchObject({ status: 'sent', attempts: 2 });
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    it('refuses a back-channel logout URI that is not https (or http to a loopback host)', async () => {
+      for (const uri of [
+        'http://wiki.example.com/logout',
+        'https://wiki.example.com/logout#x',
+        'nope',
+        'ftp://x.example',
+      ]) {
+        const answer = await api('/oidc-clients', {
+          method: 'POST',
+          body: { name: 'Bad', redirectUris: [redirectUri], backchannelLogoutUri: uri },
+        });
+        expect(answer.status, uri).toBe(400);
+        expect(await answer.json()).toMatchObject({ code: 'validation_failed' });
+      }
+    });
+  });
+}
