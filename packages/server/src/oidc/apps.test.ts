@@ -329,5 +329,133 @@ for (const backend of testBackends) {
         expect(await answer.json()).toMatchObject({ code: 'validation_failed' });
       }
     });
+
+    /** POST to the introspection endpoint with HTTP Basic client authentication. */
+    const introspect = async (token: string, as: { clientId: string; secret: string }) => {
+      const answer = await fetch(`${origin}/t/acme/oidc/token/introspection`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${encodeURIComponent(as.clientId)}:${encodeURIComponent(as.secret)}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ token }),
+      });
+      expect(answer.status).toBe(200);
+      return (await answer.json()) as Record<string, unknown>;
+    };
+
+    const serviceToken = async (as: { clientId: string; secret: string }) => {
+      const answer = await fetch(`${origin}/t/acme/oidc/token`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${encodeURIComponent(as.clientId)}:${encodeURIComponent(as.secret)}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ grant_type: 'client_credentials' }),
+      });
+      return { status: answer.status, body: (await answer.json()) as Record<string, unknown> };
+    };
+
+    it('a service gets a token with client_credentials; introspection says whose tokens are active, to whom', async () => {
+      const created = await createClient({ name: 'Billing API', service: true });
+      expect(created.client).toMatchObject({ service: true, redirectUris: [], confidential: true });
+      const billing = { clientId: created.client.clientId, secret: created.clientSecret };
+      const got = await serviceToken(billing);
+      expect(got.status).toBe(200);
+      expect(got.body).toMatchObject({ token_type: 'Bearer' });
+      const own = String(got.body.access_token);
+      expect(await introspect(own, billing)).toMatchObject({ active: true, client_id: billing.clientId });
+
+      // A user's access token, issued to the wiki: the service (an API it calls) may check it.
+      const wikiCreated = await createClient({ name: 'Wiki for the API', redirectUris: [redirectUri] });
+      const wiki = { clientId: wikiCreated.client.clientId, secret: wikiCreated.clientSecret };
+      const { tokens } = await signIn(wiki, ada);
+      expect(await introspect(tokens.access_token, billing)).toMatchObject({
+        active: true,
+        client_id: wiki.clientId,
+        sub: ada.user.id,
+      });
+      expect(await introspect(tokens.access_token, wiki)).toMatchObject({ active: true });
+      // Another application may not learn about the wiki's tokens, nor about the service's.
+      const otherCreated = await createClient({ name: 'Another app', redirectUris: [redirectUri] });
+      const other = { clientId: otherCreated.client.clientId, secret: otherCreated.clientSecret };
+      expect(await introspect(tokens.access_token, other)).toEqual({ active: false });
+      expect(await introspect(own, other)).toEqual({ active: false });
+      // A wrong secret is refused outright.
+      const refused = await fetch(`${origin}/t/acme/oidc/token/introspection`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${billing.clientId}:tfcs_wrong`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ token: own }),
+      });
+      expect(refused.status).toBe(401);
+
+      // Revoked: inactive. Expired: inactive.
+      await client.tokenRevocation(await discover(wiki.clientId, wiki.secret), tokens.access_token);
+      expect(await introspect(tokens.access_token, billing)).toEqual({ active: false });
+      clock.advance(61 * 60_000);
+      expect(await introspect(own, billing)).toEqual({ active: false });
+      expect(await introspect('not-a-token', billing)).toEqual({ active: false });
+    });
+
+    it('a service cannot sign users in, and an application cannot use client_credentials', async () => {
+      const created = await createClient({ name: 'Batch job', service: true });
+      const job = { clientId: created.client.clientId, secret: created.clientSecret };
+      const answer = await fetch(
+        `${origin}/t/acme/oidc/auth?${new URLSearchParams({
+          client_id: job.clientId,
+          redirect_uri: redirectUri,
+          response_type: 'code',
+          scope: 'openid',
+          code_challenge: 'x'.repeat(43),
+          code_challenge_method: 'S256',
+        })}`,
+        { redirect: 'manual' },
+      );
+      expect(answer.status).toBe(400);
+      const appCreated = await createClient({ name: 'Plain app', redirectUris: [redirectUri] });
+      const refused = await serviceToken({
+        clientId: appCreated.client.clientId,
+        secret: appCreated.clientSecret,
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error: 'invalid_request' });
+      expect(String(refused.body.error_description)).toContain('grant type is not allowed');
+      // A service has no redirect URIs, no logout URI, and always a secret.
+      for (const body of [
+        { name: 'S', service: true, redirectUris: [redirectUri] },
+        { name: 'S', service: true, confidential: false },
+        { name: 'S', service: true, backchannelLogoutUri: 'https://x.example.com/logout' },
+        { name: 'App without redirect URIs' },
+      ]) {
+        const bad = await api('/oidc-clients', { method: 'POST', body });
+        expect(bad.status, JSON.stringify(body)).toBe(400);
+      }
+    });
+
+    it('publishes RFC 8414 metadata: introspection, client_credentials and back-channel logout are in it', async () => {
+      const oidc = await (await fetch(`${origin}/t/acme/.well-known/openid-configuration`)).json();
+      for (const url of [
+        `${origin}/.well-known/oauth-authorization-server/t/acme`,
+        `${origin}/t/acme/.well-known/oauth-authorization-server`,
+      ]) {
+        const answer = await fetch(url);
+        expect(answer.status, url).toBe(200);
+        const metadata = await answer.json();
+        expect(metadata).toEqual(oidc);
+      }
+      expect(oidc).toMatchObject({
+        issuer: `${origin}/t/acme`,
+        introspection_endpoint: `${origin}/t/acme/oidc/token/introspection`,
+        revocation_endpoint: `${origin}/t/acme/oidc/token/revocation`,
+        code_challenge_methods_supported: ['S256'],
+        backchannel_logout_supported: true,
+      });
+      expect(oidc.grant_types_supported).toEqual(expect.arrayContaining(['client_credentials']));
+      expect(oidc.claims_supported).toEqual(expect.arrayContaining(['preferred_username', 'email_verified']));
+      expect((await fetch(`${origin}/.well-known/oauth-authorization-server/t/nope`)).status).toBe(404);
+    });
   });
 }
