@@ -103,8 +103,11 @@ for (const backend of testBackends) {
     }
 
     /** The browser's part without a browser (see oidc.test.ts): follows redirects with the session cookie. */
-    async function authorize(sessionToken: string, params: Record<string, string>): Promise<URL> {
-      const jar = new Map<string, string>([['twofold_session', sessionToken]]);
+    async function authorize(
+      sessionToken: string,
+      params: Record<string, string>,
+      jar = new Map<string, string>([['twofold_session', sessionToken]]),
+    ): Promise<URL> {
       let next = new URL(`${origin}/t/acme/oidc/auth?${new URLSearchParams(params)}`);
       for (let hop = 0; hop < 10; hop++) {
         if (next.origin !== origin) return next;
@@ -130,19 +133,28 @@ for (const backend of testBackends) {
       });
 
     /** Signs `user` in to the application and returns its tokens. */
-    async function signIn(app: { clientId: string; secret: string }, user: Enrolled, scope = 'openid') {
+    async function signIn(
+      app: { clientId: string; secret: string },
+      user: Enrolled,
+      scope = 'openid',
+      jar?: Map<string, string>,
+    ) {
       const config = await discover(app.clientId, app.secret);
       const verifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
-      const answer = await authorize(user.sessionToken, {
-        client_id: app.clientId,
-        redirect_uri: redirectUri,
-        response_type: 'code',
-        scope,
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        state,
-      });
+      const answer = await authorize(
+        user.sessionToken,
+        {
+          client_id: app.clientId,
+          redirect_uri: redirectUri,
+          response_type: 'code',
+          scope,
+          code_challenge: await client.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+          state,
+        },
+        jar,
+      );
       const tokens = await client.authorizationCodeGrant(config, answer, {
         pkceCodeVerifier: verifier,
         expectedState: state,
@@ -314,6 +326,106 @@ for (const backend of testBackends) {
       }
     });
 
+    it('every other event that ends the sessions tells the application: revoke, re-registration, a new password, deletion', async () => {
+      const receiver = await logoutReceiver();
+      try {
+        const wiki = await createClient({
+          name: 'Events wiki',
+          redirectUris: [redirectUri],
+          backchannelLogoutUri: receiver.url,
+        });
+        const app = { clientId: wiki.client.clientId, secret: wiki.clientSecret };
+        const { admin } = t.runtime.services;
+        const events: [string, (user: Enrolled) => Promise<unknown>][] = [
+          [
+            'revoke',
+            (u) => admin.revokeSessions({ tenantId: acme.id, userId: u.user.id, actor: operatorActor }),
+          ],
+          [
+            'reregistration',
+            (u) =>
+              admin.requireReregistration({
+                tenantId: acme.id,
+                userId: u.user.id,
+                reason: 'lost phone',
+                actor: operatorActor,
+              }),
+          ],
+          [
+            'password',
+            (u) =>
+              admin.setPasswordByOperator({
+                tenantSlug: 'acme',
+                email: u.user.email,
+                password: 'a brand new passphrase 42',
+              }),
+          ],
+          ['delete', (u) => admin.deleteUser({ tenantId: acme.id, userId: u.user.id, actor: operatorActor })],
+        ];
+        for (const [index, [name, end]] of events.entries()) {
+          const user = await enrol(t, clock, { email: `event-${name}@example.com` });
+          await signIn(app, user);
+          await end(user);
+          const received = await receiver.until(index + 1);
+          const payload = await verifyAgainstDiscovery(received[index]?.token ?? '', app.clientId);
+          expect(payload.sub, name).toBe(user.user.id);
+        }
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    it('signing out at one application (RP-initiated logout) tells the applications of that browser', async () => {
+      const first = await logoutReceiver();
+      const second = await logoutReceiver();
+      try {
+        const one = await createClient({
+          name: 'One',
+          redirectUris: [redirectUri],
+          backchannelLogoutUri: first.url,
+        });
+        const two = await createClient({
+          name: 'Two',
+          redirectUris: [redirectUri],
+          backchannelLogoutUri: second.url,
+        });
+        const mo = await enrol(t, clock, { email: 'mo@example.com' });
+        const jar = new Map<string, string>([['twofold_session', mo.sessionToken]]);
+        const { tokens } = await signIn(
+          { clientId: one.client.clientId, secret: one.clientSecret },
+          mo,
+          'openid',
+          jar,
+        );
+        await signIn({ clientId: two.client.clientId, secret: two.clientSecret }, mo, 'openid', jar);
+        const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+        const form = await fetch(
+          `${origin}/t/acme/oidc/session/end?${new URLSearchParams({
+            client_id: one.client.clientId,
+            id_token_hint: tokens.id_token ?? '',
+          })}`,
+          { headers: { cookie: cookie() } },
+        );
+        expect(form.status).toBe(200);
+        const xsrf = /name="xsrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+        expect(xsrf).not.toBe('');
+        const confirmed = await fetch(`${origin}/t/acme/oidc/session/end/confirm`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', origin },
+          body: new URLSearchParams({ xsrf, logout: 'yes' }),
+        });
+        expect(confirmed.status).toBeLessThan(400);
+        const [toOne] = await first.until(1);
+        const [toTwo] = await second.until(1);
+        expect((await verifyAgainstDiscovery(toOne?.token ?? '', one.client.clientId)).sub).toBe(mo.user.id);
+        expect((await verifyAgainstDiscovery(toTwo?.token ?? '', two.client.clientId)).sub).toBe(mo.user.id);
+      } finally {
+        await first.close();
+        await second.close();
+      }
+    });
+
     it('refuses a back-channel logout URI that is not https (or http to a loopback host)', async () => {
       for (const uri of [
         'http://wiki.example.com/logout',
@@ -362,7 +474,7 @@ for (const backend of testBackends) {
       const billing = { clientId: created.client.clientId, secret: created.clientSecret };
       const got = await serviceToken(billing);
       expect(got.status).toBe(200);
-      expect(got.body).toMatchObject({ token_type: 'Bearer' });
+      expect(got.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
       const own = String(got.body.access_token);
       expect(await introspect(own, billing)).toMatchObject({ active: true, client_id: billing.clientId });
 

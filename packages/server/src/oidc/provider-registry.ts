@@ -336,6 +336,8 @@ ${form}
     rotateRefreshToken: true,
     ttl: {
       AccessToken: 60 * 60,
+      // A service's token (client_credentials) lives as long as a user's access token.
+      ClientCredentials: 60 * 60,
       AuthorizationCode: 60,
       IdToken: 60 * 60,
       RefreshToken: 14 * 24 * 60 * 60,
