@@ -19,6 +19,7 @@ import {
 import type { ComponentChildren, VNode } from 'preact';
 import type adminEn from './catalogs/admin/en.json';
 import type commonEn from './catalogs/common/en.json';
+import type passwordsEn from './catalogs/passwords/en.json';
 import type problemsEn from './catalogs/problems/en.json';
 import type securityInfoEn from './catalogs/security-info/en.json';
 import type setupEn from './catalogs/setup/en.json';
@@ -29,6 +30,7 @@ export type MessageKey =
   | keyof typeof commonEn
   | keyof typeof problemsEn
   | keyof typeof signInEn
+  | keyof typeof passwordsEn
   | keyof typeof securityInfoEn
   | keyof typeof setupEn
   | keyof typeof adminEn;

@@ -5,7 +5,15 @@
  * table, with the built file of each catalog, to dist/i18n.json: the server preloads a page's catalogs in
  * its language with the page.
  */
-export const namespaces = ['common', 'problems', 'sign-in', 'security-info', 'setup', 'admin'] as const;
+export const namespaces = [
+  'common',
+  'problems',
+  'sign-in',
+  'passwords',
+  'security-info',
+  'setup',
+  'admin',
+] as const;
 
 export type Namespace = (typeof namespaces)[number];
 
@@ -14,6 +22,7 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
   common: 'common.',
   problems: 'problem.',
   'sign-in': 'signIn.',
+  passwords: 'passwords.',
   'security-info': 'securityInfo.',
   setup: 'setup.',
   admin: 'admin.',
@@ -21,8 +30,8 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
 
 /** The pages under /t/{tenant}/, by the name the server serves them under. */
 export const pageCatalogs = {
-  'sign-in': ['common', 'problems', 'sign-in'],
-  'security-info': ['common', 'problems', 'security-info'],
+  'sign-in': ['common', 'problems', 'sign-in', 'passwords'],
+  'security-info': ['common', 'problems', 'security-info', 'passwords'],
   setup: ['common', 'problems', 'setup'],
   admin: ['common', 'problems', 'admin'],
 } as const satisfies Readonly<Record<string, readonly Namespace[]>>;
