@@ -9,9 +9,12 @@ export const namespaces = [
   'common',
   'problems',
   'sign-in',
+  'passwords',
+  'troubleshooter',
   'security-info',
   'setup',
   'admin',
+  'help-requests',
   'authenticator',
 ] as const;
 
@@ -22,9 +25,12 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
   common: 'common.',
   problems: 'problem.',
   'sign-in': 'signIn.',
+  passwords: 'passwords.',
+  troubleshooter: 'troubleshooter.',
   'security-info': 'securityInfo.',
   setup: 'setup.',
   admin: 'admin.',
+  'help-requests': 'helpRequests.',
   authenticator: 'authenticator.',
 };
 
@@ -33,10 +39,10 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
  * (/authenticator/, for every tenant).
  */
 export const pageCatalogs = {
-  'sign-in': ['common', 'problems', 'sign-in'],
-  'security-info': ['common', 'problems', 'security-info'],
+  'sign-in': ['common', 'problems', 'sign-in', 'passwords', 'troubleshooter'],
+  'security-info': ['common', 'problems', 'security-info', 'passwords'],
   setup: ['common', 'problems', 'setup'],
-  admin: ['common', 'problems', 'admin'],
+  admin: ['common', 'problems', 'admin', 'help-requests'],
   'web-authenticator': ['common', 'problems', 'authenticator'],
 } as const satisfies Readonly<Record<string, readonly Namespace[]>>;
 
