@@ -344,6 +344,7 @@ describe.skipIf(!hasChromium)(
         await page.fill('.push-number-input', String(number));
         await page.click('.challenge button[type=submit]');
         await page.waitForSelector('text=Anmeldung bestätigt.');
+        await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
 
         // The import view and its preview, reached with the keyboard: the tabs are one stop, the arrows move.
         await page.focus('#tab-uri');

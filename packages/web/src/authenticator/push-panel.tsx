@@ -184,6 +184,14 @@ export function PushPanel(props: {
           onDone={(message) => {
             setPending((current) => current.filter((other) => other.challenge.id !== p.challenge.id));
             onStatus(message);
+            // The answered request goes with the button that had keyboard focus: focus moves to the next
+            // request's number, else to the page's heading (the status line says what happened).
+            requestAnimationFrame(() => {
+              const next =
+                document.querySelector<HTMLElement>('.challenge .push-number-input') ??
+                document.querySelector<HTMLElement>('main h1');
+              next?.focus();
+            });
           }}
         />
       ))}
