@@ -48,8 +48,7 @@ describe.skipIf(!hasChromium)(
     let page: Page;
     let origin: string;
     /** This run's own folder: other runs on the machine write theirs at the same time. */
-    const scratch =
-      process.env['TWOFOLD_SCRATCH'] ?? mkdtempSync(join(tmpdir(), 'twofold-authenticator-import-'));
+    const scratch = mkdtempSync(join(tmpdir(), 'twofold-authenticator-import-'));
     const shotsDir = process.env['TWOFOLD_SCREENSHOTS'] ? docsShots : scratch;
     beforeAll(async () => {
       browser = await launchChromium();
@@ -71,7 +70,7 @@ describe.skipIf(!hasChromium)(
     afterAll(async () => {
       await browser?.close();
       await t?.close();
-      if (!process.env['TWOFOLD_SCRATCH']) rmSync(scratch, { recursive: true, force: true });
+      rmSync(scratch, { recursive: true, force: true });
     });
 
     async function vaultEntries(): Promise<VaultEntry[]> {
