@@ -164,6 +164,9 @@ describe('console formatting', () => {
     expect(channelName('email')).toBe('Email');
     expect(channelName('push_note')).toBe('Push note');
     expect(outboxStatusBadge('sent')).toEqual({ key: 'sent', label: 'Sent', tone: 'success' });
+    // Kept by the development outbox provider: nobody received it, so it is not "Sent" (issue 15).
+    expect(outboxStatusBadge('kept')).toEqual({ key: 'kept', label: 'Kept', tone: 'neutral' });
+    expect(summariseOutbox([{ status: 'kept' }, { status: 'sent' }])).toBe('2 messages (1 sent, 1 kept)');
     expect(outboxStatusBadge('failed')).toEqual({ key: 'failed', label: 'Failed', tone: 'danger' });
     expect(outboxStatusBadge('pending')).toMatchObject({ label: 'Waiting', tone: 'neutral' });
     expect(outboxStatusBadge('sending')).toMatchObject({ label: 'Sending', tone: 'warning' });

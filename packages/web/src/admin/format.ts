@@ -285,6 +285,8 @@ const outboxStatuses: Readonly<Record<string, { label: MessageKey; count: Messag
   pending: { label: 'admin.outbox.pending', count: 'admin.outbox.pendingCount', tone: 'neutral' },
   sending: { label: 'admin.outbox.sending', count: 'admin.outbox.sendingCount', tone: 'warning' },
   sent: { label: 'admin.outbox.sent', count: 'admin.outbox.sentCount', tone: 'success' },
+  // The development outbox provider kept it: nobody received it (issue 15).
+  kept: { label: 'admin.outbox.kept', count: 'admin.outbox.keptCount', tone: 'neutral' },
   failed: { label: 'admin.outbox.failed', count: 'admin.outbox.failedCount', tone: 'danger' },
 };
 

@@ -10,9 +10,11 @@ export const namespaces = [
   'problems',
   'sign-in',
   'passwords',
+  'troubleshooter',
   'security-info',
   'setup',
   'admin',
+  'help-requests',
 ] as const;
 
 export type Namespace = (typeof namespaces)[number];
@@ -23,17 +25,19 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
   problems: 'problem.',
   'sign-in': 'signIn.',
   passwords: 'passwords.',
+  troubleshooter: 'troubleshooter.',
   'security-info': 'securityInfo.',
   setup: 'setup.',
   admin: 'admin.',
+  'help-requests': 'helpRequests.',
 };
 
 /** The pages under /t/{tenant}/, by the name the server serves them under. */
 export const pageCatalogs = {
-  'sign-in': ['common', 'problems', 'sign-in', 'passwords'],
+  'sign-in': ['common', 'problems', 'sign-in', 'passwords', 'troubleshooter'],
   'security-info': ['common', 'problems', 'security-info', 'passwords'],
   setup: ['common', 'problems', 'setup'],
-  admin: ['common', 'problems', 'admin'],
+  admin: ['common', 'problems', 'admin', 'help-requests'],
 } as const satisfies Readonly<Record<string, readonly Namespace[]>>;
 
 export type CatalogPage = keyof typeof pageCatalogs;
