@@ -28,14 +28,21 @@ const password = 'correct horse battery staple';
 function ensureApache(): string | undefined {
   const present = () => existsSync(apacheBinary) && existsSync(join(modules, 'mod_auth_openidc.so'));
   if (present()) return undefined;
-  try {
-    execFileSync('apt-get', ['install', '-y', '-qq', 'apache2', 'libapache2-mod-auth-openidc'], {
+  const apt = (args: string[]) =>
+    execFileSync('apt-get', args, {
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
       stdio: 'ignore',
       timeout: 180_000,
     });
+  const install = ['install', '-y', '-qq', 'apache2', 'libapache2-mod-auth-openidc'];
+  try {
+    apt(install);
   } catch {
-    // Not root, no apt, or no package lists: said below.
+    // No package lists yet: read them, then try once more. Not root, or no apt: said below.
+    try {
+      apt(['update', '-qq']);
+      apt(install);
+    } catch {}
   }
   return present() ? undefined : 'apache2 with libapache2-mod-auth-openidc is not installed and could not be';
 }
