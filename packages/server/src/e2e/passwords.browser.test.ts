@@ -225,6 +225,28 @@ describeInChromium('passwords in Chromium', { scratchPrefix: 'twofold-passwords-
     await signIn('bea@example.com', secret, newPassword);
   });
 
+  it('"Forgot password?": five wrong codes end the reset, which says so and starts again', async () => {
+    const { secret } = await enrolUser(suite, { email: 'hal@example.com', displayName: 'Hal', password });
+    await toPasswordStep('hal@example.com');
+    await page.getByRole('button', { name: 'Forgot password?' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Use a verification code from Phone' }).click();
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await page
+        .getByLabel('Code', { exact: true })
+        .fill(oathtool(secret, clock.now() + (40 + attempt) * stepMs));
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.locator('#code-error').filter({ hasText: /\S/ }).waitFor();
+      if (attempt < 5) await page.getByLabel('Code', { exact: true }).fill('');
+    }
+    expect(await fieldError('code')).toBe(
+      'That was too many wrong codes, so this password reset has ended. Start again.',
+    );
+    await check(page, 'password reset: ended');
+    await page.getByRole('button', { name: 'Start again' }).click();
+    await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+  });
+
   it('"Forgot password?": an admin proves it with two different methods, the second a code by email', async () => {
     const { user, secret } = await enrolUser(suite, {
       email: 'cid@example.com',

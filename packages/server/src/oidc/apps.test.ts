@@ -428,10 +428,13 @@ for (const backend of testBackends) {
 
     it('refuses a back-channel logout URI that is not https (or http to a loopback host)', async () => {
       for (const uri of [
+        'https://user:secret@wiki.example.com/logout',
+        'https://*.example.com/logout',
         'http://wiki.example.com/logout',
         'https://wiki.example.com/logout#x',
         'nope',
         'ftp://x.example',
+        'com.example.app:/logout',
       ]) {
         const answer = await api('/oidc-clients', {
           method: 'POST',

@@ -162,6 +162,7 @@ describe('console formatting', () => {
   it('names outbox channels and statuses', () => {
     expect(channelName('sms')).toBe('SMS');
     expect(channelName('email')).toBe('Email');
+    expect(channelName('logout')).toBe('Logout token');
     expect(channelName('push_note')).toBe('Push note');
     expect(outboxStatusBadge('sent')).toEqual({ key: 'sent', label: 'Sent', tone: 'success' });
     // Kept by the development outbox provider: nobody received it, so it is not "Sent" (issue 15).

@@ -274,10 +274,11 @@ export function describeLockout(user: Pick<AdminUser, 'lockout'>, now: number): 
   return count > 0 ? t('admin.lockout.failures', { count }) : t('admin.lockout.none');
 }
 
-/** The channel of an outbox message: "SMS", "Email". */
+/** The channel of an outbox message: "SMS", "Email", "Logout token" (back-channel logout to an application). */
 export function channelName(channel: string): string {
   if (channel === 'sms') return t('admin.channel.sms');
   if (channel === 'email') return t('admin.channel.email');
+  if (channel === 'logout') return t('admin.channel.logout');
   return sentenceCase(channel.replace(/_/g, ' '));
 }
 

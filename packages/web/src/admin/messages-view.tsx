@@ -164,7 +164,13 @@ function MessageText(props: { message: OutboxMessage }) {
         // A text message is short and is the code itself: shown open. An email's subject holds the code.
         <details class="event-details" open={message.channel === 'sms'}>
           <summary>
-            {t(message.channel === 'sms' ? 'admin.messages.smsText' : 'admin.messages.emailText')}
+            {t(
+              message.channel === 'sms'
+                ? 'admin.messages.smsText'
+                : message.channel === 'logout'
+                  ? 'admin.messages.logoutText'
+                  : 'admin.messages.emailText',
+            )}
           </summary>
           <pre class="message-body">{message.body}</pre>
         </details>

@@ -16,7 +16,13 @@ import {
 import { describeProblem, flowEndingCodes, formatDuration } from '../../shared/messages.js';
 import { describeAlternative, type SignInMethod } from '../../shared/methods.js';
 import { isRecentlySent, isSentCodeType, toSentCode } from '../../shared/sent-codes.js';
-import { type ResetChallenge, ResetCodeScreen, resetChallenge, resetPath } from './reset-code.js';
+import {
+  type ResetChallenge,
+  ResetCodeScreen,
+  resetChallenge,
+  resetPath,
+  resetProblemText,
+} from './reset-code.js';
 
 /**
  * "Forgot password?" (spec section 6), on the sign-in page: the username, then a code from one of the
@@ -243,7 +249,7 @@ function ChooseScreen(props: {
       // A code sent to it moments ago still works: its code screen says so.
       props.onChallenge({ flow, method, startedAt, sendProblem: result.problem });
     } else {
-      setFormError(describeProblem(result.problem, 'general', { now: Date.now(), otherWay: 'method' }));
+      setFormError(resetProblemText(result.problem));
       setEnded(flowEndingCodes.has(result.problem.code));
     }
   }
@@ -327,7 +333,7 @@ function NewPasswordScreen(props: {
       setDraft({ password: '', confirm: '' });
       show({ password: passwordProblemText(result.problem) });
     } else {
-      setFormError(passwordProblemText(result.problem));
+      setFormError(resetProblemText(result.problem));
       setEnded(flowEndingCodes.has(result.problem.code));
     }
   }

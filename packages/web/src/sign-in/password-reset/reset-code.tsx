@@ -19,6 +19,26 @@ export interface ResetChallenge {
   readonly sendProblem?: Problem | undefined;
 }
 
+/**
+ * A problem's words on the reset's pages: by its code from the catalogs, and for the codes that end the reset
+ * (too many wrong codes, too slow) the reset's own words, which say "this password reset", not "this sign-in".
+ */
+export function resetProblemText(
+  problem: Problem,
+  context: 'code' | 'sent-code' | 'recovery-code' | 'general' = 'general',
+): string {
+  return (
+    resetEndingText(problem) ?? describeProblem(problem, context, { now: Date.now(), otherWay: 'method' })
+  );
+}
+
+function resetEndingText(problem: Problem): string | undefined {
+  if (problem.code === 'too_many_attempts') return t('passwords.reset.ended');
+  if (problem.code === 'flow_expired' || problem.code === 'flow_not_found')
+    return t('passwords.reset.expired');
+  return undefined;
+}
+
 export function resetPath(flow: ResetFlow): string {
   return `/password-reset/${encodeURIComponent(flow.flowId)}`;
 }
@@ -57,6 +77,7 @@ export function ResetCodeScreen(props: {
           onRestart={props.onRestart}
           onBack={props.onOtherMethod}
           backLabel={t('passwords.reset.code.another')}
+          wordsFor={resetEndingText}
         />
       </Page>
     );
@@ -97,12 +118,7 @@ function ReadCodeForm(props: {
       props.onVerified(result.data);
       return;
     }
-    setError(
-      describeProblem(result.problem, isRecovery ? 'recovery-code' : 'code', {
-        now: Date.now(),
-        otherWay: 'method',
-      }),
-    );
+    setError(resetProblemText(result.problem, isRecovery ? 'recovery-code' : 'code'));
     setEnded(flowEndingCodes.has(result.problem.code));
     setCode('');
     inputRef.current?.focus();
