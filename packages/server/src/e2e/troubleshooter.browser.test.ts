@@ -267,6 +267,9 @@ describeInChromium(
       await desk.getByLabel('What was done').fill('Re-registration required, pass given by phone');
       await desk.getByRole('button', { name: 'Resolve' }).click();
       await desk.getByText('The request from pat@example.com is resolved.').waitFor();
+      // It left the open requests.
+      await desk.getByText('No help requests here.').waitFor();
+      expect(await desk.getByRole('link', { name: 'Pat Lostphone' }).count()).toBe(0);
       await check(desk, 'console: help requests, after resolving');
       await desk.getByLabel('Show').selectOption('resolved');
       await desk.getByRole('link', { name: 'Pat Lostphone' }).click();
@@ -297,6 +300,8 @@ describeInChromium(
       await page.getByRole('button', { name: 'Send request' }).click();
       await page.getByRole('heading', { name: 'Your request was sent' }).waitFor();
       await page.getByRole('heading', { name: 'Only the operator can let you in' }).waitFor();
+      // Nobody but the operator can give the only global admin a pass: the page does not say an admin can.
+      expect(await page.getByText('they can give you a').count()).toBe(0);
       await check(page, 'troubleshooter: sole global admin, request sent');
 
       // The operator runs the command on the host.
