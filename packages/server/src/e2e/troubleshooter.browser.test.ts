@@ -274,6 +274,7 @@ describeInChromium(
       await desk.getByLabel('Show').selectOption('resolved');
       await desk.getByRole('link', { name: 'Pat Lostphone' }).click();
       await desk.getByText(/Re-registration required, pass given by phone/).waitFor();
+      await check(desk, 'console: a resolved help request');
 
       // Pat, with the pass read out by the helpdesk.
       await page.getByRole('button', { name: 'I have a pass: sign in with it' }).click();
