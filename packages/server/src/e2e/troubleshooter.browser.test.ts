@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { operatorActor } from '../audit/audit-log.js';
 import {
   type BrowserSuite,
   describeInChromium,
@@ -318,6 +319,28 @@ describeInChromium(
       await registerAuthenticator(page);
       await atSecurityInfo(page);
       report('sole-admin', start, ' (the operator acting at once)');
+    });
+
+    it('offers what works now as buttons: a recovery code straight from the troubleshooter', async () => {
+      const { recoveryCodes } = suite.app.runtime.services;
+      const enrolled = await enrolUser(suite, {
+        email: 'rita@example.com',
+        displayName: 'Rita Recovery',
+        password,
+      });
+      const codes = await recoveryCodes.issue(suite.tenant.id, enrolled.user.id, operatorActor);
+      const page = await browserOf(suite);
+      await signInWithPassword(page, 'rita@example.com');
+      await openTroubleshooter(page);
+      await page.getByRole('heading', { name: 'What you can do now' }).waitFor();
+      // The method being tried is not offered again; the recovery codes are, with how many are left.
+      expect(await page.locator('.choices button').count()).toBe(1);
+      await check(page, 'troubleshooter: another way');
+      await page.getByRole('button', { name: 'Use a recovery code (10 left)' }).click();
+      await page.getByRole('heading', { name: 'Enter a recovery code' }).waitFor();
+      await page.getByLabel('Recovery code', { exact: true }).fill(codes[0] ?? '');
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await page.getByRole('heading', { name: 'You signed in with a recovery code' }).waitFor();
     });
 
     it('prints the figures of this run', () => {
