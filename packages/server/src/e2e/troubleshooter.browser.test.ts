@@ -354,6 +354,38 @@ describeInChromium(
       await page.getByRole('heading', { name: 'You signed in with a recovery code' }).waitFor();
     });
 
+    it('a text message sent moments ago: the troubleshooter says when the next can be sent', async () => {
+      const { users, messageCodes, outbox } = suite.app.runtime.services;
+      const tina = await users.create(
+        { tenantId: suite.tenant.id, email: 'tina@example.com', displayName: 'Tina Text', password },
+        operatorActor,
+      );
+      const added = await messageCodes.register(
+        { tenantId: suite.tenant.id, userId: tina.id, type: 'sms', destination: '+44 7700 900456' },
+        operatorActor,
+      );
+      const [texted] = await outbox.list(suite.tenant.id, { limit: 1 });
+      const confirmed = await messageCodes.verify({
+        tenantId: suite.tenant.id,
+        userId: tina.id,
+        methodId: added.methodId,
+        code: /\b(\d{6})\b/.exec(texted?.body ?? '')?.[1] ?? '',
+      });
+      expect(confirmed.ok).toBe(true);
+      clock.advance(60_000);
+
+      // Signing in texts a code at once; a new one waits 30 seconds.
+      const page = await browserOf(suite);
+      await signInWithPassword(page, 'tina@example.com');
+      await openTroubleshooter(page);
+      const finding = page.locator('[data-finding="send_limit"]');
+      await finding.waitFor();
+      expect(await finding.textContent()).toMatch(
+        /^The next code to \+44 ••• •• 56 can be sent in 30 seconds \(at .+\): codes are limited/,
+      );
+      await check(page, 'troubleshooter: send limit');
+    });
+
     it('prints the figures of this run', () => {
       expect(figures).toHaveLength(4);
       console.log(figures.join('\n'));
