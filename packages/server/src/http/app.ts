@@ -211,6 +211,9 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     keys: services.oidcKeys,
     users: services.users,
     sessions: services.sessions,
+    applicationLogout: services.applicationLogout,
+    confirmedEmail: (tenantId, userId, email) =>
+      services.messageCodes.confirmedEmail(tenantId, userId, email),
     publicUrl: config.publicUrl,
     stylesheet: stylesheetOfWebBuild(resolveWebDist()),
   });

@@ -1,6 +1,7 @@
 /** Words and numbers of the console: times, drift, statuses, sign-in reasons. */
 import { formattingLocale, type MessageKey, t } from '../i18n/i18n.js';
 import { methodLabel, methodTypeName } from '../shared/methods.js';
+import { roleName } from './roles.js';
 import type { AdminMethod, AdminUser, OutboxMessage, PassState } from './types.js';
 
 export interface FormatOptions {
@@ -228,6 +229,22 @@ export function describePass(pass: PassState | null, now: number): string {
     used: pass.used ? 'yes' : 'no',
     at,
   });
+}
+
+/**
+ * Who issued a user's pass, under its state: an admin by their email, an API key or the operator, with the
+ * role it was issued with (a pass stops working once its user outranks that role). Undefined for a pass
+ * from a server that does not say.
+ */
+export function describePassIssuer(pass: PassState | null): string | undefined {
+  const issuer = pass?.issuedBy;
+  if (!issuer) return undefined;
+  const role = roleName(issuer.role);
+  if (issuer.type === 'operator') return t('admin.pass.issuedBy.operator');
+  if (issuer.type === 'api_key') return t('admin.pass.issuedBy.apiKey', { role });
+  return issuer.email
+    ? t('admin.pass.issuedBy.admin', { email: issuer.email, role })
+    : t('admin.pass.issuedBy.deletedAdmin', { role });
 }
 
 /**

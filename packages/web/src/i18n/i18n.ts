@@ -20,6 +20,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import type adminEn from './catalogs/admin/en.json';
 import type commonEn from './catalogs/common/en.json';
 import type helpRequestsEn from './catalogs/help-requests/en.json';
+import type passwordsEn from './catalogs/passwords/en.json';
 import type problemsEn from './catalogs/problems/en.json';
 import type securityInfoEn from './catalogs/security-info/en.json';
 import type setupEn from './catalogs/setup/en.json';
@@ -31,6 +32,7 @@ export type MessageKey =
   | keyof typeof commonEn
   | keyof typeof problemsEn
   | keyof typeof signInEn
+  | keyof typeof passwordsEn
   | keyof typeof troubleshooterEn
   | keyof typeof securityInfoEn
   | keyof typeof setupEn

@@ -9,6 +9,7 @@ export const namespaces = [
   'common',
   'problems',
   'sign-in',
+  'passwords',
   'troubleshooter',
   'security-info',
   'setup',
@@ -23,6 +24,7 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
   common: 'common.',
   problems: 'problem.',
   'sign-in': 'signIn.',
+  passwords: 'passwords.',
   troubleshooter: 'troubleshooter.',
   'security-info': 'securityInfo.',
   setup: 'setup.',
@@ -32,8 +34,8 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
 
 /** The pages under /t/{tenant}/, by the name the server serves them under. */
 export const pageCatalogs = {
-  'sign-in': ['common', 'problems', 'sign-in', 'troubleshooter'],
-  'security-info': ['common', 'problems', 'security-info'],
+  'sign-in': ['common', 'problems', 'sign-in', 'passwords', 'troubleshooter'],
+  'security-info': ['common', 'problems', 'security-info', 'passwords'],
   setup: ['common', 'problems', 'setup'],
   admin: ['common', 'problems', 'admin', 'help-requests'],
 } as const satisfies Readonly<Record<string, readonly Namespace[]>>;

@@ -27,6 +27,7 @@ import {
   type SentCodeAnswer,
   toSentCode,
 } from '../shared/sent-codes.js';
+import { PasswordReset } from './password-reset/password-reset.js';
 import { type PushRequest, toPushRequest } from './push.js';
 import { PushScreen } from './push-screen.js';
 import { Troubleshooter } from './troubleshooter/troubleshooter.js';
@@ -71,6 +72,7 @@ interface Challenge {
 type Screen =
   | { readonly kind: 'username' }
   | { readonly kind: 'password'; readonly mode: 'password' | 'pass' }
+  | { readonly kind: 'password-reset' }
   | ({ readonly kind: 'challenge' } & Challenge)
   | { readonly kind: 'other-ways'; readonly flow: Flow; readonly current: Challenge }
   | { readonly kind: 'cannot-use'; readonly flow: Flow; readonly current: Challenge }
@@ -176,8 +178,20 @@ export function SignInApp({ api, onSignedIn, appName }: SignInAppProps) {
           username={username}
           mode={screen.mode}
           onMode={(mode) => setScreen({ kind: 'password', mode })}
+          onForgot={() => setScreen({ kind: 'password-reset' })}
           onBack={restart}
           onStarted={started}
+        />
+      );
+    case 'password-reset':
+      return (
+        <PasswordReset
+          api={api}
+          username={username}
+          onSignIn={(user) => {
+            setUsername(user.trim());
+            setScreen(user.trim() ? { kind: 'password', mode: 'password' } : { kind: 'username' });
+          }}
         />
       );
     case 'challenge': {
@@ -336,6 +350,7 @@ function PasswordScreen(props: {
   username: string;
   mode: 'password' | 'pass';
   onMode: (mode: 'password' | 'pass') => void;
+  onForgot: () => void;
   onBack: () => void;
   onStarted: (start: FlowStart) => Promise<Problem | undefined>;
 }) {
@@ -419,6 +434,11 @@ function PasswordScreen(props: {
           inputRef={inputRef}
         />
         <div class="links">
+          {isPass ? null : (
+            <button type="button" class="link" onClick={props.onForgot}>
+              {t('passwords.reset.link')}
+            </button>
+          )}
           <button type="button" class="link" onClick={() => switchMode(isPass ? 'password' : 'pass')}>
             {t(isPass ? 'signIn.pass.usePassword' : 'signIn.password.usePass')}
           </button>
