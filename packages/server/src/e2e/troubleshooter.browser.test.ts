@@ -386,6 +386,30 @@ describeInChromium(
       await check(page, 'troubleshooter: send limit');
     });
 
+    it("speaks the page's language: a phone clock ahead, in German", async () => {
+      const dora = await enrolUser(suite, { email: 'dora@example.com', displayName: 'Dora', password });
+      const page = await browserOf(suite);
+      await page.goto(url('sign-in?lang=de'));
+      await page.getByLabel('E-Mail-Adresse oder Benutzername').fill('dora@example.com');
+      await page.getByRole('button', { name: 'Weiter' }).click();
+      await page.getByLabel('Passwort', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Anmelden' }).click();
+      await page.getByRole('heading', { name: 'Code eingeben' }).waitFor();
+      // The phone is 4 minutes fast.
+      await page.getByLabel('Code', { exact: true }).fill(oathtool(dora.secret, clock.now() + 240_000));
+      await page.getByRole('button', { name: 'Bestätigen' }).click();
+      await page.locator('#code-error').filter({ hasText: /\S/ }).waitFor();
+      await syncClock(page);
+      await page.getByRole('button', { name: 'Ich bekomme keinen Code' }).click();
+      const finding = page.locator('[data-finding="clock_ahead"]');
+      await finding.waitFor();
+      expect(await finding.textContent()).toBe(
+        'Die eingegebenen Codes stammen von einer Uhr, die 4 Minuten vorgeht: Die Uhr des Telefons mit Ihrer Authenticator-App ist falsch gestellt.',
+      );
+      await page.getByRole('heading', { name: 'Stellen Sie die Uhr Ihres Telefons richtig' }).waitFor();
+      await check(page, 'troubleshooter in German: clock ahead');
+    });
+
     it('prints the figures of this run', () => {
       expect(figures).toHaveLength(4);
       console.log(figures.join('\n'));
