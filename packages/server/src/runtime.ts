@@ -216,6 +216,7 @@ export function createServices(deps: ServicesDeps) {
     unfinishedFlows,
     courier,
     publicUrl,
+    troubleshooter,
   });
   const selfService = createSelfServiceFlows({
     clock,

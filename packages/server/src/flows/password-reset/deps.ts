@@ -12,6 +12,7 @@ import type { MfaLockout } from '../../users/mfa-lockout.js';
 import type { PasswordThrottle } from '../../users/password-throttle.js';
 import type { PasswordHashing, UserService } from '../../users/user-service.js';
 import type { NewPasswordDeps } from '../new-password.js';
+import type { Troubleshooter } from '../troubleshoot/index.js';
 import type { PasswordResetStore, ResetRow } from './reset-store.js';
 
 /** A reset lives 10 minutes, like a sign-in; five wrong codes end it. */
@@ -47,6 +48,8 @@ export interface PasswordResetDeps extends NewPasswordDeps {
   readonly lockout: Pick<MfaLockout, 'admit' | 'recordSuccess' | 'check'>;
   readonly passwordThrottle: Pick<PasswordThrottle, 'check' | 'recordFailure'>;
   readonly passwords: Pick<PasswordHashing, 'checkPassword' | 'hash'>;
+  /** "I can't get a code" during a reset: the same diagnosis and help request as a sign-in's. */
+  readonly troubleshooter: Pick<Troubleshooter, 'diagnose' | 'requestHelp'>;
 }
 
 /**
@@ -85,24 +88,24 @@ export async function viewOf(
   };
 }
 
-/** A live reset of this tenant for the browser that started it; anything else is `flow_expired`. */
+/**
+ * A live reset of this tenant for the browser that started it; anything else is `flow_expired`.
+ * With `failed`, a reset that five wrong codes ended is returned too (to diagnose why).
+ */
 export async function loadReset(
   deps: Pick<PasswordResetDeps, 'store' | 'clock'>,
   tenant: Tenant,
   flowId: string,
   client: ResetClient,
+  options: { failed?: boolean } = {},
 ): Promise<ResetRow> {
+  const live = ['verification_required', 'password_required', ...(options.failed ? ['failed'] : [])];
   const row = await deps.store.find(tenant.id, hashToken(flowId));
   const bound =
     row !== undefined &&
     client.clientSecret !== undefined &&
     constantTimeEqual(hashToken(client.clientSecret), row.client_hash);
-  if (
-    !row ||
-    !bound ||
-    row.expires_at <= deps.clock.now() ||
-    !['verification_required', 'password_required'].includes(row.status)
-  ) {
+  if (!row || !bound || row.expires_at <= deps.clock.now() || !live.includes(row.status)) {
     throw new TwofoldError('flow_expired', 'this password reset has expired or ended; start again');
   }
   return row;

@@ -25,6 +25,20 @@ export function createPasswordResetFlows(deps: PasswordResetDeps) {
       deps.unitOfWork(() => verifyReset(deps, tenant, flowId, client, entryId, code)),
     setPassword: (tenant: Tenant, flowId: string, client: ResetClient, newPassword: string) =>
       setResetPassword(deps, tenant, flowId, client, newPassword),
+    // "I can't get a code": the sign-in's troubleshooter for the reset's user, also after five wrong codes.
+    async diagnose(tenant: Tenant, flowId: string, client: ResetClient, deviceTime: number | undefined) {
+      const row = await loadReset(deps, tenant, flowId, client, { failed: true });
+      return deps.troubleshooter.diagnose({ tenant, userId: row.user_id, deviceTime, ip: client.ip });
+    },
+    async requestHelp(
+      tenant: Tenant,
+      flowId: string,
+      client: ResetClient,
+      input: { message?: string | undefined; contact?: string | undefined; deviceTime?: number | undefined },
+    ) {
+      const row = await loadReset(deps, tenant, flowId, client, { failed: true });
+      return deps.troubleshooter.requestHelp({ tenant, userId: row.user_id, ip: client.ip, ...input });
+    },
   };
 }
 

@@ -14,6 +14,12 @@ import {
   ResetVerifyBody,
   StartResetBody,
 } from '@twofold/api/password-reset';
+import {
+  DiagnosisQuery,
+  DiagnosisResponse,
+  HelpRequestBody,
+  HelpRequestReceived,
+} from '@twofold/api/troubleshoot';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   type PasswordResetFlows,
@@ -22,6 +28,7 @@ import {
   resetLifetimeMs,
 } from '../../flows/password-reset/index.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
+import { diagnosisJson } from './troubleshoot-json.js';
 
 export const resetCookie = 'twofold_reset';
 
@@ -114,6 +121,46 @@ export function registerPasswordResetRoutes(
       const { tenant, flowId } = await flowOf(request);
       const { methodId, code } = request.body as Static<typeof ResetVerifyBody>;
       return resetJson(await resets.verify(tenant, flowId, client(request), methodId, code));
+    },
+  );
+
+  app.get(
+    '/t/:tenant/api/v1/password-reset/:flowId/diagnosis',
+    schema(
+      "\"I can't get a code\" during a reset: the same diagnosis as a sign-in's, for the reset's user (also after five wrong codes ended it)",
+      { params: ResetParams, querystring: DiagnosisQuery, response: { 200: DiagnosisResponse } },
+    ),
+    async (request, reply) => {
+      const { tenant, flowId } = await flowOf(request);
+      const { deviceTime } = request.query as Static<typeof DiagnosisQuery>;
+      reply.header('cache-control', 'no-store');
+      return diagnosisJson(await resets.diagnose(tenant, flowId, client(request), deviceTime));
+    },
+  );
+
+  app.post(
+    '/t/:tenant/api/v1/password-reset/:flowId/help-request',
+    {
+      ...schema("Ask the organisation's helpdesk for help during a reset (as from a sign-in)", {
+        params: ResetParams,
+        querystring: DiagnosisQuery,
+        body: HelpRequestBody,
+        response: { 202: HelpRequestReceived },
+      }),
+      preValidation: async (request: FastifyRequest) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
+    },
+    async (request, reply) => {
+      const { tenant, flowId } = await flowOf(request);
+      const { deviceTime } = request.query as Static<typeof DiagnosisQuery>;
+      const body = request.body as Static<typeof HelpRequestBody>;
+      const outcome = await resets.requestHelp(tenant, flowId, client(request), {
+        message: body.message,
+        contact: body.contact,
+        deviceTime,
+      });
+      return reply.code(202).send(outcome);
     },
   );
 
