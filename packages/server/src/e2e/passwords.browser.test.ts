@@ -3,7 +3,7 @@
  * with "Confirm it's you" when the last second factor is older than ten minutes, and "Forgot password?"
  * on the sign-in page, proven with a code from the user's authenticator (oathtool) or, for an admin, two
  * different methods (the authenticator and a code emailed to them, read from the outbox as a developer
- * would in the console). An unknown username sees the page a user without a method sees; a session
+ * would in the console); a phone clock behind is diagnosed by "I can't get a code". An unknown username sees the page a user without a method sees; a session
  * started with a Temporary Access Pass is not asked for the current password; the console names who
  * issued a user's pass, and its policy view edits `registrationRequiresPass`. Every state is checked with axe; screenshots go to
  * docs/screenshots/ with TWOFOLD_SCREENSHOTS=1.
@@ -245,6 +245,43 @@ describeInChromium('passwords in Chromium', { scratchPrefix: 'twofold-passwords-
     await check(page, 'password reset: ended');
     await page.getByRole('button', { name: 'Start again' }).click();
     await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+  });
+
+  it('"Forgot password?": "I can\'t get a code" diagnoses a phone clock 3 minutes behind; the right clock\'s code goes on', async () => {
+    const { secret, user } = await enrolUser(suite, {
+      email: 'ivy@example.com',
+      displayName: 'Ivy',
+      password,
+    });
+    await suite.app.runtime.services.recoveryCodes.issue(suite.tenant.id, user.id, operatorActor);
+    await toPasswordStep('ivy@example.com');
+    await page.getByRole('button', { name: 'Forgot password?' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Use a verification code from Phone' }).click();
+    await page.getByLabel('Code', { exact: true }).fill(oathtool(secret, clock.now() - 185_000));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    expect(await fieldError('code')).toMatch(/behind/);
+
+    // The page's clock is the server's (it is sent along): only the codes tell the phone's is behind.
+    await page.clock.setSystemTime(clock.now());
+    await page.getByRole('button', { name: "I can't get a code" }).click();
+    await page.getByRole('heading', { name: "Why can't I get a code?" }).waitFor();
+    const finding = page.locator('[data-finding="clock_behind"]');
+    await finding.waitFor();
+    expect(await finding.textContent()).toMatch(/3 minutes.*behind/);
+    expect(await page.locator('[data-finding]').count()).toBe(1);
+    await page.getByRole('heading', { name: "Set your phone's clock right" }).waitFor();
+    // What else works now: the recovery codes (the phone is the method being tried).
+    await page.getByRole('button', { name: 'Use a recovery code (10 left)' }).waitFor();
+    expect(await page.locator('.choices button').count()).toBe(1);
+    await check(page, 'password reset: troubleshooter, clock behind');
+
+    await page.getByRole('button', { name: "I've set the clock: type a code" }).click();
+    await page.getByRole('heading', { name: 'Enter code' }).waitFor();
+    await advance(stepMs);
+    await page.getByLabel('Code', { exact: true }).fill(oathtool(secret, clock.now()));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
   });
 
   it('"Forgot password?": an admin proves it with two different methods, the second a code by email', async () => {

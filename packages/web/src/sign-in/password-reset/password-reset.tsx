@@ -15,13 +15,14 @@ import {
 } from '../../shared/components/new-password.js';
 import { describeProblem, flowEndingCodes, formatDuration } from '../../shared/messages.js';
 import { describeAlternative, type SignInMethod } from '../../shared/methods.js';
-import { isRecentlySent, isSentCodeType, toSentCode } from '../../shared/sent-codes.js';
+import { isSentCodeType } from '../../shared/sent-codes.js';
+import { Troubleshooter } from '../troubleshooter/troubleshooter.js';
 import {
   type ResetChallenge,
   ResetCodeScreen,
-  resetChallenge,
   resetPath,
   resetProblemText,
+  startResetChallenge,
 } from './reset-code.js';
 
 /**
@@ -34,6 +35,7 @@ type Screen =
   | { readonly kind: 'unavailable' }
   | { readonly kind: 'choose'; readonly flow: ResetFlow }
   | ({ readonly kind: 'code' } & ResetChallenge)
+  | ({ readonly kind: 'troubleshoot' } & ResetChallenge)
   | { readonly kind: 'password'; readonly flow: ResetFlow }
   | { readonly kind: 'done' };
 
@@ -104,6 +106,32 @@ export function PasswordReset(props: {
           challenge={challenge}
           onVerified={verified}
           onOtherMethod={() => setScreen({ kind: 'choose', flow: screen.flow })}
+          onTroubleshoot={() => setScreen({ ...screen, kind: 'troubleshoot' })}
+          onRestart={restart}
+        />
+      );
+    }
+    case 'troubleshoot': {
+      // "I can't get a code": the sign-in's troubleshooter, asking this reset's diagnosis.
+      const { kind: _, ...challenge } = screen;
+      return (
+        <Troubleshooter
+          api={api}
+          flowId={challenge.flow.flowId}
+          flowKind="password-reset"
+          methods={challenge.flow.methods}
+          currentMethodId={challenge.method.id}
+          header={null}
+          onUseMethod={async (methodId) => {
+            const method = challenge.flow.methods.find((m) => m.id === methodId);
+            if (!method) return { status: 404, code: 'method_not_found' };
+            const started = await startResetChallenge(api, challenge.flow, method);
+            if ('problem' in started) return started.problem;
+            setScreen({ kind: 'code', ...started.challenge });
+            return undefined;
+          }}
+          onBack={() => setScreen({ ...challenge, kind: 'code' })}
+          onUsePass={toSignIn}
           onRestart={restart}
         />
       );
@@ -235,22 +263,12 @@ function ChooseScreen(props: {
     if (busy) return;
     setBusy(method.id);
     setFormError(undefined);
-    const result = await resetChallenge(props.api, flow, method);
+    const started = await startResetChallenge(props.api, flow, method);
     setBusy(undefined);
-    const startedAt = Date.now();
-    if (result.ok) {
-      const { sentTo, expiresAt, resendAfter } = result.data;
-      const sent =
-        isSentCodeType(method.type) && typeof sentTo === 'string'
-          ? toSentCode({ sentTo, expiresAt: expiresAt ?? '', resendAfter: resendAfter ?? 0 }, startedAt)
-          : undefined;
-      props.onChallenge({ flow, method, startedAt, sent });
-    } else if (isRecentlySent(result.problem)) {
-      // A code sent to it moments ago still works: its code screen says so.
-      props.onChallenge({ flow, method, startedAt, sendProblem: result.problem });
-    } else {
-      setFormError(resetProblemText(result.problem));
-      setEnded(flowEndingCodes.has(result.problem.code));
+    if ('challenge' in started) props.onChallenge(started.challenge);
+    else {
+      setFormError(resetProblemText(started.problem));
+      setEnded(flowEndingCodes.has(started.problem.code));
     }
   }
 

@@ -7,7 +7,13 @@ import { Brand, Heading, Page, useFocusOnMount } from '../../shared/components/l
 import { SentCodeForm } from '../../shared/components/sent-code.js';
 import { describeProblem, flowEndingCodes } from '../../shared/messages.js';
 import { checkCode, methodLabel, type SignInMethod } from '../../shared/methods.js';
-import { isSentCodeType, type SentCode, type SentCodeAnswer } from '../../shared/sent-codes.js';
+import {
+  isRecentlySent,
+  isSentCodeType,
+  type SentCode,
+  type SentCodeAnswer,
+  toSentCode,
+} from '../../shared/sent-codes.js';
 
 /** The code step of a reset: one method, its code sent (sms, email) or read from an app or the saved list. */
 export interface ResetChallenge {
@@ -48,11 +54,45 @@ export function resetChallenge(api: ApiClient, flow: ResetFlow, method: SignInMe
   return api.post<Partial<SentCodeAnswer>>(`${resetPath(flow)}/challenge`, { methodId: method.id });
 }
 
+/** Picks a method: its code screen (a code sent moments ago still works), or why it could not start. */
+export async function startResetChallenge(
+  api: ApiClient,
+  flow: ResetFlow,
+  method: SignInMethod,
+): Promise<{ challenge: ResetChallenge } | { problem: Problem }> {
+  const result = await resetChallenge(api, flow, method);
+  const startedAt = Date.now();
+  if (result.ok) {
+    const { sentTo, expiresAt, resendAfter } = result.data;
+    const sent =
+      isSentCodeType(method.type) && typeof sentTo === 'string'
+        ? toSentCode({ sentTo, expiresAt: expiresAt ?? '', resendAfter: resendAfter ?? 0 }, startedAt)
+        : undefined;
+    return { challenge: { flow, method, startedAt, sent } };
+  }
+  if (isRecentlySent(result.problem))
+    return { challenge: { flow, method, startedAt, sendProblem: result.problem } };
+  return { problem: result.problem };
+}
+
+/** "I can't get a code": the troubleshooter, for any code but a recovery code. */
+function TroubleshootLink(props: { method: SignInMethod; onTroubleshoot: () => void }) {
+  if (props.method.type === 'recovery_codes') return null;
+  return (
+    <div class="links">
+      <button type="button" class="link" onClick={props.onTroubleshoot}>
+        {t('troubleshooter.link')}
+      </button>
+    </div>
+  );
+}
+
 export function ResetCodeScreen(props: {
   api: ApiClient;
   challenge: ResetChallenge;
   onVerified: (flow: ResetFlow) => void;
   onOtherMethod: () => void;
+  onTroubleshoot: () => void;
   onRestart: () => void;
 }) {
   const { api, challenge } = props;
@@ -79,6 +119,7 @@ export function ResetCodeScreen(props: {
           backLabel={t('passwords.reset.code.another')}
           wordsFor={resetEndingText}
         />
+        <TroubleshootLink method={method} onTroubleshoot={props.onTroubleshoot} />
       </Page>
     );
   }
@@ -91,6 +132,7 @@ function ReadCodeForm(props: {
   verify: (code: string) => Promise<ApiResult<ResetFlow>>;
   onVerified: (flow: ResetFlow) => void;
   onOtherMethod: () => void;
+  onTroubleshoot: () => void;
   onRestart: () => void;
 }) {
   const { method } = props.challenge;
@@ -168,6 +210,7 @@ function ReadCodeForm(props: {
           )}
         </div>
       </form>
+      <TroubleshootLink method={method} onTroubleshoot={props.onTroubleshoot} />
     </Page>
   );
 }

@@ -17,7 +17,8 @@ const strong = (chunks: ComponentChildren[]) => <strong>{chunks}</strong>;
 
 export function HelpRequestForm(props: {
   api: ApiClient;
-  flowId: string;
+  /** The flow's API path (`/sign-in/{flowId}` or `/password-reset/{flowId}`). */
+  flowPath: string;
   onSent: (answer: HelpRequestAnswer) => void;
   onCancel: () => void;
 }) {
@@ -37,7 +38,7 @@ export function HelpRequestForm(props: {
       ...(contact.trim() ? { contact: contact.trim() } : {}),
     };
     const result = await props.api.post<HelpRequestAnswer>(
-      `/sign-in/${encodeURIComponent(props.flowId)}/help-request?deviceTime=${Date.now()}`,
+      `${props.flowPath}/help-request?deviceTime=${Date.now()}`,
       body,
     );
     setBusy(false);

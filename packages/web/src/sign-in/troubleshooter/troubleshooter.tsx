@@ -1,6 +1,6 @@
 /**
  * "I can't get a code" (spec section 6): a guided page that asks the server what stands between the user
- * and a code (`GET /sign-in/{flowId}/diagnosis`, with this browser's clock), says each finding in plain
+ * and a code (`GET /sign-in/{flowId}/diagnosis`, or a password reset's, with this browser's clock), says each finding in plain
  * words, and offers what works now: another method, a recovery code, setting the phone's clock, waiting
  * out a lock, or a help request (and for the tenant's only global admin, the operator's recovery).
  */
@@ -24,6 +24,8 @@ const strong = (chunks: ComponentChildren[]) => <strong>{chunks}</strong>;
 export interface TroubleshooterProps {
   readonly api: ApiClient;
   readonly flowId: string;
+  /** A password reset's troubleshooter asks `/password-reset/{flowId}` (a sign-in's by default). */
+  readonly flowKind?: 'sign-in' | 'password-reset';
   /** The flow's methods (to name them as the challenge does). */
   readonly methods: readonly SignInMethod[];
   /** The method the user was trying, left out of "another method" (undefined from "I can't use any of these"). */
@@ -52,7 +54,7 @@ function timeOfDay(ms: number): string {
 export function Troubleshooter(props: TroubleshooterProps) {
   const { api, flowId } = props;
   const [state, setState] = useState<State>({ kind: 'loading' });
-  const flowPath = `/sign-in/${encodeURIComponent(flowId)}`;
+  const flowPath = flowPathOf(props);
 
   async function load() {
     setState({ kind: 'loading' });
@@ -106,6 +108,10 @@ export function Troubleshooter(props: TroubleshooterProps) {
   );
 }
 
+function flowPathOf(props: Pick<TroubleshooterProps, 'flowId' | 'flowKind'>): string {
+  return `/${props.flowKind ?? 'sign-in'}/${encodeURIComponent(props.flowId)}`;
+}
+
 function Failed(props: { problem: Problem; onRetry: () => void; onRestart: () => void }) {
   const ended = flowEndingCodes.has(props.problem.code);
   return (
@@ -153,9 +159,9 @@ function Diagnosed(
   }
 
   async function afterLock() {
-    // The lock outlived a sign-in that ended (five wrong codes, or its ten minutes): start a new one then.
-    const flow = await props.api.get<{ status: string }>(`/sign-in/${encodeURIComponent(props.flowId)}`);
-    if (flow.ok && flow.data.status === 'mfa_required') props.onBack();
+    // The lock outlived a sign-in (or reset) that ended (five wrong codes, or its ten minutes): start a new one then.
+    const flow = await props.api.get<{ status: string }>(flowPathOf(props));
+    if (flow.ok && ['mfa_required', 'verification_required'].includes(flow.data.status)) props.onBack();
     else props.onRestart();
   }
 
@@ -263,7 +269,7 @@ function Diagnosed(
         {asking ? (
           <HelpRequestForm
             api={props.api}
-            flowId={props.flowId}
+            flowPath={flowPathOf(props)}
             onSent={props.onSent}
             onCancel={() => setAsking(false)}
           />
