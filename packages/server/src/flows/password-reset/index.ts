@@ -4,7 +4,14 @@
  * the table.
  */
 import type { Tenant } from '../../tenants/tenant-service.js';
-import { loadReset, type PasswordResetDeps, type ResetClient, viewOf } from './deps.js';
+import {
+  loadReset,
+  type PasswordResetDeps,
+  provenOf,
+  type ResetClient,
+  resetEntries,
+  viewOf,
+} from './deps.js';
 import { challengeReset, verifyReset } from './prove.js';
 import { setResetPassword } from './set-password.js';
 import { startReset } from './start.js';
@@ -25,10 +32,21 @@ export function createPasswordResetFlows(deps: PasswordResetDeps) {
       deps.unitOfWork(() => verifyReset(deps, tenant, flowId, client, entryId, code)),
     setPassword: (tenant: Tenant, flowId: string, client: ResetClient, newPassword: string) =>
       setResetPassword(deps, tenant, flowId, client, newPassword),
-    // "I can't get a code": the sign-in's troubleshooter for the reset's user, also after five wrong codes.
+    // "I can't get a code": the sign-in's troubleshooter for the reset's user, also after five wrong
+    // codes; the ways it offers are those this reset takes (no push, no method proven already).
     async diagnose(tenant: Tenant, flowId: string, client: ResetClient, deviceTime: number | undefined) {
       const row = await loadReset(deps, tenant, flowId, client, { failed: true });
-      return deps.troubleshooter.diagnose({ tenant, userId: row.user_id, deviceTime, ip: client.ip });
+      const found = await deps.troubleshooter.diagnose({
+        tenant,
+        userId: row.user_id,
+        deviceTime,
+        ip: client.ip,
+      });
+      const takes = new Set((await resetEntries(deps, tenant, row.user_id, provenOf(row))).map((e) => e.id));
+      const options = found.options.filter(
+        (o) => (o.code !== 'another_method' && o.code !== 'recovery_code') || takes.has(o.methodId),
+      );
+      return { ...found, options };
     },
     async requestHelp(
       tenant: Tenant,

@@ -54,7 +54,7 @@ for (const backend of testBackends) {
 
     /** A user with an authenticator app (and recovery codes), signed out again. */
     async function enrolled(email: string) {
-      await createUser(email);
+      if (!(await t.runtime.services.users.findByEmail(tenant.id, email))) await createUser(email);
       const browser = createBrowserClient(t.app);
       const flow = (await browser.post(`${base}/sign-in`, { username: email, password })).json();
       const reg = (await browser.post(`${base}/sign-in/${flow.flowId}/register`, { type: 'totp' })).json();
@@ -106,6 +106,41 @@ for (const backend of testBackends) {
         code: codeAt(secret),
       });
       expect(proved.json()).toMatchObject({ status: 'password_required' });
+    });
+
+    it('offers only what the reset takes: an admin who proved one method is offered the others, not it again', async () => {
+      await createUser('desk@example.com', ['helpdesk']);
+      const { secret, methodId } = await enrolled('desk@example.com');
+      const desk = (await t.runtime.services.users.findByEmail(tenant.id, 'desk@example.com'))!;
+      const email = await t.runtime.services.messageCodes.register(
+        { tenantId: tenant.id, userId: desk.id, type: 'email', destination: 'desk.home@example.com' },
+        operatorActor,
+      );
+      const [proof] = await t.runtime.services.outbox.list(tenant.id);
+      const ask = { tenantId: tenant.id, userId: desk.id, methodId: email.methodId };
+      expect(
+        await t.runtime.services.messageCodes.verify({ ...ask, code: /\d{6}/.exec(proof!.body)![0] }),
+      ).toMatchObject({
+        ok: true,
+      });
+      const browser = createBrowserClient(t.app);
+      const flow = await startReset(browser, 'desk@example.com');
+      const ways = async () =>
+        (await browser.get(`${base}/password-reset/${flow.flowId}/diagnosis`))
+          .json()
+          .options.filter((o: { code: string }) => ['another_method', 'recovery_code'].includes(o.code))
+          .map((o: { methodId: string }) => o.methodId);
+      expect(await ways()).toEqual(flow.methods.map((m: { id: string }) => m.id));
+      expect(await ways()).toContain(methodId);
+      const proved = await browser.post(`${base}/password-reset/${flow.flowId}/verify`, {
+        methodId,
+        code: codeAt(secret),
+      });
+      expect(proved.json()).toMatchObject({ status: 'verification_required', verified: 1 });
+      const after = await ways();
+      expect(after).not.toContain(methodId);
+      expect(after).toContain(email.methodId);
+      expect(after).toEqual(proved.json().methods.map((m: { id: string }) => m.id));
     });
 
     it('a lockout from wrong codes in resets: the ended reset is still diagnosed, with when the lock ends', async () => {
