@@ -3,7 +3,7 @@
  * with "Confirm it's you" when the last second factor is older than ten minutes, and "Forgot password?"
  * on the sign-in page, proven with a code from the user's authenticator (oathtool) or, for an admin, two
  * different methods (the authenticator and a code emailed to them, read from the outbox as a developer
- * would in the console); a phone clock behind is diagnosed by "I can't get a code". An unknown username sees the page a user without a method sees; a session
+ * would in the console); a phone clock behind is diagnosed by "I can't get a code", and a lost phone asks for help there. An unknown username sees the page a user without a method sees; a session
  * started with a Temporary Access Pass is not asked for the current password; the console names who
  * issued a user's pass, and its policy view edits `registrationRequiresPass`. Every state is checked with axe; screenshots go to
  * docs/screenshots/ with TWOFOLD_SCREENSHOTS=1.
@@ -282,6 +282,28 @@ describeInChromium('passwords in Chromium', { scratchPrefix: 'twofold-passwords-
     await page.getByLabel('Code', { exact: true }).fill(oathtool(secret, clock.now()));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+  });
+
+  it('"Forgot password?": a lost phone asks the helpdesk for help from the reset\'s troubleshooter', async () => {
+    const { user } = await enrolUser(suite, { email: 'jo@example.com', displayName: 'Jo', password });
+    await toPasswordStep('jo@example.com');
+    await page.getByRole('button', { name: 'Forgot password?' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Use a verification code from Phone' }).click();
+    await page.getByRole('heading', { name: 'Enter code' }).waitFor();
+    await page.clock.setSystemTime(clock.now());
+    await page.getByRole('button', { name: "I can't get a code" }).click();
+    await page.getByText("Your account and this device's clock look fine.").waitFor();
+    await check(page, 'password reset: troubleshooter, nothing found');
+    await page.getByRole('button', { name: 'Ask for help' }).click();
+    await page.getByLabel('What happened (optional)').fill('My phone is in the lake.');
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await page.getByRole('heading', { name: 'Your request was sent' }).waitFor();
+    await check(page, 'password reset: help request sent');
+    const requests = await suite.app.runtime.services.helpRequests.list(suite.tenant.id);
+    expect(requests.filter((r) => r.userId === user.id).map((r) => r.message)).toEqual([
+      'My phone is in the lake.',
+    ]);
   });
 
   it('"Forgot password?": an admin proves it with two different methods, the second a code by email', async () => {

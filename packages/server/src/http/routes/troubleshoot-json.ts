@@ -1,4 +1,4 @@
-/** The troubleshooter's diagnosis as the API sends it (sign-in flows and the admins' queue). */
+/** The troubleshooter's diagnosis as the API sends it (sign-in and password-reset flows, the admins' queue). */
 import type { Static } from '@sinclair/typebox';
 import type { DiagnosisResponse } from '@twofold/api/troubleshoot';
 import type { DiagnosisResult } from '../../flows/troubleshoot/index.js';
