@@ -23,7 +23,7 @@ export async function stepUp(
     if (!checked.ok) throw checked.refusal;
     await deps.sessions.recordSecondFactor(
       me.session.id,
-      [...new Set([...me.session.amr, checked.factor.amr, 'mfa'])],
+      [...new Set([...me.session.amr, ...checked.amr, 'mfa'])],
       me.session,
     );
     return {
