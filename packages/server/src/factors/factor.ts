@@ -100,6 +100,13 @@ export type FactorRegistration =
       readonly options: WebAuthnOptions;
     };
 
+/** What Security info and the console show of a method beyond its row (a passkey: synced or bound to one device). */
+export interface MethodDescription {
+  /** Backup eligible: a synced passkey (`swk`); false: bound to one device (`hwk`). */
+  readonly synced?: boolean;
+  readonly backedUp?: boolean;
+}
+
 /** WebAuthn options as JSON (creation or request), handed to the browser as they are. */
 export type WebAuthnOptions = Readonly<Record<string, unknown>>;
 
@@ -254,6 +261,13 @@ export interface Factor {
   ): Promise<{ ok: true } | { ok: false; reason: 'otp_invalid' | 'otp_replayed' | 'method_not_found' }>;
   /** Forgets a method's recorded drift (a device whose clock was fixed). */
   resetDrift?(ctx: FactorContext, method: Method, actor: Actor, reason?: string): Promise<void>;
+  /**
+   * Phishing-resistant (spec section 6, `phishingResistantAdmins`, acr `urn:twofold:acr:phr`): the
+   * session's amr shows a success of this factor.
+   */
+  provedIn?(amr: readonly string[]): boolean;
+  /** What its methods of the user are beyond their rows, by method id. */
+  describe?(tenantId: string, userId: string): Promise<ReadonlyMap<string, MethodDescription>>;
   /** What an event does to this factor's credentials of the user, inside the caller's transaction. */
   end?(executor: Executor, target: EndTarget, event: EndEvent): Promise<EndResult>;
 }

@@ -19,6 +19,7 @@ import type {
   FactorContext,
   FactorEntry,
   FactorRegistration,
+  MethodDescription,
   OfferedEntry,
   RegistrationInput,
 } from './factor.js';
@@ -115,6 +116,12 @@ export interface FactorRegistry {
   ownerOfEntry(entryId: string): Factor | undefined;
   /** The factor that signs in from a credential alone (a passkey), if the policy allows one. */
   discoverer(tenantPolicy: { readonly allowedMethods: readonly string[] }): Factor | undefined;
+  /** The session's amr shows a phishing-resistant factor (a passkey). */
+  phishingResistant(amr: readonly string[]): boolean;
+  /** The method types that are phishing-resistant. */
+  phishingResistantTypes(): string[];
+  /** What every factor says of the user's methods beyond their rows, by method id. */
+  describe(tenantId: string, userId: string): Promise<Map<string, MethodDescription>>;
   /** The types a user may register now, in the order offered. */
   registrableTypes(tenantPolicy: { readonly allowedMethods: readonly string[] }): string[];
   /** Registers a method of `type`; validation_failed or method_type_not_allowed when it cannot be. */
@@ -216,6 +223,18 @@ export function createFactorRegistry(factors: readonly Factor[]): FactorRegistry
     ownerOfEntry: (entryId) => own.find((f) => entryId.startsWith(f.entryPrefix!)),
 
     discoverer: (policy) => all.find((f) => f.discover !== undefined && permitted(policy, f)),
+
+    phishingResistant: (amr) => all.some((f) => f.provedIn?.(amr) === true),
+    phishingResistantTypes: () => all.filter((f) => f.provedIn && f.source === 'method').map((f) => f.type),
+
+    async describe(tenantId, userId) {
+      const described = new Map<string, MethodDescription>();
+      for (const factor of all) {
+        if (!factor.describe) continue;
+        for (const [id, d] of await factor.describe(tenantId, userId)) described.set(id, d);
+      }
+      return described;
+    },
 
     registrableTypes: (policy) => registrable.filter((f) => permitted(policy, f)).map((f) => f.type),
 

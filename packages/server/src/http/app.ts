@@ -95,6 +95,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     apiKeys: runtime.services.apiKeys,
     sessions: runtime.services.sessions,
     users: runtime.services.users,
+    factors: runtime.services.factors,
     publicUrl: config.publicUrl,
   });
 
@@ -152,6 +153,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     apiKeys: services.apiKeys,
     sessions: services.sessions,
     methods: services.methods,
+    factors: services.factors,
     passes: services.passes,
     mfaLockout: services.mfaLockout,
     recoveryCodes: services.recoveryCodes,
@@ -166,6 +168,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     users: services.users,
     apiKeys: services.apiKeys,
     sessions: services.sessions,
+    factors: services.factors,
     hardwareTokens: services.hardwareTokens,
     publicUrl: config.publicUrl,
   });
@@ -175,6 +178,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     apiKeys: services.apiKeys,
     sessions: services.sessions,
     users: services.users,
+    factors: services.factors,
     troubleshooter: services.troubleshooter,
     clock: runtime.clock,
     publicUrl: config.publicUrl,
@@ -185,6 +189,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     apiKeys: services.apiKeys,
     sessions: services.sessions,
     users: services.users,
+    factors: services.factors,
     signInLog: services.signInLog,
     auditQuery: services.auditQuery,
     clock: runtime.clock,
@@ -196,6 +201,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     apiKeys: services.apiKeys,
     sessions: services.sessions,
     users: services.users,
+    factors: services.factors,
     oidcClients: services.oidcClients,
     publicUrl: config.publicUrl,
   });

@@ -6,7 +6,7 @@
  */
 import type { Factor } from '../factor.js';
 import { factorTypes } from '../registry.js';
-import type { PasskeyService } from './passkey-service.js';
+import { type PasskeyService, passkeyProvedIn } from './passkey-service.js';
 
 export function createPasskeyFactor(deps: { passkeys: PasskeyService }): Factor {
   const { passkeys } = deps;
@@ -17,6 +17,7 @@ export function createPasskeyFactor(deps: { passkeys: PasskeyService }): Factor 
     sendsCode: false,
     source: 'method',
     answer: 'credential',
+    provedIn: passkeyProvedIn,
     register: (ctx, input, actor) => passkeys.register(ctx.tenant, ctx.userId, input, actor),
     async challenge(ctx, target) {
       const methodId = target.method?.id ?? target.entryId;
@@ -34,6 +35,10 @@ export function createPasskeyFactor(deps: { passkeys: PasskeyService }): Factor 
         );
       }
       return passkeys.verify(ctx.tenant.id, ctx.userId, method.id, credential);
+    },
+    async describe(tenantId, userId) {
+      const details = await passkeys.details(tenantId, userId);
+      return new Map(details.map((d) => [d.methodId, { synced: d.synced, backedUp: d.backedUp }]));
     },
     discover: {
       start: (tenant, binding) => passkeys.startDiscovery(tenant, binding),

@@ -88,6 +88,11 @@ export function passkeyAmr(backupEligible: boolean): string[] {
   return [backupEligible ? 'swk' : 'hwk', 'user'];
 }
 
+/** A session's amr shows a passkey: a key (hardware or synced) together with user verification. */
+export function passkeyProvedIn(amr: readonly string[]): boolean {
+  return amr.includes('user') && (amr.includes('hwk') || amr.includes('swk'));
+}
+
 export function createPasskeyService(deps: PasskeyServiceDeps) {
   const { db, clock, audit, users } = deps;
   const store = createPasskeyStore(db);
@@ -230,6 +235,8 @@ export function createPasskeyService(deps: PasskeyServiceDeps) {
       });
       // A credential registered here before (by anyone) is not registered again.
       if (!stored) return refusal('passkey_invalid');
+      const model = authenticatorModel(info.aaguid);
+      if (model) await store.setMethodModel(method.id, model);
       const activated = await activatePendingMethod(
         { db, audit },
         { id: method.id, tenant_id: method.tenant_id, user_id: method.user_id, type: factorTypes.passkey },

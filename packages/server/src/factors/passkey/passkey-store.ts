@@ -114,6 +114,11 @@ export function createPasskeyStore(db: Kysely<Database>) {
       return inserted !== undefined;
     },
 
+    /** The model's name on the method too, where every method list shows it (as for hardware tokens). */
+    async setMethodModel(methodId: string, model: string) {
+      await db.updateTable('methods').set({ model }).where('id', '=', methodId).execute();
+    },
+
     /** The credential of one active `passkey` method of the user. */
     credentialOfMethod(tenantId: string, userId: string, methodId: string) {
       return db

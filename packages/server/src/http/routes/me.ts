@@ -1,9 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { TenantParams } from '@twofold/api/common';
+import { ConfirmMethodBody } from '@twofold/api/passkeys';
 import {
   AddMethodBody,
   ChangePasswordBody,
-  CodeBody,
   DefaultBody,
   MeJson,
   MethodIdBody,
@@ -16,6 +16,7 @@ import {
   SignedOutEverywhereJson,
   StepUpBody,
 } from '@twofold/api/self-service';
+import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Me, SelfServiceFlows } from '../../flows/self-service/index.js';
 import { sessionCookieOptions, stepUpWindowMs } from '../../sessions/session-service.js';
@@ -73,6 +74,8 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
           isDefault: m.isDefault,
           createdAt: iso(m.createdAt),
           lastUsedAt: m.lastUsedAt === null ? null : iso(m.lastUsedAt),
+          ...(m.model !== null ? { model: m.model } : {}),
+          ...(m.synced !== undefined ? { synced: m.synced } : {}),
         })),
         recoveryCodesRemaining,
         stepUpUntil: mfaAt === null ? null : iso(mfaAt + stepUpWindowMs),
@@ -169,14 +172,19 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
         summary: 'Confirm a newly registered method with a code from it',
         tags: ['self-service'],
         params: MethodParams,
-        body: CodeBody,
+        body: ConfirmMethodBody,
         response: { 200: Type.Object({ methodId: Type.String(), status: Type.String() }) },
       },
     },
     async (request) => {
       const { id } = request.params as Static<typeof MethodParams>;
-      const { code } = request.body as Static<typeof CodeBody>;
-      return selfService.confirmMethod(await me(request), id, code);
+      const { code, credential } = request.body as Static<typeof ConfirmMethodBody>;
+      if ((code === undefined) === (credential === undefined)) {
+        throw new TwofoldError('validation_failed', 'body: give either code or credential', {
+          errors: [{ path: 'body', message: 'give either code or credential' }],
+        });
+      }
+      return selfService.confirmMethod(await me(request), id, { code, credential });
     },
   );
 

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { TenantParams } from '@twofold/api/common';
+import { PasskeySignInJson } from '@twofold/api/passkeys';
 import {
   ChallengeBody,
   ChallengeResponse,
@@ -165,6 +166,32 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     },
   );
 
+  app.post(
+    '/t/:tenant/api/v1/sign-in/passkey',
+    {
+      schema: {
+        summary:
+          'Start a sign-in without a password: WebAuthn options with no allowCredentials (a discoverable passkey with user verification is both factors); answer with POST /sign-in/{flowId}/verify {credential}',
+        tags: ['sign-in'],
+        params: TenantParams,
+        response: { 200: PasskeySignInJson },
+      },
+    },
+    async (request, reply) => {
+      const { tenant: slug } = request.params as Static<typeof TenantParams>;
+      const tenant = await tenants.getBySlug(slug);
+      const started = await flows.startPasskey(tenant);
+      reply.setCookie(flowCookie, addFlowSecret(request.cookies[flowCookie], started.clientSecret), {
+        path: `/t/${tenant.slug}/api/v1/sign-in`,
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookies,
+        maxAge: flowLifetimeMs / 1000,
+      });
+      return { flowId: started.flowId, options: started.options, expiresAt: iso(started.expiresAt) };
+    },
+  );
+
   app.get(
     '/t/:tenant/api/v1/sign-in/:flowId',
     {
@@ -217,9 +244,22 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     },
     async (request, reply) => {
       const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
-      const { methodId, code } = request.body as Static<typeof VerifyBody>;
+      const { methodId, code, credential } = request.body as Static<typeof VerifyBody>;
+      // {methodId, code}; {methodId, credential}; or {credential} after POST /sign-in/passkey.
+      if (
+        code !== undefined ? methodId === undefined || credential !== undefined : credential === undefined
+      ) {
+        throw new TwofoldError('validation_failed', 'body: give methodId with code, or credential', {
+          errors: [
+            { path: 'body', message: 'give methodId with code, or credential (with or without methodId)' },
+          ],
+        });
+      }
       const tenant = await tenants.getBySlug(slug);
-      const answer = await flows.verify(tenant, flowId, client(request), methodId, code);
+      const answer =
+        code !== undefined && methodId !== undefined
+          ? await flows.verify(tenant, flowId, client(request), methodId, code)
+          : await flows.verifyCredential(tenant, flowId, client(request), methodId, credential);
       if (!('session' in answer)) return flowJson(answer);
       setSignedIn(request, reply, tenant.slug, answer);
       return signedInJson(answer);
