@@ -19,6 +19,7 @@ import {
 import type { ComponentChildren, VNode } from 'preact';
 import type adminEn from './catalogs/admin/en.json';
 import type commonEn from './catalogs/common/en.json';
+import type passkeysEn from './catalogs/passkeys/en.json';
 import type problemsEn from './catalogs/problems/en.json';
 import type securityInfoEn from './catalogs/security-info/en.json';
 import type setupEn from './catalogs/setup/en.json';
@@ -31,7 +32,8 @@ export type MessageKey =
   | keyof typeof signInEn
   | keyof typeof securityInfoEn
   | keyof typeof setupEn
-  | keyof typeof adminEn;
+  | keyof typeof adminEn
+  | keyof typeof passkeysEn;
 
 export type MessageValues = Readonly<Record<string, MessageValue>>;
 
