@@ -17,7 +17,7 @@ import type { Database } from '../../platform/db/schema.js';
 import { generateId } from '../../platform/ids.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
 import type { UserService } from '../../users/user-service.js';
-import { activatePendingMethod, insertPendingMethod } from '../method-service.js';
+import { activatePendingMethod, insertPendingMethod, readUserMethod } from '../method-service.js';
 import { checkDestination, type MessageChannel, maskDestination } from './destination.js';
 import { resendIntervalMs, type SendLimits } from './send-limits.js';
 
@@ -149,15 +149,7 @@ export function createMessageCodeService(deps: {
   const host = new URL(deps.publicUrl).hostname;
 
   function loadMethod(tenantId: string, userId: string, methodId: string) {
-    return db
-      .selectFrom('methods')
-      .selectAll()
-      .where('id', '=', methodId)
-      .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
-      .where('type', 'in', [...messageMethodTypes])
-      .where('status', 'in', ['pending', 'active'])
-      .executeTakeFirst();
+    return readUserMethod(db, { tenantId, userId, methodId }, messageMethodTypes, ['pending', 'active']);
   }
 
   function methodNotFound() {
