@@ -25,6 +25,7 @@ import { registerOidcRoutes } from './routes/oidc.js';
 import { registerPasswordResetRoutes } from './routes/password-reset.js';
 import { registerSetupRoutes } from './routes/setup.js';
 import { registerSignInRoutes } from './routes/sign-in.js';
+import { registerPasskeySignInRoute } from './routes/sign-in-passkey.js';
 import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.js';
 import { registerValidation } from './validation.js';
 import { registerWebPages, resolveWebDist } from './web-pages.js';
@@ -132,6 +133,11 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
 
   const { services } = runtime;
   registerSignInRoutes(app, {
+    tenants: services.tenants,
+    flows: services.flows,
+    secureCookies: config.publicUrl.startsWith('https:'),
+  });
+  registerPasskeySignInRoute(app, {
     tenants: services.tenants,
     flows: services.flows,
     secureCookies: config.publicUrl.startsWith('https:'),

@@ -85,7 +85,8 @@ export async function finishPasskeySignIn(
     tenant_id: tenant.id,
     user_id: user.id,
     client_hash: hashToken(flowSecrets(client.clientSecret)[0] ?? ''),
-    first_factor: 'passkey',
+    // The factor that named the user: no password came first.
+    first_factor: factor.type,
     status: user.registrationRequired ? 'registration_required' : 'mfa_required',
     challenge_method_id: checked.methodId,
     challenge_failures: 0,

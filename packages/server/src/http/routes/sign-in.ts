@@ -1,6 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { TenantParams } from '@twofold/api/common';
-import { PasskeySignInJson } from '@twofold/api/passkeys';
 import {
   ChallengeBody,
   ChallengeResponse,
@@ -163,32 +162,6 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
         };
       }
       return flowJson(result.flow);
-    },
-  );
-
-  app.post(
-    '/t/:tenant/api/v1/sign-in/passkey',
-    {
-      schema: {
-        summary:
-          'Start a sign-in without a password: WebAuthn options with no allowCredentials (a discoverable passkey with user verification is both factors); answer with POST /sign-in/{flowId}/verify {credential}',
-        tags: ['sign-in'],
-        params: TenantParams,
-        response: { 200: PasskeySignInJson },
-      },
-    },
-    async (request, reply) => {
-      const { tenant: slug } = request.params as Static<typeof TenantParams>;
-      const tenant = await tenants.getBySlug(slug);
-      const started = await flows.startPasskey(tenant);
-      reply.setCookie(flowCookie, addFlowSecret(request.cookies[flowCookie], started.clientSecret), {
-        path: `/t/${tenant.slug}/api/v1/sign-in`,
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: secureCookies,
-        maxAge: flowLifetimeMs / 1000,
-      });
-      return { flowId: started.flowId, options: started.options, expiresAt: iso(started.expiresAt) };
     },
   );
 
