@@ -5,9 +5,13 @@
  * password, and a credential removed on the server refused. Pages are served from localhost (a
  * relying party id is a domain, never an IP address), with TWOFOLD_PUBLIC_URL saying so.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as client from 'openid-client';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
+import { acrPhishingResistant } from '../oidc/provider-registry.js';
 import { describeInChromium, enrolUser, oathtool } from '../test-support/browser.js';
 
 const password = 'correct horse battery staple';
@@ -143,6 +147,67 @@ describeInChromium(
       expect(events.map((e) => JSON.parse(e.details ?? '{}').amr)).toContainEqual(['hwk', 'user', 'mfa']);
     });
 
+    it('signs in to an application without typing a password; acr_values=urn:twofold:acr:phr asks for a passkey', async () => {
+      const rp: Server = createServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end('<h1>Wiki callback</h1>');
+      });
+      await new Promise<void>((resolve) => rp.listen(0, '127.0.0.1', () => resolve()));
+      const rpOrigin = `http://127.0.0.1:${(rp.address() as AddressInfo).port}`;
+      try {
+        const created = await suite.app.runtime.services.oidcClients.create(
+          { tenantId: suite.tenant.id, name: 'Team wiki', redirectUris: [`${rpOrigin}/callback`] },
+          operatorActor,
+        );
+        const config = await client.discovery(
+          new URL(`${suite.origin}/t/acme`),
+          created.client.id,
+          created.clientSecret,
+          undefined,
+          { execute: [client.allowInsecureRequests] },
+        );
+        // Ada is signed in with her password and passkey: a password-only session would not do.
+        await context.clearCookies();
+        const verifier = client.randomPKCECodeVerifier();
+        const state = client.randomState();
+        const authorizationUrl = client.buildAuthorizationUrl(config, {
+          redirect_uri: `${rpOrigin}/callback`,
+          scope: 'openid email',
+          code_challenge: await client.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+          state,
+          acr_values: acrPhishingResistant,
+        });
+        const traffic: string[] = [];
+        page.on('response', (r) =>
+          traffic.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`),
+        );
+        await page.goto(authorizationUrl.href);
+        await page.getByText('to continue to Team wiki').waitFor();
+        await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+        await page
+          .waitForURL(`${rpOrigin}/callback?**`, { timeout: 15_000 })
+          .catch(async (error: unknown) => {
+            const text = await page.locator('body').textContent();
+            throw new Error(
+              `no callback; at ${page.url()}: ${text?.slice(0, 300)}; ${traffic.slice(-12).join(' | ')}`,
+              {
+                cause: error,
+              },
+            );
+          });
+        const tokens = await client.authorizationCodeGrant(config, new URL(page.url()), {
+          pkceCodeVerifier: verifier,
+          expectedState: state,
+        });
+        const claims = tokens.claims();
+        expect(claims).toMatchObject({ email: 'ada@example.com', acr: acrPhishingResistant });
+        expect(claims?.amr).toEqual(['hwk', 'user', 'mfa']);
+      } finally {
+        await new Promise((resolve) => rp.close(resolve));
+      }
+    });
+
     it('offers the passkey among the username suggestions (conditional UI) where the browser can', async () => {
       // Ada's passkey, copied to the virtual authenticator of a browser that offers suggestions.
       const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
@@ -162,6 +227,22 @@ describeInChromium(
       } finally {
         await conditional.close();
       }
+    });
+
+    it('the device whose copy signed in since is refused: its counter went backwards (reported)', async () => {
+      await startOver();
+      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await page
+        .locator('#passkey-sign-in-error')
+        .filter({ hasText: /looks copied/ })
+        .waitFor();
+      await check(page, 'sign-in: copied passkey refused');
+      const [event] = await suite.app.runtime.database.db
+        .selectFrom('sign_in_events')
+        .select(['reason', 'method_type'])
+        .where('result', '=', 'failure')
+        .execute();
+      expect(event).toEqual({ reason: 'passkey_counter_replayed', method_type: 'passkey' });
     });
 
     it('registers a passkey from Security info', async () => {

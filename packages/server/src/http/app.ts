@@ -223,6 +223,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     keys: services.oidcKeys,
     users: services.users,
     sessions: services.sessions,
+    factors: services.factors,
     publicUrl: config.publicUrl,
     stylesheet: stylesheetOfWebBuild(resolveWebDist()),
   });
@@ -238,6 +239,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
       sessions: services.sessions,
       providers,
       clock: runtime.clock,
+      factors: services.factors,
     }),
   });
 
