@@ -179,12 +179,14 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
     async (request) => {
       const { id } = request.params as Static<typeof MethodParams>;
       const { code, credential } = request.body as Static<typeof ConfirmMethodBody>;
+      // Who asks first: an anonymous request is unauthenticated whatever its body.
+      const caller = await me(request);
       if ((code === undefined) === (credential === undefined)) {
         throw new TwofoldError('validation_failed', 'body: give either code or credential', {
           errors: [{ path: 'body', message: 'give either code or credential' }],
         });
       }
-      return selfService.confirmMethod(await me(request), id, { code, credential });
+      return selfService.confirmMethod(caller, id, { code, credential });
     },
   );
 
