@@ -269,6 +269,22 @@ describeInChromium(
       await page.getByRole('row', { name: /Travel tablet/ }).waitFor();
       expect(await credentialsOnDevice()).toBe(2);
       await check(page, 'security info: passkey added');
+
+      // Ten minutes later, deleting his app asks for a fresh second factor: the passkey gives it.
+      clock.advance(11 * 60_000);
+      const bob = await suite.app.runtime.services.users.findByEmail(suite.tenant.id, 'bob@example.com');
+      const [passkey] = (
+        await suite.app.runtime.services.methods.listForUser(suite.tenant.id, bob!.id)
+      ).filter((m) => m.type === 'passkey');
+      await page.getByRole('button', { name: 'Delete Phone' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+      await page.locator('#step-up-method').selectOption(passkey!.id);
+      await check(page, 'step-up: passkey');
+      await page.getByRole('button', { name: 'Use passkey' }).click();
+      await page
+        .getByRole('row', { name: /Phone/ })
+        .filter({ hasNotText: /Travel tablet/ })
+        .waitFor({ state: 'detached' });
     });
 
     it('a passkey removed on the server is refused', async () => {

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { TenantParams } from '@twofold/api/common';
-import { ConfirmMethodBody } from '@twofold/api/passkeys';
+import { ConfirmMethodBody, WebAuthnOptionsJson } from '@twofold/api/passkeys';
 import {
   AddMethodBody,
   ChangePasswordBody,
@@ -117,8 +117,14 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
       },
     },
     async (request) => {
-      const { methodId, code } = request.body as Static<typeof StepUpBody>;
-      const result = await selfService.stepUp(await me(request), { entryId: methodId, code });
+      const { methodId, code, credential } = request.body as Static<typeof StepUpBody>;
+      const caller = await me(request);
+      if ((code === undefined) === (credential === undefined)) {
+        throw new TwofoldError('validation_failed', 'body: give either code or credential', {
+          errors: [{ path: 'body', message: 'give either code or credential' }],
+        });
+      }
+      const result = await selfService.stepUp(caller, { entryId: methodId, code, credential });
       return { ...result, stepUpUntil: iso(result.stepUpUntil) };
     },
   );
@@ -127,17 +133,18 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
     '/t/:tenant/api/v1/me/step-up/challenge',
     {
       schema: {
-        summary: 'Send a code to an SMS or email method, to prove a second factor with /me/step-up',
+        summary:
+          'Send a code to an SMS or email method, or get the WebAuthn options of a passkey, to prove a second factor with /me/step-up',
         tags: ['self-service'],
         params: TenantParams,
         body: MethodIdBody,
-        response: { 200: SentCodeJson },
+        response: { 200: Type.Union([SentCodeJson, Type.Object({ options: WebAuthnOptionsJson })]) },
       },
     },
     async (request) => {
       const { methodId } = request.body as Static<typeof MethodIdBody>;
       const sent = await selfService.sendStepUpCode(await me(request), methodId);
-      return { ...sent, expiresAt: iso(sent.expiresAt) };
+      return 'options' in sent ? sent : { ...sent, expiresAt: iso(sent.expiresAt) };
     },
   );
 

@@ -273,6 +273,27 @@ for (const backend of testBackends) {
       expect(junk.statusCode).toBe(400);
     });
 
+    it('a passkey proves a step-up (options from /me/step-up/challenge), once', async () => {
+      const ann = await createUser('ann@example.com');
+      const { key, methodId } = await registerPasskey(ann);
+      clock.advance(11 * 60_000);
+      const browser = createBrowserClient(t.app);
+      const auth = await sessionOf(ann);
+      clock.advance(11 * 60_000);
+      const refused = await browser.post(`${base}/me/methods`, { type: 'totp' }, auth);
+      expect(refused.json().code).toBe('step_up_required');
+      const challenge = await browser.post(`${base}/me/step-up/challenge`, { methodId }, auth);
+      expect(challenge.statusCode).toBe(200);
+      const answer = key.assert(challenge.json().options);
+      const stepped = await browser.post(`${base}/me/step-up`, { methodId, credential: answer }, auth);
+      expect(stepped.statusCode).toBe(200);
+      const replayed = await browser.post(`${base}/me/step-up`, { methodId, credential: answer }, auth);
+      expect(replayed.json().code).toBe('passkey_challenge_invalid');
+      expect((await browser.post(`${base}/me/methods`, { type: 'totp' }, auth)).statusCode).toBe(201);
+      const session = await t.runtime.services.sessions.authenticate(auth.authorization.slice(7));
+      expect(session?.amr).toEqual(expect.arrayContaining(['hwk', 'user', 'mfa']));
+    });
+
     it('require re-registration keeps passkeys', async () => {
       const ann = await createUser('ann@example.com');
       const admin = await createUser('admin@example.com', ['global-admin']);
