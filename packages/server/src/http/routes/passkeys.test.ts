@@ -294,6 +294,20 @@ for (const backend of testBackends) {
       expect(session?.amr).toEqual(expect.arrayContaining(['hwk', 'user', 'mfa']));
     });
 
+    it("a disabled user's passkey does not sign in, and the log says why", async () => {
+      const ann = await createUser('ann@example.com');
+      const { key } = await registerPasskey(ann);
+      await t.runtime.database.db
+        .transaction()
+        .execute((trx) =>
+          t.runtime.services.users.update(trx, tenant.id, ann.id, { disabled: true }, operatorActor),
+        );
+      const refused = await passwordless(createBrowserClient(t.app), key);
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json().code).toBe('invalid_credentials');
+      expect(await reasons()).toContain('user_disabled');
+    });
+
     it('require re-registration keeps passkeys', async () => {
       const ann = await createUser('ann@example.com');
       const admin = await createUser('admin@example.com', ['global-admin']);
