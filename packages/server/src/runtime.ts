@@ -18,7 +18,9 @@ import { createSignInFlows } from './flows/sign-in/index.js';
 import { createTroubleshooter } from './flows/troubleshoot/index.js';
 import { createHelpRequestService } from './help-requests/help-request-service.js';
 import { createHousekeeping } from './housekeeping/housekeeping.js';
+import { createApplicationLogout } from './oidc/backchannel-logout.js';
 import { createOidcClientService } from './oidc/client-service.js';
+import { createLogoutTokenProvider } from './oidc/logout-token.js';
 import { purgeExpiredPayloads } from './oidc/payload-retention.js';
 import { createSigningKeyStore } from './oidc/signing-keys.js';
 import { createOutbox } from './outbox/outbox.js';
@@ -123,17 +125,23 @@ export function createServices(deps: ServicesDeps) {
   const users = createUserService({ db, clock, audit, passwords });
   const apiKeys = createApiKeyService({ db, clock, audit });
   const setup = createSetupService({ db, clock, audit, tenants, users, passwords });
-  const sessions = createSessionService({ db, clock, audit });
   const signInLog = createSignInLog({ db, clock });
   const outbox = createOutbox({ db, clock, sealer });
+  const oidcKeys = createSigningKeyStore({ db, clock, sealer, audit });
   const courier = createCourier({
     outbox,
     clock,
     tenants,
-    providers: deps.providers,
+    // Back-channel logout tokens are signed with the tenant's keys when they leave.
+    providers: {
+      ...deps.providers,
+      logout: deps.providers.logout ?? createLogoutTokenProvider({ keys: oidcKeys, clock, publicUrl }),
+    },
     ...(deps.courierOptions ? { options: deps.courierOptions } : {}),
     ...(deps.log ? { log: deps.log } : {}),
   });
+  const applicationLogout = createApplicationLogout({ db, clock, audit, courier });
+  const sessions = createSessionService({ db, clock, audit, applicationLogout });
   const signIns = createSignInFlowStore(db);
   const factors = createFactors({
     db,
@@ -282,7 +290,8 @@ export function createServices(deps: ServicesDeps) {
     troubleshooter,
     housekeeping,
     oidcClients: createOidcClientService({ db, clock, audit }),
-    oidcKeys: createSigningKeyStore({ db, clock, sealer, audit }),
+    oidcKeys,
+    applicationLogout,
   };
 }
 

@@ -223,6 +223,9 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     keys: services.oidcKeys,
     users: services.users,
     sessions: services.sessions,
+    applicationLogout: services.applicationLogout,
+    confirmedEmail: (tenantId, userId, email) =>
+      services.messageCodes.confirmedEmail(tenantId, userId, email),
     factors: services.factors,
     publicUrl: config.publicUrl,
     stylesheet: stylesheetOfWebBuild(resolveWebDist()),

@@ -12,6 +12,7 @@ import { AppsView } from './apps-view.js';
 import { AuditView } from './audit-view.js';
 import { Loading } from './components.js';
 import type { Console } from './console.js';
+import { HelpRequestsView } from './help-requests-view.js';
 import { MessagesView } from './messages-view.js';
 import { PolicyView } from './policy-view.js';
 import { roleName, strongestRole } from './roles.js';
@@ -208,6 +209,8 @@ function CurrentView(props: { console: Console; route: Route; notice: string | u
   switch (route.view) {
     case 'user':
       return <UserView console={props.console} userId={route.userId ?? ''} notice={props.notice} focus />;
+    case 'help-requests':
+      return <HelpRequestsView console={props.console} params={route.params} focus />;
     case 'sign-ins':
       return <SignInLogView console={props.console} params={route.params} focus />;
     case 'audit':

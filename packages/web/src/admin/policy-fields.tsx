@@ -99,6 +99,18 @@ export function MfaRequirement({ draft, change }: PolicyGroupProps) {
       <label class="checkbox">
         <input
           type="checkbox"
+          id="registrationRequiresPass"
+          checked={draft.registrationRequiresPass}
+          onChange={(event) => change({ ...draft, registrationRequiresPass: event.currentTarget.checked })}
+        />
+        <span>
+          {t('admin.policy.registrationRequiresPass')}
+          <span class="hint block">{t('admin.policy.registrationRequiresPassHint')}</span>
+        </span>
+      </label>
+      <label class="checkbox">
+        <input
+          type="checkbox"
           id="phishingResistantAdmins"
           checked={draft.phishingResistantAdmins}
           onChange={(event) => change({ ...draft, phishingResistantAdmins: event.currentTarget.checked })}

@@ -32,6 +32,8 @@ export type SendLimitField = (typeof sendLimitFields)[number]['field'];
 
 export interface PolicyDraft {
   readonly mfaRequired: boolean;
+  /** Registering a method at sign-in needs a sign-in with a Temporary Access Pass. */
+  readonly registrationRequiresPass: boolean;
   readonly phishingResistantAdmins: boolean;
   readonly allowedMethods: readonly string[];
   readonly algorithm: string;
@@ -57,6 +59,7 @@ export type FieldErrors = Partial<Record<PolicyField, string>>;
 export function normalisePolicy(raw: Partial<Policy>): Policy {
   return {
     mfaRequired: raw.mfaRequired ?? true,
+    registrationRequiresPass: raw.registrationRequiresPass ?? false,
     phishingResistantAdmins: raw.phishingResistantAdmins ?? false,
     allowedMethods: raw.allowedMethods ?? [],
     totp: { algorithm: 'SHA1', digits: 6, period: 30, ...raw.totp },
@@ -75,6 +78,7 @@ export function normalisePolicy(raw: Partial<Policy>): Policy {
 export function toDraft(policy: Policy): PolicyDraft {
   return {
     mfaRequired: policy.mfaRequired,
+    registrationRequiresPass: policy.registrationRequiresPass ?? false,
     phishingResistantAdmins: policy.phishingResistantAdmins ?? false,
     allowedMethods: [...policy.allowedMethods],
     algorithm: policy.totp.algorithm,
@@ -157,6 +161,7 @@ export function fromDraft(
     ok: true,
     policy: {
       mfaRequired: draft.mfaRequired,
+      registrationRequiresPass: draft.registrationRequiresPass,
       phishingResistantAdmins: draft.phishingResistantAdmins,
       allowedMethods: [...draft.allowedMethods],
       totp: { algorithm, digits: digits as 6 | 8, period: period as 30 | 60 },
@@ -170,6 +175,7 @@ export function fromDraft(
 
 const fieldsByPath: Readonly<Record<string, PolicyField>> = {
   mfaRequired: 'mfaRequired',
+  registrationRequiresPass: 'registrationRequiresPass',
   phishingResistantAdmins: 'phishingResistantAdmins',
   allowedMethods: 'allowedMethods',
   'totp.algorithm': 'algorithm',

@@ -207,6 +207,7 @@ function focusFirst(errors: FieldErrors) {
   const order: PolicyField[] = [
     'allowedMethods',
     'mfaRequired',
+    'registrationRequiresPass',
     'phishingResistantAdmins',
     'algorithm',
     'digits',

@@ -50,18 +50,34 @@ describe('console routes in the hash', () => {
     expect(sectionOf(parseRoute('#/audit'))).toBe('audit');
   });
 
+  it('reads the help-request queue with its filter and chosen request (the help email links #help-requests)', () => {
+    expect(parseRoute('#/help-requests?status=resolved&id=hr_1')).toEqual({
+      view: 'help-requests',
+      params: { status: 'resolved', id: 'hr_1' },
+    });
+    expect(parseRoute('#help-requests').view).toBe('help-requests');
+    expect(formatRoute({ view: 'help-requests', params: { id: 'hr 1' } })).toBe('#/help-requests?id=hr+1');
+  });
+
   it('shows each admin the sections their role can read', () => {
     const labels = (roles: string[]) => visibleSections(roles).map((section) => t(section.label));
     expect(labels(['global-admin'])).toEqual([
       'Users',
+      'Help requests',
       'Sign-in log',
       'Audit log',
       'Policy',
       'Messages',
       'Applications',
     ]);
-    expect(labels(['authentication-admin'])).toEqual(['Users', 'Sign-in log', 'Audit log', 'Policy']);
-    expect(labels(['helpdesk'])).toEqual(['Users', 'Sign-in log', 'Policy']);
+    expect(labels(['authentication-admin'])).toEqual([
+      'Users',
+      'Help requests',
+      'Sign-in log',
+      'Audit log',
+      'Policy',
+    ]);
+    expect(labels(['helpdesk'])).toEqual(['Users', 'Help requests', 'Sign-in log', 'Policy']);
     expect(visibleSections(['helpdesk', 'global-admin']).at(-1)?.hash).toBe('#/apps');
   });
 

@@ -5,7 +5,7 @@
 import type { MessageKey } from '../i18n/i18n.js';
 import { type AdminAction, can } from './roles.js';
 
-export type View = 'users' | 'user' | 'sign-ins' | 'audit' | 'policy' | 'messages' | 'apps';
+export type View = 'users' | 'user' | 'help-requests' | 'sign-ins' | 'audit' | 'policy' | 'messages' | 'apps';
 
 export interface Route {
   readonly view: View;
@@ -28,6 +28,12 @@ export interface Section {
 /** The top-level sections, in the navigation's order. */
 export const sections: readonly Section[] = [
   { view: 'users', label: 'admin.users.title', hash: '#/users' },
+  {
+    view: 'help-requests',
+    label: 'helpRequests.title',
+    hash: '#/help-requests',
+    needs: 'help_requests.read',
+  },
   { view: 'sign-ins', label: 'admin.signIns.title', hash: '#/sign-ins' },
   { view: 'audit', label: 'admin.audit.title', hash: '#/audit', needs: 'audit.read' },
   { view: 'policy', label: 'admin.policy.title', hash: '#/policy' },
@@ -67,6 +73,8 @@ export function parseRoute(hash: string): Route {
       const userId = decode(second);
       return userId ? { view: 'user', userId, params } : defaultRoute;
     }
+    case 'help-requests':
+      return { view: 'help-requests', params };
     case 'sign-ins':
       return { view: 'sign-ins', params };
     case 'audit':

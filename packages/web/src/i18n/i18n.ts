@@ -18,21 +18,29 @@ import {
 } from '@twofold/core';
 import type { ComponentChildren, VNode } from 'preact';
 import type adminEn from './catalogs/admin/en.json';
+import type authenticatorEn from './catalogs/authenticator/en.json';
 import type commonEn from './catalogs/common/en.json';
+import type helpRequestsEn from './catalogs/help-requests/en.json';
 import type passkeysEn from './catalogs/passkeys/en.json';
+import type passwordsEn from './catalogs/passwords/en.json';
 import type problemsEn from './catalogs/problems/en.json';
 import type securityInfoEn from './catalogs/security-info/en.json';
 import type setupEn from './catalogs/setup/en.json';
 import type signInEn from './catalogs/sign-in/en.json';
+import type troubleshooterEn from './catalogs/troubleshooter/en.json';
 import { type CatalogPage, type Namespace, pageCatalogs } from './page-catalogs.js';
 
 export type MessageKey =
   | keyof typeof commonEn
   | keyof typeof problemsEn
   | keyof typeof signInEn
+  | keyof typeof passwordsEn
+  | keyof typeof troubleshooterEn
   | keyof typeof securityInfoEn
   | keyof typeof setupEn
   | keyof typeof adminEn
+  | keyof typeof helpRequestsEn
+  | keyof typeof authenticatorEn
   | keyof typeof passkeysEn;
 
 export type MessageValues = Readonly<Record<string, MessageValue>>;
@@ -89,7 +97,7 @@ export function startPage(page: CatalogPage): Promise<void> {
   return loadMessages(documentLocale(), pageCatalogs[page], navigator.languages ?? []);
 }
 
-/** Whether this page has loaded its messages (a page not yet translated, like the authenticator, has not). */
+/** Whether this page has loaded its messages (a unit test of a component that says nothing may not have). */
 export function messagesLoaded(): boolean {
   return active !== undefined;
 }

@@ -9,9 +9,13 @@ export const namespaces = [
   'common',
   'problems',
   'sign-in',
+  'passwords',
+  'troubleshooter',
   'security-info',
   'setup',
   'admin',
+  'help-requests',
+  'authenticator',
   'passkeys',
 ] as const;
 
@@ -22,18 +26,26 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
   common: 'common.',
   problems: 'problem.',
   'sign-in': 'signIn.',
+  passwords: 'passwords.',
+  troubleshooter: 'troubleshooter.',
   'security-info': 'securityInfo.',
   setup: 'setup.',
   admin: 'admin.',
+  'help-requests': 'helpRequests.',
+  authenticator: 'authenticator.',
   passkeys: 'passkeys.',
 };
 
-/** The pages under /t/{tenant}/, by the name the server serves them under. */
+/**
+ * The pages under /t/{tenant}/, by the name the server serves them under, and the web authenticator
+ * (/authenticator/, for every tenant).
+ */
 export const pageCatalogs = {
-  'sign-in': ['common', 'problems', 'sign-in', 'passkeys'],
-  'security-info': ['common', 'problems', 'security-info', 'passkeys'],
+  'sign-in': ['common', 'problems', 'sign-in', 'passwords', 'troubleshooter', 'passkeys'],
+  'security-info': ['common', 'problems', 'security-info', 'passwords', 'passkeys'],
   setup: ['common', 'problems', 'setup'],
-  admin: ['common', 'problems', 'admin', 'passkeys'],
+  admin: ['common', 'problems', 'admin', 'help-requests', 'passkeys'],
+  'web-authenticator': ['common', 'problems', 'authenticator'],
 } as const satisfies Readonly<Record<string, readonly Namespace[]>>;
 
 export type CatalogPage = keyof typeof pageCatalogs;

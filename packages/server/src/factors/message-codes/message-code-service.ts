@@ -87,6 +87,11 @@ export interface MessageCodeService {
   /** Deletes sent codes that expired before `before`; returns how many. */
   purgeExpired(before: number): Promise<number>;
   /**
+   * Whether the user proved they read mail at `email`: an active email method at that address (its
+   * first code, sent there, was typed back). OpenID Connect's `email_verified`.
+   */
+  confirmedEmail(tenantId: string, userId: string, email: string): Promise<boolean>;
+  /**
    * When a code could next be sent to the method, counting nothing (the troubleshooter): undefined
    * when now; else the seconds to wait and whether a sent code is still waiting to be typed.
    */
@@ -338,6 +343,19 @@ export function createMessageCodeService(deps: {
         retryAfter: Math.max(limited.retryAfter, wait?.retryAfter ?? 0),
         codePending: wait?.codePending ?? false,
       };
+    },
+
+    async confirmedEmail(tenantId, userId, email) {
+      const rows = await db
+        .selectFrom('methods')
+        .select('destination')
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .where('type', '=', 'email' satisfies MessageMethodType)
+        .where('status', '=', 'active')
+        .execute();
+      const wanted = email.trim().toLowerCase();
+      return rows.some((row) => row.destination?.trim().toLowerCase() === wanted);
     },
 
     async purgeExpired(before) {

@@ -45,6 +45,24 @@ export function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDeps): v
         handler: hand,
       });
     }
+    // RFC 8414: the authorization server's metadata is the discovery document (it has every member
+    // RFC 8414 names), where section 3.1 puts it for the issuer https://host/t/{tenant}, and beside
+    // openid-configuration for clients that append the well-known path to the issuer.
+    for (const url of [
+      '/.well-known/oauth-authorization-server/t/:tenant',
+      '/t/:tenant/.well-known/oauth-authorization-server',
+    ]) {
+      scope.route({
+        method: ['GET', 'OPTIONS'],
+        url,
+        schema: { hide: true, params: TenantParams },
+        handler: async (request, reply) => {
+          const { tenant: slug } = request.params as Static<typeof TenantParams>;
+          request.raw.url = `/t/${encodeURIComponent(slug)}/.well-known/openid-configuration`;
+          return hand(request, reply);
+        },
+      });
+    }
   });
 
   const open = (request: FastifyRequest, reply: FastifyReply) => {
