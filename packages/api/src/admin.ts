@@ -100,6 +100,12 @@ export const PolicyJson = Type.Object(
           'Every registration of a method at sign-in needs a sign-in with a Temporary Access Pass (default false); always in answers, kept as it is when a PUT leaves it out',
       }),
     ),
+    phishingResistantAdmins: Type.Optional(
+      Type.Boolean({
+        description:
+          'Admin routes and the console accept only sessions proven with a passkey (default false); refused (phishing_resistant_required) while no global admin has a passkey; always in answers, kept as it is when a PUT leaves it out',
+      }),
+    ),
   },
   strict,
 );
@@ -192,6 +198,9 @@ export const AdminMethodJson = Type.Object({
   serial: Type.Optional(Type.String()),
   manufacturer: Type.Optional(Type.String()),
   model: Type.Optional(Type.String()),
+  synced: Type.Optional(
+    Type.Boolean({ description: 'Passkeys: synced (backup eligible, amr swk) or bound to one device (hwk)' }),
+  ),
 });
 
 /** A message queued for a person (emails, and SMS with the development outbox provider). */

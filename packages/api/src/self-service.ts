@@ -1,6 +1,7 @@
 /** The self service part of the API: request and response schemas (TypeBox), shared by the server (which validates with them and publishes them as OpenAPI) and the pages. */
 import { type Static, Type } from '@sinclair/typebox';
 import { type Frozen, UserLocaleJson } from './common.js';
+import { PasskeyRegistrationJson, WebAuthnCredentialJson } from './passkeys.js';
 
 export const MethodParams = Type.Object({
   tenant: Type.String({ minLength: 1, maxLength: 63 }),
@@ -25,9 +26,14 @@ export const CodeBody = Type.Object(
 export const StepUpBody = Type.Object(
   {
     methodId: Type.String({ minLength: 1, maxLength: 100 }),
-    code: Type.String({ minLength: 1, maxLength: 64 }),
+    code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    credential: Type.Optional(WebAuthnCredentialJson),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description:
+      '{methodId, code}, or for a passkey {methodId, credential} (options from /me/step-up/challenge)',
+  },
 );
 
 export const DefaultBody = Type.Object(
@@ -42,6 +48,10 @@ export const MethodJson = Type.Object({
   isDefault: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
   lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  model: Type.Optional(Type.String({ description: "Passkeys: the authenticator's model, when known" })),
+  synced: Type.Optional(
+    Type.Boolean({ description: 'Passkeys: synced (backup eligible, amr swk) or bound to one device (hwk)' }),
+  ),
 });
 
 export const MeJson = Type.Object({
@@ -75,6 +85,7 @@ export const RegisterJson = Type.Union([
     qrCodeSvg: Type.String(),
   }),
   Type.Object({ methodId: Type.String(), ...SentCodeJson.properties }),
+  PasskeyRegistrationJson,
 ]);
 
 export const MethodIdBody = Type.Object(

@@ -1,6 +1,7 @@
 /** The sign in part of the API: request and response schemas (TypeBox), shared by the server (which validates with them and publishes them as OpenAPI) and the pages. */
 import { type Static, Type } from '@sinclair/typebox';
 import { defaultPushWaitSeconds, type Frozen, maxPushWaitSeconds } from './common.js';
+import { PasskeyRegistrationJson, WebAuthnCredentialJson, WebAuthnOptionsJson } from './passkeys.js';
 
 export const FlowParams = Type.Object({
   tenant: Type.String({ minLength: 1, maxLength: 63 }),
@@ -23,10 +24,21 @@ export const ChallengeBody = Type.Object(
 
 export const VerifyBody = Type.Object(
   {
-    methodId: Type.String({ minLength: 1, maxLength: 100 }),
-    code: Type.String({ minLength: 1, maxLength: 64 }),
+    methodId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'The entry answered; absent only with credential after POST /sign-in/passkey',
+      }),
+    ),
+    code: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'A code (with methodId)' })),
+    credential: Type.Optional(WebAuthnCredentialJson),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description:
+      '{methodId, code}; or a passkey: {methodId, credential} (second factor, or confirming one just registered), or {credential} after POST /sign-in/passkey',
+  },
 );
 
 export const RegisterBody = Type.Object(
@@ -102,12 +114,14 @@ export const RegisterResponse = Type.Union([
     qrCodeSvg: Type.String(),
   }),
   Type.Object({ methodId: Type.String(), ...SentCode }),
+  PasskeyRegistrationJson,
 ]);
 
 export const ChallengeResponse = Type.Object({
   number: Type.Optional(
     Type.Integer({ minimum: 10, maximum: 99, description: 'Push: the number to type on the device' }),
   ),
+  options: Type.Optional(WebAuthnOptionsJson),
   sentTo: Type.Optional(SentCode.sentTo),
   expiresAt: Type.Optional(SentCode.expiresAt),
   resendAfter: Type.Optional(SentCode.resendAfter),

@@ -260,6 +260,7 @@ export function createServices(deps: ServicesDeps) {
     outbox,
     oidcPayloads: { purgeExpired: (now) => purgeExpiredPayloads(db, now) },
     acceptedSteps: { purgeBefore: (before) => purgeAcceptedSteps(db, before) },
+    passkeyChallenges: factors.passkeys,
     ...(deps.log ? { log: deps.log } : {}),
   });
   return {

@@ -198,6 +198,36 @@ export const errorRegistry = {
     title: 'Invalid recovery code',
     description: 'The recovery code is wrong or already used; each code works once.',
   },
+  passkey_invalid: {
+    status: 400,
+    title: 'Passkey not verified',
+    description:
+      'The passkey response did not verify: another site or origin, another account, a bad signature, or no user verification.',
+  },
+  passkey_challenge_invalid: {
+    status: 400,
+    title: 'Passkey request expired',
+    description:
+      'The passkey answered a request that is unknown, expired, already answered, or was issued to someone else; start again.',
+  },
+  passkey_counter_replayed: {
+    status: 400,
+    title: 'Passkey counter went backwards',
+    description:
+      "The authenticator's signature counter did not move forward, as with a cloned credential; it was refused and is in the sign-in log.",
+  },
+  passkey_unknown: {
+    status: 400,
+    title: 'Unknown passkey',
+    description:
+      'No active passkey of this organisation has that credential id (it was removed, or never registered here).',
+  },
+  phishing_resistant_required: {
+    status: 403,
+    title: 'Passkey sign-in required',
+    description:
+      'The organisation lets admins in only with a session proven with a passkey (policy phishingResistantAdmins); sign in with a passkey.',
+  },
   tap_expired: {
     status: 401,
     title: 'Temporary Access Pass expired',

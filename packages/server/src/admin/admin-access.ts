@@ -50,6 +50,8 @@ export interface AdminAccessDeps {
   readonly sessions: SessionAuthenticator;
   readonly users: { getById(tenantId: string, id: string): Promise<{ roles: Role[]; disabled: boolean }> };
   readonly publicUrl: string;
+  /** Whether a session's amr shows a phishing-resistant factor (policy `phishingResistantAdmins`). */
+  readonly factors: { phishingResistant(amr: readonly string[]): boolean };
 }
 
 function forbidden(message: string): TwofoldError {
@@ -110,6 +112,12 @@ async function resolvePrincipal(
   });
   if (session.mfaAt === null) {
     throw new TwofoldError('step_up_required', 'the admin console needs a sign-in with a second factor');
+  }
+  if (tenant.policy.phishingResistantAdmins && !deps.factors.phishingResistant(session.amr)) {
+    throw new TwofoldError(
+      'phishing_resistant_required',
+      'this organisation lets admins in only with a session proven with a passkey: sign in with your passkey',
+    );
   }
   // Roles are read now, not from the session: a demoted admin loses the console at once.
   const user = await deps.users.getById(tenant.id, session.userId);

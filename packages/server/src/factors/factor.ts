@@ -47,6 +47,14 @@ export type CodeRefusalReason =
   | 'otp_clock_skew'
   | 'otp_expired'
   | 'recovery_code_invalid'
+  /** A WebAuthn response that does not verify: signature, origin, relying party or user verification. */
+  | 'passkey_invalid'
+  /** A WebAuthn response to no live challenge of this user (replayed, expired, or someone else's). */
+  | 'passkey_challenge_invalid'
+  /** The authenticator's signature counter went backwards: a cloned credential (reported). */
+  | 'passkey_counter_replayed'
+  /** A credential this tenant does not know (deleted, or never registered here). */
+  | 'passkey_unknown'
   | 'method_not_found';
 
 export type FactorCheck =
@@ -56,6 +64,8 @@ export type FactorCheck =
       readonly activated?: boolean;
       /** Recovery codes left after this one. */
       readonly recoveryCodesRemaining?: number;
+      /** What this success proved, when it says more than the factor's `amr` (a synced passkey: `swk`, `user`). */
+      readonly amr?: readonly string[];
     }
   | {
       readonly ok: false;
@@ -83,6 +93,46 @@ export type FactorRegistration =
       readonly sentTo: string;
       readonly expiresAt: number;
       readonly resendAfter: number;
+    }
+  | {
+      readonly methodId: string;
+      /** WebAuthn PublicKeyCredentialCreationOptionsJSON for navigator.credentials.create(). */
+      readonly options: WebAuthnOptions;
+    };
+
+/** What Security info and the console show of a method beyond its row (a passkey: synced or bound to one device). */
+export interface MethodDescription {
+  /** Backup eligible: a synced passkey (`swk`); false: bound to one device (`hwk`). */
+  readonly synced?: boolean;
+  readonly backedUp?: boolean;
+}
+
+/** WebAuthn options as JSON (creation or request), handed to the browser as they are. */
+export type WebAuthnOptions = Readonly<Record<string, unknown>>;
+
+/**
+ * A sign-in without a password (spec section 6): its challenge is bound to the sign-in and to the
+ * browser that started it (SHA-256 of each), since no user is known until the credential names one.
+ */
+export interface DiscoveryBinding {
+  readonly flowHash: string;
+  readonly clientHash: string;
+}
+
+/** The answer's side: the sign-in, and the browser's secrets (a cookie holds one per tab's sign-in). */
+export interface DiscoveryAnswerBinding {
+  readonly flowHash: string;
+  readonly clientHashes: readonly string[];
+}
+
+/** Who a credential alone proved, or why not (the reason is the sign-in log's and the answer's code). */
+export type DiscoveryCheck =
+  | { readonly ok: true; readonly userId: string; readonly methodId: string; readonly amr: readonly string[] }
+  | {
+      readonly ok: false;
+      readonly reason: Exclude<CodeRefusalReason, 'method_not_found'>;
+      readonly userId?: string;
+      readonly methodId?: string;
     };
 
 export interface ChallengeInput {
@@ -98,6 +148,8 @@ export interface ChallengeInput {
  */
 export interface FactorChallenge {
   readonly number?: number;
+  /** A passkey: WebAuthn PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get(). */
+  readonly options?: WebAuthnOptions;
   readonly sentTo?: string;
   readonly expiresAt?: number;
   readonly resendAfter?: number;
@@ -171,8 +223,35 @@ export interface Factor {
   register?(ctx: FactorContext, input: RegistrationInput, actor: Actor): Promise<FactorRegistration>;
   /** Before a code is typed: send one, or start a push (absent: nothing to do). */
   challenge?(ctx: FactorContext, target: EntryTarget, input: ChallengeInput): Promise<FactorChallenge>;
+  /**
+   * What the user answers with: a typed code (`verify`, the default) or a WebAuthn credential from
+   * the browser (`verifyCredential`).
+   */
+  readonly answer?: 'code' | 'credential';
   /** Checks a code for one entry; a pending method is confirmed by its first right code. */
   verify?(ctx: FactorContext, target: EntryTarget, code: string, actor?: Actor): Promise<FactorCheck>;
+  /**
+   * Checks a WebAuthn response for one entry: the registration response of a pending method (which
+   * it confirms), else an assertion to the entry's last challenge. The response is untrusted JSON.
+   */
+  verifyCredential?(
+    ctx: FactorContext,
+    target: EntryTarget,
+    credential: unknown,
+    actor?: Actor,
+  ): Promise<FactorCheck>;
+  /**
+   * A first and second factor in one (spec section 6, a passkey with user verification): options
+   * with no allowed credentials, bound to a sign-in and its browser, and the check of the answer,
+   * which names the user.
+   */
+  discover?: {
+    start(
+      tenant: Tenant,
+      binding: DiscoveryBinding,
+    ): Promise<{ options: WebAuthnOptions; expiresAt: number }>;
+    finish(tenant: Tenant, binding: DiscoveryAnswerBinding, credential: unknown): Promise<DiscoveryCheck>;
+  };
   /** Clock drift of a TOTP-like method: two consecutive codes measure and record it (RFC 6238 section 6). */
   resync?(
     ctx: FactorContext,
@@ -182,6 +261,13 @@ export interface Factor {
   ): Promise<{ ok: true } | { ok: false; reason: 'otp_invalid' | 'otp_replayed' | 'method_not_found' }>;
   /** Forgets a method's recorded drift (a device whose clock was fixed). */
   resetDrift?(ctx: FactorContext, method: Method, actor: Actor, reason?: string): Promise<void>;
+  /**
+   * Phishing-resistant (spec section 6, `phishingResistantAdmins`, acr `urn:twofold:acr:phr`): the
+   * session's amr shows a success of this factor.
+   */
+  provedIn?(amr: readonly string[]): boolean;
+  /** What its methods of the user are beyond their rows, by method id. */
+  describe?(tenantId: string, userId: string): Promise<ReadonlyMap<string, MethodDescription>>;
   /** What an event does to this factor's credentials of the user, inside the caller's transaction. */
   end?(executor: Executor, target: EndTarget, event: EndEvent): Promise<EndResult>;
 }

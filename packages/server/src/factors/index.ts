@@ -17,6 +17,8 @@ import { createMessageCodeFactors } from './message-codes/message-code-factors.j
 import { createMessageCodeService } from './message-codes/message-code-service.js';
 import { createSendLimits } from './message-codes/send-limits.js';
 import { createMethodService } from './method-service.js';
+import { createPasskeyFactor } from './passkey/passkey-factor.js';
+import { createPasskeyService } from './passkey/passkey-service.js';
 import { createPushFactor } from './push/push-factor.js';
 import type { PushNotifier } from './push/push-notifier.js';
 import { createPushService, type PushServiceDeps } from './push/push-service.js';
@@ -75,7 +77,9 @@ export function createFactors(deps: FactorsDeps) {
     publicUrl,
     ...(deps.pushNotifier ? { notifier: deps.pushNotifier } : {}),
   });
+  const passkeys = createPasskeyService({ db, clock, audit, users, publicUrl });
   const registry = createFactorRegistry([
+    createPasskeyFactor({ passkeys }),
     ...createTotpFactors({ totp, methods }),
     createHardwareFactor({ totp, methods }),
     ...createMessageCodeFactors({ messageCodes, methods }),
@@ -83,7 +87,18 @@ export function createFactors(deps: FactorsDeps) {
     createPushFactor({ push }),
     createTemporaryAccessPassFactor({ passes }),
   ]);
-  return { registry, methods, totp, hardwareTokens, sendLimits, messageCodes, recoveryCodes, passes, push };
+  return {
+    registry,
+    methods,
+    totp,
+    hardwareTokens,
+    sendLimits,
+    messageCodes,
+    recoveryCodes,
+    passes,
+    push,
+    passkeys,
+  };
 }
 
 export type Factors = ReturnType<typeof createFactors>;

@@ -19,6 +19,7 @@ import type {
   FactorContext,
   FactorEntry,
   FactorRegistration,
+  MethodDescription,
   OfferedEntry,
   RegistrationInput,
 } from './factor.js';
@@ -30,6 +31,8 @@ export const factorTypes = {
   sms: 'sms',
   email: 'email',
   hardwareOath: 'hardware_oath',
+  /** WebAuthn credentials (phishing-resistant; with user verification also a sign-in without a password). */
+  passkey: 'passkey',
   /** Approvals on the Twofold Authenticator: rides on `authenticator` methods (their devices). */
   push: 'push',
   recoveryCodes: 'recovery_codes',
@@ -43,6 +46,7 @@ export const methodTypes = [
   factorTypes.sms,
   factorTypes.email,
   factorTypes.hardwareOath,
+  factorTypes.passkey,
 ] as const;
 export type MethodType = (typeof methodTypes)[number];
 
@@ -62,6 +66,7 @@ export const passMethodType = factorTypes.temporaryAccessPass;
 
 /** Every factor type, in the order entries are offered for one method (push before its code). */
 const offerOrder: readonly string[] = [
+  factorTypes.passkey,
   factorTypes.push,
   factorTypes.authenticator,
   factorTypes.totp,
@@ -109,6 +114,14 @@ export interface FactorRegistry {
   ): Promise<ResolvedEntry | undefined>;
   /** The factor whose own entries start like this id (`push:...`, `recovery-codes`), if any. */
   ownerOfEntry(entryId: string): Factor | undefined;
+  /** The factor that signs in from a credential alone (a passkey), if the policy allows one. */
+  discoverer(tenantPolicy: { readonly allowedMethods: readonly string[] }): Factor | undefined;
+  /** The session's amr shows a phishing-resistant factor (a passkey). */
+  phishingResistant(amr: readonly string[]): boolean;
+  /** The method types that are phishing-resistant. */
+  phishingResistantTypes(): string[];
+  /** What every factor says of the user's methods beyond their rows, by method id. */
+  describe(tenantId: string, userId: string): Promise<Map<string, MethodDescription>>;
   /** The types a user may register now, in the order offered. */
   registrableTypes(tenantPolicy: { readonly allowedMethods: readonly string[] }): string[];
   /** Registers a method of `type`; validation_failed or method_type_not_allowed when it cannot be. */
@@ -140,7 +153,7 @@ export function createFactorRegistry(factors: readonly Factor[]): FactorRegistry
   /** A proof before registration: any method the user holds proves them, whatever the policy says now. */
   const usable = (policy: { readonly allowedMethods: readonly string[] }, factor: Factor, proof: boolean) =>
     proof
-      ? factor.verify !== undefined &&
+      ? (factor.verify !== undefined || factor.verifyCredential !== undefined) &&
         ((methodTypes as readonly string[]).includes(factor.policyType) || permitted(policy, factor))
       : permitted(policy, factor);
   const registrable = all.filter((f) => f.register !== undefined);
@@ -208,6 +221,20 @@ export function createFactorRegistry(factors: readonly Factor[]): FactorRegistry
     },
 
     ownerOfEntry: (entryId) => own.find((f) => entryId.startsWith(f.entryPrefix!)),
+
+    discoverer: (policy) => all.find((f) => f.discover !== undefined && permitted(policy, f)),
+
+    phishingResistant: (amr) => all.some((f) => f.provedIn?.(amr) === true),
+    phishingResistantTypes: () => all.filter((f) => f.provedIn && f.source === 'method').map((f) => f.type),
+
+    async describe(tenantId, userId) {
+      const described = new Map<string, MethodDescription>();
+      for (const factor of all) {
+        if (!factor.describe) continue;
+        for (const [id, d] of await factor.describe(tenantId, userId)) described.set(id, d);
+      }
+      return described;
+    },
 
     registrableTypes: (policy) => registrable.filter((f) => permitted(policy, f)).map((f) => f.type),
 

@@ -24,7 +24,9 @@ export interface CodeCheckInput {
   readonly ctx: FactorContext;
   /** A method's id or a factor's own entry id (`recovery-codes`). */
   readonly entryId: string;
-  readonly code: string;
+  /** A typed code; or, for a factor that answers with one, `credential` (a WebAuthn response). */
+  readonly code?: string | undefined;
+  readonly credential?: unknown;
   readonly purpose: CodePurpose;
   /** The method being registered may be confirmed by this code (it is still pending). */
   readonly pending?: boolean;
@@ -43,6 +45,8 @@ export type CodeCheck =
   | {
       readonly ok: true;
       readonly factor: Factor;
+      /** What the success proved (RFC 8176): the factor's amr, or more (a synced passkey's `swk`, `user`). */
+      readonly amr: readonly string[];
       /** The method behind the entry (none for recovery codes). */
       readonly methodId?: string;
       /** A pending method was confirmed by this code. */
@@ -79,8 +83,7 @@ export async function checkCode(deps: CodeCheckDeps, input: CodeCheckInput): Pro
     (methodId) => deps.methods.find(tenantId, ctx.userId, methodId),
     { pending: input.pending === true, proof: input.proof === true },
   );
-  const verify = entry?.factor.verify;
-  if (!entry || !verify) {
+  if (!entry || (!entry.factor.verify && !entry.factor.verifyCredential)) {
     return {
       ok: false,
       stage: 'unknown',
@@ -89,7 +92,24 @@ export async function checkCode(deps: CodeCheckDeps, input: CodeCheckInput): Pro
   }
   const { factor } = entry;
   const methodId = entry.method?.id;
-  const result = await verify(ctx, entry, input.code, input.actor);
+  // A factor answers either with a code or with a credential (a passkey); the other is no answer.
+  const byCredential = (factor.answer ?? 'code') === 'credential';
+  const answer = byCredential ? input.credential : input.code;
+  if (answer === undefined) {
+    return {
+      ok: false,
+      stage: 'unknown',
+      refusal: new TwofoldError(
+        'validation_failed',
+        byCredential
+          ? 'this method answers with a passkey: send credential, not code'
+          : 'this method answers with a code: send code, not credential',
+      ),
+    };
+  }
+  const result = byCredential
+    ? await factor.verifyCredential!(ctx, entry, answer, input.actor)
+    : await factor.verify!(ctx, entry, answer as string, input.actor);
   if (!result.ok) {
     if (result.reason === 'method_not_found') {
       return {
@@ -116,6 +136,7 @@ export async function checkCode(deps: CodeCheckDeps, input: CodeCheckInput): Pro
   return {
     ok: true,
     factor,
+    amr: result.amr ?? [factor.amr],
     ...(methodId ? { methodId } : {}),
     activated: result.activated === true,
     ...(result.recoveryCodesRemaining !== undefined
@@ -160,6 +181,30 @@ export function refuseCode(
       return new TwofoldError(
         'recovery_code_invalid',
         'that recovery code is not valid or was already used',
+        extra,
+      );
+    case 'passkey_invalid':
+      return new TwofoldError(
+        'passkey_invalid',
+        'this passkey did not verify (wrong site, wrong account, or no user verification); try again',
+        extra,
+      );
+    case 'passkey_challenge_invalid':
+      return new TwofoldError(
+        'passkey_challenge_invalid',
+        'this passkey answered a request that expired or was already answered; try again',
+        extra,
+      );
+    case 'passkey_counter_replayed':
+      return new TwofoldError(
+        'passkey_counter_replayed',
+        'this passkey looks copied (its signature counter went backwards); it was refused and reported',
+        extra,
+      );
+    case 'passkey_unknown':
+      return new TwofoldError(
+        'passkey_unknown',
+        'this passkey is not registered here (it may have been removed)',
         extra,
       );
     case 'otp_expired':

@@ -30,6 +30,7 @@ export interface HousekeepingReport {
   readonly outboxMessages: number;
   readonly oidcPayloads: number;
   readonly acceptedSteps: number;
+  readonly passkeyChallenges: number;
 }
 
 export interface Housekeeping {
@@ -52,6 +53,7 @@ export function createHousekeeping(deps: {
   outbox: { purgeFinished(before: number): Promise<number> };
   oidcPayloads: { purgeExpired(now: number): Promise<number> };
   acceptedSteps: { purgeBefore(before: number): Promise<number> };
+  passkeyChallenges: { purgeChallenges(before: number): Promise<number> };
   log?: { warn(message: string): void };
 }): Housekeeping {
   const { clock } = deps;
@@ -70,6 +72,7 @@ export function createHousekeeping(deps: {
       outboxMessages: await deps.outbox.purgeFinished(now - retention.finishedMessagesMs),
       oidcPayloads: await deps.oidcPayloads.purgeExpired(now),
       acceptedSteps: await deps.acceptedSteps.purgeBefore(now - retention.acceptedStepsMs),
+      passkeyChallenges: await deps.passkeyChallenges.purgeChallenges(now - retention.expiredFlowsMs),
     };
   }
 

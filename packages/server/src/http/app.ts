@@ -25,6 +25,7 @@ import { registerOidcRoutes } from './routes/oidc.js';
 import { registerPasswordResetRoutes } from './routes/password-reset.js';
 import { registerSetupRoutes } from './routes/setup.js';
 import { registerSignInRoutes } from './routes/sign-in.js';
+import { registerPasskeySignInRoute } from './routes/sign-in-passkey.js';
 import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.js';
 import { registerValidation } from './validation.js';
 import { registerWebPages, resolveWebDist } from './web-pages.js';
@@ -97,6 +98,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     apiKeys: runtime.services.apiKeys,
     sessions: runtime.services.sessions,
     users: runtime.services.users,
+    factors: runtime.services.factors,
     publicUrl: config.publicUrl,
   });
 
@@ -135,6 +137,11 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     flows: services.flows,
     secureCookies: config.publicUrl.startsWith('https:'),
   });
+  registerPasskeySignInRoute(app, {
+    tenants: services.tenants,
+    flows: services.flows,
+    secureCookies: config.publicUrl.startsWith('https:'),
+  });
   registerPasswordResetRoutes(app, {
     tenants: services.tenants,
     resets: services.passwordResets,
@@ -154,6 +161,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     apiKeys: services.apiKeys,
     sessions: services.sessions,
     methods: services.methods,
+    factors: services.factors,
     passes: services.passes,
     mfaLockout: services.mfaLockout,
     recoveryCodes: services.recoveryCodes,
@@ -168,6 +176,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     users: services.users,
     apiKeys: services.apiKeys,
     sessions: services.sessions,
+    factors: services.factors,
     hardwareTokens: services.hardwareTokens,
     publicUrl: config.publicUrl,
   });
@@ -177,6 +186,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     apiKeys: services.apiKeys,
     sessions: services.sessions,
     users: services.users,
+    factors: services.factors,
     troubleshooter: services.troubleshooter,
     clock: runtime.clock,
     publicUrl: config.publicUrl,
@@ -187,6 +197,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     apiKeys: services.apiKeys,
     sessions: services.sessions,
     users: services.users,
+    factors: services.factors,
     signInLog: services.signInLog,
     auditQuery: services.auditQuery,
     clock: runtime.clock,
@@ -198,6 +209,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     apiKeys: services.apiKeys,
     sessions: services.sessions,
     users: services.users,
+    factors: services.factors,
     oidcClients: services.oidcClients,
     publicUrl: config.publicUrl,
   });
@@ -214,6 +226,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     applicationLogout: services.applicationLogout,
     confirmedEmail: (tenantId, userId, email) =>
       services.messageCodes.confirmedEmail(tenantId, userId, email),
+    factors: services.factors,
     publicUrl: config.publicUrl,
     stylesheet: stylesheetOfWebBuild(resolveWebDist()),
   });
@@ -229,6 +242,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
       sessions: services.sessions,
       providers,
       clock: runtime.clock,
+      factors: services.factors,
     }),
   });
 

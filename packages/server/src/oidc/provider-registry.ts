@@ -25,9 +25,16 @@ import { pinToPublicUrl } from './public-origin.js';
 import { type SigningKeyStore, signingAlgorithm } from './signing-keys.js';
 import { storageAdapterFactory } from './storage-adapter.js';
 
-/** `acr` values: a second factor was verified in the session, or the password alone. */
+/**
+ * `acr` values: a phishing-resistant factor (a passkey) was verified in the session, a second
+ * factor was, or the password alone.
+ */
+export const acrPhishingResistant = 'urn:twofold:acr:phr';
 export const acrMfa = 'urn:twofold:acr:mfa';
 export const acrPassword = 'urn:twofold:acr:pwd';
+
+/** Whether a session's amr shows a phishing-resistant factor (the factor registry's answer). */
+export type PhishingResistance = (amr: readonly string[]) => boolean;
 
 /**
  * Asking for `acr_values=urn:twofold:acr:mfa` asks for a second factor verified at most this long
@@ -61,7 +68,8 @@ export function interactionPath(slug: string, uid: string): string {
   return `/t/${encodeURIComponent(slug)}/oidc/interaction/${encodeURIComponent(uid)}`;
 }
 
-export function acrOf(session: Pick<Session, 'amr'>): string {
+export function acrOf(session: Pick<Session, 'amr'>, phishingResistant: PhishingResistance): string {
+  if (session.amr.includes('mfa') && phishingResistant(session.amr)) return acrPhishingResistant;
   return session.amr.includes('mfa') ? acrMfa : acrPassword;
 }
 
@@ -76,6 +84,8 @@ export interface SessionRequirement {
   readonly mfa: boolean;
   /** The second factor must be at least this recent (ms since epoch); from max_age and acr_values. */
   readonly mfaSince?: number;
+  /** A phishing-resistant factor (a passkey): `acr_values=urn:twofold:acr:phr`. */
+  readonly phishingResistant?: boolean;
 }
 
 export function requirementOf(
@@ -90,13 +100,23 @@ export function requirementOf(
   if (params.max_age !== undefined && Number.isFinite(maxAge) && maxAge >= 0)
     bounds.push(now - maxAge * 1000);
   if (wantsMfa) bounds.push(now - mfaAcrMaxAgeMs);
-  const mfa = wantsMfa || tenant.policy.mfaRequired || bounds.length > 0;
-  return bounds.length > 0 ? { mfa, mfaSince: Math.max(...bounds) } : { mfa };
+  const wantsPhr = acrValues.includes(acrPhishingResistant);
+  const mfa = wantsMfa || wantsPhr || tenant.policy.mfaRequired || bounds.length > 0;
+  return {
+    mfa,
+    ...(bounds.length > 0 ? { mfaSince: Math.max(...bounds) } : {}),
+    ...(wantsPhr ? { phishingResistant: true } : {}),
+  };
 }
 
 /** Whether a live session answers the requirement without asking the user anything. */
-export function sessionSatisfies(session: Session, requirement: SessionRequirement): boolean {
+export function sessionSatisfies(
+  session: Session,
+  requirement: SessionRequirement,
+  phishingResistant: PhishingResistance,
+): boolean {
   if (requirement.mfa && !session.amr.includes('mfa')) return false;
+  if (requirement.phishingResistant && !phishingResistant(session.amr)) return false;
   if (requirement.mfaSince !== undefined && (session.mfaAt === null || session.mfaAt < requirement.mfaSince))
     return false;
   return true;
@@ -115,6 +135,8 @@ export interface OidcProviderDeps {
   readonly applicationLogout: Pick<ApplicationLogout, 'clientSignedOut'>;
   /** `email_verified`: the user confirmed a code sent to that address (factors/message-codes). */
   readonly confirmedEmail: (tenantId: string, userId: string, email: string) => Promise<boolean>;
+  /** Which sessions a phishing-resistant factor proved (acr `urn:twofold:acr:phr`). */
+  readonly factors: { phishingResistant: PhishingResistance };
   /** TWOFOLD_PUBLIC_URL: the issuer, and the origin of every URL the provider publishes. */
   readonly publicUrl: string;
   /** The stylesheet of the web pages, for the few pages the provider renders (sign-out, errors). */
@@ -177,7 +199,9 @@ function buildPolicy(deps: OidcProviderDeps, tenant: Tenant) {
       const session = await browserSession(ctx, deps.sessions, tenant.id);
       if (!session) return Check.REQUEST_PROMPT;
       const requirement = requirementOf(ctx.oidc.params as Record<string, unknown>, tenant, deps.clock.now());
-      return sessionSatisfies(session, requirement) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      return sessionSatisfies(session, requirement, deps.factors.phishingResistant)
+        ? Check.NO_NEED_TO_PROMPT
+        : Check.REQUEST_PROMPT;
     }),
   );
   return policy;
@@ -245,7 +269,7 @@ async function buildProvider(deps: OidcProviderDeps, tenant: Tenant): Promise<Pr
     // email and name in the ID token itself (when their scopes were granted), not only from userinfo.
     conformIdTokenClaims: false,
     scopes: ['openid', 'offline_access', 'email', 'profile'],
-    acrValues: [acrMfa, acrPassword],
+    acrValues: [acrPhishingResistant, acrMfa, acrPassword],
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     enabledJWA: {

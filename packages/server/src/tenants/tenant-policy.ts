@@ -30,6 +30,11 @@ export interface TenantPolicy {
    */
   readonly registrationRequiresPass: boolean;
   /**
+   * Admin routes and the console accept only sessions proven with a phishing-resistant factor (a
+   * passkey; spec section 6, NIST SP 800-63B rev. 4). API keys are not sessions and are not affected.
+   */
+  readonly phishingResistantAdmins: boolean;
+  /**
    * Codes sent by SMS and email, counted per hour (spec section 2; SMS pumping): per user, per
    * phone number or address, per client IP, and for the whole tenant.
    */
@@ -63,6 +68,7 @@ export const defaultTenantPolicy: TenantPolicy = {
   lockout: { failuresPerLock: 10, firstLockMinutes: 15 },
   temporaryAccessPass: { minMinutes: 10, maxMinutes: 30 * 24 * 60, defaultMinutes: 60 },
   registrationRequiresPass: false,
+  phishingResistantAdmins: false,
   sendLimits: { perUser: 10, perDestination: 10, perIp: 30, perTenant: 1000 },
   defaultLocale,
 };

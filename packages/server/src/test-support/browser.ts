@@ -83,7 +83,7 @@ export interface BrowserSuite {
   readonly browser: Browser;
   readonly app: TestApp;
   readonly tenant: Tenant;
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (or `http://localhost:<port>`) */
   readonly origin: string;
   /** A temporary folder of the run's own (QR code images, screenshots nobody keeps). */
   readonly scratch: string;
@@ -114,6 +114,11 @@ export function describeInChromium(
     exactPublicUrl?: boolean;
     /** The server's clock runs like the system's (and can still be moved on) instead of standing still. */
     runningClock?: boolean;
+    /**
+     * Pages at http://localhost:<port> instead of 127.0.0.1 (WebAuthn takes a domain as the relying
+     * party, never an IP address); with exactPublicUrl, TWOFOLD_PUBLIC_URL says localhost too.
+     */
+    localhost?: boolean;
   },
   body: (suite: BrowserSuite) => void,
 ): void {
@@ -134,6 +139,7 @@ export function describeInChromium(
             ? createRunningClock()
             : createManualClock(Math.floor(Date.now() / stepMs) * stepMs + 10_000);
           const scratch = mkdtempSync(join(tmpdir(), options.scratchPrefix));
+          const host = options.localhost ? 'localhost' : '127.0.0.1';
           const shotsDir =
             process.env['TWOFOLD_SCREENSHOTS'] && backend.name === 'sqlite' ? docsScreenshots : scratch;
           let app: TestApp | undefined;
@@ -148,12 +154,12 @@ export function describeInChromium(
           beforeAll(async () => {
             const port = options.exactPublicUrl ? await unusedPort() : 0;
             const env: Record<string, string> = options.exactPublicUrl
-              ? { TWOFOLD_PUBLIC_URL: `http://127.0.0.1:${port}` }
+              ? { TWOFOLD_PUBLIC_URL: `http://${host}:${port}` }
               : {};
             app = await createTestApp(backend, env, { clock });
             await app.app.listen({ port, host: '127.0.0.1' });
             const address = app.app.server.address();
-            origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+            origin = `http://${host}:${typeof address === 'object' && address ? address.port : 0}`;
             tenant = await app.runtime.services.tenants.create({ slug: 'acme', name: 'Acme' }, operatorActor);
             mkdirSync(shotsDir, { recursive: true });
           });

@@ -21,6 +21,8 @@ const deleteOrder = [
   'password_reset_flows',
   'recovery_codes',
   'accepted_steps',
+  'passkey_challenges',
+  'passkey_credentials',
   'help_requests',
   'methods',
   'audit_events',

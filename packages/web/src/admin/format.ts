@@ -78,6 +78,7 @@ export const methodTypes = [
   'sms',
   'email',
   'hardware_oath',
+  'passkey',
   'recovery_codes',
   'temporary_access_pass',
 ] as const;

@@ -1,4 +1,5 @@
 import { type MessageKey, t } from '../i18n/i18n.js';
+import { passkeyKind } from '../shared/components/passkey-details.js';
 import { methodDisplayName, methodLabel, methodTypeName } from '../shared/methods.js';
 import { Badge, CellLabel } from './components.js';
 import { formatDateTime, formatDrift, hardwareDetails, isTimeBased, methodStatusName } from './format.js';
@@ -43,7 +44,7 @@ export function MethodsTable(props: {
       <tbody>
         {props.methods.map((method) => {
           const actions = methodActions(method).filter(props.allowed);
-          const hardware = hardwareDetails(method);
+          const hardware = method.type === 'passkey' ? '' : hardwareDetails(method);
           return (
             <tr key={method.id}>
               <td>
@@ -51,6 +52,7 @@ export function MethodsTable(props: {
                 <span>
                   {methodTypeName(method.type)}
                   {hardware ? <span class="hint block">{hardware}</span> : null}
+                  {passkeyKind(method) ? <span class="hint block">{passkeyKind(method)}</span> : null}
                 </span>
               </td>
               <td>

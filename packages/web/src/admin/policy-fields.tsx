@@ -108,6 +108,18 @@ export function MfaRequirement({ draft, change }: PolicyGroupProps) {
           <span class="hint block">{t('admin.policy.registrationRequiresPassHint')}</span>
         </span>
       </label>
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          id="phishingResistantAdmins"
+          checked={draft.phishingResistantAdmins}
+          onChange={(event) => change({ ...draft, phishingResistantAdmins: event.currentTarget.checked })}
+        />
+        <span>
+          {t('admin.policy.phishingResistantAdmins')}
+          <span class="hint block">{t('admin.policy.phishingResistantAdminsHint')}</span>
+        </span>
+      </label>
     </fieldset>
   );
 }

@@ -13,6 +13,7 @@ import type { Policy } from './types.js';
 const policy: Policy = {
   mfaRequired: true,
   registrationRequiresPass: true,
+  phishingResistantAdmins: true,
   allowedMethods: ['authenticator', 'totp', 'recovery_codes'],
   totp: { algorithm: 'SHA1', digits: 6, period: 30 },
   lockout: { failuresPerLock: 10, firstLockMinutes: 15 },

@@ -34,6 +34,7 @@ export interface PolicyDraft {
   readonly mfaRequired: boolean;
   /** Registering a method at sign-in needs a sign-in with a Temporary Access Pass. */
   readonly registrationRequiresPass: boolean;
+  readonly phishingResistantAdmins: boolean;
   readonly allowedMethods: readonly string[];
   readonly algorithm: string;
   readonly digits: string;
@@ -59,6 +60,7 @@ export function normalisePolicy(raw: Partial<Policy>): Policy {
   return {
     mfaRequired: raw.mfaRequired ?? true,
     registrationRequiresPass: raw.registrationRequiresPass ?? false,
+    phishingResistantAdmins: raw.phishingResistantAdmins ?? false,
     allowedMethods: raw.allowedMethods ?? [],
     totp: { algorithm: 'SHA1', digits: 6, period: 30, ...raw.totp },
     lockout: { ...defaultLockout, ...raw.lockout },
@@ -77,6 +79,7 @@ export function toDraft(policy: Policy): PolicyDraft {
   return {
     mfaRequired: policy.mfaRequired,
     registrationRequiresPass: policy.registrationRequiresPass ?? false,
+    phishingResistantAdmins: policy.phishingResistantAdmins ?? false,
     allowedMethods: [...policy.allowedMethods],
     algorithm: policy.totp.algorithm,
     digits: String(policy.totp.digits),
@@ -159,6 +162,7 @@ export function fromDraft(
     policy: {
       mfaRequired: draft.mfaRequired,
       registrationRequiresPass: draft.registrationRequiresPass,
+      phishingResistantAdmins: draft.phishingResistantAdmins,
       allowedMethods: [...draft.allowedMethods],
       totp: { algorithm, digits: digits as 6 | 8, period: period as 30 | 60 },
       lockout: { failuresPerLock: failures.value!, firstLockMinutes: firstLock.value! },
@@ -172,6 +176,7 @@ export function fromDraft(
 const fieldsByPath: Readonly<Record<string, PolicyField>> = {
   mfaRequired: 'mfaRequired',
   registrationRequiresPass: 'registrationRequiresPass',
+  phishingResistantAdmins: 'phishingResistantAdmins',
   allowedMethods: 'allowedMethods',
   'totp.algorithm': 'algorithm',
   'totp.digits': 'digits',

@@ -208,6 +208,7 @@ function focusFirst(errors: FieldErrors) {
     'allowedMethods',
     'mfaRequired',
     'registrationRequiresPass',
+    'phishingResistantAdmins',
     'algorithm',
     'digits',
     'period',

@@ -21,6 +21,7 @@ import type adminEn from './catalogs/admin/en.json';
 import type authenticatorEn from './catalogs/authenticator/en.json';
 import type commonEn from './catalogs/common/en.json';
 import type helpRequestsEn from './catalogs/help-requests/en.json';
+import type passkeysEn from './catalogs/passkeys/en.json';
 import type passwordsEn from './catalogs/passwords/en.json';
 import type problemsEn from './catalogs/problems/en.json';
 import type securityInfoEn from './catalogs/security-info/en.json';
@@ -39,7 +40,8 @@ export type MessageKey =
   | keyof typeof setupEn
   | keyof typeof adminEn
   | keyof typeof helpRequestsEn
-  | keyof typeof authenticatorEn;
+  | keyof typeof authenticatorEn
+  | keyof typeof passkeysEn;
 
 export type MessageValues = Readonly<Record<string, MessageValue>>;
 

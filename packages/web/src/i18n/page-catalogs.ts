@@ -16,6 +16,7 @@ export const namespaces = [
   'admin',
   'help-requests',
   'authenticator',
+  'passkeys',
 ] as const;
 
 export type Namespace = (typeof namespaces)[number];
@@ -32,6 +33,7 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
   admin: 'admin.',
   'help-requests': 'helpRequests.',
   authenticator: 'authenticator.',
+  passkeys: 'passkeys.',
 };
 
 /**
@@ -39,10 +41,10 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
  * (/authenticator/, for every tenant).
  */
 export const pageCatalogs = {
-  'sign-in': ['common', 'problems', 'sign-in', 'passwords', 'troubleshooter'],
-  'security-info': ['common', 'problems', 'security-info', 'passwords'],
+  'sign-in': ['common', 'problems', 'sign-in', 'passwords', 'troubleshooter', 'passkeys'],
+  'security-info': ['common', 'problems', 'security-info', 'passwords', 'passkeys'],
   setup: ['common', 'problems', 'setup'],
-  admin: ['common', 'problems', 'admin', 'help-requests'],
+  admin: ['common', 'problems', 'admin', 'help-requests', 'passkeys'],
   'web-authenticator': ['common', 'problems', 'authenticator'],
 } as const satisfies Readonly<Record<string, readonly Namespace[]>>;
 

@@ -6,6 +6,8 @@ import type { ApiClient, ApiResult, Problem } from '../shared/api.js';
 import { Dialog } from '../shared/components/dialog.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Brand, Heading, Page, useFocusOnMount } from '../shared/components/layout.js';
+import { PasskeyKind } from '../shared/components/passkey-details.js';
+import { PasskeyRegister, type PasskeyRegistrationStart } from '../shared/components/passkey-register.js';
 import { RecoveryCodesPanel } from '../shared/components/recovery-codes.js';
 import { RegisterWizard } from '../shared/components/register-wizard.js';
 import { StepUp } from '../shared/components/step-up.js';
@@ -58,6 +60,7 @@ const newMethodTypes: readonly { readonly type: string; readonly hint: MessageKe
   { type: 'totp', hint: 'securityInfo.add.hint.totp' },
   { type: 'sms', hint: 'common.registrationChoice.sms' },
   { type: 'email', hint: 'common.registrationChoice.email' },
+  { type: 'passkey', hint: 'common.registrationChoice.passkey' },
 ];
 
 function message(problem: Problem, context: 'code' | 'recovery-code' | 'general' = 'general'): string {
@@ -219,7 +222,7 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
                 </td>
                 <td>
                   <CellLabel>{t('securityInfo.methods.name')}</CellLabel>
-                  {methodLabel(method)}
+                  {methodLabel(method)} <PasskeyKind method={method} />
                 </td>
                 <td>
                   <CellLabel>{t('securityInfo.methods.default')}</CellLabel>
@@ -381,9 +384,32 @@ function AddMethod(props: {
   const [chosen, setChosen] = useState(false);
   const selectRef = useFocusOnMount<HTMLSelectElement>();
   const typeName = methodTypeName(type);
-  // A phone or an address is named by itself (masked); only apps take a name.
-  const named = !isSentCodeType(type);
+  // A phone or an address is named by itself (masked); only apps take a name (a passkey's form asks).
+  const named = !isSentCodeType(type) && type !== 'passkey';
 
+  if (chosen && type === 'passkey') {
+    return (
+      <PasskeyRegister<unknown>
+        headingLevel={2}
+        headingId="add-title"
+        start={(name) =>
+          props.withStepUp(() =>
+            props.api.post<PasskeyRegistrationStart>('/me/methods', {
+              type,
+              ...(name ? { label: name } : {}),
+            }),
+          )
+        }
+        confirm={(methodId, credential) =>
+          props.withStepUp(() =>
+            props.api.post(`/me/methods/${encodeURIComponent(methodId)}/verify`, { credential }),
+          )
+        }
+        onConfirmed={(_, name) => props.onAdded(name)}
+        onCancel={props.onCancel}
+      />
+    );
+  }
   if (chosen) {
     return (
       <RegisterWizard<unknown>

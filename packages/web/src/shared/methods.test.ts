@@ -118,11 +118,11 @@ describe('methods on the pages', () => {
   });
 
   it('offers the registration choices the flow allows, all three when it does not say', () => {
-    expect(registrationChoices(undefined)).toEqual(['authenticator', 'sms', 'email']);
+    expect(registrationChoices(undefined)).toEqual(['authenticator', 'sms', 'email', 'passkey']);
     expect(registrationChoices(['email', 'authenticator', 'totp'])).toEqual(['authenticator', 'email']);
     expect(registrationChoices(['sms'])).toEqual(['sms']);
     expect(registrationChoices([])).toEqual([]);
-    expect(new Set(registrationChoices(undefined).map(registrationChoiceHint)).size).toBe(3);
+    expect(new Set(registrationChoices(undefined).map(registrationChoiceHint)).size).toBe(4);
   });
 
   it('turns the QR code SVG into an image address, non-ASCII included', () => {

@@ -12,6 +12,7 @@ const typeNames: Readonly<Record<string, MessageKey>> = {
   sms: 'common.methodType.sms',
   email: 'common.methodType.email',
   hardware_oath: 'common.methodType.hardware_oath',
+  passkey: 'common.methodType.passkey',
   recovery_codes: 'common.methodType.recovery_codes',
   temporary_access_pass: 'common.methodType.temporary_access_pass',
 };
@@ -65,16 +66,17 @@ export function describeAlternative(method: SignInMethod): string {
   }
   if (method.type === 'sms') return t('common.alternative.sms', { destination: method.label });
   if (method.type === 'email') return t('common.alternative.email', { destination: method.label });
+  if (method.type === 'passkey') return t('common.alternative.passkey', { name: methodLabel(method) });
   return t('common.alternative.code', { name: methodLabel(method) });
 }
 
 /** What a user may set up when sign-in asks for more information. */
-export type RegistrationChoice = 'authenticator' | 'sms' | 'email';
+export type RegistrationChoice = 'authenticator' | 'sms' | 'email' | 'passkey';
 
-const allRegistrationChoices: readonly RegistrationChoice[] = ['authenticator', 'sms', 'email'];
+const allRegistrationChoices: readonly RegistrationChoice[] = ['authenticator', 'sms', 'email', 'passkey'];
 
 /**
- * The choices offered, in a fixed order: those the flow's `registrationTypes` allows, or all three when the
+ * The choices offered, in a fixed order: those the flow's `registrationTypes` allows, or all of them when the
  * server does not say (it still refuses a type its policy forbids, with method_type_not_allowed).
  */
 export function registrationChoices(allowed: readonly string[] | undefined): RegistrationChoice[] {
@@ -91,6 +93,8 @@ export function registrationChoiceHint(type: RegistrationChoice): string {
       return t('common.registrationChoice.sms');
     case 'email':
       return t('common.registrationChoice.email');
+    case 'passkey':
+      return t('common.registrationChoice.passkey');
   }
 }
 

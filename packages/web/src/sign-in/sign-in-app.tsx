@@ -4,6 +4,7 @@ import { t } from '../i18n/i18n.js';
 import type { ApiClient, Problem } from '../shared/api.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Brand, Heading, Page, useFocusOnMount } from '../shared/components/layout.js';
+import { PasskeyRegister } from '../shared/components/passkey-register.js';
 import { RecoveryCodesPanel } from '../shared/components/recovery-codes.js';
 import { RegisterWizard } from '../shared/components/register-wizard.js';
 import { SentCodeForm } from '../shared/components/sent-code.js';
@@ -27,6 +28,7 @@ import {
   type SentCodeAnswer,
   toSentCode,
 } from '../shared/sent-codes.js';
+import { PasskeyChallenge, PasskeySignIn } from './passkey-sign-in.js';
 import { PasswordReset } from './password-reset/password-reset.js';
 import { type PushRequest, toPushRequest } from './push.js';
 import { PushScreen } from './push-screen.js';
@@ -66,6 +68,8 @@ interface Challenge {
   readonly startedAt: number;
   readonly sent?: SentCode;
   readonly push?: PushRequest;
+  /** A passkey: the WebAuthn request options naming it. */
+  readonly options?: unknown;
   readonly sendProblem?: Problem;
 }
 
@@ -165,6 +169,7 @@ export function SignInApp({ api, onSignedIn, appName }: SignInAppProps) {
         <UsernameScreen
           username={username}
           appName={appName}
+          passkey={<PasskeySignIn api={api} onAnswer={(answer) => started(answer as unknown as FlowStart)} />}
           onNext={(value) => {
             setUsername(value);
             setScreen({ kind: 'password', mode: 'password' });
@@ -245,6 +250,28 @@ export function SignInApp({ api, onSignedIn, appName }: SignInAppProps) {
       const flowPath = `/sign-in/${encodeURIComponent(screen.flow.id)}`;
       // With a choice made on "More information required", going back returns to it.
       const canChoose = screen.flow.registrationTypes.length > 1;
+      const back = canChoose
+        ? () => setScreen({ kind: 'more-info', flow: screen.flow, choice: screen.type })
+        : restart;
+      if (screen.type === 'passkey') {
+        return (
+          <Page>
+            <Brand />
+            <Identity username={screen.flow.username} onBack={restart} />
+            <PasskeyRegister<SignedIn>
+              start={(label) =>
+                api.post(`${flowPath}/register`, { type: 'passkey', ...(label ? { label } : {}) })
+              }
+              confirm={(methodId, credential) =>
+                api.post<SignedIn>(`${flowPath}/verify`, { methodId, credential })
+              }
+              onConfirmed={(result) => finish(result, screen.flow.username)}
+              onCancel={back}
+              cancelLabel={t(canChoose ? 'common.action.back' : 'common.action.cancel')}
+            />
+          </Page>
+        );
+      }
       return (
         <Page>
           <Brand />
@@ -297,6 +324,8 @@ function Identity(props: { username: string; onBack: () => void }) {
 function UsernameScreen(props: {
   username: string;
   appName?: string | undefined;
+  /** "Sign in with a passkey", and passkeys among the username field's suggestions. */
+  passkey?: ComponentChildren;
   onNext: (username: string) => void;
 }) {
   const [value, setValue] = useState(props.username);
@@ -331,7 +360,7 @@ function UsernameScreen(props: {
           error={error}
           type="email"
           inputMode="email"
-          autoComplete="username"
+          autoComplete="username webauthn"
           maxLength={254}
           spellcheck={false}
           autoCapitalize="none"
@@ -341,6 +370,7 @@ function UsernameScreen(props: {
           <button type="submit">{t('common.action.next')}</button>
         </div>
       </form>
+      {props.passkey}
     </Page>
   );
 }
@@ -478,6 +508,12 @@ async function startChallenge(
     };
   }
   const { sentTo, expiresAt, resendAfter } = result.data;
+  if (method.type === 'passkey') {
+    return {
+      ok: true,
+      challenge: { flow, method, startedAt, options: (result.data as { options?: unknown }).options },
+    };
+  }
   const push = method.type === 'push' ? toPushRequest(result.data) : undefined;
   if (push) return { ok: true, challenge: { flow, method, startedAt, push } };
   const sent =
@@ -537,6 +573,23 @@ function ChallengeScreen(props: {
           onRestart={props.onRestart}
           header={<Identity username={flow.username} onBack={props.onRestart} />}
           otherWays={otherWays}
+        />
+      </Page>
+    );
+  }
+  if (method.type === 'passkey') {
+    return (
+      <Page>
+        <Brand />
+        <PasskeyChallenge<SignedIn>
+          api={props.api}
+          flowId={flow.id}
+          method={method}
+          options={props.challenge.options}
+          header={<Identity username={flow.username} onBack={props.onRestart} />}
+          otherWays={otherWays}
+          onRestart={props.onRestart}
+          onSignedIn={props.onSignedIn}
         />
       </Page>
     );

@@ -4,6 +4,7 @@ import type { AdminFlowDeps } from './deps.js';
 import { issuePass } from './issue-pass.js';
 import { deleteUser, updateUser } from './manage-user.js';
 import { resetMethodDrift, resyncMethod } from './method-drift.js';
+import { updatePolicy } from './policy.js';
 import { requireReregistration } from './require-reregistration.js';
 import { revokeSessions } from './revoke-sessions.js';
 import { setPasswordByOperator } from './set-password.js';
@@ -24,6 +25,7 @@ export function createAdminFlows(deps: AdminFlowDeps) {
     resyncMethod: (input: Parameters<typeof resyncMethod>[1]) => resyncMethod(deps, input),
     resetMethodDrift: (input: Parameters<typeof resetMethodDrift>[1]) => resetMethodDrift(deps, input),
     recoverAdmin: (input: RecoverAdminInput) => recoverAdmin(deps, input),
+    updatePolicy: (input: Parameters<typeof updatePolicy>[1]) => updatePolicy(deps, input),
     setPasswordByOperator: (input: Parameters<typeof setPasswordByOperator>[1]) =>
       setPasswordByOperator(deps, input),
   };

@@ -12,9 +12,10 @@ import { currentPasswordRequired } from './password.js';
 export async function describeMe(deps: SelfServiceDeps, me: Me) {
   const user = await deps.users.getById(me.tenant.id, me.session.userId);
   const methods = await deps.methods.listForUser(me.tenant.id, user.id);
+  const described = await deps.factors.describe(me.tenant.id, user.id);
   return {
     user,
-    methods: methods.filter((m) => m.status === 'active'),
+    methods: methods.filter((m) => m.status === 'active').map((m) => ({ ...m, ...described.get(m.id) })),
     recoveryCodesRemaining: await deps.recoveryCodes.remaining(me.tenant.id, user.id),
     currentPasswordRequired: currentPasswordRequired(deps, me.session, user),
   };
@@ -29,13 +30,21 @@ export async function addMethod(
   return deps.factors.register(context(me), input.type, input, me.actor);
 }
 
-/** Confirms a newly registered method with a code from it (not counted against the lockout: it is the user's own new secret). */
-export async function confirmMethod(deps: SelfServiceDeps, me: Me, methodId: string, code: string) {
+/**
+ * Confirms a newly registered method with a code from it, or a passkey with the browser's
+ * registration response (not counted against the lockout: it is the user's own new secret).
+ */
+export async function confirmMethod(
+  deps: SelfServiceDeps,
+  me: Me,
+  methodId: string,
+  answer: { code?: string | undefined; credential?: unknown },
+) {
   requireStepUp(deps, me);
   const checked = await checkCode(deps, {
     ctx: context(me),
     entryId: methodId,
-    code,
+    ...answer,
     purpose: 'confirm',
     pending: true,
     admit: false,

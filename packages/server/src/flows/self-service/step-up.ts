@@ -10,7 +10,7 @@ import { context, type Me, type SelfServiceDeps } from './deps.js';
 export async function stepUp(
   deps: SelfServiceDeps,
   me: Me,
-  input: { entryId: string; code: string },
+  input: { entryId: string; code?: string | undefined; credential?: unknown },
 ): Promise<{ stepUpUntil: number; recoveryCodesRemaining?: number }> {
   // The attempt, the replay guard, the lockout's reset and the session: stored together.
   return deps.unitOfWork(async () => {
@@ -18,12 +18,13 @@ export async function stepUp(
       ctx: context(me),
       entryId: input.entryId,
       code: input.code,
+      credential: input.credential,
       purpose: 'step_up',
     });
     if (!checked.ok) throw checked.refusal;
     await deps.sessions.recordSecondFactor(
       me.session.id,
-      [...new Set([...me.session.amr, checked.factor.amr, 'mfa'])],
+      [...new Set([...me.session.amr, ...checked.amr, 'mfa'])],
       me.session,
     );
     return {
@@ -35,7 +36,10 @@ export async function stepUp(
   });
 }
 
-/** Sends a code to one of the user's SMS or email entries, to prove a second factor with stepUp. */
+/**
+ * Sends a code to one of the user's SMS or email entries, or gives the WebAuthn options of a
+ * passkey, to prove a second factor with stepUp.
+ */
 export async function sendStepUpCode(deps: SelfServiceDeps, me: Me, entryId: string) {
   const ctx = context(me);
   const offered = (
@@ -44,9 +48,11 @@ export async function sendStepUpCode(deps: SelfServiceDeps, me: Me, entryId: str
   const entry = offered
     ? await deps.factors.resolve(ctx, entryId, (id) => deps.methods.find(me.tenant.id, me.session.userId, id))
     : undefined;
-  if (!entry?.factor.sendsCode) {
-    throw new TwofoldError('method_not_found', 'no such SMS or email method for this account');
+  const byCredential = entry?.factor.answer === 'credential' && entry.factor.challenge !== undefined;
+  if (!entry || (!entry.factor.sendsCode && !byCredential)) {
+    throw new TwofoldError('method_not_found', 'no such SMS, email or passkey method for this account');
   }
   const sent = await deps.factors.challenge(ctx, entry, { purpose: 'step_up_code' });
+  if (byCredential && sent.options) return { options: sent.options };
   return { sentTo: sent.sentTo ?? '', expiresAt: sent.expiresAt ?? 0, resendAfter: sent.resendAfter ?? 0 };
 }

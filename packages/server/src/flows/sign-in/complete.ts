@@ -26,7 +26,8 @@ export async function completeSignIn(
     userId: row.user_id,
     amr,
     mfaAt: amr.includes('mfa') ? now : null,
-    firstFactor: row.first_factor === 'tap' ? 'tap' : 'pwd',
+    // A sign-in without a password (a passkey alone) had no first factor of its own.
+    firstFactor: row.first_factor === 'tap' || row.first_factor === 'pwd' ? row.first_factor : undefined,
     ip: client.ip,
     userAgent: client.userAgent,
   });

@@ -7,6 +7,7 @@
 
 import { challengeSignIn } from './challenge.js';
 import { loadFlow, type SignInDeps, viewOf } from './deps.js';
+import { finishPasskeySignIn, startPasskeySignIn } from './passkey.js';
 import { pushStatusOfSignIn } from './push-status.js';
 import { registerAtSignIn } from './register.js';
 import { startSignIn } from './start.js';
@@ -26,7 +27,14 @@ export function createSignInFlows(deps: SignInDeps): SignInFlowService {
     challenge: (tenant, flowId, client, entryId) => challengeSignIn(deps, tenant, flowId, client, entryId),
     // The attempt, the replay guard, the lockout's reset and the session: stored together.
     verify: (tenant, flowId, client, entryId, code) =>
-      deps.unitOfWork(() => verifySignIn(deps, tenant, flowId, client, entryId, code)),
+      deps.unitOfWork(() => verifySignIn(deps, tenant, flowId, client, entryId, { code })),
+    verifyCredential: (tenant, flowId, client, entryId, credential) =>
+      deps.unitOfWork(() =>
+        entryId === undefined
+          ? finishPasskeySignIn(deps, tenant, flowId, client, credential)
+          : verifySignIn(deps, tenant, flowId, client, entryId, { credential }),
+      ),
+    startPasskey: (tenant) => startPasskeySignIn(deps, tenant),
     register: (tenant, flowId, client, input) => registerAtSignIn(deps, tenant, flowId, client, input),
     pushStatus: (tenant, flowId, client, options) =>
       pushStatusOfSignIn(deps, tenant, flowId, client, options),

@@ -34,6 +34,20 @@ export interface FlowView {
 /** What a challenge answers (nothing, where a code went, or a push's number). */
 export type FlowChallenge = FactorChallenge;
 
+/** An answer to a second factor: a typed code, or a WebAuthn response (a passkey). */
+export interface SignInAnswer {
+  readonly code?: string | undefined;
+  readonly credential?: unknown;
+}
+
+/** A sign-in without a password, started: its options for navigator.credentials.get() and its cookie secret. */
+export interface PasskeySignInStart {
+  readonly flowId: string;
+  readonly clientSecret: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly expiresAt: number;
+}
+
 /** What registering a method answers (a QR code and key, or where its first code went). */
 export type FlowRegistration = FactorRegistration;
 
@@ -96,6 +110,19 @@ export interface SignInFlowService {
     methodId: string,
     code: string,
   ): Promise<FlowSignedIn | FlowView>;
+  /**
+   * A WebAuthn response: for `methodId` (a passkey as the second factor, or confirming one just
+   * registered), or with no methodId the answer to a sign-in without a password (startPasskey).
+   */
+  verifyCredential(
+    tenant: Tenant,
+    flowId: string,
+    client: FlowClient,
+    methodId: string | undefined,
+    credential: unknown,
+  ): Promise<FlowSignedIn | FlowView>;
+  /** Starts a sign-in without a password: a passkey is both factors (spec section 6). */
+  startPasskey(tenant: Tenant): Promise<PasskeySignInStart>;
   register(
     tenant: Tenant,
     flowId: string,

@@ -19,7 +19,13 @@ import {
   viewOf,
 } from './deps.js';
 import type { FlowRow } from './flow-store.js';
-import { type FlowClient, type FlowSignedIn, type FlowView, maxCodeFailuresPerFlow } from './types.js';
+import {
+  type FlowClient,
+  type FlowSignedIn,
+  type FlowView,
+  maxCodeFailuresPerFlow,
+  type SignInAnswer,
+} from './types.js';
 
 export async function verifySignIn(
   deps: SignInDeps,
@@ -27,7 +33,7 @@ export async function verifySignIn(
   flowId: string,
   client: FlowClient,
   entryId: string,
-  code: string,
+  answer: SignInAnswer,
 ): Promise<FlowSignedIn | FlowView> {
   const row = await loadFlow(deps, tenant, flowId, client);
   const owner = deps.factors.ownerOfEntry(entryId);
@@ -43,12 +49,18 @@ export async function verifySignIn(
       'your organisation lets you register a method only after signing in with a Temporary Access Pass; ask your administrator for one',
     );
   }
-  if (proof === 'method') return verifyProof(deps, tenant, row, user, client, entryId, code, flowId);
+  if (proof === 'method') return verifyProof(deps, tenant, row, user, client, entryId, answer, flowId);
   const registering = row.status === 'registration_required';
   if (registering && (!row.registration_method_id || row.registration_method_id !== entryId)) {
     refuse('flow_state_invalid', 'register a method first, then confirm it with a code from it');
   }
-  const checked = await checkCode(deps, { ctx, entryId, code, purpose: 'sign_in', pending: registering });
+  const checked = await checkCode(deps, {
+    ctx,
+    entryId,
+    ...answer,
+    purpose: 'sign_in',
+    pending: registering,
+  });
   if (!checked.ok) return refuseChecked(deps, row, user, client, entryId, checked);
 
   if (registering) {
@@ -56,14 +68,14 @@ export async function verifySignIn(
     const hasCodes = (await deps.recoveryCodes.remaining(row.tenant_id, row.user_id)) > 0;
     const actor: Actor = { type: 'user', id: row.user_id, ip: client.ip };
     const issued = hasCodes ? undefined : await deps.recoveryCodes.issue(row.tenant_id, row.user_id, actor);
-    const amr = [...new Set([...amrBase.filter((a) => a !== 'mfa'), checked.factor.amr, 'mfa'])];
+    const amr = [...new Set([...amrBase.filter((a) => a !== 'mfa'), ...checked.amr, 'mfa'])];
     return completeSignIn(deps, row, user, amr, client, {
       recoveryCodes: issued,
       methodType: checked.factor.type,
       methodId: entryId,
     });
   }
-  return completeSignIn(deps, row, user, [...new Set([...amrBase, checked.factor.amr, 'mfa'])], client, {
+  return completeSignIn(deps, row, user, [...new Set([...amrBase, ...checked.amr, 'mfa'])], client, {
     recoveryCodesRemaining: checked.recoveryCodesRemaining,
     methodType: checked.factor.type,
     methodId: entryId,
@@ -82,15 +94,15 @@ async function verifyProof(
   user: User,
   client: FlowClient,
   entryId: string,
-  code: string,
+  answer: SignInAnswer,
   flowId: string,
 ): Promise<FlowView> {
   const ctx = { tenant, userId: row.user_id, ip: client.ip, userAgent: client.userAgent };
   const offered = (await proofEntries(deps, tenant, row.user_id)).some((e) => e.id === entryId);
   if (!offered) refuse('method_not_found', 'no such sign-in method for this account');
-  const checked = await checkCode(deps, { ctx, entryId, code, purpose: 'sign_in', proof: true });
+  const checked = await checkCode(deps, { ctx, entryId, ...answer, purpose: 'sign_in', proof: true });
   if (!checked.ok) return refuseChecked(deps, row, user, client, entryId, checked);
-  const amr = [...new Set([...parseAmr(row.amr), checked.factor.amr])];
+  const amr = [...new Set([...parseAmr(row.amr), ...checked.amr])];
   if (!(await deps.store.proved(row.id_hash, amr))) {
     refuse('flow_expired', 'this sign-in has expired or ended; start again');
   }

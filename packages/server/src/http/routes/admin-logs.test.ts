@@ -41,6 +41,7 @@ async function buildLogsApp(
     apiKeys: services.apiKeys,
     sessions: services.sessions,
     users: services.users,
+    factors: services.factors,
     signInLog: services.signInLog,
     auditQuery: createAuditQuery({ db: runtime.database.db }),
     clock: runtime.clock,

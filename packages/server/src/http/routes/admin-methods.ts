@@ -9,6 +9,7 @@ import {
 } from '@twofold/api/admin';
 import type { FastifyInstance } from 'fastify';
 import type { MethodService } from '../../factors/method-service.js';
+import type { FactorRegistry } from '../../factors/registry.js';
 import type { AdminFlows } from '../../flows/admin/index.js';
 import { type AdminKit, type AdminKitDeps, adminMethodJson, schema } from './admin-kit.js';
 
@@ -16,10 +17,11 @@ export interface AdminMethodRouteDeps extends AdminKitDeps {
   readonly kit: AdminKit;
   readonly admin: AdminFlows;
   readonly methods: Pick<MethodService, 'listForUser' | 'delete'>;
+  readonly factors: Pick<FactorRegistry, 'describe' | 'phishingResistant'>;
 }
 
 export function registerAdminMethodRoutes(app: FastifyInstance, deps: AdminMethodRouteDeps): void {
-  const { users, admin, methods, kit } = deps;
+  const { users, admin, methods, factors, kit } = deps;
   const { context, target } = kit;
 
   app.get(
@@ -36,7 +38,8 @@ export function registerAdminMethodRoutes(app: FastifyInstance, deps: AdminMetho
         includeDisabled: true,
         includePending: true,
       });
-      return { methods: list.map(adminMethodJson) };
+      const described = await factors.describe(tenant.id, user.id);
+      return { methods: list.map((m) => ({ ...adminMethodJson(m), ...described.get(m.id) })) };
     },
   );
 

@@ -3,6 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { OutboxJson, PolicyBody, PolicyResponse } from '@twofold/api/admin';
 import { strict, TenantParams } from '@twofold/api/common';
 import type { FastifyInstance } from 'fastify';
+import type { AdminFlows } from '../../flows/admin/index.js';
 import type { Outbox } from '../../outbox/outbox.js';
 import type { TenantPolicy } from '../../tenants/tenant-policy.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
@@ -12,10 +13,11 @@ export interface AdminPolicyRouteDeps extends AdminKitDeps {
   readonly kit: AdminKit;
   readonly tenants: TenantService;
   readonly outbox: Pick<Outbox, 'list'>;
+  readonly admin: Pick<AdminFlows, 'updatePolicy'>;
 }
 
 export function registerAdminPolicyRoutes(app: FastifyInstance, deps: AdminPolicyRouteDeps): void {
-  const { tenants, kit } = deps;
+  const { kit } = deps;
   const { context } = kit;
 
   app.get(
@@ -64,17 +66,23 @@ export function registerAdminPolicyRoutes(app: FastifyInstance, deps: AdminPolic
     }),
     async (request) => {
       const { tenant, principal } = await context(request, 'policy.update');
-      const { reason, sendLimits, registrationRequiresPass, defaultLocale, ...rest } = request.body as Static<
-        typeof PolicyBody
-      >;
+      const {
+        reason,
+        sendLimits,
+        registrationRequiresPass,
+        phishingResistantAdmins,
+        defaultLocale,
+        ...rest
+      } = request.body as Static<typeof PolicyBody>;
       // What older clients leave out is kept as it is.
       const policy: TenantPolicy = {
         ...rest,
         sendLimits: sendLimits ?? tenant.policy.sendLimits,
         registrationRequiresPass: registrationRequiresPass ?? tenant.policy.registrationRequiresPass,
+        phishingResistantAdmins: phishingResistantAdmins ?? tenant.policy.phishingResistantAdmins,
         defaultLocale: defaultLocale ?? tenant.policy.defaultLocale,
       };
-      const updated = await tenants.updatePolicy(tenant.id, policy, principal.actor, reason);
+      const updated = await deps.admin.updatePolicy({ tenant, policy, actor: principal.actor, reason });
       return updated.policy;
     },
   );

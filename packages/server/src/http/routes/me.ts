@@ -1,9 +1,9 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { TenantParams } from '@twofold/api/common';
+import { ConfirmMethodBody, WebAuthnOptionsJson } from '@twofold/api/passkeys';
 import {
   AddMethodBody,
   ChangePasswordBody,
-  CodeBody,
   DefaultBody,
   MeJson,
   MethodIdBody,
@@ -16,6 +16,7 @@ import {
   SignedOutEverywhereJson,
   StepUpBody,
 } from '@twofold/api/self-service';
+import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Me, SelfServiceFlows } from '../../flows/self-service/index.js';
 import { sessionCookieOptions, stepUpWindowMs } from '../../sessions/session-service.js';
@@ -74,6 +75,8 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
           isDefault: m.isDefault,
           createdAt: iso(m.createdAt),
           lastUsedAt: m.lastUsedAt === null ? null : iso(m.lastUsedAt),
+          ...(m.model !== null ? { model: m.model } : {}),
+          ...(m.synced !== undefined ? { synced: m.synced } : {}),
         })),
         recoveryCodesRemaining,
         stepUpUntil: mfaAt === null ? null : iso(mfaAt + stepUpWindowMs),
@@ -116,8 +119,14 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
       },
     },
     async (request) => {
-      const { methodId, code } = request.body as Static<typeof StepUpBody>;
-      const result = await selfService.stepUp(await me(request), { entryId: methodId, code });
+      const { methodId, code, credential } = request.body as Static<typeof StepUpBody>;
+      const caller = await me(request);
+      if ((code === undefined) === (credential === undefined)) {
+        throw new TwofoldError('validation_failed', 'body: give either code or credential', {
+          errors: [{ path: 'body', message: 'give either code or credential' }],
+        });
+      }
+      const result = await selfService.stepUp(caller, { entryId: methodId, code, credential });
       return { ...result, stepUpUntil: iso(result.stepUpUntil) };
     },
   );
@@ -126,17 +135,18 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
     '/t/:tenant/api/v1/me/step-up/challenge',
     {
       schema: {
-        summary: 'Send a code to an SMS or email method, to prove a second factor with /me/step-up',
+        summary:
+          'Send a code to an SMS or email method, or get the WebAuthn options of a passkey, to prove a second factor with /me/step-up',
         tags: ['self-service'],
         params: TenantParams,
         body: MethodIdBody,
-        response: { 200: SentCodeJson },
+        response: { 200: Type.Union([SentCodeJson, Type.Object({ options: WebAuthnOptionsJson })]) },
       },
     },
     async (request) => {
       const { methodId } = request.body as Static<typeof MethodIdBody>;
       const sent = await selfService.sendStepUpCode(await me(request), methodId);
-      return { ...sent, expiresAt: iso(sent.expiresAt) };
+      return 'options' in sent ? sent : { ...sent, expiresAt: iso(sent.expiresAt) };
     },
   );
 
@@ -171,14 +181,21 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
         summary: 'Confirm a newly registered method with a code from it',
         tags: ['self-service'],
         params: MethodParams,
-        body: CodeBody,
+        body: ConfirmMethodBody,
         response: { 200: Type.Object({ methodId: Type.String(), status: Type.String() }) },
       },
     },
     async (request) => {
       const { id } = request.params as Static<typeof MethodParams>;
-      const { code } = request.body as Static<typeof CodeBody>;
-      return selfService.confirmMethod(await me(request), id, code);
+      const { code, credential } = request.body as Static<typeof ConfirmMethodBody>;
+      // Who asks first: an anonymous request is unauthenticated whatever its body.
+      const caller = await me(request);
+      if ((code === undefined) === (credential === undefined)) {
+        throw new TwofoldError('validation_failed', 'body: give either code or credential', {
+          errors: [{ path: 'body', message: 'give either code or credential' }],
+        });
+      }
+      return selfService.confirmMethod(caller, id, { code, credential });
     },
   );
 

@@ -217,9 +217,22 @@ export function registerSignInRoutes(app: FastifyInstance, deps: SignInRouteDeps
     },
     async (request, reply) => {
       const { tenant: slug, flowId } = request.params as Static<typeof FlowParams>;
-      const { methodId, code } = request.body as Static<typeof VerifyBody>;
+      const { methodId, code, credential } = request.body as Static<typeof VerifyBody>;
+      // {methodId, code}; {methodId, credential}; or {credential} after POST /sign-in/passkey.
+      if (
+        code !== undefined ? methodId === undefined || credential !== undefined : credential === undefined
+      ) {
+        throw new TwofoldError('validation_failed', 'body: give methodId with code, or credential', {
+          errors: [
+            { path: 'body', message: 'give methodId with code, or credential (with or without methodId)' },
+          ],
+        });
+      }
       const tenant = await tenants.getBySlug(slug);
-      const answer = await flows.verify(tenant, flowId, client(request), methodId, code);
+      const answer =
+        code !== undefined && methodId !== undefined
+          ? await flows.verify(tenant, flowId, client(request), methodId, code)
+          : await flows.verifyCredential(tenant, flowId, client(request), methodId, credential);
       if (!('session' in answer)) return flowJson(answer);
       setSignedIn(request, reply, tenant.slug, answer);
       return signedInJson(answer);

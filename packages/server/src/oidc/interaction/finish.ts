@@ -35,7 +35,7 @@ async function finishLogin(interaction: Interaction): Promise<string> {
       login: {
         accountId: session.userId,
         amr: session.amr,
-        acr: acrOf(session),
+        acr: acrOf(session, interaction.phishingResistant),
         ts: Math.floor(authTimeOf(session) / 1000),
         remember: true,
       },

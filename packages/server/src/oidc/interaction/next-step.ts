@@ -31,5 +31,9 @@ export async function nextStep(clock: Clock, interaction: Interaction): Promise<
   const fresh =
     !details.prompt.reasons.includes('login_prompt') ||
     (session.mfaAt ?? 0) >= (await startedAt(clock, details));
-  return sessionSatisfies(session, requirement) && fresh ? undefined : 'step-up';
+  // A step-up is a code; a phishing-resistant factor is proved by signing in with a passkey.
+  if (requirement.phishingResistant && !interaction.phishingResistant(session.amr)) return 'sign-in';
+  return sessionSatisfies(session, requirement, interaction.phishingResistant) && fresh
+    ? undefined
+    : 'step-up';
 }

@@ -36,6 +36,7 @@ export async function openInteraction(
     details,
     req: request.req,
     res: request.res,
+    phishingResistant: deps.factors.phishingResistant,
     session() {
       session ??= request.sessionToken
         ? deps.sessions.authenticate(request.sessionToken, { tenantId: tenant.id })

@@ -3,13 +3,15 @@ import type Provider from 'oidc-provider';
 import type { Clock } from '../../platform/clock.js';
 import type { Session, SessionService } from '../../sessions/session-service.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
-import type { OidcProviders } from '../provider-registry.js';
+import type { OidcProviders, PhishingResistance } from '../provider-registry.js';
 
 export interface InteractionDeps {
   readonly tenants: TenantService;
   readonly sessions: SessionService;
   readonly providers: OidcProviders;
   readonly clock: Clock;
+  /** Which sessions a phishing-resistant factor proved (acr `urn:twofold:acr:phr`). */
+  readonly factors: { phishingResistant: PhishingResistance };
 }
 
 /** What one HTTP request brings to an interaction: the raw exchange the provider reads, and cookies. */
@@ -33,6 +35,8 @@ export interface Interaction {
   readonly details: InteractionDetailsOf;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
+  /** Whether a session's amr shows a phishing-resistant factor (a passkey). */
+  readonly phishingResistant: PhishingResistance;
   /** The browser's live Twofold session, read once (a step is decided, then finished). */
   session(): Promise<Session | undefined>;
 }

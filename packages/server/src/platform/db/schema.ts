@@ -148,6 +148,42 @@ export interface AcceptedStepsTable {
   accepted_at: number;
 }
 
+/** A passkey's WebAuthn credential (factors/passkey/); its method row holds label, status and times. */
+export interface PasskeyCredentialsTable {
+  method_id: string;
+  tenant_id: string;
+  user_id: string;
+  /** base64url, unique per tenant */
+  credential_id: string;
+  /** COSE public key, base64url */
+  public_key: string;
+  sign_count: number;
+  /** JSON array of transports */
+  transports: string;
+  backup_eligible: number;
+  backed_up: number;
+  aaguid: string;
+  model: string | null;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** A single-use WebAuthn challenge (factors/passkey/). */
+export interface PasskeyChallengesTable {
+  id: string;
+  tenant_id: string;
+  /** register | authenticate | discover */
+  purpose: string;
+  user_id: string | null;
+  method_id: string | null;
+  flow_hash: string | null;
+  client_hash: string | null;
+  challenge: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 /** A user's "I can't get a code" request to the helpdesk (help-requests/). */
 export interface HelpRequestsTable {
   id: string;
@@ -399,6 +435,8 @@ export interface Database {
   methods: MethodsTable;
   accepted_steps: AcceptedStepsTable;
   help_requests: HelpRequestsTable;
+  passkey_credentials: PasskeyCredentialsTable;
+  passkey_challenges: PasskeyChallengesTable;
   recovery_codes: RecoveryCodesTable;
   sign_in_flows: SignInFlowsTable;
   sessions: SessionsTable;

@@ -7,6 +7,7 @@ import { checkCode, isAppCode, methodDisplayName, type OwnMethod } from '../meth
 import { isSentCodeType, type SentCode, type SentCodeAnswer, toSentCode } from '../sent-codes.js';
 import { TextField } from './field.js';
 import { Heading, useFocusOnMount } from './layout.js';
+import { PasskeyStepUp } from './passkey-step-up.js';
 import { SentCodeForm } from './sent-code.js';
 
 /**
@@ -38,7 +39,7 @@ export function StepUp(props: {
 }) {
   const options = [
     ...props.methods
-      .filter((m) => isAppCode(m.type) || isSentCodeType(m.type))
+      .filter((m) => isAppCode(m.type) || isSentCodeType(m.type) || m.type === 'passkey')
       .map((m) => ({ id: m.id, type: m.type, label: m.label, name: methodDisplayName(m) })),
     ...(props.recoveryCodes > 0
       ? [{ id: 'recovery-codes', type: 'recovery_codes', label: '', name: t('common.recoveryCode.label') }]
@@ -108,6 +109,8 @@ export function StepUp(props: {
         </div>
       </>
     );
+  } else if (option?.type === 'passkey') {
+    body = <PasskeyStepUp key={option.id} api={props.api} option={option} onDone={props.onDone} />;
   } else if (option) {
     body = <StepUpAppCode key={option.id} api={props.api} option={option} onDone={props.onDone} />;
   } else {
