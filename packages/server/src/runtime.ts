@@ -16,6 +16,7 @@ import { createSelfServiceFlows } from './flows/self-service/index.js';
 import { createSignInFlowStore } from './flows/sign-in/flow-store.js';
 import { createSignInFlows } from './flows/sign-in/index.js';
 import { createTroubleshooter } from './flows/troubleshoot/index.js';
+import { createGroupService } from './groups/group-service.js';
 import { createHelpRequestService } from './help-requests/help-request-service.js';
 import { createHousekeeping } from './housekeeping/housekeeping.js';
 import { createOidcClientService } from './oidc/client-service.js';
@@ -122,6 +123,7 @@ export function createServices(deps: ServicesDeps) {
   const tenants = createTenantService({ db, clock, audit });
   const users = createUserService({ db, clock, audit, passwords });
   const apiKeys = createApiKeyService({ db, clock, audit });
+  const groups = createGroupService({ db, clock, audit });
   const setup = createSetupService({ db, clock, audit, tenants, users, passwords });
   const sessions = createSessionService({ db, clock, audit });
   const signInLog = createSignInLog({ db, clock });
@@ -262,6 +264,7 @@ export function createServices(deps: ServicesDeps) {
     auditQuery: createAuditQuery({ db }),
     tenants,
     users,
+    groups,
     apiKeys,
     setup,
     sessions,

@@ -22,6 +22,8 @@ export const adminActions = {
   'users.create': 'global-admin',
   'users.update': 'global-admin',
   'users.delete': 'global-admin',
+  'groups.read': 'helpdesk',
+  'groups.manage': 'global-admin',
   'methods.read': 'helpdesk',
   'methods.delete': 'authentication-admin',
   'methods.resync': 'authentication-admin',

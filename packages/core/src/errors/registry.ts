@@ -271,6 +271,22 @@ export const errorRegistry = {
     title: 'Tenant exists',
     description: 'A tenant with this slug already exists.',
   },
+  group_not_found: {
+    status: 404,
+    title: 'Group not found',
+    description: 'No group with this id or name in this tenant.',
+  },
+  group_exists: {
+    status: 409,
+    title: 'Group exists',
+    description: 'A group with this name already exists in this tenant (names compare case-insensitively).',
+  },
+  csv_invalid: {
+    status: 400,
+    title: 'Invalid CSV',
+    description:
+      'The file is not CSV this import reads: it must start with the header it names (for users: email,name,role) and quote fields properly.',
+  },
   oidc_client_not_found: {
     status: 404,
     title: 'Application not found',

@@ -139,6 +139,8 @@ const actionDescriptions: Record<AdminAction, string> = {
   'users.create': 'Create users',
   'users.update': 'Rename, disable or enable users, change roles',
   'users.delete': 'Delete users',
+  'groups.read': 'List groups and their members',
+  'groups.manage': 'Create, rename and delete groups, add and remove members',
   'methods.read': "List a user's authentication methods",
   'methods.delete': 'Delete one authentication method',
   'methods.resync': "Resynchronise a method's clock drift from two codes",

@@ -12,6 +12,7 @@ import { type InFlight, trackInFlight } from './in-flight.js';
 import { registerMetrics, registerMetricsAccess } from './metrics.js';
 import { classifyError, registerProblemHandlers, sendProblem } from './problem.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerAdminGroupRoutes } from './routes/admin-groups.js';
 import { registerAdminHardwareTokenRoutes } from './routes/admin-hardware-tokens.js';
 import { registerAdminHelpRequestRoutes } from './routes/admin-help-requests.js';
 import { registerAdminLogRoutes } from './routes/admin-logs.js';
@@ -161,6 +162,15 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     publicUrl: config.publicUrl,
   });
 
+  registerAdminGroupRoutes(app, {
+    tenants: services.tenants,
+    users: services.users,
+    apiKeys: services.apiKeys,
+    sessions: services.sessions,
+    groups: services.groups,
+    publicUrl: config.publicUrl,
+  });
+
   registerAdminHardwareTokenRoutes(app, {
     tenants: services.tenants,
     users: services.users,
@@ -213,6 +223,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
       clients: services.oidcClients,
       keys: services.oidcKeys,
       users: services.users,
+      groups: services.groups,
       sessions: services.sessions,
       publicUrl: config.publicUrl,
       stylesheet: stylesheetOfWebBuild(resolveWebDist()),

@@ -2,6 +2,7 @@ import { hkdfSync } from 'node:crypto';
 import { TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
 import Provider, { type Configuration, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import type { GroupService } from '../groups/group-service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Keyring } from '../platform/crypto/keyring.js';
 import type { Sealer } from '../platform/crypto/sealer.js';
@@ -11,6 +12,7 @@ import { type Session, type SessionService, sessionCookieName } from '../session
 import type { Tenant } from '../tenants/tenant-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { OidcClientService } from './client-service.js';
+import { groupClaims, groupsClaimsConfig, groupsScope } from './group-claims.js';
 import {
   escapeHtml,
   type OidcPageText,
@@ -110,6 +112,7 @@ export interface OidcProviderDeps {
   readonly clients: OidcClientService;
   readonly keys: SigningKeyStore;
   readonly users: UserService;
+  readonly groups: Pick<GroupService, 'namesOf'>;
   readonly sessions: SessionService;
   /** TWOFOLD_PUBLIC_URL: the issuer, and the origin of every URL the provider publishes. */
   readonly publicUrl: string;
@@ -212,8 +215,13 @@ async function buildProvider(deps: OidcProviderDeps, tenant: Tenant): Promise<Pr
       if (!user || user.disabled) return undefined;
       return {
         accountId: user.id,
-        async claims() {
-          return { sub: user.id, email: user.email, name: user.displayName || user.email };
+        async claims(_use, scope) {
+          return {
+            sub: user.id,
+            email: user.email,
+            name: user.displayName || user.email,
+            ...(await groupClaims(deps.groups, tenant.id, user.id, scope)),
+          };
         },
       };
     },
@@ -227,10 +235,11 @@ async function buildProvider(deps: OidcProviderDeps, tenant: Tenant): Promise<Pr
       openid: ['sub', 'acr', 'amr', 'auth_time'],
       email: ['email'],
       profile: ['name'],
+      ...groupsClaimsConfig(),
     },
     // email and name in the ID token itself (when their scopes were granted), not only from userinfo.
     conformIdTokenClaims: false,
-    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    scopes: ['openid', 'offline_access', 'email', 'profile', groupsScope],
     acrValues: [acrMfa, acrPassword],
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],

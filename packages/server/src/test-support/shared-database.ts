@@ -22,6 +22,8 @@ const deleteOrder = [
   'recovery_codes',
   'accepted_steps',
   'help_requests',
+  'group_members',
+  'groups',
   'methods',
   'audit_events',
   'secret_key_checks',
