@@ -8,8 +8,12 @@ import type {
   Bucket,
   CreatedOidcClient,
   EventPage,
+  Group,
+  GroupDetail,
+  GroupList,
   IssuedPass,
   Me,
+  NewGroup,
   NewOidcClient,
   NewUser,
   OidcClientList,
@@ -42,6 +46,9 @@ export interface AuditFilter {
 
 export const pageSize = 50;
 
+/** How many groups the Groups view lists at once (a search finds the others). */
+export const groupLimit = 500;
+
 /** How many of the newest outbox messages the Messages view reads. */
 export const outboxLimit = 100;
 
@@ -62,6 +69,7 @@ function reasonBody(reason: string | undefined): { reason?: string } {
 export function createAdminApi(api: ApiClient, tenant: string) {
   const userPath = (userId: string) => `/admin/users/${id(userId)}`;
   const methodPath = (userId: string, methodId: string) => `${userPath(userId)}/methods/${id(methodId)}`;
+  const groupPath = (groupId: string) => `/admin/groups/${id(groupId)}`;
   return {
     me: () => api.get<Me>('/me'),
     signOut: () => api.post<void>('/sign-out'),
@@ -106,6 +114,24 @@ export function createAdminApi(api: ApiClient, tenant: string) {
       api.post<AdminUser>(`${userPath(userId)}/unlock`, reasonBody(reason)),
     clearPushBlock: (userId: string, reason?: string) =>
       api.post<AdminUser>(`${userPath(userId)}/clear-push-block`, reasonBody(reason)),
+
+    /** Groups by name (the first `groupLimit`), those whose name contains `query`, or those of one user. */
+    listGroups: (options: { query?: string; userId?: string } = {}) =>
+      api.get<GroupList>(
+        withQuery('/admin/groups', {
+          query: options.query?.trim(),
+          userId: options.userId,
+          limit: groupLimit,
+        }),
+      ),
+    createGroup: (group: NewGroup) => api.post<Group>('/admin/groups', group),
+    getGroup: (groupId: string) => api.get<GroupDetail>(groupPath(groupId)),
+    updateGroup: (groupId: string, change: NewGroup) => api.patch<Group>(groupPath(groupId), change),
+    deleteGroup: (groupId: string) => api.delete<void>(groupPath(groupId)),
+    addGroupMember: (groupId: string, userId: string) =>
+      api.put<void>(`${groupPath(groupId)}/members/${id(userId)}`),
+    removeGroupMember: (groupId: string, userId: string) =>
+      api.delete<void>(`${groupPath(groupId)}/members/${id(userId)}`),
 
     signIns: (filter: SignInFilter, cursor?: string | null) =>
       api.get<EventPage<SignInEvent>>(withQuery('/admin/sign-ins', { ...filter, cursor, limit: pageSize })),

@@ -18,6 +18,7 @@ export type {
   UserPage,
 } from '@twofold/api/admin';
 export type { CreatedOidcClient, NewOidcClient, OidcClient, OidcClientList } from '@twofold/api/admin-apps';
+export type { Group, GroupDetail, GroupList, GroupMember, NewGroup } from '@twofold/api/admin-groups';
 export type {
   AuditEvent,
   Bucket,

@@ -18,6 +18,7 @@ import {
 } from '@twofold/core';
 import type { ComponentChildren, VNode } from 'preact';
 import type adminEn from './catalogs/admin/en.json';
+import type adminGroupsEn from './catalogs/admin-groups/en.json';
 import type commonEn from './catalogs/common/en.json';
 import type problemsEn from './catalogs/problems/en.json';
 import type securityInfoEn from './catalogs/security-info/en.json';
@@ -31,7 +32,8 @@ export type MessageKey =
   | keyof typeof signInEn
   | keyof typeof securityInfoEn
   | keyof typeof setupEn
-  | keyof typeof adminEn;
+  | keyof typeof adminEn
+  | keyof typeof adminGroupsEn;
 
 export type MessageValues = Readonly<Record<string, MessageValue>>;
 

@@ -5,7 +5,15 @@
  * table, with the built file of each catalog, to dist/i18n.json: the server preloads a page's catalogs in
  * its language with the page.
  */
-export const namespaces = ['common', 'problems', 'sign-in', 'security-info', 'setup', 'admin'] as const;
+export const namespaces = [
+  'common',
+  'problems',
+  'sign-in',
+  'security-info',
+  'setup',
+  'admin',
+  'admin-groups',
+] as const;
 
 export type Namespace = (typeof namespaces)[number];
 
@@ -17,6 +25,7 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
   'security-info': 'securityInfo.',
   setup: 'setup.',
   admin: 'admin.',
+  'admin-groups': 'adminGroups.',
 };
 
 /** The pages under /t/{tenant}/, by the name the server serves them under. */
@@ -24,7 +33,7 @@ export const pageCatalogs = {
   'sign-in': ['common', 'problems', 'sign-in'],
   'security-info': ['common', 'problems', 'security-info'],
   setup: ['common', 'problems', 'setup'],
-  admin: ['common', 'problems', 'admin'],
+  admin: ['common', 'problems', 'admin', 'admin-groups'],
 } as const satisfies Readonly<Record<string, readonly Namespace[]>>;
 
 export type CatalogPage = keyof typeof pageCatalogs;
