@@ -22,6 +22,7 @@ export const adminActions = {
   'users.create': 'global-admin',
   'users.update': 'global-admin',
   'users.delete': 'global-admin',
+  'users.import': 'global-admin',
   'groups.read': 'helpdesk',
   'groups.manage': 'global-admin',
   'methods.read': 'helpdesk',

@@ -287,6 +287,12 @@ export const errorRegistry = {
     description:
       'The file is not CSV this import reads: it must start with the header it names (for users: email,name,role) and quote fields properly.',
   },
+  import_refused: {
+    status: 422,
+    title: 'Import refused',
+    description:
+      'Some lines of the file were refused, so nothing was imported; `refused` lists each line with its number, code and reason. Correct them and import the whole file again.',
+  },
   oidc_client_not_found: {
     status: 404,
     title: 'Application not found',

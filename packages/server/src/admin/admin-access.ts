@@ -139,6 +139,7 @@ const actionDescriptions: Record<AdminAction, string> = {
   'users.create': 'Create users',
   'users.update': 'Rename, disable or enable users, change roles',
   'users.delete': 'Delete users',
+  'users.import': 'Import users from a CSV file (email, name, role), all lines or none',
   'groups.read': 'List groups and their members',
   'groups.manage': 'Create, rename and delete groups, add and remove members',
   'methods.read': "List a user's authentication methods",

@@ -16,6 +16,7 @@ const admin = (path: string) => `${adminPrefix}${path}`;
 export const adminRouteActions: Readonly<Record<string, AdminAction>> = {
   [`GET ${admin('users')}`]: 'users.read',
   [`POST ${admin('users')}`]: 'users.create',
+  [`POST ${admin('users/import')}`]: 'users.import',
   [`GET ${admin('users/:id')}`]: 'users.read',
   [`PATCH ${admin('users/:id')}`]: 'users.update',
   [`DELETE ${admin('users/:id')}`]: 'users.delete',

@@ -17,6 +17,7 @@ import { registerAdminHardwareTokenRoutes } from './routes/admin-hardware-tokens
 import { registerAdminHelpRequestRoutes } from './routes/admin-help-requests.js';
 import { registerAdminLogRoutes } from './routes/admin-logs.js';
 import { registerAdminOidcClientRoutes } from './routes/admin-oidc-clients.js';
+import { registerAdminUserImportRoutes } from './routes/admin-user-import.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMeRoutes } from './routes/me.js';
@@ -159,6 +160,15 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     admin: services.admin,
     outbox: services.outbox,
     clock: runtime.clock,
+    publicUrl: config.publicUrl,
+  });
+
+  registerAdminUserImportRoutes(app, {
+    tenants: services.tenants,
+    users: services.users,
+    apiKeys: services.apiKeys,
+    sessions: services.sessions,
+    admin: services.admin,
     publicUrl: config.publicUrl,
   });
 

@@ -53,7 +53,19 @@ export interface CreateUserInput {
 export interface UserService {
   /** Creates a user; with `executor`, inside the caller's transaction (the password is hashed before). */
   create(input: CreateUserInput, actor: Actor, executor?: Executor): Promise<User>;
+  /**
+   * Creates many users without passwords inside the caller's transaction, in multi-row inserts, each
+   * audited (`user.create`); user_exists when any email is taken (the caller checked beforehand).
+   */
+  createMany(
+    executor: Executor,
+    tenantId: string,
+    inputs: readonly { email: string; displayName?: string | undefined; roles?: readonly string[] }[],
+    actor: Actor,
+  ): Promise<User[]>;
   findByEmail(tenantId: string, email: string): Promise<User | undefined>;
+  /** Which of these emails (compared as stored: normalised) belong to users of the tenant already. */
+  existingEmails(tenantId: string, emails: readonly string[]): Promise<Set<string>>;
   /** Throws user_not_found. */
   getById(tenantId: string, id: string): Promise<User>;
   /** Active (not disabled) users with the role; with `executor`, inside the caller's transaction. */

@@ -7,11 +7,18 @@ import { resetMethodDrift, resyncMethod } from './method-drift.js';
 import { requireReregistration } from './require-reregistration.js';
 import { revokeSessions } from './revoke-sessions.js';
 import { setPasswordByOperator } from './set-password.js';
+import { importUsers, type UserImportInput } from './user-import/import-users.js';
 
 export { breakGlassMaxMinutes, type RecoverAdminInput, type RecoveredAdmin } from './break-glass.js';
 export type { AdminFlowDeps } from './deps.js';
 export { checkReason } from './deps.js';
 export type { ReregistrationResult } from './require-reregistration.js';
+export {
+  type RefusedLine,
+  refusedImport,
+  type UserImportInput,
+  type UserImportReport,
+} from './user-import/import-users.js';
 
 export function createAdminFlows(deps: AdminFlowDeps) {
   return {
@@ -24,6 +31,7 @@ export function createAdminFlows(deps: AdminFlowDeps) {
     resyncMethod: (input: Parameters<typeof resyncMethod>[1]) => resyncMethod(deps, input),
     resetMethodDrift: (input: Parameters<typeof resetMethodDrift>[1]) => resetMethodDrift(deps, input),
     recoverAdmin: (input: RecoverAdminInput) => recoverAdmin(deps, input),
+    importUsers: (input: UserImportInput) => importUsers(deps, input),
     setPasswordByOperator: (input: Parameters<typeof setPasswordByOperator>[1]) =>
       setPasswordByOperator(deps, input),
   };
