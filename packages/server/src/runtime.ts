@@ -12,6 +12,7 @@ import { latestClockReading, purgeAcceptedSteps } from './factors/totp/accepted-
 import { createAdminFlows } from './flows/admin/index.js';
 import { createPasswordResetFlows } from './flows/password-reset/index.js';
 import { createPasswordResetStore } from './flows/password-reset/reset-store.js';
+import { createScimFlows } from './flows/scim/index.js';
 import { createSelfServiceFlows } from './flows/self-service/index.js';
 import { createSignInFlowStore } from './flows/sign-in/flow-store.js';
 import { createSignInFlows } from './flows/sign-in/index.js';
@@ -283,6 +284,7 @@ export function createServices(deps: ServicesDeps) {
     helpRequests,
     troubleshooter,
     housekeeping,
+    scim: createScimFlows({ db, users, groups, admin, apiKeys, publicUrl }),
     oidcClients: createOidcClientService({ db, clock, audit }),
     oidcKeys: createSigningKeyStore({ db, clock, sealer, audit }),
   };

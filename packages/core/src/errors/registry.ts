@@ -293,6 +293,18 @@ export const errorRegistry = {
     description:
       'Some lines of the file were refused, so nothing was imported; `refused` lists each line with its number, code and reason. Correct them and import the whole file again.',
   },
+  scim_invalid_filter: {
+    status: 400,
+    title: 'Invalid SCIM filter',
+    description:
+      'The SCIM filter could not be read, or names an attribute or operator this server does not filter on (RFC 7644 section 3.4.2.2; scimType invalidFilter).',
+  },
+  scim_invalid_request: {
+    status: 400,
+    title: 'Invalid SCIM request',
+    description:
+      'The SCIM request is malformed or asks for a change this server does not make (a PATCH path it cannot apply, a userName that is not an email, a change of userName); `scimType` says which (RFC 7644 section 3.12).',
+  },
   oidc_client_not_found: {
     status: 404,
     title: 'Application not found',

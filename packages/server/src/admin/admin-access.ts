@@ -12,6 +12,7 @@
 import {
   type AdminAction,
   adminActions,
+  isRole,
   type Role,
   roleAllows,
   strongestRole,
@@ -45,7 +46,7 @@ export interface AdminTarget {
 
 export interface AdminAccessDeps {
   readonly apiKeys: {
-    authenticate(key: string): Promise<{ id: string; tenantId: string; role: Role } | undefined>;
+    authenticate(key: string): Promise<{ id: string; tenantId: string; role: string } | undefined>;
   };
   readonly sessions: SessionAuthenticator;
   readonly users: { getById(tenantId: string, id: string): Promise<{ roles: Role[]; disabled: boolean }> };
@@ -101,6 +102,8 @@ async function resolvePrincipal(
   if (bearer?.startsWith('tfk_')) {
     const key = await deps.apiKeys.authenticate(bearer);
     if (!key || key.tenantId !== tenant.id) throw new TwofoldError('unauthenticated', 'unknown API key');
+    // A provisioning key is for SCIM (/t/{tenant}/scim/v2/) only, never the admin API.
+    if (!isRole(key.role)) throw forbidden(`a ${key.role} key works only for SCIM, not the admin API`);
     return { kind: 'api_key', role: key.role, actor: { type: 'api_key', id: key.id, ip: request.ip } };
   }
   const session: AuthSession = await requireSession(request, {

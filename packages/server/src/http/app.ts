@@ -23,6 +23,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerOidcRoutes } from './routes/oidc.js';
 import { registerPasswordResetRoutes } from './routes/password-reset.js';
+import { registerScimRoutes } from './routes/scim.js';
 import { registerSetupRoutes } from './routes/setup.js';
 import { registerSignInRoutes } from './routes/sign-in.js';
 import { registerSecurityHeaders, setSecurityHeaders } from './security-headers.js';
@@ -219,6 +220,8 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     oidcClients: services.oidcClients,
     publicUrl: config.publicUrl,
   });
+
+  registerScimRoutes(app, { tenants: services.tenants, scim: services.scim });
 
   registerOidcRoutes(app, {
     tenants: services.tenants,

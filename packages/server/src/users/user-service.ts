@@ -48,6 +48,8 @@ export interface CreateUserInput {
   readonly password?: string | undefined;
   /** An argon2id hash computed beforehand, so a caller's transaction does not wait on hashing. */
   readonly passwordHash?: string | undefined;
+  /** What a provisioning client (SCIM) calls the user in its own directory. */
+  readonly externalId?: string | undefined;
 }
 
 export interface UserService {
@@ -143,6 +145,8 @@ export interface UserChanges {
   readonly roles?: readonly string[] | undefined;
   /** The language of their emails and text messages; null: the tenant's `defaultLocale`. */
   readonly locale?: Locale | null | undefined;
+  /** What a provisioning client (SCIM) calls the user; null: nothing. */
+  readonly externalId?: string | null | undefined;
 }
 
 /** A user after an update, with what changed that others must act on. */

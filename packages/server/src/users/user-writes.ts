@@ -88,6 +88,7 @@ export function createUserWrites(
         display_name: displayName,
         password_hash: passwordHash,
         disabled: 0,
+        ...(input.externalId !== undefined ? { external_id: input.externalId } : {}),
         created_at: now,
         updated_at: now,
       };
@@ -143,6 +144,7 @@ export function createUserWrites(
         ...(displayName !== undefined ? { display_name: displayName } : {}),
         ...(changes.disabled !== undefined ? { disabled: changes.disabled ? 1 : 0 } : {}),
         ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
+        ...(changes.externalId !== undefined ? { external_id: changes.externalId } : {}),
       };
       await executor.updateTable('users').set(set).where('id', '=', id).execute();
       if (newRoles && newRoles.join() !== before.join()) {
@@ -160,6 +162,8 @@ export function createUserWrites(
       if (roles.join() !== before.join()) changed['roles'] = { from: before, to: roles };
       if (changes.locale !== undefined && changes.locale !== row.locale)
         changed['locale'] = { from: row.locale, to: changes.locale };
+      if (changes.externalId !== undefined && changes.externalId !== row.external_id)
+        changed['externalId'] = { from: row.external_id, to: changes.externalId };
       await audit.record(
         {
           tenantId,
