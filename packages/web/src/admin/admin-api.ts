@@ -23,6 +23,7 @@ import type {
   SignInEvent,
   SignInStats,
   UserChange,
+  UserImport,
   UserPage,
 } from './types.js';
 
@@ -83,6 +84,11 @@ export function createAdminApi(api: ApiClient, tenant: string) {
         }),
       ),
     createUser: (user: NewUser) => api.post<AdminUser>('/admin/users', user),
+    /** Users from a CSV file (email,name,role): checked only with `dryRun`; all lines or none. */
+    importUsers: (csv: string, dryRun: boolean) =>
+      api.post<UserImport>(withQuery('/admin/users/import', { dryRun: dryRun ? 'true' : undefined }), csv, {
+        contentType: 'text/csv',
+      }),
     getUser: (userId: string) => api.get<AdminUserDetails>(userPath(userId)),
     updateUser: (userId: string, { reason, ...change }: UserChange) =>
       api.patch<AdminUser>(userPath(userId), { ...change, ...reasonBody(reason) }),
@@ -175,7 +181,7 @@ export function guardSession(api: ApiClient, onEnded: () => void): ApiClient {
   };
   return {
     get: (path) => watch(api.get(path)),
-    post: (path, body) => watch(api.post(path, body)),
+    post: (path, body, options) => watch(api.post(path, body, options)),
     put: (path, body) => watch(api.put(path, body)),
     patch: (path, body) => watch(api.patch(path, body)),
     delete: (path, body) => watch(api.delete(path, body)),

@@ -27,5 +27,6 @@ export type {
   SignInStats,
   StatsPoint,
 } from '@twofold/api/admin-logs';
+export type { RefusedLine, UserImport } from '@twofold/api/admin-user-import';
 export type { Me } from '@twofold/api/self-service';
 export type { Role } from '@twofold/core';

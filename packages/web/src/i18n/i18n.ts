@@ -19,6 +19,7 @@ import {
 import type { ComponentChildren, VNode } from 'preact';
 import type adminEn from './catalogs/admin/en.json';
 import type adminGroupsEn from './catalogs/admin-groups/en.json';
+import type adminImportEn from './catalogs/admin-import/en.json';
 import type commonEn from './catalogs/common/en.json';
 import type problemsEn from './catalogs/problems/en.json';
 import type securityInfoEn from './catalogs/security-info/en.json';
@@ -33,7 +34,8 @@ export type MessageKey =
   | keyof typeof securityInfoEn
   | keyof typeof setupEn
   | keyof typeof adminEn
-  | keyof typeof adminGroupsEn;
+  | keyof typeof adminGroupsEn
+  | keyof typeof adminImportEn;
 
 export type MessageValues = Readonly<Record<string, MessageValue>>;
 

@@ -13,6 +13,7 @@ export const namespaces = [
   'setup',
   'admin',
   'admin-groups',
+  'admin-import',
 ] as const;
 
 export type Namespace = (typeof namespaces)[number];
@@ -26,6 +27,7 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
   setup: 'setup.',
   admin: 'admin.',
   'admin-groups': 'adminGroups.',
+  'admin-import': 'adminImport.',
 };
 
 /** The pages under /t/{tenant}/, by the name the server serves them under. */
@@ -33,7 +35,7 @@ export const pageCatalogs = {
   'sign-in': ['common', 'problems', 'sign-in'],
   'security-info': ['common', 'problems', 'security-info'],
   setup: ['common', 'problems', 'setup'],
-  admin: ['common', 'problems', 'admin', 'admin-groups'],
+  admin: ['common', 'problems', 'admin', 'admin-groups', 'admin-import'],
 } as const satisfies Readonly<Record<string, readonly Namespace[]>>;
 
 export type CatalogPage = keyof typeof pageCatalogs;
