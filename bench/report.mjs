@@ -39,6 +39,11 @@ function rows(r) {
       `target >= ${targets.verifyHttpRatio.atLeast}: ${verdict('verifyHttpRatio', r.verifyHttpRatio)}`,
     ],
     [
+      'server CPU per answer (hello, verification)',
+      `${ms(r.hello.serverCpuMsPerAnswer)}, ${ms(r.verify.serverCpuMsPerAnswer)}`,
+      `verifyCpuRatio ${times(r.verifyCpuRatio)}: the rate ratio in CPU time, steady when other work shares the cores`,
+    ],
+    [
       'password sign-in (POST /sign-in)',
       perSecond(r.signIn.rps),
       `p50 ${ms(r.signIn.p50Ms)}, p99 ${ms(r.signIn.p99Ms)}`,

@@ -21,6 +21,23 @@ export function readProcessMemory(pid) {
 }
 
 /**
+ * CPU time (user + system, every thread) a Linux process has used so far, in milliseconds;
+ * undefined elsewhere. Clock ticks of /proc/{pid}/stat, 100 a second on Linux.
+ */
+export function readProcessCpuMs(pid) {
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime and stime, fields 14 and 15
+  return Number.isFinite(ticks) ? ticks * 10 : undefined;
+}
+
+/**
  * Starts the server the way an operator does (`twofold serve`, configured by environment) and
  * resolves once it prints its listening line.
  * @param {{
@@ -101,6 +118,7 @@ export async function startServerProcess(options) {
     pid: child.pid,
     sampleMemory,
     memory: () => readProcessMemory(child.pid),
+    cpuMs: () => readProcessCpuMs(child.pid),
     /** Throws when the server is gone (it crashed, or something outside stopped it). */
     assertRunning() {
       if (exitedEarly !== undefined) throw new Error(`the server exited during the bench (${exitedEarly})`);

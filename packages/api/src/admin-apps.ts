@@ -12,7 +12,12 @@ export const Uri = Type.String({ minLength: 1, maxLength: 2000 });
 export const CreateBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
-    redirectUris: Type.Array(Uri, { minItems: 1, maxItems: 10, description: 'Matched exactly' }),
+    redirectUris: Type.Optional(
+      Type.Array(Uri, {
+        maxItems: 10,
+        description: 'Matched exactly; at least one, except for a service (which has none)',
+      }),
+    ),
     postLogoutRedirectUris: Type.Optional(Type.Array(Uri, { maxItems: 10 })),
     confidential: Type.Optional(
       Type.Boolean({
@@ -21,6 +26,20 @@ export const CreateBody = Type.Object(
     ),
     firstParty: Type.Optional(
       Type.Boolean({ description: "true (default): the organisation's own app, no consent screen" }),
+    ),
+    service: Type.Optional(
+      Type.Boolean({
+        description:
+          'true: a service that signs in as itself (client_credentials), with a secret and no redirect URIs; it may introspect tokens',
+      }),
+    ),
+    backchannelLogoutUri: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 2000,
+        description:
+          "OpenID Connect back-channel logout: logout tokens are POSTed here when a user's sessions end (https, or http to a loopback host)",
+      }),
     ),
   },
   { additionalProperties: false },
@@ -33,6 +52,8 @@ export const ClientJson = Type.Object({
   postLogoutRedirectUris: Type.Array(Type.String()),
   confidential: Type.Boolean(),
   firstParty: Type.Boolean(),
+  service: Type.Boolean(),
+  backchannelLogoutUri: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
 });
 

@@ -157,7 +157,23 @@ export const UserDetailJson = Type.Object({
   activeSessions: Type.Integer(),
   recoveryCodesRemaining: Type.Integer(),
   temporaryAccessPass: Type.Union([
-    Type.Object({ expiresAt: DateTime, reusable: Type.Boolean(), used: Type.Boolean() }),
+    Type.Object({
+      expiresAt: DateTime,
+      reusable: Type.Boolean(),
+      used: Type.Boolean(),
+      issuedBy: Type.Optional(
+        Type.Object(
+          {
+            type: Type.String({ description: 'user (an admin), api_key or operator' }),
+            role: Type.String({ description: 'The role it was issued with (a role, or operator)' }),
+            email: Type.Union([Type.String(), Type.Null()], {
+              description: "The issuing admin's email; null for an API key, the operator or a deleted admin",
+            }),
+          },
+          { description: 'Who issued the pass (a pass stops working once its user outranks its issuer)' },
+        ),
+      ),
+    }),
     Type.Null(),
   ]),
 });

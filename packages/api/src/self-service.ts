@@ -55,6 +55,10 @@ export const MeJson = Type.Object({
   methods: Type.Array(MethodJson),
   recoveryCodesRemaining: Type.Integer(),
   stepUpUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  currentPasswordRequired: Type.Boolean({
+    description:
+      'Whether POST /me/password needs currentPassword: false in a session started with a Temporary Access Pass in the last hour, or for an account without a password yet',
+  }),
 });
 
 export const SentCodeJson = Type.Object({

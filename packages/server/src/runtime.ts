@@ -20,7 +20,9 @@ import { createTroubleshooter } from './flows/troubleshoot/index.js';
 import { createGroupService } from './groups/group-service.js';
 import { createHelpRequestService } from './help-requests/help-request-service.js';
 import { createHousekeeping } from './housekeeping/housekeeping.js';
+import { createApplicationLogout } from './oidc/backchannel-logout.js';
 import { createOidcClientService } from './oidc/client-service.js';
+import { createLogoutTokenProvider } from './oidc/logout-token.js';
 import { purgeExpiredPayloads } from './oidc/payload-retention.js';
 import { createSigningKeyStore } from './oidc/signing-keys.js';
 import { createOutbox } from './outbox/outbox.js';
@@ -126,17 +128,23 @@ export function createServices(deps: ServicesDeps) {
   const apiKeys = createApiKeyService({ db, clock, audit });
   const groups = createGroupService({ db, clock, audit });
   const setup = createSetupService({ db, clock, audit, tenants, users, passwords });
-  const sessions = createSessionService({ db, clock, audit });
   const signInLog = createSignInLog({ db, clock });
   const outbox = createOutbox({ db, clock, sealer });
+  const oidcKeys = createSigningKeyStore({ db, clock, sealer, audit });
   const courier = createCourier({
     outbox,
     clock,
     tenants,
-    providers: deps.providers,
+    // Back-channel logout tokens are signed with the tenant's keys when they leave.
+    providers: {
+      ...deps.providers,
+      logout: deps.providers.logout ?? createLogoutTokenProvider({ keys: oidcKeys, clock, publicUrl }),
+    },
     ...(deps.courierOptions ? { options: deps.courierOptions } : {}),
     ...(deps.log ? { log: deps.log } : {}),
   });
+  const applicationLogout = createApplicationLogout({ db, clock, audit, courier });
+  const sessions = createSessionService({ db, clock, audit, applicationLogout });
   const signIns = createSignInFlowStore(db);
   const factors = createFactors({
     db,
@@ -286,7 +294,8 @@ export function createServices(deps: ServicesDeps) {
     housekeeping,
     scim: createScimFlows({ db, users, groups, admin, apiKeys, publicUrl }),
     oidcClients: createOidcClientService({ db, clock, audit }),
-    oidcKeys: createSigningKeyStore({ db, clock, sealer, audit }),
+    oidcKeys,
+    applicationLogout,
   };
 }
 

@@ -67,6 +67,57 @@ for (const backend of testBackends) {
       expect(JSON.parse(again.stderr).error.code).toBe('oidc_client_not_found');
     });
 
+    it('creates a service (--service) and an application with a back-channel logout URI', async () => {
+      await json(['tenant', 'create', 'acme']);
+      const service = await json([
+        'oidc-client',
+        'create',
+        '--tenant',
+        'acme',
+        '--service',
+        '--name',
+        'Billing API',
+      ]);
+      expect(service).toMatchObject({
+        name: 'Billing API',
+        service: true,
+        confidential: true,
+        redirectUris: [],
+      });
+      expect(service.clientSecret).toMatch(/^tfcs_/);
+      const wiki = await json([
+        'oidc-client',
+        'create',
+        '--tenant',
+        'acme',
+        '--redirect-uri',
+        'https://wiki.example.com/callback',
+        '--backchannel-logout-uri',
+        'https://wiki.example.com/callback?logout=backchannel',
+      ]);
+      expect(wiki).toMatchObject({
+        service: false,
+        backchannelLogoutUri: 'https://wiki.example.com/callback?logout=backchannel',
+      });
+      const human = await run(['oidc-client', 'list', '--tenant', 'acme']);
+      expect(human.stdout).toContain('Billing API  service');
+      // An application needs a redirect URI; a service may have none, nor a logout URI.
+      const bare = await run(['oidc-client', 'create', '--tenant', 'acme', '--json']);
+      expect(bare.code).not.toBe(0);
+      expect(JSON.parse(bare.stderr).error.code).toBe('validation_failed');
+      const mixed = await run([
+        'oidc-client',
+        'create',
+        '--tenant',
+        'acme',
+        '--service',
+        '--backchannel-logout-uri',
+        'https://x.example.com/logout',
+        '--json',
+      ]);
+      expect(JSON.parse(mixed.stderr).error.code).toBe('validation_failed');
+    });
+
     it('refuses a redirect URI that is not exact and safe, naming it', async () => {
       await json(['tenant', 'create', 'acme']);
       const bad = await run([

@@ -4,6 +4,18 @@ import { type CommandGroup, iso, tenantOption } from './kit.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** The redirect URI's host, else 'Service' for a service (an application must give a redirect URI anyway). */
+function defaultName(redirectUri: string | undefined, service: boolean | undefined): string {
+  if (redirectUri) {
+    try {
+      return new URL(redirectUri).host || redirectUri;
+    } catch {
+      return redirectUri;
+    }
+  }
+  return service ? 'Service' : 'Application';
+}
+
 /**
  * `twofold oidc-client create|list|delete` (the applications that sign users in through a tenant)
  * and `twofold oidc-keys rotate` (a new ID token signing key).
@@ -20,9 +32,9 @@ export const oidcCommands: CommandGroup = (program, kit) => {
         .description(
           'Register an application. Prints its clientId and, for a confidential client, its clientSecret: shown once, stored hashed.',
         )
-        .requiredOption(
+        .option(
           '--redirect-uri <uri>',
-          'where the application receives the sign-in (repeat for several; matched exactly)',
+          'where the application receives the sign-in (repeat for several; matched exactly; required but for --service)',
           collect,
         )
         .option('--name <text>', 'the name users see')
@@ -32,17 +44,27 @@ export const oidcCommands: CommandGroup = (program, kit) => {
           collect,
         )
         .option('--public', 'a public client (single-page or native app): no secret, PKCE only')
-        .option('--third-party', 'an application outside the organisation: users are asked for consent'),
+        .option('--third-party', 'an application outside the organisation: users are asked for consent')
+        .option(
+          '--service',
+          'a service that signs in as itself (client_credentials): a secret, no redirect URI; it may introspect tokens',
+        )
+        .option(
+          '--backchannel-logout-uri <uri>',
+          "where logout tokens are POSTed when a user's sessions end (OpenID Connect back-channel logout)",
+        ),
     ),
     async (
       out,
       opts: {
         tenant: string;
-        redirectUri: string[];
+        redirectUri?: string[];
         name?: string;
         postLogoutRedirectUri?: string[];
         public?: boolean;
         thirdParty?: boolean;
+        service?: boolean;
+        backchannelLogoutUri?: string;
       },
     ) => {
       await kit.withRuntime(out, async (runtime) => {
@@ -50,11 +72,13 @@ export const oidcCommands: CommandGroup = (program, kit) => {
         const { client, clientSecret } = await runtime.services.oidcClients.create(
           {
             tenantId: tenant.id,
-            name: opts.name ?? new URL(opts.redirectUri[0] ?? 'https://app.invalid').host,
+            name: opts.name ?? defaultName(opts.redirectUri?.[0], opts.service),
             redirectUris: opts.redirectUri,
             postLogoutRedirectUris: opts.postLogoutRedirectUri,
             confidential: !opts.public,
             firstParty: !opts.thirdParty,
+            service: opts.service,
+            backchannelLogoutUri: opts.backchannelLogoutUri,
           },
           operatorActor,
         );
@@ -70,6 +94,8 @@ export const oidcCommands: CommandGroup = (program, kit) => {
             postLogoutRedirectUris: client.postLogoutRedirectUris,
             confidential: client.confidential,
             firstParty: client.firstParty,
+            service: client.service,
+            backchannelLogoutUri: client.backchannelLogoutUri,
           },
           () => [
             `Application '${client.name}' registered in tenant ${tenant.slug}.`,
@@ -78,6 +104,10 @@ export const oidcCommands: CommandGroup = (program, kit) => {
               ? [`clientSecret: ${clientSecret}`, 'Keep the secret now: it is not shown again.']
               : ['Public client: no secret; it must use PKCE (S256).']),
             `discovery:    ${issuer}/.well-known/openid-configuration`,
+            ...(client.service
+              ? [`A service: it gets tokens with grant_type=client_credentials and may introspect tokens.`]
+              : []),
+            ...(client.backchannelLogoutUri ? [`back-channel logout: ${client.backchannelLogoutUri}`] : []),
           ],
         );
       });
@@ -97,6 +127,8 @@ export const oidcCommands: CommandGroup = (program, kit) => {
           postLogoutRedirectUris: c.postLogoutRedirectUris,
           confidential: c.confidential,
           firstParty: c.firstParty,
+          service: c.service,
+          backchannelLogoutUri: c.backchannelLogoutUri,
           createdAt: iso(c.createdAt),
         }));
         out.result({ clients: rows }, () =>
@@ -104,7 +136,7 @@ export const oidcCommands: CommandGroup = (program, kit) => {
             ? [`No applications in tenant ${tenant.slug}.`]
             : rows.map(
                 (c) =>
-                  `${c.clientId}  ${c.name}  ${c.confidential ? 'confidential' : 'public'}${c.firstParty ? '' : ', third-party'}  ${c.redirectUris.join(' ')}`,
+                  `${c.clientId}  ${c.name}  ${c.service ? 'service' : c.confidential ? 'confidential' : 'public'}${c.firstParty ? '' : ', third-party'}  ${c.redirectUris.join(' ')}`,
               ),
         );
       });

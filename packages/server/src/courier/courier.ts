@@ -6,7 +6,8 @@
  */
 import type { Executor } from '../audit/audit-log.js';
 
-export type Channel = 'email' | 'sms';
+/** logout: an OpenID Connect back-channel logout token POSTed to an application (oidc/logout-token.ts). */
+export type Channel = 'email' | 'sms' | 'logout';
 
 /** What a message is for. Every body and subject is sealed at rest; a code's are cleared once sent. */
 export type MessagePurpose =
@@ -15,7 +16,8 @@ export type MessagePurpose =
   | 'step_up_code'
   | 'password_reset_code'
   | 'admin_notice'
-  | 'security_notice';
+  | 'security_notice'
+  | 'backchannel_logout';
 
 /** Purposes ending in `_code` carry a one-time code: retried only while it is valid, cleared once sent. */
 export function isCodePurpose(purpose: string | null): boolean {
@@ -28,7 +30,7 @@ export const deliveredCodePlaceholder = '[code removed after delivery]';
 export interface OutgoingMessage {
   readonly tenantId: string | null;
   readonly channel: Channel;
-  /** E.164 phone number, or an email address. */
+  /** E.164 phone number, an email address, or an application's back-channel logout URI. */
   readonly to: string;
   /** Email only. */
   readonly subject?: string;

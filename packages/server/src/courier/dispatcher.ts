@@ -65,6 +65,9 @@ export interface CourierDeps {
   readonly options?: CourierOptions;
 }
 
+/** When a message queued inside a transaction is looked for again (its commit is not observable here). */
+const afterCommitWakesMs = [20, 200];
+
 export const defaultRetryDelaysMs: readonly number[] = [
   10_000,
   60_000,
@@ -122,6 +125,11 @@ export function createCourier(deps: CourierDeps): Courier {
       return { id: claim.id, state: 'failed', error };
     }
     const provider = providers[claim.channel];
+    if (!provider) {
+      const error = `no provider sends ${claim.channel} messages`;
+      await record(claim, outbox.recordFailed(claim, { error }));
+      return { id: claim.id, state: 'failed', error };
+    }
     let receipt: Awaited<ReturnType<typeof provider.send>>;
     try {
       receipt = await provider.send({
@@ -251,8 +259,13 @@ export function createCourier(deps: CourierDeps): Courier {
   return {
     async enqueue(message: OutgoingMessage, executor?: Executor) {
       const id = await outbox.insert(message, executor);
-      // Inside a transaction the row is not visible until it commits: the next pass finds it.
       wake();
+      // Inside a transaction the row is not visible until it commits, which is usually a few
+      // milliseconds later: look again soon rather than at the next poll (a logout token should
+      // reach its application within moments of the sign-out).
+      if (executor?.isTransaction) {
+        for (const delay of afterCommitWakesMs) setTimeout(wake, delay).unref();
+      }
       return id;
     },
 

@@ -112,6 +112,9 @@ describeInChromium(
         .getByLabel('Redirect URIs', { exact: true })
         .fill('https://payroll.example.com/callback\nhttps://payroll.example.com/signed-in');
       await dialog.getByLabel('Post-logout redirect URIs (optional)').fill('https://payroll.example.com/bye');
+      await dialog
+        .getByLabel('Back-channel logout URI (optional)')
+        .fill('https://payroll.example.com/backchannel-logout');
       await dialog.getByRole('button', { name: 'Register application' }).click();
 
       const created = admin.getByRole('dialog', { name: 'Application registered' });
@@ -131,6 +134,8 @@ describeInChromium(
         firstParty: true,
         redirectUris: ['https://payroll.example.com/callback', 'https://payroll.example.com/signed-in'],
         postLogoutRedirectUris: ['https://payroll.example.com/bye'],
+        backchannelLogoutUri: 'https://payroll.example.com/backchannel-logout',
+        service: false,
       });
       expect(stored?.secretHash).toBe(hashToken(secret));
 
@@ -194,6 +199,25 @@ describeInChromium(
       await admin.getByRole('row').filter({ hasText: 'Payroll' }).waitFor({ state: 'detached' });
       await admin.getByRole('row').filter({ hasText: 'Team wiki' }).waitFor();
       expect((await clients()).map((c) => c.name)).toEqual(['Team wiki']);
+    });
+
+    it('registers a service: no redirect URIs asked, a secret shown once, listed as a service', async () => {
+      await admin.getByRole('button', { name: 'Register application' }).click();
+      const dialog = admin.getByRole('dialog', { name: 'Register application' });
+      await dialog.getByLabel('Name').fill('Billing API');
+      await dialog.getByRole('radio', { name: /^Service/ }).check();
+      expect(await dialog.getByLabel('Redirect URIs', { exact: true }).count()).toBe(0);
+      expect(await dialog.getByLabel('Back-channel logout URI (optional)').count()).toBe(0);
+      await check(admin, 'console: register a service');
+      await dialog.getByRole('button', { name: 'Register application' }).click();
+      const created = admin.getByRole('dialog', { name: 'Application registered' });
+      await created.getByText('grant_type=client_credentials').waitFor();
+      expect(await created.getByTestId('client-secret').textContent()).toMatch(/^tfcs_/);
+      await check(admin, 'console: service registered');
+      await created.getByRole('button', { name: 'I have copied the secret' }).click();
+      await admin.getByRole('row').filter({ hasText: 'Billing API' }).getByText('Service').waitFor();
+      const stored = (await clients()).find((c) => c.name === 'Billing API');
+      expect(stored).toMatchObject({ service: true, confidential: true, redirectUris: [] });
     });
 
     it('an admin below global admin is told the section is not theirs', async () => {

@@ -79,12 +79,27 @@ describeInChromium('setup page in Chromium', { scratchPrefix: 'twofold-setup-e2e
     const ada = await suite.app.runtime.services.users.findByEmail(suite.tenant.id, 'ada@example.com');
     expect(ada?.roles).toEqual(['global-admin']);
 
+    // Opened again, the link says it was used, in the page's language, and leads to sign-in: no form (issue 15).
     await page.goto(link.replace('/setup#', '/setup?lang=fr#'));
-    await page.getByLabel('Adresse e-mail').fill('bob@example.com');
-    await page.getByLabel('Mot de passe').fill('correct horse battery staple');
-    await page.getByRole('button', { name: 'Créer l’administrateur' }).click();
-    await page.getByText('Ce lien de configuration n’est plus valable').waitFor();
+    await page.getByRole('heading', { name: 'Ce lien de configuration a déjà servi' }).waitFor();
+    expect(await page.getByLabel('Mot de passe').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Aller à la connexion' }).getAttribute('href')).toBe(
+      '/t/acme/sign-in',
+    );
     await check(page, 'setup in French: link already used');
+
+    // The form is still refused by the server for a spent link (a page opened before it was spent).
+    const spent = await suite.app.app.inject({
+      method: 'POST',
+      url: '/t/acme/api/v1/setup',
+      headers: { origin: suite.origin },
+      payload: {
+        token: new URLSearchParams(new URL(link).hash.slice(1)).get('token'),
+        email: 'bob@example.com',
+        password: 'correct horse battery staple',
+      },
+    });
+    expect(spent.statusCode).toBeGreaterThanOrEqual(400);
     expect(await suite.app.runtime.services.users.findByEmail(suite.tenant.id, 'bob@example.com')).toBe(
       undefined,
     );

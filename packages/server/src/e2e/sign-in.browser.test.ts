@@ -268,7 +268,9 @@ describeInChromium('sign-in pages in Chromium', { scratchPrefix: 'twofold-e2e-' 
     await shot(page, 'other-ways.png');
     await check(page, 'sign-in: other ways');
     await page.getByRole('button', { name: "I can't use any of these" }).click();
-    await page.getByRole('heading', { name: 'Contact your admin' }).waitFor();
+    // The troubleshooter: what it found, and who can help (issue 15).
+    await page.getByRole('heading', { name: "Why can't I get a code?" }).waitFor();
+    await page.getByRole('heading', { name: 'Ask your helpdesk' }).waitFor();
     await expect_text(page, 'main', 'Temporary Access Pass');
     await shot(page, 'cannot-use.png');
     await check(page, "sign-in: can't use any of these");

@@ -258,6 +258,24 @@ export async function insertPendingMethod(
   );
 }
 
+/** One method of a user, of the given types (and, if given, statuses): what a factor's service reads first. */
+export function readUserMethod(
+  db: Kysely<Database>,
+  key: { readonly tenantId: string; readonly userId: string; readonly methodId: string },
+  types: readonly string[],
+  statuses?: readonly MethodStatus[],
+): Promise<MethodRow | undefined> {
+  let query = db
+    .selectFrom('methods')
+    .selectAll()
+    .where('id', '=', key.methodId)
+    .where('tenant_id', '=', key.tenantId)
+    .where('user_id', '=', key.userId)
+    .where('type', 'in', [...types]);
+  if (statuses) query = query.where('status', 'in', [...statuses]);
+  return query.executeTakeFirst();
+}
+
 /** Makes the user's oldest active method the default when none is (after the default was deleted). */
 async function promoteOldestIfNoDefault(db: Kysely<Database>, tenantId: string, userId: string) {
   const oldest = await db

@@ -81,6 +81,13 @@ for (const backend of testBackends) {
             payload: body,
           });
 
+        // Security info asks for the current password because GET /me says it is needed.
+        const me = await t.app.inject({
+          method: 'GET',
+          url: `${base}/me`,
+          headers: bearer(ann.sessionToken),
+        });
+        expect(me.json().currentPasswordRequired).toBe(true);
         const cases: [Record<string, string>, string][] = [
           [{ newPassword }, 'current_password_required'],
           [{ currentPassword: 'not my password', newPassword }, 'password_incorrect'],
@@ -145,6 +152,9 @@ for (const backend of testBackends) {
             temporaryAccessPass: pass.pass,
           })
         ).json().session.token as string;
+        const meOf = async () =>
+          (await t.app.inject({ method: 'GET', url: `${base}/me`, headers: bearer(session) })).json();
+        expect((await meOf()).currentPasswordRequired).toBe(false);
         const res = await t.app.inject({
           method: 'POST',
           url: `${base}/me/password`,
@@ -152,6 +162,9 @@ for (const backend of testBackends) {
           payload: { newPassword },
         });
         expect(res.statusCode, res.body).toBe(200);
+        // An hour on, the same session is asked for its (new) current password again.
+        clock.advance(61 * 60_000);
+        expect((await meOf()).currentPasswordRequired).toBe(true);
       });
     });
 

@@ -3,7 +3,9 @@ import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import { TwofoldError } from '@twofold/core';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createOidcInteractions } from '../oidc/interaction/index.js';
 import { stylesheetOfWebBuild } from '../oidc/pages.js';
+import { createProviderHandler } from '../oidc/provider-handler.js';
 import { createOidcProviders } from '../oidc/provider-registry.js';
 import type { Runtime } from '../runtime.js';
 import { registerAdminGuard } from './admin-guard.js';
@@ -223,23 +225,34 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
 
   registerScimRoutes(app, { tenants: services.tenants, scim: services.scim });
 
-  registerOidcRoutes(app, {
-    tenants: services.tenants,
-    sessions: services.sessions,
+  const providers = createOidcProviders({
+    db: runtime.database.db,
     clock: runtime.clock,
+    sealer: runtime.sealer,
+    keyring: runtime.keyring,
+    clients: services.oidcClients,
+    keys: services.oidcKeys,
+    users: services.users,
+    groups: services.groups,
+    sessions: services.sessions,
+    applicationLogout: services.applicationLogout,
+    confirmedEmail: (tenantId, userId, email) =>
+      services.messageCodes.confirmedEmail(tenantId, userId, email),
     publicUrl: config.publicUrl,
-    providers: createOidcProviders({
-      db: runtime.database.db,
-      clock: runtime.clock,
-      sealer: runtime.sealer,
-      keyring: runtime.keyring,
-      clients: services.oidcClients,
-      keys: services.oidcKeys,
-      users: services.users,
-      groups: services.groups,
+    stylesheet: stylesheetOfWebBuild(resolveWebDist()),
+  });
+  registerOidcRoutes(app, {
+    publicUrl: config.publicUrl,
+    providerFor: createProviderHandler({
+      tenants: services.tenants,
+      providers,
+      https: config.publicUrl.startsWith('https:'),
+    }),
+    interactions: createOidcInteractions({
+      tenants: services.tenants,
       sessions: services.sessions,
-      publicUrl: config.publicUrl,
-      stylesheet: stylesheetOfWebBuild(resolveWebDist()),
+      providers,
+      clock: runtime.clock,
     }),
   });
 

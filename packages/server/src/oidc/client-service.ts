@@ -21,18 +21,27 @@ export interface OidcClient {
   readonly postLogoutRedirectUris: string[];
   /** An application of the organisation itself: its users are not asked for consent. */
   readonly firstParty: boolean;
+  /** A service: it signs in as itself (client_credentials), never on behalf of a user. */
+  readonly service: boolean;
+  /** Where OpenID Connect back-channel logout tokens go when a user's sessions end. */
+  readonly backchannelLogoutUri: string | null;
   readonly createdAt: number;
 }
 
 export interface CreateClientInput {
   readonly tenantId: string;
   readonly name: string;
-  readonly redirectUris: readonly string[];
+  /** At least one, except for a service (which has none). */
+  readonly redirectUris?: readonly string[] | undefined;
   readonly postLogoutRedirectUris?: readonly string[] | undefined;
   /** Default true: a confidential client with a secret. */
   readonly confidential?: boolean | undefined;
   /** Default true. */
   readonly firstParty?: boolean | undefined;
+  /** Default false: a service (client_credentials only; confidential, no redirect URIs). */
+  readonly service?: boolean | undefined;
+  /** https (http only to a loopback host): where back-channel logout tokens are POSTed. */
+  readonly backchannelLogoutUri?: string | undefined;
 }
 
 export interface OidcClientService {
@@ -56,6 +65,8 @@ function toClient(row: ClientRow): OidcClient {
     redirectUris: JSON.parse(row.redirect_uris) as string[],
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
     firstParty: row.first_party === 1,
+    service: row.service === 1,
+    backchannelLogoutUri: row.backchannel_logout_uri,
     createdAt: row.created_at,
   };
 }
@@ -142,6 +153,27 @@ function checkUris(field: string, uris: readonly string[], required: boolean): s
   return [...new Set(uris)];
 }
 
+function invalid(path: string, message: string): TwofoldError {
+  return new TwofoldError('validation_failed', `${path}: ${message}`, { errors: [{ path, message }] });
+}
+
+/**
+ * A back-channel logout URI (OpenID Connect Back-Channel Logout 1.0, section 2.2): an absolute
+ * https URL (http only to a loopback host), no fragment; the server POSTs logout tokens to it.
+ */
+function checkLogoutUri(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const problem = redirectUriProblem(value);
+  if (problem) return failUri(`'${value.slice(0, 80)}' ${problem.message}`);
+  if (!/^https?:$/.test(new URL(value).protocol))
+    return failUri('must use https (plain http is allowed only for localhost, 127.0.0.1 and [::1])');
+  return value;
+}
+
+function failUri(message: string): never {
+  throw invalid('backchannelLogoutUri', message);
+}
+
 export function createOidcClientService(deps: {
   db: Kysely<Database>;
   clock: Clock;
@@ -156,13 +188,23 @@ export function createOidcClientService(deps: {
         throw new TwofoldError('validation_failed', 'name: give 1 to 100 characters', {
           errors: [{ path: 'name', message: 'give 1 to 100 characters' }],
         });
-      const redirectUris = checkUris('redirectUris', input.redirectUris, true);
+      const service = input.service ?? false;
+      if (service) {
+        // A service signs in as itself: no user is redirected to it, and it has to hold a secret.
+        if ((input.redirectUris?.length ?? 0) > 0 || (input.postLogoutRedirectUris?.length ?? 0) > 0)
+          throw invalid('redirectUris', 'a service has no redirect URIs (no user signs in to it)');
+        if (input.confidential === false) throw invalid('confidential', 'a service is always confidential');
+        if (input.backchannelLogoutUri !== undefined)
+          throw invalid('backchannelLogoutUri', 'a service has no user sessions to end');
+      }
+      const redirectUris = checkUris('redirectUris', input.redirectUris ?? [], !service);
       const postLogoutRedirectUris = checkUris(
         'postLogoutRedirectUris',
         input.postLogoutRedirectUris ?? [],
         false,
       );
-      const confidential = input.confidential ?? true;
+      const backchannelLogoutUri = checkLogoutUri(input.backchannelLogoutUri);
+      const confidential = service || (input.confidential ?? true);
       const clientSecret = confidential ? generateToken(clientSecretPrefix) : undefined;
       const now = clock.now();
       const row: ClientRow = {
@@ -174,6 +216,8 @@ export function createOidcClientService(deps: {
         post_logout_redirect_uris: JSON.stringify(postLogoutRedirectUris),
         first_party: (input.firstParty ?? true) ? 1 : 0,
         created_at: now,
+        backchannel_logout_uri: backchannelLogoutUri,
+        service: service ? 1 : 0,
       };
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('oidc_clients').values(row).execute();
@@ -183,7 +227,14 @@ export function createOidcClientService(deps: {
             actor,
             action: 'oidc_client.create',
             target: { type: 'oidc_client', id: row.id },
-            details: { name, redirectUris, confidential, firstParty: row.first_party === 1 },
+            details: {
+              name,
+              redirectUris,
+              confidential,
+              firstParty: row.first_party === 1,
+              ...(service ? { service } : {}),
+              ...(backchannelLogoutUri ? { backchannelLogoutUri } : {}),
+            },
           },
           trx,
         );

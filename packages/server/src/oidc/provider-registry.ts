@@ -11,8 +11,10 @@ import type { Database } from '../platform/db/schema.js';
 import { type Session, type SessionService, sessionCookieName } from '../sessions/session-service.js';
 import type { Tenant } from '../tenants/tenant-service.js';
 import type { UserService } from '../users/user-service.js';
+import type { ApplicationLogout } from './backchannel-logout.js';
 import type { OidcClientService } from './client-service.js';
 import { groupClaims, groupsClaimsConfig, groupsScope } from './group-claims.js';
+import { issuerOf } from './issuer.js';
 import {
   escapeHtml,
   type OidcPageText,
@@ -55,9 +57,7 @@ export const oidcRoutes = {
 /** The provider's cookie that binds an interaction to the browser that started it. */
 export const interactionCookieName = 'twofold_oidc_interaction';
 
-export function issuerOf(publicUrl: string, slug: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/t/${encodeURIComponent(slug)}`;
-}
+export { issuerOf } from './issuer.js';
 
 export function interactionPath(slug: string, uid: string): string {
   return `/t/${encodeURIComponent(slug)}/oidc/interaction/${encodeURIComponent(uid)}`;
@@ -114,6 +114,10 @@ export interface OidcProviderDeps {
   readonly users: UserService;
   readonly groups: Pick<GroupService, 'namesOf'>;
   readonly sessions: SessionService;
+  /** Back-channel logout tokens go through the courier (RP-initiated logout tells the other applications). */
+  readonly applicationLogout: Pick<ApplicationLogout, 'clientSignedOut'>;
+  /** `email_verified`: the user confirmed a code sent to that address (factors/message-codes). */
+  readonly confirmedEmail: (tenantId: string, userId: string, email: string) => Promise<boolean>;
   /** TWOFOLD_PUBLIC_URL: the issuer, and the origin of every URL the provider publishes. */
   readonly publicUrl: string;
   /** The stylesheet of the web pages, for the few pages the provider renders (sign-out, errors). */
@@ -216,10 +220,16 @@ async function buildProvider(deps: OidcProviderDeps, tenant: Tenant): Promise<Pr
       return {
         accountId: user.id,
         async claims(_use, scope) {
+          const scopes = new Set(String(scope ?? '').split(' '));
           return {
             sub: user.id,
             email: user.email,
+            ...(scopes.has('email')
+              ? { email_verified: await deps.confirmedEmail(tenant.id, user.id, user.email) }
+              : {}),
             name: user.displayName || user.email,
+            // The name the user signs in with.
+            preferred_username: user.email,
             ...(await groupClaims(deps.groups, tenant.id, user.id, scope)),
           };
         },
@@ -233,8 +243,8 @@ async function buildProvider(deps: OidcProviderDeps, tenant: Tenant): Promise<Pr
       sid: null,
       iss: null,
       openid: ['sub', 'acr', 'amr', 'auth_time'],
-      email: ['email'],
-      profile: ['name'],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'preferred_username'],
       ...groupsClaimsConfig(),
     },
     // email and name in the ID token itself (when their scopes were granted), not only from userinfo.
@@ -268,6 +278,16 @@ async function buildProvider(deps: OidcProviderDeps, tenant: Tenant): Promise<Pr
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
+      // Logout tokens are queued in the courier, not posted by the library (see backchannelLogout below).
+      backchannelLogout: { enabled: true },
+      clientCredentials: { enabled: true },
+      introspection: {
+        enabled: true,
+        // A token's own application may ask about it, and so may services (APIs checking the
+        // access tokens they are sent); another application may not.
+        allowedPolicy: async (_ctx, client, token) =>
+          token.clientId === client.clientId || client.grantTypeAllowed('client_credentials'),
+      },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
@@ -321,6 +341,8 @@ ${form}
     rotateRefreshToken: true,
     ttl: {
       AccessToken: 60 * 60,
+      // A service's token (client_credentials) lives as long as a user's access token.
+      ClientCredentials: 60 * 60,
       AuthorizationCode: 60,
       IdToken: 60 * 60,
       RefreshToken: 14 * 24 * 60 * 60,
@@ -377,6 +399,15 @@ ${form}
     value: string,
   ) {
     return typeof value === 'string' && (this.postLogoutRedirectUris ?? []).includes(value);
+  };
+
+  // RP-initiated sign-out tells the session's other applications through the courier (retried,
+  // audited) rather than by the library's one POST that nobody retries.
+  provider.Client.prototype.backchannelLogout = async function queueLogoutToken(
+    this: { clientId: string },
+    sub: string,
+  ) {
+    await deps.applicationLogout.clientSignedOut(tenant.id, this.clientId, sub, { type: 'user', id: sub });
   };
 
   // RP-initiated sign-out ends the Twofold session too, before the answer leaves.

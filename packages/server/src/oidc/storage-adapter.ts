@@ -51,8 +51,14 @@ export async function clientMetadata(
     token_endpoint_auth_method: client.secretHash ? 'client_secret_basic' : 'none',
     redirect_uris: client.redirectUris,
     post_logout_redirect_uris: client.postLogoutRedirectUris,
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
+    // A service signs in as itself (client_credentials); an application signs users in.
+    grant_types: client.service ? ['client_credentials'] : ['authorization_code', 'refresh_token'],
+    response_types: client.service ? [] : ['code'],
+    // Logout tokens carry `sub` (every session of the user at the application ends), so ID tokens
+    // carry no `sid` an application would key its sessions by.
+    ...(client.backchannelLogoutUri
+      ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: false }
+      : {}),
     id_token_signed_response_alg: signingAlgorithm,
     'urn:twofold:first_party': client.firstParty,
   };
@@ -109,6 +115,7 @@ export function storageAdapterFactory(
         uid_hash: typeof payload.uid === 'string' ? hashToken(payload.uid) : null,
         user_code_hash: typeof payload.userCode === 'string' ? hashToken(payload.userCode) : null,
         account_hash: typeof payload.accountId === 'string' ? accountHash(payload.accountId) : null,
+        client_id: typeof payload.clientId === 'string' ? payload.clientId : null,
         expires_at: expiresIn ? clock.now() + expiresIn * 1000 : null,
       };
       await db

@@ -231,6 +231,13 @@ export function createSessionService(deps: {
   clock: Clock;
   audit: AuditLog;
   lifetimes?: { idleMs?: number; absoluteMs?: number };
+  /**
+   * Tells the applications when a user's grants end with their sessions (back-channel logout,
+   * oidc/backchannel-logout.ts), inside the same transaction, before the grants are deleted.
+   */
+  applicationLogout?: {
+    sessionsEnded(executor: Executor, tenantId: string, userId: string, actor: Actor): Promise<unknown>;
+  };
 }): SessionService {
   const { db, clock, audit } = deps;
   const idleMs = deps.lifetimes?.idleMs ?? defaultSessionLifetimes.idleMs;
@@ -375,6 +382,7 @@ export function createSessionService(deps: {
         // Applications signed in through OpenID Connect lose their grants, tokens and provider
         // sessions with the Twofold sessions (except on "sign out other sessions", which keeps the caller's).
         if (options.endGrants ?? options.exceptSessionId === undefined) {
+          await deps.applicationLogout?.sessionsEnded(trx, tenantId, userId, actor);
           await revokeApplicationGrants(trx, tenantId, userId);
         }
         await audit.record(

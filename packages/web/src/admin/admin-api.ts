@@ -1,3 +1,4 @@
+import type { HelpRequestView } from '@twofold/api/troubleshoot';
 import { type ApiClient, type ApiResult, apiBase } from '../shared/api.js';
 import { queryString } from './routes.js';
 import type {
@@ -145,6 +146,12 @@ export function createAdminApi(api: ApiClient, tenant: string) {
       api.get<SignInStats>(withQuery('/admin/sign-ins/stats', range)),
     audit: (filter: AuditFilter, cursor?: string | null) =>
       api.get<EventPage<AuditEvent>>(withQuery('/admin/audit', { ...filter, cursor, limit: pageSize })),
+
+    /** Help requests from the sign-in page's troubleshooter, with the user's diagnosis and one-click actions. */
+    helpRequests: (status: 'open' | 'resolved' | 'all') =>
+      api.get<{ helpRequests: HelpRequestView[] }>(withQuery('/admin/help-requests', { status })),
+    resolveHelpRequest: (requestId: string, resolution: string) =>
+      api.post<HelpRequestView>(`/admin/help-requests/${id(requestId)}/resolve`, { resolution }),
 
     getPolicy: () => api.get<Partial<Policy>>('/admin/policy'),
     putPolicy: (policy: Policy, reason?: string) =>

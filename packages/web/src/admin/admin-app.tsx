@@ -13,6 +13,7 @@ import { AuditView } from './audit-view.js';
 import { Loading } from './components.js';
 import type { Console } from './console.js';
 import { GroupsView, GroupView } from './groups-view.js';
+import { HelpRequestsView } from './help-requests-view.js';
 import { MessagesView } from './messages-view.js';
 import { PolicyView } from './policy-view.js';
 import { roleName, strongestRole } from './roles.js';
@@ -220,6 +221,8 @@ function CurrentView(props: { console: Console; route: Route; notice: string | u
       );
     case 'group':
       return <GroupView console={props.console} groupId={route.groupId ?? ''} notice={props.notice} focus />;
+    case 'help-requests':
+      return <HelpRequestsView console={props.console} params={route.params} focus />;
     case 'sign-ins':
       return <SignInLogView console={props.console} params={route.params} focus />;
     case 'audit':

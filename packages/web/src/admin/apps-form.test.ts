@@ -47,6 +47,46 @@ describe('checking the form before sending', () => {
     });
   });
 
+  it('a service sends no URIs and is always confidential; a back-channel logout URI goes as typed, trimmed', () => {
+    const service = checkDraft({
+      ...emptyDraft,
+      name: 'Billing API',
+      redirectUris: 'https://left.over/cb',
+      confidential: false,
+      service: true,
+      backchannelLogoutUri: 'https://left.over/logout',
+    });
+    expect(service).toMatchObject({
+      ok: true,
+      app: {
+        name: 'Billing API',
+        redirectUris: [],
+        postLogoutRedirectUris: [],
+        confidential: true,
+        service: true,
+      },
+    });
+    expect(service.ok && 'backchannelLogoutUri' in service.app).toBe(false);
+    const wiki = checkDraft({
+      ...emptyDraft,
+      name: 'Wiki',
+      redirectUris: 'https://wiki.example/cb',
+      backchannelLogoutUri: '  https://wiki.example/logout ',
+    });
+    expect(wiki.ok && wiki.app.backchannelLogoutUri).toBe('https://wiki.example/logout');
+    expect(wiki.ok && 'service' in wiki.app).toBe(false);
+    const refused = appServerErrors({
+      type: 'about:blank',
+      title: 'Invalid',
+      status: 400,
+      code: 'validation_failed',
+      errors: [{ path: 'backchannelLogoutUri', message: 'must use https' }],
+    } as never);
+    expect(refused.fields.backchannelLogoutUri).toEqual([
+      'This address is not accepted: use https (plain http only for localhost, 127.0.0.1 and [::1]), without #.',
+    ]);
+  });
+
   it('asks for a name and a redirect URI, and refuses too many URIs', () => {
     const empty = checkDraft(emptyDraft);
     expect(empty.ok).toBe(false);

@@ -8,7 +8,7 @@ import type { Problem } from '../shared/api.js';
 /** The most URIs of each kind an application may have (the server's limit too). */
 export const maxUris = 10;
 
-export type AppField = 'name' | 'redirectUris' | 'postLogoutRedirectUris';
+export type AppField = 'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'backchannelLogoutUri';
 
 export type AppFieldErrors = Partial<Record<AppField, readonly string[]>>;
 
@@ -20,6 +20,10 @@ export interface AppDraft {
   readonly confidential: boolean;
   /** Ticked: the application asks users for consent (a third-party app). */
   readonly asksConsent: boolean;
+  /** A service: signs in as itself (client_credentials); no redirect URIs, always a secret. */
+  readonly service?: boolean;
+  /** Where back-channel logout tokens go (blank: none). */
+  readonly backchannelLogoutUri?: string;
 }
 
 export const emptyDraft: AppDraft = {
@@ -56,6 +60,8 @@ export interface NewApp {
   readonly postLogoutRedirectUris: string[];
   readonly confidential: boolean;
   readonly firstParty: boolean;
+  readonly service?: boolean;
+  readonly backchannelLogoutUri?: string;
 }
 
 export type DraftCheck =
@@ -72,10 +78,17 @@ export function checkDraft(draft: AppDraft): DraftCheck {
   const name = draft.name.trim();
   const redirect = parseUriLines(draft.redirectUris);
   const logout = parseUriLines(draft.postLogoutRedirectUris);
-  const errors: Record<AppField, string[]> = { name: [], redirectUris: [], postLogoutRedirectUris: [] };
+  const service = draft.service === true;
+  const logoutUri = service ? '' : (draft.backchannelLogoutUri ?? '').trim();
+  const errors: Record<AppField, string[]> = {
+    name: [],
+    redirectUris: [],
+    postLogoutRedirectUris: [],
+    backchannelLogoutUri: [],
+  };
   if (name === '') errors.name.push(t('admin.apps.check.nameMissing'));
   else if (name.length > 100) errors.name.push(t('admin.apps.check.nameLong', { max: 100 }));
-  if (redirect.uris.length === 0) errors.redirectUris.push(t('admin.apps.check.redirectMissing'));
+  if (redirect.uris.length === 0 && !service) errors.redirectUris.push(t('admin.apps.check.redirectMissing'));
   for (const [field, parsed] of [
     ['redirectUris', redirect],
     ['postLogoutRedirectUris', logout],
@@ -88,18 +101,26 @@ export function checkDraft(draft: AppDraft): DraftCheck {
   if (Object.keys(found).length > 0) return { ok: false, errors: found };
   return {
     ok: true,
+    // A service has no URIs of either kind (the fields are hidden, what they held is not sent).
     app: {
       name,
-      redirectUris: redirect.uris,
-      postLogoutRedirectUris: logout.uris,
-      confidential: draft.confidential,
+      redirectUris: service ? [] : redirect.uris,
+      postLogoutRedirectUris: service ? [] : logout.uris,
+      confidential: service || draft.confidential,
       firstParty: !draft.asksConsent,
+      ...(service ? { service } : {}),
+      ...(logoutUri ? { backchannelLogoutUri: logoutUri } : {}),
     },
     lines: { redirectUris: redirect.lines, postLogoutRedirectUris: logout.lines },
   };
 }
 
-const fields: readonly AppField[] = ['name', 'redirectUris', 'postLogoutRedirectUris'];
+const fields: readonly AppField[] = [
+  'name',
+  'redirectUris',
+  'postLogoutRedirectUris',
+  'backchannelLogoutUri',
+];
 
 /** The reasons the server gives for refusing a URI (`errors[].rule`), each with words of its own. */
 const uriRules: ReadonlySet<string> = new Set([
@@ -140,7 +161,8 @@ export function appServerErrors(
       continue;
     }
     let text = t('admin.apps.refused.name');
-    if (field !== 'name') {
+    if (field === 'backchannelLogoutUri') text = t('admin.apps.refused.backchannel');
+    else if (field !== 'name') {
       const index = second !== undefined && /^\d+$/.test(second) ? Number(second) : undefined;
       const line = index === undefined ? undefined : lines[field]?.[index];
       // The server's `rule` says why (https, a fragment, a wildcard, ...); an unknown one reads generally.

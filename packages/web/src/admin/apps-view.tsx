@@ -207,7 +207,9 @@ function AppRow(props: { client: OidcClient; onDelete: (() => void) | undefined 
       <td>
         <CellLabel>{t('admin.apps.type')}</CellLabel>
         <span>
-          {client.confidential ? (
+          {client.service ? (
+            <Badge tone="neutral">{t('admin.apps.service')}</Badge>
+          ) : client.confidential ? (
             <Badge tone="neutral">{t('admin.apps.confidential')}</Badge>
           ) : (
             <Badge tone="warning">{t('admin.apps.publicPkce')}</Badge>
@@ -228,6 +230,12 @@ function AppRow(props: { client: OidcClient; onDelete: (() => void) | undefined 
             <>
               <span class="hint block">{t('admin.apps.afterSignOut')}</span>
               <UriList uris={client.postLogoutRedirectUris} />
+            </>
+          ) : null}
+          {client.backchannelLogoutUri ? (
+            <>
+              <span class="hint block">{t('admin.apps.backchannel')}</span>
+              <UriList uris={[client.backchannelLogoutUri]} />
             </>
           ) : null}
         </span>
@@ -312,16 +320,21 @@ function RegisterApp(props: {
   const nameRef = useFocusOnMount<HTMLInputElement>();
   const redirectRef = useRef<HTMLTextAreaElement>(null);
   const logoutRef = useRef<HTMLTextAreaElement>(null);
+  const backchannelRef = useRef<HTMLInputElement>(null);
   const refs: Record<AppField, RefObject<HTMLInputElement | HTMLTextAreaElement>> = {
     name: nameRef,
     redirectUris: redirectRef,
     postLogoutRedirectUris: logoutRef,
+    backchannelLogoutUri: backchannelRef,
   };
+  const service = draft.service === true;
   const update = (change: Partial<AppDraft>) => setDraft((current) => ({ ...current, ...change }));
 
   function showErrors(found: AppFieldErrors) {
     setErrors(found);
-    const first = (['name', 'redirectUris', 'postLogoutRedirectUris'] as const).find((field) => found[field]);
+    const first = (['name', 'redirectUris', 'postLogoutRedirectUris', 'backchannelLogoutUri'] as const).find(
+      (field) => found[field],
+    );
     if (first) refs[first].current?.focus();
   }
 
@@ -370,32 +383,50 @@ function RegisterApp(props: {
         maxLength={100}
         inputRef={nameRef}
       />
-      <UriField
-        id="app-redirect-uris"
-        label={t('admin.apps.redirectUris')}
-        hint={t('admin.apps.register.redirectHint', { max: maxUris })}
-        value={draft.redirectUris}
-        onValue={(redirectUris) => update({ redirectUris })}
-        errors={errors.redirectUris}
-        textareaRef={redirectRef}
-      />
-      <UriField
-        id="app-logout-uris"
-        label={t('admin.apps.register.logoutUris')}
-        hint={t('admin.apps.register.logoutHint')}
-        value={draft.postLogoutRedirectUris}
-        onValue={(postLogoutRedirectUris) => update({ postLogoutRedirectUris })}
-        errors={errors.postLogoutRedirectUris}
-        textareaRef={logoutRef}
-      />
+      {service ? null : (
+        <>
+          <UriField
+            id="app-redirect-uris"
+            label={t('admin.apps.redirectUris')}
+            hint={t('admin.apps.register.redirectHint', { max: maxUris })}
+            value={draft.redirectUris}
+            onValue={(redirectUris) => update({ redirectUris })}
+            errors={errors.redirectUris}
+            textareaRef={redirectRef}
+          />
+          <UriField
+            id="app-logout-uris"
+            label={t('admin.apps.register.logoutUris')}
+            hint={t('admin.apps.register.logoutHint')}
+            value={draft.postLogoutRedirectUris}
+            onValue={(postLogoutRedirectUris) => update({ postLogoutRedirectUris })}
+            errors={errors.postLogoutRedirectUris}
+            textareaRef={logoutRef}
+          />
+          <TextField
+            id="app-backchannel-logout-uri"
+            label={t('admin.apps.register.backchannel')}
+            value={draft.backchannelLogoutUri ?? ''}
+            onValue={(backchannelLogoutUri) => update({ backchannelLogoutUri })}
+            error={errors.backchannelLogoutUri?.join(' ')}
+            hint={t('admin.apps.register.backchannelHint')}
+            autoComplete="off"
+            spellcheck={false}
+            autoCapitalize="off"
+            className="mono"
+            maxLength={2000}
+            inputRef={backchannelRef}
+          />
+        </>
+      )}
       <fieldset class="radio-group">
         <legend>{t('admin.apps.type')}</legend>
         <label class="checkbox">
           <input
             type="radio"
             name="app-type"
-            checked={draft.confidential}
-            onChange={() => update({ confidential: true })}
+            checked={draft.confidential && !service}
+            onChange={() => update({ confidential: true, service: false })}
           />
           <span>
             {t('admin.apps.confidential')}
@@ -406,12 +437,24 @@ function RegisterApp(props: {
           <input
             type="radio"
             name="app-type"
-            checked={!draft.confidential}
-            onChange={() => update({ confidential: false })}
+            checked={!draft.confidential && !service}
+            onChange={() => update({ confidential: false, service: false })}
           />
           <span>
             {t('admin.apps.register.public')}
             <span class="hint block">{t('admin.apps.register.publicHint')}</span>
+          </span>
+        </label>
+        <label class="checkbox">
+          <input
+            type="radio"
+            name="app-type"
+            checked={service}
+            onChange={() => update({ confidential: true, service: true })}
+          />
+          <span>
+            {t('admin.apps.service')}
+            <span class="hint block">{t('admin.apps.register.serviceHint')}</span>
           </span>
         </label>
       </fieldset>
@@ -499,6 +542,7 @@ function CreatedApp(props: { created: CreatedOidcClient; onDone: () => void }) {
       ) : (
         <p class="notice">{t('admin.apps.created.noSecret')}</p>
       )}
+      {client.service ? <p class="notice">{t('admin.apps.created.service')}</p> : null}
       <dl class="facts">
         <dt>{t('admin.apps.value.clientId')}</dt>
         <dd>

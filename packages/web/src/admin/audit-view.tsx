@@ -5,8 +5,9 @@ import { FormError, TextField } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
 import type { AuditFilter } from './admin-api.js';
 import { adminMessage } from './admin-messages.js';
-import { CellLabel, DateField, ExportLinks, Loading, LoadMore } from './components.js';
+import { DateField, ExportLinks, Loading, LoadMore } from './components.js';
 import type { Console } from './console.js';
+import { type Column, DataTable, FilterForm, None } from './data-table.js';
 import { dayBoundary, formatDateTime } from './format.js';
 import { actionBlock } from './roles.js';
 import { formatRoute, userHash } from './routes.js';
@@ -97,6 +98,39 @@ export function AuditView(props: {
   }
   const set = (field: keyof Filters) => (value: string) => setDraft({ ...draft, [field]: value });
   const filtered = Object.values(applied).some((v) => v !== '');
+  const columns: readonly Column<AuditEvent>[] = [
+    { label: t('admin.log.time'), cell: (event) => formatDateTime(event.at) },
+    {
+      label: t('admin.audit.who'),
+      class: 'wrap',
+      cell: (event) =>
+        event.actorType === 'user' && event.actorId ? (
+          <a href={userHash(event.actorId)}>{nameOf(event.actorId)}</a>
+        ) : (
+          <span>
+            {actorTypeName(event.actorType)}
+            {event.actorId ? <span class="hint block mono">{event.actorId}</span> : null}
+          </span>
+        ),
+    },
+    { label: t('admin.audit.action'), cell: (event) => <ActionCell event={event} /> },
+    {
+      label: t('admin.audit.target'),
+      class: 'wrap',
+      cell: (event) =>
+        event.targetType === 'user' && event.targetId ? (
+          <a href={userHash(event.targetId)}>{nameOf(event.targetId)}</a>
+        ) : event.targetId ? (
+          <span>
+            {event.targetType ?? ''} <span class="mono">{event.targetId}</span>
+          </span>
+        ) : (
+          <None />
+        ),
+    },
+    { label: t('admin.log.reason'), class: 'wrap', cell: (event) => event.reason ?? <None /> },
+    { label: t('admin.log.ip'), cell: (event) => event.ip ?? <None /> },
+  ];
   const knownActions = [...new Set((page.items ?? []).map((event) => event.action))].sort();
 
   return (
@@ -105,13 +139,11 @@ export function AuditView(props: {
         {t('admin.audit.title')}
       </Heading>
       <p class="lead">{t('admin.audit.lead')}</p>
-      <form
-        class="filters"
-        aria-label={t('admin.audit.filter')}
-        onSubmit={(event) => {
-          event.preventDefault();
-          apply(draft);
-        }}
+      <FilterForm
+        label={t('admin.audit.filter')}
+        filtered={filtered}
+        onApply={() => apply(draft)}
+        onClear={() => apply(emptyFilters)}
       >
         <div class="field">
           <label for="filter-action">{t('admin.audit.action')}</label>
@@ -153,15 +185,7 @@ export function AuditView(props: {
         />
         <DateField id="audit-from" label={t('admin.filter.from')} value={draft.from} onValue={set('from')} />
         <DateField id="audit-to" label={t('admin.filter.to')} value={draft.to} onValue={set('to')} />
-        <div class="filter-actions">
-          <button type="submit">{t('admin.filter.apply')}</button>
-          {filtered ? (
-            <button type="button" class="secondary" onClick={() => apply(emptyFilters)}>
-              {t('admin.filter.clear')}
-            </button>
-          ) : null}
-        </div>
-      </form>
+      </FilterForm>
       <ExportLinks
         name="audit"
         csv={admin.exportUrl('audit', filter, 'csv')}
@@ -176,81 +200,33 @@ export function AuditView(props: {
         <p class="empty">{t(filtered ? 'admin.audit.noMatch' : 'admin.audit.none')}</p>
       ) : (
         <>
-          <table class="methods data-table" aria-label={t('admin.audit.events')}>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.log.time')}</th>
-                <th scope="col">{t('admin.audit.who')}</th>
-                <th scope="col">{t('admin.audit.action')}</th>
-                <th scope="col">{t('admin.audit.target')}</th>
-                <th scope="col">{t('admin.log.reason')}</th>
-                <th scope="col">{t('admin.log.ip')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((event) => (
-                <tr key={event.id}>
-                  <td>
-                    <CellLabel>{t('admin.log.time')}</CellLabel>
-                    {formatDateTime(event.at)}
-                  </td>
-                  <td class="wrap">
-                    <CellLabel>{t('admin.audit.who')}</CellLabel>
-                    {event.actorType === 'user' && event.actorId ? (
-                      <a href={userHash(event.actorId)}>{nameOf(event.actorId)}</a>
-                    ) : (
-                      <span>
-                        {actorTypeName(event.actorType)}
-                        {event.actorId ? <span class="hint block mono">{event.actorId}</span> : null}
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    <CellLabel>{t('admin.audit.action')}</CellLabel>
-                    <span>
-                      <code>{event.action}</code>
-                      {event.details && Object.keys(event.details).length > 0 ? (
-                        <details class="event-details">
-                          <summary>{t('admin.audit.details')}</summary>
-                          <dl class="facts facts-compact">
-                            {Object.entries(event.details).map(([key, value]) => (
-                              <Fragment key={key}>
-                                <dt>{key}</dt>
-                                <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
-                              </Fragment>
-                            ))}
-                          </dl>
-                        </details>
-                      ) : null}
-                    </span>
-                  </td>
-                  <td class="wrap">
-                    <CellLabel>{t('admin.audit.target')}</CellLabel>
-                    {event.targetType === 'user' && event.targetId ? (
-                      <a href={userHash(event.targetId)}>{nameOf(event.targetId)}</a>
-                    ) : event.targetId ? (
-                      <span>
-                        {event.targetType ?? ''} <span class="mono">{event.targetId}</span>
-                      </span>
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                  <td class="wrap">
-                    <CellLabel>{t('admin.log.reason')}</CellLabel>
-                    {event.reason ?? <span class="muted">—</span>}
-                  </td>
-                  <td>
-                    <CellLabel>{t('admin.log.ip')}</CellLabel>
-                    {event.ip ?? <span class="muted">—</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable items={page.items} columns={columns} label={t('admin.audit.events')} />
           <LoadMore nextCursor={page.nextCursor} busy={page.busy} onMore={page.loadMore} />
         </>
       )}
     </section>
+  );
+}
+
+/** An event's action, with its details folded away. */
+function ActionCell(props: { event: AuditEvent }) {
+  const { event } = props;
+  return (
+    <span>
+      <code>{event.action}</code>
+      {event.details && Object.keys(event.details).length > 0 ? (
+        <details class="event-details">
+          <summary>{t('admin.audit.details')}</summary>
+          <dl class="facts facts-compact">
+            {Object.entries(event.details).map(([key, value]) => (
+              <Fragment key={key}>
+                <dt>{key}</dt>
+                <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+              </Fragment>
+            ))}
+          </dl>
+        </details>
+      ) : null}
+    </span>
   );
 }

@@ -8,6 +8,7 @@ import {
   describeLockout,
   describeNextSignIn,
   describePass,
+  describePassIssuer,
   formatDateTime,
   formatDrift,
   formatMinutes,
@@ -161,8 +162,12 @@ describe('console formatting', () => {
   it('names outbox channels and statuses', () => {
     expect(channelName('sms')).toBe('SMS');
     expect(channelName('email')).toBe('Email');
+    expect(channelName('logout')).toBe('Logout token');
     expect(channelName('push_note')).toBe('Push note');
     expect(outboxStatusBadge('sent')).toEqual({ key: 'sent', label: 'Sent', tone: 'success' });
+    // Kept by the development outbox provider: nobody received it, so it is not "Sent" (issue 15).
+    expect(outboxStatusBadge('kept')).toEqual({ key: 'kept', label: 'Kept', tone: 'neutral' });
+    expect(summariseOutbox([{ status: 'kept' }, { status: 'sent' }])).toBe('2 messages (1 sent, 1 kept)');
     expect(outboxStatusBadge('failed')).toEqual({ key: 'failed', label: 'Failed', tone: 'danger' });
     expect(outboxStatusBadge('pending')).toMatchObject({ label: 'Waiting', tone: 'neutral' });
     expect(outboxStatusBadge('sending')).toMatchObject({ label: 'Sending', tone: 'warning' });
@@ -271,6 +276,20 @@ describe('console formatting', () => {
     expect(describeLockout(lockout(true, 100, null, true), now)).toBe(
       'Locked until an admin unlocks it (100 failed attempts)',
     );
+  });
+
+  it('says who issued a pass, with the role it was issued with', () => {
+    const pass = { expiresAt: '2026-03-05T13:00:00Z', reusable: false, used: false };
+    expect(describePassIssuer(null)).toBeUndefined();
+    expect(describePassIssuer(pass)).toBeUndefined();
+    const by = (type: string, email: string | null, role = 'helpdesk') =>
+      describePassIssuer({ ...pass, issuedBy: { type, role, email } });
+    expect(by('user', 'desk@example.com')).toBe('Issued by desk@example.com (Helpdesk admin)');
+    expect(by('user', null, 'global-admin')).toBe(
+      'Issued by an admin who has since been deleted (Global admin)',
+    );
+    expect(by('api_key', null, 'authentication-admin')).toMatch(/^Issued with an API key \(/);
+    expect(by('operator', null, 'operator')).toBe("Issued by the server's operator, from the command line");
   });
 });
 

@@ -1,6 +1,7 @@
 /** Words and numbers of the console: times, drift, statuses, sign-in reasons. */
 import { formattingLocale, type MessageKey, t } from '../i18n/i18n.js';
 import { methodLabel, methodTypeName } from '../shared/methods.js';
+import { roleName } from './roles.js';
 import type { AdminMethod, AdminUser, OutboxMessage, PassState } from './types.js';
 
 export interface FormatOptions {
@@ -231,6 +232,22 @@ export function describePass(pass: PassState | null, now: number): string {
 }
 
 /**
+ * Who issued a user's pass, under its state: an admin by their email, an API key or the operator, with the
+ * role it was issued with (a pass stops working once its user outranks that role). Undefined for a pass
+ * from a server that does not say.
+ */
+export function describePassIssuer(pass: PassState | null): string | undefined {
+  const issuer = pass?.issuedBy;
+  if (!issuer) return undefined;
+  const role = roleName(issuer.role);
+  if (issuer.type === 'operator') return t('admin.pass.issuedBy.operator');
+  if (issuer.type === 'api_key') return t('admin.pass.issuedBy.apiKey', { role });
+  return issuer.email
+    ? t('admin.pass.issuedBy.admin', { email: issuer.email, role })
+    : t('admin.pass.issuedBy.deletedAdmin', { role });
+}
+
+/**
  * The "Next sign-in" line of a user's details. Only active methods count: a phone or address whose code was
  * never entered, or a token not activated yet, leaves the user registering at their next sign-in.
  */
@@ -257,10 +274,11 @@ export function describeLockout(user: Pick<AdminUser, 'lockout'>, now: number): 
   return count > 0 ? t('admin.lockout.failures', { count }) : t('admin.lockout.none');
 }
 
-/** The channel of an outbox message: "SMS", "Email". */
+/** The channel of an outbox message: "SMS", "Email", "Logout token" (back-channel logout to an application). */
 export function channelName(channel: string): string {
   if (channel === 'sms') return t('admin.channel.sms');
   if (channel === 'email') return t('admin.channel.email');
+  if (channel === 'logout') return t('admin.channel.logout');
   return sentenceCase(channel.replace(/_/g, ' '));
 }
 
@@ -268,6 +286,8 @@ const outboxStatuses: Readonly<Record<string, { label: MessageKey; count: Messag
   pending: { label: 'admin.outbox.pending', count: 'admin.outbox.pendingCount', tone: 'neutral' },
   sending: { label: 'admin.outbox.sending', count: 'admin.outbox.sendingCount', tone: 'warning' },
   sent: { label: 'admin.outbox.sent', count: 'admin.outbox.sentCount', tone: 'success' },
+  // The development outbox provider kept it: nobody received it (issue 15).
+  kept: { label: 'admin.outbox.kept', count: 'admin.outbox.keptCount', tone: 'neutral' },
   failed: { label: 'admin.outbox.failed', count: 'admin.outbox.failedCount', tone: 'danger' },
 };
 

@@ -5,8 +5,9 @@ import type { Problem } from '../shared/api.js';
 import { FormError } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
 import { adminMessage } from './admin-messages.js';
-import { Badge, CellLabel, Loading } from './components.js';
+import { Badge, Loading } from './components.js';
 import type { Console } from './console.js';
+import { type Column, DataTable, None } from './data-table.js';
 import {
   channelName,
   formatDateTime,
@@ -92,89 +93,88 @@ export function MessagesView(props: { console: Console; focus: boolean }) {
       ) : messages.length === 0 ? (
         <p class="empty">{t('admin.messages.none')}</p>
       ) : (
-        <table class="methods data-table messages-table" aria-labelledby="messages-title">
-          <thead>
-            <tr>
-              <th scope="col">{t('admin.messages.time')}</th>
-              <th scope="col">{t('admin.messages.channel')}</th>
-              <th scope="col">{t('admin.messages.recipient')}</th>
-              <th scope="col">{t('admin.messages.message')}</th>
-              <th scope="col">{t('admin.messages.status')}</th>
-              <th scope="col">{t('admin.messages.attempts')}</th>
-              <th scope="col">{t('admin.messages.lastError')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {messages.map((message) => (
-              <MessageRow key={message.id} message={message} />
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          items={messages}
+          columns={messageColumns()}
+          class="messages-table"
+          labelledBy="messages-title"
+        />
       )}
     </section>
   );
 }
 
-function MessageRow(props: { message: OutboxMessage }) {
-  const { message } = props;
-  const status = outboxStatusBadge(message.status);
-  const removed = isRemovedCode(message.body);
-  return (
-    <tr>
-      <td class="message-time">
-        <CellLabel>{t('admin.messages.time')}</CellLabel>
+/** The outbox's columns. */
+function messageColumns(): readonly Column<OutboxMessage>[] {
+  return [
+    {
+      label: t('admin.messages.time'),
+      class: 'message-time',
+      cell: (message) => (
         <span>
           {formatDateTime(message.createdAt)}
           {message.sentAt ? (
             <span class="hint block">
-              {t('admin.messages.sentAt', { at: formatDateTime(message.sentAt) })}
+              {t(message.status === 'kept' ? 'admin.messages.keptAt' : 'admin.messages.sentAt', {
+                at: formatDateTime(message.sentAt),
+              })}
             </span>
           ) : null}
         </span>
-      </td>
-      <td>
-        <CellLabel>{t('admin.messages.channel')}</CellLabel>
-        {channelName(message.channel)}
-      </td>
-      <td class="wrap">
-        <CellLabel>{t('admin.messages.recipient')}</CellLabel>
-        <span class="mono">{message.recipient}</span>
-      </td>
-      <td class="wrap message-cell">
-        <CellLabel>{t('admin.messages.message')}</CellLabel>
-        <span>
-          {message.subject && !isRemovedCode(message.subject) ? (
-            <span class="message-subject">{message.subject}</span>
-          ) : null}
-          {removed ? (
-            <span class="muted">{t('admin.messages.removed')}</span>
-          ) : (
-            // A text message is short and is the code itself: shown open. An email's subject holds the code.
-            <details class="event-details" open={message.channel === 'sms'}>
-              <summary>
-                {t(message.channel === 'sms' ? 'admin.messages.smsText' : 'admin.messages.emailText')}
-              </summary>
-              <pre class="message-body">{message.body}</pre>
-            </details>
-          )}
-        </span>
-      </td>
-      <td>
-        <CellLabel>{t('admin.messages.status')}</CellLabel>
-        <Badge tone={status.tone}>{status.label}</Badge>
-      </td>
-      <td>
-        <CellLabel>{t('admin.messages.attempts')}</CellLabel>
-        {message.attempts}
-      </td>
-      <td class="wrap">
-        <CellLabel>{t('admin.messages.lastError')}</CellLabel>
-        {message.lastError ? (
-          <span class="message-error">{message.lastError}</span>
-        ) : (
-          <span class="muted">—</span>
-        )}
-      </td>
-    </tr>
+      ),
+    },
+    { label: t('admin.messages.channel'), cell: (message) => channelName(message.channel) },
+    {
+      label: t('admin.messages.recipient'),
+      class: 'wrap',
+      cell: (message) => <span class="mono">{message.recipient}</span>,
+    },
+    {
+      label: t('admin.messages.message'),
+      class: 'wrap message-cell',
+      cell: (message) => <MessageText message={message} />,
+    },
+    {
+      label: t('admin.messages.status'),
+      cell: (message) => {
+        const status = outboxStatusBadge(message.status);
+        return <Badge tone={status.tone}>{status.label}</Badge>;
+      },
+    },
+    { label: t('admin.messages.attempts'), cell: (message) => message.attempts },
+    {
+      label: t('admin.messages.lastError'),
+      class: 'wrap',
+      cell: (message) =>
+        message.lastError ? <span class="message-error">{message.lastError}</span> : <None />,
+    },
+  ];
+}
+
+function MessageText(props: { message: OutboxMessage }) {
+  const { message } = props;
+  return (
+    <span>
+      {message.subject && !isRemovedCode(message.subject) ? (
+        <span class="message-subject">{message.subject}</span>
+      ) : null}
+      {isRemovedCode(message.body) ? (
+        <span class="muted">{t('admin.messages.removed')}</span>
+      ) : (
+        // A text message is short and is the code itself: shown open. An email's subject holds the code.
+        <details class="event-details" open={message.channel === 'sms'}>
+          <summary>
+            {t(
+              message.channel === 'sms'
+                ? 'admin.messages.smsText'
+                : message.channel === 'logout'
+                  ? 'admin.messages.logoutText'
+                  : 'admin.messages.emailText',
+            )}
+          </summary>
+          <pre class="message-body">{message.body}</pre>
+        </details>
+      )}
+    </span>
   );
 }

@@ -96,6 +96,18 @@ export function MfaRequirement({ draft, change }: PolicyGroupProps) {
           <span class="hint block">{t('admin.policy.mfaRequiredHint')}</span>
         </span>
       </label>
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          id="registrationRequiresPass"
+          checked={draft.registrationRequiresPass}
+          onChange={(event) => change({ ...draft, registrationRequiresPass: event.currentTarget.checked })}
+        />
+        <span>
+          {t('admin.policy.registrationRequiresPass')}
+          <span class="hint block">{t('admin.policy.registrationRequiresPassHint')}</span>
+        </span>
+      </label>
     </fieldset>
   );
 }

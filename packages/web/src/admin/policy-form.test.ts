@@ -12,6 +12,7 @@ import type { Policy } from './types.js';
 
 const policy: Policy = {
   mfaRequired: true,
+  registrationRequiresPass: true,
   allowedMethods: ['authenticator', 'totp', 'recovery_codes'],
   totp: { algorithm: 'SHA1', digits: 6, period: 30 },
   lockout: { failuresPerLock: 10, firstLockMinutes: 15 },
@@ -28,6 +29,10 @@ describe('the policy form', () => {
   });
 
   it('fills what an older policy lacks', () => {
+    const { registrationRequiresPass, ...beforePasses } = policy;
+    expect(registrationRequiresPass).toBe(true);
+    expect(normalisePolicy(beforePasses).registrationRequiresPass).toBe(false);
+    expect(toDraft(normalisePolicy(beforePasses)).registrationRequiresPass).toBe(false);
     const { lockout, ...old } = policy;
     expect(normalisePolicy(old).lockout).toEqual({ failuresPerLock: 10, firstLockMinutes: 15 });
     expect(lockout).toBeDefined();

@@ -32,6 +32,8 @@ export type SendLimitField = (typeof sendLimitFields)[number]['field'];
 
 export interface PolicyDraft {
   readonly mfaRequired: boolean;
+  /** Registering a method at sign-in needs a sign-in with a Temporary Access Pass. */
+  readonly registrationRequiresPass: boolean;
   readonly allowedMethods: readonly string[];
   readonly algorithm: string;
   readonly digits: string;
@@ -56,6 +58,7 @@ export type FieldErrors = Partial<Record<PolicyField, string>>;
 export function normalisePolicy(raw: Partial<Policy>): Policy {
   return {
     mfaRequired: raw.mfaRequired ?? true,
+    registrationRequiresPass: raw.registrationRequiresPass ?? false,
     allowedMethods: raw.allowedMethods ?? [],
     totp: { algorithm: 'SHA1', digits: 6, period: 30, ...raw.totp },
     lockout: { ...defaultLockout, ...raw.lockout },
@@ -73,6 +76,7 @@ export function normalisePolicy(raw: Partial<Policy>): Policy {
 export function toDraft(policy: Policy): PolicyDraft {
   return {
     mfaRequired: policy.mfaRequired,
+    registrationRequiresPass: policy.registrationRequiresPass ?? false,
     allowedMethods: [...policy.allowedMethods],
     algorithm: policy.totp.algorithm,
     digits: String(policy.totp.digits),
@@ -154,6 +158,7 @@ export function fromDraft(
     ok: true,
     policy: {
       mfaRequired: draft.mfaRequired,
+      registrationRequiresPass: draft.registrationRequiresPass,
       allowedMethods: [...draft.allowedMethods],
       totp: { algorithm, digits: digits as 6 | 8, period: period as 30 | 60 },
       lockout: { failuresPerLock: failures.value!, firstLockMinutes: firstLock.value! },
@@ -166,6 +171,7 @@ export function fromDraft(
 
 const fieldsByPath: Readonly<Record<string, PolicyField>> = {
   mfaRequired: 'mfaRequired',
+  registrationRequiresPass: 'registrationRequiresPass',
   allowedMethods: 'allowedMethods',
   'totp.algorithm': 'algorithm',
   'totp.digits': 'digits',

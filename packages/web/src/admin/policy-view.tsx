@@ -207,6 +207,7 @@ function focusFirst(errors: FieldErrors) {
   const order: PolicyField[] = [
     'allowedMethods',
     'mfaRequired',
+    'registrationRequiresPass',
     'algorithm',
     'digits',
     'period',

@@ -56,11 +56,21 @@ describe('console routes in the hash', () => {
     expect(sectionOf(parseRoute('#/groups/g1'))).toBe('groups');
   });
 
+  it('reads the help-request queue with its filter and chosen request (the help email links #help-requests)', () => {
+    expect(parseRoute('#/help-requests?status=resolved&id=hr_1')).toEqual({
+      view: 'help-requests',
+      params: { status: 'resolved', id: 'hr_1' },
+    });
+    expect(parseRoute('#help-requests').view).toBe('help-requests');
+    expect(formatRoute({ view: 'help-requests', params: { id: 'hr 1' } })).toBe('#/help-requests?id=hr+1');
+  });
+
   it('shows each admin the sections their role can read', () => {
     const labels = (roles: string[]) => visibleSections(roles).map((section) => t(section.label));
     expect(labels(['global-admin'])).toEqual([
       'Users',
       'Groups',
+      'Help requests',
       'Sign-in log',
       'Audit log',
       'Policy',
@@ -70,11 +80,12 @@ describe('console routes in the hash', () => {
     expect(labels(['authentication-admin'])).toEqual([
       'Users',
       'Groups',
+      'Help requests',
       'Sign-in log',
       'Audit log',
       'Policy',
     ]);
-    expect(labels(['helpdesk'])).toEqual(['Users', 'Groups', 'Sign-in log', 'Policy']);
+    expect(labels(['helpdesk'])).toEqual(['Users', 'Groups', 'Help requests', 'Sign-in log', 'Policy']);
     expect(visibleSections(['helpdesk', 'global-admin']).at(-1)?.hash).toBe('#/apps');
   });
 

@@ -10,6 +10,7 @@ export type View =
   | 'user'
   | 'groups'
   | 'group'
+  | 'help-requests'
   | 'sign-ins'
   | 'audit'
   | 'policy'
@@ -40,6 +41,12 @@ export interface Section {
 export const sections: readonly Section[] = [
   { view: 'users', label: 'admin.users.title', hash: '#/users' },
   { view: 'groups', label: 'adminGroups.title', hash: '#/groups', needs: 'groups.read' },
+  {
+    view: 'help-requests',
+    label: 'helpRequests.title',
+    hash: '#/help-requests',
+    needs: 'help_requests.read',
+  },
   { view: 'sign-ins', label: 'admin.signIns.title', hash: '#/sign-ins' },
   { view: 'audit', label: 'admin.audit.title', hash: '#/audit', needs: 'audit.read' },
   { view: 'policy', label: 'admin.policy.title', hash: '#/policy' },
@@ -84,6 +91,8 @@ export function parseRoute(hash: string): Route {
       const groupId = decode(second);
       return groupId ? { view: 'group', groupId, params } : defaultRoute;
     }
+    case 'help-requests':
+      return { view: 'help-requests', params };
     case 'sign-ins':
       return { view: 'sign-ins', params };
     case 'audit':

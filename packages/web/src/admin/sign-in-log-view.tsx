@@ -7,8 +7,9 @@ import type { SignInFilter } from './admin-api.js';
 import { adminMessage } from './admin-messages.js';
 import { SignInChart } from './chart.js';
 import { buildChart, chartRange, chartRanges } from './chart-data.js';
-import { Badge, CellLabel, DateField, ExportLinks, Loading, LoadMore, SelectField } from './components.js';
+import { Badge, DateField, ExportLinks, Loading, LoadMore, SelectField } from './components.js';
 import type { Console } from './console.js';
+import { type Column, DataTable, FilterForm, None } from './data-table.js';
 import {
   dayBoundary,
   formatDateTime,
@@ -39,6 +40,54 @@ function filtersFrom(params: Readonly<Record<string, string>>): Filters {
     from: params['from'] ?? '',
     to: params['to'] ?? '',
   };
+}
+
+/** The sign-in log's columns. */
+function signInColumns(): readonly Column<SignInEvent>[] {
+  return [
+    { label: t('admin.log.time'), cell: (event) => formatDateTime(event.at) },
+    {
+      label: t('admin.signIns.userColumn'),
+      class: 'wrap',
+      cell: (event) =>
+        event.userId ? (
+          <a href={userHash(event.userId)}>{event.username || event.userId}</a>
+        ) : (
+          <span>
+            {event.username || '—'} <span class="hint block">{t('admin.signIns.unknownUser')}</span>
+          </span>
+        ),
+    },
+    {
+      label: t('admin.signIns.result'),
+      cell: (event) => (
+        <Badge
+          tone={event.result === 'success' ? 'success' : event.result === 'failure' ? 'danger' : 'warning'}
+        >
+          {resultName(event.result)}
+        </Badge>
+      ),
+    },
+    {
+      label: t('admin.log.reason'),
+      cell: (event) =>
+        event.reason ? <span title={event.reason}>{reasonName(event.reason)}</span> : <None />,
+    },
+    {
+      label: t('admin.signIns.method'),
+      cell: (event) => (event.methodType ? signInMethodName(event.methodType) : <None />),
+    },
+    { label: t('admin.log.ip'), cell: (event) => event.ip ?? <None /> },
+    {
+      label: t('admin.signIns.browser'),
+      class: 'user-agent',
+      cell: (event) => (
+        <span class="ua" title={event.userAgent ?? undefined}>
+          {event.userAgent ?? '—'}
+        </span>
+      ),
+    },
+  ];
 }
 
 /** The sign-in log: a chart of results over time, then the events, filtered, page by page, exportable. */
@@ -117,13 +166,11 @@ export function SignInLogView(props: {
       <StatsPanel console={props.console} rangeId={props.params['range'] ?? '24h'} params={props.params} />
 
       <h2 id="events-title">{t('admin.signIns.events')}</h2>
-      <form
-        class="filters"
-        aria-label={t('admin.signIns.filter')}
-        onSubmit={(event) => {
-          event.preventDefault();
-          apply(draft);
-        }}
+      <FilterForm
+        label={t('admin.signIns.filter')}
+        filtered={filtered}
+        onApply={() => apply(draft)}
+        onClear={() => apply({ user: '', result: '', reason: '', from: '', to: '' })}
       >
         <TextField
           id="filter-user"
@@ -156,19 +203,7 @@ export function SignInLogView(props: {
         />
         <DateField id="filter-from" label={t('admin.filter.from')} value={draft.from} onValue={set('from')} />
         <DateField id="filter-to" label={t('admin.filter.to')} value={draft.to} onValue={set('to')} />
-        <div class="filter-actions">
-          <button type="submit">{t('admin.filter.apply')}</button>
-          {filtered ? (
-            <button
-              type="button"
-              class="secondary"
-              onClick={() => apply({ user: '', result: '', reason: '', from: '', to: '' })}
-            >
-              {t('admin.filter.clear')}
-            </button>
-          ) : null}
-        </div>
-      </form>
+      </FilterForm>
       <ExportLinks
         name="sign-ins"
         csv={admin.exportUrl('sign-ins', filter, 'csv')}
@@ -183,76 +218,7 @@ export function SignInLogView(props: {
         <p class="empty">{t(filtered ? 'admin.signIns.noMatch' : 'admin.signIns.none')}</p>
       ) : (
         <>
-          <table class="methods data-table" aria-labelledby="events-title">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.log.time')}</th>
-                <th scope="col">{t('admin.signIns.userColumn')}</th>
-                <th scope="col">{t('admin.signIns.result')}</th>
-                <th scope="col">{t('admin.log.reason')}</th>
-                <th scope="col">{t('admin.signIns.method')}</th>
-                <th scope="col">{t('admin.log.ip')}</th>
-                <th scope="col">{t('admin.signIns.browser')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((event) => (
-                <tr key={event.id}>
-                  <td>
-                    <CellLabel>{t('admin.log.time')}</CellLabel>
-                    {formatDateTime(event.at)}
-                  </td>
-                  <td class="wrap">
-                    <CellLabel>{t('admin.signIns.userColumn')}</CellLabel>
-                    {event.userId ? (
-                      <a href={userHash(event.userId)}>{event.username || event.userId}</a>
-                    ) : (
-                      <span>
-                        {event.username || '—'}{' '}
-                        <span class="hint block">{t('admin.signIns.unknownUser')}</span>
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    <CellLabel>{t('admin.signIns.result')}</CellLabel>
-                    <Badge
-                      tone={
-                        event.result === 'success'
-                          ? 'success'
-                          : event.result === 'failure'
-                            ? 'danger'
-                            : 'warning'
-                      }
-                    >
-                      {resultName(event.result)}
-                    </Badge>
-                  </td>
-                  <td>
-                    <CellLabel>{t('admin.log.reason')}</CellLabel>
-                    {event.reason ? (
-                      <span title={event.reason}>{reasonName(event.reason)}</span>
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
-                  </td>
-                  <td>
-                    <CellLabel>{t('admin.signIns.method')}</CellLabel>
-                    {event.methodType ? signInMethodName(event.methodType) : <span class="muted">—</span>}
-                  </td>
-                  <td>
-                    <CellLabel>{t('admin.log.ip')}</CellLabel>
-                    {event.ip ?? <span class="muted">—</span>}
-                  </td>
-                  <td class="user-agent">
-                    <CellLabel>{t('admin.signIns.browser')}</CellLabel>
-                    <span class="ua" title={event.userAgent ?? undefined}>
-                      {event.userAgent ?? '—'}
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable items={page.items} columns={signInColumns()} labelledBy="events-title" />
           <LoadMore nextCursor={page.nextCursor} busy={page.busy} onMore={page.loadMore} />
         </>
       )}

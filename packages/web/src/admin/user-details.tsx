@@ -1,6 +1,12 @@
 import { localeNames } from '@twofold/core';
 import { formatList, t } from '../i18n/i18n.js';
-import { describeLockout, describeNextSignIn, describePass, formatDateTime } from './format.js';
+import {
+  describeLockout,
+  describeNextSignIn,
+  describePass,
+  describePassIssuer,
+  formatDateTime,
+} from './format.js';
 import { can, roleName } from './roles.js';
 import { formatRoute } from './routes.js';
 import type { AdminMethod, AdminUserDetails } from './types.js';
@@ -33,7 +39,12 @@ export function UserDetails(props: {
         <dt>{t('admin.user.codesLeft')}</dt>
         <dd>{user.recoveryCodesRemaining}</dd>
         <dt>{t('admin.user.pass')}</dt>
-        <dd>{describePass(user.temporaryAccessPass, now)}</dd>
+        <dd>
+          {describePass(user.temporaryAccessPass, now)}
+          {describePassIssuer(user.temporaryAccessPass) ? (
+            <span class="hint block">{describePassIssuer(user.temporaryAccessPass)}</span>
+          ) : null}
+        </dd>
         <dt>{t('admin.user.lockout')}</dt>
         <dd>{describeLockout(user, now)}</dd>
         <dt>{t('admin.user.push')}</dt>

@@ -21,21 +21,27 @@ import type adminEn from './catalogs/admin/en.json';
 import type adminGroupsEn from './catalogs/admin-groups/en.json';
 import type adminImportEn from './catalogs/admin-import/en.json';
 import type commonEn from './catalogs/common/en.json';
+import type helpRequestsEn from './catalogs/help-requests/en.json';
+import type passwordsEn from './catalogs/passwords/en.json';
 import type problemsEn from './catalogs/problems/en.json';
 import type securityInfoEn from './catalogs/security-info/en.json';
 import type setupEn from './catalogs/setup/en.json';
 import type signInEn from './catalogs/sign-in/en.json';
+import type troubleshooterEn from './catalogs/troubleshooter/en.json';
 import { type CatalogPage, type Namespace, pageCatalogs } from './page-catalogs.js';
 
 export type MessageKey =
   | keyof typeof commonEn
   | keyof typeof problemsEn
   | keyof typeof signInEn
+  | keyof typeof passwordsEn
+  | keyof typeof troubleshooterEn
   | keyof typeof securityInfoEn
   | keyof typeof setupEn
   | keyof typeof adminEn
   | keyof typeof adminGroupsEn
-  | keyof typeof adminImportEn;
+  | keyof typeof adminImportEn
+  | keyof typeof helpRequestsEn;
 
 export type MessageValues = Readonly<Record<string, MessageValue>>;
 

@@ -9,11 +9,14 @@ export const namespaces = [
   'common',
   'problems',
   'sign-in',
+  'passwords',
+  'troubleshooter',
   'security-info',
   'setup',
   'admin',
   'admin-groups',
   'admin-import',
+  'help-requests',
 ] as const;
 
 export type Namespace = (typeof namespaces)[number];
@@ -23,19 +26,22 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
   common: 'common.',
   problems: 'problem.',
   'sign-in': 'signIn.',
+  passwords: 'passwords.',
+  troubleshooter: 'troubleshooter.',
   'security-info': 'securityInfo.',
   setup: 'setup.',
   admin: 'admin.',
   'admin-groups': 'adminGroups.',
   'admin-import': 'adminImport.',
+  'help-requests': 'helpRequests.',
 };
 
 /** The pages under /t/{tenant}/, by the name the server serves them under. */
 export const pageCatalogs = {
-  'sign-in': ['common', 'problems', 'sign-in'],
-  'security-info': ['common', 'problems', 'security-info'],
+  'sign-in': ['common', 'problems', 'sign-in', 'passwords', 'troubleshooter'],
+  'security-info': ['common', 'problems', 'security-info', 'passwords'],
   setup: ['common', 'problems', 'setup'],
-  admin: ['common', 'problems', 'admin', 'admin-groups', 'admin-import'],
+  admin: ['common', 'problems', 'admin', 'admin-groups', 'admin-import', 'help-requests'],
 } as const satisfies Readonly<Record<string, readonly Namespace[]>>;
 
 export type CatalogPage = keyof typeof pageCatalogs;

@@ -18,6 +18,7 @@ import {
   type OwnMethod,
 } from '../shared/methods.js';
 import { isSentCodeType } from '../shared/sent-codes.js';
+import { ChangePasswordSection } from './change-password.js';
 import { MessageLanguage } from './message-language.js';
 
 /** `GET /me`. */
@@ -33,6 +34,8 @@ export interface Me {
   readonly methods: readonly OwnMethod[];
   readonly recoveryCodesRemaining: number;
   readonly stepUpUntil: string | null;
+  /** Whether Change password asks for the current one (not in a session from a pass in the last hour). */
+  readonly currentPasswordRequired: boolean;
 }
 
 type DialogState =
@@ -274,6 +277,13 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
           count: me.recoveryCodesRemaining,
         })}
       </p>
+
+      <ChangePasswordSection
+        api={api}
+        withStepUp={withStepUp}
+        currentPasswordRequired={me.currentPasswordRequired}
+        onChanged={() => void load().then(() => setNotice(t('passwords.change.done')))}
+      />
 
       <div class="section-head">
         <h2>{t('securityInfo.everywhere.title')}</h2>

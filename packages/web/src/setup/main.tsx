@@ -4,6 +4,7 @@ import { startPage } from '../i18n/i18n.js';
 import { createApiClient } from '../shared/api.js';
 import { TenantMissing } from '../shared/components/tenant-missing.js';
 import { pagePath, tenantFromPath } from '../shared/tenant.js';
+import { SetupLinkGate } from './link-state.js';
 import { SetupApp } from './setup-app.js';
 
 const root = document.getElementById('app');
@@ -15,7 +16,9 @@ if (root) {
   await startPage('setup');
   render(
     tenant ? (
-      <SetupApp api={createApiClient(tenant)} token={token} signInPath={pagePath(tenant, 'sign-in')} />
+      <SetupLinkGate api={createApiClient(tenant)} token={token} signInPath={pagePath(tenant, 'sign-in')}>
+        <SetupApp api={createApiClient(tenant)} token={token} signInPath={pagePath(tenant, 'sign-in')} />
+      </SetupLinkGate>
     ) : (
       <TenantMissing />
     ),

@@ -6,6 +6,7 @@ import { TenantMissing } from '../shared/components/tenant-missing.js';
 import { afterSignIn, tenantFromPath } from '../shared/tenant.js';
 import { AppSignIn, interactionUidFrom } from './app-sign-in.js';
 import { SignInApp } from './sign-in-app.js';
+import { UnlessSignedIn } from './signed-in.js';
 
 const root = document.getElementById('app');
 const tenant = tenantFromPath(location.pathname);
@@ -19,10 +20,16 @@ if (root) {
     ) : interaction ? (
       <AppSignIn tenant={tenant} uid={interaction} go={(url) => location.assign(url)} />
     ) : (
-      <SignInApp
+      <UnlessSignedIn
         api={createApiClient(tenant)}
-        onSignedIn={() => location.assign(afterSignIn(tenant, location.search))}
-      />
+        tenant={tenant}
+        next={afterSignIn(tenant, location.search)}
+      >
+        <SignInApp
+          api={createApiClient(tenant)}
+          onSignedIn={() => location.assign(afterSignIn(tenant, location.search))}
+        />
+      </UnlessSignedIn>
     ),
     root,
   );

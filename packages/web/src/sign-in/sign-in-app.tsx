@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { t, tRich } from '../i18n/i18n.js';
+import { t } from '../i18n/i18n.js';
 import type { ApiClient, Problem } from '../shared/api.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Brand, Heading, Page, useFocusOnMount } from '../shared/components/layout.js';
@@ -27,8 +27,10 @@ import {
   type SentCodeAnswer,
   toSentCode,
 } from '../shared/sent-codes.js';
+import { PasswordReset } from './password-reset/password-reset.js';
 import { type PushRequest, toPushRequest } from './push.js';
 import { PushScreen } from './push-screen.js';
+import { Troubleshooter } from './troubleshooter/troubleshooter.js';
 
 /** `POST /sign-in` answers this; `signed_in` comes with the session cookie already set. */
 export interface FlowStart {
@@ -70,9 +72,11 @@ interface Challenge {
 type Screen =
   | { readonly kind: 'username' }
   | { readonly kind: 'password'; readonly mode: 'password' | 'pass' }
+  | { readonly kind: 'password-reset' }
   | ({ readonly kind: 'challenge' } & Challenge)
   | { readonly kind: 'other-ways'; readonly flow: Flow; readonly current: Challenge }
   | { readonly kind: 'cannot-use'; readonly flow: Flow; readonly current: Challenge }
+  | { readonly kind: 'troubleshoot'; readonly flow: Flow; readonly current: Challenge }
   | { readonly kind: 'more-info'; readonly flow: Flow; readonly choice?: RegistrationChoice }
   | { readonly kind: 'register'; readonly flow: Flow; readonly type: RegistrationChoice }
   | { readonly kind: 'recovery-codes'; readonly codes: readonly string[]; readonly username: string }
@@ -128,6 +132,33 @@ export function SignInApp({ api, onSignedIn, appName }: SignInAppProps) {
     return undefined;
   }
 
+  /** The troubleshooter's "use another method": that method's challenge, or why it could not start. */
+  async function useMethod(flow: Flow, methodId: string): Promise<Problem | undefined> {
+    const method = flow.methods.find((m) => m.id === methodId);
+    if (!method) return { status: 404, code: 'method_not_found' };
+    const challenge = await startChallenge(api, flow, method);
+    if (!challenge.ok && !isSentCodeType(method.type) && method.type !== 'push') return challenge.problem;
+    setScreen({ kind: 'challenge', ...challenge.challenge });
+    return undefined;
+  }
+
+  /** "I can't get a code" (and "I can't use any of these"): the troubleshooter, back to where it was opened. */
+  function troubleshooter(flow: Flow, current: Challenge, onBack: () => void) {
+    return (
+      <Troubleshooter
+        api={api}
+        flowId={flow.id}
+        methods={flow.methods}
+        currentMethodId={screen.kind === 'troubleshoot' ? current.method.id : undefined}
+        header={<Identity username={flow.username} onBack={restart} />}
+        onUseMethod={(methodId) => useMethod(flow, methodId)}
+        onBack={onBack}
+        onUsePass={() => setScreen({ kind: 'password', mode: 'pass' })}
+        onRestart={restart}
+      />
+    );
+  }
+
   switch (screen.kind) {
     case 'username':
       return (
@@ -147,8 +178,20 @@ export function SignInApp({ api, onSignedIn, appName }: SignInAppProps) {
           username={username}
           mode={screen.mode}
           onMode={(mode) => setScreen({ kind: 'password', mode })}
+          onForgot={() => setScreen({ kind: 'password-reset' })}
           onBack={restart}
           onStarted={started}
+        />
+      );
+    case 'password-reset':
+      return (
+        <PasswordReset
+          api={api}
+          username={username}
+          onSignIn={(user) => {
+            setUsername(user.trim());
+            setScreen(user.trim() ? { kind: 'password', mode: 'password' } : { kind: 'username' });
+          }}
         />
       );
     case 'challenge': {
@@ -162,6 +205,7 @@ export function SignInApp({ api, onSignedIn, appName }: SignInAppProps) {
           onSent={(sent) => setScreen({ ...screen, sent, sendProblem: undefined })}
           onPushSent={(push) => setScreen({ ...screen, push, sendProblem: undefined })}
           onOtherWays={() => setScreen({ kind: 'other-ways', flow: screen.flow, current })}
+          onTroubleshoot={() => setScreen({ kind: 'troubleshoot', flow: screen.flow, current })}
           onRestart={restart}
           onSignedIn={(result) => finish(result, screen.flow.username)}
         />
@@ -180,12 +224,12 @@ export function SignInApp({ api, onSignedIn, appName }: SignInAppProps) {
         />
       );
     case 'cannot-use':
-      return (
-        <CannotUseScreen
-          username={screen.flow.username}
-          onBack={() => setScreen({ kind: 'other-ways', flow: screen.flow, current: screen.current })}
-          onRestart={restart}
-        />
+      return troubleshooter(screen.flow, screen.current, () =>
+        setScreen({ kind: 'other-ways', flow: screen.flow, current: screen.current }),
+      );
+    case 'troubleshoot':
+      return troubleshooter(screen.flow, screen.current, () =>
+        setScreen({ kind: 'challenge', ...screen.current }),
       );
     case 'more-info':
       return (
@@ -234,9 +278,6 @@ export function SignInApp({ api, onSignedIn, appName }: SignInAppProps) {
       return <RecoveryUsedScreen remaining={screen.remaining} onContinue={onSignedIn} />;
   }
 }
-
-/** `<strong>` for the tags of rich messages. */
-const strong = (chunks: ComponentChildren[]) => <strong>{chunks}</strong>;
 
 /** The account being signed in to, as a button back to the start (Entra shows the same "← name"). */
 function Identity(props: { username: string; onBack: () => void }) {
@@ -309,6 +350,7 @@ function PasswordScreen(props: {
   username: string;
   mode: 'password' | 'pass';
   onMode: (mode: 'password' | 'pass') => void;
+  onForgot: () => void;
   onBack: () => void;
   onStarted: (start: FlowStart) => Promise<Problem | undefined>;
 }) {
@@ -392,6 +434,11 @@ function PasswordScreen(props: {
           inputRef={inputRef}
         />
         <div class="links">
+          {isPass ? null : (
+            <button type="button" class="link" onClick={props.onForgot}>
+              {t('passwords.reset.link')}
+            </button>
+          )}
           <button type="button" class="link" onClick={() => switchMode(isPass ? 'password' : 'pass')}>
             {t(isPass ? 'signIn.pass.usePassword' : 'signIn.password.usePass')}
           </button>
@@ -457,6 +504,7 @@ function ChallengeScreen(props: {
   onSent: (sent: SentCode) => void;
   onPushSent: (push: PushRequest) => void;
   onOtherWays: () => void;
+  onTroubleshoot: () => void;
   onRestart: () => void;
   onSignedIn: (result: SignedIn) => void;
 }) {
@@ -467,6 +515,11 @@ function ChallengeScreen(props: {
       <button type="button" class="link" onClick={props.onOtherWays}>
         {t('signIn.otherWays.link')}
       </button>
+      {method.type === 'recovery_codes' ? null : (
+        <button type="button" class="link" onClick={props.onTroubleshoot}>
+          {t('troubleshooter.link')}
+        </button>
+      )}
     </div>
   );
   if (method.type === 'push') {
@@ -670,30 +723,6 @@ function OtherWaysScreen(props: {
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onBack}>
           {t('common.action.back')}
-        </button>
-      </div>
-    </Page>
-  );
-}
-
-function CannotUseScreen(props: { username: string; onBack: () => void; onRestart: () => void }) {
-  return (
-    <Page>
-      <Brand />
-      <Identity username={props.username} onBack={props.onRestart} />
-      <Heading focus>{t('signIn.cannotUse.title')}</Heading>
-      <p class="lead">{t('signIn.cannotUse.lead')}</p>
-      <ul>
-        <li>{tRich('signIn.cannotUse.pass', { strong })}</li>
-        <li>{tRich('signIn.cannotUse.reregister', { strong })}</li>
-      </ul>
-      <p>{t('signIn.cannotUse.who')}</p>
-      <div class="actions">
-        <button type="button" class="secondary" onClick={props.onBack}>
-          {t('common.action.back')}
-        </button>
-        <button type="button" onClick={props.onRestart}>
-          {t('common.action.startAgain')}
         </button>
       </div>
     </Page>

@@ -30,6 +30,8 @@ export interface Provider {
 export interface Providers {
   readonly email: Provider;
   readonly sms: Provider;
+  /** Back-channel logout tokens to applications (the runtime adds it: it signs with the tenant's keys). */
+  readonly logout?: Provider;
 }
 
 /**

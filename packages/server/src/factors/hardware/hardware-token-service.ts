@@ -22,7 +22,7 @@ import { generateId } from '../../platform/ids.js';
 import type { Tenant } from '../../tenants/tenant-service.js';
 import { normalizeEmail } from '../../users/email.js';
 import type { User } from '../../users/user-service.js';
-import { type Method, methodNotFound, toMethod } from '../method-service.js';
+import { type Method, methodNotFound, readUserMethod, toMethod } from '../method-service.js';
 import { methodSecretAad, type TotpMethodService } from '../totp/totp-method-service.js';
 import {
   type CsvSource,
@@ -170,14 +170,7 @@ export function createHardwareTokenService(deps: {
   const { db, clock, audit, sealer, tenants, users, totp } = deps;
 
   function loadRow(tenantId: string, userId: string, methodId: string): Promise<MethodRow | undefined> {
-    return db
-      .selectFrom('methods')
-      .selectAll()
-      .where('id', '=', methodId)
-      .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
-      .where('type', '=', hardwareTokenType)
-      .executeTakeFirst();
+    return readUserMethod(db, { tenantId, userId, methodId }, [hardwareTokenType]);
   }
 
   async function existingSerials(tenantId: string, serials: string[]): Promise<Set<string>> {

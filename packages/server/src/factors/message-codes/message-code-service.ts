@@ -17,7 +17,7 @@ import type { Database } from '../../platform/db/schema.js';
 import { generateId } from '../../platform/ids.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
 import type { UserService } from '../../users/user-service.js';
-import { activatePendingMethod, insertPendingMethod } from '../method-service.js';
+import { activatePendingMethod, insertPendingMethod, readUserMethod } from '../method-service.js';
 import { checkDestination, type MessageChannel, maskDestination } from './destination.js';
 import { resendIntervalMs, type SendLimits } from './send-limits.js';
 
@@ -87,6 +87,11 @@ export interface MessageCodeService {
   /** Deletes sent codes that expired before `before`; returns how many. */
   purgeExpired(before: number): Promise<number>;
   /**
+   * Whether the user proved they read mail at `email`: an active email method at that address (its
+   * first code, sent there, was typed back). OpenID Connect's `email_verified`.
+   */
+  confirmedEmail(tenantId: string, userId: string, email: string): Promise<boolean>;
+  /**
    * When a code could next be sent to the method, counting nothing (the troubleshooter): undefined
    * when now; else the seconds to wait and whether a sent code is still waiting to be typed.
    */
@@ -149,15 +154,7 @@ export function createMessageCodeService(deps: {
   const host = new URL(deps.publicUrl).hostname;
 
   function loadMethod(tenantId: string, userId: string, methodId: string) {
-    return db
-      .selectFrom('methods')
-      .selectAll()
-      .where('id', '=', methodId)
-      .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
-      .where('type', 'in', [...messageMethodTypes])
-      .where('status', 'in', ['pending', 'active'])
-      .executeTakeFirst();
+    return readUserMethod(db, { tenantId, userId, methodId }, messageMethodTypes, ['pending', 'active']);
   }
 
   function methodNotFound() {
@@ -346,6 +343,19 @@ export function createMessageCodeService(deps: {
         retryAfter: Math.max(limited.retryAfter, wait?.retryAfter ?? 0),
         codePending: wait?.codePending ?? false,
       };
+    },
+
+    async confirmedEmail(tenantId, userId, email) {
+      const rows = await db
+        .selectFrom('methods')
+        .select('destination')
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .where('type', '=', 'email' satisfies MessageMethodType)
+        .where('status', '=', 'active')
+        .execute();
+      const wanted = email.trim().toLowerCase();
+      return rows.some((row) => row.destination?.trim().toLowerCase() === wanted);
     },
 
     async purgeExpired(before) {

@@ -6,7 +6,7 @@
  */
 import { TwofoldError } from '@twofold/core';
 import type { Executor } from '../../audit/audit-log.js';
-import { adminNotice } from '../../i18n/server-texts.js';
+import { enqueueAdminNotices } from '../../courier/admin-notices.js';
 import type { PushChallenges } from './push-challenges.js';
 import type { ChallengeRow, PushDecision, PushDevice, PushParts } from './push-types.js';
 
@@ -85,17 +85,13 @@ export function createPushAnswers(deps: PushParts & { readonly challenges: PushC
         application: row.application,
         adminUrl: `${publicUrl}/t/${tenant.slug}/admin`,
       };
-      for (const admin of admins) {
-        await courier.enqueue(
-          {
-            tenantId: row.tenant_id,
-            channel: 'email',
-            purpose: 'admin_notice',
-            ...adminNotice(admin, tenant.policy.defaultLocale, 'email.pushReport', notice),
-          },
-          trx,
-        );
-      }
+      await enqueueAdminNotices(courier, trx, {
+        tenantId: row.tenant_id,
+        tenantLocale: tenant.policy.defaultLocale,
+        admins,
+        message: 'email.pushReport',
+        values: () => notice,
+      });
       await audit.record(
         {
           tenantId: row.tenant_id,

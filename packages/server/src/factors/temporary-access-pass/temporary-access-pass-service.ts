@@ -78,6 +78,8 @@ export interface PassState {
   readonly expiresAt: number;
   readonly reusable: boolean;
   readonly used: boolean;
+  /** Who issued it: an admin (their user id), an API key (its id) or the operator, with their role then. */
+  readonly issuedBy: { readonly type: string; readonly id: string | null; readonly role: string };
 }
 
 /** Formats 16 symbols as XXXX-XXXX-XXXX-XXXX for reading aloud. */
@@ -208,13 +210,19 @@ export function createTemporaryAccessPassService(deps: {
     async state(tenantId, userId) {
       const row = await db
         .selectFrom('temporary_access_passes')
-        .select(['expires_at', 'reusable', 'used_at'])
+        .select(['expires_at', 'reusable', 'used_at', 'created_by', 'issuer_type', 'issuer_role'])
         .where('tenant_id', '=', tenantId)
         .where('user_id', '=', userId)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       if (!row) return null;
-      return { expiresAt: row.expires_at, reusable: row.reusable === 1, used: row.used_at !== null };
+      const byId = row.issuer_type === 'user' || row.issuer_type === 'api_key';
+      return {
+        expiresAt: row.expires_at,
+        reusable: row.reusable === 1,
+        used: row.used_at !== null,
+        issuedBy: { type: row.issuer_type, id: byId ? row.created_by : null, role: row.issuer_role },
+      };
     },
 
     async explainFailure(tenantId, pass, userId) {

@@ -9,7 +9,7 @@
 import { hostname, userInfo } from 'node:os';
 import { TwofoldError } from '@twofold/core';
 import { operatorActor } from '../../audit/audit-log.js';
-import { adminNotice } from '../../i18n/server-texts.js';
+import { enqueueAdminNotices } from '../../courier/admin-notices.js';
 import { lockStateOf } from '../../users/mfa-lockout.js';
 import { type AdminFlowDeps, checkReason } from './deps.js';
 import { type ReregistrationResult, reregister } from './require-reregistration.js';
@@ -110,17 +110,13 @@ export async function recoverAdmin(deps: AdminFlowDeps, input: RecoverAdminInput
       everyAdminLocked: everyAdminLocked ? 'yes' : 'no',
       adminUrl: `${input.publicUrl}/t/${tenant.slug}/admin`,
     };
-    for (const admin of otherAdmins) {
-      await courier.enqueue(
-        {
-          tenantId: tenant.id,
-          channel: 'email',
-          purpose: 'admin_notice',
-          ...adminNotice(admin, tenant.policy.defaultLocale, 'email.breakGlass', notice),
-        },
-        trx,
-      );
-    }
+    await enqueueAdminNotices(courier, trx, {
+      tenantId: tenant.id,
+      tenantLocale: tenant.policy.defaultLocale,
+      admins: otherAdmins,
+      message: 'email.breakGlass',
+      values: () => notice,
+    });
     await audit.record(
       {
         tenantId: tenant.id,

@@ -3,8 +3,12 @@ import { type Locale, TwofoldError } from '@twofold/core';
 import type { FactorRegistration, RegistrationInput } from '../../factors/factor.js';
 import { checkCode } from '../code-check.js';
 import { context, type Me, requireStepUp, type SelfServiceDeps } from './deps.js';
+import { currentPasswordRequired } from './password.js';
 
-/** The user's profile as Security info shows it: who, their active methods, codes left, step-up window. */
+/**
+ * The user's profile as Security info shows it: who, their active methods, codes left, whether a
+ * password change needs the current password.
+ */
 export async function describeMe(deps: SelfServiceDeps, me: Me) {
   const user = await deps.users.getById(me.tenant.id, me.session.userId);
   const methods = await deps.methods.listForUser(me.tenant.id, user.id);
@@ -12,6 +16,7 @@ export async function describeMe(deps: SelfServiceDeps, me: Me) {
     user,
     methods: methods.filter((m) => m.status === 'active'),
     recoveryCodesRemaining: await deps.recoveryCodes.remaining(me.tenant.id, user.id),
+    currentPasswordRequired: currentPasswordRequired(deps, me.session, user),
   };
 }
 

@@ -11,6 +11,21 @@ import { passSessionPasswordWindowMs } from '../../sessions/session-service.js';
 import { applyNewPassword } from '../new-password.js';
 import { type Me, requireStepUp, type SelfServiceDeps } from './deps.js';
 
+/**
+ * Whether changing the password needs the current one: not in a session started with a Temporary
+ * Access Pass in the last hour, nor for an account without a password yet. `GET /me` says it, so
+ * Security info asks for the current password only when it is needed.
+ */
+export function currentPasswordRequired(
+  deps: Pick<SelfServiceDeps, 'clock'>,
+  session: Me['session'],
+  user: { readonly hasPassword: boolean },
+): boolean {
+  const viaPass =
+    session.firstFactor === 'tap' && deps.clock.now() - session.createdAt <= passSessionPasswordWindowMs;
+  return user.hasPassword && !viaPass;
+}
+
 export async function changePassword(
   deps: SelfServiceDeps,
   me: Me,
@@ -20,9 +35,7 @@ export async function changePassword(
   const { tenant, session } = me;
   const user = await deps.users.getById(tenant.id, session.userId);
   if (input.currentPassword === undefined) {
-    const viaPass =
-      session.firstFactor === 'tap' && deps.clock.now() - session.createdAt <= passSessionPasswordWindowMs;
-    if (user.hasPassword && !viaPass) {
+    if (currentPasswordRequired(deps, session, user)) {
       throw new TwofoldError('current_password_required', 'currentPassword: give your current password');
     }
   } else {

@@ -4,8 +4,8 @@
  * tenant's only global admin) what the operator runs.
  */
 import type { DiagnosisFinding } from '@twofold/api/troubleshoot';
-import type { Locale } from '@twofold/core';
-import { adminNotice, recipientLocale, serverTexts } from '../../i18n/server-texts.js';
+import type { Locale, MessageValue } from '@twofold/core';
+import { recipientLocale, serverTexts } from '../../i18n/server-texts.js';
 
 /** One line per finding, in the reader's language (pages choose their own words by `code`). */
 export function describeFindings(findings: readonly DiagnosisFinding[], locale: Locale): string {
@@ -40,30 +40,32 @@ function findingValues(finding: DiagnosisFinding): Record<string, string | numbe
   }
 }
 
-export function helpRequestEmail(input: {
-  readonly tenant: { readonly name: string; readonly policy: { readonly defaultLocale: Locale } };
-  readonly admin: { readonly email: string; readonly displayName: string; readonly locale: string | null };
-  readonly user: { readonly email: string; readonly displayName: string };
-  readonly message: string | null;
-  readonly contact: string | null;
-  readonly findings: readonly DiagnosisFinding[];
-  readonly soleGlobalAdmin: boolean;
-  readonly recoverCommand: string;
-  readonly consoleUrl: string;
-  readonly at: number;
-}): { to: string; subject: string; text: string } {
-  const { tenant, admin, user } = input;
-  const locale = recipientLocale(admin.locale, tenant.policy.defaultLocale);
-  return adminNotice(admin, tenant.policy.defaultLocale, 'email.helpRequest', {
+/** The help request's values for one admin's email (the findings in that admin's language). */
+export function helpRequestValues(
+  input: {
+    readonly tenant: { readonly name: string; readonly policy: { readonly defaultLocale: Locale } };
+    readonly user: { readonly email: string; readonly displayName: string };
+    readonly message: string | null;
+    readonly contact: string | null;
+    readonly findings: readonly DiagnosisFinding[];
+    readonly soleGlobalAdmin: boolean;
+    readonly recoverCommand: string;
+    readonly consoleUrl: string;
+    readonly at: number;
+  },
+  admin: { readonly locale: string | null },
+): Record<string, MessageValue> {
+  const { tenant, user } = input;
+  return {
     tenant: tenant.name,
     userName: user.displayName,
     email: user.email,
     when: new Date(input.at),
     message: input.message ?? 'none',
     contact: input.contact ?? 'none',
-    findings: describeFindings(input.findings, locale),
+    findings: describeFindings(input.findings, recipientLocale(admin.locale, tenant.policy.defaultLocale)),
     soleAdmin: input.soleGlobalAdmin ? 'yes' : 'no',
     command: input.recoverCommand,
     adminUrl: input.consoleUrl,
-  });
+  };
 }

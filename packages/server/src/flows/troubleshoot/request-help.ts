@@ -5,10 +5,12 @@
  * request and nobody is emailed twice. The answer is the same for everyone, but the tenant's only
  * global admin is told that the operator recovers them with `twofold recover-admin`.
  */
+
+import { enqueueAdminNotices } from '../../courier/admin-notices.js';
 import { cleanUserText } from '../../help-requests/help-request-service.js';
 import type { Tenant } from '../../tenants/tenant-service.js';
 import { diagnose, recoverAdminCommand } from './diagnose.js';
-import { helpRequestEmail } from './help-request-email.js';
+import { helpRequestValues } from './help-request-email.js';
 import type { TroubleshootDeps } from './index.js';
 
 export interface HelpRequestInput {
@@ -55,24 +57,24 @@ export async function requestHelp(
       ip: input.ip ?? null,
     });
     if (repeated) return;
-    for (const admin of recipients) {
-      const email = helpRequestEmail({
-        tenant,
-        admin,
-        user,
-        message,
-        contact,
-        findings: diagnosis.findings,
-        soleGlobalAdmin: diagnosis.soleGlobalAdmin,
-        recoverCommand: command,
-        consoleUrl: `${deps.publicUrl}/t/${tenant.slug}/admin#help-requests`,
-        at: request.createdAt,
-      });
-      await deps.courier.enqueue(
-        { tenantId: tenant.id, channel: 'email', purpose: 'admin_notice', ...email },
-        trx,
-      );
-    }
+    const values = {
+      tenant,
+      user,
+      message,
+      contact,
+      findings: diagnosis.findings,
+      soleGlobalAdmin: diagnosis.soleGlobalAdmin,
+      recoverCommand: command,
+      consoleUrl: `${deps.publicUrl}/t/${tenant.slug}/admin#help-requests`,
+      at: request.createdAt,
+    };
+    await enqueueAdminNotices(deps.courier, trx, {
+      tenantId: tenant.id,
+      tenantLocale: tenant.policy.defaultLocale,
+      admins: recipients,
+      message: 'email.helpRequest',
+      values: (admin) => helpRequestValues(values, admin),
+    });
   });
   return {
     status: 'received',

@@ -20,6 +20,8 @@ function clientJson(client: OidcClient): Static<typeof ClientJson> {
     postLogoutRedirectUris: client.postLogoutRedirectUris,
     confidential: client.confidential,
     firstParty: client.firstParty,
+    service: client.service,
+    backchannelLogoutUri: client.backchannelLogoutUri,
     createdAt: new Date(client.createdAt).toISOString(),
   };
 }
@@ -74,6 +76,8 @@ export function registerAdminOidcClientRoutes(app: FastifyInstance, deps: AdminO
           postLogoutRedirectUris: body.postLogoutRedirectUris,
           confidential: body.confidential,
           firstParty: body.firstParty,
+          service: body.service,
+          backchannelLogoutUri: body.backchannelLogoutUri,
         },
         principal.actor,
       );

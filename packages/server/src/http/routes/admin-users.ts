@@ -36,12 +36,25 @@ export function registerAdminUserRoutes(app: FastifyInstance, deps: AdminUserRou
 
   async function userDetail(tenant: Tenant, user: User): Promise<Static<typeof UserDetailJson>> {
     const pass: PassState | null = await deps.passes.state(tenant.id, user.id);
+    const issuer = pass?.issuedBy;
+    const issuerEmail =
+      issuer?.type === 'user' && issuer.id !== null
+        ? await users.getById(tenant.id, issuer.id).then(
+            (u) => u.email,
+            () => null,
+          )
+        : null;
     return {
       ...userJson(user),
       activeSessions: await deps.sessions.countActive(tenant.id, user.id),
       recoveryCodesRemaining: await deps.recoveryCodes.remaining(tenant.id, user.id),
       temporaryAccessPass: pass
-        ? { expiresAt: iso(pass.expiresAt), reusable: pass.reusable, used: pass.used }
+        ? {
+            expiresAt: iso(pass.expiresAt),
+            reusable: pass.reusable,
+            used: pass.used,
+            issuedBy: { type: pass.issuedBy.type, role: pass.issuedBy.role, email: issuerEmail },
+          }
         : null,
     };
   }

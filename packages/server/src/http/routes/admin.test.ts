@@ -238,6 +238,12 @@ for (const backend of testBackends) {
 
         const detail = (await admin('GET', `/users/${user.id}`)).json();
         expect(detail.temporaryAccessPass).toMatchObject({ reusable: false, used: true });
+        // Who issued it: this API key, with its role (the console names an admin by their email).
+        expect(detail.temporaryAccessPass.issuedBy).toEqual({
+          type: 'api_key',
+          role: 'global-admin',
+          email: null,
+        });
 
         const tooShort = await admin('POST', `/users/${user.id}/temporary-access-pass`, {
           lifetimeMinutes: 5,

@@ -56,7 +56,8 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
     },
     async (request) => {
       const caller = await me(request);
-      const { user, methods, recoveryCodesRemaining } = await selfService.describeMe(caller);
+      const { user, methods, recoveryCodesRemaining, currentPasswordRequired } =
+        await selfService.describeMe(caller);
       const { mfaAt } = caller.session;
       return {
         user: {
@@ -76,6 +77,7 @@ export function registerMeRoutes(app: FastifyInstance, deps: MeRouteDeps): void 
         })),
         recoveryCodesRemaining,
         stepUpUntil: mfaAt === null ? null : iso(mfaAt + stepUpWindowMs),
+        currentPasswordRequired,
       };
     },
   );

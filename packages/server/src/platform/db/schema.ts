@@ -375,6 +375,10 @@ export interface OidcClientsTable {
   post_logout_redirect_uris: string;
   first_party: number;
   created_at: number;
+  /** Where back-channel logout tokens go; null: the application is not told. */
+  backchannel_logout_uri: string | null;
+  /** 1: a service (client_credentials only); 0: an application users sign in to. */
+  service: Generated<number>;
 }
 
 export interface OidcKeysTable {
@@ -401,6 +405,8 @@ export interface OidcPayloadsTable {
   account_hash: string | null;
   expires_at: number | null;
   consumed_at: number | null;
+  /** The application of a grant or token (not secret; absent on rows from before migration 0012). */
+  client_id: string | null;
 }
 
 export interface Database {

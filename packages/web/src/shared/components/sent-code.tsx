@@ -58,6 +58,8 @@ export interface SentCodeFormProps<T> {
   readonly otherWay?: OtherWay;
   /** The code field's id; other ids derive from it. */
   readonly id?: string;
+  /** The page's own words for some problems (a password reset's end is not a sign-in's); undefined: the usual ones. */
+  readonly wordsFor?: (problem: Problem) => string | undefined;
 }
 
 /**
@@ -90,6 +92,8 @@ export function SentCodeForm<T>(props: SentCodeFormProps<T>) {
   const canRestart = ended && props.onRestart !== undefined;
 
   function message(problem: Problem): string {
+    const own = props.wordsFor?.(problem);
+    if (own !== undefined) return own;
     return describeProblem(problem, 'sent-code', {
       now: Date.now(),
       ...(props.otherWay ? { otherWay: props.otherWay } : {}),

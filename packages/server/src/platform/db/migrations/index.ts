@@ -10,6 +10,7 @@ import * as m0008 from './0008-credentials.js';
 import * as m0009 from './0009-accepted-steps.js';
 import * as m0010 from './0010-help-requests.js';
 import * as m0011 from './0011-groups.js';
+import * as m0012 from './0012-oidc-logout.js';
 
 /** Ordered migrations; names sort in the order they apply. Never edit one that has shipped: add a new file. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-accepted-steps': m0009,
   '0010-help-requests': m0010,
   '0011-groups': m0011,
+  '0012-oidc-logout': m0012,
 };
