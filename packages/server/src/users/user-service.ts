@@ -50,6 +50,8 @@ export interface CreateUserInput {
   readonly passwordHash?: string | undefined;
   /** What a provisioning client (SCIM) calls the user in its own directory. */
   readonly externalId?: string | undefined;
+  /** Created disabled (a directory provisioning someone not active yet). */
+  readonly disabled?: boolean | undefined;
 }
 
 export interface UserService {

@@ -87,7 +87,7 @@ export function createUserWrites(
         email_normalized: normalizeEmail(email),
         display_name: displayName,
         password_hash: passwordHash,
-        disabled: 0,
+        disabled: input.disabled ? 1 : 0,
         ...(input.externalId !== undefined ? { external_id: input.externalId } : {}),
         created_at: now,
         updated_at: now,
@@ -106,7 +106,7 @@ export function createUserWrites(
             actor,
             action: 'user.create',
             target: { type: 'user', id: row.id },
-            details: { email, roles: userRoles },
+            details: { email, roles: userRoles, ...(input.disabled ? { disabled: true } : {}) },
           },
           trx,
         );

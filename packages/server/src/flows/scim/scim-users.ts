@@ -182,23 +182,17 @@ export function createScimUsers(deps: ScimUserDeps) {
     async create(ctx: ScimContext, body: UserInput): Promise<ScimUser> {
       const email = emailOf(body.userName);
       const active = booleanOf(body.active);
+      // A user provisioned inactive is created disabled, in the same statement: never active for a moment.
       const created = await users.create(
         {
           tenantId: ctx.tenantId,
           email,
           displayName: displayNameOf(body),
           externalId: externalIdOf(body) ?? undefined,
+          disabled: active === false,
         },
         ctx.actor,
       );
-      if (active === false)
-        await admin.updateUser({
-          tenantId: ctx.tenantId,
-          userId: created.id,
-          changes: { disabled: true },
-          actor: ctx.actor,
-          reason: 'SCIM',
-        });
       return get(ctx, created.id);
     },
 
