@@ -1,6 +1,7 @@
 /**
  * The `groups` scope gives the `groups` claim (spec section 6): the names of the user's groups, in
- * the ID token and from userinfo, verified against the published keys; without the scope, no claim.
+ * the ID token and from userinfo, verified against the published keys; without the scope, no claim. And a
+ * directory deactivating the user over SCIM ends the application's session too (a logout token queued).
  */
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
@@ -13,6 +14,7 @@ import { testBackends } from '../test-support/databases.js';
 import { unusedPort } from '../test-support/message-servers.js';
 
 const redirectUri = 'https://wiki.example.com/callback';
+const logoutUri = 'https://wiki.example.com/backchannel-logout';
 
 for (const backend of testBackends) {
   describe(`the groups claim on ${backend.name}`, { timeout: 60_000 }, () => {
@@ -32,7 +34,12 @@ for (const backend of testBackends) {
       const { tenants, oidcClients, groups, users } = t.runtime.services;
       const acme = await tenants.create({ slug: 'acme', name: 'Acme' }, operatorActor);
       const created = await oidcClients.create(
-        { tenantId: acme.id, name: 'Wiki', redirectUris: [redirectUri] },
+        {
+          tenantId: acme.id,
+          name: 'Wiki',
+          redirectUris: [redirectUri],
+          backchannelLogoutUri: logoutUri,
+        },
         operatorActor,
       );
       clientId = created.client.id;
@@ -117,6 +124,30 @@ for (const backend of testBackends) {
       const { payload, userinfo } = await tokensFor('openid email');
       expect(payload).not.toHaveProperty('groups');
       expect(userinfo).not.toHaveProperty('groups');
+    });
+
+    it('a directory deactivating the user over SCIM disables them, ends their sessions and tells the application', async () => {
+      const { apiKeys, tenants, sessions, outbox, users } = t.runtime.services;
+      const acme = await tenants.getBySlug('acme');
+      await tokensFor('openid groups');
+      const { key } = await apiKeys.create({ tenantId: acme.id, role: 'provisioning' }, operatorActor);
+      const response = await fetch(`${origin}/t/acme/scim/v2/Users/${userId}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', path: 'active', value: false }],
+        }),
+      });
+      expect(response.status).toBe(200);
+      expect((await response.json()).active).toBe(false);
+      expect((await users.getById(acme.id, userId)).disabled).toBe(true);
+      expect(await sessions.countActive(acme.id, userId)).toBe(0);
+      // The application's logout token was queued in the same transaction (the courier signs and sends it).
+      const queued = (await outbox.list(acme.id)).filter(
+        (m) => m.channel === 'logout' && m.recipient === logoutUri,
+      );
+      expect(queued).toHaveLength(1);
     });
   });
 }
