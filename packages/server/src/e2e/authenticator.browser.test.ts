@@ -4,7 +4,7 @@
  * from a picture of its QR code, shows the code the server accepts, turns on push, and approves a
  * push sign-in by typing the number the sign-in page shows; a wrong number denies the next one.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBase32, encodeBase32, generateTotp, importFromText } from '@twofold/core';
@@ -228,6 +228,32 @@ describe.skipIf(!hasChromium)(
           expect(shown).toContain('mallory\\x0dShop\\x1b[2K');
           expect(shown).not.toMatch(RAW_ACTIVE);
           expect((await page.textContent('#add-report')) ?? '').not.toMatch(RAW_ACTIVE);
+          // What screen readers hear, and the status line after a copy, are inert too.
+          const heard = await page.$$eval('.account-main', (nodes) =>
+            nodes.map((node) => node.getAttribute('aria-label') ?? ''),
+          );
+          expect(heard.join('\n')).toContain('elgoog\\u202e');
+          expect(heard.join('\n')).not.toMatch(RAW_ACTIVE);
+          await page.click('.account:has-text("mallory") .account-main');
+          await page.waitForSelector('#status:has-text("mallory")');
+          expect((await page.textContent('#status')) ?? '').not.toMatch(RAW_ACTIVE);
+
+          // A file's crafted names in the import preview, before anything is added.
+          const file = join(scratch, 'crafted.txt');
+          writeFileSync(
+            file,
+            `otpauth://totp/${encodeURIComponent('Bank\u202e')}:${encodeURIComponent('eve\x1b]0;pwned\x07')}?secret=${secretText}&digits=8\n`,
+          );
+          await page.click('#tab-import');
+          await page.setInputFiles('#import-file', file);
+          await page.click('#import-submit');
+          await page.waitForSelector('#import-preview');
+          const preview = (await page.textContent('#import-preview')) ?? '';
+          expect(preview).toContain('Bank\\u202e');
+          expect(preview).toContain('eve\\x1b]0;pwned\\x07');
+          expect(preview).not.toMatch(RAW_ACTIVE);
+          expect(preview).not.toContain('\x07');
+          await page.click('#import-cancel');
         });
 
         it('is accessible locked', async () => {
@@ -237,6 +263,170 @@ describe.skipIf(!hasChromium)(
         });
       });
     }
+
+    describe('in German, and against a device clock that is off', { timeout: 120_000 }, () => {
+      const scratch = mkdtempSync(join(tmpdir(), 'twofold-authenticator-de-'));
+      const shotsDir = process.env['TWOFOLD_SCREENSHOTS'] ? docsShots : scratch;
+      let t: TestApp;
+      let origin: string;
+      beforeAll(async () => {
+        const port = await unusedPort();
+        origin = `http://127.0.0.1:${port}`;
+        // The page is the same on both databases: one is enough.
+        t = await createTestApp(testBackends[0]!, { TWOFOLD_PUBLIC_URL: origin });
+        await t.app.listen({ port, host: '127.0.0.1' });
+        const acme = await t.runtime.services.tenants.create({ slug: 'acme', name: 'Acme' }, operatorActor);
+        await t.runtime.services.users.create(
+          { tenantId: acme.id, email: 'bea@example.com', password },
+          operatorActor,
+        );
+      });
+      afterAll(async () => {
+        await t?.close();
+        rmSync(scratch, { recursive: true, force: true });
+      });
+
+      it('speaks the browser’s language in every state, and the picker changes it', async () => {
+        const context = await browser.newContext({ locale: 'de-DE', viewport: { width: 900, height: 900 } });
+        const page = await context.newPage();
+        const api = createBrowserClient(t.app, origin);
+        // Bea's registration QR code carries the push activation, as in the English run.
+        const flow = (
+          await api.post('/t/acme/api/v1/sign-in', { username: 'bea@example.com', password })
+        ).json();
+        const reg = (
+          await api.post(`/t/acme/api/v1/sign-in/${flow.flowId}/register`, { type: 'authenticator' })
+        ).json();
+        const beaSecret = decodeBase32(reg.secret);
+        const done = await api.post(`/t/acme/api/v1/sign-in/${flow.flowId}/verify`, {
+          methodId: reg.methodId,
+          code: generateTotp({ secret: beaSecret, time: Date.now() / 1000 }),
+        });
+        expect(done.statusCode, done.body).toBe(200);
+
+        await page.goto(`${origin}/authenticator/`);
+        await page.waitForSelector('#new-passphrase');
+        expect(await page.getAttribute('html', 'lang')).toBe('de');
+        expect(await page.textContent('h1')).toBe('Tresor anlegen');
+        await expectAccessible(page, 'authenticator (de): new vault');
+        await page.fill('#new-passphrase', 'kurz');
+        await page.click('button[type=submit]');
+        await page.waitForSelector('text=Verwenden Sie mindestens 8 Zeichen.');
+        await page.fill('#new-passphrase', 'eine lange Tresor-Passphrase');
+        await page.fill('#new-passphrase-again', 'eine lange Tresor-Passphrase');
+        await page.click('button[type=submit]');
+        await page.waitForSelector('#search');
+        expect(await page.textContent('h1')).toBe('Konten');
+
+        await page.fill('#uri', reg.otpauthUri);
+        await page.click('form:has(#uri) button[type=submit]');
+        await page.waitForSelector('text=1 Konto hinzugefügt (otpauth-Links).');
+        await page.waitForSelector('text=Push-Bestätigungen sind für', { timeout: 15_000 });
+        const ring = await page.getAttribute('.ring', 'aria-label');
+        expect(ring).toMatch(/^noch \d+ Sekunden?$/);
+        await expectAccessible(page, 'authenticator (de): unlocked, an account');
+
+        // A push request, in German.
+        const signIn = (
+          await api.post('/t/acme/api/v1/sign-in', { username: 'bea@example.com', password })
+        ).json();
+        const pushEntry = signIn.methods.find((m: { type: string }) => m.type === 'push');
+        expect(pushEntry, JSON.stringify(signIn.methods)).toBeDefined();
+        const { number } = (
+          await api.post(`/t/acme/api/v1/sign-in/${signIn.flowId}/challenge`, { methodId: pushEntry.id })
+        ).json();
+        await page.waitForSelector('.challenge', { timeout: 10_000 });
+        expect(await page.textContent('.challenge-title')).toBe('Melden Sie sich gerade bei Acme an?');
+        await page.screenshot({ path: join(shotsDir, 'authenticator-de.png'), fullPage: true });
+        await expectAccessible(page, 'authenticator (de): push request');
+        await page.click('.challenge button[type=submit]');
+        await page.waitForSelector('text=Geben Sie die zweistellige Zahl ein');
+        await page.fill('.push-number-input', String(number));
+        await page.click('.challenge button[type=submit]');
+        await page.waitForSelector('text=Anmeldung bestätigt.');
+        await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+
+        // The import view and its preview, reached with the keyboard: the tabs are one stop, the arrows move.
+        await page.focus('#tab-uri');
+        await page.keyboard.press('ArrowLeft');
+        expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-import');
+        expect(await page.getAttribute('#tab-import', 'aria-selected')).toBe('true');
+        expect(await page.getAttribute('#tab-uri', 'tabindex')).toBe('-1');
+        await expectAccessible(page, 'authenticator (de): import view');
+        const file = join(scratch, 'links.txt');
+        writeFileSync(
+          file,
+          `${reg.otpauthUri}\notpauth://totp/Shop:bea?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8\nnot a link\n`,
+        );
+        await page.setInputFiles('#import-file', file);
+        await page.click('#import-submit');
+        await page.waitForSelector('#import-preview');
+        expect(await page.textContent('#import-preview-title')).toBe(
+          '1 Konto zum Hinzufügen aus: otpauth-Links',
+        );
+        const preview = (await page.textContent('#import-preview')) ?? '';
+        expect(preview).toContain('TOTP, 30 Sekunden, 8 Stellen, SHA-1');
+        expect(preview).toContain('1 Konto ist schon im Tresor und wird ausgelassen.');
+        expect(preview).toContain('1 Eintrag ist nicht lesbar und wird ausgelassen:');
+        await expectAccessible(page, 'authenticator (de): import preview');
+        await page.click('#import-confirm');
+        await page.waitForSelector('#add-report');
+        expect(await page.textContent('#add-report')).toContain('1 Konto hinzugefügt (otpauth-Links).');
+
+        await page.click('#lock');
+        await page.waitForSelector('#passphrase');
+        await page.fill('#passphrase', 'nicht die Passphrase');
+        await page.click('button[type=submit]');
+        await page.waitForSelector('text=Diese Passphrase ist nicht richtig.');
+        await expectAccessible(page, 'authenticator (de): locked, wrong passphrase');
+
+        // The picker: French from now on, for this page and every other Twofold page of the site.
+        await Promise.all([page.waitForEvent('load'), page.selectOption('#language', 'fr')]);
+        await page.waitForSelector('#passphrase');
+        expect(await page.getAttribute('html', 'lang')).toBe('fr');
+        expect(await page.textContent('h1')).toBe('Déverrouiller votre coffre');
+        expect(await page.title()).toBe('Authentificateur · Twofold');
+        await expectAccessible(page, 'authenticator (fr): locked');
+        await context.close();
+      });
+
+      it('warns when the device clock is off against its server, saying how to fix it (issue 15)', async () => {
+        const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 900, height: 900 } });
+        const page = await context.newPage();
+        // This device's clock runs 3 minutes ahead of the server's.
+        await page.clock.install({ time: Date.now() + 3 * 60_000 });
+        await page.goto(`${origin}/authenticator/`);
+        await page.fill('#new-passphrase', 'a long vault passphrase');
+        await page.fill('#new-passphrase-again', 'a long vault passphrase');
+        await page.click('button[type=submit]');
+        await page.waitForSelector('#clock-warning');
+        const warning = (await page.textContent('#clock-warning')) ?? '';
+        expect(warning).toContain(`This device’s clock is about 3 minutes ahead of the clock of 127.0.0.1:`);
+        expect(warning).toContain('Turn on automatic date and time');
+        await expectAccessible(page, 'authenticator: clock warning');
+
+        await context.close();
+
+        // With the clock right, no warning once the three measurements are in.
+        const rightContext = await browser.newContext({ viewport: { width: 900, height: 900 } });
+        const right = await rightContext.newPage();
+        let measured = 0;
+        right.on('response', (response) => {
+          if (response.url().endsWith('/api/v1/time')) measured += 1;
+        });
+        await right.goto(`${origin}/authenticator/`);
+        await right.fill('#new-passphrase', 'a long vault passphrase');
+        await right.fill('#new-passphrase-again', 'a long vault passphrase');
+        await right.click('button[type=submit]');
+        await right.waitForSelector('#search');
+        await expect.poll(() => measured, { timeout: 10_000 }).toBe(3);
+        await right.evaluate(
+          () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))),
+        );
+        expect(await right.$('#clock-warning')).toBeNull();
+        await rightContext.close();
+      });
+    });
   },
 );
 

@@ -115,22 +115,68 @@ for (const backend of testBackends) {
       expect(german.body).toContain('<p class="noscript">Diese Seite braucht JavaScript.');
     });
 
-    it('serves the web authenticator at /authenticator/ with its manifest and service worker', async () => {
+    it('serves the web authenticator at /authenticator/ in the language asked for, with its manifest and service worker', async () => {
       const page = await t.app.inject({ method: 'GET', url: '/authenticator/' });
       expect(page.statusCode).toBe(200);
       expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
       expect(page.headers['cache-control']).toBe('no-cache');
       expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
-      expect(page.body).toContain('<link rel="manifest" href="/authenticator/manifest.webmanifest"');
+      expect(page.body).toContain('<link rel="manifest" href="/authenticator/manifest.webmanifest?lang=en"');
       expect(page.body).not.toMatch(/<style\b|\sstyle=|\son[a-z]+=/i);
       for (const asset of referencedAssets(page.body)) {
         expect((await t.app.inject({ method: 'GET', url: asset })).statusCode, asset).toBe(200);
       }
 
+      // In the language asked for, like the tenants' pages; English when the request names none of the four.
+      expect(page.headers['content-language']).toBe('en');
+      expect(page.body).toContain('<html lang="en">');
+      expect(page.body).toContain('<title>Authenticator · Twofold</title>');
+      const german = await t.app.inject({ method: 'GET', url: '/authenticator/?lang=de' });
+      expect(german.headers['content-language']).toBe('de');
+      expect(String(german.headers['vary'])).toMatch(/Accept-Language/);
+      expect(german.body).toContain('<html lang="de">');
+      expect(german.body).toContain('<p class="noscript">Diese Seite braucht JavaScript.');
+      const catalogs = [...german.body.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)">/g)]
+        .map((m) => m[1] ?? '')
+        .filter((href) => /\/messages-[a-z-]+\.de-/.test(href));
+      expect(catalogs.map((href) => /messages-([a-z-]+)\./.exec(href)?.[1]).sort()).toEqual([
+        'authenticator',
+        'common',
+        'problems',
+      ]);
+      for (const href of catalogs)
+        expect((await t.app.inject({ method: 'GET', url: href })).statusCode).toBe(200);
+      const french = await t.app.inject({
+        method: 'GET',
+        url: '/authenticator/',
+        headers: { 'accept-language': 'fr-CA,fr;q=0.9', cookie: 'twofold_lang=es' },
+      });
+      expect(french.body).toContain('<html lang="es">');
+      expect(french.body).toContain('<title>Autenticador · Twofold</title>');
+
       const manifest = await t.app.inject({ method: 'GET', url: '/authenticator/manifest.webmanifest' });
       expect(manifest.statusCode).toBe(200);
       expect(manifest.headers['content-type']).toBe('application/manifest+json; charset=utf-8');
-      expect(manifest.json()).toMatchObject({ start_url: '/authenticator/', scope: '/authenticator/' });
+      expect(manifest.json()).toMatchObject({
+        start_url: '/authenticator/',
+        scope: '/authenticator/',
+        lang: 'en',
+        short_name: 'Authenticator',
+      });
+      // The German page names the German manifest (a manifest is fetched without cookies).
+      expect(german.body).toContain(
+        '<link rel="manifest" href="/authenticator/manifest.webmanifest?lang=de"',
+      );
+      const germanManifest = await t.app.inject({
+        method: 'GET',
+        url: '/authenticator/manifest.webmanifest?lang=de',
+      });
+      expect(germanManifest.json()).toMatchObject({
+        id: '/authenticator/',
+        lang: 'de',
+        description: 'Einmalcodes und Push-Bestätigungen, in einem verschlüsselten Tresor auf diesem Gerät.',
+      });
+      expect(germanManifest.headers['content-language']).toBe('de');
 
       const worker = await t.app.inject({ method: 'GET', url: '/authenticator/sw.js' });
       expect(worker.statusCode).toBe(200);

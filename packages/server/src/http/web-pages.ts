@@ -17,27 +17,30 @@ const pages = {
   admin: 'admin.html',
 } as const;
 
-/** The `page` of the server's `page.title` message for each page. */
-const titleNames: Readonly<Record<keyof typeof pages, string>> = {
+/** The `page` of the server's `page.title` message for each page (and the web authenticator). */
+const titleNames: Readonly<Record<keyof typeof pages | 'web-authenticator', string>> = {
   'sign-in': 'signIn',
   'security-info': 'securityInfo',
   setup: 'setup',
   admin: 'admin',
+  'web-authenticator': 'webAuthenticator',
 };
 
 /** What the web build writes about its message catalogs (packages/web/vite/i18n-catalogs.ts). */
 const i18nManifest = 'i18n.json';
 
 /**
- * The web authenticator: not per tenant, served at /authenticator/ with its manifest, service worker (its scope is
- * /authenticator/ because the file lives there) and icon, each by its URL from a built file.
+ * The web authenticator: not per tenant, served at /authenticator/ (its page and its manifest in each
+ * language, like the others) with its service worker (its scope is /authenticator/ because the file lives
+ * there) and icon, each by its URL from a built file.
  */
+const authenticatorPage = { path: '/authenticator/', file: 'authenticator.html' } as const;
+const authenticatorManifest = {
+  path: '/authenticator/manifest.webmanifest',
+  file: 'authenticator/manifest.webmanifest',
+  type: 'application/manifest+json; charset=utf-8',
+} as const;
 const authenticatorFiles = {
-  '/authenticator/': { file: 'authenticator.html', type: 'text/html; charset=utf-8' },
-  '/authenticator/manifest.webmanifest': {
-    file: 'authenticator/manifest.webmanifest',
-    type: 'application/manifest+json; charset=utf-8',
-  },
   '/authenticator/sw.js': { file: 'authenticator/sw.js', type: 'text/javascript; charset=utf-8' },
   '/authenticator/icon.svg': { file: 'authenticator/icon.svg', type: 'image/svg+xml' },
 } as const;
@@ -64,7 +67,10 @@ export interface WebBuild {
   /** Each page in each language (localised-page.ts). */
   readonly pages: ReadonlyMap<string, ReadonlyMap<Locale, Buffer>>;
   readonly assets: ReadonlyMap<string, Asset>;
-  /** The authenticator's files by URL path. */
+  /** The authenticator's page, and its manifest, in each language. */
+  readonly authenticatorPage: ReadonlyMap<Locale, Buffer>;
+  readonly authenticatorManifest: ReadonlyMap<Locale, Buffer>;
+  /** The authenticator's other files by URL path. */
   readonly authenticator: ReadonlyMap<string, { readonly body: Buffer; readonly type: string }>;
 }
 
@@ -81,6 +87,8 @@ export function resolveWebDist(): string {
 export function loadWebBuild(distDir: string): WebBuild {
   const missing = [
     ...Object.values(pages),
+    authenticatorPage.file,
+    authenticatorManifest.file,
     i18nManifest,
     ...Object.values(authenticatorFiles).map((f) => f.file),
   ].find((file) => !existsSync(join(distDir, file)));
@@ -91,8 +99,7 @@ export function loadWebBuild(distDir: string): WebBuild {
   const catalogs = JSON.parse(readFileSync(join(distDir, i18nManifest), 'utf8')) as {
     pages?: Record<string, Record<string, string[]>>;
   };
-  const pageBodies = new Map<string, Map<Locale, Buffer>>();
-  for (const [name, file] of Object.entries(pages) as [keyof typeof pages, string][]) {
+  const localised = (name: keyof typeof titleNames, file: string): Map<Locale, Buffer> => {
     const html = readFileSync(join(distDir, file), 'utf8');
     const byLocale = new Map<Locale, Buffer>();
     for (const locale of locales) {
@@ -107,8 +114,11 @@ export function loadWebBuild(distDir: string): WebBuild {
       });
       byLocale.set(locale, Buffer.from(body));
     }
-    pageBodies.set(name, byLocale);
-  }
+    return byLocale;
+  };
+  const pageBodies = new Map<string, Map<Locale, Buffer>>();
+  for (const [name, file] of Object.entries(pages) as [keyof typeof pages, string][])
+    pageBodies.set(name, localised(name, file));
   const assets = new Map<string, Asset>();
   const assetsDir = join(distDir, 'assets');
   if (existsSync(assetsDir)) {
@@ -125,7 +135,49 @@ export function loadWebBuild(distDir: string): WebBuild {
   const authenticator = new Map<string, { body: Buffer; type: string }>();
   for (const [path, { file, type }] of Object.entries(authenticatorFiles))
     authenticator.set(path, { body: readFileSync(join(distDir, file)), type });
-  return { pages: pageBodies, assets, authenticator };
+  return {
+    pages: pageBodies,
+    assets,
+    authenticatorPage: localisedAuthenticator(localised('web-authenticator', authenticatorPage.file)),
+    authenticatorManifest: localisedManifest(readFileSync(join(distDir, authenticatorManifest.file), 'utf8')),
+    authenticator,
+  };
+}
+
+/**
+ * The authenticator's page in each language names its manifest in that language: a browser fetches a
+ * manifest without cookies, so the page's language travels in the address.
+ */
+function localisedAuthenticator(bodies: ReadonlyMap<Locale, Buffer>): Map<Locale, Buffer> {
+  const link = `href="${authenticatorManifest.path}"`;
+  const result = new Map<Locale, Buffer>();
+  for (const [locale, body] of bodies) {
+    const html = body.toString('utf8');
+    if (!html.includes(link))
+      throw new Error("the web build's authenticator names no manifest: run `npm run build`");
+    result.set(
+      locale,
+      Buffer.from(html.replace(link, `href="${authenticatorManifest.path}?lang=${locale}"`)),
+    );
+  }
+  return result;
+}
+
+/** The web app manifest in each language: its `lang`, short name and description from the server's texts. */
+function localisedManifest(json: string): Map<Locale, Buffer> {
+  const manifest = JSON.parse(json) as Record<string, unknown>;
+  const result = new Map<Locale, Buffer>();
+  for (const locale of locales) {
+    const texts = serverTexts(locale);
+    const body = {
+      ...manifest,
+      lang: locale,
+      short_name: texts.text('page.authenticator.shortName'),
+      description: texts.text('page.authenticator.description'),
+    };
+    result.set(locale, Buffer.from(`${JSON.stringify(body, null, 2)}\n`));
+  }
+  return result;
 }
 
 const TenantParams = Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 63 }) });
@@ -162,7 +214,20 @@ export function registerWebPages(
     );
   }
 
-  // The authenticator: `no-cache` so that a new build (and a new service worker) is picked up at once.
+  // The authenticator: `no-cache` so that a new build (and a new service worker) is picked up at once. Its
+  // page is in the language the request asks for, English when it names none (it belongs to no tenant).
+  const localisedFile = (path: string, type: string, bodies: ReadonlyMap<Locale, Buffer>) =>
+    app.get(path, { schema: { hide: true } }, async (request, reply) => {
+      const locale = pageLocale(languageHints(request));
+      return reply
+        .type(type)
+        .header('cache-control', 'no-cache')
+        .header('content-language', locale)
+        .header('vary', 'Accept-Language, Cookie')
+        .send(bodies.get(locale));
+    });
+  localisedFile(authenticatorPage.path, 'text/html; charset=utf-8', build.authenticatorPage);
+  localisedFile(authenticatorManifest.path, authenticatorManifest.type, build.authenticatorManifest);
   for (const [path, file] of build.authenticator) {
     app.get(path, { schema: { hide: true } }, async (_request, reply) =>
       reply.type(file.type).header('cache-control', 'no-cache').send(file.body),

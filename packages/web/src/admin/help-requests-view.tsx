@@ -76,8 +76,11 @@ export function HelpRequestsView(props: {
         focus={props.focus}
         reload={load}
         onResolved={(message) => {
-          setNotice(message);
-          navigate(helpRequestHash(status));
+          // Back to the list as it is now: the resolved request leaves the open ones.
+          void load().then(() => {
+            setNotice(message);
+            navigate(helpRequestHash(status));
+          });
         }}
       />
     );

@@ -1,52 +1,47 @@
 import {
-  addEntries,
   advanceHotpCounter,
   createVault,
-  decodeQrCodes,
   deriveVaultKey,
   describeEntry,
   entryCountdown,
   exportVault,
   findEntries,
   generateEntryCode,
-  type ImportResult,
-  importFromBytes,
-  importQrTexts,
-  importUriSources,
   inertText,
-  isTwofoldError,
   openVault,
   sealVault,
+  TwofoldError,
   type Vault,
   type VaultEntry,
   type VaultKey,
 } from '@twofold/core';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n/i18n.js';
 import { copyText } from '../shared/components/copy-text.js';
 import { Heading, Page } from '../shared/components/layout.js';
+import { formatDuration } from '../shared/messages.js';
+import { AddAccounts } from './add-accounts.js';
 import {
+  BACKUP_REMINDER_MS,
   backupDue,
   backupFileName,
   type ClockOffset,
+  type ClockWarning,
   clockOffset,
   clockWarning,
   formatCode,
   IDLE_LOCK_MS,
   isIdle,
-  type ManualEntryForm,
-  manualEntry,
   ringOffset,
   type TimeSample,
 } from './logic.js';
+import { errorText, formatDateTime } from './messages.js';
 import { PushPanel } from './push-panel.js';
 import { getValue, putValue } from './store.js';
 
 const MIN_PASSPHRASE = 8;
-
-function messageOf(error: unknown): string {
-  if (isTwofoldError(error) || error instanceof Error) return error.message;
-  return String(error);
-}
+const MIN_EXPORT_PASSWORD = 8;
+const BACKUP_REMINDER_DAYS = Math.round(BACKUP_REMINDER_MS / (24 * 60 * 60_000));
 
 /** The current time, updated every second. */
 function useNow(): number {
@@ -66,14 +61,12 @@ type State =
 
 export function AuthenticatorApp() {
   const [state, setState] = useState<State>({ kind: 'loading' });
-  const [loadError, setLoadError] = useState<string>();
+  const [storageMissing, setStorageMissing] = useState(false);
 
   useEffect(() => {
     getValue<string>('vault')
       .then((file) => setState(file === undefined ? { kind: 'create' } : { kind: 'locked' }))
-      .catch((error: unknown) =>
-        setLoadError(`This browser keeps no storage for the vault: ${messageOf(error)}`),
-      );
+      .catch(() => setStorageMissing(true));
   }, []);
 
   const lock = () => setState({ kind: 'locked' });
@@ -81,14 +74,18 @@ export function AuthenticatorApp() {
   return (
     <Page wide={state.kind === 'open'}>
       <div class="brand-row">
-        <p class="brand">Twofold Authenticator</p>
+        <p class="brand">{t('authenticator.brand')}</p>
         {state.kind === 'open' ? (
           <button type="button" class="button secondary" id="lock" onClick={lock}>
-            Lock
+            {t('authenticator.lock')}
           </button>
         ) : null}
       </div>
-      {loadError ? <p class="notice notice-warning">{loadError}</p> : null}
+      {storageMissing ? (
+        <p class="notice notice-warning" role="alert">
+          {t('authenticator.storageMissing')}
+        </p>
+      ) : null}
       {state.kind === 'create' ? (
         <CreateVault onOpen={(vault, key) => setState({ kind: 'open', vault, key })} />
       ) : state.kind === 'locked' ? (
@@ -112,8 +109,9 @@ function CreateVault(props: { onOpen: (vault: Vault, key: VaultKey) => void }) {
   const [busy, setBusy] = useState(false);
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (passphrase.length < MIN_PASSPHRASE) return setError(`Use at least ${MIN_PASSPHRASE} characters.`);
-    if (passphrase !== again) return setError('The two passphrases differ.');
+    if (passphrase.length < MIN_PASSPHRASE)
+      return setError(t('authenticator.create.tooShort', { min: MIN_PASSPHRASE }));
+    if (passphrase !== again) return setError(t('authenticator.create.differ'));
     setBusy(true);
     try {
       const key = await deriveVaultKey(passphrase);
@@ -121,27 +119,24 @@ function CreateVault(props: { onOpen: (vault: Vault, key: VaultKey) => void }) {
       await putValue('vault', await sealVault(vault, key));
       props.onOpen(vault, key);
     } catch (caught) {
-      setError(messageOf(caught));
+      setError(errorText(caught));
       setBusy(false);
     }
   };
   return (
     <form onSubmit={submit}>
-      <Heading focus>Create your vault</Heading>
-      <p class="lead">
-        Your accounts are kept encrypted on this device with a passphrase. Nobody can recover it: choose one
-        you will remember.
-      </p>
+      <Heading focus>{t('authenticator.create.title')}</Heading>
+      <p class="lead">{t('authenticator.create.lead')}</p>
       <PassphraseField
         id="new-passphrase"
-        label="Passphrase"
+        label={t('authenticator.create.passphrase')}
         value={passphrase}
         onValue={setPassphrase}
         auto="new-password"
       />
       <PassphraseField
         id="new-passphrase-again"
-        label="Passphrase again"
+        label={t('authenticator.create.again')}
         value={again}
         onValue={setAgain}
         auto="new-password"
@@ -151,7 +146,7 @@ function CreateVault(props: { onOpen: (vault: Vault, key: VaultKey) => void }) {
       </p>
       <div class="actions">
         <button type="submit" class="button" disabled={busy}>
-          {busy ? 'Creating…' : 'Create vault'}
+          {busy ? t('authenticator.create.busy') : t('authenticator.create.submit')}
         </button>
       </div>
     </form>
@@ -168,25 +163,26 @@ function UnlockVault(props: { onOpen: (vault: Vault, key: VaultKey) => void }) {
     setError(undefined);
     try {
       const file = await getValue<string>('vault');
-      if (file === undefined) throw new Error('no vault on this device');
+      if (file === undefined) throw new TwofoldError('vault_not_found');
       // openVault never writes: a wrong passphrase changes nothing.
       const { vault, key } = await openVault(file, passphrase);
       props.onOpen(vault, key);
     } catch (caught) {
+      // problem.vault_passphrase_wrong: "That passphrase is not right. Nothing was changed: try again."
       setError(
-        isTwofoldError(caught) && caught.code === 'vault_passphrase_wrong'
-          ? 'Wrong passphrase. Nothing was changed; try again.'
-          : messageOf(caught),
+        caught instanceof TwofoldError && caught.code === 'vault_not_found'
+          ? t('authenticator.unlock.noVault')
+          : errorText(caught),
       );
       setBusy(false);
     }
   };
   return (
     <form onSubmit={submit}>
-      <Heading focus>Unlock your vault</Heading>
+      <Heading focus>{t('authenticator.unlock.title')}</Heading>
       <PassphraseField
         id="passphrase"
-        label="Passphrase"
+        label={t('authenticator.unlock.passphrase')}
         value={passphrase}
         onValue={setPassphrase}
         auto="current-password"
@@ -194,7 +190,7 @@ function UnlockVault(props: { onOpen: (vault: Vault, key: VaultKey) => void }) {
       />
       <div class="actions">
         <button type="submit" class="button" disabled={busy || passphrase === ''}>
-          {busy ? 'Unlocking…' : 'Unlock'}
+          {busy ? t('authenticator.unlock.busy') : t('authenticator.unlock.submit')}
         </button>
       </div>
     </form>
@@ -226,6 +222,15 @@ function PassphraseField(props: {
       </p>
     </div>
   );
+}
+
+/** The clock notice: how far off, which way, against which server, and how to fix it. */
+export function clockWarningText(warning: ClockWarning, server: string): string {
+  return t('authenticator.clock.warning', {
+    direction: warning.direction,
+    offset: formatDuration(warning.seconds),
+    server,
+  });
 }
 
 async function measureClock(): Promise<ClockOffset | undefined> {
@@ -304,11 +309,14 @@ function VaultView(props: {
       format === 'aegis' ? `aegis-export-${day}.json` : `otpauth-links-${day}.txt`,
       format === 'aegis' ? 'application/json' : 'text/plain',
     );
-    const skipped = result.skipped.map((s) => `${s.name || s.where} not exported: ${s.reason}.`);
     setStatus(
-      `Exported ${result.count} account${result.count === 1 ? '' : 's'}${
-        format === 'otpauth' ? ' as plain text: keep the file safe and delete it after use' : ''
-      }.${[...skipped, ...result.warnings].map((w) => ` ${w}`).join('')}`,
+      [
+        t('authenticator.export.done', { format, count: result.count }),
+        ...result.skipped.map((s) =>
+          t('authenticator.export.skipped', { name: s.name || s.where, reason: s.reason }),
+        ),
+        ...result.warnings.map((warning) => t('authenticator.note', { warning })),
+      ].join(' '),
     );
   };
 
@@ -319,9 +327,10 @@ function VaultView(props: {
     await putValue('lastBackup', time);
     setLastBackup(time);
     setStatus(
-      `Backup downloaded: ${result.count} account${result.count === 1 ? '' : 's'}, encrypted with your vault passphrase.${
-        result.warnings.length > 0 ? ` ${result.warnings.join(' ')}` : ''
-      }`,
+      [
+        t('authenticator.backup.done', { count: result.count }),
+        ...result.warnings.map((warning) => t('authenticator.note', { warning })),
+      ].join(' '),
     );
   };
 
@@ -329,24 +338,24 @@ function VaultView(props: {
   const entries = findEntries(vault, query);
   return (
     <div>
-      <Heading focus>Accounts</Heading>
+      <Heading focus>{t('authenticator.accounts.title')}</Heading>
       {warning ? (
         <p class="notice notice-warning" id="clock-warning" role="alert">
-          {warning}
+          {clockWarningText(warning, location.host)}
         </p>
       ) : null}
       {backupDue(lastBackup, now) && vault.entries.length > 0 ? (
         <p class="notice notice-warning" id="backup-reminder">
           {lastBackup === undefined
-            ? 'You have no backup of this vault yet. Download one and keep it somewhere safe.'
-            : 'Your last backup is more than 30 days old. Download a new one.'}
+            ? t('authenticator.backup.none')
+            : t('authenticator.backup.old', { days: BACKUP_REMINDER_DAYS })}
         </p>
       ) : null}
-      <p class="status" role="status" id="status">
+      <p class="status auth-status" role="status" id="status">
         {inertText(status)}
       </p>
       <div class="field">
-        <label for="search">Search</label>
+        <label for="search">{t('authenticator.accounts.search')}</label>
         <input
           id="search"
           type="search"
@@ -355,9 +364,9 @@ function VaultView(props: {
         />
       </div>
       {vault.entries.length === 0 ? (
-        <p class="muted">No accounts yet: add one below.</p>
+        <p class="muted">{t('authenticator.accounts.empty')}</p>
       ) : entries.length === 0 ? (
-        <p class="muted">No account matches “{query}”.</p>
+        <p class="muted">{inertText(t('authenticator.accounts.noMatch', { query }))}</p>
       ) : (
         <ul class="accounts">
           {entries.map((entry) => (
@@ -374,22 +383,22 @@ function VaultView(props: {
       <PushPanel vault={vault} save={save} onStatus={setStatus} />
       <AddAccounts vault={vault} save={save} onStatus={setStatus} />
       <section class="auth-section">
-        <h2>Backup</h2>
+        <h2>{t('authenticator.backup.title')}</h2>
         <p class="muted" id="last-backup">
           {lastBackup === undefined
-            ? 'No backup made yet.'
-            : `Last backup: ${new Date(lastBackup).toLocaleString()}.`}
+            ? t('authenticator.backup.never')
+            : t('authenticator.backup.last', { at: formatDateTime(lastBackup) })}
         </p>
         <button
           type="button"
           class="button secondary"
           id="backup"
-          onClick={() => backup().catch((e) => setStatus(messageOf(e)))}
+          onClick={() => backup().catch((e) => setStatus(errorText(e)))}
         >
-          Download encrypted backup
+          {t('authenticator.backup.download')}
         </button>
         <ExportForOtherApps
-          onExport={(format, password) => exportFor(format, password).catch((e) => setStatus(messageOf(e)))}
+          onExport={(format, password) => exportFor(format, password).catch((e) => setStatus(errorText(e)))}
         />
       </section>
     </div>
@@ -400,7 +409,7 @@ function VaultView(props: {
 function ExportForOtherApps(props: { onExport: (format: 'aegis' | 'otpauth', password: string) => void }) {
   const [format, setFormat] = useState<'aegis' | 'otpauth'>('aegis');
   const [password, setPassword] = useState('');
-  const ready = format === 'otpauth' || password.length >= 8;
+  const ready = format === 'otpauth' || password.length >= MIN_EXPORT_PASSWORD;
   return (
     <form
       class="export-other"
@@ -409,21 +418,23 @@ function ExportForOtherApps(props: { onExport: (format: 'aegis' | 'otpauth', pas
         if (ready) props.onExport(format, password);
       }}
     >
-      <h3>Export for another app</h3>
+      <h3>{t('authenticator.export.title')}</h3>
       <div class="field">
-        <label for="export-format">Format</label>
+        <label for="export-format">{t('authenticator.export.format')}</label>
         <select
           id="export-format"
           value={format}
           onChange={(event) => setFormat(event.currentTarget.value as 'aegis' | 'otpauth')}
         >
-          <option value="aegis">Aegis vault (encrypted)</option>
-          <option value="otpauth">otpauth links (plain text)</option>
+          <option value="aegis">{t('authenticator.export.aegis')}</option>
+          <option value="otpauth">{t('authenticator.export.otpauth')}</option>
         </select>
       </div>
       {format === 'aegis' ? (
         <div class="field">
-          <label for="export-password">Password for the export (at least 8 characters)</label>
+          <label for="export-password">
+            {t('authenticator.export.password', { min: MIN_EXPORT_PASSWORD })}
+          </label>
           <input
             id="export-password"
             type="password"
@@ -433,12 +444,10 @@ function ExportForOtherApps(props: { onExport: (format: 'aegis' | 'otpauth', pas
           />
         </div>
       ) : (
-        <p class="notice notice-warning">
-          otpauth links hold every secret in plain text: anyone who gets the file can make your codes.
-        </p>
+        <p class="notice notice-warning">{t('authenticator.export.plainWarning')}</p>
       )}
       <button type="submit" class="button secondary" id="export-other" disabled={!ready}>
-        Export
+        {t('authenticator.export.submit')}
       </button>
     </form>
   );
@@ -466,9 +475,7 @@ function AccountRow(props: {
   const label = inertText(describeEntry(entry));
   const copy = async () => {
     const copied = await copyText(code);
-    props.onCopied(
-      copied ? `Copied the code of ${label}.` : 'The code could not be copied: select it instead.',
-    );
+    props.onCopied(copied ? t('authenticator.code.copied', { label }) : t('authenticator.code.copyFailed'));
   };
   return (
     <li class="account">
@@ -476,7 +483,7 @@ function AccountRow(props: {
         type="button"
         class="account-main"
         onClick={copy}
-        aria-label={`${label}: code ${code}, click to copy`}
+        aria-label={t('authenticator.code.button', { label, code })}
       >
         <span class="account-label">
           <span class="account-issuer">{inertText(entry.issuer || entry.name)}</span>
@@ -489,7 +496,7 @@ function AccountRow(props: {
           class={countdown.remaining <= 5 ? 'ring ring-low' : 'ring'}
           viewBox="0 0 40 40"
           role="img"
-          aria-label={`${countdown.remaining} seconds left`}
+          aria-label={t('authenticator.code.secondsLeft', { seconds: countdown.remaining })}
         >
           <circle class="ring-track" cx="20" cy="20" r={RING_RADIUS} />
           <circle
@@ -507,418 +514,9 @@ function AccountRow(props: {
         </svg>
       ) : (
         <button type="button" class="button secondary" onClick={props.onNext}>
-          Next code
+          {t('authenticator.code.next')}
         </button>
       )}
     </li>
-  );
-}
-
-/** What the import view tells people, in one place. */
-const IMPORT_TEXT = {
-  added: (count: number, format: string) => `Added ${count} account${count === 1 ? '' : 's'} (${format}).`,
-  skippedCount: (count: number, duplicates: number, unreadable: number) =>
-    `Skipped ${count}: ${duplicates} already in the vault, ${unreadable} unreadable.`,
-  skipped: (name: string, reason: string) => `Skipped ${name}: ${reason}.`,
-  note: (warning: string) => `Note: ${warning}.`,
-  hint:
-    'Twofold, Aegis, 2FAS, Bitwarden (JSON or CSV), Ente Auth, Proton Authenticator, Proton Pass (ZIP), FreeOTP+, ' +
-    'FreeOTP (backup), andOTP, Raivo (ZIP), LastPass Authenticator, Steam maFile, Google Authenticator export ' +
-    'links, or otpauth links one per line. The format is recognised by itself.',
-  file: 'File',
-  password: 'Its password (encrypted files only)',
-  passwordNeeded: 'This file is encrypted: type its password and import again.',
-  submit: 'Import',
-} as const;
-
-function reportOf(result: ImportResult, added: number, duplicates: number): string {
-  const parts: string[] = [IMPORT_TEXT.added(added, result.format)];
-  const notTaken = duplicates + result.skipped.length;
-  if (notTaken > 0) parts.push(IMPORT_TEXT.skippedCount(notTaken, duplicates, result.skipped.length));
-  for (const skip of result.skipped) parts.push(IMPORT_TEXT.skipped(skip.name || skip.where, skip.reason));
-  for (const warning of result.warnings) parts.push(IMPORT_TEXT.note(warning));
-  return parts.join(' ');
-}
-
-type AddTab = 'uri' | 'qr' | 'manual' | 'import';
-
-function AddAccounts(props: {
-  vault: Vault;
-  save: (vault: Vault) => Promise<void>;
-  onStatus: (message: string) => void;
-}) {
-  const [tab, setTab] = useState<AddTab>('uri');
-  const [error, setError] = useState<string>();
-  const [report, setReport] = useState<string>();
-
-  const take = async (result: ImportResult) => {
-    const { vault, added, duplicates } = addEntries(props.vault, result.entries);
-    if (added.length > 0) await props.save(vault);
-    const message = reportOf(result, added.length, duplicates.length);
-    setReport(message);
-    props.onStatus(message);
-  };
-  const attempt = (work: () => Promise<void>) => {
-    setError(undefined);
-    setReport(undefined);
-    // A synchronous throw (a bad form) is reported like a rejected promise.
-    Promise.resolve()
-      .then(work)
-      .catch((caught: unknown) => setError(messageOf(caught)));
-  };
-
-  const tabs: [AddTab, string][] = [
-    ['uri', 'Paste a link'],
-    ['qr', 'QR image'],
-    ['manual', 'By hand'],
-    ['import', 'Import a file'],
-  ];
-  return (
-    <section class="auth-section">
-      <h2>Add accounts</h2>
-      <div class="tabs" role="tablist">
-        {tabs.map(([id, name]) => (
-          <button
-            key={id}
-            type="button"
-            role="tab"
-            id={`tab-${id}`}
-            aria-selected={tab === id}
-            class={tab === id ? 'tab tab-selected' : 'tab'}
-            onClick={() => {
-              setTab(id);
-              setError(undefined);
-              setReport(undefined);
-            }}
-          >
-            {name}
-          </button>
-        ))}
-      </div>
-      {tab === 'uri' ? (
-        <UriForm onAdd={(text) => attempt(() => take(importUriSources(lines(text))))} />
-      ) : tab === 'qr' ? (
-        <>
-          <QrForm onImage={(image) => attempt(async () => take(importQrTexts(await decodeQrCodes(image))))} />
-          <CameraScan onTexts={(texts) => attempt(() => take(importQrTexts(texts)))} />
-        </>
-      ) : tab === 'manual' ? (
-        <ManualForm
-          onAdd={(form) =>
-            attempt(() =>
-              take({ format: 'otpauth', entries: [manualEntry(form)], skipped: [], warnings: [] }),
-            )
-          }
-        />
-      ) : (
-        <ImportForm
-          onImport={(bytes, password) =>
-            attempt(async () => {
-              try {
-                await take(await importFromBytes(bytes, password ? { password } : {}));
-              } catch (caught) {
-                if (isTwofoldError(caught) && caught.code === 'import_password_required') {
-                  throw new Error(IMPORT_TEXT.passwordNeeded);
-                }
-                throw caught;
-              }
-            })
-          }
-        />
-      )}
-      <p class="form-error" role="alert" id="add-error">
-        {inertText(error ?? '')}
-      </p>
-      {report ? (
-        <p class="notice notice-success" id="add-report">
-          {inertText(report)}
-        </p>
-      ) : null}
-    </section>
-  );
-}
-
-function lines(text: string): { where: string; text: string }[] {
-  return text
-    .split(/\r?\n/)
-    .map((line, index) => ({ where: `line ${index + 1}`, text: line.trim() }))
-    .filter((line) => line.text !== '');
-}
-
-function UriForm(props: { onAdd: (text: string) => void }) {
-  const [text, setText] = useState('');
-  return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        props.onAdd(text);
-        setText('');
-      }}
-    >
-      <div class="field">
-        <label for="uri">otpauth:// link (one per line)</label>
-        <textarea
-          id="uri"
-          rows={3}
-          value={text}
-          spellcheck={false}
-          onInput={(event) => setText(event.currentTarget.value)}
-        />
-      </div>
-      <button type="submit" class="button" disabled={text.trim() === ''}>
-        Add
-      </button>
-    </form>
-  );
-}
-
-/** The pixels of an image file, drawn on a canvas (the file never leaves the page). */
-async function imagePixels(file: File): Promise<ImageData> {
-  const bitmap = await createImageBitmap(file);
-  const canvas = document.createElement('canvas');
-  canvas.width = bitmap.width;
-  canvas.height = bitmap.height;
-  const context = canvas.getContext('2d', { willReadFrequently: true });
-  if (!context) throw new Error('this browser cannot read images');
-  context.drawImage(bitmap, 0, 0);
-  bitmap.close();
-  return context.getImageData(0, 0, canvas.width, canvas.height);
-}
-
-function QrForm(props: { onImage: (image: ImageData) => void }) {
-  const [error, setError] = useState<string>();
-  return (
-    <div class="field">
-      <label for="qr-file">A picture or screenshot of the QR code</label>
-      <input
-        id="qr-file"
-        type="file"
-        accept="image/*"
-        onChange={(event) => {
-          const file = event.currentTarget.files?.[0];
-          event.currentTarget.value = '';
-          if (!file) return;
-          setError(undefined);
-          imagePixels(file)
-            .then(props.onImage)
-            .catch(() => setError('That file is not an image this browser can read.'));
-        }}
-      />
-      <p class="error" role="alert">
-        {error ?? ''}
-      </p>
-    </div>
-  );
-}
-
-const EMPTY_MANUAL: ManualEntryForm = {
-  type: 'totp',
-  issuer: '',
-  name: '',
-  secret: '',
-  algorithm: 'SHA1',
-  digits: '6',
-  period: '30',
-  counter: '0',
-};
-
-function ManualForm(props: { onAdd: (form: ManualEntryForm) => void }) {
-  const [form, setForm] = useState<ManualEntryForm>(EMPTY_MANUAL);
-  const set = (field: keyof ManualEntryForm) => (event: { currentTarget: { value: string } }) =>
-    setForm({ ...form, [field]: event.currentTarget.value });
-  return (
-    <form
-      class="manual"
-      onSubmit={(event) => {
-        event.preventDefault();
-        props.onAdd(form);
-      }}
-    >
-      <div class="field">
-        <label for="m-issuer">Service</label>
-        <input id="m-issuer" value={form.issuer} onInput={set('issuer')} />
-      </div>
-      <div class="field">
-        <label for="m-name">Account</label>
-        <input id="m-name" value={form.name} onInput={set('name')} />
-      </div>
-      <div class="field">
-        <label for="m-secret">Secret key (base32)</label>
-        <input
-          id="m-secret"
-          value={form.secret}
-          spellcheck={false}
-          autoComplete="off"
-          onInput={set('secret')}
-        />
-      </div>
-      <div class="field-row">
-        <div class="field">
-          <label for="m-type">Type</label>
-          <select id="m-type" value={form.type} onChange={set('type')}>
-            <option value="totp">Time-based (TOTP)</option>
-            <option value="hotp">Counter-based (HOTP)</option>
-            <option value="steam">Steam</option>
-          </select>
-        </div>
-        <div class="field">
-          <label for="m-algorithm">Algorithm</label>
-          <select id="m-algorithm" value={form.algorithm} onChange={set('algorithm')}>
-            <option value="SHA1">SHA-1</option>
-            <option value="SHA256">SHA-256</option>
-            <option value="SHA512">SHA-512</option>
-          </select>
-        </div>
-        <div class="field">
-          <label for="m-digits">Digits</label>
-          <input id="m-digits" inputMode="numeric" value={form.digits} onInput={set('digits')} />
-        </div>
-        {form.type === 'hotp' ? (
-          <div class="field">
-            <label for="m-counter">Counter</label>
-            <input id="m-counter" inputMode="numeric" value={form.counter} onInput={set('counter')} />
-          </div>
-        ) : (
-          <div class="field">
-            <label for="m-period">Period (s)</label>
-            <input id="m-period" inputMode="numeric" value={form.period} onInput={set('period')} />
-          </div>
-        )}
-      </div>
-      <button type="submit" class="button">
-        Add
-      </button>
-    </form>
-  );
-}
-
-function ImportForm(props: { onImport: (bytes: Uint8Array, password: string) => void }) {
-  const [file, setFile] = useState<File>();
-  const [password, setPassword] = useState('');
-  return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        file
-          ?.arrayBuffer()
-          .then((buffer) => props.onImport(new Uint8Array(buffer), password))
-          .catch(() => undefined);
-      }}
-    >
-      <p class="hint">{IMPORT_TEXT.hint}</p>
-      <div class="field">
-        <label for="import-file">{IMPORT_TEXT.file}</label>
-        <input id="import-file" type="file" onChange={(event) => setFile(event.currentTarget.files?.[0])} />
-      </div>
-      <div class="field">
-        <label for="import-password">{IMPORT_TEXT.password}</label>
-        <input
-          id="import-password"
-          type="password"
-          autoComplete="off"
-          value={password}
-          onInput={(event) => setPassword(event.currentTarget.value)}
-        />
-      </div>
-      <button type="submit" class="button" id="import-submit" disabled={!file}>
-        {IMPORT_TEXT.submit}
-      </button>
-    </form>
-  );
-}
-
-/** How often a camera frame is searched for a QR code. */
-const SCAN_INTERVAL_MS = 300;
-
-/**
- * Scans QR codes with the camera: frames of the video are drawn on a canvas and read with core's decoder until
- * one gives a code; the camera is stopped at once after that, on Stop, and when the form goes away.
- */
-function CameraScan(props: { onTexts: (texts: string[]) => void }) {
-  const [scanning, setScanning] = useState(false);
-  const [error, setError] = useState<string>();
-  const video = useRef<HTMLVideoElement>(null);
-  const { onTexts } = props;
-
-  useEffect(() => {
-    if (!scanning) return;
-    let stream: MediaStream | undefined;
-    let stopped = false;
-    const canvas = document.createElement('canvas');
-    const context = canvas.getContext('2d', { willReadFrequently: true });
-    const stop = () => {
-      stopped = true;
-      for (const track of stream?.getTracks() ?? []) track.stop();
-    };
-    const scan = async () => {
-      while (!stopped) {
-        await new Promise((resolve) => setTimeout(resolve, SCAN_INTERVAL_MS));
-        const element = video.current;
-        if (stopped || !element || !context || element.videoWidth === 0) continue;
-        canvas.width = element.videoWidth;
-        canvas.height = element.videoHeight;
-        context.drawImage(element, 0, 0);
-        try {
-          const texts = await decodeQrCodes(context.getImageData(0, 0, canvas.width, canvas.height));
-          if (stopped) return;
-          stop();
-          setScanning(false);
-          onTexts(texts);
-          return;
-        } catch {
-          // No code in this frame: try the next one.
-        }
-      }
-    };
-    navigator.mediaDevices
-      .getUserMedia({ video: { facingMode: 'environment' }, audio: false })
-      .then(async (media) => {
-        stream = media;
-        if (stopped || !video.current) return stop();
-        video.current.srcObject = media;
-        await video.current.play();
-        await scan();
-      })
-      .catch(() => {
-        if (stopped) return;
-        setError('The camera could not be opened: allow it for this page, or use a QR image file.');
-        setScanning(false);
-      });
-    return stop;
-  }, [scanning, onTexts]);
-
-  if (!navigator.mediaDevices?.getUserMedia) return null;
-  return (
-    <div class="field">
-      {scanning ? (
-        <>
-          <video
-            ref={video}
-            class="camera"
-            muted
-            playsInline
-            aria-label="Camera view: hold the QR code in front of it"
-          />
-          <button type="button" class="button secondary" id="camera-stop" onClick={() => setScanning(false)}>
-            Stop the camera
-          </button>
-        </>
-      ) : (
-        <button
-          type="button"
-          class="button secondary"
-          id="camera-start"
-          onClick={() => {
-            setError(undefined);
-            setScanning(true);
-          }}
-        >
-          Scan with the camera
-        </button>
-      )}
-      <p class="error" role="alert">
-        {error ?? ''}
-      </p>
-    </div>
   );
 }

@@ -11,6 +11,7 @@ import {
   isIdle,
   type ManualEntryForm,
   manualEntry,
+  manualEntryProblem,
   pushActivation,
   ringOffset,
 } from './logic.js';
@@ -57,8 +58,9 @@ describe('clock offset', () => {
   it('warns past 5 seconds either way, and says which way', () => {
     expect(clockWarning({ offsetMs: 5_000, roundTripMs: 10 })).toBeUndefined();
     expect(clockWarning({ offsetMs: -4_000, roundTripMs: 10 })).toBeUndefined();
-    expect(clockWarning({ offsetMs: 7_400, roundTripMs: 10 })).toMatch(/7 s behind/);
-    expect(clockWarning({ offsetMs: -62_000, roundTripMs: 10 })).toMatch(/62 s ahead of/);
+    expect(clockWarning({ offsetMs: 5_001, roundTripMs: 10 })).toEqual({ seconds: 5, direction: 'behind' });
+    expect(clockWarning({ offsetMs: 7_400, roundTripMs: 10 })).toEqual({ seconds: 7, direction: 'behind' });
+    expect(clockWarning({ offsetMs: -62_000, roundTripMs: 10 })).toEqual({ seconds: 62, direction: 'ahead' });
     expect(clockWarning(undefined)).toBeUndefined();
   });
 });
@@ -107,11 +109,28 @@ describe('add by hand', () => {
   });
 
   it('refuses what cannot give codes, naming the problem', () => {
-    expect(() => manualEntry(form({ issuer: ' ', name: '' }))).toThrow(/service or the account/);
-    expect(() => manualEntry(form({ secret: 'not base32!' }))).toThrow(TwofoldError);
-    expect(() => manualEntry(form({ digits: 'six' }))).toThrow(/digits must be a whole number/);
-    expect(() => manualEntry(form({ digits: '3' }))).toThrow(TwofoldError);
-    expect(() => manualEntry(form({ algorithm: 'MD5' }))).toThrow(/algorithm/);
+    const problem = (over: Partial<ManualEntryForm>) => {
+      try {
+        manualEntry(form(over));
+      } catch (error) {
+        expect(error).toBeInstanceOf(TwofoldError);
+        return { code: (error as TwofoldError).code, problem: manualEntryProblem(error) };
+      }
+      throw new Error('accepted');
+    };
+    expect(problem({ issuer: ' ', name: '' })).toEqual({
+      code: 'validation_failed',
+      problem: { reason: 'nameMissing' },
+    });
+    expect(problem({ secret: 'not base32!' })).toEqual({ code: 'base32_invalid', problem: undefined });
+    expect(problem({ digits: 'six' }).problem).toEqual({ reason: 'notWhole', field: 'digits' });
+    expect(problem({ type: 'hotp', counter: '-1' }).problem).toEqual({
+      reason: 'notWhole',
+      field: 'counter',
+    });
+    expect(problem({ period: '30.5' }).problem).toEqual({ reason: 'notWhole', field: 'period' });
+    expect(problem({ digits: '3' }).code).toBe('otp_parameters_invalid');
+    expect(problem({ algorithm: 'MD5' }).problem).toEqual({ reason: 'algorithmInvalid' });
   });
 });
 

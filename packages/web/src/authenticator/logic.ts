@@ -52,12 +52,19 @@ export function clockOffset(samples: readonly TimeSample[]): ClockOffset | undef
   return best;
 }
 
-/** The warning to show for an offset, or undefined when the clock is close enough. */
-export function clockWarning(offset: ClockOffset | undefined): string | undefined {
+/** A clock far enough off to warn about: by how many seconds, and which way (the page says it in its language). */
+export interface ClockWarning {
+  seconds: number;
+  direction: 'behind' | 'ahead';
+}
+
+/** The warning to show for an offset, or undefined when the clock is close enough (the CLI's threshold). */
+export function clockWarning(offset: ClockOffset | undefined): ClockWarning | undefined {
   if (offset === undefined || Math.abs(offset.offsetMs) <= CLOCK_WARNING_MS) return undefined;
-  const seconds = Math.round(Math.abs(offset.offsetMs) / 1000);
-  const way = offset.offsetMs > 0 ? 'behind' : 'ahead of';
-  return `This device's clock is ${seconds} s ${way} the server's: codes may be refused. Set the clock to the network time.`;
+  return {
+    seconds: Math.round(Math.abs(offset.offsetMs) / 1000),
+    direction: offset.offsetMs > 0 ? 'behind' : 'ahead',
+  };
 }
 
 /** The stroke-dashoffset of a countdown ring of circumference `circumference` with `remaining` of `period` s left. */
@@ -90,25 +97,41 @@ export interface ManualEntryForm {
   counter: string;
 }
 
-function integer(text: string, field: string): number {
+/** What is wrong with the "add by hand" form, for the page to say in its language. */
+export type ManualEntryProblem =
+  | { reason: 'nameMissing' }
+  | { reason: 'algorithmInvalid' }
+  | { reason: 'notWhole'; field: 'digits' | 'period' | 'counter' };
+
+function refuse(problem: ManualEntryProblem, message: string): never {
+  throw new TwofoldError('validation_failed', message, { manualEntry: problem });
+}
+
+/** The problem a manualEntry error describes, when it is one. */
+export function manualEntryProblem(error: unknown): ManualEntryProblem | undefined {
+  if (!(error instanceof TwofoldError)) return undefined;
+  return error.details?.['manualEntry'] as ManualEntryProblem | undefined;
+}
+
+function integer(text: string, field: 'digits' | 'period' | 'counter'): number {
   const trimmed = text.trim();
-  if (!/^\d+$/.test(trimmed)) throw new TwofoldError('validation_failed', `${field} must be a whole number`);
+  if (!/^\d+$/.test(trimmed)) refuse({ reason: 'notWhole', field }, `${field} must be a whole number`);
   return Number(trimmed);
 }
 
 /**
  * The vault entry the "add by hand" form describes. The secret is base32 (spaces and dashes ignored, either
- * case); throws a TwofoldError naming what is wrong (an empty name, a bad secret, digits out of range, ...).
+ * case); throws a TwofoldError naming what is wrong (an empty name, a bad secret, digits out of range, ...),
+ * with the form's own problems in `details.manualEntry` (manualEntryProblem).
  */
 export function manualEntry(form: ManualEntryForm): VaultEntry {
   const issuer = form.issuer.trim();
   const name = form.name.trim();
-  if (issuer === '' && name === '')
-    throw new TwofoldError('validation_failed', 'give the service or the account name');
+  if (issuer === '' && name === '') refuse({ reason: 'nameMissing' }, 'give the service or the account name');
   const secret = decodeBase32(form.secret.replace(/[\s-]/g, '').toUpperCase());
   const algorithm = form.type === 'steam' ? 'SHA1' : form.algorithm;
   if (!isOtpAlgorithm(algorithm))
-    throw new TwofoldError('validation_failed', 'the algorithm must be SHA1, SHA256 or SHA512');
+    refuse({ reason: 'algorithmInvalid' }, 'the algorithm must be SHA1, SHA256 or SHA512');
   return entryFromAccount({
     type: form.type,
     ...(issuer === '' ? {} : { issuer }),

@@ -1,6 +1,8 @@
 import { describeEntry, inertText, replaceEntry, type Vault, withoutPushParameters } from '@twofold/core';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatList, t } from '../i18n/i18n.js';
 import { pushActivation } from './logic.js';
+import { errorText, formatDateTime } from './messages.js';
 import {
   activateDevice,
   answerChallenge,
@@ -12,47 +14,12 @@ import {
 } from './push.js';
 import { deleteValue, getValue } from './store.js';
 
-/** What this view shows people, in one place. */
-const TEXT = {
-  deviceName: 'Web authenticator',
-  activated: (label: string) => `Push approvals are on for ${label}.`,
-  activationFailed: (label: string, reason: string) =>
-    `Push approvals could not be turned on for ${label}: ${reason}`,
-  unlockFailed: (label: string, reason: string) => `Push approvals of ${label} cannot be used: ${reason}`,
-  migrated: (labels: string) =>
-    `Push approvals for ${labels} were turned off on this browser: their key could sign while the vault was ` +
-    'locked. To use push here again, remove this browser from your security info and add push approvals ' +
-    'again, then scan the new QR code with this authenticator.',
-  someAccounts: 'some accounts',
-  requests: 'Sign-in requests',
-  question: (tenant: string) => `Are you signing in to ${tenant}?`,
-  application: 'Application',
-  from: 'From',
-  unknownAddress: 'unknown address',
-  when: 'When',
-  account: 'Account',
-  none: '—',
-  numberLabel: 'Number shown on the sign-in page',
-  numberNeeded: 'Type the 2-digit number shown on the sign-in page.',
-  approve: 'Approve',
-  deny: 'Deny',
-  report: 'Deny and report',
-  approved: 'Sign-in approved.',
-  denied: 'Sign-in denied.',
-  reported: 'Sign-in denied and reported to your administrators.',
-  wrongNumber: 'Wrong number: the sign-in was denied. Start it again.',
-} as const;
-
 /**
  * Where an earlier version kept push devices: non-extractable CryptoKeys in IndexedDB, usable by any script of
  * the origin with the vault locked. They cannot move into the vault (they cannot be read out), so they are
  * deleted and the accounts named for activating again.
  */
 const LEGACY_DEVICES_KEY = 'pushDevices';
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function whenVisible(signal: AbortSignal): Promise<void> {
   if (document.visibilityState === 'visible') return Promise.resolve();
@@ -66,6 +33,9 @@ function whenVisible(signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done);
   });
 }
+
+/** What a fact of a sign-in request shows when the server did not say it. */
+const NONE = '—';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -92,7 +62,7 @@ async function dropLegacyDevices(vault: Vault): Promise<string[] | undefined> {
     const entry = vault.entries.find((candidate) => candidate.id === device?.entryId);
     if (entry !== undefined) return describeEntry(entry);
     const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-    const who = text(device?.userEmail) ?? text(device?.deviceId) ?? TEXT.someAccounts;
+    const who = text(device?.userEmail) ?? text(device?.deviceId) ?? t('authenticator.push.someAccounts');
     const where = text(device?.tenantName) ?? text(device?.tenant);
     return where === undefined ? who : `${who} (${where})`;
   });
@@ -117,7 +87,10 @@ export function PushPanel(props: {
   useEffect(() => {
     dropLegacyDevices(vault)
       .then((labels) => {
-        if (labels !== undefined) setMigrated(TEXT.migrated(labels.join(', ') || TEXT.someAccounts));
+        if (labels !== undefined) {
+          const named = labels.length > 0 ? formatList(labels) : t('authenticator.push.someAccounts');
+          setMigrated(t('authenticator.push.migrated', { labels: named }));
+        }
       })
       .catch(() => undefined);
     // Once per unlock: the legacy keys are gone after the first run.
@@ -131,7 +104,9 @@ export function PushPanel(props: {
     Promise.all(
       pushEntries.map((entry) =>
         unlockDevice(entry.id, entry.push!).catch((error: unknown) => {
-          onStatus(TEXT.unlockFailed(describeEntry(entry), messageOf(error)));
+          onStatus(
+            t('authenticator.push.unlockFailed', { label: describeEntry(entry), reason: errorText(error) }),
+          );
           return undefined;
         }),
       ),
@@ -149,12 +124,21 @@ export function PushPanel(props: {
       const params = pushActivation(entry);
       if (!params || activating.current.has(entry.id)) continue;
       activating.current.add(entry.id);
-      activateDevice(params, TEXT.deviceName)
+      const label = describeEntry(entry);
+      // Only the server this page comes from is reached (the page's CSP allows no other).
+      const server = new URL(params.server);
+      if (server.origin !== location.origin) {
+        onStatus(t('authenticator.push.otherServer', { label, server: server.host }));
+        continue;
+      }
+      activateDevice(params, t('authenticator.push.deviceName'))
         .then(async (push) => {
           await save(replaceEntry(vault, { ...entry, extra: withoutPushParameters(entry.extra), push }));
-          onStatus(TEXT.activated(describeEntry(entry)));
+          onStatus(t('authenticator.push.activated', { label }));
         })
-        .catch((error: unknown) => onStatus(TEXT.activationFailed(describeEntry(entry), messageOf(error))));
+        .catch((error: unknown) =>
+          onStatus(t('authenticator.push.activationFailed', { label, reason: errorText(error) })),
+        );
     }
   }, [vault, save, onStatus]);
 
@@ -192,7 +176,7 @@ export function PushPanel(props: {
           {inertText(migrated)}
         </p>
       ) : null}
-      {pending.length > 0 ? <h2>{TEXT.requests}</h2> : null}
+      {pending.length > 0 ? <h2>{t('authenticator.push.requests')}</h2> : null}
       {pending.map((p) => (
         <ChallengeCard
           key={p.challenge.id}
@@ -200,6 +184,14 @@ export function PushPanel(props: {
           onDone={(message) => {
             setPending((current) => current.filter((other) => other.challenge.id !== p.challenge.id));
             onStatus(message);
+            // The answered request goes with the button that had keyboard focus: focus moves to the next
+            // request's number, else to the page's heading (the status line says what happened).
+            requestAnimationFrame(() => {
+              const next =
+                document.querySelector<HTMLElement>('.challenge .push-number-input') ??
+                document.querySelector<HTMLElement>('main h1');
+              next?.focus();
+            });
           }}
         />
       ))}
@@ -213,7 +205,8 @@ function ChallengeCard(props: { pending: Pending; onDone: (message: string) => v
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const answer = async (decision: PushDecision) => {
-    if (decision === 'approve' && !/^\d{2}$/.test(number)) return setError(TEXT.numberNeeded);
+    if (decision === 'approve' && !/^\d{2}$/.test(number))
+      return setError(t('authenticator.push.numberNeeded'));
     setBusy(true);
     setError(undefined);
     try {
@@ -224,14 +217,18 @@ function ChallengeCard(props: { pending: Pending; onDone: (message: string) => v
         decision === 'approve' ? Number(number) : undefined,
       );
       props.onDone(
-        status === 'approved' ? TEXT.approved : status === 'reported' ? TEXT.reported : TEXT.denied,
+        status === 'approved'
+          ? t('authenticator.push.approved')
+          : status === 'reported'
+            ? t('authenticator.push.reported')
+            : t('authenticator.push.denied'),
       );
     } catch (caught) {
       const code = (caught as { code?: string }).code;
-      if (code === 'push_number_mismatch') props.onDone(TEXT.wrongNumber);
-      else if (code === 'push_expired' || code === 'push_already_answered') props.onDone(messageOf(caught));
+      if (code === 'push_number_mismatch') props.onDone(t('authenticator.push.wrongNumber'));
+      else if (code === 'push_expired' || code === 'push_already_answered') props.onDone(errorText(caught));
       else {
-        setError(messageOf(caught));
+        setError(errorText(caught));
         setBusy(false);
       }
     }
@@ -246,19 +243,21 @@ function ChallengeCard(props: { pending: Pending; onDone: (message: string) => v
         answer('approve');
       }}
     >
-      <p class="challenge-title">{inertText(TEXT.question(challenge.tenantName ?? challenge.tenant))}</p>
+      <p class="challenge-title">
+        {inertText(t('authenticator.push.question', { tenant: challenge.tenantName ?? challenge.tenant }))}
+      </p>
       <dl class="challenge-facts">
-        <dt>{TEXT.application}</dt>
-        <dd>{inertText(challenge.application ?? TEXT.none)}</dd>
-        <dt>{TEXT.from}</dt>
-        <dd>{challenge.ip ?? TEXT.unknownAddress}</dd>
-        <dt>{TEXT.when}</dt>
-        <dd>{challenge.createdAt ? new Date(challenge.createdAt).toLocaleString() : TEXT.none}</dd>
-        <dt>{TEXT.account}</dt>
+        <dt>{t('authenticator.push.application')}</dt>
+        <dd>{inertText(challenge.application ?? NONE)}</dd>
+        <dt>{t('authenticator.push.from')}</dt>
+        <dd>{challenge.ip ?? t('authenticator.push.unknownAddress')}</dd>
+        <dt>{t('authenticator.push.when')}</dt>
+        <dd>{challenge.createdAt ? formatDateTime(new Date(challenge.createdAt)) : NONE}</dd>
+        <dt>{t('authenticator.push.account')}</dt>
         <dd>{inertText(device.userEmail ?? device.tenant)}</dd>
       </dl>
       <div class="field">
-        <label for={`${id}-number`}>{TEXT.numberLabel}</label>
+        <label for={`${id}-number`}>{t('authenticator.push.number')}</label>
         <input
           id={`${id}-number`}
           class="push-number-input"
@@ -274,10 +273,10 @@ function ChallengeCard(props: { pending: Pending; onDone: (message: string) => v
       </div>
       <div class="actions actions-start">
         <button type="submit" class="button" disabled={busy}>
-          {TEXT.approve}
+          {t('authenticator.push.approve')}
         </button>
         <button type="button" class="button secondary" disabled={busy} onClick={() => answer('deny')}>
-          {TEXT.deny}
+          {t('authenticator.push.deny')}
         </button>
         <button
           type="button"
@@ -285,7 +284,7 @@ function ChallengeCard(props: { pending: Pending; onDone: (message: string) => v
           disabled={busy}
           onClick={() => answer('report')}
         >
-          {TEXT.report}
+          {t('authenticator.push.report')}
         </button>
       </div>
     </form>

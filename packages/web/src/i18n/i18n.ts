@@ -20,6 +20,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import type adminEn from './catalogs/admin/en.json';
 import type adminGroupsEn from './catalogs/admin-groups/en.json';
 import type adminImportEn from './catalogs/admin-import/en.json';
+import type authenticatorEn from './catalogs/authenticator/en.json';
 import type commonEn from './catalogs/common/en.json';
 import type helpRequestsEn from './catalogs/help-requests/en.json';
 import type passwordsEn from './catalogs/passwords/en.json';
@@ -41,7 +42,8 @@ export type MessageKey =
   | keyof typeof adminEn
   | keyof typeof adminGroupsEn
   | keyof typeof adminImportEn
-  | keyof typeof helpRequestsEn;
+  | keyof typeof helpRequestsEn
+  | keyof typeof authenticatorEn;
 
 export type MessageValues = Readonly<Record<string, MessageValue>>;
 
@@ -97,7 +99,7 @@ export function startPage(page: CatalogPage): Promise<void> {
   return loadMessages(documentLocale(), pageCatalogs[page], navigator.languages ?? []);
 }
 
-/** Whether this page has loaded its messages (a page not yet translated, like the authenticator, has not). */
+/** Whether this page has loaded its messages (a unit test of a component that says nothing may not have). */
 export function messagesLoaded(): boolean {
   return active !== undefined;
 }

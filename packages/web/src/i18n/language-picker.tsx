@@ -44,7 +44,7 @@ export function LanguagePicker(props: {
   /** Where to go once the language is chosen; this address (without `?lang=`) by default. */
   reloadTo?: () => string;
 }) {
-  // A page that has not started the i18n layer (the web authenticator, for now) shows no picker.
+  // A component rendered without the i18n layer started (a unit test) shows no picker.
   if (!messagesLoaded()) return null;
   const id = props.id ?? 'language';
   const current = locale();

@@ -17,6 +17,7 @@ export const namespaces = [
   'admin-groups',
   'admin-import',
   'help-requests',
+  'authenticator',
 ] as const;
 
 export type Namespace = (typeof namespaces)[number];
@@ -34,14 +35,19 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
   'admin-groups': 'adminGroups.',
   'admin-import': 'adminImport.',
   'help-requests': 'helpRequests.',
+  authenticator: 'authenticator.',
 };
 
-/** The pages under /t/{tenant}/, by the name the server serves them under. */
+/**
+ * The pages under /t/{tenant}/, by the name the server serves them under, and the web authenticator
+ * (/authenticator/, for every tenant).
+ */
 export const pageCatalogs = {
   'sign-in': ['common', 'problems', 'sign-in', 'passwords', 'troubleshooter'],
   'security-info': ['common', 'problems', 'security-info', 'passwords'],
   setup: ['common', 'problems', 'setup'],
   admin: ['common', 'problems', 'admin', 'admin-groups', 'admin-import', 'help-requests'],
+  'web-authenticator': ['common', 'problems', 'authenticator'],
 } as const satisfies Readonly<Record<string, readonly Namespace[]>>;
 
 export type CatalogPage = keyof typeof pageCatalogs;

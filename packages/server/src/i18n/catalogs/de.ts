@@ -3,10 +3,13 @@ import type { ServerCatalog } from '../server-texts.js';
 /** The server's words in German (formal "Sie", as in Twofold's pages). */
 export const de: ServerCatalog = {
   'page.title':
-    '{page, select, signIn {Anmelden} securityInfo {Sicherheitsinformationen} setup {Einrichtung} admin {Verwaltungskonsole} other {Twofold}} · Twofold',
+    '{page, select, signIn {Anmelden} securityInfo {Sicherheitsinformationen} setup {Einrichtung} admin {Verwaltungskonsole} webAuthenticator {Authenticator} other {Twofold}} · Twofold',
   'page.language': 'Sprache',
   'page.noscript':
     'Diese Seite braucht JavaScript. Schalten Sie es in Ihrem Browser ein und laden Sie die Seite neu.',
+  'page.authenticator.shortName': 'Authenticator',
+  'page.authenticator.description':
+    'Einmalcodes und Push-Bestätigungen, in einem verschlüsselten Tresor auf diesem Gerät.',
 
   'sms.code':
     '{code} ist Ihr Code, {purpose, select, registration {um dieses Telefon bei {tenant} hinzuzufügen} passwordReset {um Ihr Passwort für {tenant} zurückzusetzen} other {um sich bei {tenant} anzumelden}}. Er ist {minutes} Minuten gültig. Geben Sie ihn nie weiter.',

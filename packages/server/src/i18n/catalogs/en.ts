@@ -5,9 +5,12 @@
  */
 export const en = {
   'page.title':
-    '{page, select, signIn {Sign in} securityInfo {Security info} setup {Set up} admin {Admin console} other {Twofold}} · Twofold',
+    '{page, select, signIn {Sign in} securityInfo {Security info} setup {Set up} admin {Admin console} webAuthenticator {Authenticator} other {Twofold}} · Twofold',
   'page.language': 'Language',
   'page.noscript': 'This page needs JavaScript. Turn it on in your browser, then reload.',
+  'page.authenticator.shortName': 'Authenticator',
+  'page.authenticator.description':
+    'One-time password codes and push approvals, in an encrypted vault on this device.',
 
   'sms.code':
     '{code} is your code {purpose, select, registration {to add this phone to {tenant}} passwordReset {to reset your {tenant} password} other {to sign in to {tenant}}}. It expires in {minutes} minutes. Never share it.',

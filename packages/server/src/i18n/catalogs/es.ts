@@ -3,9 +3,12 @@ import type { ServerCatalog } from '../server-texts.js';
 /** The server's words in Spanish ("usted", as in Twofold's pages). */
 export const es: ServerCatalog = {
   'page.title':
-    '{page, select, signIn {Iniciar sesión} securityInfo {Información de seguridad} setup {Configuración} admin {Consola de administración} other {Twofold}} · Twofold',
+    '{page, select, signIn {Iniciar sesión} securityInfo {Información de seguridad} setup {Configuración} admin {Consola de administración} webAuthenticator {Autenticador} other {Twofold}} · Twofold',
   'page.language': 'Idioma',
   'page.noscript': 'Esta página necesita JavaScript. Actívelo en su navegador y vuelva a cargar la página.',
+  'page.authenticator.shortName': 'Autenticador',
+  'page.authenticator.description':
+    'Códigos de un solo uso y aprobaciones push, en una bóveda cifrada en este dispositivo.',
 
   'sms.code':
     '{code} es su código {purpose, select, registration {para añadir este teléfono a {tenant}} passwordReset {para restablecer su contraseña de {tenant}} other {para iniciar sesión en {tenant}}}. Caduca en {minutes} minutos. No lo comparta nunca.',

@@ -3,10 +3,13 @@ import type { ServerCatalog } from '../server-texts.js';
 /** The server's words in French ("vous", as in Twofold's pages). */
 export const fr: ServerCatalog = {
   'page.title':
-    '{page, select, signIn {Connexion} securityInfo {Informations de sécurité} setup {Configuration} admin {Console d’administration} other {Twofold}} · Twofold',
+    '{page, select, signIn {Connexion} securityInfo {Informations de sécurité} setup {Configuration} admin {Console d’administration} webAuthenticator {Authentificateur} other {Twofold}} · Twofold',
   'page.language': 'Langue',
   'page.noscript':
     'Cette page a besoin de JavaScript. Activez-le dans votre navigateur, puis rechargez la page.',
+  'page.authenticator.shortName': 'Authentificateur',
+  'page.authenticator.description':
+    'Codes à usage unique et approbations push, dans un coffre chiffré sur cet appareil.',
 
   'sms.code':
     '{code} est votre code {purpose, select, registration {pour ajouter ce téléphone à {tenant}} passwordReset {pour réinitialiser votre mot de passe {tenant}} other {pour vous connecter à {tenant}}}. Il expire dans {minutes} minutes. Ne le communiquez jamais.',

@@ -45,7 +45,7 @@ describe('findings in the words of the person who cannot sign in', () => {
       describeFinding({ code: 'send_limit', methodId: 'm_sms', type: 'sms', retryAfter: 600 }, [sms], now),
       // The time of day is the browser's own time zone's.
     ).toMatch(
-      /^Too many codes were sent to \+44 ••• •• 23 lately: the next one can be sent in about 10 minutes \(at \d{1,2}:\d{2}\)\.$/,
+      /^The next code to \+44 ••• •• 23 can be sent in about 10 minutes \(at \d{1,2}:\d{2}\): codes are limited/,
     );
   });
 

@@ -139,11 +139,14 @@ export function HelpRequestSent(props: {
       <p class="lead" role="status">
         {t('troubleshooter.help.sentLead')}
       </p>
-      {operatorRecovery ? <OperatorRecovery command={operatorRecovery.command} /> : null}
-      <ul class="help-ways">
-        <li>{tRich('signIn.cannotUse.pass', { strong })}</li>
-        <li>{tRich('signIn.cannotUse.reregister', { strong })}</li>
-      </ul>
+      {operatorRecovery ? (
+        <OperatorRecovery command={operatorRecovery.command} />
+      ) : (
+        <ul class="help-ways">
+          <li>{tRich('signIn.cannotUse.pass', { strong })}</li>
+          <li>{tRich('signIn.cannotUse.reregister', { strong })}</li>
+        </ul>
+      )}
       <div class="actions">
         <button type="button" class="secondary" onClick={props.onBack}>
           {t('common.action.back')}

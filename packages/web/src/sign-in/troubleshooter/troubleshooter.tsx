@@ -250,11 +250,16 @@ function Diagnosed(
 
       <section aria-labelledby="help-title">
         <h2 id="help-title">{t('troubleshooter.help.title')}</h2>
-        <p>{t('troubleshooter.help.lead')}</p>
-        <ul class="help-ways">
-          <li>{tRich('signIn.cannotUse.pass', { strong })}</li>
-          <li>{tRich('signIn.cannotUse.reregister', { strong })}</li>
-        </ul>
+        {/* The only global admin: no admin can do either for them (the operator's section says what can). */}
+        {operator ? null : (
+          <>
+            <p>{t('troubleshooter.help.lead')}</p>
+            <ul class="help-ways">
+              <li>{tRich('signIn.cannotUse.pass', { strong })}</li>
+              <li>{tRich('signIn.cannotUse.reregister', { strong })}</li>
+            </ul>
+          </>
+        )}
         {asking ? (
           <HelpRequestForm
             api={props.api}
