@@ -12,6 +12,7 @@ import type { ScimContext } from './scim-users.js';
 import { createScimUsers, type ScimUserDeps } from './scim-users.js';
 
 export {
+  project,
   resourceTypes,
   schemaDocuments,
   scimError,

@@ -105,6 +105,47 @@ export function groupResource(
   };
 }
 
+/** Attributes every answer carries whatever was asked (RFC 7643 section 7, `returned: always`). */
+const alwaysReturned = new Set(['schemas', 'id', 'meta']);
+
+function attributeNames(list: string | undefined): Set<string> | undefined {
+  if (list === undefined || list.trim() === '') return undefined;
+  return new Set(
+    list
+      .split(',')
+      .map(
+        (name) =>
+          name
+            .trim()
+            .toLowerCase()
+            .replace(/^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/u, '')
+            .split('.')[0],
+      )
+      .filter((name): name is string => name !== undefined && name !== ''),
+  );
+}
+
+/**
+ * A resource with only the attributes asked for (`attributes`) or without those left out
+ * (`excludedAttributes`), RFC 7644 section 3.4.2.5; names compare in any case, sub-attributes by their
+ * attribute.
+ */
+export function project<T extends object>(
+  resource: T,
+  query: { attributes?: string | undefined; excludedAttributes?: string | undefined },
+): T {
+  const only = attributeNames(query.attributes);
+  const without = attributeNames(query.excludedAttributes);
+  if (!only && !without) return resource;
+  const kept = Object.entries(resource).filter(([name]) => {
+    const key = name.toLowerCase();
+    if (alwaysReturned.has(key)) return true;
+    if (only) return only.has(key);
+    return !without?.has(key);
+  });
+  return Object.fromEntries(kept) as T;
+}
+
 export function listResponse<T>(resources: T[], totalResults: number, startIndex: number) {
   return {
     schemas: [scimSchemas.listResponse],

@@ -176,6 +176,22 @@ for (const backend of testBackends) {
         'user4@example.com',
       ]);
       expect((await scim('GET', '/Users?count=0')).json).toMatchObject({ totalResults: 6, itemsPerPage: 0 });
+      // Only the attributes asked for (id, schemas and meta always), or all but those left out.
+      const some = await scim(
+        'GET',
+        `/Users?filter=${encodeURIComponent('userName eq "ann@example.com"')}&attributes=userName,name.givenName`,
+      );
+      expect(Object.keys(some.json.Resources[0]).sort()).toEqual([
+        'id',
+        'meta',
+        'name',
+        'schemas',
+        'userName',
+      ]);
+      const without = await scim('GET', `/Users/${created.json.id}?excludedAttributes=emails,groups`);
+      expect(without.json).not.toHaveProperty('emails');
+      expect(without.json).not.toHaveProperty('groups');
+      expect(without.json.userName).toBe('Ann@Example.com');
       const badUser = await newUser('not an email');
       expect(badUser.status).toBe(400);
       expect(badUser.json.scimType).toBe('invalidValue');

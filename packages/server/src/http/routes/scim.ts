@@ -9,6 +9,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { ScimListQuery, ScimPatchBody, ScimResourceParams } from '@twofold/api/scim';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  project,
   resourceTypes,
   type ScimContext,
   type ScimFlows,
@@ -123,7 +124,7 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
           async (request, reply) => {
             const q = request.query as Static<typeof ScimListQuery>;
             const list = await flows.list(caller(request), { ...q, excludeMembers: excludesMembers(q) });
-            return send(reply, 200, list);
+            return send(reply, 200, { ...list, Resources: list.Resources.map((r: object) => project(r, q)) });
           },
         );
         scope.get(
@@ -132,11 +133,8 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
           async (request, reply) => {
             const { id } = request.params as Static<typeof ScimResourceParams>;
             const q = request.query as Static<typeof ScimListQuery>;
-            return send(
-              reply,
-              200,
-              await flows.get(caller(request), id, { excludeMembers: excludesMembers(q) }),
-            );
+            const found = await flows.get(caller(request), id, { excludeMembers: excludesMembers(q) });
+            return send(reply, 200, project(found, q));
           },
         );
         scope.post(
