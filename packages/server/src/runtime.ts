@@ -12,10 +12,12 @@ import { latestClockReading, purgeAcceptedSteps } from './factors/totp/accepted-
 import { createAdminFlows } from './flows/admin/index.js';
 import { createPasswordResetFlows } from './flows/password-reset/index.js';
 import { createPasswordResetStore } from './flows/password-reset/reset-store.js';
+import { createScimFlows } from './flows/scim/index.js';
 import { createSelfServiceFlows } from './flows/self-service/index.js';
 import { createSignInFlowStore } from './flows/sign-in/flow-store.js';
 import { createSignInFlows } from './flows/sign-in/index.js';
 import { createTroubleshooter } from './flows/troubleshoot/index.js';
+import { createGroupService } from './groups/group-service.js';
 import { createHelpRequestService } from './help-requests/help-request-service.js';
 import { createHousekeeping } from './housekeeping/housekeeping.js';
 import { createApplicationLogout } from './oidc/backchannel-logout.js';
@@ -124,6 +126,7 @@ export function createServices(deps: ServicesDeps) {
   const tenants = createTenantService({ db, clock, audit });
   const users = createUserService({ db, clock, audit, passwords });
   const apiKeys = createApiKeyService({ db, clock, audit });
+  const groups = createGroupService({ db, clock, audit });
   const setup = createSetupService({ db, clock, audit, tenants, users, passwords });
   const signInLog = createSignInLog({ db, clock });
   const outbox = createOutbox({ db, clock, sealer });
@@ -272,6 +275,7 @@ export function createServices(deps: ServicesDeps) {
     auditQuery: createAuditQuery({ db }),
     tenants,
     users,
+    groups,
     apiKeys,
     setup,
     sessions,
@@ -290,6 +294,7 @@ export function createServices(deps: ServicesDeps) {
     helpRequests,
     troubleshooter,
     housekeeping,
+    scim: createScimFlows({ db, users, groups, admin, apiKeys, publicUrl }),
     oidcClients: createOidcClientService({ db, clock, audit }),
     oidcKeys,
     applicationLogout,

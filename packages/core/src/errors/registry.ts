@@ -301,6 +301,40 @@ export const errorRegistry = {
     title: 'Tenant exists',
     description: 'A tenant with this slug already exists.',
   },
+  group_not_found: {
+    status: 404,
+    title: 'Group not found',
+    description: 'No group with this id or name in this tenant.',
+  },
+  group_exists: {
+    status: 409,
+    title: 'Group exists',
+    description: 'A group with this name already exists in this tenant (names compare case-insensitively).',
+  },
+  csv_invalid: {
+    status: 400,
+    title: 'Invalid CSV',
+    description:
+      'The file is not CSV this import reads: it must start with the header it names (for users: email,name,role) and quote fields properly.',
+  },
+  import_refused: {
+    status: 422,
+    title: 'Import refused',
+    description:
+      'Some lines of the file were refused, so nothing was imported; `refused` lists each line with its number, code and reason. Correct them and import the whole file again.',
+  },
+  scim_invalid_filter: {
+    status: 400,
+    title: 'Invalid SCIM filter',
+    description:
+      'The SCIM filter could not be read, or names an attribute or operator this server does not filter on (RFC 7644 section 3.4.2.2; scimType invalidFilter).',
+  },
+  scim_invalid_request: {
+    status: 400,
+    title: 'Invalid SCIM request',
+    description:
+      'The SCIM request is malformed or asks for a change this server does not make (a PATCH path it cannot apply, a userName that is not an email, a change of userName); `scimType` says which (RFC 7644 section 3.12).',
+  },
   oidc_client_not_found: {
     status: 404,
     title: 'Application not found',

@@ -12,6 +12,7 @@
 import {
   type AdminAction,
   adminActions,
+  isRole,
   type Role,
   roleAllows,
   strongestRole,
@@ -45,7 +46,7 @@ export interface AdminTarget {
 
 export interface AdminAccessDeps {
   readonly apiKeys: {
-    authenticate(key: string): Promise<{ id: string; tenantId: string; role: Role } | undefined>;
+    authenticate(key: string): Promise<{ id: string; tenantId: string; role: string } | undefined>;
   };
   readonly sessions: SessionAuthenticator;
   readonly users: { getById(tenantId: string, id: string): Promise<{ roles: Role[]; disabled: boolean }> };
@@ -103,6 +104,8 @@ async function resolvePrincipal(
   if (bearer?.startsWith('tfk_')) {
     const key = await deps.apiKeys.authenticate(bearer);
     if (!key || key.tenantId !== tenant.id) throw new TwofoldError('unauthenticated', 'unknown API key');
+    // A provisioning key is for SCIM (/t/{tenant}/scim/v2/) only, never the admin API.
+    if (!isRole(key.role)) throw forbidden(`a ${key.role} key works only for SCIM, not the admin API`);
     return { kind: 'api_key', role: key.role, actor: { type: 'api_key', id: key.id, ip: request.ip } };
   }
   const session: AuthSession = await requireSession(request, {
@@ -147,6 +150,9 @@ const actionDescriptions: Record<AdminAction, string> = {
   'users.create': 'Create users',
   'users.update': 'Rename, disable or enable users, change roles',
   'users.delete': 'Delete users',
+  'users.import': 'Import users from a CSV file (email, name, role), all lines or none',
+  'groups.read': 'List groups and their members',
+  'groups.manage': 'Create, rename and delete groups, add and remove members',
   'methods.read': "List a user's authentication methods",
   'methods.delete': 'Delete one authentication method',
   'methods.resync': "Resynchronise a method's clock drift from two codes",

@@ -5,13 +5,25 @@ import type { Clock } from '../platform/clock.js';
 import { generateToken, hashToken } from '../platform/crypto/tokens.js';
 import type { Database } from '../platform/db/schema.js';
 import { generateId } from '../platform/ids.js';
-import { checkRole, type Role } from '../users/roles.js';
+import { isRole, type Role, roles } from '../users/roles.js';
+
+/**
+ * What an API key acts as: an admin role (the admin API), or `provisioning` (SCIM only: a directory
+ * such as Entra ID or Okta creating, updating and deactivating users and groups).
+ */
+export const apiKeyRoles = [...roles, 'provisioning'] as const;
+export type ApiKeyRole = Role | 'provisioning';
+
+export function checkApiKeyRole(value: string): ApiKeyRole {
+  if (value === 'provisioning' || isRole(value)) return value;
+  throw new TwofoldError('role_invalid', `role '${value}': must be one of ${apiKeyRoles.join(', ')}`);
+}
 
 export interface ApiKey {
   readonly id: string;
   readonly tenantId: string;
   readonly name: string;
-  readonly role: Role;
+  readonly role: ApiKeyRole;
   /** The first characters of the key, safe to show so people can tell keys apart. */
   readonly prefix: string;
   readonly createdAt: number;
@@ -40,7 +52,7 @@ function toApiKey(row: ApiKeyRow): ApiKey {
     id: row.id,
     tenantId: row.tenant_id,
     name: row.name,
-    role: row.role as Role,
+    role: row.role as ApiKeyRole,
     prefix: row.key_prefix,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
@@ -55,7 +67,7 @@ export function createApiKeyService(deps: {
   const { db, clock, audit } = deps;
   return {
     async create(input, actor) {
-      const role = checkRole(input.role);
+      const role = checkApiKeyRole(input.role);
       const name = input.name?.trim() || `${role} key`;
       if (name.length > 200)
         throw new TwofoldError('validation_failed', 'API key name: at most 200 characters');

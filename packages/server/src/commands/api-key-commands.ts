@@ -1,7 +1,7 @@
 /** `twofold api-key create`. */
 import { Option } from 'commander';
+import { apiKeyRoles } from '../api-keys/api-key-service.js';
 import { operatorActor } from '../audit/audit-log.js';
-import { roles } from '../users/roles.js';
 import type { CommandGroup } from './kit.js';
 
 export const apiKeyCommands: CommandGroup = (program, kit) => {
@@ -12,7 +12,9 @@ export const apiKeyCommands: CommandGroup = (program, kit) => {
       .description('Create an API key; it is printed once and stored hashed.')
       .requiredOption('--tenant <slug>', 'tenant slug')
       .addOption(
-        new Option('--role <role>', 'role the key acts with').choices([...roles]).makeOptionMandatory(),
+        new Option('--role <role>', 'role the key acts with (provisioning: SCIM only)')
+          .choices([...apiKeyRoles])
+          .makeOptionMandatory(),
       )
       .option('--name <text>', 'what the key is for'),
     async (out, opts: { tenant: string; role: string; name?: string }) => {

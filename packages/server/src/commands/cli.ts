@@ -5,6 +5,7 @@ import { createRuntime, type Runtime } from '../runtime.js';
 import { adminCommands } from './admin-commands.js';
 import { apiKeyCommands } from './api-key-commands.js';
 import { auditCommands } from './audit-commands.js';
+import { groupCommands } from './group-commands.js';
 import { hardwareTokenCommands } from './hardware-token-commands.js';
 import { keyCommands } from './key-commands.js';
 import type { CliKit, CommandGroup, Context } from './kit.js';
@@ -19,6 +20,7 @@ const commandGroups: readonly CommandGroup[] = [
   serverCommands,
   tenantCommands,
   userCommands,
+  groupCommands,
   apiKeyCommands,
   keyCommands,
   adminCommands,

@@ -15,9 +15,11 @@ function positiveInt(name: string) {
 }
 
 import type { CommandGroup } from './kit.js';
+import { addUserImportCommand } from './user-import-command.js';
 
 export const userCommands: CommandGroup = (program, kit) => {
   const user = program.command('user').description('Manage users.');
+  addUserImportCommand(user, kit);
   kit.leaf(
     user
       .command('create <email>')

@@ -14,15 +14,18 @@ import { type InFlight, trackInFlight } from './in-flight.js';
 import { registerMetrics, registerMetricsAccess } from './metrics.js';
 import { classifyError, registerProblemHandlers, sendProblem } from './problem.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerAdminGroupRoutes } from './routes/admin-groups.js';
 import { registerAdminHardwareTokenRoutes } from './routes/admin-hardware-tokens.js';
 import { registerAdminHelpRequestRoutes } from './routes/admin-help-requests.js';
 import { registerAdminLogRoutes } from './routes/admin-logs.js';
 import { registerAdminOidcClientRoutes } from './routes/admin-oidc-clients.js';
+import { registerAdminUserImportRoutes } from './routes/admin-user-import.js';
 import { registerDeviceRoutes } from './routes/devices.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerOidcRoutes } from './routes/oidc.js';
 import { registerPasswordResetRoutes } from './routes/password-reset.js';
+import { registerScimRoutes } from './routes/scim.js';
 import { registerSetupRoutes } from './routes/setup.js';
 import { registerSignInRoutes } from './routes/sign-in.js';
 import { registerPasskeySignInRoute } from './routes/sign-in-passkey.js';
@@ -171,6 +174,24 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     publicUrl: config.publicUrl,
   });
 
+  registerAdminUserImportRoutes(app, {
+    tenants: services.tenants,
+    users: services.users,
+    apiKeys: services.apiKeys,
+    sessions: services.sessions,
+    admin: services.admin,
+    publicUrl: config.publicUrl,
+  });
+
+  registerAdminGroupRoutes(app, {
+    tenants: services.tenants,
+    users: services.users,
+    apiKeys: services.apiKeys,
+    sessions: services.sessions,
+    groups: services.groups,
+    publicUrl: config.publicUrl,
+  });
+
   registerAdminHardwareTokenRoutes(app, {
     tenants: services.tenants,
     users: services.users,
@@ -214,6 +235,8 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     publicUrl: config.publicUrl,
   });
 
+  registerScimRoutes(app, { tenants: services.tenants, scim: services.scim });
+
   const providers = createOidcProviders({
     db: runtime.database.db,
     clock: runtime.clock,
@@ -222,6 +245,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
     clients: services.oidcClients,
     keys: services.oidcKeys,
     users: services.users,
+    groups: services.groups,
     sessions: services.sessions,
     applicationLogout: services.applicationLogout,
     confirmedEmail: (tenantId, userId, email) =>

@@ -2,6 +2,7 @@ import { hkdfSync } from 'node:crypto';
 import { TwofoldError } from '@twofold/core';
 import type { Kysely } from 'kysely';
 import Provider, { type Configuration, interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import type { GroupService } from '../groups/group-service.js';
 import type { Clock } from '../platform/clock.js';
 import type { Keyring } from '../platform/crypto/keyring.js';
 import type { Sealer } from '../platform/crypto/sealer.js';
@@ -12,6 +13,7 @@ import type { Tenant } from '../tenants/tenant-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { ApplicationLogout } from './backchannel-logout.js';
 import type { OidcClientService } from './client-service.js';
+import { groupClaims, groupsClaimsConfig, groupsScope } from './group-claims.js';
 import { issuerOf } from './issuer.js';
 import {
   escapeHtml,
@@ -130,6 +132,7 @@ export interface OidcProviderDeps {
   readonly clients: OidcClientService;
   readonly keys: SigningKeyStore;
   readonly users: UserService;
+  readonly groups: Pick<GroupService, 'namesOf'>;
   readonly sessions: SessionService;
   /** Back-channel logout tokens go through the courier (RP-initiated logout tells the other applications). */
   readonly applicationLogout: Pick<ApplicationLogout, 'clientSignedOut'>;
@@ -251,6 +254,7 @@ async function buildProvider(deps: OidcProviderDeps, tenant: Tenant): Promise<Pr
             name: user.displayName || user.email,
             // The name the user signs in with.
             preferred_username: user.email,
+            ...(await groupClaims(deps.groups, tenant.id, user.id, scope)),
           };
         },
       };
@@ -265,10 +269,11 @@ async function buildProvider(deps: OidcProviderDeps, tenant: Tenant): Promise<Pr
       openid: ['sub', 'acr', 'amr', 'auth_time'],
       email: ['email', 'email_verified'],
       profile: ['name', 'preferred_username'],
+      ...groupsClaimsConfig(),
     },
     // email and name in the ID token itself (when their scopes were granted), not only from userinfo.
     conformIdTokenClaims: false,
-    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    scopes: ['openid', 'offline_access', 'email', 'profile', groupsScope],
     acrValues: [acrPhishingResistant, acrMfa, acrPassword],
     responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],

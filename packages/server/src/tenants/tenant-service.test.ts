@@ -171,6 +171,10 @@ for (const backend of testBackends) {
           await realAudit.record(event, executor);
           throw new Error('audit write failed');
         },
+        async recordMany(events, executor) {
+          await realAudit.recordMany(events, executor);
+          throw new Error('audit write failed');
+        },
       };
       const { tenants } = createTestServices(handle, { clock: services.clock, audit: failingAudit });
       await expect(tenants.create({ slug: 'acme' }, operatorActor)).rejects.toThrow('audit write failed');

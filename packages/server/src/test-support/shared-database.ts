@@ -24,6 +24,8 @@ const deleteOrder = [
   'passkey_challenges',
   'passkey_credentials',
   'help_requests',
+  'group_members',
+  'groups',
   'methods',
   'audit_events',
   'secret_key_checks',

@@ -15,6 +15,7 @@ export function createUserReads(
 ): Pick<
   UserService,
   | 'findByEmail'
+  | 'existingEmails'
   | 'getById'
   | 'search'
   | 'listAdmins'
@@ -38,6 +39,22 @@ export function createUserReads(
       const first = rows[0];
       if (!first) return undefined;
       return toUser(first, rows.flatMap((r) => (r.role === null ? [] : [r.role as Role])).sort());
+    },
+
+    async existingEmails(tenantId, emails) {
+      const found = new Set<string>();
+      const wanted = [...new Set(emails.map(normalizeEmail))];
+      // A few hundred at a time: one statement's parameters stay well under every database's limit.
+      for (let i = 0; i < wanted.length; i += 500) {
+        const rows = await db
+          .selectFrom('users')
+          .select('email_normalized')
+          .where('tenant_id', '=', tenantId)
+          .where('email_normalized', 'in', wanted.slice(i, i + 500))
+          .execute();
+        for (const row of rows) found.add(row.email_normalized);
+      }
+      return found;
     },
 
     async getById(tenantId, id) {

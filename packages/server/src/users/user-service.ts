@@ -48,12 +48,28 @@ export interface CreateUserInput {
   readonly password?: string | undefined;
   /** An argon2id hash computed beforehand, so a caller's transaction does not wait on hashing. */
   readonly passwordHash?: string | undefined;
+  /** What a provisioning client (SCIM) calls the user in its own directory. */
+  readonly externalId?: string | undefined;
+  /** Created disabled (a directory provisioning someone not active yet). */
+  readonly disabled?: boolean | undefined;
 }
 
 export interface UserService {
   /** Creates a user; with `executor`, inside the caller's transaction (the password is hashed before). */
   create(input: CreateUserInput, actor: Actor, executor?: Executor): Promise<User>;
+  /**
+   * Creates many users without passwords inside the caller's transaction, in multi-row inserts, each
+   * audited (`user.create`); user_exists when any email is taken (the caller checked beforehand).
+   */
+  createMany(
+    executor: Executor,
+    tenantId: string,
+    inputs: readonly { email: string; displayName?: string | undefined; roles?: readonly string[] }[],
+    actor: Actor,
+  ): Promise<User[]>;
   findByEmail(tenantId: string, email: string): Promise<User | undefined>;
+  /** Which of these emails (compared as stored: normalised) belong to users of the tenant already. */
+  existingEmails(tenantId: string, emails: readonly string[]): Promise<Set<string>>;
   /** Throws user_not_found. */
   getById(tenantId: string, id: string): Promise<User>;
   /** Active (not disabled) users with the role; with `executor`, inside the caller's transaction. */
@@ -131,6 +147,8 @@ export interface UserChanges {
   readonly roles?: readonly string[] | undefined;
   /** The language of their emails and text messages; null: the tenant's `defaultLocale`. */
   readonly locale?: Locale | null | undefined;
+  /** What a provisioning client (SCIM) calls the user; null: nothing. */
+  readonly externalId?: string | null | undefined;
 }
 
 /** A user after an update, with what changed that others must act on. */

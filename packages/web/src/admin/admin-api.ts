@@ -9,8 +9,12 @@ import type {
   Bucket,
   CreatedOidcClient,
   EventPage,
+  Group,
+  GroupDetail,
+  GroupList,
   IssuedPass,
   Me,
+  NewGroup,
   NewOidcClient,
   NewUser,
   OidcClientList,
@@ -20,6 +24,7 @@ import type {
   SignInEvent,
   SignInStats,
   UserChange,
+  UserImport,
   UserPage,
 } from './types.js';
 
@@ -43,6 +48,9 @@ export interface AuditFilter {
 
 export const pageSize = 50;
 
+/** How many groups the Groups view lists at once (a search finds the others). */
+export const groupLimit = 500;
+
 /** How many of the newest outbox messages the Messages view reads. */
 export const outboxLimit = 100;
 
@@ -63,6 +71,7 @@ function reasonBody(reason: string | undefined): { reason?: string } {
 export function createAdminApi(api: ApiClient, tenant: string) {
   const userPath = (userId: string) => `/admin/users/${id(userId)}`;
   const methodPath = (userId: string, methodId: string) => `${userPath(userId)}/methods/${id(methodId)}`;
+  const groupPath = (groupId: string) => `/admin/groups/${id(groupId)}`;
   return {
     me: () => api.get<Me>('/me'),
     signOut: () => api.post<void>('/sign-out'),
@@ -76,6 +85,11 @@ export function createAdminApi(api: ApiClient, tenant: string) {
         }),
       ),
     createUser: (user: NewUser) => api.post<AdminUser>('/admin/users', user),
+    /** Users from a CSV file (email,name,role): checked only with `dryRun`; all lines or none. */
+    importUsers: (csv: string, dryRun: boolean) =>
+      api.post<UserImport>(withQuery('/admin/users/import', { dryRun: dryRun ? 'true' : undefined }), csv, {
+        contentType: 'text/csv',
+      }),
     getUser: (userId: string) => api.get<AdminUserDetails>(userPath(userId)),
     updateUser: (userId: string, { reason, ...change }: UserChange) =>
       api.patch<AdminUser>(userPath(userId), { ...change, ...reasonBody(reason) }),
@@ -107,6 +121,24 @@ export function createAdminApi(api: ApiClient, tenant: string) {
       api.post<AdminUser>(`${userPath(userId)}/unlock`, reasonBody(reason)),
     clearPushBlock: (userId: string, reason?: string) =>
       api.post<AdminUser>(`${userPath(userId)}/clear-push-block`, reasonBody(reason)),
+
+    /** Groups by name (the first `groupLimit`), those whose name contains `query`, or those of one user. */
+    listGroups: (options: { query?: string; userId?: string } = {}) =>
+      api.get<GroupList>(
+        withQuery('/admin/groups', {
+          query: options.query?.trim(),
+          userId: options.userId,
+          limit: groupLimit,
+        }),
+      ),
+    createGroup: (group: NewGroup) => api.post<Group>('/admin/groups', group),
+    getGroup: (groupId: string) => api.get<GroupDetail>(groupPath(groupId)),
+    updateGroup: (groupId: string, change: NewGroup) => api.patch<Group>(groupPath(groupId), change),
+    deleteGroup: (groupId: string) => api.delete<void>(groupPath(groupId)),
+    addGroupMember: (groupId: string, userId: string) =>
+      api.put<void>(`${groupPath(groupId)}/members/${id(userId)}`),
+    removeGroupMember: (groupId: string, userId: string) =>
+      api.delete<void>(`${groupPath(groupId)}/members/${id(userId)}`),
 
     signIns: (filter: SignInFilter, cursor?: string | null) =>
       api.get<EventPage<SignInEvent>>(withQuery('/admin/sign-ins', { ...filter, cursor, limit: pageSize })),
@@ -156,7 +188,7 @@ export function guardSession(api: ApiClient, onEnded: () => void): ApiClient {
   };
   return {
     get: (path) => watch(api.get(path)),
-    post: (path, body) => watch(api.post(path, body)),
+    post: (path, body, options) => watch(api.post(path, body, options)),
     put: (path, body) => watch(api.put(path, body)),
     patch: (path, body) => watch(api.patch(path, body)),
     delete: (path, body) => watch(api.delete(path, body)),

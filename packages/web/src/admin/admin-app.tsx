@@ -12,6 +12,7 @@ import { AppsView } from './apps-view.js';
 import { AuditView } from './audit-view.js';
 import { Loading } from './components.js';
 import type { Console } from './console.js';
+import { GroupsView, GroupView } from './groups-view.js';
 import { HelpRequestsView } from './help-requests-view.js';
 import { MessagesView } from './messages-view.js';
 import { PolicyView } from './policy-view.js';
@@ -70,7 +71,12 @@ export function AdminApp(props: { api: ApiClient; tenant: string }) {
   // The tab's title names the view, so history entries and screen readers tell the views apart.
   useEffect(() => {
     const section = sections.find((s) => s.view === sectionOf(route));
-    const view = route.view === 'user' ? t('admin.user.title') : t(section?.label ?? 'admin.users.title');
+    const view =
+      route.view === 'user'
+        ? t('admin.user.title')
+        : route.view === 'group'
+          ? t('adminGroups.groupTitle')
+          : t(section?.label ?? 'admin.users.title');
     document.title = t('admin.documentTitle', { view });
   }, [route]);
 
@@ -194,7 +200,7 @@ export function AdminApp(props: { api: ApiClient; tenant: string }) {
       </header>
       <main class="admin-main">
         <CurrentView
-          key={`${route.view}/${route.userId ?? ''}`}
+          key={`${route.view}/${route.userId ?? route.groupId ?? ''}`}
           console={context}
           route={route}
           notice={notice}
@@ -209,6 +215,12 @@ function CurrentView(props: { console: Console; route: Route; notice: string | u
   switch (route.view) {
     case 'user':
       return <UserView console={props.console} userId={route.userId ?? ''} notice={props.notice} focus />;
+    case 'groups':
+      return (
+        <GroupsView console={props.console} query={route.params['query'] ?? ''} notice={props.notice} focus />
+      );
+    case 'group':
+      return <GroupView console={props.console} groupId={route.groupId ?? ''} notice={props.notice} focus />;
     case 'help-requests':
       return <HelpRequestsView console={props.console} params={route.params} focus />;
     case 'sign-ins':

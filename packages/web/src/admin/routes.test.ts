@@ -19,6 +19,8 @@ describe('console routes in the hash', () => {
     expect(parseRoute('#/policy')).toEqual({ view: 'policy', params: {} });
     expect(parseRoute('#/messages')).toEqual({ view: 'messages', params: {} });
     expect(parseRoute('#/apps')).toEqual({ view: 'apps', params: {} });
+    expect(parseRoute('#/groups?query=ops')).toEqual({ view: 'groups', params: { query: 'ops' } });
+    expect(parseRoute('#/groups/g%2F1')).toEqual({ view: 'group', groupId: 'g/1', params: {} });
   });
 
   it('falls back to the users list for anything it does not know', () => {
@@ -37,6 +39,9 @@ describe('console routes in the hash', () => {
       '#/policy',
       '#/messages',
       '#/apps',
+      '#/groups',
+      '#/groups?query=ops',
+      '#/groups/g%2F1',
     ];
     for (const hash of routes) expect(formatRoute(parseRoute(hash))).toBe(hash);
     expect(formatRoute({ view: 'sign-ins', params: { user: '', result: 'success' } })).toBe(
@@ -48,6 +53,7 @@ describe('console routes in the hash', () => {
   it('puts a user page under Users in the navigation', () => {
     expect(sectionOf(parseRoute('#/users/u1'))).toBe('users');
     expect(sectionOf(parseRoute('#/audit'))).toBe('audit');
+    expect(sectionOf(parseRoute('#/groups/g1'))).toBe('groups');
   });
 
   it('reads the help-request queue with its filter and chosen request (the help email links #help-requests)', () => {
@@ -63,6 +69,7 @@ describe('console routes in the hash', () => {
     const labels = (roles: string[]) => visibleSections(roles).map((section) => t(section.label));
     expect(labels(['global-admin'])).toEqual([
       'Users',
+      'Groups',
       'Help requests',
       'Sign-in log',
       'Audit log',
@@ -72,12 +79,13 @@ describe('console routes in the hash', () => {
     ]);
     expect(labels(['authentication-admin'])).toEqual([
       'Users',
+      'Groups',
       'Help requests',
       'Sign-in log',
       'Audit log',
       'Policy',
     ]);
-    expect(labels(['helpdesk'])).toEqual(['Users', 'Help requests', 'Sign-in log', 'Policy']);
+    expect(labels(['helpdesk'])).toEqual(['Users', 'Groups', 'Help requests', 'Sign-in log', 'Policy']);
     expect(visibleSections(['helpdesk', 'global-admin']).at(-1)?.hash).toBe('#/apps');
   });
 

@@ -5,12 +5,24 @@
 import type { MessageKey } from '../i18n/i18n.js';
 import { type AdminAction, can } from './roles.js';
 
-export type View = 'users' | 'user' | 'help-requests' | 'sign-ins' | 'audit' | 'policy' | 'messages' | 'apps';
+export type View =
+  | 'users'
+  | 'user'
+  | 'groups'
+  | 'group'
+  | 'help-requests'
+  | 'sign-ins'
+  | 'audit'
+  | 'policy'
+  | 'messages'
+  | 'apps';
 
 export interface Route {
   readonly view: View;
   /** The user of the `user` view. */
   readonly userId?: string;
+  /** The group of the `group` view. */
+  readonly groupId?: string;
   /** Filters and search terms of the view, as text. */
   readonly params: Readonly<Record<string, string>>;
 }
@@ -28,6 +40,7 @@ export interface Section {
 /** The top-level sections, in the navigation's order. */
 export const sections: readonly Section[] = [
   { view: 'users', label: 'admin.users.title', hash: '#/users' },
+  { view: 'groups', label: 'adminGroups.title', hash: '#/groups', needs: 'groups.read' },
   {
     view: 'help-requests',
     label: 'helpRequests.title',
@@ -73,6 +86,11 @@ export function parseRoute(hash: string): Route {
       const userId = decode(second);
       return userId ? { view: 'user', userId, params } : defaultRoute;
     }
+    case 'groups': {
+      if (second === undefined) return { view: 'groups', params };
+      const groupId = decode(second);
+      return groupId ? { view: 'group', groupId, params } : defaultRoute;
+    }
     case 'help-requests':
       return { view: 'help-requests', params };
     case 'sign-ins':
@@ -97,7 +115,11 @@ export function formatRoute(route: Route): string {
       ? `#/users/${encodeURIComponent(route.userId)}`
       : route.view === 'user'
         ? '#/users'
-        : `#/${route.view}`;
+        : route.view === 'group'
+          ? route.groupId !== undefined
+            ? `#/groups/${encodeURIComponent(route.groupId)}`
+            : '#/groups'
+          : `#/${route.view}`;
   const query = queryString(route.params);
   return query ? `${path}?${query}` : path;
 }
@@ -114,7 +136,11 @@ export function queryString(params: Readonly<Record<string, string | number | un
 
 /** The navigation section a route belongs to (a user page is part of Users). */
 export function sectionOf(route: Route): View {
-  return route.view === 'user' ? 'users' : route.view;
+  return route.view === 'user' ? 'users' : route.view === 'group' ? 'groups' : route.view;
+}
+
+export function groupHash(groupId: string): string {
+  return formatRoute({ view: 'group', groupId, params: {} });
 }
 
 export function userHash(userId: string): string {

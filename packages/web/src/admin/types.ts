@@ -18,6 +18,7 @@ export type {
   UserPage,
 } from '@twofold/api/admin';
 export type { CreatedOidcClient, NewOidcClient, OidcClient, OidcClientList } from '@twofold/api/admin-apps';
+export type { Group, GroupDetail, GroupList, GroupMember, NewGroup } from '@twofold/api/admin-groups';
 export type {
   AuditEvent,
   Bucket,
@@ -26,5 +27,6 @@ export type {
   SignInStats,
   StatsPoint,
 } from '@twofold/api/admin-logs';
+export type { RefusedLine, UserImport } from '@twofold/api/admin-user-import';
 export type { Me } from '@twofold/api/self-service';
 export type { Role } from '@twofold/core';

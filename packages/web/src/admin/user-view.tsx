@@ -11,8 +11,10 @@ import { Badges, Loading, SuccessNotice } from './components.js';
 import { ConfirmDialog, type ConfirmSpec } from './confirm-dialog.js';
 import type { Console } from './console.js';
 import { methodName, userBadges } from './format.js';
+import { UserGroups } from './groups-view.js';
 import { MethodsTable } from './methods-table.js';
 import { PassDialogBody } from './pass-dialog.js';
+import { can } from './roles.js';
 import type { AdminMethod, AdminUserDetails } from './types.js';
 import { type ActionContext, failure, methodActionSpec, userActionSpec } from './user-action-specs.js';
 import {
@@ -153,6 +155,7 @@ export function UserView(props: {
           }}
         />
       )}
+      {can(me.roles, 'groups.read') ? <UserGroups admin={admin} userId={user.id} /> : null}
 
       <ConfirmDialog
         spec={dialog.kind === 'confirm' ? dialog.spec : undefined}

@@ -7,6 +7,7 @@ import { adminMessage } from './admin-messages.js';
 import { Badges, CellLabel, Loading, LoadMore, SuccessNotice } from './components.js';
 import type { Console } from './console.js';
 import { userBadges } from './format.js';
+import { ImportUsersForm } from './import-dialog.js';
 import { can, roleName } from './roles.js';
 import { formatRoute, userHash } from './routes.js';
 import type { AdminUser } from './types.js';
@@ -30,6 +31,8 @@ export function UsersView(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [creating, setCreating] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [imported, setImported] = useState('');
   const request = useRef(0);
 
   // Back and forward change the address: the search follows it.
@@ -76,13 +79,20 @@ export function UsersView(props: {
         <Heading id="users-title" focus={props.focus}>
           {t('admin.users.title')}
         </Heading>
-        {can(me.roles, 'users.create') ? (
-          <button type="button" onClick={() => setCreating(true)}>
-            {t('admin.users.create')}
-          </button>
-        ) : null}
+        <div class="actions actions-start">
+          {can(me.roles, 'users.import') ? (
+            <button type="button" class="secondary" onClick={() => setImporting(true)}>
+              {t('adminImport.button')}
+            </button>
+          ) : null}
+          {can(me.roles, 'users.create') ? (
+            <button type="button" onClick={() => setCreating(true)}>
+              {t('admin.users.create')}
+            </button>
+          ) : null}
+        </div>
       </div>
-      <SuccessNotice message={props.notice ?? ''} />
+      <SuccessNotice message={imported || (props.notice ?? '')} />
       <form
         class="search"
         onSubmit={(event) => {
@@ -171,6 +181,19 @@ export function UsersView(props: {
             navigate(userHash(user.id), t('admin.create.done', { who: user.email }));
           }}
         />
+      </Dialog>
+      <Dialog open={importing} labelledBy="import-title" onClose={() => setImporting(false)}>
+        {importing ? (
+          <ImportUsersForm
+            admin={admin}
+            onCancel={() => setImporting(false)}
+            onImported={(count) => {
+              setImporting(false);
+              setImported(t('adminImport.done', { count }));
+              void load(null);
+            }}
+          />
+        ) : null}
       </Dialog>
     </section>
   );

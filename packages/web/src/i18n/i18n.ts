@@ -18,6 +18,8 @@ import {
 } from '@twofold/core';
 import type { ComponentChildren, VNode } from 'preact';
 import type adminEn from './catalogs/admin/en.json';
+import type adminGroupsEn from './catalogs/admin-groups/en.json';
+import type adminImportEn from './catalogs/admin-import/en.json';
 import type authenticatorEn from './catalogs/authenticator/en.json';
 import type commonEn from './catalogs/common/en.json';
 import type helpRequestsEn from './catalogs/help-requests/en.json';
@@ -39,6 +41,8 @@ export type MessageKey =
   | keyof typeof securityInfoEn
   | keyof typeof setupEn
   | keyof typeof adminEn
+  | keyof typeof adminGroupsEn
+  | keyof typeof adminImportEn
   | keyof typeof helpRequestsEn
   | keyof typeof authenticatorEn
   | keyof typeof passkeysEn;

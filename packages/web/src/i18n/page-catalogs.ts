@@ -14,6 +14,8 @@ export const namespaces = [
   'security-info',
   'setup',
   'admin',
+  'admin-groups',
+  'admin-import',
   'help-requests',
   'authenticator',
   'passkeys',
@@ -31,6 +33,8 @@ export const keyPrefixes: Readonly<Record<Namespace, string>> = {
   'security-info': 'securityInfo.',
   setup: 'setup.',
   admin: 'admin.',
+  'admin-groups': 'adminGroups.',
+  'admin-import': 'adminImport.',
   'help-requests': 'helpRequests.',
   authenticator: 'authenticator.',
   passkeys: 'passkeys.',
@@ -44,7 +48,7 @@ export const pageCatalogs = {
   'sign-in': ['common', 'problems', 'sign-in', 'passwords', 'troubleshooter', 'passkeys'],
   'security-info': ['common', 'problems', 'security-info', 'passwords', 'passkeys'],
   setup: ['common', 'problems', 'setup'],
-  admin: ['common', 'problems', 'admin', 'help-requests', 'passkeys'],
+  admin: ['common', 'problems', 'admin', 'admin-groups', 'admin-import', 'help-requests', 'passkeys'],
   'web-authenticator': ['common', 'problems', 'authenticator'],
 } as const satisfies Readonly<Record<string, readonly Namespace[]>>;
 

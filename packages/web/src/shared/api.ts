@@ -18,11 +18,13 @@ export type ApiResult<T> =
 export interface RequestOptions {
   /** Ends the request early (a long-poll the page no longer needs); it then resolves as a network_error. */
   readonly signal?: AbortSignal;
+  /** Sends a string body as it is, with this Content-Type (a CSV file), instead of as JSON. */
+  readonly contentType?: string;
 }
 
 export interface ApiClient {
   get<T>(path: string, options?: RequestOptions): Promise<ApiResult<T>>;
-  post<T>(path: string, body?: unknown): Promise<ApiResult<T>>;
+  post<T>(path: string, body?: unknown, options?: RequestOptions): Promise<ApiResult<T>>;
   put<T>(path: string, body?: unknown): Promise<ApiResult<T>>;
   patch<T>(path: string, body?: unknown): Promise<ApiResult<T>>;
   /** A body is sent only when given (the admin API takes `{reason}` on some deletes). */
@@ -51,7 +53,10 @@ export function createApiClient(
     const headers: Record<string, string> = { accept: 'application/json' };
     const init: RequestInit = { method, headers, credentials: 'same-origin', cache: 'no-store' };
     if (options.signal) init.signal = options.signal;
-    if (body !== undefined) {
+    if (options.contentType !== undefined && typeof body === 'string') {
+      headers['content-type'] = options.contentType;
+      init.body = body;
+    } else if (body !== undefined) {
       headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
@@ -71,7 +76,7 @@ export function createApiClient(
 
   return {
     get: (path, options) => send('GET', path, undefined, options),
-    post: (path, body) => send('POST', path, body ?? {}),
+    post: (path, body, options) => send('POST', path, body ?? {}, options),
     put: (path, body) => send('PUT', path, body ?? {}),
     patch: (path, body) => send('PATCH', path, body ?? {}),
     delete: (path, body) => send('DELETE', path, body),

@@ -8,11 +8,18 @@ import { updatePolicy } from './policy.js';
 import { requireReregistration } from './require-reregistration.js';
 import { revokeSessions } from './revoke-sessions.js';
 import { setPasswordByOperator } from './set-password.js';
+import { importUsers, type UserImportInput } from './user-import/import-users.js';
 
 export { breakGlassMaxMinutes, type RecoverAdminInput, type RecoveredAdmin } from './break-glass.js';
 export type { AdminFlowDeps } from './deps.js';
 export { checkReason } from './deps.js';
 export type { ReregistrationResult } from './require-reregistration.js';
+export {
+  type RefusedLine,
+  refusedImport,
+  type UserImportInput,
+  type UserImportReport,
+} from './user-import/import-users.js';
 
 export function createAdminFlows(deps: AdminFlowDeps) {
   return {
@@ -26,6 +33,7 @@ export function createAdminFlows(deps: AdminFlowDeps) {
     resetMethodDrift: (input: Parameters<typeof resetMethodDrift>[1]) => resetMethodDrift(deps, input),
     recoverAdmin: (input: RecoverAdminInput) => recoverAdmin(deps, input),
     updatePolicy: (input: Parameters<typeof updatePolicy>[1]) => updatePolicy(deps, input),
+    importUsers: (input: UserImportInput) => importUsers(deps, input),
     setPasswordByOperator: (input: Parameters<typeof setPasswordByOperator>[1]) =>
       setPasswordByOperator(deps, input),
   };

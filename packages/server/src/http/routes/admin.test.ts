@@ -152,6 +152,9 @@ for (const backend of testBackends) {
             async record() {
               throw new Error('audit store down');
             },
+            async recordMany() {
+              throw new Error('audit store down');
+            },
           },
         });
         await expect(

@@ -29,6 +29,8 @@ export interface UsersTable {
   push_blocked_at: number | null;
   /** The language of the user's emails and text messages (en, de, fr, es); null: the tenant's default. */
   locale: string | null;
+  /** What a provisioning client (SCIM) calls the user in its own directory. */
+  external_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -185,6 +187,26 @@ export interface PasskeyChallengesTable {
 }
 
 /** A user's "I can't get a code" request to the helpdesk (help-requests/). */
+export interface GroupsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** NFC, trimmed, lower case: names are unique per tenant compared this way. */
+  name_normalized: string;
+  description: string;
+  /** What a provisioning client (SCIM) calls the group in its own directory. */
+  external_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupMembersTable {
+  tenant_id: string;
+  group_id: string;
+  user_id: string;
+  created_at: number;
+}
+
 export interface HelpRequestsTable {
   id: string;
   tenant_id: string;
@@ -437,6 +459,8 @@ export interface Database {
   help_requests: HelpRequestsTable;
   passkey_credentials: PasskeyCredentialsTable;
   passkey_challenges: PasskeyChallengesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
   recovery_codes: RecoveryCodesTable;
   sign_in_flows: SignInFlowsTable;
   sessions: SessionsTable;

@@ -9,6 +9,7 @@ import * as m0007 from './0007-user-locale.js';
 import * as m0008 from './0008-credentials.js';
 import * as m0009 from './0009-accepted-steps.js';
 import * as m0010 from './0010-help-requests.js';
+import * as m0011 from './0011-groups.js';
 import * as m0012 from './0012-oidc-logout.js';
 import * as m0013 from './0013-passkeys.js';
 
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0008-credentials': m0008,
   '0009-accepted-steps': m0009,
   '0010-help-requests': m0010,
+  '0011-groups': m0011,
   '0012-oidc-logout': m0012,
   '0013-passkeys': m0013,
 };
