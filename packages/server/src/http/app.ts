@@ -175,6 +175,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
   });
 
   registerAdminUserImportRoutes(app, {
+    factors: services.factors,
     tenants: services.tenants,
     users: services.users,
     apiKeys: services.apiKeys,
@@ -184,6 +185,7 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
   });
 
   registerAdminGroupRoutes(app, {
+    factors: services.factors,
     tenants: services.tenants,
     users: services.users,
     apiKeys: services.apiKeys,
