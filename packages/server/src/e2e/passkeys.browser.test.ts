@@ -311,13 +311,58 @@ describeInChromium(
         .waitFor({ state: 'detached' });
     });
 
+    it("the console shows a user's passkey (device-bound, added, last used) and an admin deletes it", async () => {
+      const { secret } = await enrolUser(suite, {
+        email: 'grace@example.com',
+        displayName: 'Grace Hopper',
+        password,
+        roles: ['global-admin'],
+      });
+      const adminContext = await suite.browser.newContext({ viewport: { width: 1200, height: 800 } });
+      try {
+        const admin = await adminContext.newPage();
+        await admin.goto(url('sign-in'));
+        await admin.getByLabel('Email or username').fill('grace@example.com');
+        await admin.getByRole('button', { name: 'Next' }).click();
+        await admin.getByLabel('Password', { exact: true }).fill(password);
+        await admin.getByRole('button', { name: 'Sign in' }).click();
+        await admin.getByLabel('Code', { exact: true }).fill(oathtool(secret, clock.now()));
+        await admin.getByRole('button', { name: 'Verify' }).click();
+        await admin.getByRole('heading', { name: 'Security info' }).waitFor();
+        await admin.goto(url('admin'));
+        await admin.getByRole('link', { name: 'Users', exact: true }).click();
+        await admin.getByLabel('Search users').fill('ada');
+        await admin.getByRole('link', { name: 'ada@example.com' }).click();
+        await admin.getByRole('heading', { name: 'Authentication methods' }).waitFor();
+        const row = admin.getByRole('row', { name: /Work laptop/ });
+        await row.waitFor();
+        const text = (await row.textContent()) ?? '';
+        expect(text).toContain('Passkey');
+        expect(text).toContain('Device-bound passkey');
+        // Ada signed in with it: the row says when, not "never".
+        expect(text).not.toMatch(/never/i);
+        await check(admin, "console: a user's passkey");
+        await admin.getByRole('heading', { name: 'Authentication methods' }).scrollIntoViewIfNeeded();
+        await admin.evaluate(() => window.scrollBy(0, -24));
+        await shot(admin, 'admin-user-passkey.png', false);
+        await row.getByRole('button', { name: /^Delete: / }).click();
+        const dialog = admin.locator('dialog[open]');
+        await dialog.waitFor();
+        await check(admin, 'console: delete a passkey');
+        await dialog.getByLabel('Reason').fill('Laptop stolen: ticket 4711');
+        await dialog.getByRole('button', { name: /^Delete/ }).click();
+        await row.waitFor({ state: 'detached' });
+      } finally {
+        await adminContext.close();
+      }
+      const ada = await suite.app.runtime.services.users.findByEmail(suite.tenant.id, 'ada@example.com');
+      const left = await suite.app.runtime.services.methods.listForUser(suite.tenant.id, ada!.id);
+      expect(left.filter((m) => m.type === 'passkey')).toEqual([]);
+    });
+
     it('a passkey removed on the server is refused', async () => {
+      // Ada's passkey was deleted by an admin in the console (the test before); the device keeps it.
       const { methods, users } = suite.app.runtime.services;
-      const ada = await users.findByEmail(suite.tenant.id, 'ada@example.com');
-      const [passkey] = (await methods.listForUser(suite.tenant.id, ada!.id)).filter(
-        (m) => m.type === 'passkey',
-      );
-      await methods.delete(suite.tenant.id, ada!.id, passkey!.id, operatorActor);
       // Bob's passkey goes too, so that the device's only answer for this site is Ada's removed one.
       const bob = await users.findByEmail(suite.tenant.id, 'bob@example.com');
       for (const m of (await methods.listForUser(suite.tenant.id, bob!.id)).filter(
