@@ -107,9 +107,9 @@ for (const backend of testBackends) {
         ...german.body.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)">/g),
       ].map((m) => m[1] ?? '');
       const catalogs = preloads.filter((href) => /\/messages-[a-z-]+\.de-/.test(href));
-      // common, problems, sign-in, passwords ("Forgot password?") and troubleshooter ("I can't get a
-      // code"): steps of the sign-in page.
-      expect(catalogs).toHaveLength(5);
+      // common, problems, sign-in, and the sign-in page's steps: passwords ("Forgot password?"),
+      // troubleshooter ("I can't get a code") and passkeys.
+      expect(catalogs).toHaveLength(6);
       for (const href of catalogs)
         expect((await t.app.inject({ method: 'GET', url: href })).statusCode).toBe(200);
       expect(german.body).toContain('<p class="noscript">Diese Seite braucht JavaScript.');

@@ -81,7 +81,7 @@ for (const backend of testBackends) {
       const browser = createBrowserClient(t.app, origin);
       const flow = await startSignIn(browser);
       expect(flow.status).toBe('registration_required');
-      expect(flow.registrationTypes).toEqual(['authenticator', 'totp', 'sms', 'email']);
+      expect(flow.registrationTypes).toEqual(['passkey', 'authenticator', 'totp', 'sms', 'email']);
       const registered = await browser.post(`${base}/sign-in/${flow.flowId}/register`, {
         type,
         ...(type === 'sms' ? { phoneNumber: destination } : { email: destination }),
