@@ -72,44 +72,34 @@ export function registerScimRoutes(app: FastifyInstance, deps: ScimRouteDeps): v
       scope.get('/ServiceProviderConfig', { schema: { ...hidden, params: Params } }, async (request, reply) =>
         send(reply, 200, serviceProviderConfig(caller(request).base)),
       );
-      scope.get('/ResourceTypes', { schema: { ...hidden, params: Params } }, async (request, reply) => {
-        const all = resourceTypes(caller(request).base);
-        return send(reply, 200, {
-          schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
-          totalResults: all.length,
-          startIndex: 1,
-          itemsPerPage: all.length,
-          Resources: all,
+      // The self-description: all of a kind as a ListResponse, or one by its id.
+      const describe = (
+        path: string,
+        kind: string,
+        documents: (base: string) => readonly { readonly id: string }[],
+      ) => {
+        scope.get(path, { schema: { ...hidden, params: Params } }, async (request, reply) => {
+          const all = documents(caller(request).base);
+          return send(reply, 200, {
+            schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+            totalResults: all.length,
+            startIndex: 1,
+            itemsPerPage: all.length,
+            Resources: all,
+          });
         });
-      });
-      scope.get(
-        '/ResourceTypes/:id',
-        { schema: { ...hidden, params: ScimResourceParams } },
-        async (request, reply) => {
-          const { id } = request.params as Static<typeof ScimResourceParams>;
-          const found = resourceTypes(caller(request).base).find((r) => r.id === id);
-          return found ? send(reply, 200, found) : send(reply, 404, scimError(404, `no resource type ${id}`));
-        },
-      );
-      scope.get('/Schemas', { schema: { ...hidden, params: Params } }, async (request, reply) => {
-        const all = schemaDocuments(caller(request).base);
-        return send(reply, 200, {
-          schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
-          totalResults: all.length,
-          startIndex: 1,
-          itemsPerPage: all.length,
-          Resources: all,
-        });
-      });
-      scope.get(
-        '/Schemas/:id',
-        { schema: { ...hidden, params: ScimResourceParams } },
-        async (request, reply) => {
-          const { id } = request.params as Static<typeof ScimResourceParams>;
-          const found = schemaDocuments(caller(request).base).find((s) => s.id === id);
-          return found ? send(reply, 200, found) : send(reply, 404, scimError(404, `no schema ${id}`));
-        },
-      );
+        scope.get(
+          `${path}/:id`,
+          { schema: { ...hidden, params: ScimResourceParams } },
+          async (request, reply) => {
+            const { id } = request.params as Static<typeof ScimResourceParams>;
+            const found = documents(caller(request).base).find((d) => d.id === id);
+            return found ? send(reply, 200, found) : send(reply, 404, scimError(404, `no ${kind} ${id}`));
+          },
+        );
+      };
+      describe('/ResourceTypes', 'resource type', resourceTypes);
+      describe('/Schemas', 'schema', schemaDocuments);
 
       const excludesMembers = (q: Static<typeof ScimListQuery>) =>
         (q.excludedAttributes ?? '').split(',').some((a) => a.trim().toLowerCase() === 'members');
