@@ -63,6 +63,8 @@ describe.skipIf(!hasChromium)(
           page = await (await browser.newContext({ viewport: { width: 900, height: 900 } })).newPage();
         });
         afterAll(async () => {
+          // The page first: its push panel's long-poll would hold the server's close open.
+          await page?.context().close();
           await t?.close();
           rmSync(scratch, { recursive: true, force: true });
         });
