@@ -145,41 +145,8 @@ export function createAuditLog({
   }
 
   /** Appends inside a transaction (or SQLite's write lock) that the caller holds. */
-  async function append(event: AuditEvent, trx: Kysely<Database>): Promise<void> {
-    const chain = auditChainFor(event.tenantId);
-    if (postgres) {
-      await sql`select pg_advisory_xact_lock(${sql.lit(auditChainLockSpace)}, hashtext(${chain}))`.execute(
-        trx,
-      );
-    }
-    const tail = await trx
-      .selectFrom('audit_events')
-      .select(['seq', 'hash'])
-      .where('chain', '=', chain)
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const at = clock.now();
-    const fields: ChainedAuditFields = {
-      id: generateId(at),
-      tenant_id: event.tenantId,
-      at,
-      actor_type: event.actor.type,
-      actor_id: event.actor.id ?? null,
-      action: event.action,
-      target_type: event.target?.type ?? null,
-      target_id: event.target?.id ?? null,
-      reason: event.reason ?? null,
-      ip: event.actor.ip ?? null,
-      details: event.details ? JSON.stringify(event.details) : null,
-      chain,
-      seq: (tail?.seq ?? 0) + 1,
-    };
-    const prevHash = tail ? (tail.hash ?? genesisHash) : genesisHash;
-    await trx
-      .insertInto('audit_events')
-      .values({ ...fields, prev_hash: prevHash, hash: auditRowHash(prevHash, fields) })
-      .execute();
+  function append(event: AuditEvent, trx: Kysely<Database>): Promise<void> {
+    return appendAll(auditChainFor(event.tenantId), [event], trx);
   }
 
   return {
