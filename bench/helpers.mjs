@@ -167,3 +167,107 @@ export function parseCount(text) {
     throw new RangeError(`not a positive whole count: '${text}'`);
   return value;
 }
+
+/**
+ * Parses a duration: 600 (seconds), 90s, 10m, 1h, 1.5m. Returns whole seconds.
+ * @param {string} text
+ */
+export function parseDuration(text) {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$/i.exec(text);
+  if (!match) throw new RangeError(`not a duration: '${text}' (e.g. 600, 90s, 10m, 1h)`);
+  const unit = match[2].toLowerCase();
+  const seconds = Math.round(Number(match[1]) * (unit === 'h' ? 3600 : unit === 'm' ? 60 : 1));
+  if (seconds < 1) throw new RangeError(`not a positive duration: '${text}'`);
+  return seconds;
+}
+
+/**
+ * The soak's fixed rates: `load` of the server's measured capacity, shared evenly between the two
+ * flows, so each runs at load / 2 of the rate it reached alone (verification and sign-in compete
+ * for the same cores: both at 80% of their own maximum would ask 160% of the machine). The
+ * verification rate is held under what the seeded sessions can give: the code schedule hands out
+ * one fresh code per user and period once under way, so at most 90% of sessions / period a second.
+ * @param {{ verifyRps: number, signInRps: number, sessions: number, period: number, load?: number }} options
+ */
+export function soakRates({ verifyRps, signInRps, sessions, period, load = 0.8 }) {
+  const share = load / 2;
+  const wanted = verifyRps * share;
+  const codesPerSecond = (0.9 * sessions) / period;
+  return {
+    verify: Math.max(1, Math.floor(Math.min(wanted, codesPerSecond))),
+    signIn: Math.max(1, Math.floor(signInRps * share)),
+    verifyCapped: wanted > codesPerSecond,
+  };
+}
+
+/**
+ * Per-minute figures of a long run: answers, failures and latencies per flow, and the server's RSS
+ * samples, each put in the minute of its timestamp (milliseconds since `start`).
+ * @param {number} start milliseconds
+ * @param {number} [bucketMs] 60,000 unless told (tests use less)
+ */
+export function createMinuteAggregator(start, bucketMs = 60_000) {
+  /** @type {{ latencies: Record<string, number[]>, failed: Record<string, number>, statuses: Record<string, number>, errors: Record<string, number>, rss: number[] }[]} */
+  const minutes = [];
+  const at = (time) => {
+    const index = Math.max(0, Math.floor((time - start) / bucketMs));
+    while (minutes.length <= index)
+      minutes.push({ latencies: {}, failed: {}, statuses: {}, errors: {}, rss: [] });
+    return minutes[index];
+  };
+  return {
+    /** An answer of `flow` with its status and latency. */
+    answer(time, flow, status, latencyMs) {
+      const minute = at(time);
+      if (status >= 200 && status < 300) {
+        minute.latencies[flow] ??= [];
+        minute.latencies[flow].push(latencyMs);
+      } else {
+        minute.failed[flow] = (minute.failed[flow] ?? 0) + 1;
+        minute.statuses[status] = (minute.statuses[status] ?? 0) + 1;
+      }
+    },
+    /** A request that got no answer (connection error, timeout). */
+    error(time, message) {
+      const minute = at(time);
+      minute.errors[message] = (minute.errors[message] ?? 0) + 1;
+    },
+    /** One sample of the server's resident memory. */
+    rss(time, bytes) {
+      at(time).rss.push(bytes);
+    },
+    /** One row per minute: ok and failed answers per flow, p99 per flow, errors, median RSS. */
+    summary() {
+      return minutes.map((m, index) => {
+        const flows = Object.fromEntries(
+          [...new Set([...Object.keys(m.latencies), ...Object.keys(m.failed)])].map((flow) => {
+            const latency = summarizeLatencies(m.latencies[flow] ?? []);
+            return [flow, { ok: latency.count, failed: m.failed[flow] ?? 0, p99Ms: latency.p99Ms }];
+          }),
+        );
+        const rss = Float64Array.from(m.rss).sort();
+        return {
+          minute: index + 1,
+          flows,
+          statuses: m.statuses,
+          errors: Object.values(m.errors).reduce((a, b) => a + b, 0),
+          errorMessages: m.errors,
+          rssBytes: rss.length ? percentile(rss, 50) : undefined,
+        };
+      });
+    },
+  };
+}
+
+/**
+ * RSS growth from the second minute to the last, as a fraction of the second (0.05 = 5%): the
+ * first minute is warm-up (caches, JIT, pools filling). Undefined with fewer than three minutes,
+ * where there is nothing after the second to compare.
+ * @param {readonly (number | undefined)[]} rssPerMinute
+ */
+export function rssGrowth(rssPerMinute) {
+  if (rssPerMinute.length < 3) return undefined;
+  const second = rssPerMinute[1];
+  const last = rssPerMinute[rssPerMinute.length - 1];
+  return ratio(typeof last === 'number' && typeof second === 'number' ? last - second : undefined, second);
+}

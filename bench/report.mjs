@@ -5,7 +5,11 @@ import { formatMiB, formatNumber } from './helpers.mjs';
 export const targets = {
   verifyHttpRatio: { atLeast: 0.5 },
   signInHashRatio: { atLeast: 0.9 },
+  signInHasherRatio: { atLeast: 0.9 },
   p99Ratio1mVs1k: { atMost: 1.5 },
+  /** `--soak`: non-2xx answers and errors, and RSS growth from its second minute to its last. */
+  soakFailures: { atMost: 0 },
+  soakRssGrowth: { atMost: 0.1 },
 };
 
 function verdict(key, value) {
@@ -56,7 +60,12 @@ function rows(r) {
     [
       'the hasher on every core at once',
       perSecond(r.hasherParallelPerSecond),
-      'diagnosis only: parallel argon2id without HTTP',
+      'parallel argon2id without HTTP, in the same run',
+    ],
+    [
+      'signInHasherRatio (sign-in / hasher on every core)',
+      times(r.signInHasherRatio),
+      `target >= ${targets.signInHasherRatio.atLeast}: ${verdict('signInHasherRatio', r.signInHasherRatio)}`,
     ],
     [
       'signInHashRatio (sign-in / bound)',
@@ -88,8 +97,95 @@ function rows(r) {
   ];
 }
 
+/** Rows of the peers measured with --peers (bench/peers/), after Twofold's own. */
+function peerRows(r) {
+  const peer = r.peers?.betterAuth;
+  if (!peer) return [];
+  const ratios = r.peerRatios?.betterAuth ?? {};
+  const cpu = (figure) => `server CPU ${ms(figure.serverCpuMsPerAnswer)} an answer`;
+  return [
+    [
+      `better-auth ${peer.version} TOTP verification (two-factor/verify-totp)`,
+      perSecond(peer.verify.rps),
+      `p50 ${ms(peer.verify.p50Ms)}, p99 ${ms(peer.verify.p99Ms)}, ${cpu(peer.verify)}; ` +
+        `a code accepted twice: ${peer.acceptsReplay ? 'yes' : 'no'}`,
+    ],
+    [
+      `better-auth ${peer.version} sign-in (sign-in/email)`,
+      perSecond(peer.signIn.rps),
+      `p50 ${ms(peer.signIn.p50Ms)}, p99 ${ms(peer.signIn.p99Ms)}, ${cpu(peer.signIn)}; ${peer.passwordHash}`,
+    ],
+    [
+      'peerRatios better-auth (Twofold / better-auth)',
+      `verify ${times(ratios.verify)}, sign-in ${times(ratios.signIn)}`,
+      `by server CPU an answer: verify ${times(ratios.verifyCpu)}, sign-in ${times(ratios.signInCpu)}; target > 1`,
+    ],
+  ];
+}
+
+/** Rows of the soak (--soak): its totals, then one per minute. */
+function soakRows(r) {
+  const soak = r.soak;
+  if (!soak) return [];
+  const failures = soak.failed + soak.errors;
+  const percent = (value) => (typeof value === 'number' ? `${(value * 100).toFixed(1)}%` : 'n/a');
+  const p99 = (minute, flow) => ms(minute.flows[flow]?.p99Ms);
+  return [
+    [
+      'soak: verification and sign-in at fixed rates',
+      `${formatNumber(soak.ok)} ok in ${soak.seconds.toFixed(0)} s`,
+      `verify ${soak.rates.verify}/s + sign-in ${soak.rates.signIn}/s (80% of the capacity measured above, shared evenly)`,
+    ],
+    [
+      'soak failures (non-2xx answers + errors)',
+      `${failures}`,
+      `target 0: ${failures === 0 ? 'meets' : 'above'}` +
+        (failures
+          ? `; statuses ${JSON.stringify(soak.statuses)}, errors ${JSON.stringify(soak.errorMessages)}`
+          : ''),
+    ],
+    ...soak.minutes.map((minute) => [
+      `soak minute ${minute.minute}`,
+      `RSS ${formatMiB(minute.rssBytes)}`,
+      `p99 verify ${p99(minute, 'verify')}, sign-in ${p99(minute, 'signIn')}` +
+        (minute.errors ? `; ${minute.errors} errors` : ''),
+    ]),
+    [
+      'soak RSS growth (second minute to last)',
+      percent(soak.rssGrowth),
+      typeof soak.rssGrowth === 'number'
+        ? `target < ${percent(targets.soakRssGrowth.atMost)}: ${verdict('soakRssGrowth', soak.rssGrowth)}`
+        : 'needs a soak of 3 minutes or more',
+    ],
+  ];
+}
+
+/** Every row of one database: Twofold's figures, then the peers' and the soak's when measured. */
+function allRows(r) {
+  return [...rows(r), ...peerRows(r), ...soakRows(r)];
+}
+
+/** Summary rows of --peers and --soak, when run. */
+function summaryExtras(report) {
+  const out = [];
+  for (const [peer, ratios] of Object.entries(report.peerRatios ?? {}))
+    out.push(
+      `| peerRatios ${peer}, verification (lowest) | ${times(ratios.verify)} | > 1 |`,
+      `| peerRatios ${peer}, sign-in (lowest) | ${times(ratios.signIn)} | > 1 |`,
+    );
+  if (report.soakFailures !== undefined)
+    out.push(
+      `| soak failures (all databases) | ${report.soakFailures} | 0 |`,
+      `| soak RSS growth (highest) | ${typeof report.soakRssGrowth === 'number' ? `${(report.soakRssGrowth * 100).toFixed(1)}%` : 'n/a'} | < 10% |`,
+    );
+  return out;
+}
+
 function failureLines(r) {
-  return Object.entries(r.failures ?? {}).map(
+  const peerFailures = Object.fromEntries(
+    Object.entries(r.peers?.betterAuth?.failures ?? {}).map(([phase, f]) => [`better-auth ${phase}`, f]),
+  );
+  return Object.entries({ ...r.failures, ...peerFailures }).map(
     ([phase, f]) =>
       `${phase}: ${f.failed} failed answers, ${f.errors} connection errors, statuses ${JSON.stringify(f.statuses)}`,
   );
@@ -103,7 +199,7 @@ export function renderTable(report) {
       out.push(r.note);
       continue;
     }
-    const table = rows(r);
+    const table = allRows(r);
     const widths = [0, 1, 2].map((i) => Math.max(...table.map((row) => row[i].length)));
     for (const row of table)
       out.push(
@@ -147,7 +243,7 @@ export function renderMarkdown(report) {
       continue;
     }
     out.push(`Database: ${r.database}.`, '', '| figure | value | baseline / note |', '| --- | --- | --- |');
-    for (const row of rows(r)) out.push(`| ${row.join(' | ')} |`);
+    for (const row of allRows(r)) out.push(`| ${row.join(' | ')} |`);
     out.push('');
     const failures = failureLines(r);
     if (failures.length)
@@ -160,8 +256,10 @@ export function renderMarkdown(report) {
     '| --- | --- | --- |',
     `| verifyHttpRatio (lowest) | ${times(report.verifyHttpRatio)} | >= ${targets.verifyHttpRatio.atLeast} |`,
     `| signInHashRatio (lowest) | ${times(report.signInHashRatio)} | >= ${targets.signInHashRatio.atLeast} |`,
+    `| signInHasherRatio (lowest) | ${times(report.signInHasherRatio)} | >= ${targets.signInHasherRatio.atLeast} |`,
     `| p99Ratio1mVs1k (highest) | ${times(report.p99Ratio1mVs1k)} | <= ${targets.p99Ratio1mVs1k.atMost} |`,
     `| peak server RSS (highest) | ${formatMiB(report.peakRssBytes)} | |`,
+    ...summaryExtras(report),
     '',
   );
   return out.join('\n');

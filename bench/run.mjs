@@ -14,11 +14,22 @@ import { createPasswordHasher } from '../packages/server/dist/platform/crypto/pa
 import { createSealer } from '../packages/server/dist/platform/crypto/sealer.js';
 import { openDatabase, sqlitePathFor } from '../packages/server/dist/platform/db/database.js';
 import { parsePolicy } from '../packages/server/dist/tenants/tenant-policy.js';
-import { createCodeSchedule, createRandomPool, parseCount, ratio, sampleIndices } from './helpers.mjs';
+import {
+  createCodeSchedule,
+  createRandomPool,
+  parseCount,
+  parseDuration,
+  ratio,
+  sampleIndices,
+  soakRates,
+} from './helpers.mjs';
 import { runLoad } from './load.mjs';
+import { measureBetterAuth } from './peers/better-auth.mjs';
+import { lowestPeerRatios, peerFigures } from './peers/figures.mjs';
 import { renderMarkdown, renderTable, targets } from './report.mjs';
 import { benchEmail, countRows, createSeeder } from './seed.mjs';
 import { startServerProcess } from './server-process.mjs';
+import { runSoak } from './soak.mjs';
 
 const requireFromServer = createRequire(new URL('../packages/server/package.json', import.meta.url));
 const pg = requireFromServer('pg');
@@ -32,6 +43,8 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '5' },
     sessions: { type: 'string', default: '20000' },
     only: { type: 'string' },
+    peers: { type: 'boolean', default: false },
+    soak: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -46,6 +59,8 @@ if (args.help) {
   --duration S        seconds per throughput phase (default 5)
   --sessions N        sessions seeded for the verification throughput phase (default 20000)
   --only NAME         sqlite or postgres
+  --soak DURATION     after the phases, verification and sign-ins at fixed rates for DURATION (10m)
+  --peers             also measure better-auth's two-factor flow under the same load (peerRatios)
   --cpu-prof          write a V8 CPU profile of the server to bench/results/profiles/
 PostgreSQL runs when TWOFOLD_BENCH_DATABASE_URL is set (a fresh schema, dropped at the end).
 `);
@@ -57,6 +72,7 @@ const largeUsers = parseCount(args.users);
 const connections = parseCount(args.connections);
 const latencyConnections = parseCount(args['latency-connections']);
 const duration = parseCount(args.duration);
+const soakSeconds = args.soak ? parseDuration(args.soak) : undefined;
 const throughputSessions = Math.min(parseCount(args.sessions), Math.max(0, largeUsers - 2 * smallUsers));
 const warmupSeconds = 2;
 /** Latency passes: the first warms up, the second is measured (each user once per pass). */
@@ -125,7 +141,10 @@ async function main() {
     // Across the databases measured: the lowest ratios, the highest p99 growth and memory.
     verifyHttpRatio: worst('verifyHttpRatio', Math.min),
     signInHashRatio: worst('signInHashRatio', Math.min),
+    signInHasherRatio: worst('signInHasherRatio', Math.min),
     p99Ratio1mVs1k: worst('p99Ratio1mVs1k', Math.max),
+    ...(args.peers ? { peerRatios: lowestPeerRatios(measured) } : {}),
+    ...(soakSeconds ? soakSummary(measured) : {}),
     peakRssBytes: worst('peakRssBytes', Math.max),
     targets,
     results,
@@ -199,7 +218,16 @@ async function runBackend(backend) {
     const latency = await measureLatency(run, database);
     const throughput = await measureThroughput(run, latency.large);
     const signIn = await measureSignIn(run);
-    return summarize(run, { description: handle.description, latency, throughput, signIn, loadBefore });
+    const result = summarize(run, {
+      description: handle.description,
+      latency,
+      throughput,
+      signIn,
+      loadBefore,
+    });
+    if (args.peers) Object.assign(result, await measurePeers(run, backend, dataDir, result));
+    if (soakSeconds) result.soak = await soak(run, latency.large, result);
+    return result;
   } finally {
     if (server) {
       const exit = await server.stop();
@@ -244,14 +272,18 @@ async function prepareRun({ name, say, server, db, secretKey }) {
   const phases = {};
   const memory = {};
   const windows = {};
-  const measure = async (label, load) => {
-    server.assertRunning();
-    const sampler = server.sampleMemory();
+  /**
+   * Times one phase of load on `target` (Twofold's server unless told: a peer's). A phase with no
+   * answer stops the bench, unless `mayBeEmpty` (a peer slower than the phase is long).
+   */
+  const measure = async (label, load, target = server, { mayBeEmpty = false } = {}) => {
+    target.assertRunning();
+    const sampler = target.sampleMemory();
     // Monotonic microseconds, the clock of V8's CPU profiles: --cpu-prof can be cut by phase.
     const from = Number(process.hrtime.bigint() / 1000n);
-    const cpuBefore = server.cpuMs();
+    const cpuBefore = target.cpuMs();
     const result = await load();
-    const cpuAfter = server.cpuMs();
+    const cpuAfter = target.cpuMs();
     // The server's own CPU time per answer: what a request costs, whatever else runs on the machine.
     if (cpuBefore !== undefined && cpuAfter !== undefined && result.ok > 0)
       result.serverCpuMsPerAnswer = (cpuAfter - cpuBefore) / result.ok;
@@ -264,8 +296,8 @@ async function prepareRun({ name, say, server, db, secretKey }) {
       );
     }
     phases[label] = result;
-    server.assertRunning();
-    if (result.ok === 0) throw new Error(`${label}: no request succeeded`);
+    target.assertRunning();
+    if (result.ok === 0 && !mayBeEmpty) throw new Error(`${label}: no request succeeded`);
     say(
       `  ${label}: ${result.ok} ok in ${result.seconds.toFixed(1)}s (${Math.round(result.rps ?? 0)}/s), ` +
         `p50 ${result.latency.p50Ms?.toFixed(2)} ms, p99 ${result.latency.p99Ms?.toFixed(2)} ms`,
@@ -294,10 +326,30 @@ async function prepareRun({ name, say, server, db, secretKey }) {
       },
     ];
   };
+  /** Password sign-ins of the sign-in sample, in turn. */
+  const signInRequests = () => {
+    let cursor = 0;
+    return [
+      {
+        method: 'POST',
+        path: `/t/${tenantSlug}/api/v1/sign-in`,
+        setupRequest(request) {
+          const index = signInSample[cursor++ % signInSample.length];
+          return {
+            ...request,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: benchEmail(index), password }),
+          };
+        },
+      },
+    ];
+  };
   return {
     name,
     say,
     server,
+    totp,
+    signInRequests,
     db,
     hasher,
     passwordHash,
@@ -408,8 +460,8 @@ async function measureSignIn(run) {
       `bound ${cores} cores / hash = ${hashBoundPerSecond.toFixed(1)}/s`,
   );
 
-  // Not the target's baseline, a diagnosis: the same hasher kept busy on every core at once
-  // (argon2id is memory-bound, so parallel hashes can each be slower than one alone).
+  // The baseline of signInHasherRatio: the same hasher kept busy on every core at once (argon2id
+  // is memory-bound, so parallel hashes can each be slower than one alone).
   let parallelHashes = 0;
   const parallelStart = Date.now();
   await Promise.all(
@@ -423,19 +475,7 @@ async function measureSignIn(run) {
   const hasherParallelPerSecond = parallelHashes / ((Date.now() - parallelStart) / 1000);
   say(`  the hasher on ${cores} cores at once: ${hasherParallelPerSecond.toFixed(1)}/s`);
 
-  let signInCursor = 0;
-  const signIn = {
-    method: 'POST',
-    path: `/t/${tenantSlug}/api/v1/sign-in`,
-    setupRequest(request) {
-      const index = run.signInSample[signInCursor++ % run.signInSample.length];
-      return {
-        ...request,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: benchEmail(index), password }),
-      };
-    },
-  };
+  const [signIn] = run.signInRequests();
   say(`sign-in warm-up (${warmupSeconds}s)`);
   await measure('signInWarmup', () =>
     runLoad({ url: server.url, connections, duration: warmupSeconds, requests: [signIn] }),
@@ -500,6 +540,9 @@ function summarize(run, { description, latency, throughput, signIn, loadBefore }
     hashBoundPerSecond: signIn.hashBoundPerSecond,
     signInHashRatio: ratio(signIn.signInRun.rps, signIn.hashBoundPerSecond),
     hasherParallelPerSecond: signIn.hasherParallelPerSecond,
+    // Sign-ins against the same hasher kept busy on every core at once, in the same run: what the
+    // rest of a sign-in (HTTP, the user's read, the flow's writes) leaves of the hash's own rate.
+    signInHasherRatio: ratio(signIn.signInRun.rps, signIn.hasherParallelPerSecond),
     loadAverage: { before: loadBefore, after: loadavg() },
     verify1k: pick(verify1k, { rate: false }),
     verifyLarge: pick(verifyLarge, { rate: false }),
@@ -508,6 +551,64 @@ function summarize(run, { description, latency, throughput, signIn, loadBefore }
     peakRssBytes: peak?.peakRss,
     phasePeakRssBytes: memory,
     failures,
+  };
+}
+
+/** better-auth on a database of its own (a new SQLite file, a new schema), under the same load. */
+async function measurePeers(run, backend, dataDir, twofold) {
+  const database = await prepareDatabase(backend, dataDir);
+  try {
+    const peer = await measureBetterAuth({
+      database,
+      dataDir,
+      users: largeUsers,
+      sessions: throughputSessions,
+      connections,
+      duration,
+      warmupSeconds,
+      password,
+      measure: run.measure,
+      say: run.say,
+    });
+    return peerFigures(twofold, peer);
+  } finally {
+    await database.cleanup();
+  }
+}
+
+/**
+ * The soak on the server just measured: verification (the throughput phase's sessions) and
+ * sign-ins together at fixed rates, 80% of its capacity as the phases measured it.
+ */
+async function soak(run, large, measured) {
+  const rates = soakRates({
+    verifyRps: measured.verify.rps,
+    signInRps: measured.signIn.rps,
+    sessions: run.throughputSample.length,
+    period: run.totp.period,
+  });
+  run.say(
+    `soak for ${soakSeconds}s: verification at ${rates.verify}/s${rates.verifyCapped ? ' (held to the codes the sessions give)' : ''}, ` +
+      `sign-in at ${rates.signIn}/s`,
+  );
+  return runSoak({
+    url: run.server.url,
+    server: run.server,
+    seconds: soakSeconds,
+    rates,
+    flows: { verify: run.verifyRequests(large, run.throughputSample), signIn: run.signInRequests() },
+    connections,
+    say: run.say,
+  });
+}
+
+/** Across databases: every soak's errors and failures added up, and the highest RSS growth. */
+function soakSummary(measured) {
+  const soaks = measured.map((r) => r.soak).filter(Boolean);
+  const growths = soaks.map((s) => s.rssGrowth).filter((g) => typeof g === 'number');
+  return {
+    soakFailures: soaks.reduce((sum, s) => sum + s.failed + s.errors, 0),
+    soakRssGrowth: growths.length ? Math.max(...growths) : undefined,
   };
 }
 

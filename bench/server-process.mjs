@@ -60,22 +60,51 @@ export async function startServerProcess(options) {
     TWOFOLD_LOG_LEVEL: 'warn',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
   };
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), command, 'serve'], {
+  return startNodeProcess({
+    script: command,
+    args: ['serve'],
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    nodeOptions: options.nodeOptions,
+    ready: /is listening on (http:\/\/\S+)/,
+    name: 'twofold serve',
+    log: options.log,
   });
+}
+
+/**
+ * A Node.js script in a child process, resolved once a line of its output matches `ready` (whose
+ * first group is the URL), with the memory, CPU and stop controls the bench needs of a server.
+ * @param {{
+ *   script: string,
+ *   args?: string[],
+ *   env: Record<string, string>,
+ *   nodeOptions?: string[],
+ *   ready: RegExp,
+ *   name: string,
+ *   log: (line: string) => void,
+ * }} options
+ */
+export async function startNodeProcess(options) {
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeOptions ?? []), options.script, ...(options.args ?? [])],
+    {
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = await new Promise((resolve, reject) => {
     const onData = (chunk) => {
       output = (output + chunk.toString('utf8')).slice(-20_000);
-      const match = /is listening on (http:\/\/\S+)/.exec(output);
+      const match = options.ready.exec(output);
       if (match) resolve(match[1]);
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     exited.then(({ code, signal }) =>
-      reject(new Error(`twofold serve exited (${code ?? signal}) before listening:\n${output}`)),
+      reject(new Error(`${options.name} exited (${code ?? signal}) before listening:\n${output}`)),
     );
   });
   // Warnings and errors of the server while the bench runs go to our stderr.
