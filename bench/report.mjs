@@ -231,7 +231,7 @@ export function renderMarkdown(report) {
     '',
     'Each figure is set against a baseline of the same run: TOTP verification against a hello-world ' +
       'route of the same server (`GET /api/v1/time`), sign-ins against cores / argon2id time of the ' +
-      "server's own hasher, p99 at the large size against p99 at 1,000 users (the same requests on " +
+      "server's own hasher and against that hasher run on every core at once, p99 at the large size against p99 at 1,000 users (the same requests on " +
       `${settings.latencyConnections} connection(s), so latency is service time rather than queueing: ` +
       '800 warm-up then 1,000 measured, each a fresh code of a different user).',
     '',

@@ -20,9 +20,11 @@ export async function runSoak(options) {
   const { url, server, seconds, rates, flows, connections, say } = options;
   const start = Date.now();
   const minutes = createMinuteAggregator(start);
+  // The last answers arrive just after the duration: they belong to the last minute, not a new one.
+  const now = () => Math.min(Date.now(), start + seconds * 1000 - 1);
   const sampleRss = () => {
     const rss = server.memory()?.rss;
-    if (rss !== undefined) minutes.rss(Date.now(), rss);
+    if (rss !== undefined) minutes.rss(now(), rss);
   };
   sampleRss();
   const sampler = setInterval(sampleRss, 1000);
@@ -46,10 +48,10 @@ export async function runSoak(options) {
       requests: flows[flow],
     });
     instance.on('response', (_client, statusCode, _bytes, responseTime) =>
-      minutes.answer(Date.now(), flow, statusCode, responseTime),
+      minutes.answer(now(), flow, statusCode, responseTime),
     );
     instance.on('reqError', (error) =>
-      minutes.error(Date.now(), `${flow}: ${error?.code ?? error?.message ?? String(error)}`),
+      minutes.error(now(), `${flow}: ${error?.code ?? error?.message ?? String(error)}`),
     );
     return instance;
   };
