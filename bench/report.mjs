@@ -102,7 +102,10 @@ function peerRows(r) {
   const peer = r.peers?.betterAuth;
   if (!peer) return [];
   const ratios = r.peerRatios?.betterAuth ?? {};
-  const cpu = (figure) => `server CPU ${ms(figure.serverCpuMsPerAnswer)} an answer`;
+  const cpu = (figure) =>
+    figure.ok === 0
+      ? `no answer within the phase (in flight when it ended): a longer --duration measures it`
+      : `server CPU ${ms(figure.serverCpuMsPerAnswer)} an answer`;
   return [
     [
       `better-auth ${peer.version} TOTP verification (two-factor/verify-totp)`,
