@@ -116,6 +116,8 @@ async function main() {
     latencyConnections,
     durationSeconds: duration,
     throughputSessions,
+    peers: args.peers,
+    soakSeconds,
   };
   log(
     `machine: ${machine.cores} cores (${machine.cpu}), node ${machine.node}; ` +
@@ -306,9 +308,13 @@ async function prepareRun({ name, say, server, db, secretKey }) {
   };
   const stepUpPath = `/t/${tenantSlug}/api/v1/me/step-up`;
   /** Step-ups of these seeded users, each with a fresh code of its own (never one presented before). */
+  const schedules = new Map();
   const verifyRequests = (picked, indices) => {
     const users = indices.map((i) => picked.get(i));
-    const schedule = createCodeSchedule({ users, ...totp });
+    // One schedule per sample for the whole run: a later phase on the same users (the soak after
+    // the throughput phase) never presents a code that an earlier one did.
+    const schedule = schedules.get(indices) ?? createCodeSchedule({ users, ...totp });
+    schedules.set(indices, schedule);
     return [
       {
         method: 'POST',

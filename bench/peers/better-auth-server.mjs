@@ -37,7 +37,7 @@ function openDatabase() {
 }
 
 /** better-auth's options: the same object creates the tables and serves. */
-export function peerOptions(database, baseURL) {
+function peerOptions(database, baseURL) {
   return {
     appName: 'twofold-bench-peer',
     baseURL,
