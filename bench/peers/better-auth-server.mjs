@@ -61,15 +61,27 @@ async function main() {
   const { runMigrations } = await getMigrations(options);
   await runMigrations();
   const auth = betterAuth(options);
-  server.on('request', toNodeHandler(auth));
+  const handler = toNodeHandler(auth);
+  // Requests still being handled: the load generator drops its connections at the end of a phase,
+  // but their handlers (a sign-in's scrypt) run on, and need the database until they finish.
+  let inFlight = 0;
+  server.on('request', async (request, response) => {
+    inFlight++;
+    try {
+      await handler(request, response);
+    } finally {
+      inFlight--;
+    }
+  });
   process.stdout.write(`peer is listening on ${url}\n`);
-  const stop = () => {
-    server.close(async () => {
-      if (typeof database.end === 'function') await database.end();
-      else database.close();
-      process.exit(0);
-    });
+  const stop = async () => {
+    server.close();
     server.closeAllConnections();
+    const deadline = Date.now() + 30_000;
+    while (inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (typeof database.end === 'function') await database.end();
+    else database.close();
+    process.exit(0);
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
