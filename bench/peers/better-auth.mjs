@@ -199,7 +199,7 @@ export async function measureBetterAuth(options) {
     }
     const passwordHash = await hashPassword(options.password);
     const sessionSample = sampleIndices(0, users, options.sessions);
-    const signInSample = sampleIndices(0, users, 5000);
+    const signInSample = sampleIndices(0, users, Math.min(5000, users));
     const seedStart = Date.now();
     let lastLog = 0;
     const picked = await seedPeer({
