@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import type { ApiClient, Problem } from '../shared/api.js';
+import { ReadCodeForm } from '../shared/components/code-entry.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Brand, Heading, Page, useFocusOnMount } from '../shared/components/layout.js';
 import { PasskeyRegister } from '../shared/components/passkey-register.js';
@@ -10,7 +11,6 @@ import { RegisterWizard } from '../shared/components/register-wizard.js';
 import { SentCodeForm } from '../shared/components/sent-code.js';
 import { describeProblem, flowEndingCodes } from '../shared/messages.js';
 import {
-  checkCode,
   describeAlternative,
   isAppCode,
   methodLabel,
@@ -507,13 +507,13 @@ async function startChallenge(
       problem: result.problem,
     };
   }
-  const { sentTo, expiresAt, resendAfter } = result.data;
   if (method.type === 'passkey') {
     return {
       ok: true,
       challenge: { flow, method, startedAt, options: (result.data as { options?: unknown }).options },
     };
   }
+  const { sentTo, expiresAt, resendAfter } = result.data;
   const push = method.type === 'push' ? toPushRequest(result.data) : undefined;
   if (push) return { ok: true, challenge: { flow, method, startedAt, push } };
   const sent =
@@ -594,111 +594,35 @@ function ChallengeScreen(props: {
       </Page>
     );
   }
-  if (isSentCodeType(method.type)) {
-    return (
-      <Page>
-        <Brand />
-        <Identity username={flow.username} onBack={props.onRestart} />
-        <Heading>{t('signIn.code.title')}</Heading>
-        <SentCodeForm<SignedIn>
-          type={method.type}
-          sent={props.challenge.sent}
-          sendProblem={props.challenge.sendProblem}
-          destination={method.label}
-          verify={(code) => props.api.post<SignedIn>(`${flowPath}/verify`, { methodId: method.id, code })}
-          resend={() => props.api.post<SentCodeAnswer>(`${flowPath}/challenge`, { methodId: method.id })}
-          onSent={props.onSent}
-          onVerified={props.onSignedIn}
-          onRestart={props.onRestart}
-        />
-        {otherWays}
-      </Page>
-    );
-  }
-  return <AppCodeScreen {...props} otherWays={otherWays} />;
-}
-
-/** The code step for an app, a hardware token or a recovery code: nothing is sent, the user reads the code. */
-function AppCodeScreen(props: {
-  api: ApiClient;
-  challenge: Challenge;
-  otherWays: ComponentChildren;
-  onRestart: () => void;
-  onSignedIn: (result: SignedIn) => void;
-}) {
-  const { method, flow } = props.challenge;
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string>();
-  const [ended, setEnded] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const inputRef = useFocusOnMount<HTMLInputElement>();
-  const isRecovery = method.type === 'recovery_codes';
+  // A code sent (sms, email) or one the user reads (an app, a hardware token, a recovery code).
   const text = challengeText(method);
-  const flowPath = `/sign-in/${encodeURIComponent(flow.id)}`;
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    if (busy || ended) return;
-    const checked = checkCode(code, method.type);
-    if (!checked.ok) {
-      setError(checked.message);
-      inputRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const result = await props.api.post<SignedIn>(`${flowPath}/verify`, {
-      methodId: method.id,
-      code: checked.code,
-    });
-    setBusy(false);
-    if (result.ok) {
-      props.onSignedIn(result.data);
-      return;
-    }
-    setError(describeProblem(result.problem, isRecovery ? 'recovery-code' : 'code', { now: Date.now() }));
-    setEnded(flowEndingCodes.has(result.problem.code));
-    setCode('');
-    inputRef.current?.focus();
-  }
-
+  const form = {
+    verify: (code: string) => props.api.post<SignedIn>(`${flowPath}/verify`, { methodId: method.id, code }),
+    onVerified: props.onSignedIn,
+    onRestart: props.onRestart,
+  };
   return (
     <Page>
       <Brand />
       <Identity username={flow.username} onBack={props.onRestart} />
       <Heading>{text.title}</Heading>
-      <p class="lead">{text.lead}</p>
-      <form onSubmit={submit} noValidate>
-        <TextField
-          id="code"
-          label={t(isRecovery ? 'common.recoveryCode.label' : 'common.code.label')}
-          value={code}
-          onValue={(v) => {
-            setCode(v);
-            if (!ended) setError(undefined);
-          }}
-          error={error}
-          inputMode={isRecovery ? 'text' : 'numeric'}
-          autoComplete="one-time-code"
-          maxLength={isRecovery ? 64 : 16}
-          className="code-input"
-          spellcheck={false}
-          autoCapitalize="none"
-          inputRef={inputRef}
+      {isSentCodeType(method.type) ? (
+        <SentCodeForm<SignedIn>
+          {...form}
+          type={method.type}
+          sent={props.challenge.sent}
+          sendProblem={props.challenge.sendProblem}
+          destination={method.label}
+          resend={() => props.api.post<SentCodeAnswer>(`${flowPath}/challenge`, { methodId: method.id })}
+          onSent={props.onSent}
         />
-        <div class="actions">
-          {ended ? (
-            <button type="button" onClick={props.onRestart}>
-              {t('common.action.startAgain')}
-            </button>
-          ) : (
-            <button type="submit" disabled={busy}>
-              {busy ? t('common.action.checking') : t('common.action.verify')}
-            </button>
-          )}
-        </div>
-      </form>
-      {props.otherWays}
+      ) : (
+        <>
+          <p class="lead">{text.lead}</p>
+          <ReadCodeForm<SignedIn> {...form} type={method.type} />
+        </>
+      )}
+      {otherWays}
       {isAppCode(method.type) ? <p class="hint">{t('signIn.code.hint')}</p> : null}
     </Page>
   );
