@@ -5,13 +5,13 @@ import type { ApiClient, Problem } from '../shared/api.js';
 import { ReadCodeForm } from '../shared/components/code-entry.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Brand, Heading, Page, useFocusOnMount } from '../shared/components/layout.js';
+import { MethodChoices } from '../shared/components/method-choices.js';
 import { PasskeyRegister } from '../shared/components/passkey-register.js';
 import { RecoveryCodesPanel } from '../shared/components/recovery-codes.js';
 import { RegisterWizard } from '../shared/components/register-wizard.js';
 import { SentCodeForm } from '../shared/components/sent-code.js';
-import { describeProblem, flowEndingCodes } from '../shared/messages.js';
+import { describeProblem } from '../shared/messages.js';
 import {
-  describeAlternative,
   isAppCode,
   methodLabel,
   methodTypeName,
@@ -22,11 +22,11 @@ import {
   type SignInMethod,
 } from '../shared/methods.js';
 import {
+  challengeSentCode,
   isRecentlySent,
   isSentCodeType,
   type SentCode,
   type SentCodeAnswer,
-  toSentCode,
 } from '../shared/sent-codes.js';
 import { PasskeyChallenge, PasskeySignIn } from './passkey-sign-in.js';
 import { PasswordReset } from './password-reset/password-reset.js';
@@ -513,13 +513,9 @@ async function startChallenge(
       challenge: { flow, method, startedAt, options: (result.data as { options?: unknown }).options },
     };
   }
-  const { sentTo, expiresAt, resendAfter } = result.data;
   const push = method.type === 'push' ? toPushRequest(result.data) : undefined;
   if (push) return { ok: true, challenge: { flow, method, startedAt, push } };
-  const sent =
-    isSentCodeType(method.type) && typeof sentTo === 'string'
-      ? toSentCode({ sentTo, expiresAt: expiresAt ?? '', resendAfter: resendAfter ?? 0 }, startedAt)
-      : undefined;
+  const sent = challengeSentCode(method.type, result.data, startedAt);
   return { ok: true, challenge: { flow, method, startedAt, ...(sent ? { sent } : {}) } };
 }
 
@@ -637,26 +633,7 @@ function OtherWaysScreen(props: {
   onBack: () => void;
   onRestart: () => void;
 }) {
-  const [formError, setFormError] = useState<string>();
-  const [ended, setEnded] = useState(false);
-  const [busy, setBusy] = useState<string>();
   const others = props.flow.methods.filter((m) => m.id !== props.current.id);
-
-  async function choose(method: SignInMethod) {
-    if (busy) return;
-    setBusy(method.id);
-    setFormError(undefined);
-    const started = await startChallenge(props.api, props.flow, method);
-    setBusy(undefined);
-    // A code sent to it moments ago still works: its code screen says so.
-    if (started.ok || isRecentlySent(started.problem)) {
-      props.onChoose(started.challenge);
-      return;
-    }
-    // Said here, where the other ways are: "Try again, or sign in another way" means this list.
-    setFormError(describeProblem(started.problem, 'general', { now: Date.now() }));
-    setEnded(flowEndingCodes.has(started.problem.code));
-  }
 
   return (
     <Page>
@@ -664,34 +641,22 @@ function OtherWaysScreen(props: {
       <Identity username={props.flow.username} onBack={props.onRestart} />
       <Heading focus>{t('signIn.otherWays.title')}</Heading>
       <p class="lead">{t('signIn.otherWays.lead')}</p>
-      <FormError id="other-ways-error" message={formError} />
-      {ended ? (
-        <div class="actions actions-start">
-          <button type="button" onClick={props.onRestart}>
-            {t('common.action.startAgain')}
-          </button>
-        </div>
-      ) : null}
-      {others.length > 0 ? (
-        <ul class="choices">
-          {others.map((method) => (
-            <li key={method.id}>
-              <button
-                type="button"
-                class="choice"
-                onClick={() => choose(method)}
-                disabled={busy !== undefined || ended}
-              >
-                {busy === method.id && isSentCodeType(method.type)
-                  ? t('signIn.otherWays.sending', { way: describeAlternative(method) })
-                  : describeAlternative(method)}
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p>{t('signIn.otherWays.none')}</p>
-      )}
+      <MethodChoices<Challenge>
+        methods={others}
+        start={async (method) => {
+          const started = await startChallenge(props.api, props.flow, method);
+          // A code sent to it moments ago still works: its code screen says so.
+          return started.ok || isRecentlySent(started.problem)
+            ? { challenge: started.challenge }
+            : { problem: started.problem };
+        }}
+        onChallenge={props.onChoose}
+        problemText={(problem) => describeProblem(problem, 'general', { now: Date.now() })}
+        sendingText={(way) => t('signIn.otherWays.sending', { way })}
+        errorId="other-ways-error"
+        onRestart={props.onRestart}
+        none={<p>{t('signIn.otherWays.none')}</p>}
+      />
       <div class="links">
         <button type="button" class="link" onClick={props.onCannotUse}>
           {t('signIn.otherWays.cannotUse')}

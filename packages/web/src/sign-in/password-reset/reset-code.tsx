@@ -7,11 +7,11 @@ import { SentCodeForm } from '../../shared/components/sent-code.js';
 import { describeProblem } from '../../shared/messages.js';
 import { methodLabel, type SignInMethod } from '../../shared/methods.js';
 import {
+  challengeSentCode,
   isRecentlySent,
   isSentCodeType,
   type SentCode,
   type SentCodeAnswer,
-  toSentCode,
 } from '../../shared/sent-codes.js';
 
 /** The code step of a reset: one method, its code sent (sms, email) or read from an app or the saved list. */
@@ -62,11 +62,7 @@ export async function startResetChallenge(
   const result = await resetChallenge(api, flow, method);
   const startedAt = Date.now();
   if (result.ok) {
-    const { sentTo, expiresAt, resendAfter } = result.data;
-    const sent =
-      isSentCodeType(method.type) && typeof sentTo === 'string'
-        ? toSentCode({ sentTo, expiresAt: expiresAt ?? '', resendAfter: resendAfter ?? 0 }, startedAt)
-        : undefined;
+    const sent = challengeSentCode(method.type, result.data, startedAt);
     return { challenge: { flow, method, startedAt, sent } };
   }
   if (isRecentlySent(result.problem))
