@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, tRich } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
 import { copyText } from '../shared/components/copy-text.js';
+import { type Column, DataTable } from '../shared/components/data-table.js';
 import { Dialog } from '../shared/components/dialog.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../shared/components/layout.js';
@@ -17,7 +18,7 @@ import {
   emptyDraft,
   maxUris,
 } from './apps-form.js';
-import { Badge, CellLabel, Loading, SuccessNotice } from './components.js';
+import { Badge, Loading, SuccessNotice } from './components.js';
 import { ConfirmDialog, type ConfirmSpec } from './confirm-dialog.js';
 import type { Console } from './console.js';
 import { formatDateTime } from './format.js';
@@ -143,31 +144,27 @@ export function AppsView(props: { console: Console; focus: boolean }) {
           ) : (
             <>
               <p class="muted result-count">{t('admin.apps.count', { count: list.clients.length })}</p>
-              <table class="methods data-table apps-table" aria-labelledby="apps-title">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('admin.apps.name')}</th>
-                    <th scope="col">{t('admin.apps.value.clientId')}</th>
-                    <th scope="col">{t('admin.apps.type')}</th>
-                    <th scope="col">{t('admin.apps.redirectUris')}</th>
-                    <th scope="col">{t('admin.apps.createdAt')}</th>
-                    {manages ? (
-                      <th scope="col">
-                        <span class="visually-hidden">{t('common.table.actions')}</span>
-                      </th>
-                    ) : null}
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.clients.map((client) => (
-                    <AppRow
-                      key={client.clientId}
-                      client={client}
-                      onDelete={manages ? () => askDelete(client) : undefined}
-                    />
-                  ))}
-                </tbody>
-              </table>
+              <DataTable<OidcClient>
+                items={list.clients}
+                rowKey={(client) => client.clientId}
+                columns={appColumns()}
+                actions={
+                  manages
+                    ? (client) => (
+                        <button
+                          type="button"
+                          class="secondary small"
+                          aria-label={t('admin.apps.deleteOf', { app: client.name })}
+                          onClick={() => askDelete(client)}
+                        >
+                          {t('common.action.delete')}
+                        </button>
+                      )
+                    : undefined
+                }
+                class="apps-table"
+                labelledBy="apps-title"
+              />
             </>
           )}
         </>
@@ -192,20 +189,18 @@ export function AppsView(props: { console: Console; focus: boolean }) {
   );
 }
 
-function AppRow(props: { client: OidcClient; onDelete: (() => void) | undefined }) {
-  const { client } = props;
-  return (
-    <tr>
-      <td class="wrap">
-        <CellLabel>{t('admin.apps.name')}</CellLabel>
-        <strong>{client.name}</strong>
-      </td>
-      <td class="wrap">
-        <CellLabel>{t('admin.apps.value.clientId')}</CellLabel>
-        <span class="mono client-id">{client.clientId}</span>
-      </td>
-      <td>
-        <CellLabel>{t('admin.apps.type')}</CellLabel>
+/** The applications table's columns. */
+function appColumns(): Column<OidcClient>[] {
+  return [
+    { label: t('admin.apps.name'), class: 'wrap', cell: (client) => <strong>{client.name}</strong> },
+    {
+      label: t('admin.apps.value.clientId'),
+      class: 'wrap',
+      cell: (client) => <span class="mono client-id">{client.clientId}</span>,
+    },
+    {
+      label: t('admin.apps.type'),
+      cell: (client) => (
         <span>
           {client.service ? (
             <Badge tone="neutral">{t('admin.apps.service')}</Badge>
@@ -221,9 +216,12 @@ function AppRow(props: { client: OidcClient; onDelete: (() => void) | undefined 
             {t(client.firstParty ? 'admin.apps.noConsent' : 'admin.apps.asksConsent')}
           </span>
         </span>
-      </td>
-      <td class="wrap">
-        <CellLabel>{t('admin.apps.redirectUris')}</CellLabel>
+      ),
+    },
+    {
+      label: t('admin.apps.redirectUris'),
+      class: 'wrap',
+      cell: (client) => (
         <span>
           <UriList uris={client.redirectUris} />
           {client.postLogoutRedirectUris.length > 0 ? (
@@ -239,25 +237,14 @@ function AppRow(props: { client: OidcClient; onDelete: (() => void) | undefined 
             </>
           ) : null}
         </span>
-      </td>
-      <td class="app-created">
-        <CellLabel>{t('admin.apps.createdAt')}</CellLabel>
-        {formatDateTime(client.createdAt)}
-      </td>
-      {props.onDelete ? (
-        <td class="row-actions">
-          <button
-            type="button"
-            class="secondary small"
-            aria-label={t('admin.apps.deleteOf', { app: client.name })}
-            onClick={props.onDelete}
-          >
-            {t('common.action.delete')}
-          </button>
-        </td>
-      ) : null}
-    </tr>
-  );
+      ),
+    },
+    {
+      label: t('admin.apps.createdAt'),
+      class: 'app-created',
+      cell: (client) => formatDateTime(client.createdAt),
+    },
+  ];
 }
 
 function UriList(props: { uris: readonly string[] }) {

@@ -1,13 +1,14 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { type MessageKey, t } from '../i18n/i18n.js';
+import { type Column, DataTable, None } from '../shared/components/data-table.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
 import type { AuditFilter } from './admin-api.js';
 import { adminMessage } from './admin-messages.js';
 import { DateField, ExportLinks, Loading, LoadMore } from './components.js';
 import type { Console } from './console.js';
-import { type Column, DataTable, FilterForm, None } from './data-table.js';
+import { FilterForm } from './filter-form.js';
 import { dayBoundary, formatDateTime } from './format.js';
 import { actionBlock } from './roles.js';
 import { formatRoute, userHash } from './routes.js';

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
+import { type Column, DataTable, None } from '../shared/components/data-table.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
 import type { SignInFilter } from './admin-api.js';
@@ -9,7 +10,7 @@ import { SignInChart } from './chart.js';
 import { buildChart, chartRange, chartRanges } from './chart-data.js';
 import { Badge, DateField, ExportLinks, Loading, LoadMore, SelectField } from './components.js';
 import type { Console } from './console.js';
-import { type Column, DataTable, FilterForm, None } from './data-table.js';
+import { FilterForm } from './filter-form.js';
 import {
   dayBoundary,
   formatDateTime,
