@@ -6,6 +6,7 @@ import { describeProblem, flowEndingCodes, type OtherWay } from '../messages.js'
 import { checkCode } from '../methods.js';
 import { TextField } from './field.js';
 import { useFocusOnMount } from './layout.js';
+import { StepActions } from './step-actions.js';
 
 /**
  * One code typed and checked, wherever a code is asked for (sign-in, step-up, password reset, registration):
@@ -139,24 +140,16 @@ export function CodeActions(props: {
 }) {
   const { entry } = props;
   return (
-    <div class="actions">
-      {entry.ended && props.onRestart ? (
-        <button type="button" onClick={props.onRestart}>
-          {t('common.action.startAgain')}
-        </button>
-      ) : (
-        <>
-          {props.onBack ? (
-            <button type="button" class="secondary" onClick={props.onBack}>
-              {props.backLabel ?? t('common.action.back')}
-            </button>
-          ) : null}
-          <button type="submit" disabled={entry.busy || entry.ended}>
-            {entry.busy ? t('common.action.checking') : t('common.action.verify')}
-          </button>
-        </>
-      )}
-    </div>
+    <StepActions
+      ended={entry.ended}
+      onRestart={props.onRestart}
+      onBack={props.onBack}
+      backLabel={props.backLabel}
+    >
+      <button type="submit" disabled={entry.busy || entry.ended}>
+        {entry.busy ? t('common.action.checking') : t('common.action.verify')}
+      </button>
+    </StepActions>
   );
 }
 

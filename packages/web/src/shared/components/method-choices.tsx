@@ -1,11 +1,11 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { t } from '../../i18n/i18n.js';
 import type { Problem } from '../api.js';
 import { flowEndingCodes } from '../messages.js';
 import { describeAlternative, type SignInMethod } from '../methods.js';
 import { isSentCodeType } from '../sent-codes.js';
 import { FormError } from './field.js';
+import { StartAgain } from './step-actions.js';
 
 /**
  * A flow's methods as a list of buttons ("Text a code to ••• 12"), at sign-in ("Other ways to sign in") and in
@@ -48,13 +48,7 @@ export function MethodChoices<C>(props: {
   return (
     <>
       <FormError id={props.errorId} message={formError} />
-      {ended ? (
-        <div class="actions actions-start">
-          <button type="button" onClick={props.onRestart}>
-            {t('common.action.startAgain')}
-          </button>
-        </div>
-      ) : null}
+      {ended ? <StartAgain onRestart={props.onRestart} /> : null}
       {props.methods.length === 0 && props.none !== undefined ? (
         props.none
       ) : (

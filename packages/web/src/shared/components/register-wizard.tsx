@@ -18,6 +18,7 @@ import { copyText } from './copy-text.js';
 import { FormError, TextField } from './field.js';
 import { Heading } from './layout.js';
 import { SentCodeForm } from './sent-code.js';
+import { StartAgain, StepActions } from './step-actions.js';
 
 /** What `POST .../register` and `POST /me/methods` answer for an authenticator app. */
 export type Registration = Extract<RegistrationAnswer, { otpauthUri: string }>;
@@ -285,24 +286,16 @@ function SentCodeRegistration<T>(props: RegisterWizardProps<T> & { type: SentCod
           autoCapitalize="none"
           inputRef={inputRef}
         />
-        <div class="actions">
-          {ended && props.onRestart ? (
-            <button type="button" onClick={props.onRestart}>
-              {t('common.action.startAgain')}
-            </button>
-          ) : (
-            <>
-              {props.onCancel ? (
-                <button type="button" class="secondary" onClick={props.onCancel}>
-                  {props.cancelLabel ?? t('common.action.cancel')}
-                </button>
-              ) : null}
-              <button type="submit" disabled={busy}>
-                {busy ? t('common.sentCode.sending') : t('common.sentCode.send')}
-              </button>
-            </>
-          )}
-        </div>
+        <StepActions
+          ended={ended}
+          onRestart={props.onRestart}
+          onBack={props.onCancel}
+          backLabel={props.cancelLabel ?? t('common.action.cancel')}
+        >
+          <button type="submit" disabled={busy}>
+            {busy ? t('common.sentCode.sending') : t('common.sentCode.send')}
+          </button>
+        </StepActions>
       </form>
     </section>
   );
@@ -341,11 +334,7 @@ function ScanStep(props: {
         message={problem ? describeProblem(problem, 'general', { now: Date.now() }) : undefined}
       />
       {problem && props.onRestart && flowEndingCodes.has(problem.code) ? (
-        <div class="actions actions-start">
-          <button type="button" onClick={props.onRestart}>
-            {t('common.action.startAgain')}
-          </button>
-        </div>
+        <StartAgain onRestart={props.onRestart} />
       ) : null}
       {registration && details ? (
         <>

@@ -14,6 +14,7 @@ import {
   NewPasswordFields,
   passwordProblemText,
 } from '../../shared/components/new-password.js';
+import { StepActions } from '../../shared/components/step-actions.js';
 import { describeProblem, flowEndingCodes, formatDuration } from '../../shared/messages.js';
 import { Troubleshooter } from '../troubleshooter/troubleshooter.js';
 import {
@@ -344,17 +345,11 @@ function NewPasswordScreen(props: {
           passwordRef={passwordRef}
           confirmRef={confirmRef}
         />
-        <div class="actions">
-          {ended ? (
-            <button type="button" onClick={props.onRestart}>
-              {t('common.action.startAgain')}
-            </button>
-          ) : (
-            <button type="submit" disabled={busy}>
-              {busy ? t('passwords.reset.new.submitting') : t('passwords.reset.new.submit')}
-            </button>
-          )}
-        </div>
+        <StepActions ended={ended} onRestart={props.onRestart}>
+          <button type="submit" disabled={busy}>
+            {busy ? t('passwords.reset.new.submitting') : t('passwords.reset.new.submit')}
+          </button>
+        </StepActions>
       </form>
     </Page>
   );
