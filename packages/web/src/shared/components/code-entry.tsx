@@ -185,12 +185,7 @@ export function ReadCodeForm<T>(props: {
   return (
     <form onSubmit={entry.submit} noValidate>
       <CodeField id={props.id ?? 'code'} entry={entry} recovery={recovery} />
-      <CodeActions
-        entry={entry}
-        onRestart={props.onRestart}
-        onBack={props.onBack}
-        backLabel={props.backLabel}
-      />
+      <CodeActions {...props} entry={entry} />
     </form>
   );
 }

@@ -151,12 +151,7 @@ export function SentCodeForm<T>(props: SentCodeFormProps<T>) {
             </p>
           </div>
         )}
-        <CodeActions
-          entry={entry}
-          onRestart={props.onRestart}
-          onBack={props.onBack}
-          backLabel={props.backLabel}
-        />
+        <CodeActions {...props} entry={entry} />
       </form>
     </>
   );
