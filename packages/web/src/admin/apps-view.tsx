@@ -7,6 +7,7 @@ import { type Column, DataTable } from '../shared/components/data-table.js';
 import { Dialog } from '../shared/components/dialog.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../shared/components/layout.js';
+import { CancelSubmit } from '../shared/components/step-actions.js';
 import type { AdminApi } from './admin-api.js';
 import { adminMessage } from './admin-messages.js';
 import {
@@ -458,14 +459,12 @@ function RegisterApp(props: {
         </span>
       </label>
       <FormError id="register-error" message={error} />
-      <div class="actions">
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('common.action.cancel')}
-        </button>
-        <button type="submit" disabled={busy}>
-          {busy ? t('admin.apps.register.busy') : t('admin.apps.register.title')}
-        </button>
-      </div>
+      <CancelSubmit
+        onCancel={props.onCancel}
+        busy={busy}
+        label={t('admin.apps.register.title')}
+        busyLabel={t('admin.apps.register.busy')}
+      />
     </form>
   );
 }

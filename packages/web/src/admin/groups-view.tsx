@@ -11,6 +11,7 @@ import { DataTable, None } from '../shared/components/data-table.js';
 import { Dialog } from '../shared/components/dialog.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../shared/components/layout.js';
+import { CancelSubmit } from '../shared/components/step-actions.js';
 import type { AdminApi } from './admin-api.js';
 import { adminMessage } from './admin-messages.js';
 import { Loading, SuccessNotice } from './components.js';
@@ -208,14 +209,7 @@ function GroupForm(props: {
         maxLength={500}
       />
       <FormError id="group-form-error" message={error} />
-      <div class="actions">
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('common.action.cancel')}
-        </button>
-        <button type="submit" disabled={busy}>
-          {props.submitLabel}
-        </button>
-      </div>
+      <CancelSubmit onCancel={props.onCancel} busy={busy} label={props.submitLabel} />
     </form>
   );
 }

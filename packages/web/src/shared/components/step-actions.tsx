@@ -42,3 +42,25 @@ export function StartAgain(props: { onRestart: () => void }) {
     </div>
   );
 }
+
+/** A dialog form's buttons: Cancel, and its submit button (its busy words while it works, when it has them). */
+export function CancelSubmit(props: {
+  onCancel: () => void;
+  cancelLabel?: string | undefined;
+  busy: boolean;
+  label: string;
+  busyLabel?: string;
+  /** Besides while busy (what the form needs has not loaded). */
+  disabled?: boolean;
+}) {
+  return (
+    <div class="actions">
+      <button type="button" class="secondary" onClick={props.onCancel}>
+        {props.cancelLabel ?? t('common.action.cancel')}
+      </button>
+      <button type="submit" disabled={props.busy || props.disabled === true}>
+        {props.busy && props.busyLabel !== undefined ? props.busyLabel : props.label}
+      </button>
+    </div>
+  );
+}
