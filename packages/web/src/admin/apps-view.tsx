@@ -409,42 +409,44 @@ function RegisterApp(props: {
       )}
       <fieldset class="radio-group">
         <legend>{t('admin.apps.type')}</legend>
-        <label class="checkbox">
-          <input
-            type="radio"
-            name="app-type"
-            checked={draft.confidential && !service}
-            onChange={() => update({ confidential: true, service: false })}
-          />
-          <span>
-            {t('admin.apps.confidential')}
-            <span class="hint block">{t('admin.apps.register.confidentialHint')}</span>
-          </span>
-        </label>
-        <label class="checkbox">
-          <input
-            type="radio"
-            name="app-type"
-            checked={!draft.confidential && !service}
-            onChange={() => update({ confidential: false, service: false })}
-          />
-          <span>
-            {t('admin.apps.register.public')}
-            <span class="hint block">{t('admin.apps.register.publicHint')}</span>
-          </span>
-        </label>
-        <label class="checkbox">
-          <input
-            type="radio"
-            name="app-type"
-            checked={service}
-            onChange={() => update({ confidential: true, service: true })}
-          />
-          <span>
-            {t('admin.apps.service')}
-            <span class="hint block">{t('admin.apps.register.serviceHint')}</span>
-          </span>
-        </label>
+        {(
+          [
+            {
+              key: 'confidential',
+              confidential: true,
+              service: false,
+              label: t('admin.apps.confidential'),
+              hint: t('admin.apps.register.confidentialHint'),
+            },
+            {
+              key: 'public',
+              confidential: false,
+              service: false,
+              label: t('admin.apps.register.public'),
+              hint: t('admin.apps.register.publicHint'),
+            },
+            {
+              key: 'service',
+              confidential: true,
+              service: true,
+              label: t('admin.apps.service'),
+              hint: t('admin.apps.register.serviceHint'),
+            },
+          ] as const
+        ).map((type) => (
+          <label key={type.key} class="checkbox">
+            <input
+              type="radio"
+              name="app-type"
+              checked={type.service ? service : !service && draft.confidential === type.confidential}
+              onChange={() => update({ confidential: type.confidential, service: type.service })}
+            />
+            <span>
+              {type.label}
+              <span class="hint block">{type.hint}</span>
+            </span>
+          </label>
+        ))}
       </fieldset>
       <label class="checkbox consent-choice">
         <input
