@@ -3,9 +3,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t, tRich } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
 import { copyText } from '../shared/components/copy-text.js';
+import { type Column, DataTable } from '../shared/components/data-table.js';
 import { Dialog } from '../shared/components/dialog.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../shared/components/layout.js';
+import { CancelSubmit } from '../shared/components/step-actions.js';
 import type { AdminApi } from './admin-api.js';
 import { adminMessage } from './admin-messages.js';
 import {
@@ -17,7 +19,7 @@ import {
   emptyDraft,
   maxUris,
 } from './apps-form.js';
-import { Badge, CellLabel, Loading, SuccessNotice } from './components.js';
+import { Badge, Loading, SuccessNotice } from './components.js';
 import { ConfirmDialog, type ConfirmSpec } from './confirm-dialog.js';
 import type { Console } from './console.js';
 import { formatDateTime } from './format.js';
@@ -143,31 +145,27 @@ export function AppsView(props: { console: Console; focus: boolean }) {
           ) : (
             <>
               <p class="muted result-count">{t('admin.apps.count', { count: list.clients.length })}</p>
-              <table class="methods data-table apps-table" aria-labelledby="apps-title">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('admin.apps.name')}</th>
-                    <th scope="col">{t('admin.apps.value.clientId')}</th>
-                    <th scope="col">{t('admin.apps.type')}</th>
-                    <th scope="col">{t('admin.apps.redirectUris')}</th>
-                    <th scope="col">{t('admin.apps.createdAt')}</th>
-                    {manages ? (
-                      <th scope="col">
-                        <span class="visually-hidden">{t('common.table.actions')}</span>
-                      </th>
-                    ) : null}
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.clients.map((client) => (
-                    <AppRow
-                      key={client.clientId}
-                      client={client}
-                      onDelete={manages ? () => askDelete(client) : undefined}
-                    />
-                  ))}
-                </tbody>
-              </table>
+              <DataTable<OidcClient>
+                items={list.clients}
+                rowKey={(client) => client.clientId}
+                columns={appColumns()}
+                actions={
+                  manages
+                    ? (client) => (
+                        <button
+                          type="button"
+                          class="secondary small"
+                          aria-label={t('admin.apps.deleteOf', { app: client.name })}
+                          onClick={() => askDelete(client)}
+                        >
+                          {t('common.action.delete')}
+                        </button>
+                      )
+                    : undefined
+                }
+                class="apps-table"
+                labelledBy="apps-title"
+              />
             </>
           )}
         </>
@@ -192,20 +190,18 @@ export function AppsView(props: { console: Console; focus: boolean }) {
   );
 }
 
-function AppRow(props: { client: OidcClient; onDelete: (() => void) | undefined }) {
-  const { client } = props;
-  return (
-    <tr>
-      <td class="wrap">
-        <CellLabel>{t('admin.apps.name')}</CellLabel>
-        <strong>{client.name}</strong>
-      </td>
-      <td class="wrap">
-        <CellLabel>{t('admin.apps.value.clientId')}</CellLabel>
-        <span class="mono client-id">{client.clientId}</span>
-      </td>
-      <td>
-        <CellLabel>{t('admin.apps.type')}</CellLabel>
+/** The applications table's columns. */
+function appColumns(): Column<OidcClient>[] {
+  return [
+    { label: t('admin.apps.name'), class: 'wrap', cell: (client) => <strong>{client.name}</strong> },
+    {
+      label: t('admin.apps.value.clientId'),
+      class: 'wrap',
+      cell: (client) => <span class="mono client-id">{client.clientId}</span>,
+    },
+    {
+      label: t('admin.apps.type'),
+      cell: (client) => (
         <span>
           {client.service ? (
             <Badge tone="neutral">{t('admin.apps.service')}</Badge>
@@ -221,9 +217,12 @@ function AppRow(props: { client: OidcClient; onDelete: (() => void) | undefined 
             {t(client.firstParty ? 'admin.apps.noConsent' : 'admin.apps.asksConsent')}
           </span>
         </span>
-      </td>
-      <td class="wrap">
-        <CellLabel>{t('admin.apps.redirectUris')}</CellLabel>
+      ),
+    },
+    {
+      label: t('admin.apps.redirectUris'),
+      class: 'wrap',
+      cell: (client) => (
         <span>
           <UriList uris={client.redirectUris} />
           {client.postLogoutRedirectUris.length > 0 ? (
@@ -239,25 +238,14 @@ function AppRow(props: { client: OidcClient; onDelete: (() => void) | undefined 
             </>
           ) : null}
         </span>
-      </td>
-      <td class="app-created">
-        <CellLabel>{t('admin.apps.createdAt')}</CellLabel>
-        {formatDateTime(client.createdAt)}
-      </td>
-      {props.onDelete ? (
-        <td class="row-actions">
-          <button
-            type="button"
-            class="secondary small"
-            aria-label={t('admin.apps.deleteOf', { app: client.name })}
-            onClick={props.onDelete}
-          >
-            {t('common.action.delete')}
-          </button>
-        </td>
-      ) : null}
-    </tr>
-  );
+      ),
+    },
+    {
+      label: t('admin.apps.createdAt'),
+      class: 'app-created',
+      cell: (client) => formatDateTime(client.createdAt),
+    },
+  ];
 }
 
 function UriList(props: { uris: readonly string[] }) {
@@ -421,42 +409,44 @@ function RegisterApp(props: {
       )}
       <fieldset class="radio-group">
         <legend>{t('admin.apps.type')}</legend>
-        <label class="checkbox">
-          <input
-            type="radio"
-            name="app-type"
-            checked={draft.confidential && !service}
-            onChange={() => update({ confidential: true, service: false })}
-          />
-          <span>
-            {t('admin.apps.confidential')}
-            <span class="hint block">{t('admin.apps.register.confidentialHint')}</span>
-          </span>
-        </label>
-        <label class="checkbox">
-          <input
-            type="radio"
-            name="app-type"
-            checked={!draft.confidential && !service}
-            onChange={() => update({ confidential: false, service: false })}
-          />
-          <span>
-            {t('admin.apps.register.public')}
-            <span class="hint block">{t('admin.apps.register.publicHint')}</span>
-          </span>
-        </label>
-        <label class="checkbox">
-          <input
-            type="radio"
-            name="app-type"
-            checked={service}
-            onChange={() => update({ confidential: true, service: true })}
-          />
-          <span>
-            {t('admin.apps.service')}
-            <span class="hint block">{t('admin.apps.register.serviceHint')}</span>
-          </span>
-        </label>
+        {(
+          [
+            {
+              key: 'confidential',
+              confidential: true,
+              service: false,
+              label: t('admin.apps.confidential'),
+              hint: t('admin.apps.register.confidentialHint'),
+            },
+            {
+              key: 'public',
+              confidential: false,
+              service: false,
+              label: t('admin.apps.register.public'),
+              hint: t('admin.apps.register.publicHint'),
+            },
+            {
+              key: 'service',
+              confidential: true,
+              service: true,
+              label: t('admin.apps.service'),
+              hint: t('admin.apps.register.serviceHint'),
+            },
+          ] as const
+        ).map((type) => (
+          <label key={type.key} class="checkbox">
+            <input
+              type="radio"
+              name="app-type"
+              checked={type.service ? service : !service && draft.confidential === type.confidential}
+              onChange={() => update({ confidential: type.confidential, service: type.service })}
+            />
+            <span>
+              {type.label}
+              <span class="hint block">{type.hint}</span>
+            </span>
+          </label>
+        ))}
       </fieldset>
       <label class="checkbox consent-choice">
         <input
@@ -471,14 +461,12 @@ function RegisterApp(props: {
         </span>
       </label>
       <FormError id="register-error" message={error} />
-      <div class="actions">
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('common.action.cancel')}
-        </button>
-        <button type="submit" disabled={busy}>
-          {busy ? t('admin.apps.register.busy') : t('admin.apps.register.title')}
-        </button>
-      </div>
+      <CancelSubmit
+        onCancel={props.onCancel}
+        busy={busy}
+        label={t('admin.apps.register.title')}
+        busyLabel={t('admin.apps.register.busy')}
+      />
     </form>
   );
 }

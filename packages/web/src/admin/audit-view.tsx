@@ -1,14 +1,15 @@
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { type MessageKey, t } from '../i18n/i18n.js';
-import { FormError, TextField } from '../shared/components/field.js';
+import { type Column, DataTable, None } from '../shared/components/data-table.js';
+import { TextField } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
 import type { AuditFilter } from './admin-api.js';
-import { adminMessage } from './admin-messages.js';
-import { DateField, ExportLinks, Loading, LoadMore } from './components.js';
+import { DateField, ExportLinks } from './components.js';
 import type { Console } from './console.js';
-import { type Column, DataTable, FilterForm, None } from './data-table.js';
+import { FilterForm } from './filter-form.js';
 import { dayBoundary, formatDateTime } from './format.js';
+import { PagedResults } from './paged-results.js';
 import { actionBlock } from './roles.js';
 import { formatRoute, userHash } from './routes.js';
 import type { AuditEvent } from './types.js';
@@ -191,19 +192,14 @@ export function AuditView(props: {
         csv={admin.exportUrl('audit', filter, 'csv')}
         json={admin.exportUrl('audit', filter, 'json')}
       />
-      <FormError id="audit-error" message={page.problem ? adminMessage(page.problem) : undefined} />
-      {page.items === undefined ? (
-        page.problem ? null : (
-          <Loading>{t('admin.audit.loading')}</Loading>
-        )
-      ) : page.items.length === 0 ? (
-        <p class="empty">{t(filtered ? 'admin.audit.noMatch' : 'admin.audit.none')}</p>
-      ) : (
-        <>
-          <DataTable items={page.items} columns={columns} label={t('admin.audit.events')} />
-          <LoadMore nextCursor={page.nextCursor} busy={page.busy} onMore={page.loadMore} />
-        </>
-      )}
+      <PagedResults
+        page={page}
+        errorId="audit-error"
+        loading={t('admin.audit.loading')}
+        empty={t(filtered ? 'admin.audit.noMatch' : 'admin.audit.none')}
+      >
+        {(items) => <DataTable items={items} columns={columns} label={t('admin.audit.events')} />}
+      </PagedResults>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { t, tRich } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../shared/components/layout.js';
+import { CancelSubmit } from '../shared/components/step-actions.js';
 import { adminMessage } from './admin-messages.js';
 import { checkTokenCode, methodName } from './format.js';
 import type { AdminMethod } from './types.js';
@@ -93,16 +94,12 @@ export function CodeDialogBody(props: {
         />
       ) : null}
       <FormError id="code-error" message={error} />
-      <div class="actions">
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('common.action.cancel')}
-        </button>
-        <button type="submit" disabled={busy}>
-          {busy
-            ? t('common.action.checking')
-            : t(resync ? 'admin.code.resyncButton' : 'admin.code.activateButton')}
-        </button>
-      </div>
+      <CancelSubmit
+        onCancel={props.onCancel}
+        busy={busy}
+        label={t(resync ? 'admin.code.resyncButton' : 'admin.code.activateButton')}
+        busyLabel={t('common.action.checking')}
+      />
     </form>
   );
 }

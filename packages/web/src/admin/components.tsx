@@ -3,15 +3,6 @@ import type { ComponentChildren } from 'preact';
 import { t } from '../i18n/i18n.js';
 import type { BadgeTone, StatusBadge } from './format.js';
 
-/** The column's name beside the value when a table is stacked on a narrow screen. */
-export function CellLabel(props: { children: string }) {
-  return (
-    <span class="cell-label" aria-hidden="true">
-      {props.children}
-    </span>
-  );
-}
-
 export function Badge(props: { tone?: BadgeTone; children: ComponentChildren }) {
   return <span class={`badge badge-${props.tone ?? 'neutral'}`}>{props.children}</span>;
 }

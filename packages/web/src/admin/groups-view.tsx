@@ -7,12 +7,14 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t, tRich } from '../i18n/i18n.js';
 import type { ApiResult, Problem } from '../shared/api.js';
+import { DataTable, None } from '../shared/components/data-table.js';
 import { Dialog } from '../shared/components/dialog.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../shared/components/layout.js';
+import { CancelSubmit } from '../shared/components/step-actions.js';
 import type { AdminApi } from './admin-api.js';
 import { adminMessage } from './admin-messages.js';
-import { CellLabel, Loading, SuccessNotice } from './components.js';
+import { Loading, SuccessNotice } from './components.js';
 import { ConfirmDialog, type ConfirmSpec } from './confirm-dialog.js';
 import type { Console } from './console.js';
 import { can } from './roles.js';
@@ -101,33 +103,27 @@ export function GroupsView(props: {
               ? t('adminGroups.shown', { shown: list.groups.length, total: list.total })
               : t('adminGroups.count', { count: list.total })}
           </p>
-          <table class="methods data-table groups-table" aria-labelledby="groups-title">
-            <thead>
-              <tr>
-                <th scope="col">{t('adminGroups.name')}</th>
-                <th scope="col">{t('adminGroups.description')}</th>
-                <th scope="col">{t('adminGroups.members')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.groups.map((group) => (
-                <tr key={group.id}>
-                  <td class="wrap">
-                    <CellLabel>{t('adminGroups.name')}</CellLabel>
-                    <a href={groupHash(group.id)}>{group.name}</a>
-                  </td>
-                  <td class="wrap">
-                    <CellLabel>{t('adminGroups.description')}</CellLabel>
-                    {group.description || <span class="muted">—</span>}
-                  </td>
-                  <td>
-                    <CellLabel>{t('adminGroups.members')}</CellLabel>
-                    {t('adminGroups.memberCount', { count: group.memberCount })}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable<GroupList['groups'][number]>
+            items={list.groups}
+            class="groups-table"
+            labelledBy="groups-title"
+            columns={[
+              {
+                label: t('adminGroups.name'),
+                class: 'wrap',
+                cell: (group) => <a href={groupHash(group.id)}>{group.name}</a>,
+              },
+              {
+                label: t('adminGroups.description'),
+                class: 'wrap',
+                cell: (group) => group.description || <None />,
+              },
+              {
+                label: t('adminGroups.members'),
+                cell: (group) => t('adminGroups.memberCount', { count: group.memberCount }),
+              },
+            ]}
+          />
         </>
       )}
       <Dialog open={creating} labelledBy="group-form-title" onClose={() => setCreating(false)}>
@@ -213,14 +209,7 @@ function GroupForm(props: {
         maxLength={500}
       />
       <FormError id="group-form-error" message={error} />
-      <div class="actions">
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('common.action.cancel')}
-        </button>
-        <button type="submit" disabled={busy}>
-          {props.submitLabel}
-        </button>
-      </div>
+      <CancelSubmit onCancel={props.onCancel} busy={busy} label={props.submitLabel} />
     </form>
   );
 }
@@ -346,45 +335,37 @@ export function GroupView(props: {
       {current.members.length === 0 ? (
         <p class="empty">{t('adminGroups.member.none')}</p>
       ) : (
-        <table class="methods data-table members-table" aria-labelledby="members-title">
-          <thead>
-            <tr>
-              <th scope="col">{t('adminGroups.member.email')}</th>
-              <th scope="col">{t('adminGroups.member.displayName')}</th>
-              {manages ? (
-                <th scope="col">
-                  <span class="visually-hidden">{t('common.table.actions')}</span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
-          <tbody>
-            {current.members.map((member) => (
-              <tr key={member.id}>
-                <td class="wrap">
-                  <CellLabel>{t('adminGroups.member.email')}</CellLabel>
-                  <a href={userHash(member.id)}>{member.email}</a>
-                </td>
-                <td class="wrap">
-                  <CellLabel>{t('adminGroups.member.displayName')}</CellLabel>
-                  {member.displayName}
-                </td>
-                {manages ? (
-                  <td class="row-actions">
-                    <button
-                      type="button"
-                      class="secondary small"
-                      aria-label={t('adminGroups.member.removeLabel', { email: member.email })}
-                      onClick={() => void remove(member)}
-                    >
-                      {t('adminGroups.member.remove')}
-                    </button>
-                  </td>
-                ) : null}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable<GroupDetail['members'][number]>
+          items={current.members}
+          class="members-table"
+          labelledBy="members-title"
+          columns={[
+            {
+              label: t('adminGroups.member.email'),
+              class: 'wrap',
+              cell: (member) => <a href={userHash(member.id)}>{member.email}</a>,
+            },
+            {
+              label: t('adminGroups.member.displayName'),
+              class: 'wrap',
+              cell: (member) => member.displayName,
+            },
+          ]}
+          actions={
+            manages
+              ? (member) => (
+                  <button
+                    type="button"
+                    class="secondary small"
+                    aria-label={t('adminGroups.member.removeLabel', { email: member.email })}
+                    onClick={() => void remove(member)}
+                  >
+                    {t('adminGroups.member.remove')}
+                  </button>
+                )
+              : undefined
+          }
+        />
       )}
       <Dialog open={editing} labelledBy="group-form-title" onClose={() => setEditing(false)}>
         {editing ? (

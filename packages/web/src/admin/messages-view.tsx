@@ -2,12 +2,12 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t, tRich } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
+import { type Column, DataTable, None } from '../shared/components/data-table.js';
 import { FormError } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
 import { adminMessage } from './admin-messages.js';
 import { Badge, Loading } from './components.js';
 import type { Console } from './console.js';
-import { type Column, DataTable, None } from './data-table.js';
 import {
   channelName,
   formatDateTime,

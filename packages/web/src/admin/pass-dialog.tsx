@@ -4,6 +4,7 @@ import { t, tRich } from '../i18n/i18n.js';
 import { copyText } from '../shared/components/copy-text.js';
 import { FormError } from '../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../shared/components/layout.js';
+import { CancelSubmit } from '../shared/components/step-actions.js';
 import type { AdminApi } from './admin-api.js';
 import { adminMessage } from './admin-messages.js';
 import { formatDateTime, formatMinutes } from './format.js';
@@ -150,14 +151,13 @@ export function PassDialogBody(props: {
         </p>
       )}
       <FormError id="pass-error" message={error} />
-      <div class="actions">
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('common.action.cancel')}
-        </button>
-        <button type="submit" disabled={!limits || busy}>
-          {busy ? t('admin.pass.issuing') : t('admin.pass.issue')}
-        </button>
-      </div>
+      <CancelSubmit
+        onCancel={props.onCancel}
+        busy={busy}
+        disabled={!limits}
+        label={t('admin.pass.issue')}
+        busyLabel={t('admin.pass.issuing')}
+      />
     </form>
   );
 }

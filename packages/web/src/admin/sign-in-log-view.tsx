@@ -1,15 +1,16 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import type { Problem } from '../shared/api.js';
+import { type Column, DataTable, None } from '../shared/components/data-table.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
 import type { SignInFilter } from './admin-api.js';
 import { adminMessage } from './admin-messages.js';
 import { SignInChart } from './chart.js';
 import { buildChart, chartRange, chartRanges } from './chart-data.js';
-import { Badge, DateField, ExportLinks, Loading, LoadMore, SelectField } from './components.js';
+import { Badge, DateField, ExportLinks, Loading, SelectField } from './components.js';
 import type { Console } from './console.js';
-import { type Column, DataTable, FilterForm, None } from './data-table.js';
+import { FilterForm } from './filter-form.js';
 import {
   dayBoundary,
   formatDateTime,
@@ -19,6 +20,7 @@ import {
   signInReasons,
   signInResults,
 } from './format.js';
+import { PagedResults } from './paged-results.js';
 import { formatRoute, userHash } from './routes.js';
 import type { SignInEvent, SignInStats } from './types.js';
 import { usePaged } from './use-paged.js';
@@ -209,19 +211,15 @@ export function SignInLogView(props: {
         csv={admin.exportUrl('sign-ins', filter, 'csv')}
         json={admin.exportUrl('sign-ins', filter, 'json')}
       />
-      <FormError id="events-error" message={page.problem ? adminMessage(page.problem) : undefined} />
-      {page.items === undefined || waiting ? (
-        page.problem ? null : (
-          <Loading>{t('admin.signIns.loading')}</Loading>
-        )
-      ) : page.items.length === 0 ? (
-        <p class="empty">{t(filtered ? 'admin.signIns.noMatch' : 'admin.signIns.none')}</p>
-      ) : (
-        <>
-          <DataTable items={page.items} columns={signInColumns()} labelledBy="events-title" />
-          <LoadMore nextCursor={page.nextCursor} busy={page.busy} onMore={page.loadMore} />
-        </>
-      )}
+      <PagedResults
+        page={page}
+        errorId="events-error"
+        loading={t('admin.signIns.loading')}
+        empty={t(filtered ? 'admin.signIns.noMatch' : 'admin.signIns.none')}
+        waiting={waiting}
+      >
+        {(items) => <DataTable items={items} columns={signInColumns()} labelledBy="events-title" />}
+      </PagedResults>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { MessageLocaleField } from '../i18n/message-locale-field.js';
 import type { ApiResult } from '../shared/api.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../shared/components/layout.js';
+import { CancelSubmit } from '../shared/components/step-actions.js';
 import { adminMessage } from './admin-messages.js';
 import { allRoles, roleName } from './roles.js';
 import type { AdminUser, Role } from './types.js';
@@ -125,14 +126,12 @@ export function CreateUserForm(props: {
         hint={t('admin.create.passwordHint')}
       />
       <FormError id="create-error" message={error} />
-      <div class="actions">
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('common.action.cancel')}
-        </button>
-        <button type="submit" disabled={busy}>
-          {busy ? t('admin.create.busy') : t('admin.create.title')}
-        </button>
-      </div>
+      <CancelSubmit
+        onCancel={props.onCancel}
+        busy={busy}
+        label={t('admin.create.title')}
+        busyLabel={t('admin.create.busy')}
+      />
     </form>
   );
 }
@@ -230,14 +229,12 @@ export function EditUserForm(props: {
         </p>
       </div>
       <FormError id="edit-error" message={error} />
-      <div class="actions">
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('common.action.cancel')}
-        </button>
-        <button type="submit" disabled={busy}>
-          {busy ? t('common.action.saving') : t('common.action.save')}
-        </button>
-      </div>
+      <CancelSubmit
+        onCancel={props.onCancel}
+        busy={busy}
+        label={t('common.action.save')}
+        busyLabel={t('common.action.saving')}
+      />
     </form>
   );
 }

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatList, t } from '../i18n/i18n.js';
+import { CellLabel } from '../shared/components/data-table.js';
 import { Dialog } from '../shared/components/dialog.js';
 import { FormError } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
 import { adminMessage } from './admin-messages.js';
-import { Badges, CellLabel, Loading, LoadMore, SuccessNotice } from './components.js';
+import { Badges, Loading, LoadMore, SuccessNotice } from './components.js';
 import type { Console } from './console.js';
 import { userBadges } from './format.js';
 import { ImportUsersForm } from './import-dialog.js';

@@ -13,6 +13,7 @@ import {
   NewPasswordFields,
   passwordProblemText,
 } from '../shared/components/new-password.js';
+import { CancelSubmit } from '../shared/components/step-actions.js';
 
 type WithStepUp = <T>(action: () => Promise<ApiResult<T>>) => Promise<ApiResult<T>>;
 
@@ -156,14 +157,12 @@ function ChangePasswordForm(props: {
         passwordRef={passwordRef}
         confirmRef={confirmRef}
       />
-      <div class="actions">
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('common.action.cancel')}
-        </button>
-        <button type="submit" disabled={busy}>
-          {busy ? t('passwords.change.submitting') : t('passwords.change.submit')}
-        </button>
-      </div>
+      <CancelSubmit
+        onCancel={props.onCancel}
+        busy={busy}
+        label={t('passwords.change.submit')}
+        busyLabel={t('passwords.change.submitting')}
+      />
     </form>
   );
 }

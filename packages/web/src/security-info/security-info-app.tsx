@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type MessageKey, t, tRich } from '../i18n/i18n.js';
 import type { ApiClient, ApiResult, Problem } from '../shared/api.js';
+import { DataTable, None } from '../shared/components/data-table.js';
 import { Dialog } from '../shared/components/dialog.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Brand, Heading, Page, useFocusOnMount } from '../shared/components/layout.js';
@@ -200,73 +201,57 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
       {methods.length === 0 ? (
         <p class="notice">{t('securityInfo.methods.none')}</p>
       ) : (
-        <table class="methods" aria-labelledby="methods-title">
-          <thead>
-            <tr>
-              <th scope="col">{t('securityInfo.methods.method')}</th>
-              <th scope="col">{t('securityInfo.methods.name')}</th>
-              <th scope="col">{t('securityInfo.methods.default')}</th>
-              <th scope="col">{t('securityInfo.methods.added')}</th>
-              <th scope="col">{t('securityInfo.methods.lastUsed')}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t('common.table.actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {methods.map((method) => (
-              <tr key={method.id}>
-                <td>
-                  <CellLabel>{t('securityInfo.methods.method')}</CellLabel>
-                  {methodTypeName(method.type)}
-                </td>
-                <td>
-                  <CellLabel>{t('securityInfo.methods.name')}</CellLabel>
+        <DataTable<OwnMethod>
+          items={methods}
+          plain
+          labelledBy="methods-title"
+          columns={[
+            { label: t('securityInfo.methods.method'), cell: (method) => methodTypeName(method.type) },
+            {
+              label: t('securityInfo.methods.name'),
+              cell: (method) => (
+                <>
                   {methodLabel(method)} <PasskeyKind method={method} />
-                </td>
-                <td>
-                  <CellLabel>{t('securityInfo.methods.default')}</CellLabel>
-                  {method.isDefault ? (
-                    <span class="badge">{t('securityInfo.methods.default')}</span>
-                  ) : (
-                    <span class="muted">—</span>
-                  )}
-                </td>
-                <td>
-                  <CellLabel>{t('securityInfo.methods.added')}</CellLabel>
-                  {formatDate(method.createdAt, '—')}
-                </td>
-                <td>
-                  <CellLabel>{t('securityInfo.methods.lastUsed')}</CellLabel>
-                  {formatDate(method.lastUsedAt, t('common.never'))}
-                </td>
-                <td class="row-actions">
-                  {method.isDefault ? null : (
-                    <button
-                      type="button"
-                      class="secondary small"
-                      onClick={() => void setDefault(method)}
-                      aria-label={t('securityInfo.methods.setDefaultOf', { name: methodLabel(method) })}
-                    >
-                      {t('securityInfo.methods.setDefault')}
-                    </button>
-                  )}
-                  <button
-                    type="button"
-                    class="secondary small"
-                    onClick={() => {
-                      setNotice('');
-                      setDialog({ kind: 'delete', method });
-                    }}
-                    aria-label={t('securityInfo.methods.deleteOf', { name: methodLabel(method) })}
-                  >
-                    {t('common.action.delete')}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            {
+              label: t('securityInfo.methods.default'),
+              cell: (method) =>
+                method.isDefault ? <span class="badge">{t('securityInfo.methods.default')}</span> : <None />,
+            },
+            { label: t('securityInfo.methods.added'), cell: (method) => formatDate(method.createdAt, '—') },
+            {
+              label: t('securityInfo.methods.lastUsed'),
+              cell: (method) => formatDate(method.lastUsedAt, t('common.never')),
+            },
+          ]}
+          actions={(method) => (
+            <>
+              {method.isDefault ? null : (
+                <button
+                  type="button"
+                  class="secondary small"
+                  onClick={() => void setDefault(method)}
+                  aria-label={t('securityInfo.methods.setDefaultOf', { name: methodLabel(method) })}
+                >
+                  {t('securityInfo.methods.setDefault')}
+                </button>
+              )}
+              <button
+                type="button"
+                class="secondary small"
+                onClick={() => {
+                  setNotice('');
+                  setDialog({ kind: 'delete', method });
+                }}
+                aria-label={t('securityInfo.methods.deleteOf', { name: methodLabel(method) })}
+              >
+                {t('common.action.delete')}
+              </button>
+            </>
+          )}
+        />
       )}
 
       <div class="section-head">
@@ -363,14 +348,6 @@ export function SecurityInfoApp({ api, onSignedOut }: SecurityInfoAppProps) {
 }
 
 /** The column's name beside the value when the table is stacked on a narrow screen; hidden from screen readers, which announce the column header. */
-function CellLabel(props: { children: string }) {
-  return (
-    <span class="cell-label" aria-hidden="true">
-      {props.children}
-    </span>
-  );
-}
-
 type WithStepUp = <T>(action: () => Promise<ApiResult<T>>) => Promise<ApiResult<T>>;
 
 function AddMethod(props: {

@@ -32,6 +32,18 @@ export interface SentCode {
   readonly methodId?: string;
 }
 
+/** The code a method's challenge answer says was sent: for sms and email, when the answer says where. */
+export function challengeSentCode(
+  type: string,
+  answer: Partial<SentCodeAnswer>,
+  now: number,
+): SentCode | undefined {
+  const { sentTo, expiresAt, resendAfter } = answer;
+  return isSentCodeType(type) && typeof sentTo === 'string'
+    ? toSentCode({ sentTo, expiresAt: expiresAt ?? '', resendAfter: resendAfter ?? 0 }, now)
+    : undefined;
+}
+
 /** Reads an answer received at `now`; a missing or odd `resendAfter` means no wait. */
 export function toSentCode(answer: SentCodeAnswer, now: number): SentCode {
   const wait =

@@ -4,6 +4,7 @@ import { t } from '../i18n/i18n.js';
 import type { ApiClient, Problem } from '../shared/api.js';
 import { FormError } from '../shared/components/field.js';
 import { Heading } from '../shared/components/layout.js';
+import { StepActions } from '../shared/components/step-actions.js';
 import { describeProblem, flowEndingCodes } from '../shared/messages.js';
 import { methodLabel, type SignInMethod } from '../shared/methods.js';
 import {
@@ -162,17 +163,11 @@ export function PasskeyChallenge<T>(props: {
       <p class="muted" role="status">
         {busy ? t('passkeys.challenge.waiting') : ''}
       </p>
-      <div class="actions">
-        {ended ? (
-          <button type="button" onClick={props.onRestart}>
-            {t('common.action.startAgain')}
-          </button>
-        ) : (
-          <button type="button" onClick={() => void answer()} disabled={busy}>
-            {t('passkeys.challenge.button')}
-          </button>
-        )}
-      </div>
+      <StepActions ended={ended} onRestart={props.onRestart}>
+        <button type="button" onClick={() => void answer()} disabled={busy}>
+          {t('passkeys.challenge.button')}
+        </button>
+      </StepActions>
       {props.otherWays}
     </>
   );

@@ -2,16 +2,16 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/i18n.js';
 import type { ApiClient, Problem } from '../shared/api.js';
+import { ReadCodeForm } from '../shared/components/code-entry.js';
 import { FormError, TextField } from '../shared/components/field.js';
 import { Brand, Heading, Page, useFocusOnMount } from '../shared/components/layout.js';
+import { MethodChoices } from '../shared/components/method-choices.js';
 import { PasskeyRegister } from '../shared/components/passkey-register.js';
 import { RecoveryCodesPanel } from '../shared/components/recovery-codes.js';
 import { RegisterWizard } from '../shared/components/register-wizard.js';
 import { SentCodeForm } from '../shared/components/sent-code.js';
-import { describeProblem, flowEndingCodes } from '../shared/messages.js';
+import { describeProblem } from '../shared/messages.js';
 import {
-  checkCode,
-  describeAlternative,
   isAppCode,
   methodLabel,
   methodTypeName,
@@ -22,11 +22,11 @@ import {
   type SignInMethod,
 } from '../shared/methods.js';
 import {
+  challengeSentCode,
   isRecentlySent,
   isSentCodeType,
   type SentCode,
   type SentCodeAnswer,
-  toSentCode,
 } from '../shared/sent-codes.js';
 import { PasskeyChallenge, PasskeySignIn } from './passkey-sign-in.js';
 import { PasswordReset } from './password-reset/password-reset.js';
@@ -507,7 +507,6 @@ async function startChallenge(
       problem: result.problem,
     };
   }
-  const { sentTo, expiresAt, resendAfter } = result.data;
   if (method.type === 'passkey') {
     return {
       ok: true,
@@ -516,10 +515,7 @@ async function startChallenge(
   }
   const push = method.type === 'push' ? toPushRequest(result.data) : undefined;
   if (push) return { ok: true, challenge: { flow, method, startedAt, push } };
-  const sent =
-    isSentCodeType(method.type) && typeof sentTo === 'string'
-      ? toSentCode({ sentTo, expiresAt: expiresAt ?? '', resendAfter: resendAfter ?? 0 }, startedAt)
-      : undefined;
+  const sent = challengeSentCode(method.type, result.data, startedAt);
   return { ok: true, challenge: { flow, method, startedAt, ...(sent ? { sent } : {}) } };
 }
 
@@ -594,111 +590,35 @@ function ChallengeScreen(props: {
       </Page>
     );
   }
-  if (isSentCodeType(method.type)) {
-    return (
-      <Page>
-        <Brand />
-        <Identity username={flow.username} onBack={props.onRestart} />
-        <Heading>{t('signIn.code.title')}</Heading>
-        <SentCodeForm<SignedIn>
-          type={method.type}
-          sent={props.challenge.sent}
-          sendProblem={props.challenge.sendProblem}
-          destination={method.label}
-          verify={(code) => props.api.post<SignedIn>(`${flowPath}/verify`, { methodId: method.id, code })}
-          resend={() => props.api.post<SentCodeAnswer>(`${flowPath}/challenge`, { methodId: method.id })}
-          onSent={props.onSent}
-          onVerified={props.onSignedIn}
-          onRestart={props.onRestart}
-        />
-        {otherWays}
-      </Page>
-    );
-  }
-  return <AppCodeScreen {...props} otherWays={otherWays} />;
-}
-
-/** The code step for an app, a hardware token or a recovery code: nothing is sent, the user reads the code. */
-function AppCodeScreen(props: {
-  api: ApiClient;
-  challenge: Challenge;
-  otherWays: ComponentChildren;
-  onRestart: () => void;
-  onSignedIn: (result: SignedIn) => void;
-}) {
-  const { method, flow } = props.challenge;
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string>();
-  const [ended, setEnded] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const inputRef = useFocusOnMount<HTMLInputElement>();
-  const isRecovery = method.type === 'recovery_codes';
+  // A code sent (sms, email) or one the user reads (an app, a hardware token, a recovery code).
   const text = challengeText(method);
-  const flowPath = `/sign-in/${encodeURIComponent(flow.id)}`;
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    if (busy || ended) return;
-    const checked = checkCode(code, method.type);
-    if (!checked.ok) {
-      setError(checked.message);
-      inputRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const result = await props.api.post<SignedIn>(`${flowPath}/verify`, {
-      methodId: method.id,
-      code: checked.code,
-    });
-    setBusy(false);
-    if (result.ok) {
-      props.onSignedIn(result.data);
-      return;
-    }
-    setError(describeProblem(result.problem, isRecovery ? 'recovery-code' : 'code', { now: Date.now() }));
-    setEnded(flowEndingCodes.has(result.problem.code));
-    setCode('');
-    inputRef.current?.focus();
-  }
-
+  const form = {
+    verify: (code: string) => props.api.post<SignedIn>(`${flowPath}/verify`, { methodId: method.id, code }),
+    onVerified: props.onSignedIn,
+    onRestart: props.onRestart,
+  };
   return (
     <Page>
       <Brand />
       <Identity username={flow.username} onBack={props.onRestart} />
       <Heading>{text.title}</Heading>
-      <p class="lead">{text.lead}</p>
-      <form onSubmit={submit} noValidate>
-        <TextField
-          id="code"
-          label={t(isRecovery ? 'common.recoveryCode.label' : 'common.code.label')}
-          value={code}
-          onValue={(v) => {
-            setCode(v);
-            if (!ended) setError(undefined);
-          }}
-          error={error}
-          inputMode={isRecovery ? 'text' : 'numeric'}
-          autoComplete="one-time-code"
-          maxLength={isRecovery ? 64 : 16}
-          className="code-input"
-          spellcheck={false}
-          autoCapitalize="none"
-          inputRef={inputRef}
+      {isSentCodeType(method.type) ? (
+        <SentCodeForm<SignedIn>
+          {...form}
+          type={method.type}
+          sent={props.challenge.sent}
+          sendProblem={props.challenge.sendProblem}
+          destination={method.label}
+          resend={() => props.api.post<SentCodeAnswer>(`${flowPath}/challenge`, { methodId: method.id })}
+          onSent={props.onSent}
         />
-        <div class="actions">
-          {ended ? (
-            <button type="button" onClick={props.onRestart}>
-              {t('common.action.startAgain')}
-            </button>
-          ) : (
-            <button type="submit" disabled={busy}>
-              {busy ? t('common.action.checking') : t('common.action.verify')}
-            </button>
-          )}
-        </div>
-      </form>
-      {props.otherWays}
+      ) : (
+        <>
+          <p class="lead">{text.lead}</p>
+          <ReadCodeForm<SignedIn> {...form} type={method.type} />
+        </>
+      )}
+      {otherWays}
       {isAppCode(method.type) ? <p class="hint">{t('signIn.code.hint')}</p> : null}
     </Page>
   );
@@ -713,26 +633,7 @@ function OtherWaysScreen(props: {
   onBack: () => void;
   onRestart: () => void;
 }) {
-  const [formError, setFormError] = useState<string>();
-  const [ended, setEnded] = useState(false);
-  const [busy, setBusy] = useState<string>();
   const others = props.flow.methods.filter((m) => m.id !== props.current.id);
-
-  async function choose(method: SignInMethod) {
-    if (busy) return;
-    setBusy(method.id);
-    setFormError(undefined);
-    const started = await startChallenge(props.api, props.flow, method);
-    setBusy(undefined);
-    // A code sent to it moments ago still works: its code screen says so.
-    if (started.ok || isRecentlySent(started.problem)) {
-      props.onChoose(started.challenge);
-      return;
-    }
-    // Said here, where the other ways are: "Try again, or sign in another way" means this list.
-    setFormError(describeProblem(started.problem, 'general', { now: Date.now() }));
-    setEnded(flowEndingCodes.has(started.problem.code));
-  }
 
   return (
     <Page>
@@ -740,34 +641,22 @@ function OtherWaysScreen(props: {
       <Identity username={props.flow.username} onBack={props.onRestart} />
       <Heading focus>{t('signIn.otherWays.title')}</Heading>
       <p class="lead">{t('signIn.otherWays.lead')}</p>
-      <FormError id="other-ways-error" message={formError} />
-      {ended ? (
-        <div class="actions actions-start">
-          <button type="button" onClick={props.onRestart}>
-            {t('common.action.startAgain')}
-          </button>
-        </div>
-      ) : null}
-      {others.length > 0 ? (
-        <ul class="choices">
-          {others.map((method) => (
-            <li key={method.id}>
-              <button
-                type="button"
-                class="choice"
-                onClick={() => choose(method)}
-                disabled={busy !== undefined || ended}
-              >
-                {busy === method.id && isSentCodeType(method.type)
-                  ? t('signIn.otherWays.sending', { way: describeAlternative(method) })
-                  : describeAlternative(method)}
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p>{t('signIn.otherWays.none')}</p>
-      )}
+      <MethodChoices<Challenge>
+        methods={others}
+        start={async (method) => {
+          const started = await startChallenge(props.api, props.flow, method);
+          // A code sent to it moments ago still works: its code screen says so.
+          return started.ok || isRecentlySent(started.problem)
+            ? { challenge: started.challenge }
+            : { problem: started.problem };
+        }}
+        onChallenge={props.onChoose}
+        problemText={(problem) => describeProblem(problem, 'general', { now: Date.now() })}
+        sendingText={(way) => t('signIn.otherWays.sending', { way })}
+        errorId="other-ways-error"
+        onRestart={props.onRestart}
+        none={<p>{t('signIn.otherWays.none')}</p>}
+      />
       <div class="links">
         <button type="button" class="link" onClick={props.onCannotUse}>
           {t('signIn.otherWays.cannotUse')}

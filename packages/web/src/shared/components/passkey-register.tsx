@@ -5,6 +5,7 @@ import { describeProblem } from '../messages.js';
 import { type CeremonyFailure, createPasskey } from '../passkey-ceremony.js';
 import { FormError, TextField } from './field.js';
 import { Heading, useFocusOnMount } from './layout.js';
+import { CancelSubmit } from './step-actions.js';
 
 /** What registering a passkey answers: the pending method and the options for the browser. */
 export interface PasskeyRegistrationStart {
@@ -81,14 +82,12 @@ export function PasskeyRegister<T>(props: {
       <p class="muted" role="status">
         {busy ? t('passkeys.register.waiting') : ''}
       </p>
-      <div class="actions">
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {props.cancelLabel ?? t('common.action.cancel')}
-        </button>
-        <button type="submit" disabled={busy}>
-          {t('passkeys.register.button')}
-        </button>
-      </div>
+      <CancelSubmit
+        onCancel={props.onCancel}
+        cancelLabel={props.cancelLabel}
+        busy={busy}
+        label={t('passkeys.register.button')}
+      />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../i18n/i18n.js';
 import type { ApiResult, Problem } from '../api.js';
 import { describeProblem, flowEndingCodes } from '../messages.js';
-import { checkCode, groupKey, readOtpauthUri, svgDataUrl } from '../methods.js';
+import { groupKey, readOtpauthUri, svgDataUrl } from '../methods.js';
 import {
   checkEmailAddress,
   checkPhoneNumber,
@@ -13,10 +13,12 @@ import {
   type SentCodeType,
   toSentCode,
 } from '../sent-codes.js';
+import { ReadCodeForm } from './code-entry.js';
 import { copyText } from './copy-text.js';
 import { FormError, TextField } from './field.js';
-import { Heading, useFocusOnMount } from './layout.js';
+import { Heading } from './layout.js';
 import { SentCodeForm } from './sent-code.js';
+import { StartAgain, StepActions } from './step-actions.js';
 
 /** What `POST .../register` and `POST /me/methods` answer for an authenticator app. */
 export type Registration = Extract<RegistrationAnswer, { otpauthUri: string }>;
@@ -284,24 +286,16 @@ function SentCodeRegistration<T>(props: RegisterWizardProps<T> & { type: SentCod
           autoCapitalize="none"
           inputRef={inputRef}
         />
-        <div class="actions">
-          {ended && props.onRestart ? (
-            <button type="button" onClick={props.onRestart}>
-              {t('common.action.startAgain')}
-            </button>
-          ) : (
-            <>
-              {props.onCancel ? (
-                <button type="button" class="secondary" onClick={props.onCancel}>
-                  {props.cancelLabel ?? t('common.action.cancel')}
-                </button>
-              ) : null}
-              <button type="submit" disabled={busy}>
-                {busy ? t('common.sentCode.sending') : t('common.sentCode.send')}
-              </button>
-            </>
-          )}
-        </div>
+        <StepActions
+          ended={ended}
+          onRestart={props.onRestart}
+          onBack={props.onCancel}
+          backLabel={props.cancelLabel ?? t('common.action.cancel')}
+        >
+          <button type="submit" disabled={busy}>
+            {busy ? t('common.sentCode.sending') : t('common.sentCode.send')}
+          </button>
+        </StepActions>
       </form>
     </section>
   );
@@ -340,11 +334,7 @@ function ScanStep(props: {
         message={problem ? describeProblem(problem, 'general', { now: Date.now() }) : undefined}
       />
       {problem && props.onRestart && flowEndingCodes.has(problem.code) ? (
-        <div class="actions actions-start">
-          <button type="button" onClick={props.onRestart}>
-            {t('common.action.startAgain')}
-          </button>
-        </div>
+        <StartAgain onRestart={props.onRestart} />
       ) : null}
       {registration && details ? (
         <>
@@ -424,35 +414,7 @@ function ConfirmStep<T>(props: {
   onRestart: (() => void) | undefined;
   onBack: () => void;
 }) {
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string>();
-  const [ended, setEnded] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const inputRef = useFocusOnMount<HTMLInputElement>();
   const { digits } = readOtpauthUri(props.registration.otpauthUri);
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    if (busy) return;
-    const checked = checkCode(code, 'authenticator', digits);
-    if (!checked.ok) {
-      setError(checked.message);
-      inputRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const result = await props.confirm(props.registration.methodId, checked.code);
-    setBusy(false);
-    if (result.ok) {
-      props.onConfirmed(result.data);
-      return;
-    }
-    setError(describeProblem(result.problem, 'code', { now: Date.now() }));
-    setEnded(flowEndingCodes.has(result.problem.code));
-    setCode('');
-    inputRef.current?.focus();
-  }
 
   return (
     <section aria-labelledby={props.headingId}>
@@ -461,37 +423,14 @@ function ConfirmStep<T>(props: {
         {t('common.register.code.title')}
       </Heading>
       <p class="lead">{t('common.register.code.lead', { digits })}</p>
-      <form onSubmit={submit} noValidate>
-        <TextField
-          id="code"
-          label={t('common.code.label')}
-          value={code}
-          onValue={setCode}
-          error={error}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={16}
-          className="code-input"
-          spellcheck={false}
-          inputRef={inputRef}
-        />
-        <div class="actions">
-          {ended && props.onRestart ? (
-            <button type="button" onClick={props.onRestart}>
-              {t('common.action.startAgain')}
-            </button>
-          ) : (
-            <>
-              <button type="button" class="secondary" onClick={props.onBack}>
-                {t('common.action.back')}
-              </button>
-              <button type="submit" disabled={busy}>
-                {busy ? t('common.action.checking') : t('common.action.verify')}
-              </button>
-            </>
-          )}
-        </div>
-      </form>
+      <ReadCodeForm<T>
+        type="authenticator"
+        digits={digits}
+        verify={(code) => props.confirm(props.registration.methodId, code)}
+        onVerified={props.onConfirmed}
+        onRestart={props.onRestart}
+        onBack={props.onBack}
+      />
     </section>
   );
 }

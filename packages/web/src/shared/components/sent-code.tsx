@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n/i18n.js';
 import type { ApiResult, Problem } from '../api.js';
-import { describeProblem, flowEndingCodes, type OtherWay } from '../messages.js';
-import { checkCode } from '../methods.js';
+import { flowEndingCodes, type OtherWay } from '../messages.js';
 import {
   codeLifetimeMinutes,
   isRecentlySent,
@@ -17,8 +16,8 @@ import {
   sentCodeLead,
   toSentCode,
 } from '../sent-codes.js';
-import { FormError, TextField } from './field.js';
-import { useFocusOnMount } from './layout.js';
+import { CodeActions, CodeField, codeProblemText, useCodeEntry } from './code-entry.js';
+import { FormError } from './field.js';
 
 /** Seconds left until `until` on this browser's clock, re-rendering as each second passes. */
 export function useSecondsLeft(until: number | undefined): number {
@@ -70,59 +69,29 @@ export function SentCodeForm<T>(props: SentCodeFormProps<T>) {
   const id = props.id ?? 'code';
   const { type } = props;
   const [sent, setSent] = useState(props.sent);
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string>();
+  const [status, setStatus] = useState('');
+  const [sending, setSending] = useState(false);
+  const [resendAt, setResendAt] = useState<number | undefined>(
+    () => props.sent?.resendAt ?? resendBlockedUntil(props.sendProblem, Date.now()),
+  );
+  const left = useSecondsLeft(resendAt);
+  const message = (problem: Problem) => codeProblemText(problem, 'sent-code', props);
   // A code sent moments ago needs no error: the lead says so, and the countdown says when to ask again.
   const [sendError, setSendError] = useState<string>(() =>
     props.sendProblem && !(isRecentlySent(props.sendProblem) && props.destination)
       ? message(props.sendProblem)
       : '',
   );
-  const [status, setStatus] = useState('');
-  const [ended, setEnded] = useState(() =>
-    props.sendProblem ? flowEndingCodes.has(props.sendProblem.code) : false,
-  );
-  const [busy, setBusy] = useState(false);
-  const [sending, setSending] = useState(false);
-  const [resendAt, setResendAt] = useState<number | undefined>(
-    () => props.sent?.resendAt ?? resendBlockedUntil(props.sendProblem, Date.now()),
-  );
-  const left = useSecondsLeft(resendAt);
-  const inputRef = useFocusOnMount<HTMLInputElement>();
-  const canRestart = ended && props.onRestart !== undefined;
-
-  function message(problem: Problem): string {
-    const own = props.wordsFor?.(problem);
-    if (own !== undefined) return own;
-    return describeProblem(problem, 'sent-code', {
-      now: Date.now(),
-      ...(props.otherWay ? { otherWay: props.otherWay } : {}),
-    });
-  }
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    if (busy || ended) return;
-    const checked = checkCode(code, type, sentCodeDigits);
-    if (!checked.ok) {
-      setError(checked.message);
-      inputRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    setStatus('');
-    const result = await props.verify(checked.code, sent);
-    setBusy(false);
-    if (result.ok) {
-      props.onVerified(result.data);
-      return;
-    }
-    setError(message(result.problem));
-    setEnded(flowEndingCodes.has(result.problem.code));
-    setCode('');
-    inputRef.current?.focus();
-  }
+  const entry = useCodeEntry<T>({
+    type,
+    digits: sentCodeDigits,
+    verify: (code) => props.verify(code, sent),
+    onVerified: props.onVerified,
+    message,
+    initiallyEnded: props.sendProblem ? flowEndingCodes.has(props.sendProblem.code) : false,
+    onSubmit: () => setStatus(''),
+  });
+  const { ended } = entry;
 
   async function resend() {
     if (sending || ended) return;
@@ -135,17 +104,16 @@ export function SentCodeForm<T>(props: SentCodeFormProps<T>) {
       const next = toSentCode(result.data, Date.now());
       setSent(next);
       setResendAt(next.resendAt);
-      setCode('');
-      setError(undefined);
+      entry.reset();
       setStatus(resentStatus(type, next.sentTo));
       props.onSent?.(next);
-      inputRef.current?.focus();
+      entry.inputRef.current?.focus();
       return;
     }
     const { problem } = result;
     if (sendingCodes.has(problem.code) || flowEndingCodes.has(problem.code)) setSendError(message(problem));
-    else setError(message(problem));
-    setEnded(flowEndingCodes.has(problem.code));
+    else entry.setError(message(problem));
+    entry.setEnded(flowEndingCodes.has(problem.code));
     const wait = resendBlockedUntil(problem, Date.now());
     if (wait !== undefined) setResendAt(wait);
   }
@@ -165,25 +133,8 @@ export function SentCodeForm<T>(props: SentCodeFormProps<T>) {
       <p class="status" role="status">
         {status}
       </p>
-      <form onSubmit={submit} noValidate>
-        <TextField
-          id={id}
-          label={t('common.code.label')}
-          value={code}
-          onValue={(value) => {
-            setCode(value);
-            if (!ended) setError(undefined);
-          }}
-          error={error}
-          describedBy={leadId}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={16}
-          className="code-input"
-          spellcheck={false}
-          autoCapitalize="none"
-          inputRef={inputRef}
-        />
+      <form onSubmit={entry.submit} noValidate>
+        <CodeField id={id} entry={entry} describedBy={leadId} />
         {ended ? null : (
           <div class="resend">
             <button
@@ -200,24 +151,7 @@ export function SentCodeForm<T>(props: SentCodeFormProps<T>) {
             </p>
           </div>
         )}
-        <div class="actions">
-          {canRestart ? (
-            <button type="button" onClick={props.onRestart}>
-              {t('common.action.startAgain')}
-            </button>
-          ) : (
-            <>
-              {props.onBack ? (
-                <button type="button" class="secondary" onClick={props.onBack}>
-                  {props.backLabel ?? t('common.action.back')}
-                </button>
-              ) : null}
-              <button type="submit" disabled={busy || ended}>
-                {busy ? t('common.action.checking') : t('common.action.verify')}
-              </button>
-            </>
-          )}
-        </div>
+        <CodeActions {...props} entry={entry} />
       </form>
     </>
   );

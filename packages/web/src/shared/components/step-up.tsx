@@ -2,11 +2,10 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n/i18n.js';
 import type { ApiClient, Problem } from '../api.js';
-import { describeProblem } from '../messages.js';
-import { checkCode, isAppCode, methodDisplayName, type OwnMethod } from '../methods.js';
+import { isAppCode, methodDisplayName, type OwnMethod } from '../methods.js';
 import { isSentCodeType, type SentCode, type SentCodeAnswer, toSentCode } from '../sent-codes.js';
-import { TextField } from './field.js';
-import { Heading, useFocusOnMount } from './layout.js';
+import { ReadCodeForm } from './code-entry.js';
+import { Heading } from './layout.js';
 import { PasskeyStepUp } from './passkey-step-up.js';
 import { SentCodeForm } from './sent-code.js';
 
@@ -14,10 +13,6 @@ import { SentCodeForm } from './sent-code.js';
  * "Confirm it's you": a fresh second factor for a signed-in user (`POST /me/step-up`), before
  * changing sign-in methods on Security info, or when an application asks for one again.
  */
-
-function message(problem: Problem, context: 'code' | 'recovery-code'): string {
-  return describeProblem(problem, context, { now: Date.now() });
-}
 
 /** A code sent for step-up (or why sending failed), for one method. */
 interface StepUpSend {
@@ -112,7 +107,17 @@ export function StepUp(props: {
   } else if (option?.type === 'passkey') {
     body = <PasskeyStepUp key={option.id} api={props.api} option={option} onDone={props.onDone} />;
   } else if (option) {
-    body = <StepUpAppCode key={option.id} api={props.api} option={option} onDone={props.onDone} />;
+    body = (
+      <ReadCodeForm<unknown>
+        key={option.id}
+        id="step-up-code"
+        type={option.type}
+        verify={(code) => props.api.post('/me/step-up', { methodId: option.id, code })}
+        onVerified={() => props.onDone(true)}
+        onBack={() => props.onDone(false)}
+        backLabel={t('common.action.cancel')}
+      />
+    );
   } else {
     body = (
       <>
@@ -151,67 +156,5 @@ export function StepUp(props: {
       ) : null}
       {body}
     </section>
-  );
-}
-
-/** Step-up with a code the user reads from an app, a token or their recovery codes. */
-function StepUpAppCode(props: {
-  api: ApiClient;
-  option: { readonly id: string; readonly type: string };
-  onDone: (confirmed: boolean) => void;
-}) {
-  const { option } = props;
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const inputRef = useFocusOnMount<HTMLInputElement>();
-  const isRecovery = option.type === 'recovery_codes';
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    if (busy) return;
-    const checked = checkCode(code, option.type);
-    if (!checked.ok) {
-      setError(checked.message);
-      inputRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const result = await props.api.post('/me/step-up', { methodId: option.id, code: checked.code });
-    setBusy(false);
-    if (result.ok) {
-      props.onDone(true);
-      return;
-    }
-    setError(message(result.problem, isRecovery ? 'recovery-code' : 'code'));
-    setCode('');
-    inputRef.current?.focus();
-  }
-
-  return (
-    <form onSubmit={submit} noValidate>
-      <TextField
-        id="step-up-code"
-        label={t(isRecovery ? 'common.recoveryCode.label' : 'common.code.label')}
-        value={code}
-        onValue={setCode}
-        error={error}
-        inputMode={isRecovery ? 'text' : 'numeric'}
-        autoComplete="one-time-code"
-        maxLength={64}
-        className="code-input"
-        spellcheck={false}
-        inputRef={inputRef}
-      />
-      <div class="actions">
-        <button type="button" class="secondary" onClick={() => props.onDone(false)}>
-          {t('common.action.cancel')}
-        </button>
-        <button type="submit" disabled={busy}>
-          {busy ? t('common.action.checking') : t('common.action.verify')}
-        </button>
-      </div>
-    </form>
   );
 }

@@ -5,6 +5,7 @@ import { formattingLocale, t, tRich } from '../../i18n/i18n.js';
 import type { ApiClient, Problem } from '../../shared/api.js';
 import { FormError, TextField } from '../../shared/components/field.js';
 import { Brand, Heading, Page, useFocusOnMount } from '../../shared/components/layout.js';
+import { MethodChoices } from '../../shared/components/method-choices.js';
 import {
   checkNewPassword,
   isNewPasswordProblem,
@@ -13,9 +14,8 @@ import {
   NewPasswordFields,
   passwordProblemText,
 } from '../../shared/components/new-password.js';
+import { StepActions } from '../../shared/components/step-actions.js';
 import { describeProblem, flowEndingCodes, formatDuration } from '../../shared/messages.js';
-import { describeAlternative, type SignInMethod } from '../../shared/methods.js';
-import { isSentCodeType } from '../../shared/sent-codes.js';
 import { Troubleshooter } from '../troubleshooter/troubleshooter.js';
 import {
   type ResetChallenge,
@@ -255,23 +255,6 @@ function ChooseScreen(props: {
   onRestart: () => void;
 }) {
   const { flow } = props;
-  const [formError, setFormError] = useState<string>();
-  const [ended, setEnded] = useState(false);
-  const [busy, setBusy] = useState<string>();
-
-  async function choose(method: SignInMethod) {
-    if (busy) return;
-    setBusy(method.id);
-    setFormError(undefined);
-    const started = await startResetChallenge(props.api, flow, method);
-    setBusy(undefined);
-    if ('challenge' in started) props.onChallenge(started.challenge);
-    else {
-      setFormError(resetProblemText(started.problem));
-      setEnded(flowEndingCodes.has(started.problem.code));
-    }
-  }
-
   return (
     <Page>
       <Brand />
@@ -282,30 +265,15 @@ function ChooseScreen(props: {
         </p>
       ) : null}
       <p class="lead">{t('passwords.reset.choose.lead', { username: props.username })}</p>
-      <FormError id="choose-error" message={formError} />
-      {ended ? (
-        <div class="actions actions-start">
-          <button type="button" onClick={props.onRestart}>
-            {t('common.action.startAgain')}
-          </button>
-        </div>
-      ) : null}
-      <ul class="choices">
-        {flow.methods.map((method) => (
-          <li key={method.id}>
-            <button
-              type="button"
-              class="choice"
-              onClick={() => void choose(method)}
-              disabled={busy !== undefined || ended}
-            >
-              {busy === method.id && isSentCodeType(method.type)
-                ? t('passwords.reset.choose.sending', { way: describeAlternative(method) })
-                : describeAlternative(method)}
-            </button>
-          </li>
-        ))}
-      </ul>
+      <MethodChoices<ResetChallenge>
+        methods={flow.methods}
+        start={(method) => startResetChallenge(props.api, flow, method)}
+        onChallenge={props.onChallenge}
+        problemText={(problem) => resetProblemText(problem)}
+        sendingText={(way) => t('passwords.reset.choose.sending', { way })}
+        errorId="choose-error"
+        onRestart={props.onRestart}
+      />
     </Page>
   );
 }
@@ -377,17 +345,11 @@ function NewPasswordScreen(props: {
           passwordRef={passwordRef}
           confirmRef={confirmRef}
         />
-        <div class="actions">
-          {ended ? (
-            <button type="button" onClick={props.onRestart}>
-              {t('common.action.startAgain')}
-            </button>
-          ) : (
-            <button type="submit" disabled={busy}>
-              {busy ? t('passwords.reset.new.submitting') : t('passwords.reset.new.submit')}
-            </button>
-          )}
-        </div>
+        <StepActions ended={ended} onRestart={props.onRestart}>
+          <button type="submit" disabled={busy}>
+            {busy ? t('passwords.reset.new.submitting') : t('passwords.reset.new.submit')}
+          </button>
+        </StepActions>
       </form>
     </Page>
   );

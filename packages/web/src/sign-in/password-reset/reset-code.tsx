@@ -1,18 +1,17 @@
 import type { ResetFlow } from '@twofold/api/password-reset';
-import { useState } from 'preact/hooks';
 import { t } from '../../i18n/i18n.js';
-import type { ApiClient, ApiResult, Problem } from '../../shared/api.js';
-import { TextField } from '../../shared/components/field.js';
-import { Brand, Heading, Page, useFocusOnMount } from '../../shared/components/layout.js';
+import type { ApiClient, Problem } from '../../shared/api.js';
+import { ReadCodeForm } from '../../shared/components/code-entry.js';
+import { Brand, Heading, Page } from '../../shared/components/layout.js';
 import { SentCodeForm } from '../../shared/components/sent-code.js';
-import { describeProblem, flowEndingCodes } from '../../shared/messages.js';
-import { checkCode, methodLabel, type SignInMethod } from '../../shared/methods.js';
+import { describeProblem } from '../../shared/messages.js';
+import { methodLabel, type SignInMethod } from '../../shared/methods.js';
 import {
+  challengeSentCode,
   isRecentlySent,
   isSentCodeType,
   type SentCode,
   type SentCodeAnswer,
-  toSentCode,
 } from '../../shared/sent-codes.js';
 
 /** The code step of a reset: one method, its code sent (sms, email) or read from an app or the saved list. */
@@ -63,11 +62,7 @@ export async function startResetChallenge(
   const result = await resetChallenge(api, flow, method);
   const startedAt = Date.now();
   if (result.ok) {
-    const { sentTo, expiresAt, resendAfter } = result.data;
-    const sent =
-      isSentCodeType(method.type) && typeof sentTo === 'string'
-        ? toSentCode({ sentTo, expiresAt: expiresAt ?? '', resendAfter: resendAfter ?? 0 }, startedAt)
-        : undefined;
+    const sent = challengeSentCode(method.type, result.data, startedAt);
     return { challenge: { flow, method, startedAt, sent } };
   }
   if (isRecentlySent(result.problem))
@@ -97,119 +92,40 @@ export function ResetCodeScreen(props: {
 }) {
   const { api, challenge } = props;
   const { flow, method } = challenge;
-  const verify = (code: string) =>
-    api.post<ResetFlow>(`${resetPath(flow)}/verify`, { methodId: method.id, code });
   const type = method.type;
-  if (isSentCodeType(type)) {
-    return (
-      <Page>
-        <Brand />
-        <Heading>{t('passwords.reset.code.title')}</Heading>
-        <SentCodeForm<ResetFlow>
-          type={type}
-          sent={challenge.sent}
-          sendProblem={challenge.sendProblem}
-          destination={method.label}
-          otherWay="method"
-          verify={verify}
-          resend={() => api.post<SentCodeAnswer>(`${resetPath(flow)}/challenge`, { methodId: method.id })}
-          onVerified={props.onVerified}
-          onRestart={props.onRestart}
-          onBack={props.onOtherMethod}
-          backLabel={t('passwords.reset.code.another')}
-          wordsFor={resetEndingText}
-        />
-        <TroubleshootLink method={method} onTroubleshoot={props.onTroubleshoot} />
-      </Page>
-    );
-  }
-  return <ReadCodeForm {...props} verify={verify} />;
-}
-
-/** A code the user reads: from an authenticator app, a hardware token, or their recovery codes. */
-function ReadCodeForm(props: {
-  challenge: ResetChallenge;
-  verify: (code: string) => Promise<ApiResult<ResetFlow>>;
-  onVerified: (flow: ResetFlow) => void;
-  onOtherMethod: () => void;
-  onTroubleshoot: () => void;
-  onRestart: () => void;
-}) {
-  const { method } = props.challenge;
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string>();
-  const [ended, setEnded] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const inputRef = useFocusOnMount<HTMLInputElement>();
-  const isRecovery = method.type === 'recovery_codes';
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    if (busy || ended) return;
-    const checked = checkCode(code, method.type);
-    if (!checked.ok) {
-      setError(checked.message);
-      inputRef.current?.focus();
-      return;
-    }
-    setBusy(true);
-    setError(undefined);
-    const result = await props.verify(checked.code);
-    setBusy(false);
-    if (result.ok) {
-      props.onVerified(result.data);
-      return;
-    }
-    setError(resetProblemText(result.problem, isRecovery ? 'recovery-code' : 'code'));
-    setEnded(flowEndingCodes.has(result.problem.code));
-    setCode('');
-    inputRef.current?.focus();
-  }
-
+  // What both kinds of code form do here: verify against the reset, another method as the way back.
+  const form = {
+    verify: (code: string) => api.post<ResetFlow>(`${resetPath(flow)}/verify`, { methodId: method.id, code }),
+    onVerified: props.onVerified,
+    onRestart: props.onRestart,
+    onBack: props.onOtherMethod,
+    backLabel: t('passwords.reset.code.another'),
+    otherWay: 'method',
+    wordsFor: resetEndingText,
+  } as const;
   return (
     <Page>
       <Brand />
       <Heading>{t('passwords.reset.code.title')}</Heading>
-      <p class="lead">
-        {isRecovery
-          ? t('passwords.reset.code.leadRecovery')
-          : t('passwords.reset.code.lead', { name: methodLabel(method) })}
-      </p>
-      <form onSubmit={submit} noValidate>
-        <TextField
-          id="code"
-          label={t(isRecovery ? 'common.recoveryCode.label' : 'common.code.label')}
-          value={code}
-          onValue={(value) => {
-            setCode(value);
-            if (!ended) setError(undefined);
-          }}
-          error={error}
-          inputMode={isRecovery ? 'text' : 'numeric'}
-          autoComplete="one-time-code"
-          maxLength={isRecovery ? 64 : 16}
-          className="code-input"
-          spellcheck={false}
-          autoCapitalize="none"
-          inputRef={inputRef}
+      {isSentCodeType(type) ? (
+        <SentCodeForm<ResetFlow>
+          {...form}
+          type={type}
+          sent={challenge.sent}
+          sendProblem={challenge.sendProblem}
+          destination={method.label}
+          resend={() => api.post<SentCodeAnswer>(`${resetPath(flow)}/challenge`, { methodId: method.id })}
         />
-        <div class="actions">
-          {ended ? (
-            <button type="button" onClick={props.onRestart}>
-              {t('common.action.startAgain')}
-            </button>
-          ) : (
-            <>
-              <button type="button" class="secondary" onClick={props.onOtherMethod}>
-                {t('passwords.reset.code.another')}
-              </button>
-              <button type="submit" disabled={busy}>
-                {busy ? t('common.action.checking') : t('common.action.verify')}
-              </button>
-            </>
-          )}
-        </div>
-      </form>
+      ) : (
+        <>
+          <p class="lead">
+            {type === 'recovery_codes'
+              ? t('passwords.reset.code.leadRecovery')
+              : t('passwords.reset.code.lead', { name: methodLabel(method) })}
+          </p>
+          <ReadCodeForm<ResetFlow> {...form} type={type} />
+        </>
+      )}
       <TroubleshootLink method={method} onTroubleshoot={props.onTroubleshoot} />
     </Page>
   );

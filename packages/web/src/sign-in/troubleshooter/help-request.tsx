@@ -11,6 +11,7 @@ import type { ApiClient } from '../../shared/api.js';
 import { copyText } from '../../shared/components/copy-text.js';
 import { FormError } from '../../shared/components/field.js';
 import { Heading, useFocusOnMount } from '../../shared/components/layout.js';
+import { CancelSubmit } from '../../shared/components/step-actions.js';
 import { describeProblem } from '../../shared/messages.js';
 
 const strong = (chunks: ComponentChildren[]) => <strong>{chunks}</strong>;
@@ -81,14 +82,12 @@ export function HelpRequestForm(props: {
         </p>
       </div>
       <FormError id="help-error" message={error} />
-      <div class="actions">
-        <button type="button" class="secondary" onClick={props.onCancel}>
-          {t('common.action.cancel')}
-        </button>
-        <button type="submit" disabled={busy}>
-          {busy ? t('troubleshooter.help.sending') : t('troubleshooter.help.send')}
-        </button>
-      </div>
+      <CancelSubmit
+        onCancel={props.onCancel}
+        busy={busy}
+        label={t('troubleshooter.help.send')}
+        busyLabel={t('troubleshooter.help.sending')}
+      />
     </form>
   );
 }
