@@ -79,6 +79,12 @@ export interface GroupService {
   delete(tenantId: string, id: string, actor: Actor): Promise<void>;
   /** The members, ordered by email. */
   members(tenantId: string, groupId: string, executor?: Executor): Promise<GroupMember[]>;
+  /** The members of each of these groups (of the tenant), ordered by email, in one query. */
+  membersOf(
+    tenantId: string,
+    groupIds: readonly string[],
+    executor?: Executor,
+  ): Promise<Map<string, GroupMember[]>>;
   /**
    * Adds a user (of the same tenant: user_not_found otherwise) to a group; false when they were a
    * member already (nothing is recorded then). Audited.
@@ -214,6 +220,30 @@ export function createGroupService(deps: {
       .executeTakeFirst();
     if (!row) throw notFound();
     return row;
+  }
+
+  async function membersOf(
+    tenantId: string,
+    groupIds: readonly string[],
+    executor: Executor = db,
+  ): Promise<Map<string, GroupMember[]>> {
+    const byGroup = new Map<string, GroupMember[]>(groupIds.map((id) => [id, []]));
+    if (groupIds.length === 0) return byGroup;
+    const rows = await executor
+      .selectFrom('group_members')
+      .innerJoin('users', 'users.id', 'group_members.user_id')
+      .select([
+        'group_members.group_id as groupId',
+        'users.id as id',
+        'users.email as email',
+        'users.display_name as displayName',
+      ])
+      .where('group_members.group_id', 'in', groupIds)
+      .where('users.tenant_id', '=', tenantId)
+      .orderBy('users.email_normalized')
+      .execute();
+    for (const { groupId, ...member } of rows) byGroup.get(groupId)?.push(member);
+    return byGroup;
   }
 
   async function memberChange(
@@ -409,16 +439,10 @@ export function createGroupService(deps: {
 
     async members(tenantId, groupId, executor = db) {
       await rowOf(executor, tenantId, groupId);
-      const rows = await executor
-        .selectFrom('group_members')
-        .innerJoin('users', 'users.id', 'group_members.user_id')
-        .select(['users.id as id', 'users.email as email', 'users.display_name as displayName'])
-        .where('group_members.group_id', '=', groupId)
-        .where('users.tenant_id', '=', tenantId)
-        .orderBy('users.email_normalized')
-        .execute();
-      return rows;
+      return (await membersOf(tenantId, [groupId], executor)).get(groupId) ?? [];
     },
+
+    membersOf,
 
     addMember(tenantId, groupId, userId, actor, executor) {
       return inTransaction(executor, (trx) =>
