@@ -49,6 +49,15 @@ export const groupPageLimits = { default: 100, max: 500 } as const;
 export const groupNameMaxLength = 100;
 export const groupDescriptionMaxLength = 500;
 
+/** Adds or removes one member of a group: true when that changed the group. */
+export type MemberChange = (
+  tenantId: string,
+  groupId: string,
+  userId: string,
+  actor: Actor,
+  executor?: Executor,
+) => Promise<boolean>;
+
 export interface GroupService {
   /** Groups ordered by name, a page at a time, with how many match in all. */
   list(tenantId: string, options?: GroupListOptions): Promise<{ groups: Group[]; total: number }>;
@@ -89,21 +98,9 @@ export interface GroupService {
    * Adds a user (of the same tenant: user_not_found otherwise) to a group; false when they were a
    * member already (nothing is recorded then). Audited.
    */
-  addMember(
-    tenantId: string,
-    groupId: string,
-    userId: string,
-    actor: Actor,
-    executor?: Executor,
-  ): Promise<boolean>;
+  addMember: MemberChange;
   /** Removes a member; false when they were none. Audited. */
-  removeMember(
-    tenantId: string,
-    groupId: string,
-    userId: string,
-    actor: Actor,
-    executor?: Executor,
-  ): Promise<boolean>;
+  removeMember: MemberChange;
   /** The names of the user's groups, sorted (the OpenID Connect `groups` claim). */
   namesOf(tenantId: string, userId: string): Promise<string[]>;
 }
