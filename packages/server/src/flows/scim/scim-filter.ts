@@ -130,6 +130,14 @@ function compare<DB, TB extends keyof DB>(
   }
 }
 
+/** A list request: its filter, its window, and whether a group's members are left out. */
+export interface ScimListQuery {
+  readonly filter?: string | undefined;
+  readonly startIndex?: number;
+  readonly count?: number;
+  readonly excludeMembers?: boolean;
+}
+
 /**
  * One page of a SCIM list (RFC 7644 sections 3.4.2.2 and 3.4.2.4): the rows of `from` that the filter
  * keeps, counted in all, and the window asked for (`startIndex` 1-based, `count` at most the page
@@ -137,7 +145,7 @@ function compare<DB, TB extends keyof DB>(
  */
 export async function filteredPage<DB, TB extends keyof DB, S, O>(
   from: SelectQueryBuilder<DB, TB, S>,
-  query: { filter?: string | undefined; startIndex?: number | undefined; count?: number | undefined },
+  query: ScimListQuery,
   columns: FilterColumns,
   rows: (base: SelectQueryBuilder<DB, TB, S>) => SelectQueryBuilder<DB, TB, O>,
 ): Promise<{ rows: O[]; total: number; startIndex: number }> {

@@ -8,7 +8,7 @@ import { type ScimPatchOperation, scimPatch } from 'scim-patch';
 import type { Executor } from '../../audit/audit-log.js';
 import type { GroupService } from '../../groups/group-service.js';
 import type { Database } from '../../platform/db/schema.js';
-import { type FilterColumns, filteredPage } from './scim-filter.js';
+import { type FilterColumns, filteredPage, type ScimListQuery } from './scim-filter.js';
 import { groupResource, invalidRequest, listResponse, type ScimGroup } from './scim-json.js';
 import type { ScimContext } from './scim-users.js';
 
@@ -94,10 +94,7 @@ export function createScimGroups(deps: ScimGroupDeps) {
     get: (ctx: ScimContext, id: string, options: { excludeMembers?: boolean } = {}) =>
       get(ctx, id, !options.excludeMembers),
 
-    async list(
-      ctx: ScimContext,
-      query: { filter?: string | undefined; startIndex?: number; count?: number; excludeMembers?: boolean },
-    ) {
+    async list(ctx: ScimContext, query: ScimListQuery) {
       const found = await filteredPage(
         db.selectFrom('groups').where('tenant_id', '=', ctx.tenantId),
         query,

@@ -12,7 +12,7 @@ import type { Database } from '../../platform/db/schema.js';
 import { checkEmail, normalizeEmail } from '../../users/email.js';
 import type { UserChanges, UserService } from '../../users/user-service.js';
 import type { AdminFlows } from '../admin/index.js';
-import { type FilterColumns, filteredPage } from './scim-filter.js';
+import { type FilterColumns, filteredPage, type ScimListQuery } from './scim-filter.js';
 import { invalidRequest, listResponse, type ScimUser, userResource } from './scim-json.js';
 
 export interface ScimUserDeps {
@@ -147,10 +147,7 @@ export function createScimUsers(deps: ScimUserDeps) {
   return {
     get,
 
-    async list(
-      ctx: ScimContext,
-      query: { filter?: string | undefined; startIndex?: number; count?: number; excludeMembers?: boolean },
-    ) {
+    async list(ctx: ScimContext, query: ScimListQuery) {
       const found = await filteredPage(
         db.selectFrom('users').where('tenant_id', '=', ctx.tenantId),
         query,
