@@ -1,5 +1,5 @@
 /** The admin logs part of the API: request and response schemas (TypeBox), shared by the server (which validates with them and publishes them as OpenAPI) and the pages. */
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { ErrorCode } from '@twofold/core';
 import { DateTime, type Frozen, Id, strict } from './common.js';
 
@@ -52,16 +52,21 @@ export const Format = Type.String({
     'json or csv: download every matching row (newest first, at most 100,000; cursor and limit do not apply)',
 });
 
+/** The time range, page and download format every log listing takes, after its own filters. */
+const logWindow = {
+  from: Type.Optional(Time('from (inclusive)')),
+  to: Type.Optional(Time('to (exclusive; a date means the end of that day)')),
+  cursor: Type.Optional(Cursor),
+  limit: Type.Optional(Limit),
+  format: Type.Optional(Format),
+};
+
 export const SignInsQuery = Type.Object(
   {
     userId: Type.Optional(Id),
     result: Type.Optional(Type.String({ maxLength: 40, description: signInResults.join(' | ') })),
     reason: Type.Optional(Type.String({ maxLength: 64, description: signInReasons.join(' | ') })),
-    from: Type.Optional(Time('from (inclusive)')),
-    to: Type.Optional(Time('to (exclusive; a date means the end of that day)')),
-    cursor: Type.Optional(Cursor),
-    limit: Type.Optional(Limit),
-    format: Type.Optional(Format),
+    ...logWindow,
   },
   strict,
 );
@@ -82,11 +87,7 @@ export const AuditQueryString = Type.Object(
       Type.String({ maxLength: 100, description: "an action, or a prefix ending in '*' (method.*)" }),
     ),
     targetId: Type.Optional(Id),
-    from: Type.Optional(Time('from (inclusive)')),
-    to: Type.Optional(Time('to (exclusive; a date means the end of that day)')),
-    cursor: Type.Optional(Cursor),
-    limit: Type.Optional(Limit),
-    format: Type.Optional(Format),
+    ...logWindow,
   },
   strict,
 );
@@ -108,10 +109,11 @@ export const SignInEventJson = Type.Object({
   details: Details,
 });
 
-export const SignInsPage = Type.Object({
-  events: Type.Array(SignInEventJson),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-});
+/** A page of a log, newest first: pass `nextCursor` back as `cursor` for the next; null on the last. */
+const EventsPage = <T extends TSchema>(event: T) =>
+  Type.Object({ events: Type.Array(event), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+
+export const SignInsPage = EventsPage(SignInEventJson);
 
 export const StatsJson = Type.Object({
   bucket: Type.Union([Type.Literal('hour'), Type.Literal('day')]),
@@ -141,10 +143,7 @@ export const AuditEventJson = Type.Object({
   details: Details,
 });
 
-export const AuditPage = Type.Object({
-  events: Type.Array(AuditEventJson),
-  nextCursor: Type.Union([Type.String(), Type.Null()]),
-});
+export const AuditPage = EventsPage(AuditEventJson);
 
 export type SignInEvent = Frozen<Static<typeof SignInEventJson>>;
 export type AuditEvent = Frozen<Static<typeof AuditEventJson>>;

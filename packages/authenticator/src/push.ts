@@ -1,6 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
+  activatedPush,
   type EcPrivateJwk,
   type PushChallenge,
   type PushDecision,
@@ -81,20 +82,8 @@ export async function activatePush(
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ activationToken: params.token, publicKey, name: deviceName }),
   });
-  const body = (response.body ?? {}) as Record<string, unknown>;
-  if (typeof body['deviceId'] !== 'string' || body['deviceId'] === '') {
-    throw new TwofoldError('server_response_invalid', 'the activation answer has no deviceId');
-  }
   const privateJwk: EcPrivateJwk = { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y, d: jwk.d };
-  return {
-    server: params.server,
-    tenant: typeof body['tenant'] === 'string' ? body['tenant'] : params.tenant,
-    ...(typeof body['tenantName'] === 'string' ? { tenantName: body['tenantName'] } : {}),
-    deviceId: body['deviceId'],
-    ...(typeof body['userEmail'] === 'string' ? { userEmail: body['userEmail'] } : {}),
-    privateKey: privateJwk,
-    activatedAt: new Date(now).toISOString(),
-  };
+  return activatedPush(params, response.body, privateJwk, new Date(now));
 }
 
 /** The X-Twofold-* headers of a signed device request: ECDSA P-256 SHA-256, IEEE P1363 (r||s), base64url. */

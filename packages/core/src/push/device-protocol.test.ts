@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { pushActivationOf, signingString, withoutPushParameters } from './device-protocol.js';
+import { activatedPush, pushActivationOf, signingString, withoutPushParameters } from './device-protocol.js';
 
 describe('push device protocol', () => {
   it('signs method, path, timestamp and the SHA-256 of the body, one per line', () => {
@@ -27,5 +27,38 @@ describe('push device protocol', () => {
     });
     expect(pushActivationOf({ twofold_push: 'tfp_x' })).toBeUndefined();
     expect(withoutPushParameters(extra)).toEqual({ image: 'https://example.com/i.png' });
+  });
+
+  it("keeps the activation answer's device id, tenant, tenant name and email, and refuses one without a device id", () => {
+    const params = { token: 'tfp_x', server: 'https://mfa.example.com', tenant: 'acme' };
+    const key = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd' } as const;
+    const at = new Date(Date.UTC(2026, 5, 9, 13));
+    expect(
+      activatedPush(
+        params,
+        { deviceId: 'd1', tenant: 'acme', tenantName: 'Acme', userEmail: 'a•••@example.com' },
+        key,
+        at,
+      ),
+    ).toEqual({
+      server: 'https://mfa.example.com',
+      tenant: 'acme',
+      tenantName: 'Acme',
+      deviceId: 'd1',
+      userEmail: 'a•••@example.com',
+      privateKey: key,
+      activatedAt: '2026-06-09T13:00:00.000Z',
+    });
+    expect(activatedPush(params, { deviceId: 'd1', tenantName: 7 }, key, at)).toEqual({
+      server: 'https://mfa.example.com',
+      tenant: 'acme',
+      deviceId: 'd1',
+      privateKey: key,
+      activatedAt: '2026-06-09T13:00:00.000Z',
+    });
+    for (const answer of [undefined, null, 'd1', {}, { deviceId: '' }, { deviceId: 1 }])
+      expect(() => activatedPush(params, answer, key, at)).toThrow(
+        expect.objectContaining({ code: 'server_response_invalid' }),
+      );
   });
 });

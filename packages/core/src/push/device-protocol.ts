@@ -6,6 +6,8 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { TwofoldError } from '../errors/index.js';
+import type { EcPrivateJwk, VaultPush } from '../vault/vault-entry.js';
 
 /** The headers of a signed device request: the device's id, the time it signed, its signature. */
 export const deviceHeader = 'x-twofold-device';
@@ -45,6 +47,32 @@ export function pushActivationOf(extra: Readonly<Record<string, string>>): PushA
   const tenant = extra['twofold_tenant'];
   if (!token || !server || !tenant) return undefined;
   return { token, server: server.replace(/\/+$/, ''), tenant };
+}
+
+/**
+ * What a device keeps of its activation: the server's answer to `POST devices/activate` (its
+ * `deviceId`, and the tenant, its name and the user's email as the server shows them), with the
+ * device's own key and time. Throws server_response_invalid when the answer has no device id.
+ */
+export function activatedPush(
+  params: PushActivationParams,
+  answer: unknown,
+  privateKey: EcPrivateJwk,
+  activatedAt: Date,
+): VaultPush {
+  const body = (typeof answer === 'object' && answer !== null ? answer : {}) as Record<string, unknown>;
+  const deviceId = body['deviceId'];
+  if (typeof deviceId !== 'string' || deviceId === '')
+    throw new TwofoldError('server_response_invalid', 'the activation answer has no deviceId');
+  return {
+    server: params.server,
+    tenant: typeof body['tenant'] === 'string' ? body['tenant'] : params.tenant,
+    ...(typeof body['tenantName'] === 'string' ? { tenantName: body['tenantName'] } : {}),
+    deviceId,
+    ...(typeof body['userEmail'] === 'string' ? { userEmail: body['userEmail'] } : {}),
+    privateKey,
+    activatedAt: activatedAt.toISOString(),
+  };
 }
 
 /** The extra parameters without the push ones (once activated, the token is spent). */

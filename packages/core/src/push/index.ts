@@ -1,4 +1,5 @@
 export {
+  activatedPush,
   deviceHeader,
   type PushActivationParams,
   type PushChallenge,

@@ -1,6 +1,7 @@
 import { operatorActor } from '../audit/audit-log.js';
+import { clientJson } from '../oidc/client-service.js';
 import { issuerOf } from '../oidc/provider-registry.js';
-import { type CommandGroup, iso, tenantOption } from './kit.js';
+import { type CommandGroup, tenantOption } from './kit.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -83,19 +84,13 @@ export const oidcCommands: CommandGroup = (program, kit) => {
           operatorActor,
         );
         const issuer = issuerOf(runtime.config.publicUrl, tenant.slug);
+        const { createdAt: _createdAt, ...registered } = clientJson(client);
         out.result(
           {
-            clientId: client.id,
+            ...registered,
             ...(clientSecret ? { clientSecret } : {}),
-            name: client.name,
             issuer,
             discoveryUrl: `${issuer}/.well-known/openid-configuration`,
-            redirectUris: client.redirectUris,
-            postLogoutRedirectUris: client.postLogoutRedirectUris,
-            confidential: client.confidential,
-            firstParty: client.firstParty,
-            service: client.service,
-            backchannelLogoutUri: client.backchannelLogoutUri,
           },
           () => [
             `Application '${client.name}' registered in tenant ${tenant.slug}.`,
@@ -120,17 +115,7 @@ export const oidcCommands: CommandGroup = (program, kit) => {
       await kit.withRuntime(out, async (runtime) => {
         const tenant = await runtime.services.tenants.getBySlug(opts.tenant);
         const list = await runtime.services.oidcClients.list(tenant.id);
-        const rows = list.map((c) => ({
-          clientId: c.id,
-          name: c.name,
-          redirectUris: c.redirectUris,
-          postLogoutRedirectUris: c.postLogoutRedirectUris,
-          confidential: c.confidential,
-          firstParty: c.firstParty,
-          service: c.service,
-          backchannelLogoutUri: c.backchannelLogoutUri,
-          createdAt: iso(c.createdAt),
-        }));
+        const rows = list.map(clientJson);
         out.result({ clients: rows }, () =>
           rows.length === 0
             ? [`No applications in tenant ${tenant.slug}.`]

@@ -99,7 +99,7 @@ for (const backend of testBackends) {
       const wrong = await run(['user', 'import', file('x.csv', 'upn,serial\n'), '--tenant', 'acme']);
       expect(wrong.code).toBe(1);
       expect(wrong.stderr.trim().split('\n').at(-1)).toBe(
-        'twofold: line 1: unknown column in the header; the first line must be email,name,role (csv_invalid)',
+        "twofold: line 1: unknown column 'upn' in the header; the first line must name the columns email,name,role (csv_invalid)",
       );
     });
   });

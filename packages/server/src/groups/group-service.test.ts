@@ -120,6 +120,10 @@ for (const backend of testBackends) {
         'bob@example.com',
       ]);
       expect((await groups.get(acme.id, staff.id)).memberCount).toBe(2);
+      const both = await groups.membersOf(acme.id, [staff.id, 'no-such-group']);
+      expect(both.get(staff.id)?.map((m) => m.email)).toEqual(['ann@example.com', 'bob@example.com']);
+      expect(both.get('no-such-group')).toEqual([]);
+      expect((await groups.membersOf(beta.id, [staff.id])).get(staff.id)).toEqual([]);
       expect(await groups.removeMember(acme.id, staff.id, bob.id, operatorActor)).toBe(true);
       expect(await groups.removeMember(acme.id, staff.id, bob.id, operatorActor)).toBe(false);
       expect(await auditActions()).toEqual([

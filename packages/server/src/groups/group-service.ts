@@ -49,6 +49,15 @@ export const groupPageLimits = { default: 100, max: 500 } as const;
 export const groupNameMaxLength = 100;
 export const groupDescriptionMaxLength = 500;
 
+/** Adds or removes one member of a group: true when that changed the group. */
+export type MemberChange = (
+  tenantId: string,
+  groupId: string,
+  userId: string,
+  actor: Actor,
+  executor?: Executor,
+) => Promise<boolean>;
+
 export interface GroupService {
   /** Groups ordered by name, a page at a time, with how many match in all. */
   list(tenantId: string, options?: GroupListOptions): Promise<{ groups: Group[]; total: number }>;
@@ -79,25 +88,19 @@ export interface GroupService {
   delete(tenantId: string, id: string, actor: Actor): Promise<void>;
   /** The members, ordered by email. */
   members(tenantId: string, groupId: string, executor?: Executor): Promise<GroupMember[]>;
+  /** The members of each of these groups (of the tenant), ordered by email, in one query. */
+  membersOf(
+    tenantId: string,
+    groupIds: readonly string[],
+    executor?: Executor,
+  ): Promise<Map<string, GroupMember[]>>;
   /**
    * Adds a user (of the same tenant: user_not_found otherwise) to a group; false when they were a
    * member already (nothing is recorded then). Audited.
    */
-  addMember(
-    tenantId: string,
-    groupId: string,
-    userId: string,
-    actor: Actor,
-    executor?: Executor,
-  ): Promise<boolean>;
+  addMember: MemberChange;
   /** Removes a member; false when they were none. Audited. */
-  removeMember(
-    tenantId: string,
-    groupId: string,
-    userId: string,
-    actor: Actor,
-    executor?: Executor,
-  ): Promise<boolean>;
+  removeMember: MemberChange;
   /** The names of the user's groups, sorted (the OpenID Connect `groups` claim). */
   namesOf(tenantId: string, userId: string): Promise<string[]>;
 }
@@ -214,6 +217,30 @@ export function createGroupService(deps: {
       .executeTakeFirst();
     if (!row) throw notFound();
     return row;
+  }
+
+  async function membersOf(
+    tenantId: string,
+    groupIds: readonly string[],
+    executor: Executor = db,
+  ): Promise<Map<string, GroupMember[]>> {
+    const byGroup = new Map<string, GroupMember[]>(groupIds.map((id) => [id, []]));
+    if (groupIds.length === 0) return byGroup;
+    const rows = await executor
+      .selectFrom('group_members')
+      .innerJoin('users', 'users.id', 'group_members.user_id')
+      .select([
+        'group_members.group_id as groupId',
+        'users.id as id',
+        'users.email as email',
+        'users.display_name as displayName',
+      ])
+      .where('group_members.group_id', 'in', groupIds)
+      .where('users.tenant_id', '=', tenantId)
+      .orderBy('users.email_normalized')
+      .execute();
+    for (const { groupId, ...member } of rows) byGroup.get(groupId)?.push(member);
+    return byGroup;
   }
 
   async function memberChange(
@@ -409,16 +436,10 @@ export function createGroupService(deps: {
 
     async members(tenantId, groupId, executor = db) {
       await rowOf(executor, tenantId, groupId);
-      const rows = await executor
-        .selectFrom('group_members')
-        .innerJoin('users', 'users.id', 'group_members.user_id')
-        .select(['users.id as id', 'users.email as email', 'users.display_name as displayName'])
-        .where('group_members.group_id', '=', groupId)
-        .where('users.tenant_id', '=', tenantId)
-        .orderBy('users.email_normalized')
-        .execute();
-      return rows;
+      return (await membersOf(tenantId, [groupId], executor)).get(groupId) ?? [];
     },
+
+    membersOf,
 
     addMember(tenantId, groupId, userId, actor, executor) {
       return inTransaction(executor, (trx) =>

@@ -1,3 +1,5 @@
+import type { Static } from '@sinclair/typebox';
+import type { ClientJson } from '@twofold/api/admin-apps';
 import { TwofoldError } from '@twofold/core';
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor, AuditLog } from '../audit/audit-log.js';
@@ -26,6 +28,21 @@ export interface OidcClient {
   /** Where OpenID Connect back-channel logout tokens go when a user's sessions end. */
   readonly backchannelLogoutUri: string | null;
   readonly createdAt: number;
+}
+
+/** An application as the admin API and the command line show it. */
+export function clientJson(client: OidcClient): Static<typeof ClientJson> {
+  return {
+    clientId: client.id,
+    name: client.name,
+    redirectUris: client.redirectUris,
+    postLogoutRedirectUris: client.postLogoutRedirectUris,
+    confidential: client.confidential,
+    firstParty: client.firstParty,
+    service: client.service,
+    backchannelLogoutUri: client.backchannelLogoutUri,
+    createdAt: new Date(client.createdAt).toISOString(),
+  };
 }
 
 export interface CreateClientInput {

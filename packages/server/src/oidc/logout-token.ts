@@ -13,10 +13,9 @@ import { createPrivateKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import {
   DeliveryError,
-  httpTimeoutMs,
   isPermanentHttpStatus,
-  networkError,
   type Provider,
+  postToProvider,
   snippet,
 } from '../courier/providers/provider.js';
 import type { Clock } from '../platform/clock.js';
@@ -51,26 +50,19 @@ export function createLogoutTokenProvider(deps: {
         .setExpirationTime(iat + logoutTokenLifetimeSeconds)
         .setJti(message.id)
         .sign(createPrivateKey({ key: key.jwk, format: 'jwk' }));
-      let response: Response;
-      try {
-        response = await fetch(message.to, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'cache-control': 'no-store' },
-          body: new URLSearchParams({ logout_token: token }),
-          redirect: 'manual',
-          signal: AbortSignal.timeout(deps.timeoutMs ?? httpTimeoutMs),
-        });
-      } catch (error) {
-        throw networkError(name, error);
-      }
-      if (response.status >= 200 && response.status < 300) {
-        await response.body?.cancel();
-        return { ref: `${response.status}`, kept: false };
-      }
-      const text = snippet(await response.text().catch(() => ''));
+      const { response, text } = await postToProvider(name, message.to, {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'cache-control': 'no-store' },
+        body: new URLSearchParams({ logout_token: token }),
+        redirect: 'manual',
+        timeoutMs: deps.timeoutMs,
+      });
+      if (response.status >= 200 && response.status < 300) return { ref: `${response.status}`, kept: false };
       const permanent =
         isPermanentHttpStatus(response.status) || (response.status >= 300 && response.status < 400);
-      throw new DeliveryError(`${name}: ${message.to} answered ${response.status} ${text}`.trim(), permanent);
+      throw new DeliveryError(
+        `${name}: ${message.to} answered ${response.status} ${snippet(text)}`.trim(),
+        permanent,
+      );
     },
   };
 }

@@ -109,14 +109,21 @@ const maxClaimTries = 5;
 export function createOutbox(deps: { db: Kysely<Database>; clock: Clock; sealer: Sealer }): Outbox {
   const { db, clock, sealer } = deps;
 
+  /** The row's subject (when it has one) and body, opened: both are sealed at rest. */
+  function opened(row: Selectable<OutboxMessagesTable>): { subject?: string; body: string } {
+    return {
+      ...(row.subject !== null ? { subject: sealer.openString(row.subject, outboxSubjectAad(row.id)) } : {}),
+      body: sealer.openString(row.body, outboxBodyAad(row.id)),
+    };
+  }
+
   function toMessage(row: Selectable<OutboxMessagesTable>): OutboxMessage {
     return {
       id: row.id,
       tenantId: row.tenant_id,
       channel: row.channel as OutboxChannel,
       recipient: row.recipient,
-      ...(row.subject !== null ? { subject: sealer.openString(row.subject, outboxSubjectAad(row.id)) } : {}),
-      body: sealer.openString(row.body, outboxBodyAad(row.id)),
+      ...opened(row),
       purpose: row.purpose,
       status: row.status as OutboxStatus,
       attempts: row.attempts,
@@ -129,13 +136,14 @@ export function createOutbox(deps: { db: Kysely<Database>; clock: Clock; sealer:
   }
 
   function toClaim(row: Selectable<OutboxMessagesTable>): ClaimedMessage {
+    const { body, ...subject } = opened(row);
     return {
       id: row.id,
       tenantId: row.tenant_id,
       channel: row.channel as OutboxChannel,
       to: row.recipient,
-      ...(row.subject !== null ? { subject: sealer.openString(row.subject, outboxSubjectAad(row.id)) } : {}),
-      text: sealer.openString(row.body, outboxBodyAad(row.id)),
+      ...subject,
+      text: body,
       purpose: row.purpose,
       attempts: row.attempts,
       createdAt: row.created_at,

@@ -1,4 +1,4 @@
-import { EntryCollector } from './collector.js';
+import { EntryCollector, type RawAccount } from './collector.js';
 import { invalidFile } from './crypto.js';
 import type { FormatReader } from './format.js';
 import { asObject, stringAt } from './source.js';
@@ -19,6 +19,32 @@ export function javaBytes(value: unknown): Uint8Array {
   });
 }
 
+/** A FreeOTP or FreeOTP+ token's names: its issuer (issuerExt, else issuerInt), its label, both as one line. */
+export function freeOtpNames(token: Record<string, unknown> | undefined) {
+  const issuer = stringAt(token, 'issuerExt') || stringAt(token, 'issuerInt');
+  const name = stringAt(token, 'label');
+  return { issuer, name, title: [issuer, name].filter(Boolean).join(' / ') };
+}
+
+/** A FreeOTP or FreeOTP+ token with its secret, as an account. */
+export function freeOtpAccount(token: Record<string, unknown> | undefined, secret: Uint8Array): RawAccount {
+  const { issuer, name } = freeOtpNames(token);
+  return {
+    // FreeOTP has no Steam type: Aegis reads a TOTP issued by "Steam" as Steam, and so does this.
+    type:
+      String(token?.['type'] ?? 'TOTP').toUpperCase() === 'TOTP' && issuer === 'Steam'
+        ? 'steam'
+        : token?.['type'],
+    issuer,
+    name,
+    secret,
+    algorithm: token?.['algo'],
+    digits: token?.['digits'],
+    period: token?.['period'],
+    counter: token?.['counter'],
+  };
+}
+
 export const freeOtpPlusFormat: FormatReader = {
   name: 'freeotp-plus',
   title: 'a FreeOTP+ export',
@@ -32,22 +58,9 @@ export const freeOtpPlusFormat: FormatReader = {
     const collector = new EntryCollector(tokens.length, options.onProgress);
     tokens.forEach((value, index) => {
       const token = asObject(value);
-      const issuer = stringAt(token, 'issuerExt') || stringAt(token, 'issuerInt');
-      const name = stringAt(token, 'label');
-      collector.add(`token ${index + 1}`, [issuer, name].filter(Boolean).join(' / '), () => ({
-        // FreeOTP has no Steam type: Aegis reads a TOTP issued by "Steam" as Steam, and so does this.
-        type:
-          String(token?.['type'] ?? 'TOTP').toUpperCase() === 'TOTP' && issuer === 'Steam'
-            ? 'steam'
-            : token?.['type'],
-        issuer,
-        name,
-        secret: javaBytes(token?.['secret']),
-        algorithm: token?.['algo'],
-        digits: token?.['digits'],
-        period: token?.['period'],
-        counter: token?.['counter'],
-      }));
+      collector.add(`token ${index + 1}`, freeOtpNames(token).title, () =>
+        freeOtpAccount(token, javaBytes(token?.['secret'])),
+      );
     });
     return collector.result('freeotp-plus');
   },

@@ -1,8 +1,8 @@
 import { EntryCollector } from './collector.js';
 import { invalidFile, openAesGcm, passwordRequired, pbkdf2Key, utf8, wrongPassword } from './crypto.js';
 import type { FormatReader } from './format.js';
-import { javaBytes } from './freeotp-plus.js';
-import { asObject, stringAt } from './source.js';
+import { freeOtpAccount, freeOtpNames, javaBytes } from './freeotp-plus.js';
+import { asObject } from './source.js';
 
 /**
  * FreeOTP 2 backups (`externalBackup.xml` is a Java-serialized HashMap<String, String>; freeotp-android
@@ -182,8 +182,7 @@ export const freeOtpFormat: FormatReader = {
       } catch {
         token = undefined;
       }
-      const issuer = stringAt(token, 'issuerExt') || stringAt(token, 'issuerInt');
-      const name = stringAt(token, 'label');
+      const { title } = freeOtpNames(token);
       let secret: Uint8Array | undefined;
       let reason = 'the token has no settings';
       if (token !== undefined) {
@@ -201,23 +200,11 @@ export const freeOtpFormat: FormatReader = {
         }
       }
       if (secret === undefined) {
-        collector.skip(`token ${index + 1}`, [issuer, name].filter(Boolean).join(' / '), reason);
+        collector.skip(`token ${index + 1}`, title, reason);
         continue;
       }
       const plainSecret = secret;
-      collector.add(`token ${index + 1}`, [issuer, name].filter(Boolean).join(' / '), () => ({
-        type:
-          String(token?.['type'] ?? 'TOTP').toUpperCase() === 'TOTP' && issuer === 'Steam'
-            ? 'steam'
-            : token?.['type'],
-        issuer,
-        name,
-        secret: plainSecret,
-        algorithm: token?.['algo'],
-        digits: token?.['digits'],
-        period: token?.['period'],
-        counter: token?.['counter'],
-      }));
+      collector.add(`token ${index + 1}`, title, () => freeOtpAccount(token, plainSecret));
     }
     return collector.result('freeotp');
   },

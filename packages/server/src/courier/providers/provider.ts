@@ -73,3 +73,31 @@ export function snippet(text: string, length = 200): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > length ? `${line.slice(0, length)}...` : line;
 }
+
+/**
+ * POSTs to an HTTP provider with a timeout (`timeoutMs`, default `httpTimeoutMs`) and reads its
+ * answer; a failure before the whole answer is read (refused connection, DNS, timeout) is a
+ * transient DeliveryError of `provider`.
+ */
+export async function postToProvider(
+  provider: string,
+  url: string,
+  request: {
+    readonly headers: Record<string, string>;
+    readonly body: string | URLSearchParams;
+    readonly redirect?: 'follow' | 'manual';
+    readonly timeoutMs?: number | undefined;
+  },
+): Promise<{ response: Response; text: string }> {
+  const { timeoutMs, ...init } = request;
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      ...init,
+      signal: AbortSignal.timeout(timeoutMs ?? httpTimeoutMs),
+    });
+    return { response, text: await response.text() };
+  } catch (error) {
+    throw networkError(provider, error);
+  }
+}

@@ -8,14 +8,7 @@
  * Twilio answers 201 when it accepted the message. A 4xx other than 408/429 (bad number,
  * unverified sender, bad credentials) fails the message at once; 429, 5xx and network errors are retried.
  */
-import {
-  DeliveryError,
-  httpTimeoutMs,
-  isPermanentHttpStatus,
-  networkError,
-  type Provider,
-  snippet,
-} from './provider.js';
+import { DeliveryError, isPermanentHttpStatus, type Provider, postToProvider, snippet } from './provider.js';
 
 export interface TwilioProviderOptions {
   readonly accountSid: string;
@@ -39,23 +32,15 @@ export function createTwilioProvider(options: TwilioProviderOptions): Provider {
     name: 'twilio',
     async send(message) {
       const form = new URLSearchParams([['To', message.to], sender, ['Body', message.text]]);
-      let response: Response;
-      let text: string;
-      try {
-        response = await fetch(endpoint, {
-          method: 'POST',
-          headers: {
-            authorization,
-            'content-type': 'application/x-www-form-urlencoded',
-            accept: 'application/json',
-          },
-          body: form.toString(),
-          signal: AbortSignal.timeout(options.timeoutMs ?? httpTimeoutMs),
-        });
-        text = await response.text();
-      } catch (error) {
-        throw networkError('twilio', error);
-      }
+      const { response, text } = await postToProvider('twilio', endpoint, {
+        headers: {
+          authorization,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: form.toString(),
+        timeoutMs: options.timeoutMs,
+      });
       const json = parseJson(text);
       if (response.ok) {
         const sid = typeof json?.['sid'] === 'string' ? json['sid'] : undefined;

@@ -13,14 +13,7 @@
  * once; anything else is retried.
  */
 import { createHmac } from 'node:crypto';
-import {
-  DeliveryError,
-  httpTimeoutMs,
-  isPermanentHttpStatus,
-  networkError,
-  type Provider,
-  snippet,
-} from './provider.js';
+import { DeliveryError, isPermanentHttpStatus, type Provider, postToProvider, snippet } from './provider.js';
 
 export interface WebhookProviderOptions {
   readonly url: string;
@@ -40,25 +33,17 @@ export function createWebhookProvider(options: WebhookProviderOptions): Provider
     async send(message) {
       const body = JSON.stringify({ to: message.to, body: message.text, tenant: message.tenantSlug });
       const timestamp = String(Math.floor(options.now() / 1000));
-      let response: Response;
-      let text: string;
-      try {
-        response = await fetch(options.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-twofold-timestamp': timestamp,
-            'x-twofold-signature': signWebhookBody(options.secret, timestamp, body),
-            'x-twofold-message-id': message.id,
-          },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(options.timeoutMs ?? httpTimeoutMs),
-        });
-        text = await response.text();
-      } catch (error) {
-        throw networkError('webhook', error);
-      }
+      const { response, text } = await postToProvider('webhook', options.url, {
+        headers: {
+          'content-type': 'application/json',
+          'x-twofold-timestamp': timestamp,
+          'x-twofold-signature': signWebhookBody(options.secret, timestamp, body),
+          'x-twofold-message-id': message.id,
+        },
+        body,
+        redirect: 'manual',
+        timeoutMs: options.timeoutMs,
+      });
       if (response.status >= 200 && response.status < 300) {
         return { ref: referenceIn(text) ?? `webhook:${response.status}`, kept: false };
       }

@@ -143,6 +143,11 @@ describe('reading the CSV', () => {
       { line: 2, serial: 'S1' },
       { line: 3, fatal: expect.stringContaining('not valid CSV') },
     ]);
+    const openingQuote = await read([`${header}\nb@example.com,S"2,${secret},30,C,K\n`]);
+    expect(summary(openingQuote)).toEqual([
+      { line: 2, fatal: expect.stringContaining('a quote may only open a field') },
+    ]);
+    expect(JSON.stringify(openingQuote)).not.toContain('S"2');
   });
 
   it('holds at most one record: an endless quoted field stops at the record limit', async () => {

@@ -18,6 +18,13 @@
 import type { Readable } from 'node:stream';
 import { decodeBase32, isTwofoldError } from '@twofold/core';
 import { CsvError, parse } from 'csv-parse';
+import {
+  csvErrorLine,
+  csvHeaderIndex,
+  describeCsvError,
+  quote,
+  recordStartLine,
+} from '../../platform/csv.js';
 
 /** The columns of the format, in Microsoft's order. */
 export const hardwareTokenCsvColumns = [
@@ -115,58 +122,6 @@ export async function* normalizeLineEndings(source: CsvSource): AsyncGenerator<B
   if (pendingCr) yield Buffer.from([lineFeed]);
 }
 
-/** A value from the file, safe to put in a message: control characters removed, at most 40 characters. */
-export function quote(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  const clean = value.replace(/[\u0000-\u001f\u007f-\u009f]/gu, '');
-  return `'${clean.length > 40 ? `${clean.slice(0, 40)}...` : clean}'`;
-}
-
-function normalizeHeaderName(name: string): string {
-  return name.trim().replace(/\s+/gu, ' ').toLowerCase();
-}
-
-function checkHeader(
-  fields: readonly string[],
-): { ok: true; index: Record<HardwareTokenCsvColumn, number> } | { ok: false; message: string } {
-  const expected = hardwareTokenCsvColumns.join(',');
-  const index: Partial<Record<HardwareTokenCsvColumn, number>> = {};
-  for (const [position, raw] of fields.entries()) {
-    const name = normalizeHeaderName(raw);
-    const column = hardwareTokenCsvColumns.find((c) => c === name);
-    if (!column) {
-      return {
-        ok: false,
-        message: `unknown column ${quote(raw)} in the header; the first line must name the columns ${expected}`,
-      };
-    }
-    if (index[column] !== undefined)
-      return { ok: false, message: `the header names column '${column}' twice` };
-    index[column] = position;
-  }
-  const missing = hardwareTokenCsvColumns.filter((c) => index[c] === undefined);
-  if (missing.length > 0) {
-    return {
-      ok: false,
-      message: `the header lacks ${missing.map((c) => `'${c}'`).join(', ')}; the first line must name the columns ${expected}`,
-    };
-  }
-  return { ok: true, index: index as Record<HardwareTokenCsvColumn, number> };
-}
-
-function describeCsvError(error: CsvError): string {
-  switch (error.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'a quoted field that starts on this line or after it is never closed';
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'a quote must close its field (write a quote inside a field as two quotes)';
-    case 'CSV_MAX_RECORD_SIZE':
-      return `a row that starts on this line or after it is longer than ${hardwareTokenLimits.maxRecordCharacters} characters`;
-    default:
-      return error.message;
-  }
-}
-
 interface ParsedRecord {
   readonly fields: string[];
   /** The line where the record ends (csv-parse's count). */
@@ -226,11 +181,10 @@ export async function* readHardwareTokenCsv(source: CsvSource): AsyncGenerator<C
     while (queue.length > 0) {
       const { fields, endLine, raw } = queue.shift() as ParsedRecord;
       lastLine = endLine;
-      const text = raw.replace(/^\n+/u, '').replace(/\n$/u, '');
-      const line = endLine - (text.match(/\n/gu)?.length ?? 0);
+      const line = recordStartLine(raw, endLine);
       if (fields.every((field) => field.trim() === '')) continue;
       if (!index) {
-        const header = checkHeader(fields);
+        const header = csvHeaderIndex(fields, hardwareTokenCsvColumns);
         if (!header.ok) {
           yield { kind: 'fatal', line, message: header.message };
           return false;
@@ -254,14 +208,10 @@ export async function* readHardwareTokenCsv(source: CsvSource): AsyncGenerator<C
   }
   function fatal(error: unknown): CsvEntry {
     if (!(error instanceof CsvError)) throw error;
-    const line =
-      error.code === 'CSV_INVALID_CLOSING_QUOTE' && typeof error['lines'] === 'number'
-        ? error['lines']
-        : lastLine + 1;
     return {
       kind: 'fatal',
-      line,
-      message: `not valid CSV: ${describeCsvError(error)}; nothing after it was read`,
+      line: csvErrorLine(error, lastLine),
+      message: `not valid CSV: ${describeCsvError(error, hardwareTokenLimits.maxRecordCharacters)}; nothing after it was read`,
     };
   }
 

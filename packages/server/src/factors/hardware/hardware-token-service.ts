@@ -16,6 +16,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Actor, AuditLog } from '../../audit/audit-log.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Sealer } from '../../platform/crypto/sealer.js';
+import { quote } from '../../platform/csv.js';
 import { isUniqueViolation } from '../../platform/db/errors.js';
 import type { Database } from '../../platform/db/schema.js';
 import { generateId } from '../../platform/ids.js';
@@ -29,7 +30,6 @@ import {
   checkHardwareTokenRow,
   type HardwareTokenRow,
   hardwareTokenLabel,
-  quote,
   readHardwareTokenCsv,
 } from './hardware-token-csv.js';
 

@@ -6,8 +6,9 @@
  * else (an attribute kept in no column, an operator a type has none of) is invalidFilter.
  */
 import { TwofoldError } from '@twofold/core';
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { type Filter, parse } from 'scim2-parse-filter';
+import { page } from './scim-json.js';
 
 /** How one SCIM attribute is read from a row. */
 export interface FilterColumn {
@@ -127,4 +128,39 @@ function compare<DB, TB extends keyof DB>(
     default:
       throw invalidFilter(`the operator '${filter.op}' is not supported`);
   }
+}
+
+/** A list request: its filter, its window, and whether a group's members are left out. */
+export interface ScimListQuery {
+  readonly filter?: string | undefined;
+  readonly startIndex?: number;
+  readonly count?: number;
+  readonly excludeMembers?: boolean;
+}
+
+/**
+ * One page of a SCIM list (RFC 7644 sections 3.4.2.2 and 3.4.2.4): the rows of `from` that the filter
+ * keeps, counted in all, and the window asked for (`startIndex` 1-based, `count` at most the page
+ * limit). `rows` selects and orders what a resource is made of.
+ */
+export async function filteredPage<DB, TB extends keyof DB, S, O>(
+  from: SelectQueryBuilder<DB, TB, S>,
+  query: ScimListQuery,
+  columns: FilterColumns,
+  rows: (base: SelectQueryBuilder<DB, TB, S>) => SelectQueryBuilder<DB, TB, O>,
+): Promise<{ rows: O[]; total: number; startIndex: number }> {
+  const { startIndex, count } = page(query.startIndex, query.count);
+  const filter = query.filter ? parseScimFilter(query.filter) : undefined;
+  const base = filter ? from.where((eb) => filterExpression(eb, filter, columns)) : from;
+  const total = (await base
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow()) as unknown as { n: number | string };
+  const found =
+    count === 0
+      ? []
+      : await rows(base)
+          .limit(count)
+          .offset(startIndex - 1)
+          .execute();
+  return { rows: found as O[], total: Number(total.n), startIndex };
 }

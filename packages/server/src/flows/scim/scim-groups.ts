@@ -8,8 +8,8 @@ import { type ScimPatchOperation, scimPatch } from 'scim-patch';
 import type { Executor } from '../../audit/audit-log.js';
 import type { GroupService } from '../../groups/group-service.js';
 import type { Database } from '../../platform/db/schema.js';
-import { type FilterColumns, filterExpression, parseScimFilter } from './scim-filter.js';
-import { groupResource, invalidRequest, listResponse, page, type ScimGroup } from './scim-json.js';
+import { type FilterColumns, filteredPage, type ScimListQuery } from './scim-filter.js';
+import { groupResource, invalidRequest, listResponse, type ScimGroup } from './scim-json.js';
 import type { ScimContext } from './scim-users.js';
 
 export interface ScimGroupDeps {
@@ -94,34 +94,37 @@ export function createScimGroups(deps: ScimGroupDeps) {
     get: (ctx: ScimContext, id: string, options: { excludeMembers?: boolean } = {}) =>
       get(ctx, id, !options.excludeMembers),
 
-    async list(
-      ctx: ScimContext,
-      query: { filter?: string | undefined; startIndex?: number; count?: number; excludeMembers?: boolean },
-    ) {
-      const { startIndex, count } = page(query.startIndex, query.count);
-      const filter = query.filter ? parseScimFilter(query.filter) : undefined;
-      const base = db
-        .selectFrom('groups')
-        .where('tenant_id', '=', ctx.tenantId)
-        .$if(filter !== undefined, (q) =>
-          q.where((eb) => filterExpression(eb, filter as never, groupColumns)),
-        );
-      const total = await base
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
-      const ids =
-        count === 0
-          ? []
-          : await base
-              .select('id')
-              .orderBy('name_normalized')
-              .orderBy('id')
-              .limit(count)
-              .offset(startIndex - 1)
-              .execute();
-      const resources: ScimGroup[] = [];
-      for (const { id } of ids) resources.push(await get(ctx, id, !query.excludeMembers));
-      return listResponse(resources, Number(total.n), startIndex);
+    async list(ctx: ScimContext, query: ScimListQuery) {
+      const found = await filteredPage(
+        db.selectFrom('groups').where('tenant_id', '=', ctx.tenantId),
+        query,
+        groupColumns,
+        (base) =>
+          base
+            .select(['id', 'name', 'external_id', 'created_at', 'updated_at'])
+            .orderBy('name_normalized')
+            .orderBy('id'),
+      );
+      const members = query.excludeMembers
+        ? undefined
+        : await groups.membersOf(
+            ctx.tenantId,
+            found.rows.map((row) => row.id),
+          );
+      const resources = found.rows.map((row) =>
+        groupResource(
+          ctx.base,
+          {
+            id: row.id,
+            name: row.name,
+            externalId: row.external_id,
+            createdAt: Number(row.created_at),
+            updatedAt: Number(row.updated_at),
+          },
+          members?.get(row.id),
+        ),
+      );
+      return listResponse(resources, found.total, found.startIndex);
     },
 
     async create(ctx: ScimContext, body: GroupInput): Promise<ScimGroup> {

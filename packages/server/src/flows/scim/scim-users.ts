@@ -12,8 +12,8 @@ import type { Database } from '../../platform/db/schema.js';
 import { checkEmail, normalizeEmail } from '../../users/email.js';
 import type { UserChanges, UserService } from '../../users/user-service.js';
 import type { AdminFlows } from '../admin/index.js';
-import { type FilterColumns, filterExpression, parseScimFilter } from './scim-filter.js';
-import { invalidRequest, listResponse, page, type ScimUser, userResource } from './scim-json.js';
+import { type FilterColumns, filteredPage, type ScimListQuery } from './scim-filter.js';
+import { invalidRequest, listResponse, type ScimUser, userResource } from './scim-json.js';
 
 export interface ScimUserDeps {
   readonly db: Kysely<Database>;
@@ -147,35 +147,17 @@ export function createScimUsers(deps: ScimUserDeps) {
   return {
     get,
 
-    async list(
-      ctx: ScimContext,
-      query: { filter?: string | undefined; startIndex?: number; count?: number; excludeMembers?: boolean },
-    ) {
-      const { startIndex, count } = page(query.startIndex, query.count);
-      const filter = query.filter ? parseScimFilter(query.filter) : undefined;
-      const base = db
-        .selectFrom('users')
-        .where('tenant_id', '=', ctx.tenantId)
-        .$if(filter !== undefined, (q) =>
-          q.where((eb) => filterExpression(eb, filter as never, userColumns)),
-        );
-      const total = await base
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .executeTakeFirstOrThrow();
-      const rows =
-        count === 0
-          ? []
-          : await base
-              .select(userRowColumns)
-              .orderBy('email_normalized')
-              .orderBy('id')
-              .limit(count)
-              .offset(startIndex - 1)
-              .execute();
+    async list(ctx: ScimContext, query: ScimListQuery) {
+      const found = await filteredPage(
+        db.selectFrom('users').where('tenant_id', '=', ctx.tenantId),
+        query,
+        userColumns,
+        (base) => base.select(userRowColumns).orderBy('email_normalized').orderBy('id'),
+      );
       return listResponse(
-        rows.map((r) => userResource(ctx.base, r)),
-        Number(total.n),
-        startIndex,
+        found.rows.map((r) => userResource(ctx.base, r)),
+        found.total,
+        found.startIndex,
       );
     },
 

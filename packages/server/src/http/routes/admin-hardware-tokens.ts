@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { AdminMethodJson } from '@twofold/api/admin';
 import { TenantParams } from '@twofold/api/common';
 import { ActivateBody, ImportJson, MethodParams } from '@twofold/api/hardware-tokens';
-import { isTwofoldError, TwofoldError } from '@twofold/core';
+import { isTwofoldError } from '@twofold/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   type AdminAccessDeps,
@@ -10,16 +10,16 @@ import {
   authorizeAdmin,
   checkTarget,
 } from '../../admin/admin-access.js';
+import { hardwareTokenCsvColumns } from '../../factors/hardware/hardware-token-csv.js';
 import type { HardwareTokenService } from '../../factors/hardware/hardware-token-service.js';
 import type { Tenant, TenantService } from '../../tenants/tenant-service.js';
 import { adminMethodJson } from './admin-kit.js';
+import { csvMediaType, registerCsvRoutes, requireCsvBody } from './csv-body.js';
 
 export interface AdminHardwareTokenRouteDeps extends AdminAccessDeps {
   readonly tenants: Pick<TenantService, 'getBySlug'>;
   readonly hardwareTokens: HardwareTokenService;
 }
-
-const csvMediaType = 'text/csv';
 
 /**
  * The admin routes for hardware OATH tokens: `POST /admin/hardware-tokens` imports a CSV file in
@@ -40,23 +40,7 @@ export function registerAdminHardwareTokenRoutes(
     return { tenant, principal };
   }
 
-  // The CSV route lives in its own scope, so that text/csv bodies are accepted there only and any
-  // other body (JSON included) gets a 415 that says what to send.
-  app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(csvMediaType, { parseAs: 'string' }, (_request, body, done) =>
-      done(null, body),
-    );
-    scope.addContentTypeParser('*', (_request, _payload, done) =>
-      done(
-        new TwofoldError(
-          'unsupported_media_type',
-          'send the CSV file with Content-Type: text/csv (upn,serial number,secret key,time interval,manufacturer,model)',
-        ),
-        undefined,
-      ),
-    );
-
+  registerCsvRoutes(app, hardwareTokenCsvColumns.join(','), (scope) => {
     scope.post(
       '/t/:tenant/api/v1/admin/hardware-tokens',
       {
@@ -72,15 +56,7 @@ export function registerAdminHardwareTokenRoutes(
           body: Type.String({ description: 'the CSV file' }),
           response: { 200: ImportJson },
         },
-        // A request without a body has no Content-Type to refuse: say what to send, before validation does.
-        preValidation: async (request) => {
-          if (typeof request.body !== 'string') {
-            throw new TwofoldError(
-              'unsupported_media_type',
-              'send the CSV file as the body, with Content-Type: text/csv',
-            );
-          }
-        },
+        preValidation: requireCsvBody,
       },
       async (request) => {
         const { tenant, principal } = await admin(request, 'hardware_tokens.import');

@@ -1,29 +1,15 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { type ClientJson, ClientParams, CreateBody, CreatedJson, ListJson } from '@twofold/api/admin-apps';
+import { ClientParams, CreateBody, CreatedJson, ListJson } from '@twofold/api/admin-apps';
 import { TenantParams } from '@twofold/api/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type AdminAccessDeps, type AdminAction, authorizeAdmin } from '../../admin/admin-access.js';
-import type { OidcClient, OidcClientService } from '../../oidc/client-service.js';
+import { clientJson, type OidcClientService } from '../../oidc/client-service.js';
 import { issuerOf } from '../../oidc/provider-registry.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
 
 export interface AdminOidcClientRouteDeps extends AdminAccessDeps {
   readonly tenants: Pick<TenantService, 'getBySlug'>;
   readonly oidcClients: OidcClientService;
-}
-
-function clientJson(client: OidcClient): Static<typeof ClientJson> {
-  return {
-    clientId: client.id,
-    name: client.name,
-    redirectUris: client.redirectUris,
-    postLogoutRedirectUris: client.postLogoutRedirectUris,
-    confidential: client.confidential,
-    firstParty: client.firstParty,
-    service: client.service,
-    backchannelLogoutUri: client.backchannelLogoutUri,
-    createdAt: new Date(client.createdAt).toISOString(),
-  };
 }
 
 /** `GET|POST /admin/oidc-clients`, `DELETE /admin/oidc-clients/{clientId}`: the tenant's applications. */

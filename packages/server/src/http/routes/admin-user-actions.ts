@@ -13,7 +13,9 @@ import {
   UserJson,
   UserParams,
 } from '@twofold/api/admin';
+import type { AdminAction } from '@twofold/core';
 import type { FastifyInstance } from 'fastify';
+import type { Actor } from '../../audit/audit-log.js';
 import type { AdminFlows } from '../../flows/admin/index.js';
 import type { MfaLockout } from '../../users/mfa-lockout.js';
 import { type AdminKit, type AdminKitDeps, iso, schema } from './admin-kit.js';
@@ -91,33 +93,36 @@ export function registerAdminUserActionRoutes(app: FastifyInstance, deps: AdminU
     },
   );
 
-  app.post(
+  /** An action on a user that takes an optional reason and answers with the user as it is after it. */
+  function userAction(
+    path: string,
+    summary: string,
+    action: AdminAction,
+    act: (tenantId: string, userId: string, actor: Actor, reason: string | undefined) => Promise<unknown>,
+  ): void {
+    app.post(
+      path,
+      schema(summary, { params: UserParams, body: OptionalReasonBody, response: { 200: UserJson } }),
+      async (request) => {
+        const { tenant, principal, user } = await target(request, action);
+        const reason = (request.body as Static<typeof OptionalReasonBody>).reason;
+        await act(tenant.id, user.id, principal.actor, reason);
+        return userJson(await users.getById(tenant.id, user.id));
+      },
+    );
+  }
+
+  userAction(
     '/t/:tenant/api/v1/admin/users/:id/unlock',
-    schema('Lift a second-factor lockout and reset the failure count', {
-      params: UserParams,
-      body: OptionalReasonBody,
-      response: { 200: UserJson },
-    }),
-    async (request) => {
-      const { tenant, principal, user } = await target(request, 'users.unlock');
-      const reason = (request.body as Static<typeof OptionalReasonBody>).reason;
-      await mfaLockout.unlock(tenant.id, user.id, principal.actor, reason);
-      return userJson(await users.getById(tenant.id, user.id));
-    },
+    'Lift a second-factor lockout and reset the failure count',
+    'users.unlock',
+    (tenantId, userId, actor, reason) => mfaLockout.unlock(tenantId, userId, actor, reason),
   );
 
-  app.post(
+  userAction(
     '/t/:tenant/api/v1/admin/users/:id/clear-push-block',
-    schema('Let push approvals reach the user again after they reported one', {
-      params: UserParams,
-      body: OptionalReasonBody,
-      response: { 200: UserJson },
-    }),
-    async (request) => {
-      const { tenant, principal, user } = await target(request, 'users.clear_push_block');
-      const reason = (request.body as Static<typeof OptionalReasonBody>).reason;
-      await users.clearPushBlock(tenant.id, user.id, principal.actor, reason);
-      return userJson(await users.getById(tenant.id, user.id));
-    },
+    'Let push approvals reach the user again after they reported one',
+    'users.clear_push_block',
+    (tenantId, userId, actor, reason) => users.clearPushBlock(tenantId, userId, actor, reason),
   );
 }

@@ -3,35 +3,20 @@ import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import { UserImportJson, UserImportQuery } from '@twofold/api/admin-user-import';
 import { TenantParams } from '@twofold/api/common';
-import { TwofoldError } from '@twofold/core';
 import type { FastifyInstance } from 'fastify';
 import { type AdminAccessDeps, authorizeAdmin } from '../../admin/admin-access.js';
 import { type AdminFlows, refusedImport } from '../../flows/admin/index.js';
+import { userCsvColumns } from '../../flows/admin/user-import/user-csv.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
+import { csvMediaType, registerCsvRoutes, requireCsvBody } from './csv-body.js';
 
 export interface AdminUserImportRouteDeps extends AdminAccessDeps {
   readonly tenants: Pick<TenantService, 'getBySlug'>;
   readonly admin: Pick<AdminFlows, 'importUsers'>;
 }
 
-const csvMediaType = 'text/csv';
-
 export function registerAdminUserImportRoutes(app: FastifyInstance, deps: AdminUserImportRouteDeps): void {
-  // text/csv bodies are accepted on this route only; any other body gets a 415 that says what to send.
-  app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser(csvMediaType, { parseAs: 'string' }, (_request, body, done) =>
-      done(null, body),
-    );
-    scope.addContentTypeParser('*', (_request, _payload, done) =>
-      done(
-        new TwofoldError(
-          'unsupported_media_type',
-          'send the CSV file with Content-Type: text/csv (email,name,role)',
-        ),
-        undefined,
-      ),
-    );
+  registerCsvRoutes(app, userCsvColumns.join(','), (scope) => {
     scope.post(
       '/t/:tenant/api/v1/admin/users/import',
       {
@@ -49,13 +34,7 @@ export function registerAdminUserImportRoutes(app: FastifyInstance, deps: AdminU
           body: Type.String({ description: 'the CSV file' }),
           response: { 200: UserImportJson },
         },
-        preValidation: async (request) => {
-          if (typeof request.body !== 'string')
-            throw new TwofoldError(
-              'unsupported_media_type',
-              'send the CSV file as the body, with Content-Type: text/csv',
-            );
-        },
+        preValidation: requireCsvBody,
       },
       async (request) => {
         const { tenant: slug } = request.params as { tenant: string };

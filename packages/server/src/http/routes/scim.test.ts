@@ -340,6 +340,10 @@ for (const backend of testBackends) {
         'Platform',
       ]);
       for (const group of all.json.Resources) checkGroup(group);
+      // A page reads its groups' members in one query; each group has its own, as a read by id gives.
+      expect(all.json.Resources[1].members).toHaveLength(2);
+      for (const group of all.json.Resources)
+        expect(group).toEqual((await scim('GET', `/Groups/${group.id}`)).json);
       const put = await scim('PUT', `/Groups/${id}`, {
         schemas: [groupSchema],
         displayName: 'Platform',

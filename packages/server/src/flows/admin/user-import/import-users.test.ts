@@ -113,7 +113,7 @@ for (const backend of testBackends) {
     it('refuses a file that is not this CSV as a whole, naming the line', async () => {
       for (const [csv, message] of [
         ['', 'line 1: the file is empty'],
-        ['upn,name,role\na@example.com,A,\n', 'line 1: unknown column in the header'],
+        ['upn,name,role\na@example.com,A,\n', "line 1: unknown column 'upn' in the header"],
         ['email,name\na@example.com,A\n', "line 1: the header lacks 'role'"],
         ['email,email,role\n', "line 1: the header names column 'email' twice"],
         ['email,name,role\na@example.com,"A,\nb@example.com,B,\n', 'line 2: a quoted field'],

@@ -8,6 +8,7 @@
 import { TwofoldError } from '@twofold/core';
 import { CsvError } from 'csv-parse';
 import { parse } from 'csv-parse/sync';
+import { csvErrorLine, csvHeaderIndex, describeCsvError, recordStartLine } from '../../../platform/csv.js';
 
 export const userCsvColumns = ['email', 'name', 'role'] as const;
 export type UserCsvColumn = (typeof userCsvColumns)[number];
@@ -32,38 +33,6 @@ export interface UserCsvShapeError {
 
 function csvInvalid(line: number, message: string): TwofoldError {
   return new TwofoldError('csv_invalid', `line ${line}: ${message}`, { line });
-}
-
-function headerIndex(fields: readonly string[]): Record<UserCsvColumn, number> {
-  const expected = userCsvColumns.join(',');
-  const index: Partial<Record<UserCsvColumn, number>> = {};
-  for (const [position, raw] of fields.entries()) {
-    const name = raw.trim().replace(/\s+/gu, ' ').toLowerCase();
-    const column = userCsvColumns.find((c) => c === name);
-    if (!column) throw csvInvalid(1, `unknown column in the header; the first line must be ${expected}`);
-    if (index[column] !== undefined) throw csvInvalid(1, `the header names column '${column}' twice`);
-    index[column] = position;
-  }
-  const missing = userCsvColumns.filter((c) => index[c] === undefined);
-  if (missing.length > 0)
-    throw csvInvalid(
-      1,
-      `the header lacks ${missing.map((c) => `'${c}'`).join(', ')}; the first line must be ${expected}`,
-    );
-  return index as Record<UserCsvColumn, number>;
-}
-
-function describeCsvError(error: CsvError): string {
-  switch (error.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'a quoted field that starts on this line or after it is never closed';
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'a quote must close its field (write a quote inside a field as two quotes)';
-    case 'CSV_MAX_RECORD_SIZE':
-      return `a row that starts on this line or after it is longer than ${userImportLimits.maxRecordCharacters} characters`;
-    default:
-      return 'the file is not CSV';
-  }
 }
 
 /**
@@ -92,21 +61,21 @@ export function parseUserCsv(text: string): { rows: UserCsvRow[]; shapeErrors: U
     }) as unknown as typeof records;
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
-    const line =
-      error.code === 'CSV_INVALID_CLOSING_QUOTE' && typeof error['lines'] === 'number'
-        ? error['lines']
-        : lastLine + 1;
-    throw csvInvalid(line, describeCsvError(error));
+    throw csvInvalid(
+      csvErrorLine(error, lastLine),
+      describeCsvError(error, userImportLimits.maxRecordCharacters),
+    );
   }
   let index: Record<UserCsvColumn, number> | undefined;
   const rows: UserCsvRow[] = [];
   const shapeErrors: UserCsvShapeError[] = [];
   for (const { record: fields, info, raw } of records) {
     if (fields.every((field) => field.trim() === '')) continue;
-    const body = raw.replace(/^\n+/u, '').replace(/\n$/u, '');
-    const line = info.lines - (body.match(/\n/gu)?.length ?? 0);
+    const line = recordStartLine(raw, info.lines);
     if (!index) {
-      index = headerIndex(fields);
+      const header = csvHeaderIndex(fields, userCsvColumns);
+      if (!header.ok) throw csvInvalid(1, header.message);
+      index = header.index;
       continue;
     }
     if (rows.length + shapeErrors.length >= userImportLimits.maxRows)
