@@ -5,6 +5,7 @@
  * in memory; locking drops it, and nothing stored by this origin can sign a device request (security review 14.5).
  */
 import {
+  activatedPush,
   type EcPrivateJwk,
   type PushChallenge,
   type PushDecision,
@@ -108,17 +109,7 @@ export async function activateDevice(
     body: JSON.stringify({ activationToken: params.token, publicKey: publicJwk, name }),
   });
   if (!response.ok) throw await problem(response);
-  const body = (await response.json()) as Record<string, unknown>;
-  if (typeof body['deviceId'] !== 'string') throw new Error('the activation answer has no deviceId');
-  return {
-    server: params.server,
-    tenant: typeof body['tenant'] === 'string' ? body['tenant'] : params.tenant,
-    ...(typeof body['tenantName'] === 'string' ? { tenantName: body['tenantName'] } : {}),
-    deviceId: body['deviceId'],
-    ...(typeof body['userEmail'] === 'string' ? { userEmail: body['userEmail'] } : {}),
-    privateKey: privateJwk,
-    activatedAt: new Date().toISOString(),
-  };
+  return activatedPush(params, await response.json(), privateJwk, new Date());
 }
 
 /** Pending challenges (long-poll up to `wait` seconds). */
