@@ -230,8 +230,15 @@ for (const backend of testBackends) {
         // An application the user never signed in to is not told.
         await createClient({ name: 'Unused', redirectUris: [redirectUri], backchannelLogoutUri: other.url });
         const grace = await enrol(t, clock, { email: 'grace@example.com' });
-        await signIn({ clientId: wiki.client.clientId, secret: wiki.clientSecret }, grace);
-        await signIn({ clientId: quiet.client.clientId, secret: quiet.clientSecret }, grace);
+        const { tokens } = await signIn({ clientId: wiki.client.clientId, secret: wiki.clientSecret }, grace);
+        const quietSignIn = await signIn(
+          { clientId: quiet.client.clientId, secret: quiet.clientSecret },
+          grace,
+        );
+        // ID tokens carry `sid` for the applications told of logouts, and only for them.
+        const sid = tokens.claims()?.sid;
+        expect(typeof sid).toBe('string');
+        expect(quietSignIn.tokens.claims()).not.toHaveProperty('sid');
 
         const metadata = await (await fetch(`${origin}/t/acme/.well-known/openid-configuration`)).json();
         expect(metadata).toMatchObject({
@@ -260,6 +267,7 @@ for (const backend of testBackends) {
           iss: `${origin}/t/acme`,
           aud: wiki.client.clientId,
           sub: grace.user.id,
+          sid,
           events: { [backchannelLogoutEvent]: {} },
         });
         expect(typeof payload.jti).toBe('string');
@@ -276,7 +284,7 @@ for (const backend of testBackends) {
           .execute();
         expect(audit).toHaveLength(1);
         expect(JSON.parse(audit[0]?.details ?? '{}').clients).toEqual([
-          { clientId: wiki.client.clientId, messageId: payload.jti },
+          { clientId: wiki.client.clientId, sid, messageId: payload.jti },
         ]);
         const sent = await t.runtime.services.outbox.get(String(payload.jti));
         expect(sent).toMatchObject({ channel: 'logout', recipient: receiver.url, status: 'sent' });
@@ -397,7 +405,12 @@ for (const backend of testBackends) {
           'openid',
           jar,
         );
-        await signIn({ clientId: two.client.clientId, secret: two.clientSecret }, mo, 'openid', jar);
+        const twoSignIn = await signIn(
+          { clientId: two.client.clientId, secret: two.clientSecret },
+          mo,
+          'openid',
+          jar,
+        );
         const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
         const form = await fetch(
           `${origin}/t/acme/oidc/session/end?${new URLSearchParams({
@@ -418,11 +431,125 @@ for (const backend of testBackends) {
         expect(confirmed.status).toBeLessThan(400);
         const [toOne] = await first.until(1);
         const [toTwo] = await second.until(1);
-        expect((await verifyAgainstDiscovery(toOne?.token ?? '', one.client.clientId)).sub).toBe(mo.user.id);
-        expect((await verifyAgainstDiscovery(toTwo?.token ?? '', two.client.clientId)).sub).toBe(mo.user.id);
+        expect(await verifyAgainstDiscovery(toOne?.token ?? '', one.client.clientId)).toMatchObject({
+          sub: mo.user.id,
+          sid: tokens.claims()?.sid,
+        });
+        expect(await verifyAgainstDiscovery(toTwo?.token ?? '', two.client.clientId)).toMatchObject({
+          sub: mo.user.id,
+          sid: twoSignIn.tokens.claims()?.sid,
+        });
+        // The Twofold session ended too, and its ending told no application a second time.
+        expect(await t.runtime.services.sessions.authenticate(mo.sessionToken)).toBeUndefined();
+        const queued = (await t.runtime.services.outbox.list(acme.id)).filter(
+          (m) => m.recipient === first.url || m.recipient === second.url,
+        );
+        expect(queued).toHaveLength(2);
       } finally {
         await first.close();
         await second.close();
+      }
+    });
+
+    it('one sign-out tells the applications of that session with their sid, within seconds; another session keeps its applications', async () => {
+      const wikiReceiver = await logoutReceiver();
+      const chatReceiver = await logoutReceiver();
+      try {
+        const wikiCreated = await createClient({
+          name: 'Session wiki',
+          redirectUris: [redirectUri],
+          backchannelLogoutUri: wikiReceiver.url,
+        });
+        const chatCreated = await createClient({
+          name: 'Session chat',
+          redirectUris: [redirectUri],
+          backchannelLogoutUri: chatReceiver.url,
+        });
+        const wiki = { clientId: wikiCreated.client.clientId, secret: wikiCreated.clientSecret };
+        const chat = { clientId: chatCreated.client.clientId, secret: chatCreated.clientSecret };
+        const kim = await enrol(t, clock, { email: 'kim@example.com' });
+        // Kim's second session: another browser (its own cookies, so its own provider session).
+        const laptop = await t.runtime.services.sessions.create({
+          tenantId: acme.id,
+          userId: kim.user.id,
+          amr: ['pwd', 'otp', 'mfa'],
+          mfaAt: clock.now(),
+        });
+        const laptopUser = { ...kim, sessionToken: laptop.token };
+        const phoneJar = new Map<string, string>([['twofold_session', kim.sessionToken]]);
+        const laptopJar = new Map<string, string>([['twofold_session', laptop.token]]);
+        const phoneWiki = (await signIn(wiki, kim, 'openid', phoneJar)).tokens.claims()?.sid;
+        const phoneChat = (await signIn(chat, kim, 'openid', phoneJar)).tokens.claims()?.sid;
+        const laptopWiki = (await signIn(wiki, laptopUser, 'openid', laptopJar)).tokens.claims()?.sid;
+        expect(typeof phoneWiki).toBe('string');
+        expect(typeof phoneChat).toBe('string');
+        expect(typeof laptopWiki).toBe('string');
+        expect(laptopWiki).not.toBe(phoneWiki);
+
+        // "Sign out" on the phone.
+        const signedOutAt = Date.now();
+        const answer = await fetch(`${origin}/t/acme/api/v1/sign-out`, {
+          method: 'POST',
+          headers: bearer(kim.sessionToken),
+        });
+        expect(answer.status).toBe(204);
+        const [toWiki] = await wikiReceiver.until(1);
+        const [toChat] = await chatReceiver.until(1);
+        const latencyMs = Math.max(toWiki?.at ?? 0, toChat?.at ?? 0) - signedOutAt;
+        console.info(
+          `back-channel logout on ${backend.name}: tokens received ${latencyMs} ms after one sign-out`,
+        );
+        expect(latencyMs).toBeLessThan(5_000);
+        expect(await verifyAgainstDiscovery(toWiki?.token ?? '', wiki.clientId)).toMatchObject({
+          sub: kim.user.id,
+          sid: phoneWiki,
+          events: { [backchannelLogoutEvent]: {} },
+        });
+        expect(await verifyAgainstDiscovery(toChat?.token ?? '', chat.clientId)).toMatchObject({
+          sub: kim.user.id,
+          sid: phoneChat,
+        });
+
+        // The tokens were queued with the sign-out: nothing else is on its way to the laptop's wiki.
+        const toReceivers = async () =>
+          (await t.runtime.services.outbox.list(acme.id)).filter(
+            (m) => m.recipient === wikiReceiver.url || m.recipient === chatReceiver.url,
+          );
+        expect(await toReceivers()).toHaveLength(2);
+        const audit = await t.runtime.database.db
+          .selectFrom('audit_events')
+          .select('details')
+          .where('tenant_id', '=', acme.id)
+          .where('action', '=', 'oidc.backchannel_logout')
+          .where('target_id', '=', kim.user.id)
+          .execute();
+        expect(audit).toHaveLength(1);
+        expect(JSON.parse(audit[0]?.details ?? '{}').clients).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ clientId: wiki.clientId, sid: phoneWiki }),
+            expect.objectContaining({ clientId: chat.clientId, sid: phoneChat }),
+          ]),
+        );
+        // The laptop is still signed in, at Twofold and at the wiki (a new sign-in asks nothing).
+        expect(await t.runtime.services.sessions.authenticate(laptop.token)).toBeDefined();
+        const again = await signIn(wiki, laptopUser, 'openid', laptopJar);
+        expect(again.tokens.claims()?.sid).toBe(laptopWiki);
+        expect(wikiReceiver.received).toHaveLength(1);
+
+        // An admin revokes the laptop's session alone: the wiki is told of that sid.
+        expect(await t.runtime.services.sessions.revoke(acme.id, laptop.session.id, operatorActor)).toBe(
+          true,
+        );
+        const [, toLaptopWiki] = await wikiReceiver.until(2);
+        expect(await verifyAgainstDiscovery(toLaptopWiki?.token ?? '', wiki.clientId)).toMatchObject({
+          sub: kim.user.id,
+          sid: laptopWiki,
+        });
+        expect(chatReceiver.received).toHaveLength(1);
+        expect(await toReceivers()).toHaveLength(3);
+      } finally {
+        await wikiReceiver.close();
+        await chatReceiver.close();
       }
     });
 

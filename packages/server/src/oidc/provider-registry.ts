@@ -134,8 +134,11 @@ export interface OidcProviderDeps {
   readonly users: UserService;
   readonly groups: Pick<GroupService, 'namesOf'>;
   readonly sessions: SessionService;
-  /** Back-channel logout tokens go through the courier (RP-initiated logout tells the other applications). */
-  readonly applicationLogout: Pick<ApplicationLogout, 'clientSignedOut'>;
+  /**
+   * Back-channel logout: which applications each Twofold session signed in to (and their `sid`),
+   * and the tokens of RP-initiated logout, through the courier.
+   */
+  readonly applicationLogout: Pick<ApplicationLogout, 'clientSignedOut' | 'signedIn'>;
   /** `email_verified`: the user confirmed a code sent to that address (factors/message-codes). */
   readonly confirmedEmail: (tenantId: string, userId: string, email: string) => Promise<boolean>;
   /** Which sessions a phishing-resistant factor proved (acr `urn:twofold:acr:phr`). */
@@ -430,9 +433,24 @@ ${form}
   provider.Client.prototype.backchannelLogout = async function queueLogoutToken(
     this: { clientId: string },
     sub: string,
+    sid?: string,
   ) {
-    await deps.applicationLogout.clientSignedOut(tenant.id, this.clientId, sub, { type: 'user', id: sub });
+    await deps.applicationLogout.clientSignedOut(tenant.id, this.clientId, sub, sid, {
+      type: 'user',
+      id: sub,
+    });
   };
+
+  // An application signed in: the Twofold session of the browser is linked to the `sid` its ID
+  // tokens carry, so that this session's ending tells it (backchannel-logout.ts). Recorded before
+  // the answer leaves, so a sign-out right after finds the link.
+  provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
+    const client = ctx.oidc.client;
+    const session = ctx.oidc.session;
+    if (!client?.backchannelLogoutUri || !session?.accountId) return;
+    const sid = session.sidFor(client.clientId);
+    if (sid) ctx.state.twofoldSignedIn = { clientId: client.clientId, accountId: session.accountId, sid };
+  });
 
   // RP-initiated sign-out ends the Twofold session too, before the answer leaves.
   provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
@@ -440,6 +458,21 @@ ${form}
   });
   provider.use(async (ctx, next) => {
     await next();
+    const signedIn = ctx.state.twofoldSignedIn as
+      | { clientId: string; accountId: string; sid: string }
+      | undefined;
+    if (signedIn) {
+      const session = await browserSession(ctx as KoaContextWithOIDC, sessions, tenant.id);
+      if (session?.userId === signedIn.accountId) {
+        await deps.applicationLogout.signedIn({
+          tenantId: tenant.id,
+          sessionId: session.id,
+          userId: session.userId,
+          clientId: signedIn.clientId,
+          sid: signedIn.sid,
+        });
+      }
+    }
     if (!ctx.state.twofoldSignOut) return;
     const session = await browserSession(ctx as KoaContextWithOIDC, sessions, tenant.id);
     if (session) {

@@ -232,11 +232,19 @@ export function createSessionService(deps: {
   audit: AuditLog;
   lifetimes?: { idleMs?: number; absoluteMs?: number };
   /**
-   * Tells the applications when a user's grants end with their sessions (back-channel logout,
-   * oidc/backchannel-logout.ts), inside the same transaction, before the grants are deleted.
+   * Tells the applications when sessions end (back-channel logout, oidc/backchannel-logout.ts),
+   * inside the same transaction: those one session signed in to when it ends alone, and all of
+   * the user's (before the grants are deleted) when every grant ends with the sessions.
    */
   applicationLogout?: {
     sessionsEnded(executor: Executor, tenantId: string, userId: string, actor: Actor): Promise<unknown>;
+    sessionEnded(
+      executor: Executor,
+      tenantId: string,
+      userId: string,
+      sessionIds: readonly string[],
+      actor: Actor,
+    ): Promise<unknown>;
   };
 }): SessionService {
   const { db, clock, audit } = deps;
@@ -350,6 +358,7 @@ export function createSessionService(deps: {
           .returning('user_id')
           .executeTakeFirst();
         if (!revoked) return false;
+        await deps.applicationLogout?.sessionEnded(trx, tenantId, revoked.user_id, [sessionId], actor);
         await audit.record(
           {
             tenantId,
@@ -377,13 +386,17 @@ export function createSessionService(deps: {
           .where('absolute_expires_at', '>', now)
           .where('idle_expires_at', '>', now);
         if (options.exceptSessionId !== undefined) update = update.where('id', '!=', options.exceptSessionId);
-        const result = await update.executeTakeFirst();
-        const count = Number(result.numUpdatedRows);
+        const ended = await update.returning('id').execute();
+        const count = ended.length;
         // Applications signed in through OpenID Connect lose their grants, tokens and provider
-        // sessions with the Twofold sessions (except on "sign out other sessions", which keeps the caller's).
+        // sessions with the Twofold sessions (except on "sign out other sessions", which keeps the
+        // caller's: then only the applications the ended sessions signed in to are told).
         if (options.endGrants ?? options.exceptSessionId === undefined) {
           await deps.applicationLogout?.sessionsEnded(trx, tenantId, userId, actor);
           await revokeApplicationGrants(trx, tenantId, userId);
+        } else {
+          const ids = ended.map((row) => row.id);
+          await deps.applicationLogout?.sessionEnded(trx, tenantId, userId, ids, actor);
         }
         await audit.record(
           {
