@@ -547,9 +547,59 @@ for (const backend of testBackends) {
         });
         expect(chatReceiver.received).toHaveLength(1);
         expect(await toReceivers()).toHaveLength(3);
+
+        // Every session ending now (an admin's revoke) tells no application again: each was told of
+        // its sessions, and its grants from them need no token with `sub` alone.
+        await t.runtime.services.admin.revokeSessions({
+          tenantId: acme.id,
+          userId: kim.user.id,
+          actor: operatorActor,
+        });
+        expect(await toReceivers()).toHaveLength(3);
       } finally {
         await wikiReceiver.close();
         await chatReceiver.close();
+      }
+    });
+
+    it('an application signed in before sessions were linked is told with sub alone when every session ends', async () => {
+      const receiver = await logoutReceiver();
+      try {
+        const created = await createClient({
+          name: 'Old wiki',
+          redirectUris: [redirectUri],
+          backchannelLogoutUri: receiver.url,
+        });
+        const app = { clientId: created.client.clientId, secret: created.clientSecret };
+        const old = await enrol(t, clock, { email: 'old@example.com' });
+        await signIn(app, old);
+        // As a sign-in from before migration 0014 left it: a grant, and no link.
+        await t.runtime.database.db
+          .deleteFrom('oidc_session_links')
+          .where('user_id', '=', old.user.id)
+          .execute();
+        // One sign-out tells nobody (the session's applications are unknown)...
+        const signedOut = await fetch(`${origin}/t/acme/api/v1/sign-out`, {
+          method: 'POST',
+          headers: bearer(old.sessionToken),
+        });
+        expect(signedOut.status).toBe(204);
+        const queued = async () =>
+          (await t.runtime.services.outbox.list(acme.id)).filter((m) => m.recipient === receiver.url);
+        expect(await queued()).toHaveLength(0);
+        // ...and every session's end tells the application with `sub` alone: all of the user's sessions there.
+        await t.runtime.services.admin.revokeSessions({
+          tenantId: acme.id,
+          userId: old.user.id,
+          actor: operatorActor,
+        });
+        const [delivery] = await receiver.until(1);
+        const payload = await verifyAgainstDiscovery(delivery?.token ?? '', app.clientId);
+        expect(payload.sub).toBe(old.user.id);
+        expect(payload).not.toHaveProperty('sid');
+        expect(await queued()).toHaveLength(1);
+      } finally {
+        await receiver.close();
       }
     });
 

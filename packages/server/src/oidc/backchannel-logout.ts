@@ -13,9 +13,12 @@
  *   application that session signed in to gets a token with `sub` and that `sid`; the user's
  *   other sessions keep their applications;
  * - every session of the user ends (sign out everywhere, an admin's revoke, disable,
- *   re-registration, a new password, deletion): each linked `sid` gets its token, and an
- *   application that holds a grant or token of the user without a link (signed in before links
- *   were kept) gets one with `sub` alone, which ends every session of the user there.
+ *   re-registration, a new password, deletion): each linked `sid` not told yet gets its token,
+ *   and an application that holds a grant or token of the user but no link at all (signed in
+ *   before links were kept, or before it had a logout URI) gets one with `sub` alone, which ends
+ *   every session of the user there.
+ * A link told of its ending is kept (`told_at`) until all the user's sessions end or its session
+ * is purged, so that neither a second ending nor the all-sessions fallback tells it again.
  */
 import type { Kysely } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
@@ -85,7 +88,7 @@ export function createApplicationLogout(deps: {
 }): ApplicationLogout {
   const { db, clock, audit, courier } = deps;
 
-  /** The linked sign-ins (with `sid`) at applications with a logout URI, of the user or of some sessions. */
+  /** The linked sign-ins (with `sid`) not yet told, at applications with a logout URI. */
   function linked(executor: Executor, tenantId: string) {
     return executor
       .selectFrom('oidc_session_links')
@@ -101,6 +104,7 @@ export function createApplicationLogout(deps: {
       ])
       .distinct()
       .where('oidc_session_links.tenant_id', '=', tenantId)
+      .where('oidc_session_links.told_at', 'is', null)
       .where('oidc_clients.backchannel_logout_uri', 'is not', null)
       .orderBy('oidc_clients.id')
       .orderBy('oidc_session_links.sid');
@@ -174,7 +178,7 @@ export function createApplicationLogout(deps: {
           sid: signIn.sid,
           created_at: clock.now(),
         })
-        .onConflict((oc) => oc.columns(['session_id', 'client_id', 'sid']).doNothing())
+        .onConflict((oc) => oc.columns(['session_id', 'client_id', 'sid']).doUpdateSet({ told_at: null }))
         .execute();
     },
 
@@ -182,8 +186,18 @@ export function createApplicationLogout(deps: {
       const sessions = withUri(
         await linked(executor, tenantId).where('oidc_session_links.user_id', '=', userId).execute(),
       );
-      const told = new Set(sessions.map((r) => r.clientId));
-      const unlinked = (await holders(executor, tenantId, userId)).filter((r) => !told.has(r.clientId));
+      // An application with a link, told already or now, knows the user's sessions there by `sid`.
+      const known = await executor
+        .selectFrom('oidc_session_links')
+        .select('client_id')
+        .distinct()
+        .where('tenant_id', '=', tenantId)
+        .where('user_id', '=', userId)
+        .execute();
+      const linkedClients = new Set(known.map((row) => row.client_id));
+      const unlinked = (await holders(executor, tenantId, userId)).filter(
+        (r) => !linkedClients.has(r.clientId),
+      );
       await executor
         .deleteFrom('oidc_session_links')
         .where('tenant_id', '=', tenantId)
@@ -201,9 +215,11 @@ export function createApplicationLogout(deps: {
           .execute(),
       );
       await executor
-        .deleteFrom('oidc_session_links')
+        .updateTable('oidc_session_links')
+        .set({ told_at: clock.now() })
         .where('tenant_id', '=', tenantId)
         .where('session_id', 'in', sessionIds)
+        .where('told_at', 'is', null)
         .execute();
       return notify(executor, tenantId, userId, actor, to);
     },
@@ -220,10 +236,12 @@ export function createApplicationLogout(deps: {
         // Told now: the Twofold session's own ending (which follows a full sign-out) does not tell it again.
         if (sid) {
           await trx
-            .deleteFrom('oidc_session_links')
+            .updateTable('oidc_session_links')
+            .set({ told_at: clock.now() })
             .where('tenant_id', '=', tenantId)
             .where('client_id', '=', clientId)
             .where('sid', '=', sid)
+            .where('told_at', 'is', null)
             .execute();
         }
         await notify(trx, tenantId, userId, actor, [

@@ -455,6 +455,8 @@ export interface OidcSessionLinksTable {
   /** The `sid` of the ID tokens the application got (the provider session's id for it). */
   sid: string;
   created_at: number;
+  /** When its logout token was queued as this one session ended (null: not yet). */
+  told_at: number | null;
 }
 
 export interface Database {
