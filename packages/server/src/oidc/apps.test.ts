@@ -174,6 +174,17 @@ for (const backend of testBackends) {
       return payload;
     }
 
+    /** An application with a back-channel logout URI at a new receiver (the caller closes it). */
+    async function appWithReceiver(name: string) {
+      const receiver = await logoutReceiver();
+      const created = await createClient({
+        name,
+        redirectUris: [redirectUri],
+        backchannelLogoutUri: receiver.url,
+      });
+      return { app: { clientId: created.client.clientId, secret: created.clientSecret }, receiver };
+    }
+
     it('profile gives preferred_username; email gives email_verified, true only once a code sent there was typed back', async () => {
       const created = await createClient({ name: 'Claims', redirectUris: [redirectUri] });
       const app = { clientId: created.client.clientId, secret: created.clientSecret };
@@ -335,14 +346,8 @@ for (const backend of testBackends) {
     });
 
     it('every other event that ends the sessions tells the application: revoke, re-registration, a new password, deletion', async () => {
-      const receiver = await logoutReceiver();
+      const { app, receiver } = await appWithReceiver('Events wiki');
       try {
-        const wiki = await createClient({
-          name: 'Events wiki',
-          redirectUris: [redirectUri],
-          backchannelLogoutUri: receiver.url,
-        });
-        const app = { clientId: wiki.client.clientId, secret: wiki.clientSecret };
         const { admin } = t.runtime.services;
         const events: [string, (user: Enrolled) => Promise<unknown>][] = [
           [
@@ -452,21 +457,9 @@ for (const backend of testBackends) {
     });
 
     it('one sign-out tells the applications of that session with their sid, within seconds; another session keeps its applications', async () => {
-      const wikiReceiver = await logoutReceiver();
-      const chatReceiver = await logoutReceiver();
+      const { app: wiki, receiver: wikiReceiver } = await appWithReceiver('Session wiki');
+      const { app: chat, receiver: chatReceiver } = await appWithReceiver('Session chat');
       try {
-        const wikiCreated = await createClient({
-          name: 'Session wiki',
-          redirectUris: [redirectUri],
-          backchannelLogoutUri: wikiReceiver.url,
-        });
-        const chatCreated = await createClient({
-          name: 'Session chat',
-          redirectUris: [redirectUri],
-          backchannelLogoutUri: chatReceiver.url,
-        });
-        const wiki = { clientId: wikiCreated.client.clientId, secret: wikiCreated.clientSecret };
-        const chat = { clientId: chatCreated.client.clientId, secret: chatCreated.clientSecret };
         const kim = await enrol(t, clock, { email: 'kim@example.com' });
         // Kim's second session: another browser (its own cookies, so its own provider session).
         const laptop = await t.runtime.services.sessions.create({
@@ -563,14 +556,8 @@ for (const backend of testBackends) {
     });
 
     it('an application signed in before sessions were linked is told with sub alone when every session ends', async () => {
-      const receiver = await logoutReceiver();
+      const { app, receiver } = await appWithReceiver('Old wiki');
       try {
-        const created = await createClient({
-          name: 'Old wiki',
-          redirectUris: [redirectUri],
-          backchannelLogoutUri: receiver.url,
-        });
-        const app = { clientId: created.client.clientId, secret: created.clientSecret };
         const old = await enrol(t, clock, { email: 'old@example.com' });
         await signIn(app, old);
         // As a sign-in from before migration 0014 left it: a grant, and no link.

@@ -110,6 +110,15 @@ export function createApplicationLogout(deps: {
       .orderBy('oidc_session_links.sid');
   }
 
+  /** Marks links as told (their logout tokens queued now); the caller narrows which. */
+  function untold(executor: Executor, tenantId: string) {
+    return executor
+      .updateTable('oidc_session_links')
+      .set({ told_at: clock.now() })
+      .where('tenant_id', '=', tenantId)
+      .where('told_at', 'is', null);
+  }
+
   /** The applications with a logout URI that hold a live grant or token of the user. */
   async function holders(executor: Executor, tenantId: string, userId: string): Promise<Recipient[]> {
     const now = clock.now();
@@ -214,13 +223,7 @@ export function createApplicationLogout(deps: {
           .where('oidc_session_links.session_id', 'in', sessionIds)
           .execute(),
       );
-      await executor
-        .updateTable('oidc_session_links')
-        .set({ told_at: clock.now() })
-        .where('tenant_id', '=', tenantId)
-        .where('session_id', 'in', sessionIds)
-        .where('told_at', 'is', null)
-        .execute();
+      await untold(executor, tenantId).where('session_id', 'in', sessionIds).execute();
       return notify(executor, tenantId, userId, actor, to);
     },
 
@@ -234,16 +237,8 @@ export function createApplicationLogout(deps: {
           .executeTakeFirst();
         if (!client?.backchannel_logout_uri) return;
         // Told now: the Twofold session's own ending (which follows a full sign-out) does not tell it again.
-        if (sid) {
-          await trx
-            .updateTable('oidc_session_links')
-            .set({ told_at: clock.now() })
-            .where('tenant_id', '=', tenantId)
-            .where('client_id', '=', clientId)
-            .where('sid', '=', sid)
-            .where('told_at', 'is', null)
-            .execute();
-        }
+        if (sid)
+          await untold(trx, tenantId).where('client_id', '=', clientId).where('sid', '=', sid).execute();
         await notify(trx, tenantId, userId, actor, [
           { clientId, uri: client.backchannel_logout_uri, ...(sid ? { sid } : {}) },
         ]);

@@ -2,6 +2,7 @@ import { TwofoldError } from '@twofold/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import { revokeApplicationGrants } from '../oidc/account-hash.js';
+import type { ApplicationLogout } from '../oidc/backchannel-logout.js';
 import type { Clock } from '../platform/clock.js';
 import { generateToken, hashToken } from '../platform/crypto/tokens.js';
 import { preparedQuery, type Slots } from '../platform/db/prepared-query.js';
@@ -236,16 +237,7 @@ export function createSessionService(deps: {
    * inside the same transaction: those one session signed in to when it ends alone, and all of
    * the user's (before the grants are deleted) when every grant ends with the sessions.
    */
-  applicationLogout?: {
-    sessionsEnded(executor: Executor, tenantId: string, userId: string, actor: Actor): Promise<unknown>;
-    sessionEnded(
-      executor: Executor,
-      tenantId: string,
-      userId: string,
-      sessionIds: readonly string[],
-      actor: Actor,
-    ): Promise<unknown>;
-  };
+  applicationLogout?: Pick<ApplicationLogout, 'sessionsEnded' | 'sessionEnded'>;
 }): SessionService {
   const { db, clock, audit } = deps;
   const idleMs = deps.lifetimes?.idleMs ?? defaultSessionLifetimes.idleMs;
