@@ -555,6 +555,40 @@ for (const backend of testBackends) {
       }
     });
 
+    it('ending the other sessions but this one tells the applications of those sessions only', async () => {
+      const { app, receiver } = await appWithReceiver('Other sessions wiki');
+      try {
+        const lee = await enrol(t, clock, { email: 'lee@example.com' });
+        const other = await t.runtime.services.sessions.create({
+          tenantId: acme.id,
+          userId: lee.user.id,
+          amr: ['pwd', 'otp', 'mfa'],
+          mfaAt: clock.now(),
+        });
+        await signIn(app, lee);
+        const otherSid = (await signIn(app, { ...lee, sessionToken: other.token })).tokens.claims()?.sid;
+        const { sessions } = t.runtime.services;
+        const current = await sessions.authenticate(lee.sessionToken);
+        expect(
+          await sessions.revokeAllForUser(acme.id, lee.user.id, operatorActor, {
+            exceptSessionId: current?.id ?? '',
+            endGrants: false,
+          }),
+        ).toBe(1);
+        const [delivery] = await receiver.until(1);
+        expect(await verifyAgainstDiscovery(delivery?.token ?? '', app.clientId)).toMatchObject({
+          sub: lee.user.id,
+          sid: otherSid,
+        });
+        const queued = (await t.runtime.services.outbox.list(acme.id)).filter(
+          (m) => m.recipient === receiver.url,
+        );
+        expect(queued).toHaveLength(1);
+      } finally {
+        await receiver.close();
+      }
+    });
+
     it('an application signed in before sessions were linked is told with sub alone when every session ends', async () => {
       const { app, receiver } = await appWithReceiver('Old wiki');
       try {
