@@ -589,6 +589,80 @@ for (const backend of testBackends) {
       }
     });
 
+    it("another user signing in in the same browser ends the first user's session at the provider, not the new Twofold session", async () => {
+      const { app, receiver } = await appWithReceiver('Shared computer wiki');
+      try {
+        const first = await enrol(t, clock, { email: 'first@example.com' });
+        const second = await enrol(t, clock, { email: 'second@example.com' });
+        const jar = new Map<string, string>([['twofold_session', first.sessionToken]]);
+        const firstSid = (await signIn(app, first, 'openid', jar)).tokens.claims()?.sid;
+        // The first user's Twofold session ends here; the second signs in in the same browser.
+        jar.set('twofold_session', second.sessionToken);
+        const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+        const keep = (response: Response) => {
+          for (const line of response.headers.getSetCookie()) {
+            const [pair] = line.split(';');
+            const [name, ...value] = (pair ?? '').split('=');
+            if (name) jar.set(name.trim(), value.join('='));
+          }
+        };
+        const verifier = client.randomPKCECodeVerifier();
+        let next = new URL(
+          `${origin}/t/acme/oidc/auth?${new URLSearchParams({
+            client_id: app.clientId,
+            redirect_uri: redirectUri,
+            response_type: 'code',
+            scope: 'openid',
+            code_challenge: await client.calculatePKCECodeChallenge(verifier),
+            code_challenge_method: 'S256',
+          })}`,
+        );
+        let confirmed = false;
+        for (let hop = 0; hop < 12 && next.origin === origin; hop++) {
+          const response = await fetch(next, { redirect: 'manual', headers: { cookie: cookie() } });
+          keep(response);
+          const location = response.headers.get('location');
+          if (location) {
+            next = new URL(location, next);
+            continue;
+          }
+          // The provider's own form: end the first user's provider session, then carry on.
+          const html = await response.text();
+          const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+          expect(
+            action,
+            `${response.status} at ${next.pathname}: ${html.replace(/<style[\s\S]*<\/style>/, '').slice(0, 1500)}`,
+          ).toContain('/oidc/session/end/confirm');
+          const inputs = [...html.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [
+            m[1] ?? '',
+            m[2] ?? '',
+          ]);
+          const posted = await fetch(new URL((action ?? '').replace(/&amp;/g, '&'), next), {
+            method: 'POST',
+            redirect: 'manual',
+            headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', origin },
+            body: new URLSearchParams(inputs),
+          });
+          keep(posted);
+          confirmed = true;
+          next = new URL(posted.headers.get('location') ?? '', next);
+        }
+        expect(confirmed).toBe(true);
+        // The second user is signed in to the application, and still at Twofold.
+        expect(next.origin + next.pathname).toBe(redirectUri);
+        expect(next.searchParams.get('code')).toBeTruthy();
+        expect(await t.runtime.services.sessions.authenticate(second.sessionToken)).toBeDefined();
+        // The application was told that the first user's session there ended.
+        const [delivery] = await receiver.until(1);
+        expect(await verifyAgainstDiscovery(delivery?.token ?? '', app.clientId)).toMatchObject({
+          sub: first.user.id,
+          sid: firstSid,
+        });
+      } finally {
+        await receiver.close();
+      }
+    });
+
     it('an application signed in before sessions were linked is told with sub alone when every session ends', async () => {
       const { app, receiver } = await appWithReceiver('Old wiki');
       try {

@@ -452,9 +452,11 @@ ${form}
     if (sid) ctx.state.twofoldSignedIn = { clientId: client.clientId, accountId: session.accountId, sid };
   });
 
-  // RP-initiated sign-out ends the Twofold session too, before the answer leaves.
+  // RP-initiated sign-out ends the Twofold session too, before the answer leaves: the session of
+  // the user whose provider session ended (when another user signs in in the same browser, the
+  // provider ends the first user's session itself; the new user's Twofold session stays).
   provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
-    if (ctx.oidc.params?.logout) ctx.state.twofoldSignOut = true;
+    if (ctx.oidc.params?.logout) ctx.state.twofoldSignOut = { accountId: ctx.oidc.session?.accountId };
   });
   provider.use(async (ctx, next) => {
     await next();
@@ -473,8 +475,10 @@ ${form}
         });
       }
     }
-    if (!ctx.state.twofoldSignOut) return;
+    const signOut = ctx.state.twofoldSignOut as { accountId?: string } | undefined;
+    if (!signOut) return;
     const session = await browserSession(ctx as KoaContextWithOIDC, sessions, tenant.id);
+    if (session && signOut.accountId !== undefined && session.userId !== signOut.accountId) return;
     if (session) {
       await sessions.revoke(
         tenant.id,

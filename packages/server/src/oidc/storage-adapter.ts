@@ -185,9 +185,13 @@ export function storageAdapterFactory(
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      // This model's rows only, as the library asks model by model (tokens and codes): an
+      // interaction that names the grant stays (an account switch revokes the old grant, then
+      // resumes that interaction).
       await db
         .deleteFrom('oidc_payloads')
         .where('tenant_id', '=', tenantId)
+        .where('model', '=', this.model)
         .where('grant_id_hash', '=', hashToken(grantId))
         .execute();
     }
