@@ -3,8 +3,9 @@
  * nobody here wrote) protects a static page on a loopback port, configured as the guide says
  * (`OIDCPKCEMethod S256`, the back-channel logout URI at its redirect URI with
  * `?logout=backchannel`). Chromium signs in through Twofold (password and TOTP) and reaches the
- * page; "Sign out everywhere" on Security info then ends Apache's session through a back-channel
- * logout token, and the page asks for a sign-in again.
+ * page, in two browsers (two Twofold sessions). "Sign out" in one ends that browser's Apache
+ * session alone (mod_auth_openidc matches the logout token's `sid`, which its ID token carried);
+ * "Sign out everywhere" in the other then ends the other's, and each page asks for a sign-in again.
  *
  * Apache comes from Debian's packages (`apache2`, `libapache2-mod-auth-openidc`): .ci/run installs
  * them; when they are absent the suite tries to install them itself, and is skipped, saying why,
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { operatorActor } from '../audit/audit-log.js';
-import { describeInChromium, enrolUser, oathtool } from '../test-support/browser.js';
+import { describeInChromium, enrolUser, oathtool, stepMs } from '../test-support/browser.js';
 import { unusedPort } from '../test-support/message-servers.js';
 
 const apacheBinary = '/usr/sbin/apache2';
@@ -235,78 +236,118 @@ describeInChromium(
       },
     );
 
-    it.skipIf(Boolean(missing))(
-      'Chromium signs in with password and TOTP and reaches the protected page; sign out everywhere ends the Apache session',
-      async () => {
-        if (!apache) throw new Error('apache did not start');
-        const protectedPage = `${apache.origin}/protected/`;
-        await page.goto(protectedPage);
-        try {
-          await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 15_000 });
-        } catch (error) {
-          throw new Error(`no sign-in page at ${page.url()}; apache: ${apache.errorLog().slice(-1500)}`, {
-            cause: error,
-          });
-        }
-        await page.getByText('to continue to Apache wiki').waitFor();
-        await page.getByLabel('Email or username').fill('ada@example.com');
-        await page.getByRole('button', { name: 'Next' }).click();
-        await page.getByLabel('Password', { exact: true }).fill(password);
-        await page.getByRole('button', { name: 'Sign in' }).click();
-        await page.getByLabel('Code', { exact: true }).fill(oathtool(secret, suite.clock.now()));
-        await page.getByRole('button', { name: 'Verify' }).click();
-        try {
-          await page.getByRole('heading', { name: 'Protected wiki' }).waitFor({ timeout: 20_000 });
-        } catch (error) {
-          const text = await page
-            .locator('body')
-            .textContent()
-            .catch(() => '');
-          throw new Error(
-            `not on the protected page: at ${page.url()} showing ${(text ?? '').slice(0, 300)}; apache: ${apache.errorLog().slice(-1500)}`,
-            { cause: error },
-          );
-        }
-        expect(page.url()).toBe(protectedPage);
-
-        // Sign out everywhere, from Twofold's Security info page.
-        await page.goto(suite.url('security-info'));
-        await page.getByRole('button', { name: 'Sign out everywhere' }).click();
-        await page.getByRole('heading', { name: 'Sign out everywhere?' }).waitFor();
-        const signedOutAt = Date.now();
-        await page.locator('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
-        await page.waitForURL(suite.url('sign-in'));
-
-        // The logout token reaches Apache (its answer recorded by the courier), within seconds.
-        const { outbox } = suite.app.runtime.services;
-        let deliveredMs = -1;
-        while (deliveredMs < 0) {
-          const token = (await outbox.list(suite.tenant.id)).find(
-            (m) => m.channel === 'logout' && m.recipient === apache?.logoutUri,
-          );
-          if (token?.status === 'sent') deliveredMs = Date.now() - signedOutAt;
-          else if (token?.status === 'failed' || (token?.attempts ?? 0) > 1)
-            throw new Error(
-              `the logout token was refused: ${token?.lastError}; apache: ${apache.errorLog().slice(-1500)}`,
-            );
-          else await new Promise((resolve) => setTimeout(resolve, 25));
-        }
-        console.info(
-          `mod_auth_openidc on ${suite.backend.name}: logout token accepted ${deliveredMs} ms after "Sign out everywhere"`,
+    /** Signs in at Apache's protected page through Twofold (password and TOTP) in `at`. */
+    async function signInAtApache(at: Page) {
+      if (!apache) throw new Error('apache did not start');
+      const protectedPage = `${apache.origin}/protected/`;
+      await at.goto(protectedPage);
+      try {
+        await at.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 15_000 });
+      } catch (error) {
+        throw new Error(`no sign-in page at ${at.url()}; apache: ${apache.errorLog().slice(-1500)}`, {
+          cause: error,
+        });
+      }
+      await at.getByText('to continue to Apache wiki').waitFor();
+      await at.getByLabel('Email or username').fill('ada@example.com');
+      await at.getByRole('button', { name: 'Next' }).click();
+      await at.getByLabel('Password', { exact: true }).fill(password);
+      await at.getByRole('button', { name: 'Sign in' }).click();
+      await at.getByLabel('Code', { exact: true }).fill(oathtool(secret, suite.clock.now()));
+      await at.getByRole('button', { name: 'Verify' }).click();
+      try {
+        await at.getByRole('heading', { name: 'Protected wiki' }).waitFor({ timeout: 20_000 });
+      } catch (error) {
+        const text = await at
+          .locator('body')
+          .textContent()
+          .catch(() => '');
+        throw new Error(
+          `not on the protected page: at ${at.url()} showing ${(text ?? '').slice(0, 300)}; apache: ${apache.errorLog().slice(-1500)}`,
+          { cause: error },
         );
-        expect(deliveredMs).toBeLessThan(10_000);
-        const audited = await suite.app.runtime.database.db
-          .selectFrom('audit_events')
-          .select('details')
-          .where('action', '=', 'oidc.backchannel_logout')
-          .where('tenant_id', '=', suite.tenant.id)
-          .execute();
-        expect(audited.map((row) => row.details).join()).toContain(logoutClientId);
+      }
+      expect(at.url()).toBe(protectedPage);
+      // The next sign-in's code is another one (a code is accepted once).
+      suite.clock.advance(stepMs);
+    }
 
-        // Apache's session is gone: the protected page sends the browser to Twofold's sign-in again.
-        await page.goto(protectedPage);
-        await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 15_000 });
-        expect(page.url()).toContain(`${suite.origin}/t/acme/sign-in`);
+    /** Waits until `count` logout tokens were accepted by Apache (recorded by the courier); ms since `since`. */
+    async function logoutTokensAccepted(count: number, since: number): Promise<number> {
+      const { outbox } = suite.app.runtime.services;
+      for (;;) {
+        const tokens = (await outbox.list(suite.tenant.id)).filter(
+          (m) => m.channel === 'logout' && m.recipient === apache?.logoutUri,
+        );
+        const refused = tokens.find((m) => m.status === 'failed' || m.attempts > 1);
+        if (refused)
+          throw new Error(
+            `a logout token was refused: ${refused.lastError}; apache: ${apache?.errorLog().slice(-1500)}`,
+          );
+        if (tokens.filter((m) => m.status === 'sent').length >= count) return Date.now() - since;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+
+    /** Whether Apache still lets `at` in, or sends it to Twofold's sign-in. */
+    async function apacheLetsIn(at: Page): Promise<boolean> {
+      await at.goto(`${apache?.origin}/protected/`);
+      const wiki = at.getByRole('heading', { name: 'Protected wiki' });
+      const signIn = at.getByRole('heading', { name: 'Sign in' });
+      await wiki.or(signIn).first().waitFor({ timeout: 15_000 });
+      if (await wiki.count()) return true;
+      expect(at.url()).toContain(`${suite.origin}/t/acme/sign-in`);
+      return false;
+    }
+
+    it.skipIf(Boolean(missing))(
+      'Chromium signs in with password and TOTP and reaches the protected page; one "Sign out" ends that Apache session only, sign out everywhere the other',
+      async () => {
+        // Two browsers of Ada's: this page, and a laptop (its own cookies, so another Twofold session).
+        await signInAtApache(page);
+        const laptopContext = await suite.browser.newContext({ viewport: { width: 900, height: 720 } });
+        try {
+          const laptop = await laptopContext.newPage();
+          await signInAtApache(laptop);
+
+          // "Sign out" on this browser's Security info page (this session alone).
+          await page.goto(suite.url('security-info'));
+          const signedOutAt = Date.now();
+          await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+          await page.waitForURL(suite.url('sign-in'));
+          const oneMs = await logoutTokensAccepted(1, signedOutAt);
+          console.info(
+            `mod_auth_openidc on ${suite.backend.name}: logout token accepted ${oneMs} ms after "Sign out"`,
+          );
+          expect(oneMs).toBeLessThan(10_000);
+          // Apache matched the token's sid: this browser's Apache session ended, the laptop's did not.
+          expect(await apacheLetsIn(page)).toBe(false);
+          expect(await apacheLetsIn(laptop)).toBe(true);
+
+          // Sign out everywhere, from the laptop's Security info page.
+          await laptop.goto(suite.url('security-info'));
+          await laptop.getByRole('button', { name: 'Sign out everywhere' }).click();
+          await laptop.getByRole('heading', { name: 'Sign out everywhere?' }).waitFor();
+          const everywhereAt = Date.now();
+          await laptop.locator('dialog').getByRole('button', { name: 'Sign out everywhere' }).click();
+          await laptop.waitForURL(suite.url('sign-in'));
+          const everywhereMs = await logoutTokensAccepted(2, everywhereAt);
+          console.info(
+            `mod_auth_openidc on ${suite.backend.name}: logout token accepted ${everywhereMs} ms after "Sign out everywhere"`,
+          );
+          expect(everywhereMs).toBeLessThan(10_000);
+          const audited = await suite.app.runtime.database.db
+            .selectFrom('audit_events')
+            .select('details')
+            .where('action', '=', 'oidc.backchannel_logout')
+            .where('tenant_id', '=', suite.tenant.id)
+            .execute();
+          expect(audited).toHaveLength(2);
+          expect(audited.map((row) => row.details).join()).toContain(logoutClientId);
+          expect(await apacheLetsIn(laptop)).toBe(false);
+        } finally {
+          await laptopContext.close();
+        }
       },
     );
   },

@@ -33,6 +33,16 @@ for (const backend of testBackends) {
         amr: ['pwd'],
         mfaAt: null,
       });
+      // Each session signed in to an application (back-channel logout links).
+      const signedIn = (sessionId: string) =>
+        services.applicationLogout.signedIn({
+          tenantId: acme.id,
+          sessionId,
+          userId: ann.id,
+          clientId: 'wiki',
+          sid: `sid-${sessionId}`,
+        });
+      await signedIn(old.session.id);
       await services.sessions.revoke(acme.id, old.session.id, operatorActor);
       const flow = (id: string, expiresAt: number) => ({
         id_hash: id,
@@ -72,6 +82,7 @@ for (const backend of testBackends) {
         amr: ['pwd'],
         mfaAt: null,
       });
+      await signedIn(live.session.id);
       const auditBefore = await db.selectFrom('audit_events').select('id').execute();
       // OpenID Connect payloads: an expired token goes, a live one and one without expiry stay.
       const payload = (id: string, expiresAt: number | null) => ({
@@ -115,6 +126,10 @@ for (const backend of testBackends) {
         (await db.selectFrom('sign_in_flows').select('id_hash').execute()).map((r) => r.id_hash),
       ).toEqual(['new-flow']);
       expect(await services.sessions.authenticate(live.token)).toBeDefined();
+      // A purged session's links go with it.
+      expect(
+        (await db.selectFrom('oidc_session_links').select('session_id').execute()).map((r) => r.session_id),
+      ).toEqual([live.session.id]);
       expect(await services.methods.get(acme.id, ann.id, method.methodId)).toMatchObject({
         status: 'pending',
       });

@@ -115,16 +115,43 @@ for (const backend of testBackends) {
           redirect: 'manual',
           headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
         });
-        for (const line of response.headers.getSetCookie()) {
-          const [pair] = line.split(';');
-          const [name, ...value] = (pair ?? '').split('=');
-          if (name) jar.set(name.trim(), value.join('='));
-        }
-        const location = response.headers.get('location');
+        keepCookies(jar, response);
+        const location = response.headers.get('location') ?? (await submitForm(response, next, jar));
         if (!location) throw new Error(`no redirect from ${next.pathname}: ${response.status}`);
         next = new URL(location, next);
       }
       throw new Error('too many redirects');
+    }
+
+    function keepCookies(jar: Map<string, string>, response: Response) {
+      for (const line of response.headers.getSetCookie()) {
+        const [pair] = line.split(';');
+        const [name, ...value] = (pair ?? '').split('=');
+        if (name) jar.set(name.trim(), value.join('='));
+      }
+    }
+
+    /**
+     * What a browser does with the provider's auto-submitting form (the account switch posts to
+     * the end-session confirmation): posts its fields; the answer's Location, if any.
+     */
+    async function submitForm(response: Response, at: URL, jar: Map<string, string>) {
+      const html = await response.text();
+      const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+      if (!action) return undefined;
+      const fields = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)];
+      const posted = await fetch(new URL(action.replaceAll('&amp;', '&'), at), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+          'content-type': 'application/x-www-form-urlencoded',
+          origin,
+        },
+        body: new URLSearchParams(fields.map((m) => [m[1] ?? '', m[2] ?? ''])),
+      });
+      keepCookies(jar, posted);
+      return posted.headers.get('location') ?? undefined;
     }
 
     const discover = (id: string, secret: string) =>
@@ -172,6 +199,17 @@ for (const backend of testBackends) {
         currentDate: new Date(clock.now()),
       });
       return payload;
+    }
+
+    /** An application with a back-channel logout URI at a new receiver (the caller closes it). */
+    async function appWithReceiver(name: string) {
+      const receiver = await logoutReceiver();
+      const created = await createClient({
+        name,
+        redirectUris: [redirectUri],
+        backchannelLogoutUri: receiver.url,
+      });
+      return { app: { clientId: created.client.clientId, secret: created.clientSecret }, receiver };
     }
 
     it('profile gives preferred_username; email gives email_verified, true only once a code sent there was typed back', async () => {
@@ -230,8 +268,15 @@ for (const backend of testBackends) {
         // An application the user never signed in to is not told.
         await createClient({ name: 'Unused', redirectUris: [redirectUri], backchannelLogoutUri: other.url });
         const grace = await enrol(t, clock, { email: 'grace@example.com' });
-        await signIn({ clientId: wiki.client.clientId, secret: wiki.clientSecret }, grace);
-        await signIn({ clientId: quiet.client.clientId, secret: quiet.clientSecret }, grace);
+        const { tokens } = await signIn({ clientId: wiki.client.clientId, secret: wiki.clientSecret }, grace);
+        const quietSignIn = await signIn(
+          { clientId: quiet.client.clientId, secret: quiet.clientSecret },
+          grace,
+        );
+        // ID tokens carry `sid` for the applications told of logouts, and only for them.
+        const sid = tokens.claims()?.sid;
+        expect(typeof sid).toBe('string');
+        expect(quietSignIn.tokens.claims()).not.toHaveProperty('sid');
 
         const metadata = await (await fetch(`${origin}/t/acme/.well-known/openid-configuration`)).json();
         expect(metadata).toMatchObject({
@@ -260,6 +305,7 @@ for (const backend of testBackends) {
           iss: `${origin}/t/acme`,
           aud: wiki.client.clientId,
           sub: grace.user.id,
+          sid,
           events: { [backchannelLogoutEvent]: {} },
         });
         expect(typeof payload.jti).toBe('string');
@@ -276,9 +322,14 @@ for (const backend of testBackends) {
           .execute();
         expect(audit).toHaveLength(1);
         expect(JSON.parse(audit[0]?.details ?? '{}').clients).toEqual([
-          { clientId: wiki.client.clientId, messageId: payload.jti },
+          { clientId: wiki.client.clientId, sid, messageId: payload.jti },
         ]);
-        const sent = await t.runtime.services.outbox.get(String(payload.jti));
+        // The courier records the delivery once the receiver's answer is back (a moment after the POST).
+        let sent = await t.runtime.services.outbox.get(String(payload.jti));
+        while (sent?.status !== 'sent' && sent?.status !== 'failed') {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          sent = await t.runtime.services.outbox.get(String(payload.jti));
+        }
         expect(sent).toMatchObject({ channel: 'logout', recipient: receiver.url, status: 'sent' });
         expect(other.received).toEqual([]);
       } finally {
@@ -327,14 +378,8 @@ for (const backend of testBackends) {
     });
 
     it('every other event that ends the sessions tells the application: revoke, re-registration, a new password, deletion', async () => {
-      const receiver = await logoutReceiver();
+      const { app, receiver } = await appWithReceiver('Events wiki');
       try {
-        const wiki = await createClient({
-          name: 'Events wiki',
-          redirectUris: [redirectUri],
-          backchannelLogoutUri: receiver.url,
-        });
-        const app = { clientId: wiki.client.clientId, secret: wiki.clientSecret };
         const { admin } = t.runtime.services;
         const events: [string, (user: Enrolled) => Promise<unknown>][] = [
           [
@@ -397,7 +442,12 @@ for (const backend of testBackends) {
           'openid',
           jar,
         );
-        await signIn({ clientId: two.client.clientId, secret: two.clientSecret }, mo, 'openid', jar);
+        const twoSignIn = await signIn(
+          { clientId: two.client.clientId, secret: two.clientSecret },
+          mo,
+          'openid',
+          jar,
+        );
         const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
         const form = await fetch(
           `${origin}/t/acme/oidc/session/end?${new URLSearchParams({
@@ -418,11 +468,215 @@ for (const backend of testBackends) {
         expect(confirmed.status).toBeLessThan(400);
         const [toOne] = await first.until(1);
         const [toTwo] = await second.until(1);
-        expect((await verifyAgainstDiscovery(toOne?.token ?? '', one.client.clientId)).sub).toBe(mo.user.id);
-        expect((await verifyAgainstDiscovery(toTwo?.token ?? '', two.client.clientId)).sub).toBe(mo.user.id);
+        expect(await verifyAgainstDiscovery(toOne?.token ?? '', one.client.clientId)).toMatchObject({
+          sub: mo.user.id,
+          sid: tokens.claims()?.sid,
+        });
+        expect(await verifyAgainstDiscovery(toTwo?.token ?? '', two.client.clientId)).toMatchObject({
+          sub: mo.user.id,
+          sid: twoSignIn.tokens.claims()?.sid,
+        });
+        // The Twofold session ended too, and its ending told no application a second time.
+        expect(await t.runtime.services.sessions.authenticate(mo.sessionToken)).toBeUndefined();
+        const queued = (await t.runtime.services.outbox.list(acme.id)).filter(
+          (m) => m.recipient === first.url || m.recipient === second.url,
+        );
+        expect(queued).toHaveLength(2);
       } finally {
         await first.close();
         await second.close();
+      }
+    });
+
+    it('one sign-out tells the applications of that session with their sid, within seconds; another session keeps its applications', async () => {
+      const { app: wiki, receiver: wikiReceiver } = await appWithReceiver('Session wiki');
+      const { app: chat, receiver: chatReceiver } = await appWithReceiver('Session chat');
+      try {
+        const kim = await enrol(t, clock, { email: 'kim@example.com' });
+        // Kim's second session: another browser (its own cookies, so its own provider session).
+        const laptop = await t.runtime.services.sessions.create({
+          tenantId: acme.id,
+          userId: kim.user.id,
+          amr: ['pwd', 'otp', 'mfa'],
+          mfaAt: clock.now(),
+        });
+        const laptopUser = { ...kim, sessionToken: laptop.token };
+        const phoneJar = new Map<string, string>([['twofold_session', kim.sessionToken]]);
+        const laptopJar = new Map<string, string>([['twofold_session', laptop.token]]);
+        const phoneWiki = (await signIn(wiki, kim, 'openid', phoneJar)).tokens.claims()?.sid;
+        const phoneChat = (await signIn(chat, kim, 'openid', phoneJar)).tokens.claims()?.sid;
+        const laptopWiki = (await signIn(wiki, laptopUser, 'openid', laptopJar)).tokens.claims()?.sid;
+        expect(typeof phoneWiki).toBe('string');
+        expect(typeof phoneChat).toBe('string');
+        expect(typeof laptopWiki).toBe('string');
+        expect(laptopWiki).not.toBe(phoneWiki);
+
+        // "Sign out" on the phone.
+        const signedOutAt = Date.now();
+        const answer = await fetch(`${origin}/t/acme/api/v1/sign-out`, {
+          method: 'POST',
+          headers: bearer(kim.sessionToken),
+        });
+        expect(answer.status).toBe(204);
+        const [toWiki] = await wikiReceiver.until(1);
+        const [toChat] = await chatReceiver.until(1);
+        const latencyMs = Math.max(toWiki?.at ?? 0, toChat?.at ?? 0) - signedOutAt;
+        console.info(
+          `back-channel logout on ${backend.name}: tokens received ${latencyMs} ms after one sign-out`,
+        );
+        expect(latencyMs).toBeLessThan(5_000);
+        expect(await verifyAgainstDiscovery(toWiki?.token ?? '', wiki.clientId)).toMatchObject({
+          sub: kim.user.id,
+          sid: phoneWiki,
+          events: { [backchannelLogoutEvent]: {} },
+        });
+        expect(await verifyAgainstDiscovery(toChat?.token ?? '', chat.clientId)).toMatchObject({
+          sub: kim.user.id,
+          sid: phoneChat,
+        });
+
+        // The tokens were queued with the sign-out: nothing else is on its way to the laptop's wiki.
+        const toReceivers = async () =>
+          (await t.runtime.services.outbox.list(acme.id)).filter(
+            (m) => m.recipient === wikiReceiver.url || m.recipient === chatReceiver.url,
+          );
+        expect(await toReceivers()).toHaveLength(2);
+        const audit = await t.runtime.database.db
+          .selectFrom('audit_events')
+          .select('details')
+          .where('tenant_id', '=', acme.id)
+          .where('action', '=', 'oidc.backchannel_logout')
+          .where('target_id', '=', kim.user.id)
+          .execute();
+        expect(audit).toHaveLength(1);
+        expect(JSON.parse(audit[0]?.details ?? '{}').clients).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ clientId: wiki.clientId, sid: phoneWiki }),
+            expect.objectContaining({ clientId: chat.clientId, sid: phoneChat }),
+          ]),
+        );
+        // The laptop is still signed in, at Twofold and at the wiki (a new sign-in asks nothing).
+        expect(await t.runtime.services.sessions.authenticate(laptop.token)).toBeDefined();
+        const again = await signIn(wiki, laptopUser, 'openid', laptopJar);
+        expect(again.tokens.claims()?.sid).toBe(laptopWiki);
+        expect(wikiReceiver.received).toHaveLength(1);
+
+        // An admin revokes the laptop's session alone: the wiki is told of that sid.
+        expect(await t.runtime.services.sessions.revoke(acme.id, laptop.session.id, operatorActor)).toBe(
+          true,
+        );
+        const [, toLaptopWiki] = await wikiReceiver.until(2);
+        expect(await verifyAgainstDiscovery(toLaptopWiki?.token ?? '', wiki.clientId)).toMatchObject({
+          sub: kim.user.id,
+          sid: laptopWiki,
+        });
+        expect(chatReceiver.received).toHaveLength(1);
+        expect(await toReceivers()).toHaveLength(3);
+
+        // Every session ending now (an admin's revoke) tells no application again: each was told of
+        // its sessions, and its grants from them need no token with `sub` alone.
+        await t.runtime.services.admin.revokeSessions({
+          tenantId: acme.id,
+          userId: kim.user.id,
+          actor: operatorActor,
+        });
+        expect(await toReceivers()).toHaveLength(3);
+      } finally {
+        await wikiReceiver.close();
+        await chatReceiver.close();
+      }
+    });
+
+    it('ending the other sessions but this one tells the applications of those sessions only', async () => {
+      const { app, receiver } = await appWithReceiver('Other sessions wiki');
+      try {
+        const lee = await enrol(t, clock, { email: 'lee@example.com' });
+        const other = await t.runtime.services.sessions.create({
+          tenantId: acme.id,
+          userId: lee.user.id,
+          amr: ['pwd', 'otp', 'mfa'],
+          mfaAt: clock.now(),
+        });
+        await signIn(app, lee);
+        const otherSid = (await signIn(app, { ...lee, sessionToken: other.token })).tokens.claims()?.sid;
+        const { sessions } = t.runtime.services;
+        const current = await sessions.authenticate(lee.sessionToken);
+        expect(
+          await sessions.revokeAllForUser(acme.id, lee.user.id, operatorActor, {
+            exceptSessionId: current?.id ?? '',
+            endGrants: false,
+          }),
+        ).toBe(1);
+        const [delivery] = await receiver.until(1);
+        expect(await verifyAgainstDiscovery(delivery?.token ?? '', app.clientId)).toMatchObject({
+          sub: lee.user.id,
+          sid: otherSid,
+        });
+        const queued = (await t.runtime.services.outbox.list(acme.id)).filter(
+          (m) => m.recipient === receiver.url,
+        );
+        expect(queued).toHaveLength(1);
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    it("another user signing in in the same browser ends the first user's session at the provider, not the new Twofold session", async () => {
+      const { app, receiver } = await appWithReceiver('Shared computer wiki');
+      try {
+        const first = await enrol(t, clock, { email: 'first@example.com' });
+        const second = await enrol(t, clock, { email: 'second@example.com' });
+        const jar = new Map<string, string>([['twofold_session', first.sessionToken]]);
+        const firstSid = (await signIn(app, first, 'openid', jar)).tokens.claims()?.sid;
+        // The first user's Twofold session ends here; the second signs in in the same browser: the
+        // provider ends the first user's session there (its form, posted), then signs the second in.
+        jar.set('twofold_session', second.sessionToken);
+        const signedIn = await signIn(app, second, 'openid', jar);
+        expect(signedIn.tokens.claims()?.sub).toBe(second.user.id);
+        expect(await t.runtime.services.sessions.authenticate(second.sessionToken)).toBeDefined();
+        // The application was told that the first user's session there ended.
+        const [delivery] = await receiver.until(1);
+        expect(await verifyAgainstDiscovery(delivery?.token ?? '', app.clientId)).toMatchObject({
+          sub: first.user.id,
+          sid: firstSid,
+        });
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    it('an application signed in before sessions were linked is told with sub alone when every session ends', async () => {
+      const { app, receiver } = await appWithReceiver('Old wiki');
+      try {
+        const old = await enrol(t, clock, { email: 'old@example.com' });
+        await signIn(app, old);
+        // As a sign-in from before migration 0014 left it: a grant, and no link.
+        await t.runtime.database.db
+          .deleteFrom('oidc_session_links')
+          .where('user_id', '=', old.user.id)
+          .execute();
+        // One sign-out tells nobody (the session's applications are unknown)...
+        const signedOut = await fetch(`${origin}/t/acme/api/v1/sign-out`, {
+          method: 'POST',
+          headers: bearer(old.sessionToken),
+        });
+        expect(signedOut.status).toBe(204);
+        const queued = async () =>
+          (await t.runtime.services.outbox.list(acme.id)).filter((m) => m.recipient === receiver.url);
+        expect(await queued()).toHaveLength(0);
+        // ...and every session's end tells the application with `sub` alone: all of the user's sessions there.
+        await t.runtime.services.admin.revokeSessions({
+          tenantId: acme.id,
+          userId: old.user.id,
+          actor: operatorActor,
+        });
+        const [delivery] = await receiver.until(1);
+        const payload = await verifyAgainstDiscovery(delivery?.token ?? '', app.clientId);
+        expect(payload.sub).toBe(old.user.id);
+        expect(payload).not.toHaveProperty('sid');
+        expect(await queued()).toHaveLength(1);
+      } finally {
+        await receiver.close();
       }
     });
 

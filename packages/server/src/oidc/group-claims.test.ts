@@ -57,9 +57,12 @@ for (const backend of testBackends) {
       await t?.close();
     });
 
+    /** The browser's cookies, kept across sign-ins as a browser keeps them. */
+    let jar = new Map<string, string>();
+
     /** The browser's part by hand: the session cookie goes to the authorization endpoint, redirects are followed. */
     async function authorize(params: Record<string, string>): Promise<URL> {
-      const jar = new Map<string, string>([['twofold_session', sessionToken]]);
+      if (!jar.has('twofold_session')) jar = new Map([['twofold_session', sessionToken]]);
       let next = new URL(`${origin}/t/acme/oidc/auth?${new URLSearchParams(params)}`);
       for (let hop = 0; hop < 10; hop++) {
         if (next.origin !== origin) return next;
@@ -143,7 +146,8 @@ for (const backend of testBackends) {
       expect((await response.json()).active).toBe(false);
       expect((await users.getById(acme.id, userId)).disabled).toBe(true);
       expect(await sessions.countActive(acme.id, userId)).toBe(0);
-      // The application's logout token was queued in the same transaction (the courier signs and sends it).
+      // The application's logout token was queued in the same transaction (the courier signs and
+      // sends it): one, as the three sign-ins of this browser were one session at the application.
       const queued = (await outbox.list(acme.id)).filter(
         (m) => m.channel === 'logout' && m.recipient === logoutUri,
       );

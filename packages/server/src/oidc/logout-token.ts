@@ -6,8 +6,9 @@
  * application refused the token, which no retry changes.
  *
  * The token: iss, aud (the client id), iat, exp (2 minutes), jti (the outbox message's id, the
- * same across retries so an application may drop a duplicate), sub, and the back-channel logout
- * event; no nonce. Header `typ: logout+jwt`.
+ * same across retries so an application may drop a duplicate), sub, sid when one session at the
+ * application ends (the `sid` of its ID tokens), and the back-channel logout event; no nonce.
+ * Header `typ: logout+jwt`.
  */
 import { createPrivateKey } from 'node:crypto';
 import { SignJWT } from 'jose';
@@ -41,7 +42,10 @@ export function createLogoutTokenProvider(deps: {
       const [key] = await deps.keys.keys(body.tenantId);
       if (!key) throw new DeliveryError(`${name}: the tenant has no signing key`, false);
       const iat = Math.floor(deps.clock.now() / 1000);
-      const token = await new SignJWT({ events: { [backchannelLogoutEvent]: {} } })
+      const token = await new SignJWT({
+        ...(body.sid ? { sid: body.sid } : {}),
+        events: { [backchannelLogoutEvent]: {} },
+      })
         .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'logout+jwt' })
         .setIssuer(issuerOf(deps.publicUrl, message.tenantSlug))
         .setAudience(body.clientId)

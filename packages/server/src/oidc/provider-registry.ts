@@ -134,8 +134,11 @@ export interface OidcProviderDeps {
   readonly users: UserService;
   readonly groups: Pick<GroupService, 'namesOf'>;
   readonly sessions: SessionService;
-  /** Back-channel logout tokens go through the courier (RP-initiated logout tells the other applications). */
-  readonly applicationLogout: Pick<ApplicationLogout, 'clientSignedOut'>;
+  /**
+   * Back-channel logout: which applications each Twofold session signed in to (and their `sid`),
+   * and the tokens of RP-initiated logout, through the courier.
+   */
+  readonly applicationLogout: Pick<ApplicationLogout, 'clientSignedOut' | 'signedIn'>;
   /** `email_verified`: the user confirmed a code sent to that address (factors/message-codes). */
   readonly confirmedEmail: (tenantId: string, userId: string, email: string) => Promise<boolean>;
   /** Which sessions a phishing-resistant factor proved (acr `urn:twofold:acr:phr`). */
@@ -430,18 +433,52 @@ ${form}
   provider.Client.prototype.backchannelLogout = async function queueLogoutToken(
     this: { clientId: string },
     sub: string,
+    sid?: string,
   ) {
-    await deps.applicationLogout.clientSignedOut(tenant.id, this.clientId, sub, { type: 'user', id: sub });
+    await deps.applicationLogout.clientSignedOut(tenant.id, this.clientId, sub, sid, {
+      type: 'user',
+      id: sub,
+    });
   };
 
-  // RP-initiated sign-out ends the Twofold session too, before the answer leaves.
+  // An application signed in: the Twofold session of the browser is linked to the `sid` its ID
+  // tokens carry, so that this session's ending tells it (backchannel-logout.ts). Recorded before
+  // the answer leaves, so a sign-out right after finds the link.
+  provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
+    const client = ctx.oidc.client;
+    const session = ctx.oidc.session;
+    if (!client?.backchannelLogoutUri || !session?.accountId) return;
+    const sid = session.sidFor(client.clientId);
+    if (sid) ctx.state.twofoldSignedIn = { clientId: client.clientId, accountId: session.accountId, sid };
+  });
+
+  // RP-initiated sign-out ends the Twofold session too, before the answer leaves: the session of
+  // the user whose provider session ended (when another user signs in in the same browser, the
+  // provider ends the first user's session itself; the new user's Twofold session stays).
   provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
-    if (ctx.oidc.params?.logout) ctx.state.twofoldSignOut = true;
+    if (ctx.oidc.params?.logout) ctx.state.twofoldSignOut = { accountId: ctx.oidc.session?.accountId };
   });
   provider.use(async (ctx, next) => {
     await next();
-    if (!ctx.state.twofoldSignOut) return;
+    const signedIn = ctx.state.twofoldSignedIn as
+      | { clientId: string; accountId: string; sid: string }
+      | undefined;
+    if (signedIn) {
+      const session = await browserSession(ctx as KoaContextWithOIDC, sessions, tenant.id);
+      if (session?.userId === signedIn.accountId) {
+        await deps.applicationLogout.signedIn({
+          tenantId: tenant.id,
+          sessionId: session.id,
+          userId: session.userId,
+          clientId: signedIn.clientId,
+          sid: signedIn.sid,
+        });
+      }
+    }
+    const signOut = ctx.state.twofoldSignOut as { accountId?: string } | undefined;
+    if (!signOut) return;
     const session = await browserSession(ctx as KoaContextWithOIDC, sessions, tenant.id);
+    if (session && signOut.accountId !== undefined && session.userId !== signOut.accountId) return;
     if (session) {
       await sessions.revoke(
         tenant.id,

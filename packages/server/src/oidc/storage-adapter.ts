@@ -54,10 +54,10 @@ export async function clientMetadata(
     // A service signs in as itself (client_credentials); an application signs users in.
     grant_types: client.service ? ['client_credentials'] : ['authorization_code', 'refresh_token'],
     response_types: client.service ? [] : ['code'],
-    // Logout tokens carry `sub` (every session of the user at the application ends), so ID tokens
-    // carry no `sid` an application would key its sessions by.
+    // An application told of logouts gets `sid` in its ID tokens (the provider's `includeSid`), and
+    // its logout tokens name the session that ended by it (backchannel-logout.ts).
     ...(client.backchannelLogoutUri
-      ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: false }
+      ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true }
       : {}),
     id_token_signed_response_alg: signingAlgorithm,
     'urn:twofold:first_party': client.firstParty,
@@ -185,9 +185,13 @@ export function storageAdapterFactory(
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
+      // This model's rows only, as the library asks model by model (tokens and codes): an
+      // interaction that names the grant stays (an account switch revokes the old grant, then
+      // resumes that interaction).
       await db
         .deleteFrom('oidc_payloads')
         .where('tenant_id', '=', tenantId)
+        .where('model', '=', this.model)
         .where('grant_id_hash', '=', hashToken(grantId))
         .execute();
     }

@@ -2,6 +2,7 @@ import { TwofoldError } from '@twofold/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import { revokeApplicationGrants } from '../oidc/account-hash.js';
+import type { ApplicationLogout } from '../oidc/backchannel-logout.js';
 import type { Clock } from '../platform/clock.js';
 import { generateToken, hashToken } from '../platform/crypto/tokens.js';
 import { preparedQuery, type Slots } from '../platform/db/prepared-query.js';
@@ -232,12 +233,11 @@ export function createSessionService(deps: {
   audit: AuditLog;
   lifetimes?: { idleMs?: number; absoluteMs?: number };
   /**
-   * Tells the applications when a user's grants end with their sessions (back-channel logout,
-   * oidc/backchannel-logout.ts), inside the same transaction, before the grants are deleted.
+   * Tells the applications when sessions end (back-channel logout, oidc/backchannel-logout.ts),
+   * inside the same transaction: those one session signed in to when it ends alone, and all of
+   * the user's (before the grants are deleted) when every grant ends with the sessions.
    */
-  applicationLogout?: {
-    sessionsEnded(executor: Executor, tenantId: string, userId: string, actor: Actor): Promise<unknown>;
-  };
+  applicationLogout?: Pick<ApplicationLogout, 'sessionsEnded' | 'sessionEnded'>;
 }): SessionService {
   const { db, clock, audit } = deps;
   const idleMs = deps.lifetimes?.idleMs ?? defaultSessionLifetimes.idleMs;
@@ -350,6 +350,7 @@ export function createSessionService(deps: {
           .returning('user_id')
           .executeTakeFirst();
         if (!revoked) return false;
+        await deps.applicationLogout?.sessionEnded(trx, tenantId, revoked.user_id, [sessionId], actor);
         await audit.record(
           {
             tenantId,
@@ -377,13 +378,17 @@ export function createSessionService(deps: {
           .where('absolute_expires_at', '>', now)
           .where('idle_expires_at', '>', now);
         if (options.exceptSessionId !== undefined) update = update.where('id', '!=', options.exceptSessionId);
-        const result = await update.executeTakeFirst();
-        const count = Number(result.numUpdatedRows);
+        const ended = await update.returning('id').execute();
+        const count = ended.length;
         // Applications signed in through OpenID Connect lose their grants, tokens and provider
-        // sessions with the Twofold sessions (except on "sign out other sessions", which keeps the caller's).
+        // sessions with the Twofold sessions (except on "sign out other sessions", which keeps the
+        // caller's: then only the applications the ended sessions signed in to are told).
         if (options.endGrants ?? options.exceptSessionId === undefined) {
           await deps.applicationLogout?.sessionsEnded(trx, tenantId, userId, actor);
           await revokeApplicationGrants(trx, tenantId, userId);
+        } else {
+          const ids = ended.map((row) => row.id);
+          await deps.applicationLogout?.sessionEnded(trx, tenantId, userId, ids, actor);
         }
         await audit.record(
           {

@@ -5,6 +5,7 @@ import type { TestBackend, TestDatabaseHandle } from './databases.js';
 
 /** Every table, children before the tables they reference, so deleting in this order never breaks a foreign key. */
 const deleteOrder = [
+  'oidc_session_links',
   'oidc_payloads',
   'oidc_keys',
   'oidc_clients',

@@ -445,6 +445,20 @@ export interface OidcPayloadsTable {
   client_id: string | null;
 }
 
+/** Which applications a Twofold session signed in to, under which `sid` (back-channel logout). */
+export interface OidcSessionLinksTable {
+  tenant_id: string;
+  /** The Twofold session (sessions.id). */
+  session_id: string;
+  user_id: string;
+  client_id: string;
+  /** The `sid` of the ID tokens the application got (the provider session's id for it). */
+  sid: string;
+  created_at: number;
+  /** When its logout token was queued as this one session ended (null: not yet). */
+  told_at: number | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   users: UsersTable;
@@ -476,4 +490,5 @@ export interface Database {
   oidc_clients: OidcClientsTable;
   oidc_keys: OidcKeysTable;
   oidc_payloads: OidcPayloadsTable;
+  oidc_session_links: OidcSessionLinksTable;
 }

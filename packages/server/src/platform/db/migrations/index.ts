@@ -12,6 +12,7 @@ import * as m0010 from './0010-help-requests.js';
 import * as m0011 from './0011-groups.js';
 import * as m0012 from './0012-oidc-logout.js';
 import * as m0013 from './0013-passkeys.js';
+import * as m0014 from './0014-oidc-session-links.js';
 
 /** Ordered migrations; names sort in the order they apply. Never edit one that has shipped: add a new file. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-groups': m0011,
   '0012-oidc-logout': m0012,
   '0013-passkeys': m0013,
+  '0014-oidc-session-links': m0014,
 };
