@@ -29,6 +29,7 @@ import {
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor, AuditLog } from '../../audit/audit-log.js';
 import type { Clock } from '../../platform/clock.js';
+import { nodeHmac } from '../../platform/crypto/otp-hmac.js';
 import type { Sealer } from '../../platform/crypto/sealer.js';
 import { generateToken, hashToken } from '../../platform/crypto/tokens.js';
 import { preparedQuery, type Slots } from '../../platform/db/prepared-query.js';
@@ -250,6 +251,7 @@ export function createTotpMethodService(deps: {
       period: row.period,
       digits: row.digits,
       algorithm: row.algorithm as OtpAlgorithm,
+      hmac: nodeHmac,
     };
   }
 
