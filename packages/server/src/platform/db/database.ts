@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationResultSet, Migrator, type SqliteDatabase, sql } from 'kysely';
 import type PgModule from 'pg';
+import { type ChangeFeed, sqliteChangeFeed } from './change-feed.js';
 import { type DatabaseCounters, newDatabaseCounters } from './database-counters.js';
 import { GroupCommitSqliteDialect } from './group-commit.js';
 import { migrations } from './migrations/index.js';
@@ -23,6 +24,11 @@ export interface DatabaseHandle {
   readonly description: string;
   /** Statements and round trips sent so far (database-counters.ts). */
   readonly counters: DatabaseCounters;
+  /**
+   * SQLite's changes made by other connections to the file (change-feed.ts); on PostgreSQL other
+   * instances announce theirs over LISTEN/NOTIFY instead (the push notifier's `changeFeed`).
+   */
+  readonly changes?: ChangeFeed;
   /**
    * Runs one request's work so that its writes are stored together before it answers: on
    * PostgreSQL one transaction on one connection, committed whether the work returned or threw
@@ -81,6 +87,7 @@ function openSqlite(path: string): DatabaseHandle {
     dialect: 'sqlite',
     description: `SQLite ${path}`,
     counters,
+    changes: sqliteChangeFeed(sqlite, counters),
     unitOfWork: (work) => work(),
     ping: () => pingDatabase(db),
     close: () => db.destroy(),
