@@ -86,6 +86,8 @@ export interface VerifyTotpInput {
   readonly code: string;
   /** Who confirms a pending method, for the audit log (default: the user; an admin for hardware tokens). */
   readonly actor?: Actor;
+  /** The method's row as the caller read it a moment ago in this request: not read again. */
+  readonly read?: Readonly<MethodRow> | undefined;
 }
 
 export type TotpFailureReason = 'otp_invalid' | 'otp_replayed' | 'otp_clock_skew' | 'method_not_found';
@@ -228,7 +230,17 @@ export function createTotpMethodService(deps: {
 
   const tenantById = (tenantId: string) => tenants.getById(tenantId);
 
-  function loadMethod(input: VerifyTotpInput): Promise<MethodRow | undefined> {
+  async function loadMethod(input: VerifyTotpInput): Promise<MethodRow | undefined> {
+    const { read } = input;
+    if (read && read.id === input.methodId) {
+      // What totpMethodById would select, from the row already read.
+      const usable =
+        read.tenant_id === input.tenantId &&
+        read.user_id === input.userId &&
+        (totpMethodTypes as readonly string[]).includes(read.type) &&
+        (read.status === 'pending' || read.status === 'active');
+      return usable ? read : undefined;
+    }
     return totpMethodById.first(db, input);
   }
 
