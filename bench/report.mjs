@@ -23,6 +23,16 @@ const ms = (value) => (typeof value === 'number' ? `${value.toFixed(2)} ms` : 'n
 const perSecond = (value) => (typeof value === 'number' ? `${formatNumber(value, 1)}/s` : 'n/a');
 const times = (value) => (typeof value === 'number' ? value.toFixed(3) : 'n/a');
 
+/** The verification's statements and round trips per request (from the server's /metrics). */
+function databaseCostRow(cost) {
+  const each = (value) => (typeof value === 'number' ? value.toFixed(2) : 'n/a');
+  return [
+    'database work per verification (statements, round trips)',
+    `${each(cost?.statementsPerAnswer)}, ${each(cost?.roundTripsPerAnswer)}`,
+    'transaction control included; SQLite makes no round trips (it runs in the process)',
+  ];
+}
+
 /** Rows of [figure, value, baseline or note] for one database. */
 function rows(r) {
   const large = formatNumber(r.users.large);
@@ -47,6 +57,7 @@ function rows(r) {
       `${ms(r.hello.serverCpuMsPerAnswer)}, ${ms(r.verify.serverCpuMsPerAnswer)}`,
       `verifyCpuRatio ${times(r.verifyCpuRatio)}: the rate ratio in CPU time, steady when other work shares the cores`,
     ],
+    databaseCostRow(r.verifyDatabase),
     [
       'password sign-in (POST /sign-in)',
       perSecond(r.signIn.rps),

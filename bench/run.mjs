@@ -14,6 +14,7 @@ import { createPasswordHasher } from '../packages/server/dist/platform/crypto/pa
 import { createSealer } from '../packages/server/dist/platform/crypto/sealer.js';
 import { openDatabase, sqlitePathFor } from '../packages/server/dist/platform/db/database.js';
 import { parsePolicy } from '../packages/server/dist/tenants/tenant-policy.js';
+import { databaseCostPerAnswer, readDatabaseCounters } from './db-cost.mjs';
 import {
   createCodeSchedule,
   createRandomPool,
@@ -446,10 +447,21 @@ async function measureThroughput(run, large) {
   );
   say(`throughput: TOTP verification, a fresh code of a different user each time (${duration}s)`);
   const requests = run.verifyRequests(large, run.throughputSample);
+  const countersBefore = await readDatabaseCounters(server.url);
   const verifyRun = await measure('verify', () =>
     runLoad({ url: server.url, connections, duration, requests, onTick: tick('verify') }),
   );
-  return { helloRun, verifyRun };
+  // Every request of the phase counts (a refused one ran its statements too).
+  const verifyDatabase = databaseCostPerAnswer(
+    countersBefore,
+    await readDatabaseCounters(server.url),
+    verifyRun.requests,
+  );
+  say(
+    `  verify: ${verifyDatabase.statementsPerAnswer?.toFixed(2)} statements, ` +
+      `${verifyDatabase.roundTripsPerAnswer?.toFixed(2)} round trips a request`,
+  );
+  return { helloRun, verifyRun, verifyDatabase };
 }
 
 /** Password sign-in against the bare hash: the hasher's time alone, then sign-ins over HTTP. */
@@ -546,6 +558,7 @@ function summarize(run, { description, latency, throughput, signIn, loadBefore }
     // CPU one verification costs, inverted. It holds when other work shares the cores (rates do not);
     // on PostgreSQL the database's own processes are not in it.
     verifyCpuRatio: ratio(helloRun.serverCpuMsPerAnswer, verifyRun.serverCpuMsPerAnswer),
+    verifyDatabase: throughput.verifyDatabase,
     signIn: pick(signIn.signInRun),
     hashMs: signIn.hashMs,
     cores: signIn.cores,

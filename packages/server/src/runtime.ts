@@ -38,6 +38,7 @@ import {
 } from './platform/crypto/keyring.js';
 import { createPasswordHasher, type PasswordHasher } from './platform/crypto/password-hasher.js';
 import { createSealer, type Sealer } from './platform/crypto/sealer.js';
+import type { ChangeFeed } from './platform/db/change-feed.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase, sqlitePathFor } from './platform/db/database.js';
 import type { Database } from './platform/db/schema.js';
 import { checkSecretKeys } from './secrets/key-check.js';
@@ -116,6 +117,8 @@ export interface ServicesDeps {
   readonly audit?: AuditLog | undefined;
   readonly log?: RuntimeLog | undefined;
   readonly pushNotifier?: PostgresPushNotifier | undefined;
+  /** Changes other processes or instances make, for the caches (the tenants'); none: no cache. */
+  readonly changes?: ChangeFeed | undefined;
 }
 
 /** Builds every service and flow of one instance; `serve`, the CLI and the tests all use this. */
@@ -123,7 +126,7 @@ export function createServices(deps: ServicesDeps) {
   const { db, clock, passwords, sealer, publicUrl } = deps;
   const unitOfWork = deps.unitOfWork ?? (<T>(work: () => Promise<T>) => work());
   const audit = deps.audit ?? createAuditLog({ db, clock });
-  const tenants = createTenantService({ db, clock, audit });
+  const tenants = createTenantService({ db, clock, audit, changes: deps.changes });
   const users = createUserService({ db, clock, audit, passwords });
   const apiKeys = createApiKeyService({ db, clock, audit });
   const groups = createGroupService({ db, clock, audit });
@@ -352,6 +355,8 @@ export async function createRuntime(config: Config, options: CreateRuntimeOption
     providers: providersFromConfig(config, clock),
     log: options.log,
     pushNotifier,
+    // SQLite hears other processes' commits itself; PostgreSQL instances announce theirs.
+    changes: database.changes ?? pushNotifier?.changeFeed('tenants'),
   });
   return {
     config,

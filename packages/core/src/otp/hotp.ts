@@ -1,4 +1,4 @@
-import { computeHmac, type OtpAlgorithm } from './otp-algorithm.js';
+import { computeHmac, type HmacFunction, type OtpAlgorithm } from './otp-algorithm.js';
 import { assertAlgorithm, assertDigits, assertSecret, normalizeCounter } from './otp-parameters.js';
 
 export interface GenerateHotpOptions {
@@ -15,12 +15,18 @@ export interface GenerateHotpOptions {
 /**
  * Computes the 31-bit value of RFC 4226 §5.3 steps 1-2: HMAC over the 8-byte big-endian counter, then dynamic
  * truncation (§5.4). Parameters must already be valid; Steam codes and HOTP/TOTP digits are derived from it.
+ * `hmac` computes the HMAC (default: core's own, pure JavaScript).
  */
-export function computeHotpValue(secret: Uint8Array, counter: bigint, algorithm: OtpAlgorithm): number {
+export function computeHotpValue(
+  secret: Uint8Array,
+  counter: bigint,
+  algorithm: OtpAlgorithm,
+  hmac: HmacFunction = computeHmac,
+): number {
   const message = new Uint8Array(8);
   // setBigUint64 writes all 64 bits; setUint32 alone would drop counters beyond 2^32 (RFC 6238 T > 2^32).
   new DataView(message.buffer).setBigUint64(0, counter, false);
-  const mac = computeHmac(algorithm, secret, message);
+  const mac = hmac(algorithm, secret, message);
   const offset = mac[mac.length - 1]! & 0x0f;
   return (
     ((mac[offset]! & 0x7f) << 24) | (mac[offset + 1]! << 16) | (mac[offset + 2]! << 8) | mac[offset + 3]!

@@ -22,7 +22,14 @@ export {
   RESERVED_OTPAUTH_PARAMETERS,
   validateOtpAccount,
 } from './otp-account.js';
-export { isOtpAlgorithm, OTP_ALGORITHMS, type OtpAlgorithm, parseOtpAlgorithm } from './otp-algorithm.js';
+export {
+  computeHmac,
+  type HmacFunction,
+  isOtpAlgorithm,
+  OTP_ALGORITHMS,
+  type OtpAlgorithm,
+  parseOtpAlgorithm,
+} from './otp-algorithm.js';
 export { MAX_COUNTER, MAX_DIGITS, MIN_DIGITS, MIN_SECRET_BYTES } from './otp-parameters.js';
 export {
   type FormatOtpauthUriOptions,

@@ -26,6 +26,13 @@ export function parseOtpAlgorithm(text: string): OtpAlgorithm | undefined {
   return isOtpAlgorithm(normalized) ? normalized : undefined;
 }
 
+/**
+ * An HMAC (RFC 2104) of `message` under `key` with the named hash. Core's own (`computeHmac`) is pure
+ * JavaScript, so it runs in browsers; a server may pass its platform's (node:crypto is several times
+ * faster) wherever a check takes `hmac`.
+ */
+export type HmacFunction = (algorithm: OtpAlgorithm, key: Uint8Array, message: Uint8Array) => Uint8Array;
+
 /** Computes HMAC-<algorithm>(key, message) (RFC 2104), the first step of RFC 4226 §5.3. */
 export function computeHmac(algorithm: OtpAlgorithm, key: Uint8Array, message: Uint8Array): Uint8Array {
   return hmac(HASHES[algorithm], key, message);

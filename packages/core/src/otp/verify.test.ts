@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeError } from '../test-support/describe-error.js';
 import { generateHotp } from './hotp.js';
+import { computeHmac, type OtpAlgorithm } from './otp-algorithm.js';
 import { MAX_COUNTER } from './otp-parameters.js';
 import { computeTotpStep, generateTotp } from './totp.js';
 import { findTotpOffset, MAX_SEARCH_STEPS, verifyHotp, verifyTotp } from './verify.js';
@@ -211,5 +212,28 @@ describe('verifyHotp', () => {
     expect(describeError(() => verifyHotp({ secret, code: '755224', counter: 0, lookAhead: -1 }))).toBe(
       `otp_parameters_invalid: lookAhead must be an integer from 0 to ${MAX_SEARCH_STEPS}, got -1`,
     );
+  });
+});
+
+describe('a check with the caller’s HMAC', () => {
+  it('computes every candidate code with the HMAC it is given, and gives the same answers', () => {
+    const used: string[] = [];
+    const hmac = (algorithm: OtpAlgorithm, key: Uint8Array, message: Uint8Array) => {
+      used.push(algorithm);
+      return computeHmac(algorithm, key, message);
+    };
+    expect(verifyTotp({ secret, code: codeAt(1), time: NOW, hmac })).toEqual({
+      step: CURRENT + 1,
+      offset: 1,
+    });
+    expect(used).toHaveLength(3);
+    used.length = 0;
+    expect(findTotpOffset({ secret, code: codeAt(-4), time: NOW, hmac })?.offset).toBe(-4);
+    expect(used.length).toBeGreaterThan(3);
+    used.length = 0;
+    expect(
+      verifyHotp({ secret, code: generateHotp({ secret, counter: 7 }), counter: 5, lookAhead: 3, hmac }),
+    ).toBe(7n);
+    expect(used).toEqual(['SHA1', 'SHA1', 'SHA1', 'SHA1']);
   });
 });

@@ -1,6 +1,6 @@
 import { TwofoldError } from '../errors/index.js';
 import { computeHotpValue, formatHotpValue } from './hotp.js';
-import type { OtpAlgorithm } from './otp-algorithm.js';
+import type { HmacFunction, OtpAlgorithm } from './otp-algorithm.js';
 import {
   assertAlgorithm,
   assertDigits,
@@ -40,6 +40,8 @@ interface TotpCheck {
   algorithm?: OtpAlgorithm;
   /** Default 6. */
   digits?: number;
+  /** The HMAC to compute codes with (default: core's own, pure JavaScript; a server may pass node:crypto's). */
+  hmac?: HmacFunction;
 }
 
 export interface VerifyTotpOptions extends TotpCheck {
@@ -66,6 +68,8 @@ export interface VerifyHotpOptions {
   algorithm?: OtpAlgorithm;
   /** Default 6. */
   digits?: number;
+  /** The HMAC to compute codes with (default: core's own). */
+  hmac?: HmacFunction;
 }
 
 function normalizeCode(code: unknown): string {
@@ -101,13 +105,14 @@ function findNearestStep(
   radius: number,
   algorithm: OtpAlgorithm,
   digits: number,
+  hmac: HmacFunction | undefined,
 ): number | null {
   let best: number | null = null;
   let bestRank = Number.POSITIVE_INFINITY;
   for (let distance = -radius; distance <= radius; distance++) {
     const step = center + distance;
     if (step < 0) continue;
-    const candidate = formatHotpValue(computeHotpValue(secret, BigInt(step), algorithm), digits);
+    const candidate = formatHotpValue(computeHotpValue(secret, BigInt(step), algorithm, hmac), digits);
     const rank = Math.abs(distance) * 2 + (distance > 0 ? 1 : 0);
     if (equalsInConstantTime(candidate, code) && rank < bestRank) {
       best = step;
@@ -144,7 +149,15 @@ export function verifyTotp(options: VerifyTotpOptions): TotpMatch | null {
   assertIntegerInRange('window', window, 0, MAX_SEARCH_STEPS);
   assertIntegerInRange('driftSteps', driftSteps, -MAX_SEARCH_STEPS, MAX_SEARCH_STEPS);
   if (!isWellFormedCode(code, digits)) return null;
-  const step = findNearestStep(options.secret, code, current + driftSteps, window, algorithm, digits);
+  const step = findNearestStep(
+    options.secret,
+    code,
+    current + driftSteps,
+    window,
+    algorithm,
+    digits,
+    options.hmac,
+  );
   return step === null ? null : { step, offset: step - current };
 }
 
@@ -158,7 +171,15 @@ export function findTotpOffset(options: FindTotpOffsetOptions): TotpMatch | null
   const maxOffsetSteps = options.maxOffsetSteps ?? Math.ceil(DEFAULT_SKEW_SEARCH_SECONDS / period);
   assertIntegerInRange('maxOffsetSteps', maxOffsetSteps, 0, MAX_SEARCH_STEPS);
   if (!isWellFormedCode(code, digits)) return null;
-  const step = findNearestStep(options.secret, code, current, maxOffsetSteps, algorithm, digits);
+  const step = findNearestStep(
+    options.secret,
+    code,
+    current,
+    maxOffsetSteps,
+    algorithm,
+    digits,
+    options.hmac,
+  );
   return step === null ? null : { step, offset: step - current };
 }
 
@@ -179,7 +200,7 @@ export function verifyHotp(options: VerifyHotpOptions): bigint | null {
   if (last > MAX_COUNTER) last = MAX_COUNTER;
   let match: bigint | null = null;
   for (let candidate = counter; candidate <= last; candidate++) {
-    const expected = formatHotpValue(computeHotpValue(secret, candidate, algorithm), digits);
+    const expected = formatHotpValue(computeHotpValue(secret, candidate, algorithm, options.hmac), digits);
     if (equalsInConstantTime(expected, code) && match === null) match = candidate;
   }
   return match;

@@ -66,6 +66,11 @@ export type FactorCheck =
       readonly recoveryCodesRemaining?: number;
       /** What this success proved, when it says more than the factor's `amr` (a synced passkey: `swk`, `user`). */
       readonly amr?: readonly string[];
+      /**
+       * The write that recorded this use also set the method's failure count to 0 (a TOTP method's
+       * compare-and-set does), so the lockout's success resets only the user's.
+       */
+      readonly methodFailuresReset?: boolean;
     }
   | {
       readonly ok: false;

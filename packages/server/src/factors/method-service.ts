@@ -87,6 +87,18 @@ export interface MethodService {
 
 type MethodRow = Selectable<Database['methods']>;
 
+/**
+ * The row behind a method that `find` just read, so a code's check that resolved its entry with
+ * `find` does not read the same row again (the hot path's one method read). Kept only as long as
+ * the Method object lives.
+ */
+const rowsRead = new WeakMap<Method, MethodRow>();
+
+/** The row `find` read for this method (same request), if it came from `find`. */
+export function methodRowRead(method: Method): Readonly<MethodRow> | undefined {
+  return rowsRead.get(method);
+}
+
 export function toMethod(row: MethodRow): Method {
   return {
     id: row.id,
@@ -433,7 +445,10 @@ export function createMethodService(deps: {
 
     async find(tenantId, userId, methodId) {
       const row = await findRow(db, tenantId, userId, methodId);
-      return row ? toMethod(row) : undefined;
+      if (!row) return undefined;
+      const method = toMethod(row);
+      rowsRead.set(method, row);
+      return method;
     },
 
     async countFailure(tenantId, userId, methodId) {

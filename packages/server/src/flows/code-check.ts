@@ -132,7 +132,11 @@ export async function checkCode(deps: CodeCheckDeps, input: CodeCheckInput): Pro
       }),
     };
   }
-  if (input.admit !== false) await deps.lockout.recordSuccess(tenantId, ctx.userId, lockMethodId);
+  if (input.admit !== false) {
+    // The user's count starts again; the method's too, unless the factor's own write did it already.
+    const methodToReset = result.methodFailuresReset === true ? undefined : lockMethodId;
+    await deps.lockout.recordSuccess(tenantId, ctx.userId, methodToReset);
+  }
   return {
     ok: true,
     factor,

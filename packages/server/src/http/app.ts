@@ -122,7 +122,10 @@ export async function buildApp({ runtime, logger }: BuildAppOptions): Promise<Tw
   await app.register(cookie);
   registerProblemHandlers(app);
   registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
-  registerMetrics(app, { passwordHashing: () => runtime.passwords.stats() });
+  registerMetrics(app, {
+    passwordHashing: () => runtime.passwords.stats(),
+    database: () => runtime.database.counters,
+  });
   registerHealthRoutes(app, {
     database: runtime.database,
     version: runtime.version,

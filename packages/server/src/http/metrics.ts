@@ -7,6 +7,8 @@ import { constantTimeEqual } from '../platform/crypto/tokens.js';
 export interface MetricsSources {
   /** Password hashing queue, so operators see sign-in bursts waiting on CPU. */
   passwordHashing?: () => { running: number; queued: number };
+  /** Statements and round trips the database handle has sent, so operators and the bench see a request's cost. */
+  database?: () => { readonly statements: number; readonly roundTrips: number };
 }
 
 export interface MetricsAccess {
@@ -97,6 +99,31 @@ export function registerMetrics(app: FastifyInstance, sources: MetricsSources = 
         this.set({ state: 'queued' }, stats.queued);
       },
     });
+  }
+
+  if (sources.database) {
+    const read = sources.database;
+    const counted = (name: string, help: string, value: () => number) =>
+      new Counter({
+        name,
+        help,
+        registers: [registry],
+        collect() {
+          // The handle keeps the running total; the metric only reports it.
+          this.reset();
+          this.inc(value());
+        },
+      });
+    counted(
+      'twofold_db_statements_total',
+      'Database statements run (transaction control included).',
+      () => read().statements,
+    );
+    counted(
+      'twofold_db_round_trips_total',
+      'Round trips to the database server (none on SQLite, which runs in the process).',
+      () => read().roundTrips,
+    );
   }
 
   app.addHook('onResponse', async (request, reply) => {

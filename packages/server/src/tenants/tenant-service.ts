@@ -2,6 +2,7 @@ import { TwofoldError } from '@twofold/core';
 import { type Kysely, sql } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
+import type { ChangeFeed } from '../platform/db/change-feed.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
 import { preparedQuery, type Slots } from '../platform/db/prepared-query.js';
 import type { Database } from '../platform/db/schema.js';
@@ -60,12 +61,47 @@ export async function lockTenantRow(executor: Executor, tenantId: string): Promi
     .execute();
 }
 
+/**
+ * Every request under /t/{tenant} starts by finding its tenant, policy parsed: kept by slug once
+ * read, while `changes` can tell that no one else changed a tenant meanwhile (without it, read each
+ * time). This instance's own changes empty the cache after their commit; a read that a change
+ * overtook is not kept.
+ */
+function tenantCache(changes: ChangeFeed | undefined) {
+  const bySlug = new Map<string, Tenant>();
+  let generation = 0;
+  const forget = () => {
+    generation++;
+    bySlug.clear();
+  };
+  changes?.onChange(forget);
+  return {
+    async find(slug: string, read: () => Promise<Tenant | undefined>): Promise<Tenant | undefined> {
+      const trusted = changes?.trusted() === true;
+      const kept = trusted ? bySlug.get(slug) : undefined;
+      if (kept) return kept;
+      const started = generation;
+      const tenant = await read();
+      if (tenant && trusted && generation === started) bySlug.set(slug, tenant);
+      return tenant;
+    },
+    /** After this instance changed a tenant (committed): forget, and tell the others. */
+    changed(): void {
+      forget();
+      changes?.announce();
+    },
+  };
+}
+
 export function createTenantService(deps: {
   db: Kysely<Database>;
   clock: Clock;
   audit: AuditLog;
+  /** Changes made elsewhere, for the cache of tenants by slug (none: no cache). */
+  changes?: ChangeFeed | undefined;
 }): TenantService {
   const { db, clock, audit } = deps;
+  const cache = tenantCache(deps.changes);
   return {
     async create(input, actor) {
       const slug = checkTenantSlug(input.slug);
@@ -99,15 +135,20 @@ export function createTenantService(deps: {
           throw new TwofoldError('tenant_exists', `tenant '${slug}' already exists`);
         throw error;
       }
+      // Nothing cached can be this tenant; but a database emptied under the instance (tests) may
+      // have held another tenant of this slug.
+      cache.changed();
       return toTenant(row);
     },
     async list() {
       const rows = await db.selectFrom('tenants').selectAll().orderBy('slug').execute();
       return rows.map(toTenant);
     },
-    async findBySlug(slug) {
-      const row = await tenantBySlug.first(db, { slug });
-      return row ? toTenant(row) : undefined;
+    findBySlug(slug) {
+      return cache.find(slug, async () => {
+        const row = await tenantBySlug.first(db, { slug });
+        return row ? toTenant(row) : undefined;
+      });
     },
     async getById(id) {
       const row = await db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
@@ -121,7 +162,7 @@ export function createTenantService(deps: {
     },
     async updatePolicy(tenantId, policy, actor, reason) {
       const checked = checkPolicy(policy);
-      return db.transaction().execute(async (trx) => {
+      const updated = await db.transaction().execute(async (trx) => {
         const before = await trx
           .selectFrom('tenants')
           .selectAll()
@@ -144,6 +185,8 @@ export function createTenantService(deps: {
         );
         return toTenant({ ...before, policy: json });
       });
+      cache.changed();
+      return updated;
     },
     async count() {
       const row = await db

@@ -9,16 +9,20 @@
  *   installations in one database, each in its own schema, do not wake each other), its instance
  *   id (an instance skips its own, already delivered in-process) and the topics. Topics notified
  *   in one event-loop turn go out in one NOTIFY.
- * - The listening connection is opened on the first wait (a `twofold` command that never waits
- *   never opens it). When it is lost it is opened again, after 250 ms and then up to 5 s apart;
+ * - The listening connection is opened on the first wait, or the first use of a cache that
+ *   `changeFeed` keeps fresh (the tenants'). When it is lost it is opened again, after 250 ms and then up to 5 s apart;
  *   each time it is (re)established every waiter is woken to re-read the database, since a
  *   notification sent meanwhile is lost. Until then, and for any notification lost otherwise,
  *   the waiters' own re-check every 500 ms (push-notifier.ts `waitFor`) still finds the change.
+ * - `changeFeed(topic)` lends the same channel to a cache: its topic announced by one instance
+ *   empties the others' caches, and a cache is trusted only while this instance listens (every
+ *   cache is emptied again whenever the connection is re-established).
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { type Kysely, sql } from 'kysely';
 import type PgModule from 'pg';
+import type { ChangeFeed } from '../../platform/db/change-feed.js';
 import type { Database } from '../../platform/db/schema.js';
 import { createPushNotifier, type PushNotifier } from './push-notifier.js';
 
@@ -36,6 +40,8 @@ export interface PostgresPushNotifier extends PushNotifier {
   ready(): Promise<void>;
   /** Stops listening and waits for the NOTIFYs in flight; call before the database closes. */
   close(): Promise<void>;
+  /** A cache's feed of changes made by other instances, announced on `topic` (see the module comment). */
+  changeFeed(topic: string): ChangeFeed;
 }
 
 export interface PostgresPushNotifierOptions {
@@ -179,19 +185,36 @@ export function createPostgresPushNotifier(options: PostgresPushNotifierOptions)
     }
   }
 
+  function notify(topic: string): void {
+    local.notify(topic);
+    if (state === 'closed') return;
+    queued.add(topic);
+    if (!flushQueued) {
+      flushQueued = true;
+      queueMicrotask(flush);
+    }
+  }
+
   return {
-    notify(topic) {
-      local.notify(topic);
-      if (state === 'closed') return;
-      queued.add(topic);
-      if (!flushQueued) {
-        flushQueued = true;
-        queueMicrotask(flush);
-      }
-    },
+    notify,
     subscribe(topics, ms, signal) {
       start();
       return local.subscribe(topics, ms, signal);
+    },
+    changeFeed(topic) {
+      return {
+        trusted() {
+          if (state === 'listening') return true;
+          start();
+          return false;
+        },
+        onChange(listener) {
+          local.listen(topic, listener);
+        },
+        announce() {
+          notify(topic);
+        },
+      };
     },
     ready() {
       if (state === 'listening') return Promise.resolve();

@@ -28,6 +28,8 @@ export interface PushNotifier {
 export interface LocalPushNotifier extends PushNotifier {
   /** Wakes every current waiter, whatever its topics. */
   notifyAll(): void;
+  /** Calls `listener` on every notification of `topic` (and on `notifyAll`), until the returned function is called. */
+  listen(topic: string, listener: () => void): () => void;
 }
 
 export function createPushNotifier(): LocalPushNotifier {
@@ -40,6 +42,10 @@ export function createPushNotifier(): LocalPushNotifier {
     },
     notifyAll() {
       for (const topic of emitter.eventNames()) emitter.emit(topic);
+    },
+    listen(topic, listener) {
+      emitter.on(topic, listener);
+      return () => emitter.off(topic, listener);
     },
     subscribe(topics, ms, signal) {
       let cancel = () => {};

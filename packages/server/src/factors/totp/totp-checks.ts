@@ -1,7 +1,7 @@
 /** A TOTP-like method's code check and resynchronisation as factors answer them (TOTP apps and hardware tokens). */
 import type { Actor } from '../../audit/audit-log.js';
 import type { EntryTarget, Factor, FactorCheck, FactorContext } from '../factor.js';
-import type { Method, MethodService } from '../method-service.js';
+import { type Method, type MethodService, methodRowRead } from '../method-service.js';
 import type { TotpMethodService } from './totp-method-service.js';
 
 export async function verifyTotpCode(
@@ -16,9 +16,12 @@ export async function verifyTotpCode(
     userId: ctx.userId,
     methodId: target.method?.id ?? target.entryId,
     code,
+    // The registry's resolve just read the method (the one read of a code's check).
+    read: target.method ? methodRowRead(target.method) : undefined,
     ...(actor ? { actor } : {}),
   });
-  if (result.ok) return { ok: true, activated: result.activated };
+  // Every accepted code is recorded by an update that also ends the method's failures.
+  if (result.ok) return { ok: true, activated: result.activated, methodFailuresReset: true };
   return {
     ok: false,
     reason: result.reason,

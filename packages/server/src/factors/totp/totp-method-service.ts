@@ -29,6 +29,7 @@ import {
 import type { Kysely, Selectable } from 'kysely';
 import type { Actor, AuditLog } from '../../audit/audit-log.js';
 import type { Clock } from '../../platform/clock.js';
+import { nodeHmac } from '../../platform/crypto/otp-hmac.js';
 import type { Sealer } from '../../platform/crypto/sealer.js';
 import { generateToken, hashToken } from '../../platform/crypto/tokens.js';
 import { preparedQuery, type Slots } from '../../platform/db/prepared-query.js';
@@ -85,6 +86,8 @@ export interface VerifyTotpInput {
   readonly code: string;
   /** Who confirms a pending method, for the audit log (default: the user; an admin for hardware tokens). */
   readonly actor?: Actor;
+  /** The method's row as the caller read it a moment ago in this request: not read again. */
+  readonly read?: Readonly<MethodRow> | undefined;
 }
 
 export type TotpFailureReason = 'otp_invalid' | 'otp_replayed' | 'otp_clock_skew' | 'method_not_found';
@@ -227,7 +230,17 @@ export function createTotpMethodService(deps: {
 
   const tenantById = (tenantId: string) => tenants.getById(tenantId);
 
-  function loadMethod(input: VerifyTotpInput): Promise<MethodRow | undefined> {
+  async function loadMethod(input: VerifyTotpInput): Promise<MethodRow | undefined> {
+    const { read } = input;
+    if (read && read.id === input.methodId) {
+      // What totpMethodById would select, from the row already read.
+      const usable =
+        read.tenant_id === input.tenantId &&
+        read.user_id === input.userId &&
+        (totpMethodTypes as readonly string[]).includes(read.type) &&
+        (read.status === 'pending' || read.status === 'active');
+      return usable ? read : undefined;
+    }
     return totpMethodById.first(db, input);
   }
 
@@ -250,6 +263,7 @@ export function createTotpMethodService(deps: {
       period: row.period,
       digits: row.digits,
       algorithm: row.algorithm as OtpAlgorithm,
+      hmac: nodeHmac,
     };
   }
 

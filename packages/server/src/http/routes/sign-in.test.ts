@@ -11,6 +11,16 @@ import { emptyDatabase } from '../../test-support/shared-database.js';
 const base = '/t/default/api/v1';
 const password = 'correct horse battery';
 
+/**
+ * What a verification may cost the database now, one request alone (so on SQLite each write has
+ * its own BEGIN and COMMIT; under load a turn's writes share them), counted, not timed. A rise is a
+ * regression; the goal (issue 21) is at most 3 round trips on PostgreSQL, 5 to 7 statements on SQLite.
+ */
+const verificationBudget = {
+  sqlite: { stepUp: 24, signInCode: 29 },
+  postgres: { stepUp: 12, signInCode: 15 },
+} as const;
+
 for (const backend of testBackends) {
   describe(`sign-in with a second factor on ${backend.name}`, () => {
     const clock = createManualClock(Date.UTC(2026, 5, 9, 13, 10, 0));
@@ -379,6 +389,63 @@ for (const backend of testBackends) {
       expect(held.json()).toMatchObject({ code: 'locked_out', retryAfter: expect.any(Number) });
       const fromHome = await start(home);
       expect(fromHome.statusCode).toBe(200);
+    });
+
+    /** The statements and round trips `work` made (the database handle's counters). */
+    async function cost(work: () => Promise<void>) {
+      const counters = t.runtime.database.counters;
+      const before = { ...counters };
+      await work();
+      return {
+        statements: counters.statements - before.statements,
+        roundTrips: counters.roundTrips - before.roundTrips,
+      };
+    }
+
+    /** A counter's value on /metrics. */
+    async function metric(name: string): Promise<number> {
+      const body = (await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: '127.0.0.1' })).body;
+      const line = body.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+      return Number(line?.split(' ').at(-1));
+    }
+
+    it('a step-up costs at most its budget of statements and round trips, as /metrics reports them', async () => {
+      await createUser();
+      const browser = createBrowserClient(t.app);
+      const { reg, secret } = await enrol(browser);
+      clock.advance(60_000);
+      const statementsBefore = await metric('twofold_db_statements_total');
+      const tripsBefore = await metric('twofold_db_round_trips_total');
+      const spent = await cost(async () => {
+        const stepUp = await browser.post(`${base}/me/step-up`, {
+          methodId: reg.methodId,
+          code: codeAt(secret),
+        });
+        expect(stepUp.statusCode).toBe(200);
+      });
+      expect((await metric('twofold_db_statements_total')) - statementsBefore).toBe(spent.statements);
+      expect((await metric('twofold_db_round_trips_total')) - tripsBefore).toBe(spent.roundTrips);
+      expect(spent.statements).toBeGreaterThan(0);
+      expect(spent.statements).toBeLessThanOrEqual(verificationBudget[backend.name].stepUp);
+      expect(spent.roundTrips).toBe(backend.name === 'sqlite' ? 0 : spent.statements);
+    });
+
+    it('a sign-in code costs at most its budget of statements and round trips', async () => {
+      await createUser();
+      const { reg, secret } = await enrol(createBrowserClient(t.app));
+      clock.advance(60_000);
+      const browser = createBrowserClient(t.app);
+      const flow = (await start(browser)).json();
+      const spent = await cost(async () => {
+        const done = await browser.post(`${base}/sign-in/${flow.flowId}/verify`, {
+          methodId: reg.methodId,
+          code: codeAt(secret),
+        });
+        expect(done.statusCode).toBe(200);
+      });
+      expect(spent.statements).toBeGreaterThan(0);
+      expect(spent.statements).toBeLessThanOrEqual(verificationBudget[backend.name].signInCode);
+      expect(spent.roundTrips).toBe(backend.name === 'sqlite' ? 0 : spent.statements);
     });
   });
 }

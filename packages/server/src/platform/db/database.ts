@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationResultSet, Migrator, type SqliteDatabase, sql } from 'kysely';
 import type PgModule from 'pg';
+import { type ChangeFeed, sqliteChangeFeed } from './change-feed.js';
+import { type DatabaseCounters, newDatabaseCounters } from './database-counters.js';
 import { GroupCommitSqliteDialect } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -20,6 +22,13 @@ export interface DatabaseHandle {
   readonly dialect: Dialect;
   /** Human description without credentials, for logs. */
   readonly description: string;
+  /** Statements and round trips sent so far (database-counters.ts). */
+  readonly counters: DatabaseCounters;
+  /**
+   * SQLite's changes made by other connections to the file (change-feed.ts); on PostgreSQL other
+   * instances announce theirs over LISTEN/NOTIFY instead (the push notifier's `changeFeed`).
+   */
+  readonly changes?: ChangeFeed;
   /**
    * Runs one request's work so that its writes are stored together before it answers: on
    * PostgreSQL one transaction on one connection, committed whether the work returned or threw
@@ -64,15 +73,21 @@ function openSqlite(path: string): DatabaseHandle {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  const counters = newDatabaseCounters();
   // Group commit: the writes of one event-loop turn share one transaction, each answered after its
   // commit (group-commit.ts).
   const db = new Kysely<Database>({
-    dialect: new GroupCommitSqliteDialect(sqlite, cachingStatements(sqlite)),
+    dialect: new GroupCommitSqliteDialect(
+      sqlite,
+      cachingStatements(sqlite, sqliteStatementCacheSize, counters),
+    ),
   });
   return {
     db,
     dialect: 'sqlite',
     description: `SQLite ${path}`,
+    counters,
+    changes: sqliteChangeFeed(sqlite, counters),
     unitOfWork: (work) => work(),
     ping: () => pingDatabase(db),
     close: () => db.destroy(),
@@ -88,10 +103,13 @@ export const sqliteStatementCacheSize = 500;
  * the same SQL text with its values as parameters, so statements are kept by SQL text and reused:
  * better-sqlite3 resets a statement after `all`/`run`, and SQLite prepares it again by itself when
  * the schema changes. A statement still being iterated (a stream) is busy: that SQL gets a new one.
+ * Every statement the connection runs is taken from here just before it runs, so `counters`
+ * counts them here.
  */
 export function cachingStatements(
   sqlite: BetterSqlite3.Database,
   size: number = sqliteStatementCacheSize,
+  counters: DatabaseCounters = newDatabaseCounters(),
 ): SqliteDatabase {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
@@ -100,6 +118,7 @@ export function cachingStatements(
       sqlite.close();
     },
     prepare(text) {
+      counters.statements++;
       const cached = cache.get(text);
       if (cached && !cached.busy) {
         // Map keeps insertion order: delete and set again make it the most recently used.
@@ -129,7 +148,16 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
       return pg.types.getTypeParser(oid, format);
     },
   };
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  const counters = newDatabaseCounters();
+  // Every query of the pool's connections is one statement and one round trip (pipelining is not used).
+  class CountingClient extends pg.Client {
+    override query(...args: unknown[]): never {
+      counters.statements++;
+      counters.roundTrips++;
+      return (super.query as (...a: unknown[]) => never)(...args);
+    }
+  }
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, Client: CountingClient });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const dialect = new UnitOfWorkPostgresDialect({ pool });
@@ -138,6 +166,7 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
   return {
     db,
     dialect: 'postgres',
+    counters,
     unitOfWork: (work) => dialect.unitOfWork(work),
     ping: () => pingDatabase(db),
     description: `PostgreSQL ${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`,
