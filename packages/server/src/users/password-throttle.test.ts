@@ -103,7 +103,7 @@ for (const backend of testBackends) {
       }
       return last;
     }
-    function check(subject: Partial<ThrottleSubject> & { deviceToken?: string } = {}) {
+    function check(subject: Partial<Parameters<PasswordThrottle['check']>[0]> = {}) {
       return throttle.check({ tenantId: acme.id, userId: alice.id, ip: home, ...subject });
     }
     function userRow(id: string) {
@@ -153,6 +153,41 @@ for (const backend of testBackends) {
         expect(await check()).toEqual({ allowed: true });
         expect(await fail(9)).toMatchObject({ accountFailures: 9 });
         expect(await check()).toEqual({ allowed: true });
+      });
+
+      it('counters read with the user (a sign-in): the lock is taken from them, and zero ones are not written', async () => {
+        const counters = async () => {
+          const row = await userRow(alice.id);
+          return { failures: row.password_failures, lockedUntil: row.password_locked_until };
+        };
+        await fail(10);
+        const locked = await counters();
+        expect(await check({ account: locked })).toEqual({
+          allowed: false,
+          retryAfter: 60,
+          scope: 'account',
+        });
+        // What was read is what counts: the row is not read again.
+        expect(await check({ account: { failures: 0, lockedUntil: null } })).toEqual({ allowed: true });
+        clock.advance(60 * second);
+        await throttle.recordSuccess({ tenantId: acme.id, userId: alice.id, ip: home, account: locked });
+        expect(await userRow(alice.id)).toEqual({ password_failures: 0, password_locked_until: null });
+
+        // Read as zero before the password's check, with a failure counted meanwhile (a concurrent
+        // guess): nothing is written, so that failure stays counted (an unconditional reset wiped it).
+        const zero = await counters();
+        expect(zero).toEqual({ failures: 0, lockedUntil: null });
+        await fail(1);
+        await throttle.recordSuccess({ tenantId: acme.id, userId: alice.id, ip: home, account: zero });
+        expect(await userRow(alice.id)).toEqual({ password_failures: 1, password_locked_until: null });
+        // A lock without failures (never left by the throttle itself) is still something to reset.
+        await throttle.recordSuccess({
+          tenantId: acme.id,
+          userId: alice.id,
+          ip: home,
+          account: { failures: 0, lockedUntil: clock.now() },
+        });
+        expect(await userRow(alice.id)).toEqual({ password_failures: 0, password_locked_until: null });
       });
 
       it('a user id of another tenant counts nothing for that user (only the address)', async () => {

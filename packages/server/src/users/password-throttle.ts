@@ -2,6 +2,7 @@ import type { Kysely, RawBuilder } from 'kysely';
 import { sql } from 'kysely';
 import type { Clock } from '../platform/clock.js';
 import { generateToken, hashToken } from '../platform/crypto/tokens.js';
+import { preparedQuery, type Slots } from '../platform/db/prepared-query.js';
 import type { Database } from '../platform/db/schema.js';
 import { throttleAddress } from '../throttle/address-key.js';
 
@@ -86,24 +87,97 @@ export interface ThrottleSubject {
   readonly ip: string;
 }
 
+/**
+ * The account's counters as the caller read them with the user (a sign-in reads the user, their
+ * roles and these in one statement: users/user-reads.ts `findForSignIn`), so the throttle need not
+ * read the row again.
+ */
+export interface AccountCounters {
+  readonly failures: number;
+  readonly lockedUntil: number | null;
+}
+
 export interface PasswordThrottle {
-  /** Whether a password attempt may be made now. Call before checking the password. */
-  check(input: ThrottleSubject & { deviceToken?: string | undefined }): Promise<ThrottleDecision>;
+  /**
+   * Whether a password attempt may be made now. Call before checking the password. With `account`
+   * (the counters read with the user), the account's lock is taken from it instead of read again.
+   * The address's and the username's counters are read in one statement, for a known user too (whose
+   * username counter is not consulted), so a known and an unknown username cost the same statements.
+   */
+  check(
+    input: ThrottleSubject & { deviceToken?: string | undefined; account?: AccountCounters | undefined },
+  ): Promise<ThrottleDecision>;
   /** Counts a wrong password (or unknown user); returns the counters after this failure. */
   recordFailure(input: ThrottleSubject): Promise<{ accountFailures: number | null; ipFailures: number }>;
   /**
    * Resets the account counter after a right password and returns the device token to set in
-   * the cookie: the caller's own when it is known for this user, else a new one.
+   * the cookie: the caller's own when it is known for this user, else a new one. With `account`
+   * (the counters read with the user before the password's check) showing no failure and no lock,
+   * nothing is written: there is nothing to reset, and a failure counted meanwhile by a concurrent
+   * attempt stays counted (the unconditional reset would have wiped it).
    */
   recordSuccess(input: {
     tenantId: string;
     userId: string;
     ip: string;
     deviceToken?: string | undefined;
+    account?: AccountCounters | undefined;
   }): Promise<{ deviceToken: string }>;
   /** Deletes throttle rows whose window and lock ended more than `retainMs` ago; returns how many. */
   purgeStale(retainMs?: number): Promise<number>;
 }
+
+// The statements of every sign-in, built once (platform/db/prepared-query.ts).
+const throttleLock = preparedQuery((db, v: Slots<{ key: string }>) =>
+  db.selectFrom('throttles').select(['key', 'locked_until']).where('key', '=', v.key),
+);
+const throttleLocks = preparedQuery((db, v: Slots<{ ipKey: string; usernameKey: string }>) =>
+  db.selectFrom('throttles').select(['key', 'locked_until']).where('key', 'in', [v.ipKey, v.usernameKey]),
+);
+const accountLock = preparedQuery((db, v: Slots<{ tenantId: string; userId: string }>) =>
+  db
+    .selectFrom('users')
+    .select('password_locked_until')
+    .where('id', '=', v.userId)
+    .where('tenant_id', '=', v.tenantId),
+);
+const resetAccount = preparedQuery((db, v: Slots<{ tenantId: string; userId: string }>) =>
+  db
+    .updateTable('users')
+    .set({ password_failures: 0, password_locked_until: null })
+    .where('id', '=', v.userId)
+    .where('tenant_id', '=', v.tenantId),
+);
+type DeviceArgs = { tenantId: string; userId: string; deviceHash: string };
+const knownDevice = preparedQuery((db, v: Slots<DeviceArgs & { since: number }>) =>
+  db
+    .selectFrom('known_devices')
+    .select('last_success_at')
+    .where('user_id', '=', v.userId)
+    .where('device_hash', '=', v.deviceHash)
+    .where('tenant_id', '=', v.tenantId)
+    .where('last_success_at', '>', v.since),
+);
+const renewDevice = preparedQuery((db, v: Slots<DeviceArgs & { since: number; now: number }>) =>
+  db
+    .updateTable('known_devices')
+    .set({ last_success_at: v.now })
+    .where('user_id', '=', v.userId)
+    .where('device_hash', '=', v.deviceHash)
+    .where('tenant_id', '=', v.tenantId)
+    .where('last_success_at', '>', v.since),
+);
+const forgetStaleDevices = preparedQuery((db, v: Slots<{ userId: string; stale: number }>) =>
+  db.deleteFrom('known_devices').where('user_id', '=', v.userId).where('last_success_at', '<=', v.stale),
+);
+const insertDevice = preparedQuery((db, v: Slots<DeviceArgs & { now: number }>) =>
+  db.insertInto('known_devices').values({
+    tenant_id: v.tenantId,
+    user_id: v.userId,
+    device_hash: v.deviceHash,
+    last_success_at: v.now,
+  }),
+);
 
 export function ipThrottleKey(tenantId: string, ip: string): string {
   return `password:ip:${tenantId}:${throttleAddress(ip)}`;
@@ -168,52 +242,46 @@ export function createPasswordThrottle(deps: {
     now: number,
   ) {
     if (deviceToken === undefined || !deviceTokenPattern.test(deviceToken)) return false;
-    const row = await db
-      .selectFrom('known_devices')
-      .select('last_success_at')
-      .where('user_id', '=', userId)
-      .where('device_hash', '=', hashToken(deviceToken))
-      .where('tenant_id', '=', tenantId)
-      .where('last_success_at', '>', now - policy.knownDeviceLifetimeMs)
-      .executeTakeFirst();
+    const row = await knownDevice.first(db, {
+      tenantId,
+      userId,
+      deviceHash: hashToken(deviceToken),
+      since: now - policy.knownDeviceLifetimeMs,
+    });
     return row !== undefined;
   }
 
-  async function accountWait(input: ThrottleSubject & { deviceToken?: string | undefined }, now: number) {
-    if (input.userId === undefined) {
-      // An unknown user costs the same lookups as a known one: a known-device probe that cannot
-      // match, then the username's own counter.
-      await isKnownDevice(input.tenantId, '', input.deviceToken, now);
-      if (input.username === undefined) return 0;
-      const row = await db
-        .selectFrom('throttles')
-        .select('locked_until')
-        .where('key', '=', usernameThrottleKey(input.tenantId, input.username))
-        .executeTakeFirst();
-      return waitSeconds(row?.locked_until, now);
-    }
-    if (await isKnownDevice(input.tenantId, input.userId, input.deviceToken, now)) return 0;
-    const row = await db
-      .selectFrom('users')
-      .select('password_locked_until')
-      .where('id', '=', input.userId)
-      .where('tenant_id', '=', input.tenantId)
-      .executeTakeFirst();
-    return waitSeconds(row?.password_locked_until, now);
+  /** The lock ends of the address's counter and, with a username, the username's: one statement. */
+  async function counterLocks(ipKey: string, usernameKey: string | undefined) {
+    const rows =
+      usernameKey === undefined
+        ? await throttleLock.rows(db, { key: ipKey })
+        : await throttleLocks.rows(db, { ipKey, usernameKey });
+    return (key: string | undefined) => rows.find((row) => row.key === key)?.locked_until;
   }
 
   return {
     async check(input) {
       const now = clock.now();
-      const [ipRow, account] = await Promise.all([
-        db
-          .selectFrom('throttles')
-          .select('locked_until')
-          .where('key', '=', ipThrottleKey(input.tenantId, input.ip))
-          .executeTakeFirst(),
-        accountWait(input, now),
+      const ipKey = ipThrottleKey(input.tenantId, input.ip);
+      const usernameKey =
+        input.username === undefined ? undefined : usernameThrottleKey(input.tenantId, input.username);
+      // An unknown user costs the same statements as a known one: the same counters' read, and a
+      // known-device probe (with a token) that cannot match.
+      const [lockOf, knownDevice] = await Promise.all([
+        counterLocks(ipKey, usernameKey),
+        isKnownDevice(input.tenantId, input.userId ?? '', input.deviceToken, now),
       ]);
-      const ip = waitSeconds(ipRow?.locked_until, now);
+      let account = 0;
+      if (input.userId === undefined) account = waitSeconds(lockOf(usernameKey), now);
+      else if (!knownDevice) {
+        const lockedUntil = input.account
+          ? input.account.lockedUntil
+          : (await accountLock.first(db, { tenantId: input.tenantId, userId: input.userId }))
+              ?.password_locked_until;
+        account = waitSeconds(lockedUntil, now);
+      }
+      const ip = waitSeconds(lockOf(ipKey), now);
       if (ip === 0 && account === 0) return { allowed: true };
       return ip >= account
         ? { allowed: false, retryAfter: ip, scope: 'ip' }
@@ -298,42 +366,32 @@ export function createPasswordThrottle(deps: {
 
     async recordSuccess(input) {
       const now = clock.now();
-      await db
-        .updateTable('users')
-        .set({ password_failures: 0, password_locked_until: null })
-        .where('id', '=', input.userId)
-        .where('tenant_id', '=', input.tenantId)
-        .execute();
+      const { account } = input;
+      if (account === undefined || account.failures !== 0 || account.lockedUntil !== null) {
+        await resetAccount.run(db, { tenantId: input.tenantId, userId: input.userId });
+      }
       const stale = now - policy.knownDeviceLifetimeMs;
       if (input.deviceToken !== undefined && deviceTokenPattern.test(input.deviceToken)) {
-        const seen = await db
-          .updateTable('known_devices')
-          .set({ last_success_at: now })
-          .where('user_id', '=', input.userId)
-          .where('device_hash', '=', hashToken(input.deviceToken))
-          .where('tenant_id', '=', input.tenantId)
-          .where('last_success_at', '>', stale)
-          .executeTakeFirst();
-        if (Number(seen.numUpdatedRows) === 1) return { deviceToken: input.deviceToken };
+        const seen = await renewDevice.run(db, {
+          tenantId: input.tenantId,
+          userId: input.userId,
+          deviceHash: hashToken(input.deviceToken),
+          since: stale,
+          now,
+        });
+        if (Number(seen.numAffectedRows) === 1) return { deviceToken: input.deviceToken };
       }
       // No token, or one this user never signed in with (or so long ago it lapsed): a new one.
       // A token known for someone else is not adopted, so a cookie planted in the victim's
       // browser cannot become a token the planter holds for the victim's account.
       const deviceToken = generateToken(deviceTokenPrefix);
-      await db
-        .deleteFrom('known_devices')
-        .where('user_id', '=', input.userId)
-        .where('last_success_at', '<=', stale)
-        .execute();
-      await db
-        .insertInto('known_devices')
-        .values({
-          tenant_id: input.tenantId,
-          user_id: input.userId,
-          device_hash: hashToken(deviceToken),
-          last_success_at: now,
-        })
-        .execute();
+      await forgetStaleDevices.run(db, { userId: input.userId, stale });
+      await insertDevice.run(db, {
+        tenantId: input.tenantId,
+        userId: input.userId,
+        deviceHash: hashToken(deviceToken),
+        now,
+      });
       return { deviceToken };
     },
 

@@ -1,4 +1,6 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { preparedQuery, type Slots } from '../platform/db/prepared-query.js';
+import type { Database } from '../platform/db/schema.js';
 import { normalizeEmail } from './email.js';
 import type { Role } from './roles.js';
 import {
@@ -8,37 +10,38 @@ import {
   type UserServiceContext,
   userPageLimits,
 } from './user-rows.js';
-import type { UserService } from './user-service.js';
+import type { SignInCandidate, UserService } from './user-service.js';
 
 export function createUserReads(
   context: UserServiceContext,
 ): Pick<
   UserService,
   | 'findByEmail'
+  | 'findForSignIn'
   | 'existingEmails'
   | 'getById'
   | 'search'
   | 'listAdmins'
   | 'countWithRole'
   | 'verifyPassword'
+  | 'verifyCandidatePassword'
   | 'checkCurrentPassword'
 > {
-  const { db, passwords, rolesOf, rowById, findRowByEmail } = context;
+  const { db, passwords, rolesOf, rowById } = context;
+
+  async function verifyCandidatePassword(candidate: SignInCandidate | undefined, password: string) {
+    const usable = candidate && !candidate.user.disabled ? candidate.passwordHash : null;
+    const ok = await passwords.verifyOrDummy(usable ?? undefined, password);
+    return ok && usable !== null && candidate ? candidate.user : undefined;
+  }
+
   return {
     async findByEmail(tenantId, email) {
-      // One statement whether or not the user exists (the user and their roles joined), so the
-      // time it takes does not tell which usernames exist.
-      const rows = await db
-        .selectFrom('users')
-        .leftJoin('user_roles', 'user_roles.user_id', 'users.id')
-        .selectAll('users')
-        .select('user_roles.role as role')
-        .where('users.tenant_id', '=', tenantId)
-        .where('users.email_normalized', '=', normalizeEmail(email))
-        .execute();
-      const first = rows[0];
-      if (!first) return undefined;
-      return toUser(first, rows.flatMap((r) => (r.role === null ? [] : [r.role as Role])).sort());
+      return (await candidateByEmail(db, tenantId, email))?.user;
+    },
+
+    findForSignIn(tenantId, email) {
+      return candidateByEmail(db, tenantId, email);
     },
 
     async existingEmails(tenantId, emails) {
@@ -149,10 +152,39 @@ export function createUserReads(
     },
 
     async verifyPassword(tenantId, email, password) {
-      const row = await findRowByEmail(tenantId, email);
-      const usable = row && row.disabled === 0 && row.password_hash !== null ? row : undefined;
-      const ok = await passwords.verifyOrDummy(usable?.password_hash ?? undefined, password);
-      return ok && usable ? toUser(usable, await rolesOf(usable.id)) : undefined;
+      return verifyCandidatePassword(await candidateByEmail(db, tenantId, email), password);
     },
+
+    verifyCandidatePassword,
+  };
+}
+
+// Every sign-in starts with this read.
+const userWithRolesByEmail = preparedQuery((db, v: Slots<{ tenantId: string; email: string }>) =>
+  db
+    .selectFrom('users')
+    .leftJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .selectAll('users')
+    .select('user_roles.role as role')
+    .where('users.tenant_id', '=', v.tenantId)
+    .where('users.email_normalized', '=', v.email),
+);
+
+/**
+ * One statement whether or not the user exists (the user and their roles joined), so the time it
+ * takes does not tell which usernames exist.
+ */
+async function candidateByEmail(
+  db: Kysely<Database>,
+  tenantId: string,
+  email: string,
+): Promise<SignInCandidate | undefined> {
+  const rows = await userWithRolesByEmail.rows(db, { tenantId, email: normalizeEmail(email) });
+  const first = rows[0];
+  if (!first) return undefined;
+  return {
+    user: toUser(first, rows.flatMap((r) => (r.role === null ? [] : [r.role as Role])).sort()),
+    passwordHash: first.password_hash,
+    counters: { failures: first.password_failures, lockedUntil: first.password_locked_until },
   };
 }

@@ -81,7 +81,6 @@ export interface UserServiceContext {
   readonly passwords: PasswordHashing;
   /** The user's roles, sorted (inside the caller's transaction with `executor`). */
   rolesOf(userId: string, executor?: Executor): Promise<Role[]>;
-  findRowByEmail(tenantId: string, email: string): Promise<UserRow | undefined>;
   /** The user's row; user_not_found when there is none in this tenant (inside the caller's transaction with `executor`). */
   rowById(tenantId: string, id: string, executor?: Executor): Promise<UserRow>;
 }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
-import { normalizeEmail } from './email.js';
+import type { AccountCounters } from './password-throttle.js';
 import type { Role } from './roles.js';
 import { createUserFlags } from './user-flags.js';
 import { createUserReads } from './user-reads.js';
@@ -31,6 +31,15 @@ export interface User {
   readonly locale: Locale | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+}
+
+/** A user as a password sign-in reads them (`findForSignIn`): read once, passed along. */
+export interface SignInCandidate {
+  readonly user: User;
+  /** The argon2id hash; null without a password. Only `verifyPassword` reads it. */
+  readonly passwordHash: string | null;
+  /** The password throttle's counters of the account (users/password-throttle.ts). */
+  readonly counters: AccountCounters;
 }
 
 /** What the user service needs of the password hasher (platform/crypto provides it). */
@@ -68,6 +77,11 @@ export interface UserService {
     actor: Actor,
   ): Promise<User[]>;
   findByEmail(tenantId: string, email: string): Promise<User | undefined>;
+  /**
+   * The user a password sign-in names, with what checking the password and the throttle need: one
+   * statement (the user and their roles joined, as `findByEmail`), whether or not they exist.
+   */
+  findForSignIn(tenantId: string, email: string): Promise<SignInCandidate | undefined>;
   /** Which of these emails (compared as stored: normalised) belong to users of the tenant already. */
   existingEmails(tenantId: string, emails: readonly string[]): Promise<Set<string>>;
   /** Throws user_not_found. */
@@ -139,6 +153,14 @@ export interface UserService {
    * still costs one full hash). Returns the user only on success.
    */
   verifyPassword(tenantId: string, email: string, password: string): Promise<User | undefined>;
+  /**
+   * `verifyPassword` for the user `findForSignIn` read (a sign-in reads them once), reading
+   * nothing more.
+   */
+  verifyCandidatePassword(
+    candidate: SignInCandidate | undefined,
+    password: string,
+  ): Promise<User | undefined>;
 }
 
 export interface UserChanges {
@@ -186,14 +208,6 @@ export function createUserService(deps: {
         .executeTakeFirst();
       if (!row) throw new TwofoldError('user_not_found', 'no such user in this tenant');
       return row;
-    },
-    findRowByEmail(tenantId, email) {
-      return db
-        .selectFrom('users')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('email_normalized', '=', normalizeEmail(email))
-        .executeTakeFirst();
     },
   };
   return { ...createUserReads(context), ...createUserWrites(context), ...createUserFlags(context) };

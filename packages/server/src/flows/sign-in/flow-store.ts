@@ -5,6 +5,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { Executor } from '../../audit/audit-log.js';
+import { preparedQuery, type Slots } from '../../platform/db/prepared-query.js';
 import type { Database } from '../../platform/db/schema.js';
 
 export type FlowRow = Selectable<Database['sign_in_flows']>;
@@ -34,10 +35,32 @@ export interface SignInFlowStore {
   purgeExpired(before: number): Promise<number>;
 }
 
+// Every sign-in writes one (platform/db/prepared-query.ts: built once, not on each request).
+const insertFlow = preparedQuery((db, v: Slots<FlowRow>) =>
+  db.insertInto('sign_in_flows').values({
+    id_hash: v.id_hash,
+    tenant_id: v.tenant_id,
+    user_id: v.user_id,
+    client_hash: v.client_hash,
+    first_factor: v.first_factor,
+    status: v.status,
+    challenge_method_id: v.challenge_method_id,
+    challenge_failures: v.challenge_failures,
+    registration_method_id: v.registration_method_id,
+    amr: v.amr,
+    proof: v.proof,
+    ip: v.ip,
+    user_agent: v.user_agent,
+    created_at: v.created_at,
+    expires_at: v.expires_at,
+    completed_at: v.completed_at,
+  }),
+);
+
 export function createSignInFlowStore(db: Kysely<Database>): SignInFlowStore {
   return {
     async insert(row) {
-      await db.insertInto('sign_in_flows').values(row).execute();
+      await insertFlow.run(db, row);
     },
 
     find(tenantId, idHash) {

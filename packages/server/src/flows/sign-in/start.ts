@@ -14,7 +14,7 @@ import { passMethodType } from '../../factors/registry.js';
 import { nobodyUserId } from '../../factors/temporary-access-pass/temporary-access-pass-service.js';
 import { generateToken, hashToken } from '../../platform/crypto/tokens.js';
 import type { TenantPolicy } from '../../tenants/tenant-policy.js';
-import type { User } from '../../users/user-service.js';
+import type { SignInCandidate, User } from '../../users/user-service.js';
 import { completeSignIn } from './complete.js';
 import { proofEntries, refuse, type SignInDeps } from './deps.js';
 import type { FlowRow } from './flow-store.js';
@@ -30,13 +30,16 @@ export async function startSignIn(deps: SignInDeps, input: StartInput): Promise<
   const { users, passwordThrottle, signInLog, factors, clock } = deps;
   const { tenant, ip, userAgent } = input;
   const username = input.username.trim();
-  const known = await users.findByEmail(tenant.id, username);
+  // The user, their roles and their password counters, read once and passed along.
+  const candidate = await users.findForSignIn(tenant.id, username);
+  const known = candidate?.user;
   const gate = await passwordThrottle.check({
     tenantId: tenant.id,
     userId: known?.id,
     username,
     ip,
     deviceToken: input.deviceToken,
+    account: candidate?.counters,
   });
   if (!gate.allowed) {
     await signInLog.record({
@@ -56,7 +59,7 @@ export async function startSignIn(deps: SignInDeps, input: StartInput): Promise<
   const first =
     input.temporaryAccessPass !== undefined
       ? await checkPass(deps, input, known, input.temporaryAccessPass)
-      : await checkPassword(deps, input, known);
+      : await checkPassword(deps, input, candidate);
   const { user, firstFactor, deviceToken } = first;
 
   const held = await deps.methods.listForUser(tenant.id, user.id);
@@ -209,11 +212,12 @@ async function checkPass(
 async function checkPassword(
   deps: SignInDeps,
   input: StartInput,
-  known: User | undefined,
+  candidate: SignInCandidate | undefined,
 ): Promise<FirstFactor> {
   const { tenant, ip, userAgent } = input;
   const username = input.username.trim();
-  const user = await deps.users.verifyPassword(tenant.id, username, input.password ?? '');
+  const known = candidate?.user;
+  const user = await deps.users.verifyCandidatePassword(candidate, input.password ?? '');
   if (!user) {
     await deps.passwordThrottle.recordFailure({ tenantId: tenant.id, userId: known?.id, username, ip });
     await deps.signInLog.record({
@@ -233,6 +237,7 @@ async function checkPassword(
     userId: user.id,
     ip,
     deviceToken: input.deviceToken,
+    account: candidate?.counters,
   });
   return { user, firstFactor: 'pwd', deviceToken };
 }
