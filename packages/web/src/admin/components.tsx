@@ -1,6 +1,7 @@
 /** Small pieces the console's views share. */
 import type { ComponentChildren } from 'preact';
 import { t } from '../i18n/i18n.js';
+import { fieldDescribedBy } from '../shared/components/field.js';
 import type { BadgeTone, StatusBadge } from './format.js';
 
 export function Badge(props: { tone?: BadgeTone; children: ComponentChildren }) {
@@ -76,12 +77,7 @@ export function SelectField(props: {
   error?: string | undefined;
   disabled?: boolean;
 }) {
-  const describedBy = [
-    props.hint ? `${props.id}-hint` : '',
-    props.error !== undefined ? `${props.id}-error` : '',
-  ]
-    .filter(Boolean)
-    .join(' ');
+  const describedBy = fieldDescribedBy(props.id, { hint: props.hint, error: props.error !== undefined });
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>

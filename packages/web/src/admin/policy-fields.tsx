@@ -4,6 +4,7 @@
  */
 import { localeNames, locales } from '@twofold/core';
 import { type MessageKey, t } from '../i18n/i18n.js';
+import { fieldDescribedBy } from '../shared/components/field.js';
 import { SelectField } from './components.js';
 import { formatMinutes, methodTypeName, methodTypes } from './format.js';
 import {
@@ -280,7 +281,7 @@ function NumberField(props: {
   bounds: { min: number; max: number };
   hint?: string;
 }) {
-  const describedBy = `${props.hint ? `${props.id}-hint ` : ''}${props.id}-error`;
+  const describedBy = fieldDescribedBy(props.id, { hint: props.hint, error: true });
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>

@@ -20,11 +20,32 @@ export interface TextFieldProps {
   readonly autoCapitalize?: 'off' | 'none' | 'characters';
 }
 
+/**
+ * The ids that describe a field's control, in reading order: another element's (`describedBy`),
+ * its hint `<id>-hint` when it has one, and its error line `<id>-error` when that line is there.
+ */
+export function fieldDescribedBy(
+  id: string,
+  parts: {
+    readonly describedBy?: string | undefined;
+    readonly hint?: string | undefined;
+    readonly error: boolean;
+  },
+): string {
+  return [parts.describedBy, parts.hint ? `${id}-hint` : undefined, parts.error ? `${id}-error` : undefined]
+    .filter(Boolean)
+    .join(' ');
+}
+
 /** A labelled input with its hint and error, tied together for assistive technology. */
 export function TextField(props: TextFieldProps) {
   const errorId = `${props.id}-error`;
   const hintId = `${props.id}-hint`;
-  const describedBy = [props.describedBy, props.hint ? hintId : undefined, errorId].filter(Boolean).join(' ');
+  const describedBy = fieldDescribedBy(props.id, {
+    describedBy: props.describedBy,
+    hint: props.hint,
+    error: true,
+  });
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
