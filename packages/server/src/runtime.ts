@@ -9,6 +9,7 @@ import type { Providers } from './courier/providers/provider.js';
 import { createFactors } from './factors/index.js';
 import { createPostgresPushNotifier, type PostgresPushNotifier } from './factors/push/postgres-notifier.js';
 import { latestClockReading, purgeAcceptedSteps } from './factors/totp/accepted-steps.js';
+import { createTotpCheckAtOnce } from './factors/totp/totp-check-at-once.js';
 import { createAdminFlows } from './flows/admin/index.js';
 import { createPasswordResetFlows } from './flows/password-reset/index.js';
 import { createPasswordResetStore } from './flows/password-reset/reset-store.js';
@@ -105,6 +106,8 @@ export interface ServicesDeps {
   readonly db: Kysely<Database>;
   /** PostgreSQL's unit of work for a code's check (runs the work as it is elsewhere). */
   readonly unitOfWork?: DatabaseHandle['unitOfWork'];
+  /** SQLite's synchronous units: a TOTP code's check runs as one (factors/totp/totp-check-at-once.ts). */
+  readonly runSync?: DatabaseHandle['runSync'];
   readonly clock: Clock;
   readonly passwords: PasswordHashing;
   readonly sealer: Sealer;
@@ -171,6 +174,16 @@ export function createServices(deps: ServicesDeps) {
     methods,
     thresholdsFor: async (tenantId) => (await tenants.getById(tenantId)).policy.lockout,
   });
+  const atOnce =
+    deps.runSync &&
+    createTotpCheckAtOnce({
+      db,
+      runSync: deps.runSync,
+      clock,
+      sealer,
+      factors: factors.registry,
+      lockout: mfaLockout,
+    });
   const passwordThrottle = createPasswordThrottle({ db, clock });
   const helpRequests = createHelpRequestService({ db, clock, audit });
   const troubleshooter = createTroubleshooter({
@@ -198,6 +211,7 @@ export function createServices(deps: ServicesDeps) {
     factors: factors.registry,
     recoveryCodes,
     lockout: mfaLockout,
+    atOnce,
     sessions,
     signInLog,
     passwordThrottle,
@@ -216,6 +230,7 @@ export function createServices(deps: ServicesDeps) {
     methods,
     factors: factors.registry,
     lockout: mfaLockout,
+    atOnce,
     passwordThrottle,
     passwords,
     sessions,
@@ -233,6 +248,7 @@ export function createServices(deps: ServicesDeps) {
     factors: factors.registry,
     recoveryCodes,
     lockout: mfaLockout,
+    atOnce,
     sessions,
     unfinishedFlows,
     passwords,
@@ -347,6 +363,7 @@ export async function createRuntime(config: Config, options: CreateRuntimeOption
   const services = createServices({
     db: database.db,
     unitOfWork: database.unitOfWork,
+    ...(database.runSync ? { runSync: database.runSync } : {}),
     clock,
     passwords: passwordHashing,
     sealer,

@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Actor, AuditLog, Executor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
 import { isUniqueViolation } from '../platform/db/errors.js';
+import type { PrepareSync } from '../platform/db/group-commit.js';
 import { preparedQuery, type Slots } from '../platform/db/prepared-query.js';
 import type { Database } from '../platform/db/schema.js';
 import type { MethodType } from './registry.js';
@@ -97,6 +98,14 @@ const rowsRead = new WeakMap<Method, MethodRow>();
 /** The row `find` read for this method (same request), if it came from `find`. */
 export function methodRowRead(method: Method): Readonly<MethodRow> | undefined {
   return rowsRead.get(method);
+}
+
+/** The method of a row a code's check just read, the row kept for its factor (methodRowRead). */
+function methodRead(row: MethodRow | undefined): Method | undefined {
+  if (!row) return undefined;
+  const method = toMethod(row);
+  rowsRead.set(method, row);
+  return method;
 }
 
 export function toMethod(row: MethodRow): Method {
@@ -322,6 +331,21 @@ const countMethodFailure = preparedQuery(
       .where('user_id', '=', v.userId),
 );
 
+type MethodIds = { tenantId: string; userId: string; methodId: string };
+
+/**
+ * A code's check as one synchronous unit (SQLite, `DatabaseHandle.runSync`): the method's read
+ * (as `find` gives it, its row kept for the factor) and its failure count, with this table's SQL.
+ */
+export const methodsInSyncUnit = {
+  find(prepare: PrepareSync, db: Kysely<Database>, ids: MethodIds): Method | undefined {
+    return methodRead(methodById.firstSync(prepare, db, ids) as MethodRow | undefined);
+  },
+  countFailure(prepare: PrepareSync, db: Kysely<Database>, ids: MethodIds): void {
+    countMethodFailure.runSync(prepare, db, ids);
+  },
+};
+
 const resetMethodFailures = preparedQuery(
   (db, v: Slots<{ tenantId: string; userId: string; methodId: string }>) =>
     db
@@ -444,11 +468,7 @@ export function createMethodService(deps: {
     },
 
     async find(tenantId, userId, methodId) {
-      const row = await findRow(db, tenantId, userId, methodId);
-      if (!row) return undefined;
-      const method = toMethod(row);
-      rowsRead.set(method, row);
-      return method;
+      return methodRead(await findRow(db, tenantId, userId, methodId));
     },
 
     async countFailure(tenantId, userId, methodId) {

@@ -112,6 +112,12 @@ export interface FactorRegistry {
     findMethod: (methodId: string) => Promise<Method | undefined>,
     options?: { pending?: boolean; proof?: boolean },
   ): Promise<ResolvedEntry | undefined>;
+  /** `resolve` for a method already read (undefined when it is not a usable entry). */
+  resolveMethod(
+    ctx: FactorContext,
+    method: Method,
+    options?: { pending?: boolean; proof?: boolean },
+  ): ResolvedEntry | undefined;
   /** The factor whose own entries start like this id (`push:...`, `recovery-codes`), if any. */
   ownerOfEntry(entryId: string): Factor | undefined;
   /** The factor that signs in from a credential alone (a passkey), if the policy allows one. */
@@ -157,6 +163,18 @@ export function createFactorRegistry(factors: readonly Factor[]): FactorRegistry
         ((methodTypes as readonly string[]).includes(factor.policyType) || permitted(policy, factor))
       : permitted(policy, factor);
   const registrable = all.filter((f) => f.register !== undefined);
+
+  function resolveMethod(
+    ctx: FactorContext,
+    method: Method,
+    options: { pending?: boolean; proof?: boolean } = {},
+  ): ResolvedEntry | undefined {
+    const live = method.status === 'active' || (options.pending === true && method.status === 'pending');
+    const factor = byType.get(method.type);
+    if (!live || factor?.source !== 'method' || !usable(ctx.tenant.policy, factor, options.proof === true))
+      return undefined;
+    return { factor, entryId: method.id, method };
+  }
 
   return {
     get: (type) => byType.get(type),
@@ -213,12 +231,10 @@ export function createFactorRegistry(factors: readonly Factor[]): FactorRegistry
         return { factor: owner, entryId, ...(ref ? { ref } : {}) };
       }
       const method = await findMethod(entryId);
-      if (!method) return undefined;
-      const live = method.status === 'active' || (options.pending === true && method.status === 'pending');
-      const factor = byType.get(method.type);
-      if (!live || factor?.source !== 'method' || !usable(ctx.tenant.policy, factor, proof)) return undefined;
-      return { factor, entryId, method };
+      return method && resolveMethod(ctx, method, options);
     },
+
+    resolveMethod,
 
     ownerOfEntry: (entryId) => own.find((f) => entryId.startsWith(f.entryPrefix!)),
 

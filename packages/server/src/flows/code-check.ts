@@ -9,12 +9,18 @@ import type { Actor } from '../audit/audit-log.js';
 import type { CodeRefusalReason, Factor, FactorContext } from '../factors/factor.js';
 import type { MethodService } from '../factors/method-service.js';
 import type { FactorRegistry } from '../factors/registry.js';
+import type { CheckAtOnce } from '../factors/totp/totp-check-at-once.js';
 import type { LockoutThresholds, MfaLockout, MfaLockState } from '../users/mfa-lockout.js';
 
 export interface CodeCheckDeps {
   readonly factors: FactorRegistry;
   readonly methods: Pick<MethodService, 'find'>;
   readonly lockout: Pick<MfaLockout, 'admit' | 'recordSuccess'>;
+  /**
+   * SQLite: a TOTP code's whole check as one synchronous unit (factors/totp/totp-check-at-once.ts),
+   * tried first for a typed code against a method; what it leaves (undefined) goes the usual way.
+   */
+  readonly atOnce?: CheckAtOnce | undefined;
 }
 
 /** What a code is for: a refusal's words depend on it. */
@@ -73,6 +79,10 @@ export async function checkCode(deps: CodeCheckDeps, input: CodeCheckInput): Pro
   const tenantId = ctx.tenant.id;
   // A factor's own entry (recovery codes) counts against the user only; a method id also against the method.
   const lockMethodId = deps.factors.ownerOfEntry(entryId) ? undefined : entryId;
+  if (deps.atOnce && lockMethodId !== undefined && input.admit !== false && input.pending !== true) {
+    const checked = typeof input.code === 'string' ? await checkAtOnce(deps.atOnce, input) : undefined;
+    if (checked) return checked;
+  }
   if (input.admit !== false) {
     const admission = await deps.lockout.admit(tenantId, ctx.userId, lockMethodId, ctx.tenant.policy.lockout);
     if (!admission.admitted) return { ok: false, stage: 'locked', refusal: lockoutRefusal(admission.state) };
@@ -146,6 +156,33 @@ export async function checkCode(deps: CodeCheckDeps, input: CodeCheckInput): Pro
     ...(result.recoveryCodesRemaining !== undefined
       ? { recoveryCodesRemaining: result.recoveryCodesRemaining }
       : {}),
+  };
+}
+
+/** A TOTP code checked in one unit (CodeCheckDeps.atOnce), as checkCode answers; undefined when it was left. */
+async function checkAtOnce(atOnce: CheckAtOnce, input: CodeCheckInput): Promise<CodeCheck | undefined> {
+  const checked = await atOnce(input.ctx, input.entryId, input.code!, { proof: input.proof === true });
+  if (!checked) return undefined;
+  if (checked.ok) {
+    const { factor, method } = checked.entry;
+    return {
+      ok: true,
+      factor,
+      amr: [factor.amr],
+      ...(method ? { methodId: method.id } : {}),
+      activated: false,
+    };
+  }
+  if (checked.stage === 'locked')
+    return { ok: false, stage: 'locked', refusal: lockoutRefusal(checked.state) };
+  const { factor, method } = checked.entry;
+  return {
+    ok: false,
+    stage: 'code',
+    reason: checked.reason,
+    factor,
+    ...(method ? { methodId: method.id } : {}),
+    refusal: refuseCode(checked.reason, { purpose: input.purpose, sendsCode: factor.sendsCode }),
   };
 }
 

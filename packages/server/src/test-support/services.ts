@@ -36,7 +36,7 @@ export const testPublicUrl = 'https://mfa.example.com';
  * `createServices`, with a manual clock. Build it once per handle to model several instances.
  */
 export function createTestServices(
-  handle: Pick<DatabaseHandle, 'db'> & Partial<Pick<DatabaseHandle, 'unitOfWork'>>,
+  handle: Pick<DatabaseHandle, 'db'> & Partial<Pick<DatabaseHandle, 'unitOfWork' | 'runSync'>>,
   options: TestServicesOptions = {},
 ) {
   const keyring = createKeyring([testSecretKey]);
@@ -45,6 +45,7 @@ export function createTestServices(
     ...createServices({
       db: handle.db,
       ...(handle.unitOfWork ? { unitOfWork: handle.unitOfWork } : {}),
+      ...(handle.runSync ? { runSync: handle.runSync } : {}),
       clock,
       passwords: options.passwords ?? testPasswordHashing(),
       sealer: options.sealer ?? createSealer(keyring),

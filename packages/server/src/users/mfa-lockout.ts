@@ -19,6 +19,7 @@ import { TwofoldError } from '@twofold/core';
 import { type Kysely, sql } from 'kysely';
 import { type Actor, type AuditLog, systemActor } from '../audit/audit-log.js';
 import type { Clock } from '../platform/clock.js';
+import type { PrepareSync } from '../platform/db/group-commit.js';
 import { type PreparedQuery, preparedQuery, type Slots } from '../platform/db/prepared-query.js';
 import type { Database } from '../platform/db/schema.js';
 
@@ -97,11 +98,22 @@ export interface MfaLockout {
   recordFailure(tenantId: string, userId: string, methodId?: string): Promise<MfaLockState>;
   /** A correct second factor: the user's (and the method's) consecutive count starts again at 0. */
   recordSuccess(tenantId: string, userId: string, methodId?: string): Promise<void>;
+  /**
+   * Audits a lock that a failure counted in a synchronous unit (lockoutInSyncUnit) started, as
+   * the awaited count does by itself.
+   */
+  auditLockStart(
+    tenantId: string,
+    userId: string,
+    row: LockRow,
+    now: number,
+    thresholds: LockoutThresholds,
+  ): Promise<void>;
   /** Clears the count and any lock (admins). Audited. Throws user_not_found. */
   unlock(tenantId: string, userId: string, actor: Actor, reason?: string): Promise<void>;
 }
 
-type LockRow = { mfa_failures: number; mfa_locked_until: number | null };
+export type LockRow = { mfa_failures: number; mfa_locked_until: number | null };
 
 /** The lock state of a user row (`users.mfa_failures`, `users.mfa_locked_until`) at `now`. */
 export function lockStateOf(failures: number, lockedUntil: number | null, now: number): MfaLockState {
@@ -173,6 +185,23 @@ function lockStarts(failuresPerLock: number): number[] {
   return starts;
 }
 
+/** The arguments of the failure count's increment at `now`: the lock each count would start. */
+function incrementArgs(tenantId: string, userId: string, now: number, thresholds: LockoutThresholds) {
+  const args: IncrementArgs = { tenantId, userId, now };
+  lockStarts(thresholds.failuresPerLock).forEach((failures, i) => {
+    args[`until${i}`] = now + (lockMinutesAt(failures, thresholds) ?? 0) * 60_000;
+  });
+  return args;
+}
+
+const lockRowById = preparedQuery((db, v: Slots<{ tenantId: string; userId: string }>) =>
+  db
+    .selectFrom('users')
+    .select(['mfa_failures', 'mfa_locked_until'])
+    .where('tenant_id', '=', v.tenantId)
+    .where('id', '=', v.userId),
+);
+
 const resetUserFailures = preparedQuery((db, v: Slots<{ tenantId: string; userId: string }>) =>
   db
     .updateTable('users')
@@ -181,6 +210,38 @@ const resetUserFailures = preparedQuery((db, v: Slots<{ tenantId: string; userId
     .where('id', '=', v.userId)
     .where((eb) => eb.or([eb('mfa_failures', '>', 0), eb('mfa_locked_until', 'is not', null)])),
 );
+
+/**
+ * The lockout inside one synchronous unit (SQLite, `DatabaseHandle.runSync`), with this table's
+ * SQL: the unit holds the write lock from its first statement to its commit, so reading the state,
+ * checking the code and then counting the failure (or resetting the count) is as safe against
+ * parallel guesses as `admit`'s count up front, and a guess is answered only once its count is
+ * stored. A lock that a count starts is audited by the caller afterwards (`auditLockStart`).
+ */
+export const lockoutInSyncUnit = {
+  /** The user's lock row; undefined when there is no such user. */
+  read(prepare: PrepareSync, db: Kysely<Database>, tenantId: string, userId: string): LockRow | undefined {
+    return lockRowById.firstSync(prepare, db, { tenantId, userId });
+  },
+  /** Counts one failure (setting the lock it starts) and returns the row after it. */
+  countFailure(
+    prepare: PrepareSync,
+    db: Kysely<Database>,
+    args: { tenantId: string; userId: string; now: number; thresholds: LockoutThresholds },
+  ): LockRow | undefined {
+    const { tenantId, userId, now, thresholds } = args;
+    return incrementQuery(thresholds.failuresPerLock, false).firstSync(
+      prepare,
+      db,
+      incrementArgs(tenantId, userId, now, thresholds),
+    );
+  },
+  /** A right code: the count starts again (no statement when it is at 0 already). */
+  reset(prepare: PrepareSync, db: Kysely<Database>, tenantId: string, userId: string, row: LockRow): void {
+    if (row.mfa_failures === 0 && row.mfa_locked_until === null) return;
+    resetUserFailures.runSync(prepare, db, { tenantId, userId });
+  },
+};
 
 /** The per-method counters beside the user's (the methods table is the factors' to write). */
 export interface MethodFailureCounters {
@@ -200,12 +261,7 @@ export function createMfaLockout(deps: {
   const thresholdsFor = deps.thresholdsFor ?? (async () => defaultLockoutThresholds);
 
   async function readRow(tenantId: string, userId: string): Promise<LockRow> {
-    const row = await db
-      .selectFrom('users')
-      .select(['mfa_failures', 'mfa_locked_until'])
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', userId)
-      .executeTakeFirst();
+    const row = await lockRowById.first(db, { tenantId, userId });
     if (!row) throw userNotFound();
     return row;
   }
@@ -246,10 +302,7 @@ export function createMfaLockout(deps: {
     const thresholds = known ?? (await thresholdsFor(tenantId));
     const now = clock.now();
     // The value of mfa_locked_until after this increment: the lock that the new count starts.
-    const args: IncrementArgs = { tenantId, userId, now };
-    lockStarts(thresholds.failuresPerLock).forEach((failures, i) => {
-      args[`until${i}`] = now + (lockMinutesAt(failures, thresholds) ?? 0) * 60_000;
-    });
+    const args = incrementArgs(tenantId, userId, now, thresholds);
     const row = await incrementQuery(thresholds.failuresPerLock, gated).first(db, args);
     if (row) await auditIfLocked(tenantId, userId, row, now, thresholds);
     return { row, now };
@@ -291,6 +344,8 @@ export function createMfaLockout(deps: {
       await resetUserFailures.run(db, { tenantId, userId });
       if (methodId !== undefined) await methods.resetFailures(tenantId, userId, methodId);
     },
+
+    auditLockStart: auditIfLocked,
 
     async unlock(tenantId, userId, actor, reason) {
       await db.transaction().execute(async (trx) => {

@@ -8,6 +8,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Executor } from '../../audit/audit-log.js';
+import type { PrepareSync } from '../../platform/db/group-commit.js';
 import { preparedQuery, type Slots } from '../../platform/db/prepared-query.js';
 import type { Database } from '../../platform/db/schema.js';
 
@@ -61,6 +62,11 @@ const stepById = preparedQuery((db, v: Slots<{ methodId: string; step: number }>
 /** Spends one step of a method: true for the one caller that recorded it, false if it was used before. */
 export async function acceptStep(db: Kysely<Database>, args: AcceptArgs): Promise<boolean> {
   return (await insertStep.first(db, args)) !== undefined;
+}
+
+/** acceptStep inside a synchronous unit (SQLite, `DatabaseHandle.runSync`). */
+export function acceptStepSync(prepare: PrepareSync, db: Kysely<Database>, args: AcceptArgs): boolean {
+  return insertStep.firstSync(prepare, db, args) !== undefined;
 }
 
 /** Whether the method accepted this step before (an old code typed again is a replay, not a clock problem). */

@@ -32,13 +32,14 @@ import type { Clock } from '../../platform/clock.js';
 import { nodeHmac } from '../../platform/crypto/otp-hmac.js';
 import type { Sealer } from '../../platform/crypto/sealer.js';
 import { generateToken, hashToken } from '../../platform/crypto/tokens.js';
+import type { PrepareSync } from '../../platform/db/group-commit.js';
 import { preparedQuery, type Slots } from '../../platform/db/prepared-query.js';
 import type { Database } from '../../platform/db/schema.js';
 import { generateId } from '../../platform/ids.js';
 import type { TenantService } from '../../tenants/tenant-service.js';
 import type { UserService } from '../../users/user-service.js';
 import { activatePendingMethod, insertPendingMethod } from '../method-service.js';
-import { acceptStep, wasStepAccepted } from './accepted-steps.js';
+import { acceptStep, acceptStepSync, wasStepAccepted } from './accepted-steps.js';
 import { renderQrCodeSvg } from './qr-code.js';
 
 /** Method types whose rows hold a TOTP secret (hardware tokens are TOTP too). */
@@ -216,6 +217,40 @@ function recordQuery(shape: { resync: boolean }) {
 const recordUse = recordQuery({ resync: false });
 const recordResync = recordQuery({ resync: true });
 
+/** How many steps either side the clock-skew search looks. */
+export function skewSearchSteps(period: number): number {
+  return Math.ceil(DEFAULT_SKEW_SEARCH_SECONDS / period);
+}
+
+/** The OTP parameters of a row, its secret unsealed; undefined for a row that cannot be a TOTP method. */
+export function totpParameters(sealer: Sealer, row: MethodRow) {
+  if (row.secret_sealed === null || row.period === null || row.digits === null || row.algorithm === null)
+    return undefined;
+  return {
+    secret: sealer.open(row.secret_sealed, methodSecretAad(row.id)),
+    period: row.period,
+    digits: row.digits,
+    algorithm: row.algorithm as OtpAlgorithm,
+    hmac: nodeHmac,
+  };
+}
+
+/**
+ * `spend` without drift inside a synchronous unit (SQLite, `DatabaseHandle.runSync`): the step's
+ * compare-and-set, then the use (which ends the method's failures and skew hint). Returns the
+ * method's status, or undefined when the step was spent before.
+ */
+export function spendSync(
+  prepare: PrepareSync,
+  db: Kysely<Database>,
+  row: MethodRow,
+  use: { step: number; now: number; offsetSteps: number },
+): string | undefined {
+  const ids = { methodId: row.id, tenantId: row.tenant_id, userId: row.user_id };
+  if (!acceptStepSync(prepare, db, { ...ids, ...use })) return undefined;
+  return recordUse.firstSync(prepare, db, { ...ids, step: use.step, now: use.now })?.status;
+}
+
 export function createTotpMethodService(deps: {
   db: Kysely<Database>;
   clock: Clock;
@@ -254,22 +289,7 @@ export function createTotpMethodService(deps: {
       .then((row) => row !== undefined);
   }
 
-  /** The OTP parameters of a row; undefined for a row that cannot be a TOTP method. */
-  function otpParameters(row: MethodRow) {
-    if (row.secret_sealed === null || row.period === null || row.digits === null || row.algorithm === null)
-      return undefined;
-    return {
-      secret: sealer.open(row.secret_sealed, methodSecretAad(row.id)),
-      period: row.period,
-      digits: row.digits,
-      algorithm: row.algorithm as OtpAlgorithm,
-      hmac: nodeHmac,
-    };
-  }
-
-  function skewSearchSteps(period: number): number {
-    return Math.ceil(DEFAULT_SKEW_SEARCH_SECONDS / period);
-  }
+  const otpParameters = (row: MethodRow) => totpParameters(sealer, row);
 
   /**
    * Spends `step` (the compare-and-set: see accepted-steps.ts) and records the use; with `driftSteps`

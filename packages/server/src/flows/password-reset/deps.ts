@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { FactorEntry } from '../../factors/factor.js';
 import type { MethodService } from '../../factors/method-service.js';
 import type { FactorRegistry } from '../../factors/registry.js';
+import type { CheckAtOnce } from '../../factors/totp/totp-check-at-once.js';
 import type { Clock } from '../../platform/clock.js';
 import { constantTimeEqual, hashToken } from '../../platform/crypto/tokens.js';
 import type { Database } from '../../platform/db/schema.js';
@@ -46,6 +47,8 @@ export interface PasswordResetDeps extends NewPasswordDeps {
   readonly methods: Pick<MethodService, 'listForUser' | 'find'>;
   readonly factors: FactorRegistry;
   readonly lockout: Pick<MfaLockout, 'admit' | 'recordSuccess' | 'check'>;
+  /** SQLite: a TOTP code's whole check in one unit (flows/code-check.ts). */
+  readonly atOnce?: CheckAtOnce | undefined;
   readonly passwordThrottle: Pick<PasswordThrottle, 'check' | 'recordFailure'>;
   readonly passwords: Pick<PasswordHashing, 'checkPassword' | 'hash'>;
   /** "I can't get a code" during a reset: the same diagnosis and help request as a sign-in's. */

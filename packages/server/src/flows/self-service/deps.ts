@@ -6,6 +6,7 @@ import type { Courier } from '../../courier/courier.js';
 import type { MethodService } from '../../factors/method-service.js';
 import type { RecoveryCodeService } from '../../factors/recovery-codes/recovery-code-service.js';
 import type { FactorRegistry } from '../../factors/registry.js';
+import type { CheckAtOnce } from '../../factors/totp/totp-check-at-once.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/db/schema.js';
 import { hasRecentSecondFactor, type SessionService } from '../../sessions/session-service.js';
@@ -41,6 +42,8 @@ export interface SelfServiceDeps {
   readonly factors: FactorRegistry;
   readonly recoveryCodes: Pick<RecoveryCodeService, 'issue' | 'remaining'>;
   readonly lockout: Pick<MfaLockout, 'admit' | 'recordSuccess'>;
+  /** SQLite: a TOTP code's whole check in one unit (flows/code-check.ts). */
+  readonly atOnce?: CheckAtOnce | undefined;
   readonly sessions: Pick<SessionService, 'recordSecondFactor' | 'revoke' | 'revokeAllForUser'>;
   /** Sign-ins and password resets in progress: they end with the user's credentials. */
   readonly unfinishedFlows: readonly UnfinishedFlows[];

@@ -5,6 +5,7 @@ import type { PushService } from '../../factors/push/push-service.js';
 import type { RecoveryCodeService } from '../../factors/recovery-codes/recovery-code-service.js';
 import type { FactorRegistry } from '../../factors/registry.js';
 import type { TemporaryAccessPassService } from '../../factors/temporary-access-pass/temporary-access-pass-service.js';
+import type { CheckAtOnce } from '../../factors/totp/totp-check-at-once.js';
 import type { Clock } from '../../platform/clock.js';
 import { constantTimeEqual, hashToken } from '../../platform/crypto/tokens.js';
 import type { SessionService } from '../../sessions/session-service.js';
@@ -31,6 +32,8 @@ export interface SignInDeps {
   readonly factors: FactorRegistry;
   readonly recoveryCodes: Pick<RecoveryCodeService, 'issue' | 'remaining'>;
   readonly lockout: MfaLockout;
+  /** SQLite: a TOTP code's whole check in one unit (flows/code-check.ts). */
+  readonly atOnce?: CheckAtOnce | undefined;
   readonly sessions: Pick<SessionService, 'create'>;
   readonly signInLog: { record(event: SignInAttempt): Promise<unknown> };
   readonly passwordThrottle: PasswordThrottle;

@@ -6,7 +6,7 @@ import { Kysely, type Migration, type MigrationResultSet, Migrator, type SqliteD
 import type PgModule from 'pg';
 import { type ChangeFeed, sqliteChangeFeed } from './change-feed.js';
 import { type DatabaseCounters, newDatabaseCounters } from './database-counters.js';
-import { GroupCommitSqliteDialect } from './group-commit.js';
+import { GroupCommitSqliteDialect, type PrepareSync } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { UnitOfWorkPostgresDialect } from './unit-of-work.js';
@@ -35,6 +35,12 @@ export interface DatabaseHandle {
    * (unit-of-work.ts); on SQLite the work as it is, group commit already sharing its commits.
    */
   unitOfWork<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * SQLite only: runs `work`'s prepared statements synchronously, with no await between them,
+   * inside the current turn's group-commit transaction, and resolves after its COMMIT
+   * (group-commit.ts `runSync`). Undefined on PostgreSQL.
+   */
+  readonly runSync?: <T>(work: (prepare: PrepareSync) => T) => Promise<T>;
   /** One round trip to the database (readiness checks); throws when it is not reachable. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -76,12 +82,11 @@ function openSqlite(path: string): DatabaseHandle {
   const counters = newDatabaseCounters();
   // Group commit: the writes of one event-loop turn share one transaction, each answered after its
   // commit (group-commit.ts).
-  const db = new Kysely<Database>({
-    dialect: new GroupCommitSqliteDialect(
-      sqlite,
-      cachingStatements(sqlite, sqliteStatementCacheSize, counters),
-    ),
-  });
+  const dialect = new GroupCommitSqliteDialect(
+    sqlite,
+    cachingStatements(sqlite, sqliteStatementCacheSize, counters),
+  );
+  const db = new Kysely<Database>({ dialect });
   return {
     db,
     dialect: 'sqlite',
@@ -89,6 +94,7 @@ function openSqlite(path: string): DatabaseHandle {
     counters,
     changes: sqliteChangeFeed(sqlite, counters),
     unitOfWork: (work) => work(),
+    runSync: (work) => dialect.driver.runSync(work),
     ping: () => pingDatabase(db),
     close: () => db.destroy(),
   };

@@ -49,7 +49,7 @@ describe('SQLite group commit', () => {
     await sql`create table if not exists children (id integer primary key, parent_id integer not null references parents (id) deferrable initially deferred)`.execute(
       db,
     );
-    return { db, stats: dialect.driver.connection.stats };
+    return { db, stats: dialect.driver.connection.stats, driver: dialect.driver };
   }
 
   /** A second, plain connection: it sees only what has been committed. */
@@ -182,6 +182,82 @@ describe('SQLite group commit', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     expect(reader().names()).toEqual(['first', 'second', 'first again']);
+  });
+
+  it("synchronous work runs in the turn's transaction and is answered after its commit", async () => {
+    const { db, stats, driver } = await open();
+    const other = reader();
+    const commits = stats.commits;
+    const writes = stats.writes;
+    let answered = false;
+    const kysely = db.insertInto('items').values({ id: 1, name: 'awaited' }).execute();
+    const work = driver
+      .runSync((prepare) => {
+        prepare('insert into items (id, name) values (?, ?)').run(2, 'sync');
+        return (prepare('select count(*) as n from items').get() as { n: number }).n;
+      })
+      .then((n) => {
+        answered = true;
+        return n;
+      });
+    await afterMicrotasks();
+    expect(stats.writes).toBe(writes + 2); // both have run, the synchronous one counted as a write...
+    expect(answered).toBe(false); // ...nobody has heard back
+    expect(other.names()).toEqual([]); // and nothing is visible outside yet
+    await kysely;
+    expect(await work).toBe(2); // the work saw the turn's earlier write
+    expect(stats.commits).toBe(commits + 1); // one commit for the turn
+    expect(other.names()).toEqual(['awaited', 'sync']);
+  });
+
+  it('synchronous work waits for a transaction that holds the connection, and runs outside it', async () => {
+    const { db, driver } = await open();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const transaction = db.transaction().execute(async (trx) => {
+      await trx.insertInto('items').values({ id: 1, name: 'undone' }).execute();
+      await held;
+      throw new Error('changed my mind');
+    });
+    await afterMicrotasks();
+    let ran = false;
+    const work = driver.runSync((prepare) => {
+      ran = true;
+      prepare('insert into items (id, name) values (?, ?)').run(2, 'kept');
+    });
+    await afterMicrotasks();
+    expect(ran).toBe(false);
+    release();
+    await expect(transaction).rejects.toThrow('changed my mind');
+    await work;
+    expect(reader().names()).toEqual(['kept']);
+  });
+
+  it('a synchronous statement that fails rejects its work; the batch commits the rest', async () => {
+    const { db, driver } = await open();
+    const results = await Promise.allSettled([
+      db.insertInto('items').values({ id: 1, name: 'same' }).execute(),
+      driver.runSync((prepare) => {
+        prepare('insert into items (id, name) values (?, ?)').run(2, 'same');
+      }),
+      db.insertInto('items').values({ id: 3, name: 'other' }).execute(),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    expect(reader().names()).toEqual(['same', 'other']);
+  });
+
+  it('a failed commit rejects synchronous work too, and none of it is stored', async () => {
+    const { db, driver } = await open();
+    const results = await Promise.allSettled([
+      driver.runSync((prepare) => prepare('insert into items (id, name) values (?, ?)').run(1, 'innocent')),
+      db.insertInto('children').values({ id: 1, parent_id: 42 }).execute(),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(String((results[0] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(reader().names()).toEqual([]);
   });
 
   it('closing commits what is pending', async () => {

@@ -21,6 +21,9 @@ export interface GroupCommitStats {
   failedBatches: number;
 }
 
+/** Prepares (or takes from the cache) one statement of a synchronous unit of work; it is counted as run. */
+export type PrepareSync = (sql: string) => BetterSqlite3.Statement;
+
 interface Batch {
   readonly promise: Promise<void>;
   resolve(): void;
@@ -124,6 +127,30 @@ export class GroupCommitConnection implements DatabaseConnection {
       this.#checkBatchAlive(new Error('the transaction was rolled back by SQLite'));
     }
     this.#endScope();
+  }
+
+  /**
+   * Runs `work` now, synchronously, inside the turn's transaction (started if none is open), and
+   * returns its result with the batch it wrote into: the caller answers only once that has
+   * committed. The caller holds the connection with no transaction of its own open. The work's
+   * statements are not one unit: each is atomic, as awaited ones are, and a work that needs all or
+   * nothing opens a savepoint itself. If it throws, the error goes to the caller (and, if SQLite
+   * rolled the whole transaction back, to every writer of the batch).
+   */
+  runSync<T>(work: (prepare: PrepareSync) => T): { result: T; durable: Promise<void> } {
+    if (this.#depth > 0) throw new Error('cannot run synchronous work inside an open transaction');
+    const batch = this.#ensureBatch();
+    const prepare: PrepareSync = (text) => {
+      const statement = this.#statements.prepare(text) as unknown as BetterSqlite3.Statement;
+      if (!statement.readonly) this.stats.writes++;
+      return statement;
+    };
+    try {
+      return { result: work(prepare), durable: batch.promise };
+    } catch (error) {
+      this.#checkBatchAlive(error);
+      throw error;
+    }
   }
 
   /** Open transactions (savepoints) of the current holder. */
@@ -325,6 +352,24 @@ export class GroupCommitSqliteDriver implements Driver {
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     await this.#letGo(connection as Lease);
+  }
+
+  /**
+   * Runs `work` synchronously (no await between its statements) inside the current turn's
+   * transaction, once no other holder has the connection (at once when nobody does), and resolves
+   * with its result after that transaction's COMMIT: nothing is answered before it is stored. A
+   * failed commit rejects, as it does for every writer of the batch.
+   */
+  async runSync<T>(work: (prepare: PrepareSync) => T): Promise<T> {
+    if (!this.#mutex.tryLock()) await this.#mutex.lock();
+    let ran: { result: T; durable: Promise<void> };
+    try {
+      ran = this.#connection.runSync(work);
+    } finally {
+      this.#mutex.unlock();
+    }
+    await ran.durable;
+    return ran.result;
   }
 
   /** Unlocks the connection for the next holder (once per lease), then waits for the holder's writes to commit. */

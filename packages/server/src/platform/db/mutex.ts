@@ -10,6 +10,15 @@ export class Mutex {
     });
   }
 
+  /** Takes the lock at once if nobody holds it; false (and nothing taken) otherwise. */
+  tryLock(): boolean {
+    if (this.#held) return false;
+    this.#held = new Promise((resolve) => {
+      this.#release = resolve;
+    });
+    return true;
+  }
+
   unlock(): void {
     const release = this.#release;
     this.#held = undefined;

@@ -1,4 +1,5 @@
 import { type Compilable, type CompiledQuery, createQueryId, type Kysely, type QueryResult } from 'kysely';
+import type { PrepareSync } from './group-commit.js';
 import type { Database } from './schema.js';
 
 /** Stands, in a query built once, for a value given on each run. */
@@ -16,6 +17,13 @@ export interface PreparedQuery<Args, Row> {
   first(db: Kysely<Database>, args: Args): Promise<Row | undefined>;
   /** Every row. */
   rows(db: Kysely<Database>, args: Args): Promise<Row[]>;
+  /**
+   * Runs the query now, synchronously, through `prepare` (SQLite: a unit of work inside the group
+   * commit's transaction, `DatabaseHandle.runSync`); `db` gives the dialect its SQL is compiled for.
+   */
+  runSync(prepare: PrepareSync, db: Kysely<Database>, args: Args): { rows: Row[]; changes: number };
+  /** The first row of `runSync`. */
+  firstSync(prepare: PrepareSync, db: Kysely<Database>, args: Args): Row | undefined;
 }
 
 interface Compiled<Row> {
@@ -51,7 +59,7 @@ export function preparedQuery<Args extends Record<string, unknown>, Row>(
     return entry;
   }
 
-  function run(db: Kysely<Database>, args: Args): Promise<QueryResult<Row>> {
+  function bind(db: Kysely<Database>, args: Args): CompiledQuery<Row> {
     const { template, slots } = compiled(db);
     const parameters = template.parameters.map((constant, i) => {
       const name = slots[i];
@@ -60,12 +68,25 @@ export function preparedQuery<Args extends Record<string, unknown>, Row>(
       if (value === undefined) throw new TypeError(`prepared query: no value for ${name}`);
       return value;
     });
-    return db.executeQuery<Row>({ ...template, parameters, queryId: createQueryId() });
+    return { ...template, parameters, queryId: createQueryId() };
+  }
+
+  function run(db: Kysely<Database>, args: Args): Promise<QueryResult<Row>> {
+    return db.executeQuery<Row>(bind(db, args));
+  }
+
+  function runSync(prepare: PrepareSync, db: Kysely<Database>, args: Args) {
+    const { sql, parameters } = bind(db, args);
+    const statement = prepare(sql);
+    if (statement.reader) return { rows: statement.all(parameters as unknown[]) as Row[], changes: 0 };
+    return { rows: [] as Row[], changes: statement.run(parameters as unknown[]).changes };
   }
 
   return {
     run,
     first: async (db, args) => (await run(db, args)).rows[0],
     rows: async (db, args) => (await run(db, args)).rows,
+    runSync,
+    firstSync: (prepare, db, args) => runSync(prepare, db, args).rows[0],
   };
 }
